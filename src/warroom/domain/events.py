@@ -1,0 +1,120 @@
+"""The event: the one record of everything that happens in an incident.
+
+Events are appended and never changed; state is a fold over them (see `incident.fold`).
+Kinds are plain strings so that a newer writer's kinds survive an older reader: an unknown
+kind is kept in the timeline and otherwise ignored by the fold.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from typing import Any, Mapping
+
+
+class Kind:
+    """Every event kind the project writes, in one place."""
+
+    DECLARED = "incident.declared"
+    SEVERITY = "severity.changed"
+    STATUS = "status.changed"
+    ROLE_ASSIGNED = "role.assigned"
+    ROLE_RELEASED = "role.released"
+    NOTE = "note"
+    ACKNOWLEDGED = "incident.acknowledged"
+    MITIGATED = "mitigation.applied"
+    RESOLVED = "incident.resolved"
+    REOPENED = "incident.reopened"
+    MILESTONE = "milestone.set"
+    AMENDED = "event.amended"
+    # Signals recorded by sources (issue 3).
+    PROBE_DOWN = "probe.down"
+    PROBE_UP = "probe.up"
+    STATUSPAGE = "statuspage.changed"
+    LOG_SPIKE = "log.spike"
+    DEPLOY = "deploy.seen"
+    RESOURCE = "resource.threshold"
+    EVIDENCE = "evidence.pinned"
+    SOURCE_ERROR = "source.error"
+    # Communication (issue 6).
+    COMMS_POSTED = "comms.posted"
+    NOTIFY_SENT = "notify.sent"
+
+    #: Kinds written by the machine rather than a person; the timeline dims them.
+    SYSTEM = frozenset(
+        {
+            PROBE_DOWN,
+            PROBE_UP,
+            STATUSPAGE,
+            LOG_SPIKE,
+            DEPLOY,
+            RESOURCE,
+            SOURCE_ERROR,
+            NOTIFY_SENT,
+        }
+    )
+
+
+def utc(dt: datetime) -> datetime:
+    """Return `dt` as an aware UTC datetime (naive values are taken as UTC)."""
+    if dt.tzinfo is None:
+        return dt.replace(tzinfo=timezone.utc)
+    return dt.astimezone(timezone.utc)
+
+
+def format_ts(dt: datetime) -> str:
+    """The storage form of a time: fixed-width ISO 8601 UTC, so text order is time order."""
+    return utc(dt).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def parse_ts(text: str) -> datetime:
+    """Inverse of `format_ts` (also accepts any ISO 8601 string with an offset)."""
+    if text.endswith("Z"):
+        text = text[:-1] + "+00:00"
+    return utc(datetime.fromisoformat(text))
+
+
+@dataclass(frozen=True)
+class Event:
+    """One thing that happened. `id` is None until the store has committed it."""
+
+    incident_id: int
+    at: datetime
+    kind: str
+    actor: str
+    payload: Mapping[str, Any] = field(default_factory=dict)
+    id: int | None = None
+    recorded_at: datetime | None = None
+    origin: Mapping[str, Any] = field(default_factory=dict)
+    dedupe_key: str | None = None
+
+    @property
+    def is_system(self) -> bool:
+        return self.kind in Kind.SYSTEM or self.actor == "warroom"
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "incident_id": self.incident_id,
+            "at": format_ts(self.at),
+            "recorded_at": format_ts(self.recorded_at) if self.recorded_at else None,
+            "kind": self.kind,
+            "actor": self.actor,
+            "payload": dict(self.payload),
+            "origin": dict(self.origin),
+        }
+
+
+def short_id(incident_id: int) -> str:
+    """`7` -> `INC-7`: the id people say out loud."""
+    return f"INC-{incident_id}"
+
+
+def parse_incident_ref(text: str) -> int:
+    """Accept `INC-7`, `inc-7` or `7`; raise ValueError otherwise."""
+    t = text.strip().upper()
+    if t.startswith("INC-"):
+        t = t[4:]
+    if not t.isdigit():
+        raise ValueError(f"not an incident id: {text!r} (expected INC-N or N)")
+    return int(t)

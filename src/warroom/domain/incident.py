@@ -1,0 +1,219 @@
+"""Incident state as a pure, deterministic fold over its events."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+from typing import Iterable
+
+from warroom.domain.events import Event, Kind, parse_ts, short_id
+from warroom.domain.roles import IC
+from warroom.domain.severity import Severity
+from warroom.domain.status import Status
+
+MILESTONE_NAMES = ("started", "detected", "acknowledged", "mitigated", "resolved")
+
+
+@dataclass(frozen=True)
+class Milestones:
+    """When each stage was reached (each may be back-dated by the scribe)."""
+
+    started: datetime | None = None
+    detected: datetime | None = None
+    acknowledged: datetime | None = None
+    mitigated: datetime | None = None
+    resolved: datetime | None = None
+
+
+@dataclass(frozen=True)
+class RoleHolder:
+    role: str
+    person: str
+    since: datetime
+
+
+@dataclass(frozen=True)
+class SeverityChange:
+    at: datetime
+    before: Severity | None
+    after: Severity
+    reason: str
+    actor: str
+
+    @property
+    def is_upgrade(self) -> bool:
+        """More severe than before (a lower SEV number)."""
+        return self.before is not None and self.after < self.before
+
+
+@dataclass(frozen=True)
+class StatusChange:
+    at: datetime
+    before: Status | None
+    after: Status
+    text: str
+    actor: str
+
+    @property
+    def is_step_back(self) -> bool:
+        return self.before is not None and self.after.order < self.before.order
+
+
+@dataclass(frozen=True)
+class CommsPost:
+    """A status update marked as posted (the thing the cadence counts from)."""
+
+    at: datetime
+    audience: str
+    text: str
+    actor: str
+
+
+@dataclass(frozen=True)
+class IncidentState:
+    incident_id: int
+    title: str
+    severity: Severity
+    status: Status
+    declared_at: datetime
+    declared_by: str
+    impact: str = ""
+    detected_by: str = ""
+    drill: bool = False
+    roles: dict[str, RoleHolder] = field(default_factory=dict)
+    milestones: Milestones = field(default_factory=Milestones)
+    severity_history: tuple[SeverityChange, ...] = ()
+    status_history: tuple[StatusChange, ...] = ()
+    mitigations: tuple[Event, ...] = ()
+    comms: tuple[CommsPost, ...] = ()
+    events: tuple[Event, ...] = ()
+    last_event_id: int = 0
+
+    @property
+    def short_id(self) -> str:
+        return short_id(self.incident_id)
+
+    @property
+    def is_open(self) -> bool:
+        return self.status is not Status.RESOLVED
+
+    @property
+    def commander(self) -> str | None:
+        holder = self.roles.get(IC)
+        return holder.person if holder else None
+
+    @property
+    def upgrades(self) -> tuple[SeverityChange, ...]:
+        """Every raise after declaration: kept visible for the postmortem ("upgrading later looks bad")."""
+        return tuple(c for c in self.severity_history if c.is_upgrade)
+
+    @property
+    def peak_severity(self) -> Severity:
+        return min((c.after for c in self.severity_history), default=self.severity)
+
+    def severity_at(self, when: datetime) -> Severity:
+        current = self.severity_history[0].after if self.severity_history else self.severity
+        for change in self.severity_history:
+            if change.at <= when:
+                current = change.after
+        return current
+
+
+def _when(event: Event, key: str = "at") -> datetime:
+    """A payload may carry its own back-dated time; otherwise the event's `at`."""
+    value = event.payload.get(key)
+    return parse_ts(value) if isinstance(value, str) else event.at
+
+
+def _apply(state: IncidentState | None, ev: Event) -> IncidentState | None:
+    p = ev.payload
+    if ev.kind == Kind.DECLARED:
+        sev = Severity.parse(p.get("severity", 3))
+        started = parse_ts(p["started_at"]) if p.get("started_at") else ev.at
+        detected = parse_ts(p["detected_at"]) if p.get("detected_at") else ev.at
+        return IncidentState(
+            incident_id=ev.incident_id,
+            title=str(p.get("title", "")),
+            severity=sev,
+            status=Status.INVESTIGATING,
+            declared_at=ev.at,
+            declared_by=ev.actor,
+            impact=str(p.get("impact") or ""),
+            detected_by=str(p.get("detected_by") or ""),
+            drill=bool(p.get("drill", False)),
+            milestones=Milestones(started=min(started, detected), detected=detected),
+            severity_history=(SeverityChange(ev.at, None, sev, "declared", ev.actor),),
+            status_history=(StatusChange(ev.at, None, Status.INVESTIGATING, "declared", ev.actor),),
+        )
+    if state is None:
+        return None  # events before a declaration (should not happen) are ignored
+    if ev.kind == Kind.SEVERITY:
+        sev = Severity.parse(p["to"])
+        change = SeverityChange(ev.at, state.severity, sev, str(p.get("reason") or ""), ev.actor)
+        return replace(state, severity=sev, severity_history=state.severity_history + (change,))
+    if ev.kind == Kind.STATUS:
+        status = Status.parse(p["to"])
+        change = StatusChange(ev.at, state.status, status, str(p.get("text") or ""), ev.actor)
+        ms = state.milestones
+        if status is Status.RESOLVED and ms.resolved is None:
+            ms = replace(ms, resolved=ev.at)
+        elif status is not Status.RESOLVED and state.status is Status.RESOLVED:
+            ms = replace(ms, resolved=None)
+        return replace(state, status=status, milestones=ms, status_history=state.status_history + (change,))
+    if ev.kind == Kind.ROLE_ASSIGNED:
+        roles = dict(state.roles)
+        roles[p["role"]] = RoleHolder(p["role"], str(p["person"]), ev.at)
+        return replace(state, roles=roles)
+    if ev.kind == Kind.ROLE_RELEASED:
+        roles = dict(state.roles)
+        roles.pop(p["role"], None)
+        return replace(state, roles=roles)
+    if ev.kind == Kind.ACKNOWLEDGED:
+        if state.milestones.acknowledged is not None:
+            return state
+        return replace(state, milestones=replace(state.milestones, acknowledged=ev.at))
+    if ev.kind == Kind.MITIGATED:
+        ms = state.milestones
+        if ms.mitigated is None:
+            ms = replace(ms, mitigated=ev.at)
+        return replace(state, milestones=ms, mitigations=state.mitigations + (ev,))
+    if ev.kind == Kind.RESOLVED:
+        change = StatusChange(ev.at, state.status, Status.RESOLVED, str(p.get("text") or ""), ev.actor)
+        ms = state.milestones
+        if ms.resolved is None:
+            ms = replace(ms, resolved=ev.at)
+        return replace(
+            state, status=Status.RESOLVED, milestones=ms, status_history=state.status_history + (change,)
+        )
+    if ev.kind == Kind.REOPENED:
+        change = StatusChange(ev.at, state.status, Status.INVESTIGATING, str(p.get("text") or ""), ev.actor)
+        return replace(
+            state,
+            status=Status.INVESTIGATING,
+            milestones=replace(state.milestones, resolved=None),
+            status_history=state.status_history + (change,),
+        )
+    if ev.kind == Kind.MILESTONE:
+        name = p.get("name")
+        if name in MILESTONE_NAMES:
+            return replace(state, milestones=replace(state.milestones, **{name: _when(ev)}))
+        return state
+    if ev.kind == Kind.COMMS_POSTED:
+        post = CommsPost(ev.at, str(p.get("audience") or "internal"), str(p.get("text") or ""), ev.actor)
+        return replace(state, comms=state.comms + (post,))
+    return state
+
+
+def fold(events: Iterable[Event]) -> IncidentState | None:
+    """Rebuild one incident's state from its events, in id order (then time for unsaved ones).
+
+    Returns None when the events hold no declaration. The same events always give the same state.
+    """
+    ordered = sorted(events, key=lambda e: (e.id if e.id is not None else float("inf"), e.at))
+    state: IncidentState | None = None
+    for ev in ordered:
+        state = _apply(state, ev)
+    if state is None:
+        return None
+    last = max((e.id or 0 for e in ordered), default=0)
+    return replace(state, events=tuple(ordered), last_event_id=last)

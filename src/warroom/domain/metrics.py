@@ -1,0 +1,63 @@
+"""MTTD / MTTA / MTTM / MTTR from an incident's milestones."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from warroom.domain.incident import IncidentState
+
+
+@dataclass(frozen=True)
+class IncidentMetrics:
+    """Each is None until both of its milestones exist."""
+
+    mttd: timedelta | None  # detected - started
+    mtta: timedelta | None  # acknowledged - detected
+    mttm: timedelta | None  # mitigated - started
+    mttr: timedelta | None  # resolved - started
+
+
+def _span(a: datetime | None, b: datetime | None) -> timedelta | None:
+    if a is None or b is None:
+        return None
+    return max(b - a, timedelta(0))
+
+
+def incident_metrics(state: IncidentState) -> IncidentMetrics:
+    m = state.milestones
+    return IncidentMetrics(
+        mttd=_span(m.started, m.detected),
+        mtta=_span(m.detected, m.acknowledged),
+        mttm=_span(m.started, m.mitigated),
+        mttr=_span(m.started, m.resolved),
+    )
+
+
+def format_duration(delta: timedelta | None) -> str:
+    """`1h 04m`, `7m`, `42s`; `-` when unknown."""
+    if delta is None:
+        return "-"
+    total = int(delta.total_seconds())
+    sign = "-" if total < 0 else ""
+    total = abs(total)
+    hours, rest = divmod(total, 3600)
+    minutes, seconds = divmod(rest, 60)
+    if hours >= 24:
+        days, hours = divmod(hours, 24)
+        return f"{sign}{days}d {hours:02d}h"
+    if hours:
+        return f"{sign}{hours}h {minutes:02d}m"
+    if minutes:
+        return f"{sign}{minutes}m" if seconds == 0 or minutes >= 10 else f"{sign}{minutes}m {seconds:02d}s"
+    return f"{sign}{seconds}s"
+
+
+def aggregate(states: list[IncidentState]) -> dict[str, timedelta | None]:
+    """Mean of each metric over real incidents (drills are left out)."""
+    real = [incident_metrics(s) for s in states if not s.drill]
+    out: dict[str, timedelta | None] = {}
+    for name in ("mttd", "mtta", "mttm", "mttr"):
+        values = [getattr(m, name) for m in real if getattr(m, name) is not None]
+        out[name] = sum(values, timedelta(0)) / len(values) if values else None
+    return out

@@ -1,0 +1,132 @@
+"""The one way warroom runs external commands: argv lists, never a shell, always a timeout.
+
+Tests point `PATH` at fake tools (a `kubectl` script) instead of replacing this module.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import shutil
+import subprocess
+import time
+from dataclasses import dataclass
+
+OUTPUT_CAP = 1024 * 1024  # bytes kept from each stream
+
+
+@dataclass(frozen=True)
+class CommandResult:
+    argv: tuple[str, ...]
+    exit_code: int | None  # None when it never ran or was killed on timeout
+    stdout: bytes
+    stderr: bytes
+    duration: float
+    error: str | None = None  # "not found: kubectl", "timed out after 5s", ...
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None and self.exit_code == 0
+
+    @property
+    def command_line(self) -> str:
+        import shlex
+
+        return shlex.join(self.argv)
+
+    def describe_failure(self) -> str:
+        """One line naming the command and what went wrong, for the pane that owns it."""
+        if self.error:
+            return f"{self.command_line}: {self.error}"
+        err = self.stderr.decode("utf-8", "replace").strip().splitlines()
+        tail = err[-1] if err else ""
+        return f"{self.command_line}: exit {self.exit_code}" + (f": {tail}" if tail else "")
+
+
+def _missing(argv: tuple[str, ...], env: dict[str, str] | None) -> CommandResult | None:
+    path = (env or os.environ).get("PATH")
+    if not argv:
+        return CommandResult(argv, None, b"", b"", 0.0, "empty command")
+    if shutil.which(argv[0], path=path) is None:
+        return CommandResult(argv, None, b"", b"", 0.0, f"command not found: {argv[0]}")
+    return None
+
+
+async def run_argv(
+    argv: list[str] | tuple[str, ...],
+    *,
+    timeout: float,
+    cwd: str | None = None,
+    env: dict[str, str] | None = None,
+    stdin: bytes | None = None,
+) -> CommandResult:
+    """Run `argv` without a shell; kill it (and its group) on timeout. Never raises."""
+    argv = tuple(str(a) for a in argv)
+    missing = _missing(argv, env)
+    if missing:
+        return missing
+    start = time.perf_counter()
+    try:
+        proc = await asyncio.create_subprocess_exec(
+            *argv,
+            stdin=asyncio.subprocess.PIPE if stdin is not None else asyncio.subprocess.DEVNULL,
+            stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.PIPE,
+            cwd=cwd,
+            env=env,
+            start_new_session=True,
+        )
+    except OSError as exc:
+        return CommandResult(argv, None, b"", b"", time.perf_counter() - start, exc.strerror or str(exc))
+    try:
+        out, err = await asyncio.wait_for(proc.communicate(stdin), timeout)
+    except asyncio.TimeoutError:
+        _kill_group(proc.pid)
+        try:
+            out, err = await asyncio.wait_for(proc.communicate(), 2)
+        except (asyncio.TimeoutError, Exception):
+            out, err = b"", b""
+        return CommandResult(
+            argv, None, out[:OUTPUT_CAP], err[:OUTPUT_CAP], time.perf_counter() - start, f"timed out after {timeout:g}s"
+        )
+    except asyncio.CancelledError:
+        _kill_group(proc.pid)
+        raise
+    return CommandResult(argv, proc.returncode, out[:OUTPUT_CAP], err[:OUTPUT_CAP], time.perf_counter() - start)
+
+
+def run_argv_sync(
+    argv: list[str] | tuple[str, ...],
+    *,
+    timeout: float,
+    cwd: str | None = None,
+    env: dict[str, str] | None = None,
+    stdin: bytes | None = None,
+) -> CommandResult:
+    """The blocking twin of `run_argv`, for headless CLI commands and worker threads."""
+    argv = tuple(str(a) for a in argv)
+    missing = _missing(argv, env)
+    if missing:
+        return missing
+    start = time.perf_counter()
+    try:
+        proc = subprocess.run(
+            argv, input=stdin, capture_output=True, timeout=timeout, cwd=cwd, env=env, start_new_session=True
+        )
+    except subprocess.TimeoutExpired as exc:
+        return CommandResult(
+            argv, None, (exc.stdout or b"")[:OUTPUT_CAP], (exc.stderr or b"")[:OUTPUT_CAP],
+            time.perf_counter() - start, f"timed out after {timeout:g}s",
+        )
+    except OSError as exc:
+        return CommandResult(argv, None, b"", b"", time.perf_counter() - start, exc.strerror or str(exc))
+    return CommandResult(argv, proc.returncode, proc.stdout[:OUTPUT_CAP], proc.stderr[:OUTPUT_CAP], time.perf_counter() - start)
+
+
+def _kill_group(pid: int) -> None:
+    import signal
+
+    try:
+        os.killpg(pid, signal.SIGKILL)
+    except (ProcessLookupError, PermissionError):
+        pass
