@@ -1,0 +1,127 @@
+"""The `warroom` command: a table of subcommands, each imported only when it runs.
+
+Headless commands never import Textual, and `warroom note` imports only the store and the domain,
+so it starts about as fast as Python itself.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import re
+import sys
+
+from warroom import __version__
+from warroom.errors import UserError
+
+# name -> (module, one-line help). Each module has `add_arguments(parser)` and `run(args) -> int`.
+COMMANDS: dict[str, tuple[str, str]] = {
+    "open": ("warroom.commands.open_cmd", "Open the war room on an incident (the default)"),
+    "demo": ("warroom.commands.demo_cmd", "Watch a live demo incident unfold, nothing to configure"),
+    "declare": ("warroom.commands.declare", "Declare an incident; prints its id (INC-N)"),
+    "note": ("warroom.commands.note", "Add a note to the timeline"),
+    "sev": ("warroom.commands.sev", "Change severity (SEV-1 worst .. SEV-4)"),
+    "status": ("warroom.commands.status_cmd", "Set status: investigating, identified, monitoring, resolved"),
+    "role": ("warroom.commands.role", "Assign a role: warroom role ic alice"),
+    "ack": ("warroom.commands.ack", "Acknowledge the incident (MTTA)"),
+    "mitigated": ("warroom.commands.mitigated", "Record the mitigation that stopped the bleeding"),
+    "resolve": ("warroom.commands.resolve", "Resolve the incident"),
+    "show": ("warroom.commands.show", "Show an incident: state, roles, milestones, timeline"),
+    "list": ("warroom.commands.list_cmd", "List every incident"),
+    "check": ("warroom.commands.check", "Probe URLs now, like curl: status=200 time=0.042s"),
+    "snapshot": ("warroom.commands.snapshot", "Run every configured source once and print the results"),
+    "record": ("warroom.commands.record", "Run the sources headless and record what changes"),
+    "draft": ("warroom.commands.draft", "Write (copy, mark posted, post) a status update draft"),
+    "due": ("warroom.commands.due", "Time to the next required update (exit 1 when overdue)"),
+    "config": ("warroom.commands.config_cmd", "Check warroom.toml: warroom config check [PATH]"),
+}
+
+
+def _add_common(parser: argparse.ArgumentParser) -> None:
+    g = parser.add_argument_group("common options")
+    g.add_argument("--db", metavar="PATH", help="database file (default $WARROOM_DB, then $XDG_DATA_HOME/warroom/warroom.db)")
+    g.add_argument("--config", metavar="PATH", help="config file (default $WARROOM_CONFIG, ./warroom.toml, $XDG_CONFIG_HOME/warroom/warroom.toml)")
+
+
+def _top_help() -> str:
+    width = max(len(n) for n in COMMANDS)
+    lines = [
+        f"usage: warroom [--db PATH] [--config PATH] [--theme NAME] [COMMAND] ...",
+        "",
+        "A full-screen terminal war room for production incidents.",
+        "With no command, opens the war room on the open incident (or a declare dialog).",
+        "",
+        "commands:",
+    ]
+    lines += [f"  {name:<{width}}  {help_}" for name, (_, help_) in COMMANDS.items()]
+    lines += ["", "Run `warroom COMMAND --help` for a command's options.", f"warroom {__version__}"]
+    return "\n".join(lines)
+
+
+def _split(argv: list[str]) -> tuple[str, list[str]]:
+    """Find the subcommand: the first word that is not an option or an option's value."""
+    takes_value = {"--db", "--config", "--theme"}
+    i = 0
+    while i < len(argv):
+        word = argv[i]
+        if word in takes_value:
+            i += 2
+            continue
+        if word.startswith("-"):
+            i += 1
+            continue
+        if word in COMMANDS:
+            return word, argv[:i] + argv[i + 1 :]
+        break
+    return "open", argv
+
+
+_RELATIVE = re.compile(r"^-\d+[dhms]", re.IGNORECASE)
+
+
+def _join_relative_times(argv: list[str]) -> list[str]:
+    """`--at -15m` -> `--at=-15m`: argparse would otherwise take `-15m` for an option."""
+    out: list[str] = []
+    i = 0
+    while i < len(argv):
+        word = argv[i]
+        if word.startswith("--") and "=" not in word and i + 1 < len(argv) and _RELATIVE.match(argv[i + 1]):
+            out.append(f"{word}={argv[i + 1]}")
+            i += 2
+            continue
+        out.append(word)
+        i += 1
+    return out
+
+
+def build_parser(name: str) -> tuple[argparse.ArgumentParser, object]:
+    module_name, help_ = COMMANDS[name]
+    module = importlib.import_module(module_name)
+    parser = argparse.ArgumentParser(prog=f"warroom {name}", description=help_)
+    _add_common(parser)
+    module.add_arguments(parser)
+    return parser, module
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv and argv[0] in {"-h", "--help", "help"}:
+        print(_top_help())
+        return 0
+    if argv and argv[0] == "--version":
+        print(f"warroom {__version__}")
+        return 0
+    name, rest = _split(argv)
+    rest = _join_relative_times(rest)
+    try:
+        parser, module = build_parser(name)
+        args = parser.parse_args(rest)
+        return int(module.run(args) or 0)
+    except UserError as exc:
+        print(f"warroom: error: {exc}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print("warroom: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return 0

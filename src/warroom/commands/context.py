@@ -1,0 +1,91 @@
+"""What every headless command needs: the store, the incident, the actor, the config."""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import os
+from datetime import datetime, timezone
+from pathlib import Path
+
+from warroom.domain.events import parse_incident_ref, short_id
+from warroom.domain.timeparse import parse_time
+from warroom.errors import UserError
+from warroom.store.sync import EventStore
+
+
+def db_path(args: argparse.Namespace) -> Path:
+    if getattr(args, "db", None):
+        return Path(args.db).expanduser()
+    from warroom.paths import default_db_path
+
+    return default_db_path()
+
+
+def open_store(args: argparse.Namespace) -> EventStore:
+    return EventStore.open(db_path(args))
+
+
+def current_actor(args: argparse.Namespace | None = None) -> str:
+    """`--as`, then $WARROOM_USER, then the login name."""
+    explicit = getattr(args, "as_", None) if args is not None else None
+    if explicit:
+        return explicit.strip()
+    env = os.environ.get("WARROOM_USER", "").strip()
+    if env:
+        return env
+    try:
+        return getpass.getuser()
+    except Exception:
+        return f"uid{os.getuid()}"
+
+
+def add_incident_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--incident", "-i", metavar="ID", help="incident id (INC-7 or 7); default: the one open incident")
+
+
+def add_actor_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--as", dest="as_", metavar="NAME", help="who is acting (default $WARROOM_USER, then login name)")
+
+
+def add_at_option(parser: argparse.ArgumentParser, what: str = "it happened") -> None:
+    parser.add_argument("--at", metavar="TIME", help=f"when {what}: ISO 8601, HH:MM (UTC) or -15m (default now)")
+
+
+def resolve_incident(store: EventStore, ref: str | None) -> int:
+    """The incident named, or the single open one; a clear error otherwise."""
+    if ref:
+        try:
+            incident_id = parse_incident_ref(ref)
+        except ValueError as exc:
+            raise UserError(str(exc)) from None
+        store.incident(incident_id)  # raises a UserError naming it if absent
+        return incident_id
+    open_ids = store.open_incident_ids()
+    if len(open_ids) == 1:
+        return open_ids[0]
+    if not open_ids:
+        raise UserError("no open incident: declare one with `warroom declare TITLE --sev N`")
+    listing = "; ".join(f"{short_id(s.incident_id)} {s.severity.label} {s.title!r}" for s in
+                        (store.incident(i) for i in open_ids))
+    raise UserError(f"{len(open_ids)} incidents are open, pick one with --incident: {listing}")
+
+
+def now_utc() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def parse_at(text: str | None, now: datetime | None = None) -> datetime | None:
+    if not text:
+        return None
+    try:
+        return parse_time(text, now or now_utc())
+    except ValueError as exc:
+        raise UserError(str(exc)) from None
+
+
+def load_config_for(args: argparse.Namespace):
+    """The config named by --config / $WARROOM_CONFIG / ./warroom.toml / XDG, or defaults."""
+    from warroom.config.loader import load
+
+    return load(getattr(args, "config", None))

@@ -1,0 +1,54 @@
+"""`warroom declare TITLE --sev N`: start an incident and print its id."""
+
+from __future__ import annotations
+
+import argparse
+
+from warroom.commands.context import add_actor_option, current_actor, now_utc, open_store, parse_at
+from warroom.domain.events import Kind, short_id
+from warroom.domain.roles import IC
+from warroom.domain.severity import PICK_HIGHER, Severity
+from warroom.errors import UserError
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("title", help="one-line summary of what users see")
+    parser.add_argument("--sev", required=True, metavar="N", help=f"severity 1-4 (SEV-1 worst). {PICK_HIGHER}")
+    parser.add_argument("--impact", default="", metavar="TEXT", help="who is affected and how")
+    parser.add_argument("--detected-by", default="", metavar="TEXT", help="alert / user report / synthetic / dashboard")
+    parser.add_argument("--started-at", metavar="TIME", help="when impact began (ISO 8601, HH:MM UTC, -15m); default now")
+    parser.add_argument("--detected-at", metavar="TIME", help="when it was detected; default now")
+    parser.add_argument("--drill", action="store_true", help="a practice run: labelled everywhere, left out of metrics")
+    parser.add_argument("--ic", metavar="NAME", help="name the Incident Commander at once")
+    add_actor_option(parser)
+
+
+def run(args: argparse.Namespace) -> int:
+    title = " ".join(args.title.split())
+    if not title:
+        raise UserError("the title is empty: say in one line what users see")
+    try:
+        severity = Severity.parse(args.sev)
+    except ValueError as exc:
+        raise UserError(str(exc)) from None
+    now = now_utc()
+    started = parse_at(args.started_at, now)
+    detected = parse_at(args.detected_at, now)
+    if started and started > now:
+        raise UserError("--started-at is in the future")
+    actor = current_actor(args)
+    with open_store(args) as store:
+        ev = store.declare(
+            title,
+            int(severity),
+            actor=actor,
+            impact=args.impact.strip(),
+            detected_by=args.detected_by.strip(),
+            started_at=started,
+            detected_at=detected,
+            drill=args.drill,
+        )
+        if args.ic:
+            store.append(ev.incident_id, Kind.ROLE_ASSIGNED, {"role": IC, "person": args.ic.strip()}, actor=actor)
+    print(short_id(ev.incident_id))
+    return 0

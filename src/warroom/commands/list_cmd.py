@@ -1,0 +1,51 @@
+"""`warroom list [--json]`: every incident with severity, status, start and duration."""
+
+from __future__ import annotations
+
+import argparse
+import json
+
+from warroom.commands.context import now_utc, open_store
+from warroom.domain.events import format_ts
+from warroom.domain.metrics import format_duration
+from warroom.sanitize import clean
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--json", action="store_true", help="machine-readable output")
+    parser.add_argument("--open", action="store_true", help="only incidents not yet resolved")
+
+
+def run(args: argparse.Namespace) -> int:
+    now = now_utc()
+    with open_store(args) as store:
+        states = store.incidents()
+    if args.open:
+        states = [s for s in states if s.is_open]
+    rows = []
+    for s in states:
+        start = s.milestones.started or s.declared_at
+        end = s.milestones.resolved or now
+        rows.append({
+            "id": s.short_id,
+            "severity": s.severity.label,
+            "status": s.status.value,
+            "drill": s.drill,
+            "title": s.title,
+            "started_at": format_ts(start),
+            "duration_seconds": int((end - start).total_seconds()),
+            "open": s.is_open,
+        })
+    if args.json:
+        print(json.dumps(rows, indent=2, ensure_ascii=False))
+        return 0
+    if not rows:
+        print("no incidents yet: `warroom declare TITLE --sev N` starts one")
+        return 0
+    print(f"{'ID':<8} {'SEV':<6} {'STATUS':<14} {'STARTED (UTC)':<17} {'DURATION':<10} TITLE")
+    for s, r in zip(states, rows):
+        start = s.milestones.started or s.declared_at
+        dur = format_duration((s.milestones.resolved or now) - start) + ("" if s.milestones.resolved else "+")
+        status = r["status"] + (" DRILL" if s.drill else "")
+        print(f"{r['id']:<8} {r['severity']:<6} {status:<14} {start:%Y-%m-%d %H:%M} {dur:<10} {clean(s.title, cap=80)}")
+    return 0

@@ -1,0 +1,29 @@
+"""`warroom mitigated TEXT`: what stopped the bleeding (the MTTM milestone)."""
+
+from __future__ import annotations
+
+import argparse
+
+from warroom.commands.context import (
+    add_actor_option, add_at_option, add_incident_option, current_actor, open_store, parse_at, resolve_incident,
+)
+from warroom.domain.events import Kind, short_id
+from warroom.errors import UserError
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("text", nargs="+", help="the mitigation, e.g. 'rolled back deploy a1b2c3d'")
+    add_at_option(parser, "it took effect")
+    add_actor_option(parser)
+    add_incident_option(parser)
+
+
+def run(args: argparse.Namespace) -> int:
+    text = " ".join(args.text).strip()
+    if not text:
+        raise UserError("say what the mitigation was")
+    with open_store(args) as store:
+        incident_id = resolve_incident(store, args.incident)
+        store.append(incident_id, Kind.MITIGATED, {"text": text}, actor=current_actor(args), at=parse_at(args.at))
+    print(f"{short_id(incident_id)} mitigation recorded")
+    return 0

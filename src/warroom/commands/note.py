@@ -1,0 +1,30 @@
+"""`warroom note TEXT`: append a note. Kept lean: it must feel instant."""
+
+from __future__ import annotations
+
+import argparse
+
+from warroom.commands.context import (
+    add_actor_option, add_at_option, add_incident_option, current_actor, open_store, parse_at, resolve_incident,
+)
+from warroom.domain.events import Kind, short_id
+from warroom.errors import UserError
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("text", nargs="+", help="what happened or what you saw")
+    add_at_option(parser)
+    add_actor_option(parser)
+    add_incident_option(parser)
+
+
+def run(args: argparse.Namespace) -> int:
+    text = " ".join(args.text).strip()
+    if not text:
+        raise UserError("the note is empty")
+    at = parse_at(args.at)
+    with open_store(args) as store:
+        incident_id = resolve_incident(store, args.incident)
+        ev = store.append(incident_id, Kind.NOTE, {"text": text}, actor=current_actor(args), at=at)
+    print(f"{short_id(incident_id)} note #{ev.id} saved")
+    return 0

@@ -1,0 +1,49 @@
+"""`warroom role ROLE NAME`: assign or hand off a role (`-` vacates it)."""
+
+from __future__ import annotations
+
+import argparse
+
+from warroom.commands.context import (
+    add_actor_option, add_at_option, add_incident_option, current_actor, open_store, parse_at, resolve_incident,
+)
+from warroom.domain.events import Kind, short_id
+from warroom.domain.roles import canonical_role
+from warroom.errors import UserError
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("role", help="ic, comms, tech, scribe, or a role from [team] extra_roles")
+    parser.add_argument("name", help="who holds it now ('-' to vacate)")
+    add_at_option(parser)
+    add_actor_option(parser)
+    add_incident_option(parser)
+
+
+def _extra_roles(args: argparse.Namespace) -> tuple[str, ...]:
+    try:
+        from warroom.commands.context import load_config_for
+
+        return tuple(load_config_for(args).team.extra_roles)
+    except ImportError:
+        return ()
+
+
+def run(args: argparse.Namespace) -> int:
+    try:
+        role = canonical_role(args.role, _extra_roles(args))
+    except ValueError as exc:
+        raise UserError(str(exc)) from None
+    person = args.name.strip().lstrip("@")
+    if not person:
+        raise UserError("the name is empty")
+    with open_store(args) as store:
+        incident_id = resolve_incident(store, args.incident)
+        if person == "-":
+            store.append(incident_id, Kind.ROLE_RELEASED, {"role": role}, actor=current_actor(args), at=parse_at(args.at))
+            print(f"{short_id(incident_id)} {role} is now vacant")
+            return 0
+        store.append(incident_id, Kind.ROLE_ASSIGNED, {"role": role, "person": person},
+                     actor=current_actor(args), at=parse_at(args.at))
+    print(f"{short_id(incident_id)} {role}: {person}")
+    return 0

@@ -1,0 +1,39 @@
+"""`warroom sev N [--reason TEXT]`: raise or lower severity, recorded with a reason."""
+
+from __future__ import annotations
+
+import argparse
+
+from warroom.commands.context import (
+    add_actor_option, add_at_option, add_incident_option, current_actor, open_store, parse_at, resolve_incident,
+)
+from warroom.domain.events import Kind, short_id
+from warroom.domain.severity import Severity
+from warroom.errors import UserError
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("severity", metavar="N", help="1-4 (SEV-1 worst)")
+    parser.add_argument("--reason", default="", metavar="TEXT", help="why it changed")
+    add_at_option(parser)
+    add_actor_option(parser)
+    add_incident_option(parser)
+
+
+def run(args: argparse.Namespace) -> int:
+    try:
+        new = Severity.parse(args.severity)
+    except ValueError as exc:
+        raise UserError(str(exc)) from None
+    with open_store(args) as store:
+        incident_id = resolve_incident(store, args.incident)
+        state = store.incident(incident_id)
+        if new == state.severity:
+            print(f"{short_id(incident_id)} is already {new.label}; nothing recorded")
+            return 0
+        payload = {"from": int(state.severity), "to": int(new), "reason": args.reason.strip()}
+        store.append(incident_id, Kind.SEVERITY, payload, actor=current_actor(args), at=parse_at(args.at))
+    direction = "raised" if new < state.severity else "lowered"
+    note = " (a late upgrade stays visible in the postmortem)" if new < state.severity else ""
+    print(f"{short_id(incident_id)} {direction} {state.severity.label} -> {new.label}{note}")
+    return 0

@@ -1,0 +1,115 @@
+"""`warroom show [ID] [--json]`: an incident's state, roles, milestones and timeline."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from datetime import datetime
+
+from warroom.commands.context import now_utc, open_store, resolve_incident
+from warroom.domain.describe import describe, kind_label
+from warroom.domain.events import format_ts
+from warroom.domain.incident import MILESTONE_NAMES, IncidentState
+from warroom.domain.metrics import format_duration, incident_metrics
+from warroom.domain.roles import role_names
+from warroom.errors import UserError
+from warroom.sanitize import clean
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("incident", nargs="?", metavar="ID", help="INC-7 or 7 (default: the one open incident)")
+    parser.add_argument("--json", action="store_true", help="machine-readable output")
+
+
+def _hm(dt: datetime | None) -> str:
+    return dt.strftime("%Y-%m-%d %H:%M:%S UTC") if dt else "-"
+
+
+def state_json(state: IncidentState, now: datetime) -> dict:
+    metrics = incident_metrics(state)
+    end = state.milestones.resolved or now
+    return {
+        "id": state.short_id,
+        "number": state.incident_id,
+        "title": state.title,
+        "severity": state.severity.label,
+        "status": state.status.value,
+        "drill": state.drill,
+        "impact": state.impact,
+        "detected_by": state.detected_by,
+        "declared_at": format_ts(state.declared_at),
+        "duration_seconds": int((end - (state.milestones.started or state.declared_at)).total_seconds()),
+        "roles": {r: {"person": h.person, "since": format_ts(h.since)} for r, h in state.roles.items()},
+        "milestones": {n: (format_ts(v) if (v := getattr(state.milestones, n)) else None) for n in MILESTONE_NAMES},
+        "metrics": {n: (int(v.total_seconds()) if (v := getattr(metrics, n)) is not None else None)
+                    for n in ("mttd", "mtta", "mttm", "mttr")},
+        "severity_upgrades": [
+            {"at": format_ts(c.at), "from": c.before.label if c.before else None, "to": c.after.label, "reason": c.reason}
+            for c in state.upgrades
+        ],
+        "timeline": [ev.to_json() | {"text": describe(ev)}
+                     for ev in sorted(state.events, key=lambda e: (e.at, e.id or 0))],
+    }
+
+
+def render_text(state: IncidentState, extra_roles: tuple[str, ...], now: datetime) -> str:
+    m = state.milestones
+    metrics = incident_metrics(state)
+    end = m.resolved or now
+    lines = [
+        f"{state.short_id} {state.severity.label} [{state.status.value}]{' DRILL' if state.drill else ''} "
+        f"{clean(state.title)}",
+        f"  started  {_hm(m.started)}   duration {format_duration(end - (m.started or state.declared_at))}"
+        + ("" if m.resolved else " (open)"),
+    ]
+    if state.impact:
+        lines.append(f"  impact   {clean(state.impact)}")
+    if state.detected_by:
+        lines.append(f"  detected by {clean(state.detected_by)}")
+    for change in state.upgrades:
+        lines.append(f"  ! raised {change.before.label if change.before else '?'} -> {change.after.label} at "
+                     f"{change.at:%H:%M} UTC{': ' + clean(change.reason) if change.reason else ''}")
+    lines.append("")
+    lines.append("Roles")
+    for role in role_names(extra_roles + tuple(r for r in state.roles if r not in extra_roles)):
+        holder = state.roles.get(role)
+        who = f"{clean(holder.person)} (since {holder.since:%H:%M} UTC)" if holder else "— VACANT"
+        lines.append(f"  {role:<20} {who}")
+    lines.append("")
+    lines.append("Milestones")
+    for name in MILESTONE_NAMES:
+        lines.append(f"  {name:<13} {_hm(getattr(m, name))}")
+    lines.append(
+        f"  MTTD {format_duration(metrics.mttd)}  MTTA {format_duration(metrics.mtta)}  "
+        f"MTTM {format_duration(metrics.mttm)}  MTTR {format_duration(metrics.mttr)}"
+        + ("  (drill: left out of metrics)" if state.drill else "")
+    )
+    lines.append("")
+    lines.append("Timeline (UTC)")
+    for ev in sorted(state.events, key=lambda e: (e.at, e.id or 0)):
+        lines.append(f"  {ev.at:%H:%M:%S} {kind_label(ev):<9} {clean(ev.actor, cap=24):<12} {clean(describe(ev))}")
+    return "\n".join(lines)
+
+
+def run(args: argparse.Namespace) -> int:
+    now = now_utc()
+    with open_store(args) as store:
+        if args.incident or store.open_incident_ids():
+            incident_id = resolve_incident(store, args.incident)
+        else:  # nothing open: show the most recent incident
+            incident_id = store.latest_incident_id()
+            if incident_id is None:
+                raise UserError("no incidents yet: `warroom declare TITLE --sev N` starts one")
+        state = store.incident(incident_id)
+    if args.json:
+        print(json.dumps(state_json(state, now), indent=2, ensure_ascii=False))
+        return 0
+    extra: tuple[str, ...] = ()
+    try:
+        from warroom.commands.context import load_config_for
+
+        extra = tuple(load_config_for(args).team.extra_roles)
+    except ImportError:
+        pass
+    print(render_text(state, extra, now))
+    return 0

@@ -1,0 +1,42 @@
+"""`warroom status STATUS [TEXT]`: Investigating -> Identified -> Monitoring -> Resolved."""
+
+from __future__ import annotations
+
+import argparse
+
+from warroom.commands.context import (
+    add_actor_option, add_at_option, add_incident_option, current_actor, open_store, parse_at, resolve_incident,
+)
+from warroom.domain.events import Kind, short_id
+from warroom.domain.status import Status
+from warroom.errors import UserError
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("status", help="investigating | identified | monitoring | resolved")
+    parser.add_argument("text", nargs="*", help="what changed")
+    add_at_option(parser)
+    add_actor_option(parser)
+    add_incident_option(parser)
+
+
+def run(args: argparse.Namespace) -> int:
+    try:
+        new = Status.parse(args.status)
+    except ValueError as exc:
+        raise UserError(str(exc)) from None
+    text = " ".join(args.text).strip()
+    with open_store(args) as store:
+        incident_id = resolve_incident(store, args.incident)
+        state = store.incident(incident_id)
+        if new == state.status and not text:
+            print(f"{short_id(incident_id)} is already {new.value}; nothing recorded")
+            return 0
+        if new is Status.RESOLVED:
+            store.append(incident_id, Kind.RESOLVED, {"text": text}, actor=current_actor(args), at=parse_at(args.at))
+        else:
+            payload = {"from": state.status.value, "to": new.value, "text": text}
+            store.append(incident_id, Kind.STATUS, payload, actor=current_actor(args), at=parse_at(args.at))
+    back = " (stepped back)" if new.order < state.status.order else ""
+    print(f"{short_id(incident_id)} {state.status.value} -> {new.value}{back}")
+    return 0

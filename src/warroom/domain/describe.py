@@ -1,0 +1,79 @@
+"""One human line per event: the words the timeline, `warroom show` and the postmortem share."""
+
+from __future__ import annotations
+
+from warroom.domain.events import Event, Kind
+from warroom.domain.severity import Severity
+
+
+def _sev(value: object) -> str:
+    try:
+        return Severity.parse(value).label  # type: ignore[arg-type]
+    except (ValueError, TypeError):
+        return str(value)
+
+
+def describe(ev: Event) -> str:
+    """The event's text, untrusted parts included verbatim (callers clean before display)."""
+    p = ev.payload
+    k = ev.kind
+    if k == Kind.DECLARED:
+        drill = "DRILL " if p.get("drill") else ""
+        text = f"{drill}incident declared {_sev(p.get('severity'))}: {p.get('title', '')}"
+        if p.get("impact"):
+            text += f" — impact: {p['impact']}"
+        if p.get("detected_by"):
+            text += f" (detected by {p['detected_by']})"
+        return text
+    if k == Kind.SEVERITY:
+        before, after = p.get("from"), p.get("to")
+        verb = "raised" if (isinstance(before, int) and isinstance(after, int) and after < before) else "lowered"
+        reason = f": {p['reason']}" if p.get("reason") else ""
+        return f"severity {verb} {_sev(before)} -> {_sev(after)}{reason}"
+    if k == Kind.STATUS:
+        text = f"status {p.get('from', '?')} -> {p.get('to', '?')}"
+        return text + (f": {p['text']}" if p.get("text") else "")
+    if k == Kind.ROLE_ASSIGNED:
+        return f"{p.get('role')}: {p.get('person')}"
+    if k == Kind.ROLE_RELEASED:
+        return f"{p.get('role')} is vacant"
+    if k == Kind.NOTE:
+        return str(p.get("text", ""))
+    if k == Kind.ACKNOWLEDGED:
+        return "incident acknowledged"
+    if k == Kind.MITIGATED:
+        return f"mitigation applied: {p.get('text', '')}"
+    if k == Kind.RESOLVED:
+        return "incident resolved" + (f": {p['text']}" if p.get("text") else "")
+    if k == Kind.REOPENED:
+        return "incident reopened" + (f": {p['text']}" if p.get("text") else "")
+    if k == Kind.MILESTONE:
+        return f"milestone {p.get('name')} set to {p.get('at')}"
+    if k == Kind.COMMS_POSTED:
+        first = str(p.get("text", "")).strip().splitlines()
+        return f"{p.get('audience', 'update')} update posted: {first[0] if first else ''}"
+    if k == Kind.EVIDENCE:
+        return str(p.get("summary") or p.get("text") or f"pinned {p.get('pane', '')}")
+    # Source signals carry their own line in "text".
+    if "text" in p:
+        return str(p["text"])
+    return k
+
+
+def kind_label(ev: Event) -> str:
+    """A short column label for the timeline: `note`, `sev`, `probe`, `deploy`..."""
+    labels = {
+        Kind.DECLARED: "declared",
+        Kind.SEVERITY: "sev",
+        Kind.STATUS: "status",
+        Kind.ROLE_ASSIGNED: "role",
+        Kind.ROLE_RELEASED: "role",
+        Kind.NOTE: "note",
+        Kind.ACKNOWLEDGED: "ack",
+        Kind.MITIGATED: "mitigate",
+        Kind.RESOLVED: "resolved",
+        Kind.REOPENED: "reopened",
+        Kind.COMMS_POSTED: "comms",
+        Kind.EVIDENCE: "evidence",
+    }
+    return labels.get(ev.kind, ev.kind.split(".")[0])

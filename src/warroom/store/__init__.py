@@ -1,0 +1,4 @@
+"""The event store: one SQLite file, append-only events, down-sampled samples.
+
+`sync.EventStore` (stdlib sqlite3) serves the CLI; `aio.AsyncEventStore` (aiosqlite) serves the UI.
+"""

@@ -1,0 +1,155 @@
+"""The async event store for the UI and the recorder: aiosqlite, same file format and rules.
+
+Every append is one short `BEGIN IMMEDIATE` transaction run in aiosqlite's thread as a single
+unit (one round trip), committed before the awaitable returns.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections import defaultdict
+from datetime import datetime
+from pathlib import Path
+from typing import Any, Callable, Iterable, Mapping, TypeVar
+
+import aiosqlite
+
+from warroom.domain.events import Event
+from warroom.domain.incident import IncidentState, fold
+from warroom.domain.signals import Sample
+from warroom.errors import UserError
+from warroom.store.rows import EVENT_COLUMNS, INSERT_EVENT, event_params, row_to_event
+from warroom.store.schema import BUSY_TIMEOUT_MS, PRAGMAS, busy_or, migrate, prepare_path
+from warroom.store.sync import EventStore
+
+T = TypeVar("T")
+
+
+class AsyncEventStore:
+    """Async twin of `EventStore`. Open with `await AsyncEventStore.open(path)`."""
+
+    def __init__(self, conn: aiosqlite.Connection, path: Path) -> None:
+        self._conn = conn
+        self.path = path
+
+    @classmethod
+    async def open(cls, path: Path | str, *, busy_timeout_ms: int = BUSY_TIMEOUT_MS) -> "AsyncEventStore":
+        path = Path(path).expanduser()
+        prepare_path(path)
+        try:
+            conn = await aiosqlite.connect(path, isolation_level=None, timeout=busy_timeout_ms / 1000)
+        except sqlite3.Error as exc:
+            raise busy_or(exc, path) from None
+        store = cls(conn, path)
+
+        def setup(raw: sqlite3.Connection) -> None:
+            raw.execute(f"PRAGMA busy_timeout={int(busy_timeout_ms)}")
+            for pragma in PRAGMAS:
+                raw.execute(pragma)
+            migrate(raw, path)
+
+        try:
+            await store._run(setup)
+        except BaseException:
+            await conn.close()
+            raise
+        return store
+
+    async def close(self) -> None:
+        await self._conn.close()
+
+    async def _run(self, fn: Callable[[sqlite3.Connection], T]) -> T:
+        """Run `fn(raw_connection)` in aiosqlite's worker thread: one round trip."""
+        # aiosqlite keeps the sqlite3 connection private; its `_execute` runs a callable in the
+        # connection's own thread, which is exactly the unit we need for a whole transaction.
+        def call() -> T:
+            return fn(self._conn._conn)  # type: ignore[attr-defined]
+
+        try:
+            return await self._conn._execute(call)  # type: ignore[attr-defined]
+        except sqlite3.Error as exc:
+            raise busy_or(exc, self.path) from None
+
+    async def _write(self, fn: Callable[[sqlite3.Connection], T]) -> T:
+        def tx(raw: sqlite3.Connection) -> T:
+            raw.execute("BEGIN IMMEDIATE")
+            try:
+                result = fn(raw)
+                raw.execute("COMMIT")
+                return result
+            except BaseException:
+                if raw.in_transaction:
+                    raw.execute("ROLLBACK")
+                raise
+
+        return await self._run(tx)
+
+    async def append(
+        self,
+        incident_id: int,
+        kind: str,
+        payload: Mapping[str, Any],
+        *,
+        actor: str,
+        at: datetime | None = None,
+        dedupe_key: str | None = None,
+    ) -> Event | None:
+        """Append and commit one event; None if its `dedupe_key` was already recorded."""
+        params, when, recorded, orig = event_params(incident_id, kind, payload, actor, at, dedupe_key)
+
+        def insert(raw: sqlite3.Connection) -> int | None:
+            cur = raw.execute(INSERT_EVENT, params)
+            return cur.lastrowid if cur.rowcount else None
+
+        new_id = await self._write(insert)
+        if new_id is None:
+            return None
+        return Event(incident_id, when, kind, actor, dict(payload), new_id, recorded, orig, dedupe_key)
+
+    async def declare(self, title: str, severity: int, **kwargs: Any) -> Event:
+        """Same as `EventStore.declare`, run in the store's thread."""
+        return await self._run(lambda raw: EventStore(raw, self.path).declare(title, severity, **kwargs))
+
+    async def add_samples(self, incident_id: int, samples: Iterable[Sample]) -> int:
+        items = list(samples)
+        return await self._run(lambda raw: EventStore(raw, self.path).add_samples(incident_id, items))
+
+    async def events(self, incident_id: int, after_id: int = 0) -> list[Event]:
+        rows = await self._run(
+            lambda raw: raw.execute(
+                f"SELECT {EVENT_COLUMNS} FROM events WHERE incident_id = ? AND id > ? ORDER BY id",
+                (incident_id, after_id),
+            ).fetchall()
+        )
+        return [row_to_event(r) for r in rows]
+
+    async def incident(self, incident_id: int) -> IncidentState:
+        state = fold(await self.events(incident_id))
+        if state is None:
+            raise UserError(f"no incident INC-{incident_id} in {self.path}")
+        return state
+
+    async def incidents(self) -> list[IncidentState]:
+        rows = await self._run(
+            lambda raw: raw.execute(f"SELECT {EVENT_COLUMNS} FROM events ORDER BY id").fetchall()
+        )
+        grouped: dict[int, list[Event]] = defaultdict(list)
+        for row in rows:
+            ev = row_to_event(row)
+            grouped[ev.incident_id].append(ev)
+        return [s for _, evs in sorted(grouped.items()) if (s := fold(evs)) is not None]
+
+    async def open_incident_ids(self) -> list[int]:
+        return await self._run(lambda raw: EventStore(raw, self.path).open_incident_ids())
+
+    async def data_version(self) -> int:
+        return await self._run(lambda raw: raw.execute("PRAGMA data_version").fetchone()[0])
+
+    async def max_event_id(self) -> int:
+        return await self._run(lambda raw: raw.execute("SELECT COALESCE(MAX(id), 0) FROM events").fetchone()[0])
+
+    async def acquire_lease(self, incident_id: int, holder: str, ttl: float, now: float | None = None) -> bool:
+        return await self._run(lambda raw: EventStore(raw, self.path).acquire_lease(incident_id, holder, ttl, now))
+
+    async def release_lease(self, incident_id: int, holder: str) -> None:
+        await self._run(lambda raw: EventStore(raw, self.path).release_lease(incident_id, holder))

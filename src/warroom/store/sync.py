@@ -1,0 +1,222 @@
+"""The blocking event store: stdlib sqlite3 only, so headless commands start fast."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import time
+from collections import defaultdict
+from datetime import datetime
+from pathlib import Path
+from typing import Any, Iterable, Mapping
+
+from warroom.domain.events import Event, Kind, format_ts
+from warroom.domain.incident import IncidentState, fold
+from warroom.domain.signals import Sample
+from warroom.errors import UserError
+from warroom.store.rows import EVENT_COLUMNS, INSERT_EVENT, event_params, row_to_event
+from warroom.store.schema import BUSY_TIMEOUT_MS, PRAGMAS, busy_or, migrate, prepare_path
+
+
+class EventStore:
+    """One SQLite file holding every incident. Each append is one `BEGIN IMMEDIATE` transaction,
+    committed before the call returns: once `append` returns an event, it is on disk."""
+
+    def __init__(self, conn: sqlite3.Connection, path: Path) -> None:
+        self._conn = conn
+        self.path = path
+
+    @classmethod
+    def open(cls, path: Path | str, *, busy_timeout_ms: int = BUSY_TIMEOUT_MS) -> "EventStore":
+        path = Path(path).expanduser()
+        prepare_path(path)
+        try:
+            conn = sqlite3.connect(path, isolation_level=None, timeout=busy_timeout_ms / 1000)
+            conn.execute(f"PRAGMA busy_timeout={int(busy_timeout_ms)}")
+            for pragma in PRAGMAS:
+                conn.execute(pragma)
+            migrate(conn, path)
+        except sqlite3.Error as exc:
+            raise busy_or(exc, path) from None
+        return cls(conn, path)
+
+    def close(self) -> None:
+        self._conn.close()
+
+    def __enter__(self) -> "EventStore":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- writing -----------------------------------------------------------------------------
+
+    def _write(self, fn: Any) -> Any:
+        try:
+            self._conn.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as exc:
+            raise busy_or(exc, self.path) from None
+        try:
+            result = fn(self._conn)
+            self._conn.execute("COMMIT")
+            return result
+        except BaseException as exc:
+            if self._conn.in_transaction:
+                self._conn.execute("ROLLBACK")
+            if isinstance(exc, sqlite3.Error):
+                raise busy_or(exc, self.path) from None
+            raise
+
+    def append(
+        self,
+        incident_id: int,
+        kind: str,
+        payload: Mapping[str, Any],
+        *,
+        actor: str,
+        at: datetime | None = None,
+        dedupe_key: str | None = None,
+    ) -> Event | None:
+        """Append and commit one event. Returns None if `dedupe_key` was already recorded."""
+        params, when, recorded, orig = event_params(incident_id, kind, payload, actor, at, dedupe_key)
+
+        def insert(conn: sqlite3.Connection) -> int | None:
+            cur = conn.execute(INSERT_EVENT, params)
+            return cur.lastrowid if cur.rowcount else None
+
+        new_id = self._write(insert)
+        if new_id is None:
+            return None
+        return Event(incident_id, when, kind, actor, dict(payload), new_id, recorded, orig, dedupe_key)
+
+    def declare(
+        self,
+        title: str,
+        severity: int,
+        *,
+        actor: str,
+        impact: str = "",
+        detected_by: str = "",
+        started_at: datetime | None = None,
+        detected_at: datetime | None = None,
+        drill: bool = False,
+        at: datetime | None = None,
+    ) -> Event:
+        """Allocate the next incident number and append its declaration, atomically."""
+        payload: dict[str, Any] = {"title": title, "severity": int(severity), "drill": bool(drill)}
+        if impact:
+            payload["impact"] = impact
+        if detected_by:
+            payload["detected_by"] = detected_by
+        if started_at:
+            payload["started_at"] = format_ts(started_at)
+        if detected_at:
+            payload["detected_at"] = format_ts(detected_at)
+
+        def insert(conn: sqlite3.Connection) -> tuple[int, Event]:
+            next_id = conn.execute("SELECT COALESCE(MAX(incident_id), 0) + 1 FROM events").fetchone()[0]
+            params, when, recorded, orig = event_params(next_id, Kind.DECLARED, payload, actor, at, None)
+            cur = conn.execute(INSERT_EVENT, params)
+            return next_id, Event(next_id, when, Kind.DECLARED, actor, payload, cur.lastrowid, recorded, orig)
+
+        return self._write(insert)[1]
+
+    def add_samples(self, incident_id: int, samples: Iterable[Sample]) -> int:
+        rows = [(incident_id, s.series, format_ts(s.at), float(s.value)) for s in samples]
+        if not rows:
+            return 0
+        self._write(lambda c: c.executemany(
+            "INSERT INTO samples (incident_id, series, at, value) VALUES (?, ?, ?, ?)", rows
+        ))
+        return len(rows)
+
+    # -- reading -----------------------------------------------------------------------------
+
+    def _read(self, sql: str, params: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+        try:
+            return self._conn.execute(sql, params).fetchall()
+        except sqlite3.Error as exc:
+            raise busy_or(exc, self.path) from None
+
+    def events(self, incident_id: int, after_id: int = 0) -> list[Event]:
+        rows = self._read(
+            f"SELECT {EVENT_COLUMNS} FROM events WHERE incident_id = ? AND id > ? ORDER BY id",
+            (incident_id, after_id),
+        )
+        return [row_to_event(r) for r in rows]
+
+    def incident(self, incident_id: int) -> IncidentState:
+        state = fold(self.events(incident_id))
+        if state is None:
+            raise UserError(f"no incident INC-{incident_id} in {self.path}")
+        return state
+
+    def incidents(self) -> list[IncidentState]:
+        """Every incident, oldest first."""
+        by_incident: dict[int, list[Event]] = defaultdict(list)
+        for row in self._read(f"SELECT {EVENT_COLUMNS} FROM events ORDER BY id"):
+            ev = row_to_event(row)
+            by_incident[ev.incident_id].append(ev)
+        states = [fold(evs) for _, evs in sorted(by_incident.items())]
+        return [s for s in states if s is not None]
+
+    def open_incident_ids(self) -> list[int]:
+        """Ids of incidents not yet resolved, cheaply (no full fold)."""
+        rows = self._read(
+            "SELECT incident_id, kind, payload FROM events WHERE kind IN (?, ?, ?, ?) ORDER BY id",
+            (Kind.DECLARED, Kind.RESOLVED, Kind.REOPENED, Kind.STATUS),
+        )
+        open_: dict[int, bool] = {}
+        for incident_id, kind, payload in rows:
+            if kind == Kind.DECLARED or kind == Kind.REOPENED:
+                open_[incident_id] = True
+            elif kind == Kind.RESOLVED:
+                open_[incident_id] = False
+            elif kind == Kind.STATUS:
+                open_[incident_id] = str(json.loads(payload).get("to", "")).lower() != "resolved"
+        return [i for i, is_open in open_.items() if is_open]
+
+    def latest_incident_id(self) -> int | None:
+        return self._read("SELECT MAX(incident_id) FROM events")[0][0]
+
+    def max_event_id(self) -> int:
+        return self._read("SELECT COALESCE(MAX(id), 0) FROM events")[0][0]
+
+    def data_version(self) -> int:
+        """Changes whenever another connection commits: a cheap "anything new?" check."""
+        return self._read("PRAGMA data_version")[0][0]
+
+    def samples(self, incident_id: int, series: str | None = None) -> list[tuple[str, str, float]]:
+        if series is None:
+            return self._read(
+                "SELECT series, at, value FROM samples WHERE incident_id = ? ORDER BY at", (incident_id,)
+            )
+        return self._read(
+            "SELECT series, at, value FROM samples WHERE incident_id = ? AND series = ? ORDER BY at",
+            (incident_id, series),
+        )
+
+    # -- recorder lease ------------------------------------------------------------------------
+
+    def acquire_lease(self, incident_id: int, holder: str, ttl: float, now: float | None = None) -> bool:
+        """Take or renew the recorder lease; True if `holder` now holds it."""
+        now = time.time() if now is None else now
+
+        def take(conn: sqlite3.Connection) -> bool:
+            row = conn.execute(
+                "SELECT holder, expires_at FROM recorder_leases WHERE incident_id = ?", (incident_id,)
+            ).fetchone()
+            if row is None or row[0] == holder or row[1] < now:
+                conn.execute(
+                    "INSERT OR REPLACE INTO recorder_leases (incident_id, holder, expires_at) VALUES (?, ?, ?)",
+                    (incident_id, holder, now + ttl),
+                )
+                return True
+            return False
+
+        return self._write(take)
+
+    def release_lease(self, incident_id: int, holder: str) -> None:
+        self._write(lambda c: c.execute(
+            "DELETE FROM recorder_leases WHERE incident_id = ? AND holder = ?", (incident_id, holder)
+        ))

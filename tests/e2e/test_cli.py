@@ -1,0 +1,120 @@
+"""The headless CLI through the installed `warroom` command, in a private HOME."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from tests.conftest import warroom_executable
+
+
+def test_full_incident_from_the_shell(run_warroom, home_env):
+    r = run_warroom("declare", "Checkout returns 500", "--sev", "2", "--impact", "EU card payments fail",
+                    "--detected-by", "synthetic probe", "--started-at", "-20m")
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.strip() == "INC-1"
+    db = Path(home_env["XDG_DATA_HOME"]) / "warroom" / "warroom.db"
+    assert db.exists()  # default location under XDG_DATA_HOME
+    steps = [
+        ("role", "ic", "alice"),
+        ("role", "tech", "bob"),
+        ("ack",),
+        ("note", "error rate climbing on api", "--as", "bob"),
+        ("sev", "1", "--reason", "all regions"),
+        ("status", "identified", "bad deploy a1b2c3d"),
+        ("mitigated", "rolled back a1b2c3d"),
+        ("status", "monitoring"),
+        ("resolve", "error rate back to baseline"),
+    ]
+    for step in steps:
+        out = run_warroom(*step)
+        assert out.returncode == 0, (step, out.stderr)
+    shown = json.loads(run_warroom("show", "INC-1", "--json").stdout)
+    assert shown["severity"] == "SEV-1" and shown["status"] == "Resolved"
+    assert shown["roles"]["Incident Commander"]["person"] == "alice"
+    assert shown["roles"]["Tech Lead"]["person"] == "bob"
+    assert shown["severity_upgrades"][0]["reason"] == "all regions"
+    assert 20 * 60 - 5 <= shown["metrics"]["mttd"] <= 20 * 60 + 5
+    assert shown["metrics"]["mttr"] >= 20 * 60
+    note = [e for e in shown["timeline"] if e["kind"] == "note"][0]
+    assert note["actor"] == "bob" and note["payload"]["text"] == "error rate climbing on api"
+    assert [e for e in shown["timeline"] if e["kind"] == "note"][0]["origin"]["pid"] > 0
+    text = run_warroom("show").stdout  # nothing open: the most recent incident
+    assert "INC-1 SEV-1 [Resolved] Checkout returns 500" in text
+    assert "Scribe" in text and "VACANT" in text
+    listing = json.loads(run_warroom("list", "--json").stdout)
+    assert listing[0]["id"] == "INC-1" and listing[0]["open"] is False
+
+
+def test_actor_defaults_to_warroom_user(run_warroom):
+    run_warroom("declare", "x", "--sev", "3")
+    run_warroom("note", "from env")
+    run_warroom("note", "explicit", env={"WARROOM_USER": ""}, )
+    events = json.loads(run_warroom("show", "--json").stdout)["timeline"]
+    assert events[1]["actor"] == "tester"
+    assert events[2]["actor"] not in ("", "tester")  # falls back to the login name
+
+
+def test_several_open_incidents_need_an_id_and_the_error_lists_them(run_warroom):
+    run_warroom("declare", "api down", "--sev", "1")
+    run_warroom("declare", "search slow", "--sev", "3")
+    r = run_warroom("note", "which one?")
+    assert r.returncode != 0
+    assert "INC-1" in r.stderr and "INC-2" in r.stderr and "--incident" in r.stderr
+    assert "Traceback" not in r.stderr
+    assert run_warroom("note", "this one", "--incident", "INC-2").returncode == 0
+
+
+def test_user_mistakes_are_one_line_errors(run_warroom):
+    cases = [
+        ("note", "nothing open"),
+        ("declare", "x", "--sev", "9"),
+        ("declare", "x", "--sev", "2", "--started-at", "yesterday-ish"),
+    ]
+    for args in cases:
+        r = run_warroom(*args)
+        assert r.returncode != 0
+        assert r.stderr.count("\n") == 1 and r.stderr.startswith("warroom: error:"), r.stderr
+    run_warroom("declare", "x", "--sev", "2")
+    for args in [("status", "fixed"), ("role", "janitor", "bob"), ("show", "INC-9"), ("note", "x", "--at", "25:99")]:
+        r = run_warroom(*args)
+        assert r.returncode != 0 and "Traceback" not in r.stderr and r.stderr.startswith("warroom: error:"), r.stderr
+
+
+def test_back_dated_note_with_clock_time_and_relative_time(run_warroom):
+    run_warroom("declare", "x", "--sev", "2")
+    assert run_warroom("note", "earlier", "--at", "-5m").returncode == 0
+    timeline = json.loads(run_warroom("show", "--json").stdout)["timeline"]
+    assert timeline[0]["payload"].get("text") == "earlier"  # sorted by when it happened
+
+
+def test_drill_is_labelled(run_warroom):
+    run_warroom("declare", "practice rollback", "--sev", "2", "--drill")
+    assert "DRILL" in run_warroom("show").stdout
+    assert "DRILL" in run_warroom("list").stdout
+    assert json.loads(run_warroom("show", "--json").stdout)["drill"] is True
+
+
+def test_python_dash_m_is_the_same_command(home_env, tmp_path):
+    env = {**home_env, "WARROOM_DB": str(tmp_path / "m.db")}
+    r = subprocess.run([sys.executable, "-m", "warroom", "declare", "via -m", "--sev", "3"], env=env,
+                       capture_output=True, text=True)
+    assert r.returncode == 0 and r.stdout.strip() == "INC-1"
+    r = subprocess.run([str(warroom_executable()), "--db", str(tmp_path / "m.db"), "list"], env=home_env,
+                       capture_output=True, text=True)
+    assert "via -m" in r.stdout
+
+
+def test_note_does_not_import_textual_or_httpx(home_env, tmp_path):
+    env = {**home_env, "WARROOM_DB": str(tmp_path / "i.db")}
+    subprocess.run([str(warroom_executable()), "declare", "x", "--sev", "3"], env=env, check=True)
+    code = (
+        "import sys; from warroom.cli import main; rc = main(['note', 'lean']); "
+        "heavy = [m for m in ('textual', 'httpx', 'psutil', 'aiosqlite', 'rich') if m in sys.modules]; "
+        "print(heavy); sys.exit(rc)"
+    )
+    r = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.strip().splitlines()[-1] == "[]"
