@@ -1,0 +1,225 @@
+"""Status-update drafts from the playbook's templates, filled from the incident's record.
+
+The templates are package data (`warroom/data/templates/*.txt`), word for word from the playbook,
+and can be replaced from config (`[templates]`). Placeholders are `${name}`, substituted with
+`string.Template.safe_substitute`: nothing is evaluated, an unknown placeholder stays as written,
+and a value containing `$` is inserted as-is.
+
+Whatever the record cannot fill shows as the playbook's own blank (`<link>`, `<who and how>`) or
+`<unassigned>` for a vacant role, so the gap is visible instead of silently missing.
+
+Audiences: `internal` (the chat-channel declaration block), `external` (the status page), and
+`tactical` (a Conditions / Actions / Needs update for the internal channel; the CLI also calls it
+`can`). Once resolved, internal and external drafts become the playbook's `[Resolved] <summary>`.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass
+from datetime import datetime
+from functools import lru_cache
+from importlib import resources
+from string import Template
+from typing import TYPE_CHECKING, Any, Iterable
+
+from warroom.domain.cadence import UpdateCadence
+from warroom.domain.events import Event, Kind
+from warroom.domain.roles import COMMS, IC, TECH
+from warroom.domain.status import Status
+
+if TYPE_CHECKING:
+    from warroom.domain.incident import CommsPost, IncidentState
+
+AUDIENCES = ("internal", "external", "tactical")
+TEMPLATE_NAMES = ("internal", "external", "tactical", "resolved")
+_ALIASES = {"can": "tactical", "chat": "internal", "status-page": "external", "statuspage": "external", "public": "external"}
+
+#: Roles a tactical update asks for when nobody holds them (the Scribe is optional in the playbook).
+NEEDED_ROLES = (IC, COMMS, TECH)
+
+#: How many of the latest notes / mitigations a tactical update lists.
+TACTICAL_ITEMS = 5
+
+UNASSIGNED = "<unassigned>"
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+_ESCAPE = re.compile(r"\x1b(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)?|.)")
+
+
+@dataclass(frozen=True)
+class Draft:
+    """A rendered update: who it is for and the exact text."""
+
+    audience: str
+    text: str
+    #: Which template made it: internal, external, tactical or resolved.
+    template: str = ""
+
+
+def normalize_audience(text: str) -> str:
+    """`can` -> `tactical`; `Internal` -> `internal`; ValueError for anything else."""
+    key = text.strip().lower()
+    key = _ALIASES.get(key, key)
+    if key not in AUDIENCES:
+        raise ValueError(f"unknown audience {text!r}: use internal, external or can (tactical)")
+    return key
+
+
+@lru_cache(maxsize=None)
+def packaged_template(name: str) -> str:
+    """The playbook's template shipped with warroom (read-only package data)."""
+    if name not in TEMPLATE_NAMES:
+        raise ValueError(f"no template named {name!r}")
+    return resources.files("warroom").joinpath("data", "templates", f"{name}.txt").read_text(encoding="utf-8")
+
+
+def template_for(name: str, overrides: Any | None = None) -> str:
+    """The configured override (`[templates] <name> = "..."`) if set, else the packaged one."""
+    override = None
+    if overrides is not None:
+        override = overrides.get(name) if isinstance(overrides, dict) else getattr(overrides, name, None)
+    return override if override else packaged_template(name)
+
+
+def _one_line(text: str, cap: int = 300) -> str:
+    """Notes are untrusted: no escape sequences or control characters, one line, capped."""
+    text = _ESCAPE.sub("", str(text))
+    text = " ".join(_CONTROL.sub(" ", text).split())
+    return text if len(text) <= cap else text[: cap - 1] + "…"
+
+
+def _utc_minute(dt: datetime) -> str:
+    return f"{dt:%Y-%m-%d %H:%M} UTC"
+
+
+def _resolution_summary(state: IncidentState) -> str:
+    for change in reversed(state.status_history):
+        if change.after is Status.RESOLVED:
+            if change.text.strip():
+                return _one_line(change.text)
+            break
+    return _one_line(state.title) or "<summary>"
+
+
+def _feature(state: IncidentState) -> str:
+    """What users see broken: a declared `feature` if the record has one, else the title."""
+    for ev in state.events:
+        if ev.kind == Kind.DECLARED and ev.payload.get("feature"):
+            return _one_line(ev.payload["feature"])
+    return _one_line(state.title) or "<feature>"
+
+
+def _items(events: Iterable[Event], empty: str) -> str:
+    lines = []
+    for ev in events:
+        text = _one_line(ev.payload.get("text") or ev.payload.get("what") or "")
+        if text:
+            lines.append(f"- {ev.at:%H:%M} {text}")
+    return "\n".join(lines) if lines else f"- {empty}"
+
+
+def _conditions(state: IncidentState, now: datetime) -> str:
+    """The latest notes since the last internal-channel update (all of them if none yet)."""
+    since = None
+    for post in state.comms:
+        if post.audience in ("internal", "tactical") and post.at <= now:
+            since = post.at
+    notes = [e for e in state.events if e.kind == Kind.NOTE and e.at <= now and (since is None or e.at > since)]
+    lines = [f"- Impact: {_one_line(state.impact)}"] if state.impact.strip() else []
+    items = _items(notes[-TACTICAL_ITEMS:], f"Nothing new: still {state.status.value.lower()}.")
+    return "\n".join(lines + [items])
+
+
+def _actions(state: IncidentState, now: datetime) -> str:
+    done = [m for m in state.mitigations if m.at <= now]
+    return _items(done[-TACTICAL_ITEMS:], "No mitigation applied yet.")
+
+
+def _needs(state: IncidentState) -> str:
+    vacant = [role for role in NEEDED_ROLES if role not in state.roles]
+    if not vacant:
+        return "- Nothing right now."
+    return "\n".join(f"- {role}: {UNASSIGNED}" for role in vacant)
+
+
+def draft_values(state: IncidentState, now: datetime, cadence: UpdateCadence | None = None, team: Any | None = None) -> dict[str, str]:
+    """Every placeholder a template may use, filled from the record (blanks stay visible)."""
+    cadence = cadence or UpdateCadence()
+    minutes = cadence.minutes_for(state.severity)
+    commander = state.roles.get(IC)
+    comms = state.roles.get(COMMS)
+    prefix = getattr(team, "channel_prefix", None) or "#incident-"
+    status_page = (getattr(team, "status_page", "") or "").strip()
+    started = state.milestones.started or state.declared_at
+    return {
+        "incident": state.short_id,
+        "severity": state.severity.label,
+        "status": state.status.value,
+        "summary": _one_line(state.title) or "<one-line summary>",
+        "title": _one_line(state.title),
+        "commander": _one_line(commander.person) if commander else UNASSIGNED,
+        "comms_lead": _one_line(comms.person) if comms else UNASSIGNED,
+        "channel": f"{prefix}{state.declared_at:%Y-%m-%d}",
+        "status_page": status_page or "<link>",
+        "cadence_minutes": str(minutes) if minutes else "<n>",
+        "feature": _feature(state),
+        "started": _utc_minute(started),
+        "impact": _one_line(state.impact) or "<who and how>",
+        "time": f"{now:%H:%M} UTC",
+        "now": _utc_minute(now),
+        "conditions": _conditions(state, now),
+        "actions": _actions(state, now),
+        "needs": _needs(state),
+        "resolution": _resolution_summary(state),
+    }
+
+
+def render_draft(
+    state: IncidentState,
+    audience: str,
+    now: datetime,
+    cadence: UpdateCadence | None = None,
+    team: Any | None = None,
+    templates_override: Any | None = None,
+) -> Draft:
+    """Render the draft for `audience` (internal, external, tactical/can) as of `now`.
+
+    `cadence` is an `UpdateCadence` (or a `CadenceConfig`), `team` a `TeamConfig` (channel prefix,
+    status page), `templates_override` a `TemplatesConfig` or a dict of template texts.
+    """
+    audience = normalize_audience(audience)
+    if cadence is not None and not isinstance(cadence, UpdateCadence):
+        cadence = UpdateCadence.from_config(cadence)
+    values = draft_values(state, now, cadence, team)
+    name = audience
+    if state.status is Status.RESOLVED and audience in ("internal", "external"):
+        name = "resolved"
+        values["summary"] = values["resolution"]
+    text = Template(template_for(name, templates_override)).safe_substitute(values)
+    return Draft(audience, text.rstrip("\n"), name)
+
+
+def last_post(state: IncidentState, audience: str) -> CommsPost | None:
+    """The latest update of this audience marked posted, or None."""
+    audience = normalize_audience(audience)
+    posts = [p for p in state.comms if _post_audience(p.audience) == audience]
+    return posts[-1] if posts else None
+
+
+def _post_audience(text: str) -> str:
+    try:
+        return normalize_audience(text)
+    except ValueError:
+        return text
+
+
+def changes_since_last_post(state: IncidentState, audience: str, new_text: str) -> list[str]:
+    """Unified-diff lines from the last posted update of this audience to `new_text`.
+
+    With nothing posted yet, every line shows as added. No lines means nothing changed.
+    """
+    previous = last_post(state, audience)
+    old_lines = previous.text.splitlines() if previous else []
+    label = f"posted {previous.at:%H:%M} UTC" if previous else "nothing posted yet"
+    return list(difflib.unified_diff(old_lines, new_text.splitlines(), fromfile=label, tofile="draft", lineterm=""))

@@ -1,0 +1,231 @@
+"""Drafts against the playbook's templates, word for word, for every status."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+from string import Template
+
+import pytest
+
+from warroom.config.model import CadenceConfig, TeamConfig, TemplatesConfig
+from warroom.domain.cadence import UpdateCadence
+from warroom.domain.drafts import (
+    Draft, changes_since_last_post, last_post, normalize_audience, packaged_template, render_draft,
+)
+from warroom.domain.events import Event, Kind
+from warroom.domain.incident import fold
+from warroom.domain.roles import COMMS, IC, TECH
+
+T0 = datetime(2026, 11, 26, 3, 12, tzinfo=timezone.utc)
+NOW = T0 + timedelta(minutes=20)
+TEAM = TeamConfig(name="payments", status_page="https://status.example.com", channel_prefix="#incident-")
+
+# The playbook's blocks, copied from the seed ("4. Communicate", "5. Resolve").
+SEED_INTERNAL = """🚨 SEV-1 declared: <one-line summary>
+Incident commander: @<person>
+Comms lead: @<person>
+Channel: #incident-<date>
+Status page: <link>
+Updates every 15 min until resolved."""
+SEED_EXTERNAL = """[Investigating] We are aware of an issue affecting <feature>.
+Started: <time UTC>
+Impact: <who and how>
+We'll post an update within 30 minutes."""
+SEED_RESOLVED = "[Resolved] <summary>"
+
+
+def record(sev: int = 1, *, impact: str = "Most users cannot pay", roles: dict[str, str] | None = None):
+    events = [Event(7, T0, Kind.DECLARED, "alice", {"title": "Checkout returning 500s", "severity": sev,
+                                                    "impact": impact}, id=1)]
+
+    def add(minutes: float, kind: str, payload: dict) -> None:
+        events.append(Event(7, T0 + timedelta(minutes=minutes), kind, "alice", payload, id=len(events) + 1))
+
+    for role, person in (roles or {}).items():
+        add(0, Kind.ROLE_ASSIGNED, {"role": role, "person": person})
+    return events, add
+
+
+def state_of(events):
+    return fold(events)
+
+
+# -- the packaged templates are the playbook's words ---------------------------------------------
+
+
+def test_packaged_templates_are_the_playbook_word_for_word():
+    internal = Template(packaged_template("internal")).substitute(
+        severity="SEV-1", summary="<one-line summary>", commander="<person>", comms_lead="<person>",
+        channel="#incident-<date>", status_page="<link>", cadence_minutes="15",
+    )
+    assert internal.rstrip("\n") == SEED_INTERNAL
+    external = Template(packaged_template("external")).substitute(
+        status="Investigating", feature="<feature>", started="<time UTC>", impact="<who and how>",
+        cadence_minutes="30",
+    )
+    assert external.rstrip("\n") == SEED_EXTERNAL
+    assert Template(packaged_template("resolved")).substitute(summary="<summary>").rstrip("\n") == SEED_RESOLVED
+
+
+# -- internal ------------------------------------------------------------------------------------
+
+
+def test_internal_sev1_declaration_block():
+    events, _ = record(1, roles={IC: "alice", COMMS: "bob"})
+    draft = render_draft(state_of(events), "internal", NOW, UpdateCadence(), TEAM)
+    assert draft == Draft("internal", """🚨 SEV-1 declared: Checkout returning 500s
+Incident commander: @alice
+Comms lead: @bob
+Channel: #incident-2026-11-26
+Status page: https://status.example.com
+Updates every 15 min until resolved.""", "internal")
+
+
+def test_internal_shows_vacant_roles_and_missing_link_as_visible_gaps():
+    events, _ = record(2)
+    text = render_draft(state_of(events), "internal", NOW, UpdateCadence(), TeamConfig()).text
+    assert text == """🚨 SEV-2 declared: Checkout returning 500s
+Incident commander: @<unassigned>
+Comms lead: @<unassigned>
+Channel: #incident-2026-11-26
+Status page: <link>
+Updates every 30 min until resolved."""
+
+
+def test_internal_uses_the_configured_cadence_and_channel_prefix():
+    events, _ = record(3, roles={IC: "alice"})
+    team = TeamConfig(channel_prefix="#inc-payments-", status_page="https://status.example.com")
+    text = render_draft(state_of(events), "internal", NOW, CadenceConfig(sev3=45), team).text
+    assert "Channel: #inc-payments-2026-11-26" in text.splitlines()
+    assert text.splitlines()[-1] == "Updates every 45 min until resolved."
+
+
+# -- external, one per status --------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("status", ["Investigating", "Identified", "Monitoring"])
+def test_external_status_page_text_for_each_status(status):
+    events, add = record(2)
+    if status != "Investigating":
+        add(10, Kind.STATUS, {"to": status.lower()})
+    text = render_draft(state_of(events), "external", NOW, UpdateCadence(), TEAM).text
+    assert text == f"""[{status}] We are aware of an issue affecting Checkout returning 500s.
+Started: 2026-11-26 03:12 UTC
+Impact: Most users cannot pay
+We'll post an update within 30 minutes."""
+
+
+def test_external_promise_follows_the_cadence():
+    events, _ = record(1)
+    text = render_draft(state_of(events), "external", NOW, UpdateCadence(), TEAM).text
+    assert text.splitlines()[-1] == "We'll post an update within 15 minutes."
+
+
+def test_external_started_is_the_back_dated_start_and_blank_impact_shows():
+    events = [Event(7, T0, Kind.DECLARED, "alice", {"title": "Search is slow", "severity": 3,
+                                                    "started_at": "2026-11-26T02:55:00Z"}, id=1)]
+    text = render_draft(fold(events), "external", NOW, UpdateCadence(), TEAM).text
+    assert text == """[Investigating] We are aware of an issue affecting Search is slow.
+Started: 2026-11-26 02:55 UTC
+Impact: <who and how>
+We'll post an update within 60 minutes."""
+
+
+@pytest.mark.parametrize("audience", ["external", "internal"])
+def test_resolved_uses_the_playbook_resolved_line(audience):
+    events, add = record(1)
+    add(40, Kind.RESOLVED, {"text": "Checkout is working again after rolling back a1b2c3d"})
+    draft = render_draft(state_of(events), audience, NOW + timedelta(minutes=30), UpdateCadence(), TEAM)
+    assert draft.text == "[Resolved] Checkout is working again after rolling back a1b2c3d"
+    assert draft.template == "resolved"
+
+
+def test_resolved_without_a_summary_falls_back_to_the_title():
+    events, add = record(1)
+    add(40, Kind.STATUS, {"to": "resolved"})
+    assert render_draft(state_of(events), "external", NOW, UpdateCadence(), TEAM).text == "[Resolved] Checkout returning 500s"
+
+
+# -- tactical (Conditions / Actions / Needs) -----------------------------------------------------
+
+
+def test_tactical_update_from_notes_mitigations_and_vacant_roles():
+    events, add = record(1, roles={IC: "alice"})
+    add(3, Kind.NOTE, {"text": "5xx on /pay since deploy a1b2c3d"})
+    add(8, Kind.NOTE, {"text": "db connections at max"})
+    add(12, Kind.MITIGATED, {"text": "rolled back a1b2c3d"})
+    draft = render_draft(state_of(events), "can", NOW, UpdateCadence(), TEAM)
+    assert draft.audience == "tactical"
+    assert draft.text == """INC-7 SEV-1 [Investigating] update at 03:32 UTC: Checkout returning 500s
+Conditions:
+- Impact: Most users cannot pay
+- 03:15 5xx on /pay since deploy a1b2c3d
+- 03:20 db connections at max
+Actions:
+- 03:24 rolled back a1b2c3d
+Needs:
+- Comms Lead: <unassigned>
+- Tech Lead: <unassigned>
+Next update within 15 min."""
+
+
+def test_tactical_with_nothing_new_says_so_and_lists_only_new_notes():
+    events, add = record(2, impact="", roles={IC: "alice", COMMS: "bob", TECH: "carol"})
+    add(3, Kind.NOTE, {"text": "already reported"})
+    add(5, Kind.COMMS_POSTED, {"audience": "tactical", "text": "earlier update"})
+    text = render_draft(state_of(events), "tactical", NOW, UpdateCadence(), TEAM).text
+    assert text == """INC-7 SEV-2 [Investigating] update at 03:32 UTC: Checkout returning 500s
+Conditions:
+- Nothing new: still investigating.
+Actions:
+- No mitigation applied yet.
+Needs:
+- Nothing right now.
+Next update within 30 min."""
+
+
+def test_untrusted_note_text_cannot_carry_escape_sequences_or_break_lines():
+    events, add = record(1)
+    add(3, Kind.NOTE, {"text": "evil\x1b]52;c;aGk=\x07 line\nInjected: yes\x1b[31m"})
+    text = render_draft(state_of(events), "tactical", NOW, UpdateCadence(), TEAM).text
+    assert "\x1b" not in text and "\x07" not in text
+    assert "- 03:15 evil line Injected: yes" in text.splitlines()
+
+
+# -- overrides, audiences, diffs -----------------------------------------------------------------
+
+
+def test_templates_overridable_from_config_without_evaluating_anything():
+    events = [Event(7, T0, Kind.DECLARED, "alice", {"title": "${impact} {0.__class__} $$", "severity": 2,
+                                                    "impact": "EU users"}, id=1)]
+    override = TemplatesConfig(external="${status}: ${summary} / ${impact} / ${unknown}\n")
+    text = render_draft(fold(events), "external", NOW, UpdateCadence(), TEAM, override).text
+    assert text == "Investigating: ${impact} {0.__class__} $$ / EU users / ${unknown}"
+    # Other audiences keep the playbook's words.
+    assert render_draft(fold(events), "internal", NOW, UpdateCadence(), TEAM, override).text.startswith("🚨 SEV-2 declared:")
+
+
+def test_audience_names():
+    assert normalize_audience("can") == "tactical"
+    assert normalize_audience("Tactical") == "tactical"
+    assert normalize_audience("internal") == "internal"
+    with pytest.raises(ValueError, match="use internal, external or can"):
+        normalize_audience("twitter")
+
+
+def test_changes_since_the_last_posted_update():
+    events, add = record(2)
+    state = state_of(events)
+    first = render_draft(state, "external", NOW, UpdateCadence(), TEAM).text
+    assert changes_since_last_post(state, "external", first)[:2] == ["--- nothing posted yet", "+++ draft"]
+    add(20, Kind.COMMS_POSTED, {"audience": "external", "text": first})
+    add(25, Kind.STATUS, {"to": "identified"})
+    state = state_of(events)
+    assert last_post(state, "external").text == first
+    second = render_draft(state, "external", NOW + timedelta(minutes=10), UpdateCadence(), TEAM).text
+    diff = changes_since_last_post(state, "external", second)
+    assert diff[0] == "--- posted 03:32 UTC"
+    assert "-[Investigating] We are aware of an issue affecting Checkout returning 500s." in diff
+    assert "+[Identified] We are aware of an issue affecting Checkout returning 500s." in diff
+    assert not any(line.startswith(("-Started", "+Started")) for line in diff)
+    assert changes_since_last_post(state, "external", first) == []
