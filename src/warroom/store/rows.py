@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
-import getpass
 import json
 import os
-import socket
 from datetime import datetime, timezone
 from functools import lru_cache
-from typing import Any, Mapping
 
 from warroom.domain.events import Event, format_ts, parse_ts
+
+TYPE_CHECKING = False  # not `typing`: its import costs `warroom note` ~3 ms
+
+if TYPE_CHECKING:
+    from typing import Any, Mapping
 
 EVENT_COLUMNS = "id, incident_id, at, recorded_at, kind, actor, payload, origin, dedupe_key"
 INSERT_EVENT = (
@@ -21,11 +23,16 @@ INSERT_EVENT = (
 
 @lru_cache(maxsize=1)
 def _host_user() -> tuple[str, str]:
-    try:
-        user = getpass.getuser()
-    except Exception:  # no login name in some containers
-        user = str(os.getuid())
-    return socket.gethostname(), user
+    # os.uname/environ instead of socket/getpass: `warroom note` pays for every import.
+    user = os.environ.get("LOGNAME") or os.environ.get("USER")
+    if not user:
+        try:
+            import pwd
+
+            user = pwd.getpwuid(os.getuid()).pw_name
+        except Exception:  # no passwd entry in some containers
+            user = str(os.getuid())
+    return os.uname().nodename, user
 
 
 def origin() -> dict[str, Any]:

@@ -8,14 +8,17 @@ import time
 from collections import defaultdict
 from datetime import datetime
 from pathlib import Path
-from typing import Any, Iterable, Mapping
+TYPE_CHECKING = False  # not `typing`: its import costs `warroom note` ~3 ms
 
 from warroom.domain.events import Event, Kind, format_ts
-from warroom.domain.incident import IncidentState, fold
-from warroom.domain.signals import Sample
 from warroom.errors import UserError
 from warroom.store.rows import EVENT_COLUMNS, INSERT_EVENT, event_params, row_to_event
 from warroom.store.schema import BUSY_TIMEOUT_MS, PRAGMAS, busy_or, migrate, prepare_path
+
+if TYPE_CHECKING:  # the fold is imported only by readers: `warroom note` never folds
+    from typing import Any, Iterable, Mapping
+    from warroom.domain.incident import IncidentState
+    from warroom.domain.signals import Sample
 
 
 class EventStore:
@@ -121,7 +124,7 @@ class EventStore:
 
         return self._write(insert)[1]
 
-    def add_samples(self, incident_id: int, samples: Iterable[Sample]) -> int:
+    def add_samples(self, incident_id: int, samples: Iterable["Sample"]) -> int:
         rows = [(incident_id, s.series, format_ts(s.at), float(s.value)) for s in samples]
         if not rows:
             return 0
@@ -145,14 +148,18 @@ class EventStore:
         )
         return [row_to_event(r) for r in rows]
 
-    def incident(self, incident_id: int) -> IncidentState:
+    def incident(self, incident_id: int) -> "IncidentState":
+        from warroom.domain.incident import fold
+
         state = fold(self.events(incident_id))
         if state is None:
             raise UserError(f"no incident INC-{incident_id} in {self.path}")
         return state
 
-    def incidents(self) -> list[IncidentState]:
+    def incidents(self) -> list["IncidentState"]:
         """Every incident, oldest first."""
+        from warroom.domain.incident import fold
+
         by_incident: dict[int, list[Event]] = defaultdict(list)
         for row in self._read(f"SELECT {EVENT_COLUMNS} FROM events ORDER BY id"):
             ev = row_to_event(row)

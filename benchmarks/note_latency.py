@@ -1,0 +1,41 @@
+"""`warroom note` wall time as a ratio to `python3 -c pass` (target <= 3x).
+
+Runs both the same number of times, interleaved, in one process, against a real database in a
+temp dir, and prints medians and the ratio. Usage: python benchmarks/note_latency.py [RUNS]
+"""
+
+from __future__ import annotations
+
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+
+def timed(argv: list[str], env: dict[str, str]) -> float:
+    start = time.perf_counter()
+    subprocess.run(argv, env=env, check=True, stdout=subprocess.DEVNULL)
+    return time.perf_counter() - start
+
+
+def main() -> None:
+    runs = int(sys.argv[1]) if len(sys.argv) > 1 else 30
+    exe = str(Path(sys.executable).parent / "warroom")
+    with tempfile.TemporaryDirectory() as tmp:
+        env = {**os.environ, "WARROOM_DB": str(Path(tmp) / "bench.db"), "WARROOM_USER": "bench"}
+        subprocess.run([exe, "declare", "bench", "--sev", "3"], env=env, check=True, stdout=subprocess.DEVNULL)
+        base, note = [], []
+        for i in range(runs):
+            base.append(timed([sys.executable, "-c", "pass"], env))
+            note.append(timed([exe, "note", f"note {i}"], env))
+    b, n = statistics.median(base), statistics.median(note)
+    print(f"python3 -c pass  median {b * 1000:.1f} ms")
+    print(f"warroom note     median {n * 1000:.1f} ms")
+    print(f"ratio            {n / b:.2f}x  (target <= 3x)")
+
+
+if __name__ == "__main__":
+    main()

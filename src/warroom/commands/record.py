@@ -1,0 +1,61 @@
+"""`warroom record`: run every configured source headless and record what changes.
+
+For a jump host without a screen (or a cron/systemd unit): the same sources, rules and recorder
+lease as the war room screen, so running both never records a change twice.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import signal
+import sys
+
+from warroom.commands.context import add_incident_option, db_path, load_config_for, open_store, resolve_incident
+from warroom.domain.events import short_id
+from warroom.sanitize import clean
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    add_incident_option(parser)
+    parser.add_argument("--duration", type=float, metavar="S", help="stop after S seconds (default: until Ctrl+C)")
+    parser.add_argument("--quiet", action="store_true", help="do not print recorded events")
+
+
+async def _record(args: argparse.Namespace, incident_id: int) -> int:
+    from warroom.recorder import SourceHub, run_headless
+    from warroom.store.aio import AsyncEventStore
+
+    config = load_config_for(args)
+    store = await AsyncEventStore.open(db_path(args))
+    hub = SourceHub(config, store, incident_id)
+    if not hub.sources:
+        await store.close()
+        print("warroom: nothing to record: no sources configured (see `warroom config check`)", file=sys.stderr)
+        return 1
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+
+    def show(source, outcome) -> None:
+        if args.quiet:
+            return
+        for ev in outcome.events:
+            print(f"{ev.at:%H:%M:%S} {clean(str(ev.payload.get('text', ev.kind)))}", flush=True)
+        if outcome.record_error:
+            print(f"warroom: {source.key}: not recorded: {clean(outcome.record_error)}", file=sys.stderr, flush=True)
+
+    print(f"recording {len(hub.sources)} sources for {short_id(incident_id)} (Ctrl+C stops)", flush=True)
+    try:
+        await run_headless(hub, duration=args.duration, stop=stop, on_outcome=show)
+    finally:
+        await hub.aclose()
+        await store.close()
+    return 0
+
+
+def run(args: argparse.Namespace) -> int:
+    with open_store(args) as store:
+        incident_id = resolve_incident(store, args.incident)
+    return asyncio.run(_record(args, incident_id))

@@ -1,0 +1,76 @@
+"""`warroom snapshot [--json]`: run every configured source once and print what it sees.
+
+For scripts, for checking a config against the real world, and for tests. Records nothing.
+Log sources report their configured backfill window, so a one-shot run has counts to show.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+from datetime import datetime, timezone
+from typing import Any
+
+from warroom.commands.context import load_config_for
+from warroom.sanitize import clean
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--json", action="store_true", help="machine-readable output")
+    parser.add_argument("--only", metavar="KIND", action="append",
+                        help="probe, statuspage, log, deploys, resources or command (repeatable)")
+
+
+def _to_json(snapshot: Any) -> Any:
+    if hasattr(snapshot, "to_json"):
+        return snapshot.to_json()
+    import dataclasses
+
+    def default(o: Any) -> Any:
+        if isinstance(o, datetime):
+            return o.isoformat()
+        if dataclasses.is_dataclass(o):
+            return dataclasses.asdict(o)
+        return str(o)
+
+    return json.loads(json.dumps(dataclasses.asdict(snapshot) if dataclasses.is_dataclass(snapshot) else snapshot,
+                                 default=default))
+
+
+async def _snapshot(args: argparse.Namespace) -> int:
+    from warroom.recorder import build_sources
+
+    config = load_config_for(args)
+    sources = build_sources(config)
+    if args.only:
+        sources = [s for s in sources if s.kind in set(args.only)]
+    if not sources:
+        print("no sources configured: add [[probe]], [[log]], [[deploys]]... to warroom.toml "
+              "(see `warroom config check`)")
+        return 0
+    now = datetime.now(timezone.utc)
+    try:
+        for s in sources:
+            warm = getattr(s, "prime", None)  # sources that need two looks (CPU %) get a head start
+            if warm is not None:
+                await warm()
+        snapshots = await asyncio.gather(*(s.collect(now) for s in sources))
+    finally:
+        for s in sources:
+            await s.aclose()
+    failed = sum(1 for snap in snapshots if getattr(snap, "error", None))
+    if args.json:
+        out = [{"key": s.key, "kind": s.kind, "snapshot": _to_json(snap)} for s, snap in zip(sources, snapshots)]
+        print(json.dumps(out, indent=2, ensure_ascii=False, default=str))
+    else:
+        for s, snap in zip(sources, snapshots):
+            text = snap.as_text() if hasattr(snap, "as_text") else repr(snap)
+            print(f"== {s.key}")
+            print(clean(text, cap=None, keep_newlines=True))
+            print()
+    return 1 if failed else 0
+
+
+def run(args: argparse.Namespace) -> int:
+    return asyncio.run(_snapshot(args))

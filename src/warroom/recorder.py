@@ -1,0 +1,306 @@
+"""Runs sources, turns what they see into events and samples, and records them once.
+
+The pieces: `build_sources(config)` makes one Source per configured item; a `SignalObserver`
+per source wraps the pure domain rule for its kind (flap damping, spikes, new deploys,
+thresholds) and the samples it yields; `SourceHub.poll(source, now)` collects, observes and —
+if this process holds the incident's recorder lease — appends the events and samples.
+
+Several warroom processes may watch one incident (two screens, a screen and `warroom record`).
+Each keeps observing (so its panes and rules stay current) but only the lease holder records.
+The lease is a row with an expiry, renewed while polling; when the holder dies, another process
+takes over within `lease_ttl` seconds. Events with a natural key (a deploy's sha) also carry a
+dedupe key, so even two holders in a hand-over race record them once.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import socket
+import time
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from typing import TYPE_CHECKING, Any, Callable, Iterable
+
+from warroom.domain.events import Event
+from warroom.domain.signals import Sample, SignalEvent
+
+if TYPE_CHECKING:
+    from warroom.config.model import Config
+    from warroom.sources.base import Source
+    from warroom.store.aio import AsyncEventStore
+
+SYSTEM_ACTOR = "warroom"
+
+
+def build_sources(config: "Config") -> list["Source"]:
+    """One source per configured probe, status page, log, deploys, command, plus resources."""
+    out: list[Any] = []
+    if config.probes:
+        from warroom.sources.probes import ProbeSource
+
+        out += [ProbeSource(p) for p in config.probes]
+    if config.statuspages:
+        from warroom.sources.statuspage import StatusPageSource
+
+        out += [StatusPageSource(s) for s in config.statuspages]
+    if config.logs:
+        from warroom.sources.logs import LogSource
+
+        out += [LogSource(c) for c in config.logs]
+    if config.deploys:
+        from warroom.sources.deploys import DeploysSource
+
+        out += [DeploysSource(d) for d in config.deploys]
+    if config.resources is not None and config.resources.enabled:
+        from warroom.sources.resources import ResourcesSource
+
+        out.append(ResourcesSource(config.resources))
+    if config.commands:
+        from warroom.sources.commands import CommandSource
+
+        out += [CommandSource(c) for c in config.commands]
+    return out
+
+
+class SignalObserver:
+    """Turns one source's snapshots into events and samples (stateful, no I/O)."""
+
+    def observe(self, snapshot: Any, now: datetime) -> tuple[list[SignalEvent], list[Sample]]:
+        return [], []
+
+
+class _ProbeObserver(SignalObserver):
+    def __init__(self, source: Any) -> None:
+        from warroom.domain.probe_rules import ProbeTracker
+
+        cfg = source.config
+        self.tracker = ProbeTracker(cfg.name, cfg.fail_threshold, cfg.recover_threshold)
+
+    def observe(self, snapshot: Any, now: datetime) -> tuple[list[SignalEvent], list[Sample]]:
+        from warroom.domain.probe_rules import probe_samples
+
+        ev = self.tracker.observe(snapshot, now)
+        return ([ev] if ev else []), list(probe_samples(snapshot))
+
+
+class _StatusPageObserver(SignalObserver):
+    def __init__(self, source: Any) -> None:
+        from warroom.domain.probe_rules import StatusPageTracker
+
+        self.tracker = StatusPageTracker(source.config.name)
+
+    def observe(self, snapshot: Any, now: datetime) -> tuple[list[SignalEvent], list[Sample]]:
+        ev = self.tracker.observe(snapshot, now)
+        return ([ev] if ev else []), []
+
+
+class _LogObserver(SignalObserver):
+    def __init__(self, source: Any) -> None:
+        from warroom.domain.log_rules import SpikeDetector
+
+        cfg = source.config
+        self.detector = SpikeDetector(cfg.name, cfg.spike_factor, cfg.spike_min)
+
+    def observe(self, snapshot: Any, now: datetime) -> tuple[list[SignalEvent], list[Sample]]:
+        if getattr(snapshot, "error", None) and not getattr(snapshot, "per_minute", None):
+            return [], []
+        covered = getattr(snapshot, "covered_minutes", None)
+        ev = self.detector.observe(snapshot.per_minute, now, covered=covered)
+        per_min = snapshot.per_minute[-1] if snapshot.per_minute else 0
+        return ([ev] if ev else []), [Sample(f"log.{snapshot.name}.per_min", float(per_min), now)]
+
+
+class _DeploysObserver(SignalObserver):
+    def __init__(self, source: Any) -> None:
+        from warroom.domain.deploy_rules import DeployTracker
+
+        self.tracker = DeployTracker()
+
+    def observe(self, snapshot: Any, now: datetime) -> tuple[list[SignalEvent], list[Sample]]:
+        if getattr(snapshot, "error", None) and not snapshot.deploys:
+            return [], []
+        return self.tracker.observe(snapshot.deploys, now), []
+
+
+class _ResourcesObserver(SignalObserver):
+    def __init__(self, source: Any) -> None:
+        from warroom.domain.resource_rules import ResourceThresholds
+
+        cfg = source.config
+        self.thresholds = ResourceThresholds(disk=cfg.disk_threshold, memory=cfg.memory_threshold)
+
+    def observe(self, snapshot: Any, now: datetime) -> tuple[list[SignalEvent], list[Sample]]:
+        from warroom.domain.resource_rules import resource_samples
+
+        mem = snapshot.memory_percent
+        disks = snapshot.disk_percents
+        events = self.thresholds.observe(mem, disks, now, host=socket.gethostname())
+        return events, resource_samples(snapshot.cpu_percent, mem, disks, now)
+
+
+_OBSERVERS: dict[str, Callable[[Any], SignalObserver]] = {
+    "probe": _ProbeObserver,
+    "statuspage": _StatusPageObserver,
+    "log": _LogObserver,
+    "deploys": _DeploysObserver,
+    "resources": _ResourcesObserver,
+}
+
+
+def observer_for(source: Any) -> SignalObserver:
+    factory = _OBSERVERS.get(source.kind)
+    return factory(source) if factory else SignalObserver()
+
+
+@dataclass(frozen=True)
+class PollOutcome:
+    snapshot: Any
+    events: tuple[Event, ...] = ()  # what this process recorded from this poll
+    observed: tuple[SignalEvent, ...] = ()  # what the rules saw (recorded here or elsewhere)
+    record_error: str | None = None  # the store refused (locked...): shown, never raised
+
+
+def default_holder() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
+class SourceHub:
+    """Polls sources and records their signals for one incident (see the module docstring)."""
+
+    def __init__(
+        self,
+        config: "Config",
+        store: "AsyncEventStore | None" = None,
+        incident_id: int | None = None,
+        *,
+        holder: str | None = None,
+        sources: Iterable["Source"] | None = None,
+        lease_ttl: float = 15.0,
+        sample_every: float = 10.0,
+    ) -> None:
+        self.config = config
+        self.store = store
+        self.incident_id = incident_id
+        self.holder = holder or default_holder()
+        self.sources: list[Any] = list(sources) if sources is not None else build_sources(config)
+        self._observers: dict[str, SignalObserver] = {}
+        self.lease_ttl = lease_ttl
+        self.sample_every = sample_every
+        self._lease_until = 0.0
+        self._lease_lock = asyncio.Lock()
+        self._last_sample: dict[str, float] = {}
+
+    @property
+    def recording(self) -> bool:
+        return self.store is not None and self.incident_id is not None
+
+    def observer(self, source: Any) -> SignalObserver:
+        obs = self._observers.get(source.key)
+        if obs is None:
+            obs = self._observers[source.key] = observer_for(source)
+        return obs
+
+    async def holds_lease(self) -> bool:
+        """Take or renew the lease when a third of its life has passed; True while held."""
+        if not self.recording:
+            return False
+        async with self._lease_lock:
+            now = time.time()
+            if now < self._lease_until - self.lease_ttl * 2 / 3:
+                return True
+            held = await self.store.acquire_lease(self.incident_id, self.holder, self.lease_ttl, now)
+            self._lease_until = now + self.lease_ttl if held else 0.0
+            return held
+
+    async def poll(self, source: Any, now: datetime | None = None) -> PollOutcome:
+        """Collect one source once, observe it, and record what changed (if we hold the lease)."""
+        snapshot = await source.collect(now or datetime.now(timezone.utc))
+        when = getattr(snapshot, "taken_at", None) or now or datetime.now(timezone.utc)
+        try:
+            signals, samples = self.observer(source).observe(snapshot, when)
+        except Exception as exc:  # a rule bug must not stop the source being shown
+            return PollOutcome(snapshot, record_error=f"rule failed: {exc!r}")
+        if not self.recording:
+            return PollOutcome(snapshot, observed=tuple(signals))
+        try:
+            if not await self.holds_lease():
+                return PollOutcome(snapshot, observed=tuple(signals))
+            recorded = []
+            for sig in signals:
+                ev = await self.store.append(
+                    self.incident_id,
+                    sig.kind,
+                    {"text": sig.text, **dict(sig.payload)},
+                    actor=SYSTEM_ACTOR,
+                    at=sig.at,
+                    dedupe_key=sig.dedupe_key,
+                )
+                if ev is not None:
+                    recorded.append(ev)
+            due = [s for s in samples if time.monotonic() - self._last_sample.get(s.series, -1e9) >= self.sample_every]
+            if due:
+                await self.store.add_samples(self.incident_id, due)
+                for s in due:
+                    self._last_sample[s.series] = time.monotonic()
+            return PollOutcome(snapshot, tuple(recorded), tuple(signals))
+        except Exception as exc:  # locked database etc.: show it in the pane, keep polling
+            return PollOutcome(snapshot, observed=tuple(signals), record_error=str(exc))
+
+    async def release(self) -> None:
+        if self.recording and self._lease_until:
+            try:
+                await self.store.release_lease(self.incident_id, self.holder)
+            except Exception:
+                pass
+            self._lease_until = 0.0
+
+    async def aclose(self) -> None:
+        await self.release()
+        for source in self.sources:
+            try:
+                await source.aclose()
+            except Exception:
+                pass
+
+
+async def run_headless(
+    hub: SourceHub,
+    *,
+    duration: float | None = None,
+    stop: asyncio.Event | None = None,
+    on_outcome: Callable[[Any, PollOutcome], None] | None = None,
+) -> None:
+    """Poll every source on its own interval until `duration` passes or `stop` is set.
+
+    Each source's next run starts `interval` seconds after its last one finished, so a slow
+    source never piles up; one failing or hanging source never delays the others.
+    """
+    stop = stop or asyncio.Event()
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + duration if duration is not None else None
+
+    async def one(source: Any) -> None:
+        while not stop.is_set():
+            outcome = await hub.poll(source)
+            if on_outcome is not None:
+                on_outcome(source, outcome)
+            try:
+                await asyncio.wait_for(stop.wait(), timeout=max(0.05, float(source.interval)))
+            except asyncio.TimeoutError:
+                pass
+
+    tasks = [asyncio.create_task(one(s), name=f"poll {s.key}") for s in hub.sources]
+    try:
+        if deadline is None:
+            await stop.wait()
+        else:
+            try:
+                await asyncio.wait_for(stop.wait(), timeout=max(0.0, deadline - loop.time()))
+            except asyncio.TimeoutError:
+                pass
+    finally:
+        stop.set()
+        for t in tasks:
+            t.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
