@@ -1,0 +1,88 @@
+"""Where warroom keeps its database and finds its config file.
+
+Standard library only and cheap to import: `warroom note` imports this and must start fast.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from warroom.errors import UserError
+
+TYPE_CHECKING = False  # not `typing` / `collections.abc`: each costs `warroom note` milliseconds
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+
+CONFIG_NAME = "warroom.toml"
+
+
+def _env(environ: Mapping[str, str] | None) -> Mapping[str, str]:
+    return os.environ if environ is None else environ
+
+
+def _home(env: Mapping[str, str]) -> Path:
+    home = env.get("HOME")
+    return Path(home) if home else Path.home()
+
+
+def _xdg(env: Mapping[str, str], var: str, fallback: str) -> Path:
+    """An XDG base directory; the spec says relative values are invalid and must be ignored."""
+    value = env.get(var, "")
+    if value and os.path.isabs(value):
+        return Path(value)
+    return _home(env) / fallback
+
+
+def default_db_path(environ: Mapping[str, str] | None = None) -> Path:
+    """$WARROOM_DB, else $XDG_DATA_HOME/warroom/warroom.db, else ~/.local/share/warroom/warroom.db."""
+    env = _env(environ)
+    explicit = env.get("WARROOM_DB", "")
+    if explicit:
+        return Path(explicit).expanduser()
+    return _xdg(env, "XDG_DATA_HOME", ".local/share") / "warroom" / "warroom.db"
+
+
+def user_config_path(environ: Mapping[str, str] | None = None) -> Path:
+    """$XDG_CONFIG_HOME/warroom/warroom.toml, else ~/.config/warroom/warroom.toml."""
+    return _xdg(_env(environ), "XDG_CONFIG_HOME", ".config") / "warroom" / CONFIG_NAME
+
+
+def config_search_paths(environ: Mapping[str, str] | None = None, cwd: Path | None = None) -> list[Path]:
+    """The places looked at when neither --config nor $WARROOM_CONFIG names a file, in order."""
+    here = Path.cwd() if cwd is None else Path(cwd)
+    return [here / CONFIG_NAME, user_config_path(environ)]
+
+
+def _named(text: str, cwd: Path | None, origin: str) -> Path:
+    path = Path(text).expanduser()
+    if cwd is not None and not path.is_absolute():
+        path = Path(cwd) / path
+    if path.is_dir():
+        raise UserError(f"config file {text}{origin} is a directory, not a file")
+    if not path.exists():
+        raise UserError(f"config file {text}{origin} does not exist")
+    return path
+
+
+def find_config_path(
+    explicit: str | None,
+    environ: Mapping[str, str] | None = None,
+    cwd: Path | None = None,
+) -> Path | None:
+    """The config file to use, or None when there is none (all defaults).
+
+    Order: an explicit --config PATH, then $WARROOM_CONFIG, then ./warroom.toml, then
+    $XDG_CONFIG_HOME/warroom/warroom.toml (~/.config/...). A file named explicitly or by
+    $WARROOM_CONFIG must exist (UserError otherwise); the later places are skipped when absent.
+    """
+    if explicit:
+        return _named(explicit, cwd, "")
+    env = _env(environ)
+    from_env = env.get("WARROOM_CONFIG", "")
+    if from_env:
+        return _named(from_env, cwd, " (from $WARROOM_CONFIG)")
+    for candidate in config_search_paths(environ, cwd):
+        if candidate.is_file():
+            return candidate
+    return None
