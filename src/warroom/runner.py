@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import re
 import shutil
 import subprocess
 import time
@@ -43,6 +44,38 @@ class CommandResult:
         return f"{self.command_line}: exit {self.exit_code}" + (f": {tail}" if tail else "")
 
 
+_ENV_REF = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
+
+
+def _expand(argv: tuple[str, ...], env: dict[str, str] | None) -> tuple[tuple[str, ...], list[bytes], str | None]:
+    """Expand `${NAME}` in argv items at the moment of use (config keeps them unexpanded).
+
+    Returns the real argv, the secret values (to scrub from captured output) and an error for
+    a variable that is not set. The template argv is what results and messages show.
+    """
+    source = os.environ if env is None else env
+    secrets: list[bytes] = []
+    missing: list[str] = []
+
+    def sub(m: re.Match[str]) -> str:
+        name = m.group(1)
+        if name not in source:
+            missing.append(name)
+            return ""
+        secrets.append(source[name].encode())
+        return source[name]
+
+    real = tuple(_ENV_REF.sub(sub, a) if "${" in a else a for a in argv)
+    error = f"environment variable {missing[0]} is not set" if missing else None
+    return real, [s for s in secrets if len(s) >= 4], error
+
+
+def _scrub(data: bytes, secrets: list[bytes]) -> bytes:
+    for value in secrets:
+        data = data.replace(value, b"***")
+    return data
+
+
 def _missing(argv: tuple[str, ...], env: dict[str, str] | None) -> CommandResult | None:
     path = (env or os.environ).get("PATH")
     if not argv:
@@ -65,10 +98,13 @@ async def run_argv(
     missing = _missing(argv, env)
     if missing:
         return missing
+    real, secrets, env_error = _expand(argv, env)
+    if env_error:
+        return CommandResult(argv, None, b"", b"", 0.0, env_error)
     start = time.perf_counter()
     try:
         proc = await asyncio.create_subprocess_exec(
-            *argv,
+            *real,
             stdin=asyncio.subprocess.PIPE if stdin is not None else asyncio.subprocess.DEVNULL,
             stdout=asyncio.subprocess.PIPE,
             stderr=asyncio.subprocess.PIPE,
@@ -87,12 +123,16 @@ async def run_argv(
         except (asyncio.TimeoutError, Exception):
             out, err = b"", b""
         return CommandResult(
-            argv, None, out[:OUTPUT_CAP], err[:OUTPUT_CAP], time.perf_counter() - start, f"timed out after {timeout:g}s"
+            argv, None, _scrub(out[:OUTPUT_CAP], secrets), _scrub(err[:OUTPUT_CAP], secrets),
+            time.perf_counter() - start, f"timed out after {timeout:g}s",
         )
     except asyncio.CancelledError:
         _kill_group(proc.pid)
         raise
-    return CommandResult(argv, proc.returncode, out[:OUTPUT_CAP], err[:OUTPUT_CAP], time.perf_counter() - start)
+    return CommandResult(
+        argv, proc.returncode, _scrub(out[:OUTPUT_CAP], secrets), _scrub(err[:OUTPUT_CAP], secrets),
+        time.perf_counter() - start,
+    )
 
 
 def run_argv_sync(
@@ -108,10 +148,13 @@ def run_argv_sync(
     missing = _missing(argv, env)
     if missing:
         return missing
+    real, secrets, env_error = _expand(argv, env)
+    if env_error:
+        return CommandResult(argv, None, b"", b"", 0.0, env_error)
     start = time.perf_counter()
     try:
         proc = subprocess.run(
-            argv, input=stdin, capture_output=True, timeout=timeout, cwd=cwd, env=env, start_new_session=True
+            real, input=stdin, capture_output=True, timeout=timeout, cwd=cwd, env=env, start_new_session=True
         )
     except subprocess.TimeoutExpired as exc:
         return CommandResult(
@@ -120,7 +163,10 @@ def run_argv_sync(
         )
     except OSError as exc:
         return CommandResult(argv, None, b"", b"", time.perf_counter() - start, exc.strerror or str(exc))
-    return CommandResult(argv, proc.returncode, proc.stdout[:OUTPUT_CAP], proc.stderr[:OUTPUT_CAP], time.perf_counter() - start)
+    return CommandResult(
+        argv, proc.returncode, _scrub(proc.stdout[:OUTPUT_CAP], secrets), _scrub(proc.stderr[:OUTPUT_CAP], secrets),
+        time.perf_counter() - start,
+    )
 
 
 def _kill_group(pid: int) -> None:
