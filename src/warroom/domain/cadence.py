@@ -321,7 +321,8 @@ def next_update(state: IncidentState, now: datetime, cadence: UpdateCadence | No
     if s.resolved or s.due is None or s.minutes is None:
         return UpdateDue(now, s.severity, None, None, "none", silent_for, s.minutes, last_post)
     remaining = s.due - now
-    if remaining <= timedelta(0):
+    # Overdue once past the deadline (an update posted exactly at it is on time, as in the record).
+    if remaining < timedelta(0):
         phase: Phase = "overdue"
     elif remaining <= SOON:
         phase = "soon"
@@ -353,6 +354,6 @@ def user_comms_due(state: IncidentState, now: datetime, cadence: UpdateCadence |
     if resolved_at is not None and resolved_at <= now and resolved_at < due_at:
         return UserCommsDue(False, due_at, None, "none", None)  # resolved before users needed telling
     remaining = due_at - now
-    if remaining <= timedelta(0):
+    if remaining < timedelta(0):
         return UserCommsDue(True, due_at, None, "overdue", remaining)
     return UserCommsDue(True, due_at, None, "soon" if remaining <= SOON else "ok", remaining)

@@ -83,8 +83,15 @@ def test_turns_soon_in_the_last_two_minutes():
     state = Record(1).state
     assert next_update(state, at(12) + timedelta(seconds=59)).phase == "ok"
     assert next_update(state, at(13)).phase == "soon"
-    assert next_update(state, at(14) + timedelta(seconds=59)).phase == "soon"
-    assert next_update(state, at(15)).phase == "overdue"
+    assert next_update(state, at(15)).phase == "soon"
+    assert next_update(state, at(15)).describe() == "next update due in 0s (03:15 UTC)"
+    assert next_update(state, at(15) + timedelta(seconds=1)).phase == "overdue"
+
+
+def test_an_update_posted_exactly_at_the_deadline_is_on_time():
+    state = Record(1).post(15).state
+    assert missed_updates(state, at(16)) == []
+    assert next_update(Record(1).state, at(15)).overdue is False
 
 
 def test_overdue_says_how_long_the_room_has_been_silent():

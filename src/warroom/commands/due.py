@@ -1,0 +1,69 @@
+"""`warroom due`: time to the next required update; exit 1 when one is overdue.
+
+Made for cron and tmux status lines as much as for people:
+    INC-7 SEV-2: next update due in 12m 30s (03:45 UTC)
+    INC-7 SEV-1: update OVERDUE by 4m — silent for 19m
+`--short` prints a few characters (`INC-7 12m30s`, `INC-7 LATE 4m`). With no --incident every open
+incident gets a line; with none open it prints `no open incident` and exits 0 (nothing is due).
+"""
+
+from __future__ import annotations
+
+import argparse
+
+from warroom.commands.context import add_incident_option, load_config_for, now_utc, open_store, parse_at, resolve_incident
+from warroom.domain.events import short_id
+
+EXIT_OVERDUE = 1
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--short", "-s", action="store_true", help="one short word per incident, for a tmux status line")
+    parser.add_argument("--at", metavar="TIME", help="as of TIME instead of now (ISO 8601, HH:MM UTC, -15m): replay the clock")
+    add_incident_option(parser)
+
+
+def _cadence(args: argparse.Namespace, cadence_type):
+    """The configured cadence; with no config file, the playbook's without loading the config
+    machinery (a tmux status line runs this every few seconds)."""
+    from warroom.paths import find_config_path
+
+    if find_config_path(getattr(args, "config", None)) is None:
+        return cadence_type()
+    return cadence_type.from_config(load_config_for(args).cadence)
+
+
+def run(args: argparse.Namespace) -> int:
+    from warroom.domain.cadence import UpdateCadence, format_duration, next_update, user_comms_due
+
+    cadence = _cadence(args, UpdateCadence)
+    now = now_utc()
+    at = parse_at(args.at, now) or now
+    with open_store(args) as store:
+        if args.incident:
+            ids = [resolve_incident(store, args.incident)]
+        else:
+            ids = store.open_incident_ids()
+        states = [store.incident(i) for i in ids]
+    if not states:
+        print("" if args.short else "no open incident: no update due")
+        return 0
+
+    overdue = False
+    lines: list[str] = []
+    for state in states:
+        due = next_update(state, at, cadence)
+        users = user_comms_due(state, at, cadence)
+        overdue = overdue or due.overdue or users.phase == "overdue"
+        name = short_id(state.incident_id)
+        if args.short:
+            if due.overdue or users.phase != "overdue":
+                lines.append(f"{name} {due.short()}")
+            else:
+                lines.append(f"{name} users LATE {format_duration(-users.remaining).replace(' ', '')}")  # type: ignore[operator]
+            continue
+        lines.append(f"{name} {due.severity.label}: {due.describe()}")
+        if users.phase in ("ok", "soon", "overdue"):
+            lines.append(f"{name} {due.severity.label}: {users.describe()}")
+    print(("  " if args.short else "\n").join(lines))
+    return EXIT_OVERDUE if overdue else 0
