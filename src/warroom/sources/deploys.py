@@ -1,0 +1,205 @@
+"""Recent deploys: `[[deploys]]` of kind git, kubectl or command, as one `DeployList` snapshot.
+
+- git: commits on any ref within `since` seconds (see `deploys_git`).
+- kubectl: every revision of the listed deployments (see `deploys_kubectl`).
+- command: `argv` whose stdout lines are deploys, in either form:
+    * `TIME ID SUBJECT...` (whitespace separated), or
+    * `TIME<TAB>ID<TAB>AUTHOR<TAB>SUBJECT[<TAB>ROLLBACK]` where ROLLBACK is a command line,
+      split like a shell would (but never run by one) into the deploy's rollback argv.
+  TIME is ISO 8601 (`2026-11-26T03:12:00Z`, an offset, or none = UTC) or Unix seconds.
+  Lines that do not parse are kept as-is in `DeployList.unparsed` (shown, never tracked);
+  command deploys have no rollback unless the line gives one.
+
+Every failure lands in `DeployList.error` as one line naming the exact command that failed.
+"""
+
+from __future__ import annotations
+
+import shlex
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+
+from warroom.config.model import DeploysConfig
+from warroom.domain.deploy_rules import Deploy, newest_first
+from warroom.domain.events import format_ts, utc
+from warroom.runner import run_argv
+from warroom.sanitize import clean
+from warroom.sources.deploys_git import collect_git
+from warroom.sources.deploys_kubectl import collect_kubectl
+
+__all__ = ["Deploy", "DeployList", "DeploysSource", "parse_deploy_lines"]
+
+UNPARSED_CAP = 50
+
+
+@dataclass(frozen=True)
+class DeployList:
+    """One look at a deploys source: its deploys newest first, and what went wrong if anything."""
+
+    name: str
+    kind: str  # git | kubectl | command
+    taken_at: datetime
+    deploys: tuple[Deploy, ...] = ()
+    error: str | None = None
+    unparsed: tuple[str, ...] = ()  # command kind: lines that were not deploys, as-is
+    commands: tuple[str, ...] = ()  # the command lines run for this snapshot
+    window: float | None = None  # git: seconds looked back
+
+    def as_text(self) -> str:
+        """Plain text like the CLI prints: one deploy a line, its rollback under it."""
+        head = f"deploys {self.name} ({self.kind}"
+        if self.window:
+            head += f", last {_span(self.window)}"
+        head += f") at {self.taken_at.astimezone(timezone.utc):%Y-%m-%d %H:%M:%S} UTC"
+        lines = [head]
+        if self.error:
+            lines.append(f"error: {self.error}")
+        if not self.deploys and not self.error:
+            lines.append("no deploys")
+        for d in self.deploys:
+            when = f"{utc(d.at):%Y-%m-%d %H:%M:%S} UTC"
+            where = f"deploy/{d.ref}" if d.revision is not None else d.ref
+            what = d.subject or (f"image {d.image}" if d.image else "")
+            cols = [c for c in (d.short, when, where, d.author, what) if c]
+            lines.append("  ".join(cols))
+            if d.image and d.subject:
+                lines.append(f"    image: {d.image}")
+            if d.rollback_command:
+                lines.append(f"    rollback: {d.rollback_command}")
+        lines += self.unparsed
+        return "\n".join(lines)
+
+    def to_json(self) -> dict:
+        return {
+            "name": self.name,
+            "kind": self.kind,
+            "taken_at": format_ts(self.taken_at),
+            "error": self.error,
+            "deploys": [d.to_json() for d in self.deploys],
+            "unparsed": list(self.unparsed),
+            "commands": list(self.commands),
+            "window": self.window,
+        }
+
+
+def _span(seconds: float) -> str:
+    s = int(seconds)
+    if s % 86400 == 0:
+        return f"{s // 86400}d"
+    if s % 3600 == 0:
+        return f"{s // 3600}h"
+    if s % 60 == 0:
+        return f"{s // 60}m"
+    return f"{s}s"
+
+
+def _line_time(text: str) -> datetime | None:
+    t = text.strip()
+    try:
+        if t.replace(".", "", 1).isdigit():
+            return datetime.fromtimestamp(float(t), tz=timezone.utc)
+        if t.endswith(("Z", "z")):
+            t = t[:-1] + "+00:00"
+        return utc(datetime.fromisoformat(t))
+    except (ValueError, OverflowError, OSError):
+        return None
+
+
+def parse_deploy_lines(source: str, text: str) -> tuple[list[Deploy], list[str]]:
+    """Parse a command's stdout (format in the module docstring) -> (deploys, unparsed lines)."""
+    deploys: dict[str, Deploy] = {}
+    unparsed: list[str] = []
+    for raw in text.splitlines():
+        if not raw.strip():
+            continue
+        deploy = _parse_line(source, raw)
+        if deploy is None:
+            if len(unparsed) < UNPARSED_CAP:
+                unparsed.append(clean(raw, cap=300))
+        elif deploy.ident not in deploys:
+            deploys[deploy.ident] = deploy
+    return list(newest_first(deploys.values())), unparsed
+
+
+def _parse_line(source: str, raw: str) -> Deploy | None:
+    if "\t" in raw:
+        fields = raw.split("\t")
+        if len(fields) < 4:
+            return None
+        when, ident, author, subject = fields[:4]
+        rollback = fields[4].strip() if len(fields) > 4 else ""
+    else:
+        parts = raw.split(None, 2)
+        if len(parts) < 2:
+            return None
+        when, ident = parts[0], parts[1]
+        author, subject, rollback = "", parts[2] if len(parts) > 2 else "", ""
+    at = _line_time(when)
+    ident = clean(ident.strip(), cap=100)
+    if at is None or not ident:
+        return None
+    argv: tuple[str, ...] = ()
+    if rollback:
+        try:
+            argv = tuple(shlex.split(rollback))
+        except ValueError:
+            argv = ()
+    return Deploy(
+        source=source,
+        ident=ident,
+        short=ident[:12],
+        at=at,
+        subject=clean(subject.strip(), cap=300),
+        author=clean(author.strip(), cap=100),
+        rollback_argv=argv,
+        rollback_command=clean(shlex.join(argv), cap=500) if argv else "",
+    )
+
+
+@dataclass
+class DeploysSource:
+    """A `[[deploys]]` section as a source: key `deploys:<name>`, kind `deploys`."""
+
+    config: DeploysConfig
+    key: str = field(init=False)
+    kind: str = field(init=False, default="deploys")
+    interval: float = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.key = f"deploys:{self.config.name}"
+        self.interval = self.config.interval
+
+    async def collect(self, now: datetime) -> DeployList:
+        """Run the configured git/kubectl/command once. Never raises."""
+        cfg = self.config
+        now = utc(now)
+        window = None
+        try:
+            if cfg.kind == "git":
+                window = cfg.since
+                if not cfg.repo:
+                    found, error, commands = [], "kind git needs repo = \"/path/to/repo\"", []
+                else:
+                    found, error, commands = await collect_git(cfg.name, cfg.repo, cfg.since, now, cfg.timeout)
+                return DeployList(cfg.name, cfg.kind, now, tuple(found), error, (), tuple(commands), window)
+            if cfg.kind == "kubectl":
+                found, error, commands = await collect_kubectl(
+                    cfg.name, cfg.deployments, cfg.namespace, cfg.context, cfg.timeout
+                )
+                return DeployList(cfg.name, cfg.kind, now, newest_first(found), error, (), tuple(commands))
+            if cfg.kind == "command":
+                if not cfg.argv:
+                    return DeployList(cfg.name, cfg.kind, now, error="kind command needs argv = [...]")
+                result = await run_argv(cfg.argv, timeout=cfg.timeout)
+                text = result.stdout.decode("utf-8", errors="replace")
+                found, unparsed = parse_deploy_lines(cfg.name, text)
+                error = None if result.ok else clean(result.describe_failure(), cap=500)
+                return DeployList(
+                    cfg.name, cfg.kind, now, tuple(found), error, tuple(unparsed), (result.command_line,)
+                )
+            return DeployList(cfg.name, cfg.kind, now, error=f"unknown deploys kind {cfg.kind!r} (git, kubectl or command)")
+        except Exception as exc:  # a source never takes the app down; say what broke
+            return DeployList(cfg.name, cfg.kind, now, error=f"{type(exc).__name__}: {clean(str(exc), cap=300)}", window=window)
+
+    async def aclose(self) -> None:
+        return None
