@@ -1,0 +1,316 @@
+"""What a line typed into the war room's command line means: a note, or a slash command.
+
+Pure: `interpret(text, state)` turns a line into a `Command` (an event to append, or something
+for the screen to do) without touching the store, so every rule is testable on its own. The
+events written here are exactly the ones the headless commands write (`warroom sev`, ...).
+`complete(text, ...)` is the Tab completion for commands, roles and names.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Iterable
+
+from warroom.domain.events import Kind
+from warroom.domain.incident import IncidentState
+from warroom.domain.roles import IC, canonical_role, role_names
+from warroom.domain.severity import Severity
+from warroom.domain.status import Status
+
+#: name -> (usage, what it does). The order is the order /help shows them in.
+SLASH_COMMANDS: dict[str, tuple[str, str]] = {
+    "sev": ("/sev N [reason]", "Change severity (1 is the worst). Pick higher when in doubt."),
+    "status": ("/status NAME [text]", "Investigating, identified, monitoring or resolved"),
+    "ic": ("/ic NAME", "Name the Incident Commander"),
+    "role": ("/role ROLE NAME", "Assign a role: /role comms alice, /role tech-lead bob"),
+    "ack": ("/ack", "Acknowledge the incident (starts MTTA)"),
+    "mitigated": ("/mitigated TEXT", "Record the mitigation that stopped the bleeding"),
+    "resolve": ("/resolve [text]", "Resolve the incident (asks first)"),
+    "note": ("/note TEXT", "Add a note (same as typing text without a slash)"),
+    "as": ("/as NAME", "Who is typing at this keyboard (shown beside the prompt)"),
+    "pin": ("/pin PANE", "Pin a pane's current output to the timeline as evidence"),
+    "help": ("/help", "Show every command and key"),
+}
+
+MAX_TEXT = 4000
+MAX_NAME = 80
+
+
+@dataclass(frozen=True)
+class Append:
+    """Append one event. `done` is the feedback shown once the store has committed it."""
+
+    kind: str
+    payload: dict[str, Any]
+    done: str
+    #: When set, ask this question first (resolving is not undone by typing faster).
+    confirm: str | None = None
+
+
+@dataclass(frozen=True)
+class SetActor:
+    name: str
+
+
+@dataclass(frozen=True)
+class Pin:
+    pane: str
+
+
+@dataclass(frozen=True)
+class ShowHelp:
+    pass
+
+
+@dataclass(frozen=True)
+class Invalid:
+    """The line cannot be run; `message` says why and how to fix it. Nothing is written."""
+
+    message: str
+
+
+@dataclass(frozen=True)
+class Empty:
+    pass
+
+
+Command = Append | SetActor | Pin | ShowHelp | Invalid | Empty
+
+
+def _usage(name: str) -> str:
+    return f"usage: {SLASH_COMMANDS[name][0]}"
+
+
+def _name(text: str, what: str) -> str | Invalid:
+    name = " ".join(text.split()).lstrip("@")
+    if not name:
+        return Invalid(f"{what}: a name is needed")
+    if not name.isprintable():
+        return Invalid(f"{what}: names cannot contain control characters")
+    if len(name) > MAX_NAME:
+        return Invalid(f"{what}: names are at most {MAX_NAME} characters")
+    return name
+
+
+def _text(text: str) -> str | Invalid:
+    text = text.strip()
+    if len(text) > MAX_TEXT:
+        return Invalid(f"too long: {len(text)} characters (at most {MAX_TEXT})")
+    return text
+
+
+def _split_role(words: list[str], extra_roles: tuple[str, ...]) -> tuple[str, str] | Invalid:
+    """`comms lead alice smith` -> ("Comms Lead", "alice smith"): the longest role prefix wins."""
+    for k in range(len(words) - 1, 0, -1):
+        try:
+            role = canonical_role(" ".join(words[:k]), extra_roles)
+        except ValueError:
+            continue
+        return role, " ".join(words[k:])
+    try:
+        canonical_role(words[0], extra_roles)
+    except ValueError as exc:
+        return Invalid(str(exc))
+    return Invalid(_usage("role"))
+
+
+def _assign(state: IncidentState, role: str, raw_name: str) -> Command:
+    name = _name(raw_name, role)
+    if isinstance(name, Invalid):
+        return name
+    holder = state.roles.get(role)
+    if holder is not None and holder.person == name:
+        return Invalid(f"{name} is already {role}")
+    return Append(Kind.ROLE_ASSIGNED, {"role": role, "person": name}, f"{name} is {role}")
+
+
+def interpret(text: str, state: IncidentState, extra_roles: Iterable[str] = ()) -> Command:
+    """What the typed line asks for, checked against the incident as it stands."""
+    extras = tuple(extra_roles)
+    line = text.strip()
+    if not line:
+        return Empty()
+    if line.startswith("//"):
+        line = line[1:]  # `//etc/hosts is wrong` is a note that starts with a slash
+    elif line.startswith("/"):
+        return _slash(line[1:], state, extras)
+    body = _text(line)
+    if isinstance(body, Invalid):
+        return body
+    return Append(Kind.NOTE, {"text": body}, "note saved")
+
+
+def _slash(line: str, state: IncidentState, extras: tuple[str, ...]) -> Command:
+    name, _, rest = line.partition(" ")
+    name = name.lower()
+    rest = rest.strip()
+    if name not in SLASH_COMMANDS:
+        close = [c for c in SLASH_COMMANDS if c.startswith(name[:2])] if name else []
+        hint = f" (did you mean /{close[0]}?)" if len(close) == 1 else ""
+        return Invalid(f"unknown command /{name}{hint}: /help lists them")
+
+    if name == "help":
+        return ShowHelp()
+    if name == "as":
+        person = _name(rest, "/as")
+        return person if isinstance(person, Invalid) else SetActor(person)
+    if name == "pin":
+        return Pin(rest) if rest else Invalid(_usage("pin"))
+    if name == "note":
+        body = _text(rest)
+        if isinstance(body, Invalid):
+            return body
+        return Append(Kind.NOTE, {"text": body}, "note saved") if body else Invalid(_usage("note"))
+
+    closed = not state.is_open
+    if name == "sev":
+        level, _, reason = rest.partition(" ")
+        if not level:
+            return Invalid(_usage("sev"))
+        try:
+            new = Severity.parse(level)
+        except ValueError as exc:
+            return Invalid(str(exc))
+        if new == state.severity:
+            return Invalid(f"already {new.label}: nothing recorded")
+        reason_text = _text(reason)
+        if isinstance(reason_text, Invalid):
+            return reason_text
+        direction = "raised" if new < state.severity else "lowered"
+        return Append(
+            Kind.SEVERITY,
+            {"from": int(state.severity), "to": int(new), "reason": reason_text},
+            f"severity {direction}: {state.severity.label} -> {new.label}",
+        )
+    if name == "status":
+        word, _, note = rest.partition(" ")
+        if not word:
+            return Invalid(_usage("status"))
+        try:
+            new_status = Status.parse(word)
+        except ValueError as exc:
+            return Invalid(str(exc))
+        if new_status is state.status:
+            return Invalid(f"already {new_status.value}: nothing recorded")
+        note_text = _text(note)
+        if isinstance(note_text, Invalid):
+            return note_text
+        return Append(
+            Kind.STATUS,
+            {"from": state.status.value, "to": new_status.value, "text": note_text},
+            f"status: {state.status.value} -> {new_status.value}",
+        )
+    if name == "ic":
+        return _assign(state, IC, rest) if rest else Invalid(_usage("ic"))
+    if name == "role":
+        words = rest.split()
+        if len(words) < 2:
+            return Invalid(_usage("role"))
+        split = _split_role(words, extras)
+        if isinstance(split, Invalid):
+            return split
+        return _assign(state, *split)
+    if name == "ack":
+        if state.milestones.acknowledged is not None:
+            return Invalid(f"already acknowledged at {state.milestones.acknowledged:%H:%M:%S} UTC")
+        return Append(Kind.ACKNOWLEDGED, {}, "acknowledged")
+    if name == "mitigated":
+        body = _text(rest)
+        if isinstance(body, Invalid):
+            return body
+        if not body:
+            return Invalid(_usage("mitigated") + " (say what stopped the bleeding)")
+        return Append(Kind.MITIGATED, {"text": body}, "mitigation recorded")
+    # resolve
+    if closed:
+        return Invalid(f"{state.short_id} is already resolved")
+    body = _text(rest)
+    if isinstance(body, Invalid):
+        return body
+    return Append(
+        Kind.RESOLVED,
+        {"text": body},
+        f"{state.short_id} resolved",
+        confirm=f"Resolve {state.short_id}? Confirm the metrics are back to normal first.",
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Tab completion
+
+
+@dataclass(frozen=True)
+class Completion:
+    """The new input text, and the candidates to show when more than one still fits."""
+
+    text: str
+    candidates: tuple[str, ...] = field(default=())
+
+
+def role_words(extra_roles: Iterable[str] = ()) -> list[str]:
+    """The words /role accepts, as one token each: `ic`, `comms-lead`, `deputy`, ..."""
+    words = ["ic", "comms-lead", "tech-lead", "scribe"]
+    for name in role_names(tuple(extra_roles))[4:]:
+        words.append(name.lower().replace(" ", "-"))
+    return words
+
+
+def _common_prefix(words: list[str]) -> str:
+    first, last = min(words, key=str.lower), max(words, key=str.lower)
+    i = 0
+    while i < min(len(first), len(last)) and first[i].lower() == last[i].lower():
+        i += 1
+    return first[:i]
+
+
+def _fill(head: str, partial: str, options: Iterable[str]) -> Completion:
+    seen: dict[str, None] = {}
+    for option in options:
+        if option.lower().startswith(partial.lower()):
+            seen.setdefault(option)
+    matches = list(seen)
+    if not matches:
+        return Completion(head + partial)
+    if len(matches) == 1:
+        return Completion(head + matches[0] + " ")
+    prefix = _common_prefix(matches)
+    return Completion(head + (prefix if len(prefix) > len(partial) else partial), tuple(matches))
+
+
+def complete(
+    text: str,
+    *,
+    names: Iterable[str] = (),
+    extra_roles: Iterable[str] = (),
+    panes: Iterable[str] = (),
+) -> Completion:
+    """Complete the last word of `text`: a command, then its argument (role, name, pane...)."""
+    if not text.startswith("/") or text.startswith("//"):
+        return Completion(text)
+    words = text[1:].split(" ")
+    if len(words) == 1:
+        return _fill("/", words[0], SLASH_COMMANDS)
+    command = words[0].lower()
+    partial = words[-1]
+    head = text[: len(text) - len(partial)]
+    position = len(words) - 1  # 1 = first argument
+    people = sorted(set(names), key=str.lower)
+    if command == "sev" and position == 1:
+        return _fill(head, partial, ["1", "2", "3", "4"])
+    if command == "status" and position == 1:
+        return _fill(head, partial, [s.value.lower() for s in Status])
+    if command in {"ic", "as"} and position == 1:
+        return _fill(head, partial, people)
+    if command == "role":
+        if position == 1:
+            return _fill(head, partial, role_words(extra_roles))
+        if position == 2:
+            return _fill(head, partial, people)
+    if command == "pin" and position == 1:
+        return _fill(head, partial, panes)
+    return Completion(text)
+
+
+def help_lines() -> list[tuple[str, str]]:
+    """(usage, description) for each command, in help order."""
+    return [SLASH_COMMANDS[name] for name in SLASH_COMMANDS]

@@ -1,0 +1,159 @@
+"""The Textual app: wiring only (store, themes, screens, command palette).
+
+    WarRoomApp(db_path, config, incident_id=None, theme=None, clock=None, actor=None).run()
+
+What other widgets may read from `self.app`: `store` (AsyncEventStore), `config`, `clock()`
+(aware UTC now; frozen in tests), `actor` (who is typing), `incident` (the folded
+IncidentState on screen, reactive), `paused` (live updates paused, reactive).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any, Callable, Iterable
+
+from textual.app import App, SystemCommand
+from textual.binding import Binding
+from textual.reactive import var
+from textual.screen import Screen
+
+from warroom.config.model import Config
+from warroom.domain.incident import IncidentState
+from warroom.store.aio import AsyncEventStore
+from warroom.ui.themes import THEME_VARIABLES, load_themes, resolve_theme_name
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+class WarRoomApp(App[None]):
+    """Opens the war room on an incident, or the declare dialog when none is open."""
+
+    TITLE = "warroom"
+    BINDINGS = [Binding("ctrl+q", "quit", "Quit", priority=True, tooltip="Quit (the incident stays in the database)")]
+    #: The folded incident on screen, kept current (also while live updates are paused).
+    incident: var[IncidentState | None] = var(None, always_update=True)
+    #: Live updates paused (`p`): the timeline and the signal panes hold new items back.
+    paused: var[bool] = var(False)
+
+    def __init__(
+        self,
+        db_path: Path | str,
+        config: Config | None = None,
+        incident_id: int | None = None,
+        theme: str | None = None,
+        clock: Callable[[], datetime] | None = None,
+        actor: str | None = None,
+    ) -> None:
+        super().__init__()
+        self.db_path = Path(db_path)
+        self.config = config or Config()
+        self.requested_incident = incident_id
+        self.clock: Callable[[], datetime] = clock or utcnow
+        if actor is None:
+            from warroom.commands.context import current_actor
+
+            actor = current_actor()
+        self.actor = actor
+        self.store: AsyncEventStore = None  # type: ignore[assignment]  # opened on mount
+        self.notice: str | None = None
+        self.incident_id: int | None = None
+        self.warroom_screen: Any | None = None
+        themes = load_themes()
+        for t in themes:
+            self.register_theme(t)
+        self.warroom_themes = [t.name for t in themes]
+        self.theme = resolve_theme_name(theme or self.config.ui.theme, self.warroom_themes)
+
+    def get_theme_variable_defaults(self) -> dict[str, str]:
+        return dict(THEME_VARIABLES)
+
+    async def on_mount(self) -> None:
+        from warroom.errors import UserError
+
+        try:
+            self.store = await AsyncEventStore.open(self.db_path)
+            incident_id = await self._pick_incident()
+        except UserError as exc:
+            self.exit(return_code=2, message=f"warroom: error: {exc}")
+            return
+        if incident_id is None:
+            from warroom.ui.screens.declare import DeclareScreen
+
+            self.push_screen(DeclareScreen(), self._declared)
+        else:
+            self.open_incident(incident_id)
+
+    async def _pick_incident(self) -> int | None:
+        from warroom.errors import UserError
+
+        if self.requested_incident is not None:
+            if not await self.store.events(self.requested_incident, 0):
+                raise UserError(f"no incident INC-{self.requested_incident} in {self.db_path}")
+            return self.requested_incident
+        open_ids = await self.store.open_incident_ids()
+        if len(open_ids) > 1:
+            self.notice = f"{len(open_ids)} incidents are open; showing INC-{max(open_ids)} (warroom open ID for another)"
+        return max(open_ids) if open_ids else None
+
+    def _declared(self, incident_id: int | None) -> None:
+        if incident_id is None:
+            self.exit(message="nothing declared")
+        else:
+            self.open_incident(incident_id)
+
+    def open_incident(self, incident_id: int) -> None:
+        from warroom.ui.screens.warroom import WarRoomScreen
+
+        self.incident_id = incident_id
+        self.warroom_screen = WarRoomScreen(incident_id)
+        self.push_screen(self.warroom_screen)
+        if self.notice:
+            self.notify(self.notice, markup=False, timeout=8)
+
+    async def on_unmount(self) -> None:
+        if self.store is not None:
+            await self.store.close()
+
+    @property
+    def follower(self) -> Any | None:
+        """The war room's store follower: `app.follower.poke()` after appending elsewhere."""
+        return getattr(self.warroom_screen, "follower", None)
+
+    def poller(self) -> Any | None:
+        """The signal poller started on this app (issue 3's panes), if any."""
+        try:
+            from warroom.ui.poller import Poller
+        except ImportError:
+            return None
+        return Poller.for_app(self)
+
+    def next_theme(self) -> str:
+        names = self.warroom_themes
+        index = names.index(self.theme) + 1 if self.theme in names else 0
+        self.theme = names[index % len(names)]
+        return self.theme
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        """Every key binding's action is also here, by name."""
+        yield from super().get_system_commands(screen)
+        from warroom.ui.screens.warroom import WarRoomScreen
+
+        for name in self.warroom_themes:
+            yield SystemCommand(f"Theme: {name}", f"Switch to the {name} theme", lambda n=name: setattr(self, "theme", n))
+        if not isinstance(screen, WarRoomScreen):
+            return
+        yield SystemCommand("Help: commands and keys", "Every slash command and key (?)", screen.action_help)
+        yield SystemCommand("Command line", "Type a note or a /command (: or Enter)", screen.action_focus_command)
+        yield SystemCommand("Zoom pane", "Zoom the focused pane, or restore it (z)", screen.action_zoom)
+        yield SystemCommand(
+            "Resume live updates" if self.paused else "Pause live updates",
+            "Hold new events and signals back while you read (p)",
+            screen.action_pause,
+        )
+        yield SystemCommand("Next theme", "Cycle the warroom themes (t)", screen.action_next_theme)
+        yield SystemCommand("Draft status update", "Internal / external update drafts (d)", screen.action_draft)
+        yield SystemCommand("Timeline", "Focus the timeline", lambda: screen.query_one("#timeline").focus())
+        yield SystemCommand("Role board", "Focus the role board", lambda: screen.query_one("#roles").focus())

@@ -1,0 +1,109 @@
+"""Run one line from the war room's command line against the store.
+
+`domain.slash.interpret` decides what the line means; this module does it: append the event
+(feedback only once the store has committed it), ask before resolving, switch who is typing,
+forward `/pin` to the signal panes. A store error (a locked database) is shown in the command
+line and the typed text stays in the input, so nothing is lost.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from warroom.domain.slash import Append, Empty, Invalid, Pin, SetActor, ShowHelp, interpret
+from warroom.ui.messages import PinRequested
+from warroom.ui.widgets.commandline import CommandInput, CommandLine
+
+if TYPE_CHECKING:
+    from warroom.ui.screens.warroom import WarRoomScreen
+
+
+async def run_line(screen: "WarRoomScreen", line: str) -> None:
+    """Interpret and carry out `line` (already submitted from the command line)."""
+    app = screen.wapp
+    command_input = screen.query_one(CommandInput)
+    state = screen.state
+    if state is None:
+        screen.feedback("the incident is still loading…", "error")
+        return
+    if screen.follower is not None:
+        try:
+            await screen.follower.catch_up()  # check against what other processes just wrote
+        except Exception:
+            pass  # the append below reports a store problem properly
+        state = screen.state or state
+    command = interpret(line, state, app.config.team.extra_roles)
+
+    def done(text: str, kind: str = "info") -> None:
+        command_input.remember(line.strip())
+        if command_input.value == line:
+            command_input.value = ""
+        screen.feedback(text, kind)
+
+    if isinstance(command, Empty):
+        return
+    if isinstance(command, Invalid):
+        screen.feedback(command.message, "error")
+        return
+    if isinstance(command, ShowHelp):
+        done("help: Esc closes it")
+        screen.action_help()
+        return
+    if isinstance(command, SetActor):
+        app.actor = command.name
+        screen.query_one(CommandLine).set_actor(command.name)
+        done(f"you are typing as {command.name}")
+        return
+    if isinstance(command, Pin):
+        panes = screen._signal_panes
+        names = [n.lower() for n in _pane_names(screen)]
+        if panes is None or command.pane.lower() not in names:
+            known = ", ".join(_pane_names(screen)) or "none configured"
+            screen.feedback(f"no pane named {command.pane} (panes: {known})", "error")
+            return
+        panes.post_message(PinRequested(command.pane))
+        done(f"pinning {command.pane}…")
+        return
+    assert isinstance(command, Append)
+    if app.config.ui.readonly:
+        screen.feedback("read-only screen (ui.readonly = true): nothing recorded", "error")
+        return
+    if command.confirm:
+        from warroom.ui.screens.confirm import ConfirmScreen
+
+        async def answered(yes: bool | None) -> None:
+            if yes:
+                await _append(screen, command, line, done)
+            else:
+                screen.feedback("not resolved")
+            command_input.focus()
+
+        screen.app.push_screen(ConfirmScreen(command.confirm, yes="Resolve", no="Cancel"), answered)
+        return
+    await _append(screen, command, line, done)
+
+
+def _pane_names(screen: "WarRoomScreen") -> list[str]:
+    from warroom.ui.screens.warroom import source_names
+
+    return source_names(screen.wapp.config)
+
+
+async def _append(screen: "WarRoomScreen", command: Append, line: str, done) -> None:  # noqa: ANN001
+    app = screen.wapp
+    command_input = screen.query_one(CommandInput)
+    command_input.add_class("-busy")
+    screen.feedback("saving…")
+    try:
+        event = await app.store.append(
+            screen.incident_id, command.kind, command.payload, actor=app.actor, at=app.clock()
+        )
+    except Exception as exc:  # locked database, full disk: say so, keep the text
+        screen.feedback(f"NOT SAVED: {exc} (your text is kept: Enter retries)", "error")
+        return
+    finally:
+        command_input.remove_class("-busy")
+    event_id = f"#{event.id}" if event is not None else ""
+    done(f"saved {event_id} · {command.done}", "saved")
+    if screen.follower is not None:
+        screen.follower.poke()

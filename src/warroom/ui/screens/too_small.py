@@ -1,0 +1,55 @@
+"""Below 60x15 the war room does not fit: say so, and still show SEV, status and the countdown."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.widgets import Static
+
+from warroom.domain.incident import IncidentState
+from warroom.sanitize import clean
+
+MIN_WIDTH = 60
+MIN_HEIGHT = 15
+
+
+class TooSmall(Vertical):
+    """Shown by the war room screen's CSS when the terminal is narrower or shorter than the minimum."""
+
+    DEFAULT_CSS = """
+    TooSmall {
+        height: 1fr;
+        padding: 0 1;
+        background: $surface;
+        & > Static { height: auto; width: 1fr; }
+        & > #too-small-sev { text-style: bold; width: auto; }
+        & > #too-small-sev.sev-1 { background: $wr-sev1; color: $wr-sev1-text; }
+        & > #too-small-sev.sev-2 { background: $wr-sev2; color: $wr-sev2-text; }
+        & > #too-small-sev.sev-3 { background: $wr-sev3; color: $wr-sev3-text; }
+        & > #too-small-sev.sev-4 { background: $wr-sev4; color: $wr-sev4-text; }
+        & > #too-small-message { color: $warning; text-style: bold; margin-bottom: 1; }
+        & > #too-small-slot { height: auto; }
+    }
+    """
+
+    def compose(self) -> ComposeResult:
+        yield Static(Text(f"Terminal too small: need {MIN_WIDTH}x{MIN_HEIGHT}"), id="too-small-message")
+        yield Static("", id="too-small-sev", markup=False)
+        yield Static("", id="too-small-status", markup=False)
+        yield Static("", id="too-small-ic", markup=False)
+        yield Vertical(id="too-small-slot")
+
+    def on_resize(self) -> None:
+        width, height = self.app.size
+        self.query_one("#too-small-message", Static).update(
+            Text(f"Terminal too small ({width}x{height}): need {MIN_WIDTH}x{MIN_HEIGHT}")
+        )
+
+    def set_incident(self, state: IncidentState) -> None:
+        sev = self.query_one("#too-small-sev", Static)
+        sev.update(Text(f" {state.severity.label} {state.short_id} "))
+        sev.set_classes(f"sev-{int(state.severity)}")
+        self.query_one("#too-small-status", Static).update(Text(state.status.value))
+        ic = state.commander
+        self.query_one("#too-small-ic", Static).update(Text("IC " + clean(ic, cap=40) if ic else "⚠ NO IC"))

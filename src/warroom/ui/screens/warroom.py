@@ -1,0 +1,330 @@
+"""The war room: header, signal panes, timeline, role board and the command line, on one screen.
+
+Layout by terminal size (Textual breakpoint classes on this screen):
+  narrow  (< 100 cols)  header / one-line-per-source summary / timeline / roles / command line
+  medium  (100-159)     signal panes on the left; timeline over roles on the right
+  wide    (>= 160)      the same with a wider right column (roles in two columns, more panes)
+  tiny    (< 60x15)     "terminal too small" with SEV, status and the countdown
+
+Slots other widgets mount into: `#countdown-slot` (header), `#signal-panes` (SignalPanes),
+`#source-summary` (SourceSummary), `#too-small-slot` (a second, silent Countdown).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Container, Horizontal, Vertical
+from textual.screen import Screen
+from textual.widget import Widget
+from textual.widgets import Footer, Static
+
+from warroom.domain.events import Event
+from warroom.domain.incident import IncidentState, fold
+from warroom.domain.slash import Completion, complete
+from warroom.errors import UserError
+from warroom.ui.follow import StoreFollower, advance
+from warroom.ui.messages import CommandFeedback, EventsAppended
+from warroom.ui.screens.too_small import MIN_HEIGHT, MIN_WIDTH, TooSmall
+from warroom.ui.widgets.commandline import CommandInput, CommandLine
+from warroom.ui.widgets.header import IncidentHeader
+from warroom.ui.widgets.roles import RoleBoard
+from warroom.ui.widgets.timeline import Timeline
+
+if TYPE_CHECKING:
+    from warroom.config.model import Config
+    from warroom.ui.app import WarRoomApp
+
+NO_SOURCES = (
+    "No sources configured. Add [[probe]], [[statuspage]], [[log]], [[deploys]], [resources] or "
+    "[[command]] sections to warroom.toml (see warroom.example.toml), check it with "
+    "`warroom config check`, and reopen the war room."
+)
+
+
+def source_names(config: "Config") -> list[str]:
+    """Every configured source's pane name, in config order (completion for /pin)."""
+    names = [s.name for group in (config.probes, config.statuspages, config.logs, config.deploys) for s in group]
+    if config.resources is not None and config.resources.enabled:
+        names.append("resources")
+    names += [c.name for c in config.commands]
+    return names
+
+
+def _optional_widget(module: str, name: str) -> Any | None:
+    """A widget class from a module other parts of the project provide, if it is there."""
+    import importlib
+
+    try:
+        return getattr(importlib.import_module(module), name)
+    except (ImportError, AttributeError):
+        return None
+
+
+class WarRoomScreen(Screen[None]):
+    """The screen an IC lives in for hours. Feed: the store follower; input: the command line."""
+
+    AUTO_FOCUS = "#command-input"
+    HORIZONTAL_BREAKPOINTS = [(0, "-w-tiny"), (MIN_WIDTH, "-narrow"), (100, "-medium"), (160, "-wide")]
+    VERTICAL_BREAKPOINTS = [(0, "-h-tiny"), (MIN_HEIGHT, "-short"), (30, "-tall")]
+    BINDINGS = [
+        Binding("colon,enter", "focus_command", "Command", key_display=":"),
+        Binding("z", "zoom", "Zoom"),
+        Binding("p", "pause", "Pause"),
+        Binding("t", "next_theme", "Theme"),
+        Binding("d", "draft", "Draft"),
+        Binding("question_mark", "help", "Help", key_display="?"),
+    ]
+    DEFAULT_CSS = """
+    WarRoomScreen { layout: vertical; background: $background; }
+    WarRoomScreen #main { height: 1fr; }
+    WarRoomScreen #signal-column { width: 1fr; }
+    WarRoomScreen #signal-panes { height: 1fr; }
+    WarRoomScreen #incident-column { width: 58; }
+    WarRoomScreen #timeline { height: 1fr; min-height: 4; }
+    WarRoomScreen .section {
+        border-top: solid $primary 40%; border-title-color: $text-muted; border-title-style: bold;
+        border-subtitle-color: $warning; border-subtitle-style: bold;
+    }
+    WarRoomScreen .section:focus-within { border-top: solid $primary; border-title-color: $foreground; }
+    WarRoomScreen #source-summary { display: none; height: auto; max-height: 8; }
+    WarRoomScreen .empty-state { padding: 1 2; color: $text-muted; height: auto; }
+    WarRoomScreen #source-summary .empty-state { padding: 0 1; }
+    WarRoomScreen TooSmall { display: none; }
+
+    WarRoomScreen.-narrow #signal-column { display: none; }
+    WarRoomScreen.-narrow #incident-column { width: 1fr; }
+    WarRoomScreen.-narrow #source-summary { display: block; }
+    WarRoomScreen.-narrow IncidentHeader { layout: vertical; height: 2; }
+    WarRoomScreen.-narrow IncidentHeader > #header-state { width: 1fr; }
+    WarRoomScreen.-wide #incident-column { width: 84; }
+
+    WarRoomScreen.-w-tiny #main, WarRoomScreen.-h-tiny #main,
+    WarRoomScreen.-w-tiny IncidentHeader, WarRoomScreen.-h-tiny IncidentHeader,
+    WarRoomScreen.-w-tiny CommandLine, WarRoomScreen.-h-tiny CommandLine,
+    WarRoomScreen.-w-tiny Footer, WarRoomScreen.-h-tiny Footer { display: none; }
+    WarRoomScreen.-w-tiny TooSmall, WarRoomScreen.-h-tiny TooSmall { display: block; }
+    """
+
+    def __init__(self, incident_id: int) -> None:
+        super().__init__()
+        self.incident_id = incident_id
+        self.state: IncidentState | None = None
+        self.follower: StoreFollower | None = None
+        self._held: list[Event] = []
+        self._busy = False
+        self._signal_panes: Widget | None = None
+
+    @property
+    def wapp(self) -> "WarRoomApp":
+        return self.app  # type: ignore[return-value]
+
+    # --- composition -------------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        config = self.wapp.config
+        yield IncidentHeader(id="header")
+        with Horizontal(id="main"):
+            with Vertical(id="signal-column"):
+                yield Container(id="signal-panes")
+            with Vertical(id="incident-column"):
+                yield Container(id="source-summary")
+                timeline = Timeline(id="timeline", classes="section")
+                timeline.border_title = "Timeline (UTC)"
+                yield timeline
+                roles = RoleBoard(tuple(config.team.extra_roles), id="roles", classes="section")
+                roles.border_title = "Roles"
+                yield roles
+        yield TooSmall(id="too-small")
+        yield CommandLine(self.wapp.actor, id="command-line")
+        yield Footer()
+
+    async def on_mount(self) -> None:
+        self._mount_signal_widgets()
+        command = self.query_one(CommandInput)
+        command.completer = self._complete
+        if self.wapp.config.ui.readonly:
+            command.placeholder = "read-only screen (ui.readonly): /as, /help and /pin only"
+        events = await self.wapp.store.events(self.incident_id)
+        state = fold(events)
+        if state is None:
+            raise UserError(f"no incident INC-{self.incident_id} in {self.wapp.store.path}")
+        self._set_state(state)
+        self.query_one(Timeline).add_events(state.events)
+        self._show_state()
+        self.follower = StoreFollower(self.wapp.store, self.incident_id, state.last_event_id, self._deliver)
+        self.run_worker(self.follower.run(), name="follow store", group="follow", exit_on_error=False)
+        self.set_interval(1.0, self._tick)
+
+    def _mount_signal_widgets(self) -> None:
+        """Mount the signal panes and summary if there are sources (and the widgets exist)."""
+        config = self.wapp.config
+        panes_slot = self.query_one("#signal-panes")
+        summary_slot = self.query_one("#source-summary")
+        if not source_names(config):
+            panes_slot.mount(Static(Text(NO_SOURCES), classes="empty-state"))
+            summary_slot.mount(Static(Text("No sources configured: see warroom.toml ([[probe]], [[log]], ...)"), classes="empty-state"))
+            return
+        panes_cls = _optional_widget("warroom.ui.widgets.panes", "SignalPanes")
+        summary_cls = _optional_widget("warroom.ui.widgets.panes", "SourceSummary")
+        if panes_cls is None:
+            missing = Text(f"{len(source_names(config))} sources configured, but this build has no signal panes.")
+            panes_slot.mount(Static(missing, classes="empty-state"))
+            summary_slot.mount(Static(missing, classes="empty-state"))
+            return
+        self._signal_panes = panes_cls()
+        panes_slot.mount(self._signal_panes)
+        if summary_cls is not None:
+            summary_slot.mount(summary_cls())
+
+    # --- state -------------------------------------------------------------------------------
+
+    def _set_state(self, state: IncidentState) -> None:
+        self.state = state
+        self.wapp.incident = state
+
+    def _deliver(self, events: tuple[Event, ...]) -> None:
+        """Called by the follower with new committed events (any process), in id order."""
+        if self.state is not None:
+            self._set_state(advance(self.state, events))
+        self.post_message(EventsAppended(events))
+
+    def on_events_appended(self, message: EventsAppended) -> None:
+        if self.wapp.paused:
+            self._held.extend(message.events)
+            self._show_held()
+        else:
+            self.query_one(Timeline).add_events(message.events)
+        self._show_state()
+
+    def _show_state(self) -> None:
+        state = self.state
+        if state is None:
+            return
+        now = self.wapp.clock()
+        self.query_one(IncidentHeader).set_incident(state, now)
+        self.query_one(RoleBoard).set_incident(state)
+        self.query_one(TooSmall).set_incident(state)
+        self._ensure_countdowns()
+        for countdown in self.query(".countdown"):
+            countdown.set_incident(state)  # type: ignore[attr-defined]
+        self.query_one(Timeline).border_title = f"Timeline (UTC) · {len(state.events)} events"
+
+    def _ensure_countdowns(self) -> None:
+        """Issue 6's Countdown in the header slot and (silent) in the too-small view."""
+        slot = self.query_one("#countdown-slot")
+        if slot.children:
+            return
+        countdown_cls = _optional_widget("warroom.ui.widgets.countdown", "Countdown")
+        if countdown_cls is None:
+            slot.mount(Static(Text("next update: —"), classes="countdown-fallback"))
+            return
+        slot.mount(countdown_cls(self.state, id="countdown", classes="countdown"))
+        self.query_one("#too-small-slot").mount(countdown_cls(self.state, bell=False, classes="countdown"))
+
+    def _tick(self) -> None:
+        if self.state is not None:
+            self.query_one(IncidentHeader).tick(self.state, self.wapp.clock())
+        error = self.follower.last_error if self.follower else None
+        timeline = self.query_one(Timeline)
+        if error is not None:
+            timeline.border_subtitle = f"⚠ not reading the database: {error}"
+        elif not self.wapp.paused:
+            timeline.border_subtitle = ""
+
+    def _show_held(self) -> None:
+        timeline = self.query_one(Timeline)
+        held = f" · {len(self._held)} new" if self._held else ""
+        timeline.border_subtitle = f"⏸ PAUSED{held} · p resumes" if self.wapp.paused else ""
+
+    # --- commands ----------------------------------------------------------------------------
+
+    def _complete(self, text: str) -> Completion:
+        state = self.state
+        names = set(self.wapp.config.team.roster) | {self.wapp.actor}
+        if state is not None:
+            names |= {h.person for h in state.roles.values()}
+        return complete(
+            text,
+            names=names,
+            extra_roles=self.wapp.config.team.extra_roles,
+            panes=source_names(self.wapp.config),
+        )
+
+    def on_command_input_completed(self, message: CommandInput.Completed) -> None:
+        if message.candidates:
+            self.feedback("  ".join(message.candidates))
+
+    def on_command_input_left(self, message: CommandInput.Left) -> None:
+        self.query_one(Timeline).focus()
+
+    def on_command_feedback(self, message: CommandFeedback) -> None:
+        self.feedback(message.text, "error" if message.error else "info")
+
+    def feedback(self, text: str, kind: str = "info") -> None:
+        self.query_one(CommandLine).feedback(text, kind)
+
+    async def on_input_submitted(self, event: CommandInput.Submitted) -> None:
+        if event.input.id != "command-input":
+            return
+        event.stop()
+        if self._busy:
+            self.feedback("still saving the last line…")
+            return
+        self._busy = True
+        self.run_worker(self._run_line(event.value), name="command line", group="command")
+
+    async def _run_line(self, line: str) -> None:
+        from warroom.ui.screens.commands import run_line
+
+        try:
+            await run_line(self, line)
+        finally:
+            self._busy = False
+
+    # --- actions -----------------------------------------------------------------------------
+
+    def action_focus_command(self) -> None:
+        self.query_one(CommandInput).focus()
+
+    def action_zoom(self) -> None:
+        if self.maximized is not None:
+            self.minimize()
+            return
+        target = self.focused
+        if target is None or isinstance(target, CommandInput):
+            target = self.query_one(Timeline)
+        if not self.maximize(target):
+            self.feedback("this pane cannot be zoomed", "error")
+
+    def action_pause(self) -> None:
+        paused = not self.wapp.paused
+        self.wapp.paused = paused
+        self.query_one(IncidentHeader).set_paused(paused)
+        poller = self.wapp.poller()
+        if poller is not None:
+            poller.pause() if paused else poller.resume()
+        if not paused and self._held:
+            held, self._held = self._held, []
+            self.query_one(Timeline).add_events(held)
+        self._show_held()
+        self.feedback("live updates paused: p resumes" if paused else "live updates resumed")
+
+    def action_next_theme(self) -> None:
+        self.wapp.next_theme()
+        self.feedback(f"theme: {self.app.theme}")
+
+    def action_help(self) -> None:
+        from warroom.ui.screens.help import HelpScreen
+
+        self.app.push_screen(HelpScreen())
+
+    def action_draft(self) -> None:
+        draft_cls = _optional_widget("warroom.ui.screens.draft", "DraftScreen")
+        if draft_cls is None:
+            self.feedback("the draft screen is not available in this build", "error")
+            return
+        self.app.push_screen(draft_cls())

@@ -1,0 +1,1 @@
+"""Widgets: header, timeline, role board, command line (and the signal panes, countdown)."""

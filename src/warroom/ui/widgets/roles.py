@@ -1,0 +1,129 @@
+"""The role board: who holds each role since when, and which roles nobody holds.
+
+The playbook's four roles come first, then the team's configured extras. A vacant role says
+`VACANT` with a warning symbol (not colour alone); a vacant Incident Commander is louder still,
+because "everyone knowing who's IC at any moment is not optional".
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from rich.cells import cell_len
+from rich.text import Text
+from textual.widget import Widget
+
+from warroom.domain.incident import IncidentState
+from warroom.domain.roles import IC, SCRIBE, role_names
+from warroom.sanitize import clean
+
+#: Short names so two columns fit at 80 wide; the help screen spells them out.
+SHORT_ROLE = {IC: "IC", "Tech Lead": "Tech Lead"}
+CELL_WIDTH = 38
+
+
+def _fit(text: str, width: int) -> str:
+    if cell_len(text) <= width:
+        return text + " " * (width - cell_len(text))
+    out = ""
+    for ch in text:
+        if cell_len(out + ch) > width - 1:
+            break
+        out += ch
+    return out + "…" + " " * (width - 1 - cell_len(out))
+
+
+class RoleBoard(Widget, can_focus=True):
+    """Roles, holders and since-when; one or more columns depending on its width."""
+
+    ALLOW_MAXIMIZE = True
+    COMPONENT_CLASSES = {"roles--name", "roles--holder", "roles--since", "roles--vacant", "roles--no-ic"}
+    DEFAULT_CSS = """
+    RoleBoard {
+        height: auto;
+        background: $surface;
+        padding: 0 1;
+        & > .roles--name { color: $text-muted; }
+        & > .roles--holder { color: $foreground; text-style: bold; }
+        & > .roles--since { color: $wr-time; }
+        & > .roles--vacant { color: $wr-vacant; text-style: bold; }
+        & > .roles--no-ic { color: $wr-alarm-text; background: $wr-alarm; text-style: bold; }
+        &:focus { background-tint: $foreground 4%; }
+    }
+    """
+
+    def __init__(
+        self,
+        extra_roles: tuple[str, ...] = (),
+        *,
+        name: str | None = None,
+        id: str | None = None,
+        classes: str | None = None,
+    ) -> None:
+        super().__init__(name=name, id=id, classes=classes)
+        self.extra_roles = tuple(extra_roles)
+        self.state: IncidentState | None = None
+
+    @property
+    def roles(self) -> list[str]:
+        return role_names(self.extra_roles)
+
+    def set_incident(self, state: IncidentState | None) -> None:
+        """Show the roles as of `state` (repaints only if a role changed)."""
+        old = self.state.roles if self.state is not None else None
+        self.state = state
+        if state is None or old != state.roles:
+            self.refresh(layout=True)
+
+    def vacant(self) -> list[str]:
+        held = self.state.roles if self.state is not None else {}
+        return [r for r in self.roles if r not in held]
+
+    def _columns(self, width: int) -> int:
+        return max(1, min(len(self.roles), width // CELL_WIDTH))
+
+    def get_content_height(self, container, viewport, width: int) -> int:  # noqa: ANN001
+        columns = self._columns(width)
+        return -(-len(self.roles) // columns)
+
+    def _cell(self, role: str, width: int) -> Text:
+        get = self.get_component_rich_style
+        holder = self.state.roles.get(role) if self.state is not None else None
+        name_width = 11 if width < 36 else 18
+        label = SHORT_ROLE.get(role, role) if width < 36 else role
+        cell = Text(_fit(label, name_width) + " ", style=get("roles--name"))
+        rest = width - name_width - 1
+        if holder is not None:
+            since = _since(holder.since)
+            person_width = max(4, rest - len(since) - 1)
+            cell.append(_fit(clean(holder.person, cap=200), person_width), get("roles--holder"))
+            cell.append(" " + since, get("roles--since"))
+        elif role == IC:
+            cell.append(_fit("⚠ VACANT: /ic NAME", rest), get("roles--no-ic"))
+        else:
+            word = "○ vacant (optional)" if role == SCRIBE else "⚠ VACANT"
+            cell.append(_fit(word, rest), get("roles--vacant"))
+        return cell
+
+    def render(self) -> Text:
+        width = self.content_region.width or self.size.width or 40
+        columns = self._columns(width)
+        cell_width = (width - (columns - 1) * 2) // columns
+        roles = self.roles
+        rows = -(-len(roles) // columns)
+        lines: list[Text] = []
+        for r in range(rows):
+            line = Text()
+            for c in range(columns):
+                i = c * rows + r  # fill down each column first, so the playbook's order reads down
+                if i >= len(roles):
+                    continue
+                if c:
+                    line.append("  ")
+                line.append_text(self._cell(roles[i], cell_width))
+            lines.append(line)
+        return Text("\n").join(lines)
+
+
+def _since(when: datetime) -> str:
+    return when.strftime("%H:%M")
