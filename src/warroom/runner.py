@@ -114,21 +114,47 @@ async def run_argv(
         )
     except OSError as exc:
         return CommandResult(argv, None, b"", b"", time.perf_counter() - start, exc.strerror or str(exc))
+    # Read both streams into buffers we own, so what a command printed before a timeout kill
+    # is still shown (a cancelled `communicate()` throws its buffers away).
+    out_buf, err_buf = bytearray(), bytearray()
+
+    async def drain(stream: asyncio.StreamReader | None, buf: bytearray) -> None:
+        if stream is None:
+            return
+        while chunk := await stream.read(65536):
+            if len(buf) < OUTPUT_CAP:
+                buf += chunk[: OUTPUT_CAP - len(buf)]
+
+    async def feed() -> None:
+        if stdin is not None and proc.stdin is not None:
+            try:
+                proc.stdin.write(stdin)
+                await proc.stdin.drain()
+            except (BrokenPipeError, ConnectionResetError):
+                pass
+            finally:
+                proc.stdin.close()
+
+    async def everything() -> None:
+        await asyncio.gather(feed(), drain(proc.stdout, out_buf), drain(proc.stderr, err_buf))
+        await proc.wait()
+
     try:
-        out, err = await asyncio.wait_for(proc.communicate(stdin), timeout)
+        await asyncio.wait_for(everything(), timeout)
     except asyncio.TimeoutError:
         _kill_group(proc.pid)
         try:
-            out, err = await asyncio.wait_for(proc.communicate(), 2)
-        except (asyncio.TimeoutError, Exception):
-            out, err = b"", b""
+            await asyncio.wait_for(proc.wait(), 2)
+        except asyncio.TimeoutError:
+            pass
         return CommandResult(
-            argv, None, _scrub(out[:OUTPUT_CAP], secrets), _scrub(err[:OUTPUT_CAP], secrets),
+            argv, None, _scrub(bytes(out_buf), secrets), _scrub(bytes(err_buf), secrets),
             time.perf_counter() - start, f"timed out after {timeout:g}s",
         )
     except asyncio.CancelledError:
         _kill_group(proc.pid)
         raise
+    out, err = bytes(out_buf), bytes(err_buf)
     return CommandResult(
         argv, proc.returncode, _scrub(out[:OUTPUT_CAP], secrets), _scrub(err[:OUTPUT_CAP], secrets),
         time.perf_counter() - start,

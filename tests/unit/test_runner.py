@@ -36,3 +36,15 @@ async def test_unset_variable_is_named(sync, monkeypatch):
     argv = [sys.executable, "-c", "pass", "${WR_NOT_SET}"]
     r = run_argv_sync(argv, timeout=5) if sync else await run_argv(argv, timeout=5)
     assert r.error == "environment variable WR_NOT_SET is not set"
+
+
+async def test_output_printed_before_a_timeout_is_kept():
+    code = "import sys, time; print('partial row', flush=True); time.sleep(30)"
+    r = await run_argv([sys.executable, "-c", code], timeout=1.0)
+    assert r.error == "timed out after 1s"
+    assert r.stdout.strip() == b"partial row"
+
+
+async def test_stdin_is_fed():
+    r = await run_argv([sys.executable, "-c", "import sys; print(sys.stdin.read().upper())"], timeout=10, stdin=b"draft")
+    assert r.ok and r.stdout.strip() == b"DRAFT"
