@@ -140,6 +140,7 @@ async def _headless(world: Any, args: argparse.Namespace) -> int:
     finally:
         for sig in (signal.SIGINT, signal.SIGTERM):
             loop.remove_signal_handler(sig)
+        signal.signal(signal.SIGTERM, _raise_terminated)  # asyncio put back SIG_DFL: keep cleaning up
         await hub.aclose()
         await store.close()
     world.halt()  # the world stops first, so the summary below is final; files go later

@@ -219,7 +219,7 @@ def build_steps() -> list[Step]:
         Step(205, "triage", "the provider recovers", lambda ctx: ctx.state.set_provider("none")),
         Step(215, "mitigate", "bob calls the rollback", _note(TECH_NAME, "payments-provider is operational again "
              "and we are still 503: it is ours. Rolling back {hotfix} now, root cause later from the rolled-back "
-             "diff.")),
+             "diff."), wait_for=_probe_went(Kind.PROBE_DOWN), max_wait=120),
         Step(225, "mitigate", "alice marks it Identified", _status("Investigating", "Identified", "Cause: {hotfix} "
              "retries every provider call 5x without backoff and exhausts the db pool. Rolling back.")),
         Step(235, "communicate", "carol posts Identified", _post("external", external_post(

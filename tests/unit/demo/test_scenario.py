@@ -105,7 +105,7 @@ def test_the_whole_story_on_a_manual_clock(world) -> None:
     assert state.phase is Phase.OUTAGE
     hotfix = world.repo.log()[0]
     assert hotfix[1] == "dave" and "hotfix" in hotfix[3]
-    clock.advance(200)  # 261 s: past the rollback (the probe gate gave up: no recorder here)
+    clock.advance(280)  # 341 s: past the rollback (its probe-DOWN gate gave up: no recorder here)
     runner.run_due()
     assert state.phase is Phase.RECOVERED
     assert world.repo.log()[0][3].startswith('Revert "checkout: hotfix')
@@ -155,3 +155,18 @@ def test_started_threads_stop_on_stop(tmp_path) -> None:
     assert all(t.is_alive() for t in threads)
     w.stop()
     assert not any(t.is_alive() for t in threads)
+
+
+def test_people_react_to_what_the_recorder_saved(world) -> None:
+    """The 'alice sees the probe go down' step runs as soon as the probe's DOWN event is in the store."""
+    clock, runner = world.clock, world.runner
+    clock.advance(101)
+    runner.run_due()
+    assert "alice sees the probe go down" not in runner.done  # waiting on the store, not the clock
+    with EventStore.open(world.db_path) as store:  # what SourceHub appends for a probe transition
+        store.append(world.incident_id, Kind.PROBE_DOWN, {"text": "probe checkout DOWN: 502 in 1.10s"}, actor="warroom")
+        runner.run_due()
+        assert "alice sees the probe go down" not in runner.done  # another probe: not the one she watches
+        store.append(world.incident_id, Kind.PROBE_DOWN, {"text": "probe api-health DOWN: 503 in 1.52s"}, actor="warroom")
+    runner.run_due()
+    assert "alice sees the probe go down" in runner.done
