@@ -1,0 +1,409 @@
+"""The draft screen: a status update one keystroke from the clipboard ("Silence = panic").
+
+Pick the audience (internal chat block, external status page, tactical Conditions/Actions/Needs),
+edit the text, see what changed since the last update posted to that audience, then:
+
+    c  copy it (pyperclip -> tmux buffer -> OSC 52) and save it beside the database; says which worked
+    p  mark it posted: appends `comms.posted` with the audience and the exact text; the countdown restarts
+    P  send it to every `[[notify]]` webhook and record each HTTP result (`notify.sent`)
+    e  edit (Esc leaves the editor so these keys work again)   r  re-render, dropping edits
+
+Rendering, diffs and deadlines are the domain's (`drafts`, `cadence`); this screen only shows them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Callable
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.content import Content
+from textual.message import Message
+from textual.screen import Screen
+from textual.widgets import Footer, Static, Tab, Tabs, TextArea
+
+from warroom.domain.drafts import AUDIENCES, changes_since_last_post, last_post, render_draft
+from warroom.domain.events import Event, Kind
+from warroom.sanitize import clean
+from warroom.ui.widgets.countdown import Countdown
+
+if TYPE_CHECKING:
+    from warroom.domain.incident import IncidentState
+
+AUDIENCE_LABELS = {
+    "internal": "Internal (chat channel)",
+    "external": "External (status page)",
+    "tactical": "Tactical (Conditions / Actions / Needs)",
+}
+
+
+class DraftPosted(Message):
+    """An update was marked posted from the draft screen (bubbles: the app refolds its incident)."""
+
+    def __init__(self, event: Event) -> None:
+        super().__init__()
+        self.event = event
+
+
+@dataclass
+class _Deps:
+    """What the screen needs from the app, resolved once it is mounted."""
+
+    store: Any | None
+    incident_id: int | None
+    config: Any | None
+    db_path: Path | None
+    actor: str
+    clock: Callable[[], datetime]
+
+
+def diff_content(lines: list[str]) -> Content:
+    """Unified-diff lines as plain text with +/- kept (not colour alone), styled by kind."""
+    if not lines:
+        return Content("No change since the last posted update.")
+    parts: list[tuple[str, str] | str] = []
+    for raw in lines:
+        line = clean(raw, cap=500)
+        if raw.startswith(("---", "+++")):
+            style = "bold"
+        elif raw.startswith("@@"):
+            style = "$text-muted"
+        elif raw.startswith("+"):
+            style = "$text-success"
+        elif raw.startswith("-"):
+            style = "$text-error"
+        else:
+            style = ""
+        parts.append((line + "\n", style) if style else line + "\n")
+    return Content.assemble(*parts).rstrip("\n")
+
+
+class DraftScreen(Screen[None]):
+    """Write, copy, mark posted and post a status update for the incident on screen.
+
+    Everything is optional and otherwise taken from the app (`app.incident` or `app.state`,
+    `app.store`, `app.config`, `app.db_path`, `app.actor`, `app.clock`), so the shell can simply
+    `push_screen(DraftScreen())`.
+    """
+
+    DEFAULT_CSS = """
+    DraftScreen { layout: vertical; }
+    DraftScreen #draft-header { height: 1; background: $panel; }
+    DraftScreen #draft-title { width: 1fr; padding: 0 1; text-wrap: nowrap; text-overflow: ellipsis; }
+    DraftScreen #draft-body { height: 1fr; }
+    DraftScreen #draft-editor { width: 3fr; }
+    DraftScreen #draft-changes-box { width: 2fr; border-left: vkey $panel-lighten-2; padding: 0 1; }
+    DraftScreen #draft-changes-title { text-style: bold; height: auto; }
+    DraftScreen #draft-hint { height: 1; color: $text-muted; padding: 0 1; }
+    DraftScreen #draft-status { height: auto; max-height: 4; padding: 0 1; }
+    DraftScreen #draft-status.-error { color: $text-error; }
+    """
+
+    BINDINGS = [
+        Binding("c", "copy", "Copy"),
+        Binding("p", "mark_posted", "Mark posted"),
+        Binding("P", "post", "Post to webhook"),
+        Binding("e", "edit", "Edit"),
+        Binding("r", "rerender", "Re-render"),
+        Binding("1", "audience('internal')", "Internal", show=False),
+        Binding("2", "audience('external')", "External", show=False),
+        Binding("3", "audience('tactical')", "Tactical", show=False),
+        Binding("escape", "leave", "Back"),
+    ]
+
+    def __init__(
+        self,
+        state: "IncidentState | None" = None,
+        *,
+        audience: str = "internal",
+        store: Any | None = None,
+        config: Any | None = None,
+        db_path: Path | str | None = None,
+        actor: str | None = None,
+        clock: Callable[[], datetime] | None = None,
+        name: str | None = None,
+        id: str | None = None,
+    ) -> None:
+        super().__init__(name=name, id=id)
+        self._state_arg = state
+        self._given = dict(store=store, config=config, db_path=db_path, actor=actor, clock=clock)
+        self.audience = audience if audience in AUDIENCES else "internal"
+        self.state: IncidentState | None = state
+        #: The text per audience once someone edited it (edits survive switching audience).
+        self._edited: dict[str, str] = {}
+        self._rendered: dict[str, str] = {}
+        self._loading = False
+        self.deps: _Deps | None = None
+        self.last_outcome: Any | None = None
+
+    # --- wiring ------------------------------------------------------------------------------
+
+    def _resolve(self) -> _Deps:
+        app = self.app
+        given = self._given
+        state = self._state_arg or getattr(app, "incident", None) or getattr(app, "state", None)
+        self.state = state
+        store = given["store"] or getattr(app, "store", None)
+        config = given["config"] or getattr(app, "config", None)
+        db_path = given["db_path"] or getattr(app, "db_path", None) or getattr(store, "path", None)
+        actor = given["actor"] or getattr(app, "actor", None) or "unknown"
+        clock = given["clock"] or getattr(app, "clock", None)
+        if not callable(clock):
+            clock = lambda: datetime.now(timezone.utc)  # noqa: E731
+        incident_id = state.incident_id if state is not None else getattr(app, "incident_id", None)
+        return _Deps(store, incident_id, config, Path(db_path) if db_path else None, str(actor), clock)
+
+    def compose(self) -> ComposeResult:
+        with Horizontal(id="draft-header"):
+            yield Static("", id="draft-title", markup=False)
+            yield Countdown(self._state_arg, bell=False, id="draft-countdown")
+        yield Tabs(*(Tab(AUDIENCE_LABELS[a], id=f"audience-{a}") for a in AUDIENCES), id="draft-audience")
+        with Horizontal(id="draft-body"):
+            yield TextArea("", id="draft-editor", soft_wrap=True, tab_behavior="focus")
+            with Vertical(id="draft-changes-box"):
+                yield Static("", id="draft-changes-title", markup=False)
+                with VerticalScroll():
+                    yield Static("", id="draft-changes", markup=False)
+        yield Static("", id="draft-hint", markup=False)
+        yield Static("", id="draft-status", markup=False)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.deps = self._resolve()
+        countdown = self.query_one(Countdown)
+        countdown._clock_arg = self.deps.clock
+        if self.deps.config is not None:
+            countdown._cadence_arg = getattr(self.deps.config, "cadence", None)
+        countdown.set_incident(self.state)
+        self.query_one("#draft-audience", Tabs).active = f"audience-{self.audience}"
+        self._show_audience()
+        self.query_one("#draft-audience", Tabs).focus()
+        self._hint()
+
+    # --- showing -----------------------------------------------------------------------------
+
+    @property
+    def editor(self) -> TextArea:
+        return self.query_one("#draft-editor", TextArea)
+
+    @property
+    def text(self) -> str:
+        """Exactly what would be copied, posted and recorded."""
+        return self.editor.text
+
+    def _render_draft(self, audience: str) -> str:
+        assert self.deps is not None
+        if self.state is None:
+            return ""
+        config = self.deps.config
+        draft = render_draft(
+            self.state,
+            audience,
+            self.deps.clock(),
+            getattr(config, "cadence", None),
+            getattr(config, "team", None),
+            getattr(config, "templates", None),
+        )
+        return draft.text
+
+    def _show_audience(self) -> None:
+        title = self.query_one("#draft-title", Static)
+        if self.state is None:
+            title.update(Content("Status update draft — no incident open"))
+            self._status("No incident is open: declare one first (warroom declare TITLE --sev N).", error=True)
+            self.editor.load_text("")
+            return
+        s = self.state
+        title.update(Content(f"Status update · {s.short_id} {clean(s.title, cap=80)} · {s.severity.label} · {s.status.value}"))
+        rendered = self._render_draft(self.audience)
+        self._rendered[self.audience] = rendered
+        self._loading = True
+        self.editor.load_text(self._edited.get(self.audience, rendered))
+        self._loading = False
+        self._show_changes()
+
+    def _show_changes(self) -> None:
+        if self.state is None:
+            return
+        previous = last_post(self.state, self.audience)
+        when = f"posted {previous.at:%H:%M} UTC by {clean(previous.actor, cap=40)}" if previous else "nothing posted yet"
+        self.query_one("#draft-changes-title", Static).update(
+            Content(f"Changes since the last {self.audience} update ({when})")
+        )
+        lines = changes_since_last_post(self.state, self.audience, self.text)
+        self.query_one("#draft-changes", Static).update(diff_content(lines))
+
+    def _hint(self) -> None:
+        if self.editor.has_focus:
+            hint = "Editing — Esc leaves the editor: c copy · p mark posted · P post · r re-render"
+        else:
+            hint = "1/2/3 or ←/→ audience · e edit · c copy · p mark posted · P post to webhook · Esc back"
+        self.query_one("#draft-hint", Static).update(Content(hint))
+
+    def _status(self, text: str, *, error: bool = False) -> None:
+        status = self.query_one("#draft-status", Static)
+        status.update(Content(clean(text, cap=600)))
+        status.set_class(error, "-error")
+
+    # --- events ------------------------------------------------------------------------------
+
+    @on(Tabs.TabActivated, "#draft-audience")
+    def _audience_picked(self, event: Tabs.TabActivated) -> None:
+        tab_id = event.tab.id or ""
+        audience = tab_id.removeprefix("audience-")
+        if audience in AUDIENCES and audience != self.audience:
+            self.audience = audience
+            self._show_audience()
+
+    @on(TextArea.Changed, "#draft-editor")
+    def _edited_text(self) -> None:
+        if self._loading:
+            return
+        text = self.text
+        if text == self._rendered.get(self.audience):
+            self._edited.pop(self.audience, None)
+        else:
+            self._edited[self.audience] = text
+        self._show_changes()
+
+    def on_descendant_focus(self) -> None:
+        self._hint()
+
+    def on_descendant_blur(self) -> None:
+        self._hint()
+
+    # --- actions -----------------------------------------------------------------------------
+
+    def action_audience(self, audience: str) -> None:
+        self.query_one("#draft-audience", Tabs).active = f"audience-{audience}"
+
+    def action_edit(self) -> None:
+        self.editor.focus()
+
+    def action_leave(self) -> None:
+        if self.editor.has_focus:
+            self.query_one("#draft-audience", Tabs).focus()
+        else:
+            self.dismiss()
+
+    def action_rerender(self) -> None:
+        self._edited.pop(self.audience, None)
+        self._show_audience()
+        self._status(f"Re-rendered the {self.audience} draft from the record.")
+
+    def _label(self) -> str:
+        prefix = self.state.short_id if self.state is not None else "draft"
+        return f"{prefix}-{self.audience}"
+
+    @work(exclusive=True, group="draft-copy")
+    async def action_copy(self) -> None:
+        from warroom.clipboard import copy_text_async
+
+        assert self.deps is not None
+        text = self.text
+        if not text.strip():
+            self._status("Nothing to copy: the draft is empty.", error=True)
+            return
+        self._status("Copying…")
+        outcome = await copy_text_async(
+            text,
+            db_path=self.deps.db_path,
+            label=self._label(),
+            now=self.deps.clock(),
+            app=self.app,
+        )
+        self.last_outcome = outcome
+        tried = ", ".join(f"{a.method}: {'ok' if a.ok else a.detail or 'failed'}" for a in outcome.attempts)
+        self._status(f"{outcome.message()}\nTried: {tried}", error=not outcome.copied and outcome.path is None)
+
+    @work(exclusive=True, group="draft-post")
+    async def action_mark_posted(self) -> None:
+        deps = self.deps
+        assert deps is not None
+        if not self._can_write():
+            return
+        text = self.text
+        if not text.strip():
+            self._status("Nothing to mark posted: the draft is empty.", error=True)
+            return
+        at = deps.clock()
+        try:
+            event = await deps.store.append(
+                deps.incident_id, Kind.COMMS_POSTED, {"audience": self.audience, "text": text}, actor=deps.actor, at=at
+            )
+        except Exception as exc:
+            self._status(f"Could not record the update (the draft is kept): {exc}", error=True)
+            return
+        await self._reload_state()
+        self._status(f"{self.audience.capitalize()} update marked posted at {at:%H:%M:%S} UTC; the countdown restarts.")
+        if event is not None:
+            self.post_message(DraftPosted(event))
+
+    @work(exclusive=True, group="draft-post")
+    async def action_post(self) -> None:
+        from warroom.notify import post_webhook_async
+
+        deps = self.deps
+        assert deps is not None
+        targets = tuple(getattr(deps.config, "notify", ()) or ())
+        if not targets:
+            where = getattr(deps.config, "path", None) or "warroom.toml"
+            self._status(
+                f'No webhook configured: add [[notify]] kind = "slack", url = "${{SLACK_INCIDENT_WEBHOOK}}" to {where}.',
+                error=True,
+            )
+            return
+        if not self._can_write():
+            return
+        text = self.text
+        self._status(f"Posting to {len(targets)} webhook(s)…")
+        lines, failed = [], 0
+        for target in targets:
+            result = await post_webhook_async(target, text)
+            payload = {"audience": self.audience, "text": text, **result.to_payload()}
+            try:
+                await deps.store.append(deps.incident_id, Kind.NOTIFY_SENT, payload, actor=deps.actor, at=deps.clock())
+            except Exception as exc:
+                lines.append(f"(could not record the result: {exc})")
+            lines.append(result.describe())
+            failed += 0 if result.ok else 1
+        if failed:
+            self._status(
+                "\n".join(lines) + f"\n{failed} of {len(targets)} failed; the draft is kept (c saves it to a file).",
+                error=True,
+            )
+        else:
+            self._status("\n".join(lines) + "\nNot yet marked posted: press p to record it as the update.")
+        await self._reload_state(keep_status=True)
+
+    def _can_write(self) -> bool:
+        deps = self.deps
+        assert deps is not None
+        if getattr(getattr(deps.config, "ui", None), "readonly", False):
+            self._status("This screen is read-only ([ui] readonly = true): nothing is recorded.", error=True)
+            return False
+        if deps.store is None or deps.incident_id is None:
+            self._status("No incident store is open here: nothing can be recorded.", error=True)
+            return False
+        return True
+
+    async def _reload_state(self, keep_status: bool = False) -> None:
+        """Refold from the store so the diff and countdown count from what was just recorded."""
+        deps = self.deps
+        assert deps is not None
+        try:
+            self.state = await deps.store.incident(deps.incident_id)
+        except Exception as exc:
+            self._status(f"Recorded, but could not reload the incident: {exc}", error=True)
+            return
+        self.query_one(Countdown).set_incident(self.state)
+        # Un-edited drafts re-render from the new record; edits are kept as typed.
+        self._show_audience()
+        poke = getattr(getattr(self.app, "follower", None), "poke", None)
+        if callable(poke):
+            poke()
