@@ -87,12 +87,15 @@ def test_activity_command_prints_sessions_like_psql(world) -> None:
     argv = [sys.executable, "-m", "warroom.demo.activity", service.base_url]
     calm = subprocess.run(argv, capture_output=True, text=True, timeout=30)
     assert calm.returncode == 0, calm.stderr
-    assert calm.stdout.splitlines()[0].split("|")[0].strip() == "pid"
+    first, header = calm.stdout.splitlines()[:2]
+    assert first.startswith("db sessions: 3 (3 active)")
+    assert header.split("|")[0].strip() == "pid"
     assert "(3 rows)" in calm.stdout
 
     state.set_phase(Phase.OUTAGE)
     busy = subprocess.run(argv, capture_output=True, text=True, timeout=30)
-    assert "idle in transaction" in busy.stdout and "(8 rows)" in busy.stdout
+    assert busy.stdout.startswith("db sessions: 12 (8 idle in transaction, 4 active)")
+    assert "(8 rows)" in busy.stdout  # the eight longest-running, like LIMIT 8
 
 
 def test_activity_command_fails_clearly_when_the_service_is_gone() -> None:
