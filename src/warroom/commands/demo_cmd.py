@@ -186,7 +186,10 @@ def _interactive(world: Any, args: argparse.Namespace) -> int:
                      actor="you")
     world.start()
 
+    terminated: list[int] = []
+
     def on_term(signum: int, frame: Any) -> None:
+        terminated.append(143)
         # Exit through the app's own loop so the terminal is restored; from a helper thread,
         # because call_from_thread refuses the app's thread (where signal handlers run).
         threading.Thread(target=_exit_app, args=(app,), daemon=True).start()
@@ -202,4 +205,4 @@ def _interactive(world: Any, args: argparse.Namespace) -> int:
     finally:
         if timer is not None:
             timer.cancel()
-    return int(app.return_code or 0)
+    return terminated[0] if terminated else int(app.return_code or 0)
