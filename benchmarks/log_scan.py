@@ -1,0 +1,116 @@
+"""Log scanning throughput, as a ratio to `grep -ciE 'error|panic|fatal'` in the same run.
+
+Generates a 200 MB log (2 % matching lines, ISO timestamps) in a temporary directory, reads it
+once so every contender finds it in the page cache, then times (best of N):
+  - grep -ciE 'error|panic|fatal' FILE                     (the reference)
+  - warroom's scanner on one core                            (target >= 0.3x grep)
+  - the backfill scan with timestamps on all cores           (target >= 0.6x grep)
+  - a whole one-shot backfill through LogSource.collect (grouping included), for information.
+The file is deleted afterwards. Ratios are grep_time / our_time: 1.0 means as fast as grep.
+
+    python benchmarks/log_scan.py [--mb 200] [--repeat 3]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import random
+import subprocess
+import tempfile
+import time
+from datetime import datetime, timedelta, timezone
+
+from warroom.config.model import LogConfig
+from warroom.sources.logs import LogSource
+from warroom.sources.logscan import Matcher, scan_file_range, scan_ranges_parallel
+
+WORDS = (
+    "request handled user session cache upstream latency ok payment worker queue timeout "
+    "retry connect db pool order checkout inventory shard replica"
+).split()
+LEVELS = (b"ERROR", b"panic:", b"FATAL", b"error")
+
+
+def generate(path: str, megabytes: int, end: datetime) -> int:
+    """Write the log; return how many lines match. Lines span the 20 minutes before `end`."""
+    rng = random.Random(1)
+    size = megabytes * 1024 * 1024
+    written = matches = n = 0
+    approx_lines = size // 110
+    start = end - timedelta(minutes=20)
+    with open(path, "wb") as f:
+        while written < size:
+            batch = []
+            for _ in range(10000):
+                t = start + timedelta(seconds=1200 * n / approx_lines)
+                ts = t.strftime("%Y-%m-%dT%H:%M:%S.%fZ").encode()
+                body = " ".join(rng.choice(WORDS) for _ in range(rng.randint(6, 14))).encode()
+                if n % 50 == 0:  # 2 %
+                    level = LEVELS[(n // 50) % len(LEVELS)]
+                    matches += 1
+                else:
+                    level = b"INFO"
+                batch.append(b"%s %s %s id=%d\n" % (ts, level, body, n))
+                n += 1
+            data = b"".join(batch)
+            f.write(data)
+            written += len(data)
+    return matches
+
+
+def best(fn, repeat: int) -> tuple[float, object]:
+    times, result = [], None
+    for _ in range(repeat):
+        t = time.perf_counter()
+        result = fn()
+        times.append(time.perf_counter() - t)
+    return min(times), result
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--mb", type=int, default=200)
+    ap.add_argument("--repeat", type=int, default=3)
+    args = ap.parse_args()
+    end = datetime.now(timezone.utc)
+    with tempfile.TemporaryDirectory(prefix="warroom-logscan-") as tmp:
+        path = os.path.join(tmp, "big.log")
+        expected = generate(path, args.mb, end)
+        size = os.path.getsize(path)
+        with open(path, "rb") as f:  # into the page cache for everyone
+            while f.read(8 << 20):
+                pass
+        matcher = Matcher()
+
+        def grep() -> int:
+            out = subprocess.run(["grep", "-ciE", "error|panic|fatal", path], capture_output=True, check=True)
+            return int(out.stdout)
+
+        t_grep, n_grep = best(grep, args.repeat)
+        t_one, r_one = best(lambda: scan_file_range(path, 0, size, matcher), args.repeat)
+        t_two, r_two = best(
+            lambda: scan_ranges_parallel([(path, 0, size)], matcher, end, workers=2)[0], args.repeat
+        )
+
+        def backfill() -> int:
+            src = LogSource(LogConfig(name="bench", path=path, backfill=3600), backfill_max_bytes=size + 1)
+            snap = asyncio.run(src.collect(end))
+            asyncio.run(src.aclose())
+            return snap.total
+
+        t_full, n_full = best(backfill, 2)
+        assert n_grep == expected == len(r_one.hits) == len(r_two.hits) == n_full, (
+            n_grep, expected, len(r_one.hits), len(r_two.hits), n_full)
+        mb = size / 1e6
+        load = os.getloadavg()[0]
+        print(f"file: {mb:.0f} MB, {expected} matching lines (2 %); cores: {os.cpu_count()}; load avg {load:.2f}")
+        print(f"grep -ciE 'error|panic|fatal'       {t_grep:6.3f} s  {mb / t_grep:7.0f} MB/s  (reference)")
+        print(f"scanner, one core                   {t_one:6.3f} s  {mb / t_one:7.0f} MB/s  ratio {t_grep / t_one:.2f}x (target >= 0.3x)")
+        print(f"backfill scan + timestamps, 2 cores {t_two:6.3f} s  {mb / t_two:7.0f} MB/s  ratio {t_grep / t_two:.2f}x (target >= 0.6x)")
+        print(f"whole one-shot backfill (grouping)  {t_full:6.3f} s  {mb / t_full:7.0f} MB/s  ratio {t_grep / t_full:.2f}x (information)")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,388 @@
+"""Finding matching log lines fast, in bounded memory.
+
+The pattern (default `error|panic|fatal`, always case-insensitive) is searched in lower-cased
+windows of about 64 KiB with `bytes.find` for each literal alternative when the pattern is a
+plain alternation of literals; any other pattern falls back to one compiled bytes regex. Lines
+are only split around matches, so the cost is close to one pass of `bytes.lower` + `find`.
+
+`LineScanner` keeps the state of a stream (the line still being written). A single line of many
+megabytes is counted once: only its first `keep` bytes are held for display, and whether it
+matched is decided piece by piece (with an overlap, so a literal split between two reads is still
+found; a regex match longer than the overlap inside such a giant line may be missed).
+
+`describe` turns a matching line into its display text (cleaned, capped) and group key.
+`scan_file_range` / `run_pieces` are the backfill's building blocks: a byte range of a file, and
+big ranges cut at line boundaries over worker processes (see `logbackfill`).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from datetime import datetime, timezone, tzinfo
+from functools import partial
+from multiprocessing import get_context
+from typing import Callable, TypeVar
+
+from warroom.domain.log_rules import TIMESTAMP_SCAN, leading_timestamp, mask_message
+from warroom.sanitize import clean_bytes
+
+DEFAULT_PATTERN = "error|panic|fatal"
+WINDOW = 64 * 1024  # bytes lower-cased and searched at a time
+READ_BLOCK = 1024 * 1024  # bytes per read from a file
+LINE_KEEP = 64 * 1024  # bytes of one line kept (for display and grouping) however long it is
+REGEX_OVERLAP = 4096  # bytes carried between pieces of a giant line for a regex match
+LOOKBACK_LINES = 16  # an untimed matching line takes the time of a line at most this far above
+EXAMPLE_CAP = 500  # characters of a matching line kept for display
+
+_META = set(".^$*+?{}[]()|\\")
+
+Stamp = Callable[[bytes], "datetime | None"]
+R = TypeVar("R")
+
+
+class PatternError(ValueError):
+    """The configured pattern is not a valid regular expression."""
+
+
+class Matcher:
+    """Decides which lines match, case-insensitively. Picklable (only holds the pattern)."""
+
+    def __init__(self, pattern: str = DEFAULT_PATTERN) -> None:
+        self.pattern = pattern
+        self.literals = self._literals(pattern)
+        try:
+            self.regex = re.compile(pattern.encode("utf-8"), re.IGNORECASE | re.MULTILINE)
+        except re.error as exc:
+            raise PatternError(f"invalid pattern {pattern!r}: {exc}") from None
+        self.overlap = max(map(len, self.literals)) - 1 if self.literals else REGEX_OVERLAP
+
+    @staticmethod
+    def _literals(pattern: str) -> tuple[bytes, ...] | None:
+        alts = pattern.split("|")
+        if any(not a or not a.isascii() or _META.intersection(a) for a in alts):
+            return None
+        # Longest first so an alternative contained in another is still found at the same spot.
+        return tuple(sorted({a.lower().encode() for a in alts}, key=len, reverse=True))
+
+    def __getstate__(self) -> tuple[str]:
+        return (self.pattern,)
+
+    def __setstate__(self, state: tuple[str]) -> None:
+        self.__init__(state[0])  # type: ignore[misc]
+
+    def search(self, data: bytes) -> bool:
+        """Does `data` (any bytes, newlines or not) contain a match?"""
+        if self.literals is not None:
+            low = data.lower()
+            return any(lit in low for lit in self.literals)
+        return self.regex.search(data) is not None
+
+    def line_spans(self, buf: bytes, start: int, end: int) -> list[tuple[int, int]]:
+        """(start, end) of each matching line in `buf[start:end]`, which holds whole lines
+        (end is just after a newline or the end of the data); `end` excludes the newline."""
+        spans: list[tuple[int, int]] = []
+        if self.literals is None:
+            rx = self.regex
+            pos = start
+            while pos < end:
+                m = rx.search(buf, pos, end)
+                if m is None:
+                    break
+                ls = max(buf.rfind(b"\n", start, m.start()) + 1, start)
+                le = buf.find(b"\n", m.start(), end)
+                le = end if le < 0 else le
+                spans.append((ls, le))
+                pos = le + 1
+            return spans
+        lits = self.literals
+        p = start
+        while p < end:
+            q = min(end, p + WINDOW)
+            if q < end:  # end the window at a line end so no line is cut in two
+                nl = buf.find(b"\n", q - 1, end)
+                q = end if nl < 0 else nl + 1
+            low = buf[p:q].lower()
+            n = q - p
+            if len(lits) == 1:
+                lit = lits[0]
+                i = low.find(lit)
+                while i >= 0:
+                    ls = low.rfind(b"\n", 0, i) + 1
+                    le = low.find(b"\n", i)
+                    le = n if le < 0 else le
+                    spans.append((p + ls, p + le))
+                    i = low.find(lit, le + 1)
+            else:
+                nxt = [low.find(lit) for lit in lits]
+                while True:
+                    hit = min((x for x in nxt if x >= 0), default=-1)
+                    if hit < 0:
+                        break
+                    ls = low.rfind(b"\n", 0, hit) + 1
+                    le = low.find(b"\n", hit)
+                    le = n if le < 0 else le
+                    spans.append((p + ls, p + le))
+                    after = le + 1
+                    nxt = [x if x < 0 or x >= after else low.find(lit, after) for x, lit in zip(nxt, lits)]
+            p = q
+        return spans
+
+
+def _strip_cr(line: bytes) -> bytes:
+    return line[:-1] if line.endswith(b"\r") else line
+
+
+class LineScanner:
+    """Turns a byte stream into the matching lines, keeping the unfinished last line between
+    calls (at most `keep` bytes of it). Each hit is `(line bytes, stamp)`; stamp is None unless
+    a `stamp` function was given (the backfill uses it to place lines in time)."""
+
+    def __init__(self, matcher: Matcher, *, keep: int = LINE_KEEP, stamp: Stamp | None = None) -> None:
+        self.matcher = matcher
+        self.keep = keep
+        self.stamp = stamp
+        self.reset()
+
+    def reset(self) -> None:
+        """Forget the unfinished line (the file was truncated or replaced)."""
+        self._head = b""  # first `keep` bytes of the unfinished line
+        self._length = 0  # its full length so far
+        self._tail = b""  # last `overlap` bytes, to find a match split across pieces
+        self._matched = False
+
+    @property
+    def pending_bytes(self) -> int:
+        """Length of the line still being written (0 if the stream ended with a newline)."""
+        return self._length
+
+    def _extend(self, piece: bytes) -> None:
+        if not piece:
+            return
+        was = self._length
+        self._length += len(piece)
+        if self._length > self.keep and not self._matched:
+            # Too long to hold whole: judge what we have now; later pieces with the end of
+            # the previous one, so a match split between two pieces is still seen.
+            self._matched = self.matcher.search((self._head if was <= self.keep else self._tail) + piece)
+        if len(self._head) < self.keep:
+            self._head += piece[: self.keep - len(self._head)]
+        ov = self.matcher.overlap
+        self._tail = (self._tail + piece[-ov:])[-ov:] if ov else b""
+
+    def _finish(self, hits: list) -> None:
+        if self._length:
+            if self._length <= self.keep:
+                matched = self.matcher.search(self._head)
+            else:
+                matched = self._matched
+            if matched:
+                line = _strip_cr(self._head)
+                hits.append((line, self.stamp(line) if self.stamp else None))
+        self.reset()
+
+    def feed(self, data: bytes) -> list[tuple[bytes, datetime | None]]:
+        """Scan more of the stream; return the matching lines it completed."""
+        hits: list[tuple[bytes, datetime | None]] = []
+        last_nl = data.rfind(b"\n")
+        if last_nl < 0:
+            self._extend(data)
+            return hits
+        start = 0
+        if self._length:
+            first_nl = data.find(b"\n")
+            self._extend(data[:first_nl])
+            self._finish(hits)
+            start = first_nl + 1
+        keep, stamp = self.keep, self.stamp
+        for ls, le in self.matcher.line_spans(data, start, last_nl + 1):
+            line = _strip_cr(data[ls : min(le, ls + keep)])
+            when = None
+            if stamp is not None:
+                when = stamp(line)
+                k, tries = ls, 0
+                while when is None and k > start and tries < LOOKBACK_LINES:
+                    prev = max(data.rfind(b"\n", start, k - 1) + 1, start)
+                    when = stamp(data[prev : min(k - 1, prev + TIMESTAMP_SCAN)])
+                    k, tries = prev, tries + 1
+            hits.append((line, when))
+        self._extend(data[last_nl + 1 :])
+        return hits
+
+    def finish(self) -> list[tuple[bytes, datetime | None]]:
+        """The stream ended: the unfinished line counts as a line."""
+        hits: list[tuple[bytes, datetime | None]] = []
+        self._finish(hits)
+        return hits
+
+
+def stamp_bytes(line: bytes, now: datetime, local: tzinfo = timezone.utc) -> datetime | None:
+    """`leading_timestamp` for raw bytes (latin-1 keeps every digit where it was)."""
+    return leading_timestamp(line[:TIMESTAMP_SCAN].decode("latin-1"), now, local)
+
+
+# --- what a matching line becomes: display text and group key ---------------------------------
+
+_NEEDS_CLEAN = re.compile(rb"[\x00-\x1f\x7f]|\xc2[\x80-\x9f]")  # C0, DEL, C1 (ESC, CSI, OSC...)
+_DIGITS_TO_ZERO = bytes.maketrans(b"123456789", b"000000000")
+_KEYS: dict[bytes, str] = {}
+
+
+def display_text(line: bytes, cap: int = EXAMPLE_CAP) -> str:
+    """`sanitize.clean_bytes(line, cap=cap)`, skipping its regex passes when nothing needs it."""
+    head = line[: cap * 4]
+    if _NEEDS_CLEAN.search(head) is None:
+        text = head.decode("utf-8", errors="replace")
+        return text if len(text) <= cap else text[: cap - 1] + "…"
+    return clean_bytes(head, cap=cap)
+
+
+def describe(line: bytes) -> tuple[str, str]:
+    """(display text, group key) of a matching line. Masking only cares where digits are, not
+    which, so keys are cached by the line's shape with every digit turned into 0: repeated
+    messages cost a dictionary lookup, not a regex pass."""
+    head = line[: EXAMPLE_CAP * 4]
+    text = display_text(head)
+    shape = head.translate(_DIGITS_TO_ZERO)
+    key = _KEYS.get(shape)
+    if key is None:
+        key = mask_message(text)
+        if len(_KEYS) >= 8192:
+            _KEYS.clear()
+        _KEYS[shape] = key
+    return text, key
+
+
+# --- backfill: a byte range of a file ----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RangeScan:
+    """The matching lines of one byte range, in file order."""
+
+    hits: list[tuple[bytes, datetime | None]]
+    scanned: int  # bytes read
+
+
+def _line_start_at_or_after(fd: int, pos: int) -> int:
+    """`pos` if a line starts there, else the position after the next newline."""
+    if pos <= 0:
+        return 0
+    while True:
+        block = os.pread(fd, READ_BLOCK, pos - 1)
+        if not block:  # no line starts at or after `pos`
+            return pos
+        nl = block.find(b"\n")
+        if nl >= 0:
+            return pos + nl
+        pos += len(block)
+
+
+Emit = Callable[[list[tuple[bytes, "datetime | None"]]], None]
+
+
+def scan_file_range(
+    path: str,
+    start: int,
+    end: int,
+    matcher: Matcher,
+    now: datetime | None = None,
+    local: tzinfo = timezone.utc,
+    emit: Emit | None = None,
+) -> RangeScan:
+    """The matching lines that START in [start, end) of `path` (a line running past `end` is
+    read to its newline). With `now`, each hit carries its leading timestamp (or one from up to
+    LOOKBACK_LINES lines above it). With `emit`, hits are handed over block by block instead of
+    collected (so memory stays bounded however many lines match)."""
+    stamp = partial(stamp_bytes, now=now, local=local) if now is not None else None
+    scanner = LineScanner(matcher, stamp=stamp)
+    hits: list[tuple[bytes, datetime | None]] = []
+    emit = emit or hits.extend
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        pos = _line_start_at_or_after(fd, start)
+        scanned = 0
+        while pos < end:
+            block = os.pread(fd, min(READ_BLOCK, end - pos), pos)
+            if not block:
+                break
+            emit(scanner.feed(block))
+            pos += len(block)
+            scanned += len(block)
+        while scanner.pending_bytes:  # finish the line that started before `end`
+            block = os.pread(fd, READ_BLOCK, pos)
+            if not block:
+                emit(scanner.finish())
+                break
+            nl = block.find(b"\n")
+            piece = block if nl < 0 else block[: nl + 1]
+            emit(scanner.feed(piece))
+            pos += len(piece)
+            scanned += len(piece)
+        return RangeScan(hits, scanned)
+    finally:
+        os.close(fd)
+
+
+PARALLEL_MIN = 32 * 1024 * 1024  # below this a backfill range is scanned in the calling thread
+PIECE_MIN = 16 * 1024 * 1024
+
+
+def split_range(start: int, end: int, pieces: int, piece_min: int = PIECE_MIN) -> list[tuple[int, int]]:
+    """Cut [start, end) into about `pieces` parts of at least `piece_min` bytes (line
+    alignment happens in the scan)."""
+    pieces = max(1, min(pieces, (end - start) // max(1, piece_min)))
+    step = (end - start) // pieces
+    cuts = [start + i * step for i in range(pieces)] + [end]
+    return [(cuts[i], cuts[i + 1]) for i in range(pieces)]
+
+
+def run_pieces(
+    jobs: list[tuple[str, int, int]],
+    job: Callable[[str, int, int], R],
+    *,
+    workers: int | None = None,
+    min_parallel: int = PARALLEL_MIN,
+    piece_min: int = PIECE_MIN,
+) -> list[list[R]]:
+    """`job(path, start, end)` over each range; big totals are cut into pieces run by worker
+    processes (spawned, so it is safe from a threaded program; `job` must be picklable).
+    Returns, for each job in order, its pieces' results in file order."""
+    workers = workers or os.cpu_count() or 1
+    total = sum(e - s for _, s, e in jobs)
+    if workers <= 1 or total < min_parallel:
+        return [[job(p, s, e)] for p, s, e in jobs]
+    parts = [
+        (i, path, a, b)
+        for i, (path, s, e) in enumerate(jobs)
+        for a, b in split_range(s, e, workers * 2, piece_min)
+    ]
+    results: list[list[R]] = [[] for _ in jobs]
+    with ProcessPoolExecutor(max_workers=min(workers, len(parts)), mp_context=get_context("spawn")) as pool:
+        futures = [pool.submit(job, path, a, b) for _, path, a, b in parts]
+        for (i, *_), fut in zip(parts, futures):
+            results[i].append(fut.result())
+    return results
+
+
+def scan_ranges_parallel(
+    jobs: list[tuple[str, int, int]],
+    matcher: Matcher,
+    now: datetime | None = None,
+    local: tzinfo = timezone.utc,
+    **kw,
+) -> list[RangeScan]:
+    """`scan_file_range` for each (path, start, end), split over worker processes when big."""
+    job = partial(_scan_job, matcher=matcher, now=now, local=local)
+    return [
+        RangeScan([h for r in pieces for h in r.hits], sum(r.scanned for r in pieces))
+        for pieces in run_pieces(jobs, job, **kw)
+    ]
+
+
+def _scan_job(
+    path: str, start: int, end: int, *, matcher: Matcher, now: datetime | None, local: tzinfo
+) -> RangeScan:
+    return scan_file_range(path, start, end, matcher, now, local)
