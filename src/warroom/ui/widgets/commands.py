@@ -1,0 +1,114 @@
+"""Command panes (one per `[[command]]`): the output of a command run every interval, like `watch`.
+
+    ╭ long queries ─────────────────────────────────────────╮
+    │ ✔ exit 0 in 0.12s · 5s ago · every 15s                 │
+    │ $ psql -XAtc 'SELECT pid, now() - query_start ...'     │
+    │ 4711|00:03:12|active|UPDATE orders SET ...             │
+    ╰────────────────────────────────────────────────────────╯
+
+Output is untrusted (a query can return anything): it arrives cleaned from the source, is cleaned
+again here and is shown as plain text in one widget that repaints only when the output changed.
+"""
+
+from __future__ import annotations
+
+import shlex
+from datetime import datetime
+from typing import Any
+
+from textual.app import ComposeResult
+from textual.content import Content
+from textual.widgets import Static
+
+from warroom.sanitize import clean
+from warroom.ui.widgets.pane_base import (
+    BAD_STYLE, MUTED_STYLE, OK_STYLE, WARN_STYLE, SourceInfo, SourcePane, age_text, freshness, line,
+    seconds_since, untrusted,
+)
+
+COMMAND_EMPTY = (
+    "No command panes. Add to warroom.toml, e.g. long-running queries:\n"
+    "  [[command]]\n"
+    '  name = "long queries"\n'
+    '  argv = ["psql", "-XAtc", "SELECT pid, state, left(query, 80) FROM pg_stat_activity"]\n'
+    "  interval = 15"
+)
+
+
+class CommandPane(SourcePane):
+    """One periodic command: status (exit code, duration, age), the command line, the output."""
+
+    TITLE = "Commands"
+    EMPTY = COMMAND_EMPTY
+    MIN_ROWS = 3
+
+    DEFAULT_CSS = """
+    CommandPane > .command-output { height: auto; text-wrap: nowrap; text-overflow: ellipsis; }
+    """
+
+    def __init__(self, source: SourceInfo | None, *, id: str | None = None, classes: str | None = None) -> None:
+        super().__init__([source] if source is not None else [], id=id, classes=classes)
+        self._output = ""
+        self._output_lines = 0
+        if source is not None:
+            self.border_title = untrusted(source.name, 60)
+
+    def compose(self) -> ComposeResult:
+        yield from super().compose()
+        if self.configured:
+            yield Static("", classes="command-output", markup=False)
+
+    def rows(self, now: datetime) -> list[Content]:
+        info = self.sources[0]
+        update = self.updates.get(info.key)
+        argv = tuple(getattr(info.config, "argv", ()) or ())
+        command = untrusted(shlex.join(argv), 300) if argv else ""
+        if update is None:
+            self._set_output("")
+            return [line(("waiting for the first run", MUTED_STYLE), (f" · every {info.interval:g}s", MUTED_STYLE)),
+                    line(("$ ", MUTED_STYLE), command)]
+        out = update.snapshot
+        shown = out if hasattr(out, "stdout") else update.last_good
+        age = age_text(seconds_since(getattr(out, "taken_at", None), now))
+        if getattr(out, "error", None):
+            status: tuple[str, str] = (f"✖ {untrusted(out.error)}", BAD_STYLE)
+        elif getattr(out, "exit_code", None) == 0:
+            status = (f"✔ exit 0 in {out.duration:.2f}s", OK_STYLE)
+        else:
+            status = (f"▲ exit {out.exit_code} in {out.duration:.2f}s", WARN_STYLE)
+        head: list[str | tuple[str, str]] = [status, (f" · {age} ago · every {info.interval:g}s", MUTED_STYLE)]
+        stale = freshness(update, now)
+        if stale:
+            head.append(("  " + stale[0], stale[1]))
+        rows = [line(*head), line(("$ ", MUTED_STYLE), untrusted(getattr(out, "command_line", "") or command, 300))]
+        text = ""
+        if shown is not None:
+            text = clean(shown.stdout, cap=None, keep_newlines=True)
+            if shown.more_lines:
+                text += f"\n[… {shown.more_lines} more lines]"
+            if shown.stderr_tail:
+                text += "\nstderr:\n" + clean(shown.stderr_tail, cap=None, keep_newlines=True)
+            if not text.strip():
+                text = "(no output)"
+        self._set_output(text.strip("\n"))
+        return rows
+
+    def _set_output(self, text: str) -> None:
+        if text == self._output or not self.is_mounted:
+            return
+        self._output = text
+        lines = text.count("\n") + 1 if text else 0
+        output = self.query_one(".command-output", Static)
+        output.update(Content(text), layout=lines != self._output_lines)
+        self._output_lines = lines
+
+    def wanted_rows(self) -> int:
+        return super().wanted_rows() + self._output_lines
+
+    def pin_text(self, key: str) -> str:
+        update = self.updates.get(key)
+        if update is None:
+            return "no run yet"
+        snap: Any = update.snapshot
+        return snap.as_text() if hasattr(snap, "as_text") else f"error: {update.error}"
+

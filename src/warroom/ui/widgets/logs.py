@@ -1,0 +1,119 @@
+"""A log errors pane (one per `[[log]]`): the rate sparkline, the total, the top messages.
+
+    ▁▁▂▁▃▅█▇▆▄▃▂▁▁▂ 15m · 38/min · 42 this min · 3,120 total   2s ago
+    following /var/log/api/app.log
+       812  ERROR db timeout after 5003ms on conn 17
+       301  panic: runtime error: invalid memory address
+
+Like the seed's `grep | sort | uniq -c | sort -rn | head`: messages grouped after masking numbers,
+ids and times, each shown by its newest example line. Log lines are hostile by nature: they are
+cleaned and rendered as plain text, never markup.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from textual.content import Content
+
+from warroom.domain.events import utc
+from warroom.ui.widgets.pane_base import (
+    BAD_STYLE, MUTED_STYLE, WARN_STYLE, SourceInfo, SourcePane, age_text, error_row, freshness, line, rpad,
+    seconds_since, untrusted,
+)
+from warroom.ui.widgets.sparkline_text import sparkline
+
+LOG_EMPTY = (
+    "No logs followed. Add to warroom.toml:\n"
+    "  [[log]]\n"
+    '  name = "api"\n'
+    '  path = "/var/log/api/*.log"      # or argv = ["journalctl", "-fu", "api"]\n'
+    '  pattern = "error|panic|fatal"\n'
+    "Check: warroom config check"
+)
+
+
+def rate_values(counts: Any) -> list[int | None]:
+    """Per-minute counts, oldest first; minutes before following began are gaps, not zeros."""
+    per_minute = list(counts.per_minute)
+    # The current minute is always observed (it is being counted), even before a full minute.
+    covered = max(1, int(getattr(counts, "covered_minutes", len(per_minute)) or 0))
+    unknown = max(0, len(per_minute) - covered)
+    return [None] * unknown + per_minute[unknown:]
+
+
+class LogPane(SourcePane):
+    """One followed log: matching lines per minute for 15 minutes, total, top messages."""
+
+    TITLE = "Log errors"
+    EMPTY = LOG_EMPTY
+    MIN_ROWS = 3
+
+    def __init__(self, source: SourceInfo | None, *, id: str | None = None, classes: str | None = None) -> None:
+        super().__init__([source] if source is not None else [], id=id, classes=classes)
+        if source is not None:
+            self.border_title = f"Log errors · {untrusted(source.name, 40)}"
+
+    @property
+    def info(self) -> SourceInfo:
+        return self.sources[0]
+
+    def rows(self, now: datetime) -> list[Content]:
+        update = self.updates.get(self.info.key)
+        if update is None:
+            pattern = untrusted(getattr(self.info.config, "pattern", ""), 80)
+            return [line(("waiting for the first count", MUTED_STYLE), (f" · pattern {pattern}" if pattern else "", MUTED_STYLE))]
+        counts = update.snapshot if hasattr(update.snapshot, "per_minute") else update.last_good
+        out: list[Content] = []
+        stale = freshness(update, now)
+        if counts is None:
+            out.append(error_row(update, now))
+            if stale:
+                out.append(line(stale))
+            return out
+        age = age_text(seconds_since(counts.taken_at, now))
+        values = rate_values(counts)
+        head: list[str | tuple[str, str]] = [
+            sparkline(values, 15),
+            (" 15m", MUTED_STYLE),
+            f" · {counts.last_full_minute:,}/min · {counts.current_minute:,} this min · {counts.total:,} total",
+            (f"  {age} ago", MUTED_STYLE),
+        ]
+        if stale:
+            head.append(("  " + stale[0], stale[1]))
+        out.append(line(*head))
+        if counts.error:
+            out.append(line(("✖ ", BAD_STYLE), untrusted(counts.error)))
+        elif counts.message:
+            out.append(line((untrusted(counts.message), WARN_STYLE if counts.waiting else MUTED_STYLE)))
+        if not counts.top:
+            out.append(line((f"no lines matching {untrusted(counts.pattern, 80)} yet", MUTED_STYLE)))
+        width = max(5, len(f"{counts.top[0].count:,}")) if counts.top else 5
+        for group in counts.top:
+            out.append(line(rpad(f"{group.count:,}", width), "  ", untrusted(group.example, 500)))
+        return out
+
+    def pin_text(self, key: str) -> str:
+        update = self.updates.get(key)
+        if update is None:
+            return "no count yet"
+        counts = update.snapshot
+        if not hasattr(counts, "per_minute"):
+            return f"error: {update.error}"
+        return log_text(counts)
+
+
+def log_text(counts: Any) -> str:
+    """A log count as plain text for evidence: the rate, the total, `uniq -c` style top lines."""
+    lines = [
+        f"log {counts.name}: {counts.source} (pattern {counts.pattern}) at {utc(counts.taken_at):%Y-%m-%d %H:%M:%S} UTC",
+        "per minute, oldest first: " + " ".join(str(n) for n in counts.per_minute),
+        f"total {counts.total}",
+    ]
+    if counts.error:
+        lines.append(f"error: {counts.error}")
+    elif counts.message:
+        lines.append(counts.message)
+    lines += [f"{g.count:>7} {g.example}" for g in counts.top]
+    return "\n".join(lines)

@@ -1,0 +1,259 @@
+"""What every signal pane shares: a bordered, focusable box whose rows update in place.
+
+Widgets here only render. A pane keeps the newest `SourceUpdate` of each of its sources and
+rebuilds its rows as `Content` (never markup: untrusted text passes through `sanitize.clean` and
+is inserted as plain text). `RowList` compares each new row with what is on screen and repaints
+only the rows that differ, so a 1 Hz tick that changes one age repaints one line.
+
+State is never colour alone: every state has a word and a symbol (`✔ UP`, `✖ DOWN`, `? UNKNOWN`,
+`STALE 2m`), and the colour only repeats it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING, Any, ClassVar, Iterable, Sequence
+
+from rich.cells import cell_len
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.content import Content
+from textual.widgets import Static
+
+from warroom.domain.events import utc
+from warroom.sanitize import clean
+
+if TYPE_CHECKING:
+    from warroom.ui.poller import SourceUpdate
+
+OK_STYLE = "$text-success"
+BAD_STYLE = "bold $text-error"
+WARN_STYLE = "$text-warning"
+MUTED_STYLE = "$text-muted"
+
+
+@dataclass(frozen=True)
+class SourceInfo:
+    """A configured source as a pane knows it before its first result."""
+
+    key: str
+    kind: str
+    name: str
+    interval: float
+    config: Any = None
+
+
+def age_text(seconds: float | None) -> str:
+    """`4s`, `3m`, `2h`, `3d`: how long ago, compact; `-` when unknown."""
+    if seconds is None:
+        return "-"
+    s = max(0, int(seconds))
+    if s < 60:
+        return f"{s}s"
+    if s < 3600:
+        return f"{s // 60}m"
+    if s < 86400:
+        return f"{s // 3600}h"
+    return f"{s // 86400}d"
+
+
+def seconds_since(then: datetime | None, now: datetime) -> float | None:
+    if then is None:
+        return None
+    return (utc(now) - utc(then)).total_seconds()
+
+
+def untrusted(text: Any, cap: int = 300) -> str:
+    """Clean any outside text for one line of display (escapes and controls stripped, capped)."""
+    return clean(str(text) if text is not None else "", cap=cap)
+
+
+def pad(text: str, width: int) -> str:
+    """Left-justify to `width` terminal cells (wide characters count twice)."""
+    return text + " " * max(0, width - cell_len(text))
+
+
+def rpad(text: str, width: int) -> str:
+    return " " * max(0, width - cell_len(text)) + text
+
+
+def line(*parts: str | tuple[str, str]) -> Content:
+    """One row from plain strings and (text, style) pairs. Nothing here is parsed as markup."""
+    return Content.assemble(*parts)
+
+
+def freshness(update: "SourceUpdate | None", now: datetime) -> tuple[str, str] | None:
+    """`("STALE 2m · retry in 40s", style)` while a source is failing, else None."""
+    if update is None or not update.stale:
+        return None
+    good = update.last_good
+    since = age_text(seconds_since(good.taken_at, now)) if good is not None else "never"
+    retry = age_text(seconds_since(now, update.next_at))
+    return (f"STALE · last good {since} ago · retry in {retry}" if good is not None
+            else f"FAILING · no result yet · retry in {retry}", WARN_STYLE)
+
+
+def error_row(update: "SourceUpdate", now: datetime, label: str = "") -> Content:
+    """`✖ ERROR <what> · 40s ago` for a failed poll (the error text is untrusted)."""
+    age = age_text(seconds_since(getattr(update.snapshot, "taken_at", None), now))
+    prefix = f"{label}: " if label else ""
+    return line(("✖ ERROR ", BAD_STYLE), prefix + untrusted(update.error), (f" · {age} ago", MUTED_STYLE))
+
+
+class RowList(Vertical):
+    """Single-line rows, repainted one by one and only when a row's text or style changed."""
+
+    DEFAULT_CSS = """
+    RowList { height: auto; }
+    RowList > .pane-row { height: 1; text-wrap: nowrap; text-overflow: ellipsis; }
+    """
+
+    def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
+        super().__init__(id=id, classes=classes)
+        self._rows: list[Static] = []
+        self._contents: list[Content] = []
+
+    @property
+    def texts(self) -> list[str]:
+        """What the rows say, as plain text (tests and /pin read this)."""
+        return [c.plain for c in self._contents]
+
+    def set_rows(self, rows: Sequence[Content]) -> None:
+        """Show `rows`: changed rows repaint, new rows mount at the end, extra rows go."""
+        for index, content in enumerate(rows):
+            if index < len(self._rows):
+                if not self._contents[index].is_same(content):
+                    self._contents[index] = content
+                    self._rows[index].update(content, layout=False)
+            else:
+                row = Static(content, classes="pane-row", markup=False)
+                self._rows.append(row)
+                self._contents.append(content)
+                self.mount(row)
+        if len(rows) < len(self._rows):
+            extra = self._rows[len(rows):]
+            del self._rows[len(rows):]
+            del self._contents[len(rows):]
+            for row in extra:
+                row.remove()
+
+
+class SourcePane(Vertical, can_focus=True):
+    """A focusable, zoomable pane for the sources of one kind (or one source).
+
+    Subclasses set `TITLE`, `EMPTY` (how to configure it) and implement `rows(now)`; the
+    poller's updates arrive through `show(update, now)` and a 1 s `tick(now)` refreshes ages.
+    """
+
+    ALLOW_MAXIMIZE = True
+    TITLE: ClassVar[str] = "Signals"
+    #: The empty state: what to add to warroom.toml. Shown when nothing of this kind is configured.
+    EMPTY: ClassVar[str] = ""
+    #: Rows a pane is happy with when space is short (besides its border).
+    MIN_ROWS: ClassVar[int] = 2
+
+    DEFAULT_CSS = """
+    SourcePane {
+        height: auto;
+        border: round $panel-lighten-2;
+        border-title-color: $text;
+        border-title-style: bold;
+        border-subtitle-color: $text-warning;
+        padding: 0 1;
+        overflow: hidden hidden;
+    }
+    SourcePane:focus { border: round $primary; }
+    SourcePane.-maximized { overflow-y: auto; }
+    SourcePane.-empty { color: $text-muted; }
+    SourcePane > .pane-empty { height: auto; color: $text-muted; }
+    """
+
+    def __init__(self, sources: Iterable[SourceInfo] = (), *, id: str | None = None, classes: str | None = None) -> None:
+        super().__init__(id=id, classes=classes)
+        self.sources: list[SourceInfo] = list(sources)
+        self.updates: dict[str, SourceUpdate] = {}
+        self.paused = False
+        self.border_title = self.TITLE
+
+    # --- composition -------------------------------------------------------------------------
+
+    @property
+    def keys(self) -> list[str]:
+        return [s.key for s in self.sources]
+
+    @property
+    def configured(self) -> bool:
+        return bool(self.sources)
+
+    def compose(self) -> ComposeResult:
+        if not self.configured:
+            self.add_class("-empty")
+            self.border_title = f"{self.TITLE} · not configured"
+            yield Static(Content(self.EMPTY), classes="pane-empty", markup=False)
+            return
+        yield RowList(classes="pane-rows")
+
+    @property
+    def row_list(self) -> RowList:
+        return self.query_one(".pane-rows", RowList)
+
+    # --- feeding -----------------------------------------------------------------------------
+
+    def show(self, update: "SourceUpdate", now: datetime) -> None:
+        """A new poll result for one of this pane's sources."""
+        self.updates[update.key] = update
+        self.received(update, now)
+        self.redraw(now)
+
+    def received(self, update: "SourceUpdate", now: datetime) -> None:
+        """Hook: remember history (sparklines, trackers) once per new result."""
+
+    def tick(self, now: datetime) -> None:
+        """Once a second: ages and staleness move on."""
+        if self.configured:
+            self.redraw(now)
+
+    def set_paused(self, paused: bool) -> None:
+        self.paused = paused
+        self._subtitle()
+
+    def _subtitle(self) -> None:
+        """Paused, and whether what this pane sees is being recorded (a locked database...)."""
+        notes = ["⏸ PAUSED"] if self.paused else []
+        errors = [u.record_error for u in self.updates.values() if getattr(u, "record_error", None)]
+        if errors:
+            notes.append(f"⚠ not recorded: {untrusted(errors[0], 80)}")
+        text = " · ".join(notes)
+        if text != self.border_subtitle:
+            self.border_subtitle = text
+
+    def redraw(self, now: datetime) -> None:
+        if not self.configured or not self.is_mounted:
+            return
+        self.row_list.set_rows(self.rows(now))
+        self._subtitle()
+
+    def rows(self, now: datetime) -> list[Content]:
+        raise NotImplementedError
+
+    # --- sizing (SignalPanes shares the height out) -------------------------------------------
+
+    def wanted_rows(self) -> int:
+        """Content rows this pane would use with unlimited space."""
+        if not self.configured:
+            return self.EMPTY.count("\n") + 1
+        return max(1, len(self.row_list._contents)) if self.is_mounted else 1
+
+    def min_rows(self) -> int:
+        return min(self.MIN_ROWS, self.wanted_rows())
+
+    # --- pinning -----------------------------------------------------------------------------
+
+    def pin_text(self, key: str) -> str:
+        """The plain text of one source as this pane shows it (for evidence without `as_text`)."""
+        return "\n".join(self.row_list.texts) if self.configured else ""
+
+
+def pane_label(info: SourceInfo) -> str:
+    return untrusted(info.name, cap=60)

@@ -1,0 +1,399 @@
+"""The signal panes of the war room, and the one-line-per-source summary for small terminals.
+
+    SignalPanes(config)    mounted by the war room screen into `#signal-panes`
+    SourceSummary(config)  mounted into `#source-summary` (shown below 100 columns)
+
+Both subscribe to the app's `Poller` (started here if the app has none) and receive one
+`SourceUpdated` message per finished poll; each update goes to the pane that owns its key, which
+repaints only the rows that changed. Every kind of source has a pane: an unconfigured kind shows
+how to configure it. Height is shared out by what each pane has to show (`share_heights`), so at
+120x40 every pane is on screen and at 200x60 the space goes to the panes that can use it.
+
+`/pin PANE` (the shell's `PinRequested`) records what a pane shows as an `evidence.pinned` event.
+`z` is the screen's: every pane is focusable and maximizable (`Screen.maximize`).
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime, timezone
+from typing import TYPE_CHECKING, Any, Callable, Iterable
+
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.content import Content
+from textual.widget import Widget
+
+from warroom.ui.pane_messages import PollerPauseChanged, SourceUpdated
+from warroom.ui.poller import Poller
+from warroom.ui.widgets.commands import CommandPane
+from warroom.ui.widgets.deploys import DeploysPane
+from warroom.ui.widgets.logs import LogPane
+from warroom.ui.widgets.pane_base import RowList, SourceInfo, SourcePane
+from warroom.ui.widgets.probes import ProbesPane
+from warroom.ui.widgets.resources import ResourcesPane
+from warroom.ui.widgets.summary import summary_row
+
+if TYPE_CHECKING:
+    from warroom.config.model import Config
+
+log = logging.getLogger(__name__)
+
+#: Below this many columns the two pane columns stack into one.
+SIDE_BY_SIDE_WIDTH = 110
+BORDER = 2
+
+
+def configured_sources(config: "Config") -> list[SourceInfo]:
+    """Every configured source as the panes name it (keys match the sources' own keys)."""
+    out = [SourceInfo(f"probe:{p.name}", "probe", p.name, p.interval, p) for p in config.probes]
+    out += [SourceInfo(f"statuspage:{s.name}", "statuspage", s.name, s.interval, s) for s in config.statuspages]
+    out += [SourceInfo(f"log:{c.name}", "log", c.name, c.interval, c) for c in config.logs]
+    out += [SourceInfo(f"deploys:{d.name}", "deploys", d.name, d.interval, d) for d in config.deploys]
+    if config.resources is not None and config.resources.enabled:
+        out.append(SourceInfo("resources", "resources", "resources", config.resources.interval, config.resources))
+    out += [SourceInfo(f"command:{c.name}", "command", c.name, c.interval, c) for c in config.commands]
+    return out
+
+
+def share_heights(available: int, wants: list[int], mins: list[int]) -> list[int]:
+    """Heights for stacked panes: everyone's want if it fits; else each its minimum, then the rest
+    shared out evenly (water-filling) so a long pane cannot starve the short ones."""
+    if sum(wants) <= available:
+        return list(wants)
+    alloc = [min(m, w) for m, w in zip(mins, wants)]
+    left = available - sum(alloc)
+    active = [i for i, w in enumerate(wants) if w > alloc[i]]
+    while left > 0 and active:
+        share = max(1, left // len(active))
+        for i in list(active):
+            give = min(share, wants[i] - alloc[i], left)
+            alloc[i] += give
+            left -= give
+            if alloc[i] >= wants[i]:
+                active.remove(i)
+            if left <= 0:
+                break
+    return alloc
+
+
+def _clock_of(node: Widget, clock: Callable[[], datetime] | None) -> Callable[[], datetime]:
+    found = clock or getattr(node.app, "clock", None)
+    return found if callable(found) else (lambda: datetime.now(timezone.utc))
+
+
+def _config_of(node: Widget, config: "Config | None") -> "Config":
+    if config is not None:
+        return config
+    from warroom.config.model import Config
+
+    return getattr(node.app, "config", None) or Config()
+
+
+class SignalPanes(Widget):
+    """One pane per kind of signal (probes and status pages, deploys, resources, each log, each
+    command), fed by the poller; unconfigured kinds show how to configure them."""
+
+    DEFAULT_CSS = """
+    SignalPanes { height: 1fr; layout: horizontal; overflow: hidden hidden; }
+    SignalPanes > .pane-column { width: 1fr; height: 1fr; overflow: hidden hidden; }
+    SignalPanes.-stacked { layout: vertical; overflow-y: auto; }
+    SignalPanes.-stacked > .pane-column { height: auto; }
+    """
+
+    def __init__(
+        self,
+        config: "Config | None" = None,
+        *,
+        poller: Poller | None = None,
+        clock: Callable[[], datetime] | None = None,
+        id: str | None = None,
+        classes: str | None = None,
+    ) -> None:
+        super().__init__(id=id, classes=classes)
+        self._config_arg = config
+        self._clock_arg = clock
+        self.poller: Poller | None = poller
+        self._owns_poller = False
+        self.panes: list[SourcePane] = []
+        self.by_key: dict[str, SourcePane] = {}
+        self.infos: dict[str, SourceInfo] = {}
+        self._last_layout: tuple[Any, ...] = ()
+        self.paused = False
+
+    @property
+    def config(self) -> "Config":
+        return _config_of(self, self._config_arg)
+
+    def now(self) -> datetime:
+        return _clock_of(self, self._clock_arg)()
+
+    def compose(self) -> ComposeResult:
+        infos = configured_sources(self.config)
+        self.infos = {i.key: i for i in infos}
+        of = lambda kind: [i for i in infos if i.kind == kind]  # noqa: E731
+        health = ProbesPane(of("probe") + of("statuspage"), id="pane-health")
+        deploys = DeploysPane(of("deploys"), id="pane-deploys")
+        resources = ResourcesPane(next(iter(of("resources")), None), id="pane-resources")
+        logs = [LogPane(i, id=f"pane-log-{n}") for n, i in enumerate(of("log"))] or [LogPane(None, id="pane-logs")]
+        commands = [CommandPane(i, id=f"pane-command-{n}") for n, i in enumerate(of("command"))] or [
+            CommandPane(None, id="pane-commands")
+        ]
+        left = [health, deploys, resources]
+        right = [*logs, *commands]
+        self.panes = left + right
+        for pane in self.panes:
+            for key in pane.keys:
+                self.by_key[key] = pane
+        with Vertical(classes="pane-column", id="panes-left"):
+            yield from left
+        with Vertical(classes="pane-column", id="panes-right"):
+            yield from right
+
+    def on_mount(self) -> None:
+        if self.poller is None:
+            self._owns_poller = Poller.for_app(self.app) is None
+            self.poller = Poller.ensure(self.app, self.config, clock=self._clock_arg)
+        self.poller.subscribe(self)
+        now = self.now()
+        for pane in self.panes:
+            pane.tick(now)  # "waiting for the first result" rows, never a blank box
+        self.set_interval(1.0, self._tick)
+        if hasattr(self.app, "incident"):
+            self.watch(self.app, "incident", self._incident_changed)
+        self.watch(self.screen, "maximized", self._maximized_changed, init=False)
+        self.call_after_refresh(self.relayout)
+
+    async def on_unmount(self) -> None:
+        if self.poller is not None:
+            self.poller.unsubscribe(self)
+            if self._owns_poller:
+                await self.poller.stop()
+
+    # --- feed --------------------------------------------------------------------------------
+
+    def on_source_updated(self, message: SourceUpdated) -> None:
+        update = message.update
+        pane = self.by_key.get(update.key)
+        if pane is None:
+            return
+        pane.show(update, self.now())
+        self.relayout()
+
+    def on_poller_pause_changed(self, message: PollerPauseChanged) -> None:
+        self.paused = message.paused
+        for pane in self.panes:
+            pane.set_paused(message.paused)
+
+    def _tick(self) -> None:
+        if self.paused:
+            return  # a paused screen holds still, ages included
+        now = self.now()
+        for pane in self.panes:
+            pane.tick(now)
+        self.relayout()
+
+    def _incident_changed(self, state: Any) -> None:
+        detected = getattr(getattr(state, "milestones", None), "detected", None) if state is not None else None
+        for pane in self.panes:
+            if isinstance(pane, DeploysPane):
+                pane.set_detected(detected, self.now())
+
+    # --- layout ------------------------------------------------------------------------------
+
+    def on_resize(self) -> None:
+        self.relayout()
+
+    def _maximized_changed(self, maximized: Widget | None) -> None:
+        self._last_layout = ()
+        self.relayout()
+
+    def relayout(self) -> None:
+        """Share the height between panes by what they have to show; cheap when nothing changed."""
+        if not self.is_mounted or not self.panes:
+            return
+        width, height = self.size.width, self.size.height
+        side_by_side = width >= SIDE_BY_SIDE_WIDTH
+        maximized = self.screen.maximized if self.is_attached else None
+        wants = tuple(p.wanted_rows() + BORDER for p in self.panes)
+        key = (width, height, side_by_side, wants, maximized)
+        if key == self._last_layout or height <= 0:
+            return
+        self._last_layout = key
+        self.set_class(not side_by_side, "-stacked")
+        mins = [min(p.min_rows() + BORDER, w) for p, w in zip(self.panes, wants)]
+        columns = [self.query_one("#panes-left").children, self.query_one("#panes-right").children]
+        groups = columns if side_by_side else [[p for col in columns for p in col]]
+        for group in groups:
+            idx = [self.panes.index(p) for p in group]  # type: ignore[arg-type]
+            heights = share_heights(height, [wants[i] for i in idx], [mins[i] for i in idx])
+            for i, h in zip(idx, heights):
+                pane = self.panes[i]
+                target: Any = "1fr" if pane is maximized else h
+                if pane.styles.height is None or str(pane.styles.height) != str(target):
+                    pane.styles.height = target
+
+    # --- names, zoom and /pin ----------------------------------------------------------------
+
+    def pane_names(self) -> list[str]:
+        """What `/pin` accepts: every configured source's name."""
+        return [info.name for info in self.infos.values()]
+
+    def resolve(self, name: str) -> list[SourceInfo]:
+        """Sources a `/pin` argument names: a key (`log:api`) or a name (`api`: every match)."""
+        wanted = name.strip().lower()
+        by_key = [i for k, i in self.infos.items() if k.lower() == wanted]
+        return by_key or [i for i in self.infos.values() if i.name.lower() == wanted]
+
+    def pane_for(self, key: str) -> SourcePane | None:
+        return self.by_key.get(key)
+
+    async def on_pin_requested(self, message: Any) -> None:
+        message.stop()
+        await self.pin(message.pane)
+
+    async def pin(self, name: str) -> list[Any]:
+        """Record what the named pane shows now as evidence; answers with `CommandFeedback`."""
+        from warroom.domain.evidence import evidence_from_output, evidence_from_snapshot
+        from warroom.redact import redact_text
+
+        app = self.app
+        store = getattr(app, "store", None)
+        incident_id = getattr(app, "incident_id", None)
+        targets = self.resolve(name)
+        if not targets:
+            return self._feedback(f"no pane named {name} (panes: {', '.join(self.pane_names()) or 'none'})", True)
+        if store is None or incident_id is None:
+            return self._feedback("no incident store open: nothing can be pinned", True)
+        recorded, now = [], self.now()
+        for info in targets:
+            pane = self.by_key[info.key]
+            update = pane.updates.get(info.key)
+            if update is None:
+                self._feedback(f"{info.name}: nothing to pin yet (no result so far)", True)
+                continue
+            snap = update.snapshot
+            if hasattr(snap, "as_text"):
+                ev = evidence_from_snapshot(info.name, snap, source_kind=info.kind, pinned_at=now)
+            else:
+                ev = evidence_from_output(info.name, "", None, snap.taken_at, pane.pin_text(info.key),
+                                          source_kind=info.kind, pinned_at=now)
+            payload = {"text": redact_text(ev.text), **dict(ev.payload)}
+            payload["output"] = redact_text(str(payload.get("output", "")))
+            try:
+                event = await store.append(incident_id, ev.kind, payload, actor=str(getattr(app, "actor", "warroom")), at=ev.at)
+            except Exception as exc:  # a locked database: say so, keep the screen
+                self._feedback(f"could not pin {info.name}: {exc}", True)
+                continue
+            recorded.append(event)
+            self._feedback(f"pinned {info.kind} {info.name} to the timeline")
+        poke = getattr(getattr(app, "follower", None), "poke", None)
+        if recorded and callable(poke):
+            poke()
+        return recorded
+
+    def _feedback(self, text: str, error: bool = False) -> list[Any]:
+        try:
+            from warroom.ui.messages import CommandFeedback
+        except ImportError:  # pragma: no cover - the shell's messages are part of the app
+            self.app.notify(text, markup=False, severity="error" if error else "information")
+            return []
+        self.post_message(CommandFeedback(text, error=error))
+        return []
+
+
+class SourceSummary(Widget):
+    """One line per configured source, for terminals too small for the panes (80x24)."""
+
+    DEFAULT_CSS = """
+    SourceSummary { height: auto; padding: 0 1; }
+    """
+
+    def __init__(
+        self,
+        config: "Config | None" = None,
+        *,
+        poller: Poller | None = None,
+        clock: Callable[[], datetime] | None = None,
+        id: str | None = None,
+        classes: str | None = None,
+    ) -> None:
+        super().__init__(id=id, classes=classes)
+        self._config_arg = config
+        self._clock_arg = clock
+        self.poller = poller
+        self.infos: list[SourceInfo] = []
+        self.updates: dict[str, Any] = {}
+        self.trackers: dict[str, Any] = {}
+        self.detected_at: datetime | None = None
+        self.paused = False
+
+    def now(self) -> datetime:
+        return _clock_of(self, self._clock_arg)()
+
+    def compose(self) -> ComposeResult:
+        self.infos = configured_sources(_config_of(self, self._config_arg))
+        yield RowList(classes="summary-rows")
+
+    def on_mount(self) -> None:
+        from warroom.domain.probe_rules import ProbeTracker
+
+        for info in self.infos:
+            if info.kind == "probe":
+                cfg = info.config
+                self.trackers[info.key] = ProbeTracker(info.name, cfg.fail_threshold or 1, cfg.recover_threshold or 1)
+        if self.poller is None:
+            self.poller = Poller.ensure(self.app, _config_of(self, self._config_arg), clock=self._clock_arg)
+        self.poller.subscribe(self)
+        self.set_interval(1.0, self._tick)
+        if hasattr(self.app, "incident"):
+            self.watch(self.app, "incident", self._incident_changed)
+        self.redraw()
+
+    def on_unmount(self) -> None:
+        if self.poller is not None:
+            self.poller.unsubscribe(self)
+
+    @property
+    def texts(self) -> list[str]:
+        return self.query_one(RowList).texts
+
+    def on_source_updated(self, message: SourceUpdated) -> None:
+        update = message.update
+        previous = self.updates.get(update.key)
+        self.updates[update.key] = update
+        tracker = self.trackers.get(update.key)
+        snap = update.snapshot
+        new = previous is None or previous.snapshot.taken_at != snap.taken_at
+        if tracker is not None and new and hasattr(snap, "ok") and getattr(snap, "failure", None) != "config":
+            tracker.observe_result(snap, snap.taken_at)
+        self.redraw()
+
+    def on_poller_pause_changed(self, message: PollerPauseChanged) -> None:
+        self.paused = message.paused
+        self.redraw()
+
+    def _incident_changed(self, state: Any) -> None:
+        self.detected_at = getattr(getattr(state, "milestones", None), "detected", None) if state else None
+
+    def _tick(self) -> None:
+        if not self.paused:
+            self.redraw()
+
+    def redraw(self) -> None:
+        if not self.is_mounted:
+            return
+        now = self.now()
+        rows: list[Content] = []
+        for info in self.infos:
+            tracker = self.trackers.get(info.key)
+            rows.append(summary_row(info, self.updates.get(info.key), now, tracker=tracker, detected_at=self.detected_at))
+        if self.paused:
+            rows.append(Content("⏸ PAUSED · p resumes"))
+        self.query_one(RowList).set_rows(rows)
+
+
+def panes_of(widget: Widget) -> Iterable[SourcePane]:
+    """Every signal pane under `widget` (tests, the shell's zoom)."""
+    return widget.query(SourcePane)
+

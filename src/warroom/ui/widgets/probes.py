@@ -1,0 +1,185 @@
+"""The health pane: one row per probe (state, code, latency, sparkline) and per status page.
+
+    ✔ UP       checkout-api  200   42ms ▂▂▃▂▂▅▂▂▂▂▃▂  4s ago
+    ✖ DOWN     search        503  120ms ▂▂▃▂▅██▇███·  3s ago  503 (expected 200-399)
+    ? UNKNOWN  payments      ---      - ·              -      waiting for the first result
+    ▲ MINOR    provider      Minor Service Outage · Card API: degraded_performance  1m ago
+
+The UP/DOWN state is the domain's flap-damped `ProbeTracker` (2 failures in a row = DOWN,
+2 successes = UP), fed the same results the recorder sees, so the pane and the timeline agree.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from datetime import datetime
+from typing import Any
+
+from textual.content import Content
+
+from warroom.domain.events import utc
+from warroom.domain.probe_rules import ProbeState, ProbeTracker
+from warroom.ui.widgets.pane_base import (
+    BAD_STYLE, MUTED_STYLE, OK_STYLE, WARN_STYLE, SourceInfo, SourcePane, age_text, line, pad, rpad,
+    seconds_since, untrusted,
+)
+from warroom.ui.widgets.sparkline_text import sparkline
+
+HISTORY = 120  # latencies kept per probe (the sparkline shows the newest that fit)
+
+PROBE_STATES = {
+    ProbeState.UP: ("✔ UP", OK_STYLE),
+    ProbeState.DOWN: ("✖ DOWN", BAD_STYLE),
+    ProbeState.UNKNOWN: ("? UNKNOWN", MUTED_STYLE),
+}
+INDICATORS = {
+    "none": ("✔ OK", OK_STYLE),
+    "minor": ("▲ MINOR", WARN_STYLE),
+    "major": ("✖ MAJOR", BAD_STYLE),
+    "critical": ("✖ CRITICAL", BAD_STYLE),
+}
+STATE_WIDTH = 11
+
+
+def latency_text(seconds: float | None) -> str:
+    if seconds is None:
+        return "-"
+    return f"{seconds * 1000:.0f}ms" if seconds < 1 else f"{seconds:.2f}s"
+
+
+class _ProbeHistory:
+    def __init__(self, info: SourceInfo) -> None:
+        cfg = info.config
+        self.tracker = ProbeTracker(
+            info.name, getattr(cfg, "fail_threshold", 2) or 1, getattr(cfg, "recover_threshold", 2) or 1
+        )
+        self.latencies: deque[float | None] = deque(maxlen=HISTORY)
+        self.last_taken: datetime | None = None
+
+
+class ProbesPane(SourcePane):
+    """Health probes and third-party status pages, one row each."""
+
+    TITLE = "Health"
+    EMPTY = (
+        "No health probes configured. Add to warroom.toml:\n"
+        "  [[probe]]\n"
+        '  name = "api"\n'
+        '  url = "https://api.example.com/health"\n'
+        "Third-party status pages: [[statuspage]] with name and url\n"
+        "(Atlassian Statuspage /api/v2/summary.json). Check: warroom config check"
+    )
+    MIN_ROWS = 3
+
+    def __init__(self, sources: list[SourceInfo], *, id: str | None = None, classes: str | None = None) -> None:
+        super().__init__(sources, id=id, classes=classes)
+        self.history = {s.key: _ProbeHistory(s) for s in sources if s.kind == "probe"}
+
+    def received(self, update: Any, now: datetime) -> None:
+        history = self.history.get(update.key)
+        result = update.snapshot
+        if history is None or not hasattr(result, "ok") or result.taken_at == history.last_taken:
+            return
+        history.last_taken = result.taken_at
+        if getattr(result, "failure", None) == "config":
+            return  # a broken config says nothing about the endpoint
+        history.tracker.observe_result(result, result.taken_at)
+        history.latencies.append(result.elapsed if result.status_code is not None else None)
+
+    def state_of(self, key: str) -> ProbeState:
+        history = self.history.get(key)
+        return history.tracker.state if history else ProbeState.UNKNOWN
+
+    def rows(self, now: datetime) -> list[Content]:
+        names = [untrusted(s.name, cap=24) for s in self.sources]
+        name_w = max((len(n) for n in names), default=4)
+        spark_w = max(6, min(24, self.size.width - 2 - (STATE_WIDTH + name_w + 4 + 7 + 10 + 6)))
+        out = []
+        for info, name in zip(self.sources, names):
+            update = self.updates.get(info.key)
+            if info.kind == "statuspage":
+                out.append(self._page_row(info, name, name_w, update, now))
+            else:
+                out.append(self._probe_row(info, name, name_w, spark_w, update, now))
+        return out
+
+    def _probe_row(self, info: SourceInfo, name: str, name_w: int, spark_w: int, update: Any, now: datetime) -> Content:
+        history = self.history[info.key]
+        if update is None:
+            return line(pad("? UNKNOWN", STATE_WIDTH), pad(name, name_w), ("  waiting for the first result", MUTED_STYLE))
+        result = update.snapshot
+        if not hasattr(result, "ok") or getattr(result, "failure", None) == "config":
+            age = age_text(seconds_since(result.taken_at, now))
+            return line((pad("✖ ERROR", STATE_WIDTH), BAD_STYLE), pad(name, name_w), "  ",
+                        untrusted(result.error), (f"  {age} ago", MUTED_STYLE))
+        word, style = PROBE_STATES[history.tracker.state]
+        streak = ""
+        if history.tracker.state is ProbeState.UP and not result.ok:
+            streak = f" ({history.tracker.streak} fail)"
+        elif history.tracker.state is ProbeState.DOWN and result.ok:
+            streak = f" ({history.tracker.streak} ok)"
+        code = result.status_text if result.status_code is not None else "---"
+        code_style = OK_STYLE if result.ok else BAD_STYLE
+        spark = sparkline(history.latencies, spark_w)
+        age = age_text(seconds_since(result.taken_at, now))
+        parts: list[str | tuple[str, str]] = [
+            (pad(word, STATE_WIDTH), style), pad(name, name_w), "  ", (code, code_style), " ",
+            rpad(latency_text(result.elapsed if result.status_code is not None else None), 7), " ",
+            pad(spark, spark_w), (f"  {age} ago", MUTED_STYLE),
+        ]
+        if streak:
+            parts.append((streak, WARN_STYLE))
+        if result.error:
+            parts.append(("  " + untrusted(result.error), BAD_STYLE if not result.ok else WARN_STYLE))
+        return line(*parts)
+
+    def _page_row(self, info: SourceInfo, name: str, name_w: int, update: Any, now: datetime) -> Content:
+        if update is None:
+            return line(pad("? UNKNOWN", STATE_WIDTH), pad(name, name_w), ("  waiting for the first answer", MUTED_STYLE))
+        page = update.snapshot
+        age = age_text(seconds_since(page.taken_at, now))
+        if getattr(page, "error", None) or not hasattr(page, "indicator"):
+            return line((pad("? ERROR", STATE_WIDTH), BAD_STYLE), pad(name, name_w), "  ",
+                        untrusted(page.error), (f"  {age} ago", MUTED_STYLE))
+        word, style = INDICATORS.get(page.indicator or "", (f"? {untrusted(page.indicator, 10).upper()}", WARN_STYLE))
+        broken = [f"{untrusted(c.name, 40)}: {untrusted(c.status, 30)}" for c in page.components]
+        incidents = [f"incident: {untrusted(i.name, 60)} ({untrusted(i.status, 20)})" for i in page.incidents]
+        detail = " · ".join([untrusted(page.description, 80), *broken, *incidents])
+        return line((pad(word, STATE_WIDTH), style), pad(name, name_w), "  ", detail, (f"  {age} ago", MUTED_STYLE))
+
+    def pin_text(self, key: str) -> str:
+        update = self.updates.get(key)
+        if update is None:
+            return "no result yet"
+        snap = update.snapshot
+        if hasattr(snap, "ok"):
+            return probe_text(snap, self.state_of(key))
+        if hasattr(snap, "indicator"):
+            return statuspage_text(snap)
+        return f"error: {snap.error}"
+
+
+def probe_text(result: Any, state: ProbeState = ProbeState.UNKNOWN) -> str:
+    """A probe result as plain text for evidence: like the seed's curl line, plus the state."""
+    lines = [
+        f"probe {result.name}: {result.method} {result.url}",
+        f"{result.curl_line()} at {utc(result.taken_at):%Y-%m-%d %H:%M:%S} UTC",
+        f"state: {state.value.upper()}",
+    ]
+    if result.error:
+        lines.append(f"error: {result.error}")
+    if result.body_excerpt:
+        lines.append(f"body: {result.body_excerpt}")
+    return "\n".join(lines)
+
+
+def statuspage_text(page: Any) -> str:
+    """A status page result as plain text for evidence."""
+    lines = [f"status page {page.name}: {page.url} at {utc(page.taken_at):%Y-%m-%d %H:%M:%S} UTC"]
+    if page.error:
+        lines.append(f"error: {page.error}")
+    else:
+        lines.append(f"indicator: {page.indicator} — {page.description}")
+        lines += [f"component {c.name}: {c.status}" for c in page.components]
+        lines += [f"incident {i.name}: {i.status} (impact {i.impact})" for i in page.incidents]
+    return "\n".join(lines)

@@ -1,0 +1,78 @@
+"""The health pane against a real local HTTP server: states in words, codes, latency, status pages."""
+
+from __future__ import annotations
+
+from tests.support.http_server import TestHTTPServer, closed_port_url
+from tests.ui.test_panes_support import PanesApp, pane_text, wait_for
+from warroom.config.model import Config, ProbeConfig, Secret, StatusPageConfig
+from warroom.ui.widgets.probes import ProbesPane
+
+HOSTILE = "[@click=app.quit]x[/] [link=file:///etc/passwd]pw[/link] \x1b]52;c;aGk=\x07\x1b[2J"
+
+
+def rows(app: PanesApp) -> list[str]:
+    return app.query_one(ProbesPane).row_list.texts
+
+
+async def test_up_down_and_unreachable_probes_read_in_words() -> None:
+    with TestHTTPServer() as srv:
+        config = Config(probes=(
+            ProbeConfig("checkout-api", Secret(srv.url("/ok")), interval=0.05),
+            ProbeConfig("search", Secret(srv.url("/health")), interval=0.05),
+            ProbeConfig("payments", Secret(closed_port_url("/health")), interval=0.05, timeout=1),
+        ))
+        srv.fail("/health", 503)
+        app = PanesApp(config)
+        async with app.run_test(size=(120, 30)) as pilot:
+            pane = app.query_one(ProbesPane)
+            await wait_for(pilot, lambda: all(len(pane.history[k].latencies) >= 2 for k in pane.history), "two results each")
+            await pilot.pause(0.1)
+            up, down, refused = rows(app)
+            assert up.startswith("✔ UP") and "checkout-api" in up and " 200 " in up and "ms" in up
+            assert down.startswith("✖ DOWN") and " 503 " in down and "503 (expected 200-399)" in down
+            assert refused.startswith("✖ DOWN") and " --- " in refused and "refused" in refused.lower()
+            assert any(ch in up for ch in "▁▂▃▄▅▆▇█"), "a latency sparkline"
+            # The endpoint comes back: after two successes the probe reads UP again.
+            srv.recover("/health")
+            await wait_for(pilot, lambda: rows(app)[1].startswith("✔ UP"), "search to recover")
+
+
+async def test_one_failure_is_flagged_but_not_yet_down() -> None:
+    with TestHTTPServer() as srv:
+        config = Config(probes=(ProbeConfig("api", Secret(srv.url("/health")), interval=0.3, fail_threshold=2),))
+        app = PanesApp(config)
+        async with app.run_test(size=(120, 20)) as pilot:
+            pane = app.query_one(ProbesPane)
+            await wait_for(pilot, lambda: rows(app)[0].startswith("✔ UP"), "UP")
+            srv.fail("/health", 500)
+            count = len(pane.history["probe:api"].latencies)
+            await wait_for(pilot, lambda: len(pane.history["probe:api"].latencies) > count, "the failing result")
+            await pilot.pause()
+            assert rows(app)[0].startswith("✔ UP") and "(1 fail)" in rows(app)[0]
+
+
+async def test_status_pages_show_indicator_components_and_hostile_text_literally() -> None:
+    with TestHTTPServer() as srv:
+        srv.set_status_page("major", description=HOSTILE, components=[("Card API", "major_outage")])
+        config = Config(statuspages=(
+            StatusPageConfig("provider", Secret(srv.url("/api/v2/summary.json")), interval=0.1),
+            StatusPageConfig("broken", Secret(srv.url("/500")), interval=0.1),
+        ))
+        app = PanesApp(config)
+        async with app.run_test(size=(160, 20)) as pilot:
+            await wait_for(pilot, lambda: not any("waiting" in r for r in rows(app)), "both pages")
+            page, broken = rows(app)
+            assert page.startswith("✖ MAJOR") and "Card API: major_outage" in page
+            assert "[@click=app.quit]x[/]" in page and "[link=file:///etc/passwd]pw[/link]" in page
+            assert "\x1b" not in page and "\x07" not in page
+            assert broken.startswith("? ERROR") and "HTTP 500 (expected 2xx)" in broken and "ago" in broken
+            assert app.is_running, "markup in a status page never runs an action"
+
+
+async def test_no_probes_configured_says_how_to_configure_them() -> None:
+    app = PanesApp(Config(commands=()))
+    async with app.run_test(size=(120, 40)):
+        text = pane_text(app, "pane-health")
+        assert "Health · not configured" in text
+        assert "[[probe]]" in text and 'url = "https://api.example.com/health"' in text
+        assert "[[statuspage]]" in text

@@ -1,0 +1,81 @@
+"""Helpers for the signal pane tests: a tiny app hosting SignalPanes, waiting, real git repos."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from datetime import datetime
+from pathlib import Path
+from typing import Any, Callable
+
+from textual.app import App, ComposeResult
+from textual.containers import Container
+from textual.reactive import var
+
+from warroom.config.model import Config
+from warroom.ui.widgets.panes import SignalPanes, SourceSummary
+
+
+async def wait_for(pilot: Any, condition: Callable[[], Any], what: str, tries: int = 300) -> None:
+    """Let the app run until `condition()` holds (bounded: fails naming `what`, never hangs)."""
+    for _ in range(tries):
+        if condition():
+            return
+        await pilot.pause(0.02)
+    raise AssertionError(f"timed out waiting for {what}")
+
+
+class PanesApp(App[None]):
+    """The war room's slots, nothing else: `#signal-panes` and `#source-summary`."""
+
+    #: Like the war room app: the folded incident on screen (deploys before detection are marked).
+    incident: var[Any] = var(None, always_update=True)
+
+    def __init__(self, config: Config, *, store: Any = None, incident_id: int | None = None,
+                 clock: Callable[[], datetime] | None = None, summary: bool = False) -> None:
+        super().__init__()
+        self.config = config
+        self.store = store
+        self.incident_id = incident_id
+        self.actor = "carol"
+        self.summary = summary
+        if clock is not None:
+            self.clock = clock
+        self.feedback: list[tuple[str, bool]] = []
+
+    def compose(self) -> ComposeResult:
+        with Container(id="signal-panes"):
+            yield SignalPanes()
+        if self.summary:
+            with Container(id="source-summary"):
+                yield SourceSummary()
+
+    def on_command_feedback(self, message: Any) -> None:
+        self.feedback.append((message.text, message.error))
+
+
+def pane_text(app: App, pane_id: str) -> str:
+    """Everything a pane shows, as plain text: its title, its rows and any output block."""
+    pane = app.query_one(f"#{pane_id}")
+    parts = [str(pane.border_title or ""), str(pane.border_subtitle or "")]
+    for static in pane.query("Static"):
+        parts.append(str(static.render()))
+    return "\n".join(parts)
+
+
+def git_repo(path: Path, commits: list[tuple[str, str, str]]) -> Path:
+    """A real repository with commits (ISO time, author, subject) made at those times."""
+    path.mkdir(parents=True, exist_ok=True)
+    env = {**os.environ, "GIT_CONFIG_NOSYSTEM": "1", "HOME": str(path)}
+
+    def git(*args: str, **extra: str) -> None:
+        subprocess.run(["git", *args], cwd=path, env={**env, **extra}, check=True, capture_output=True)
+
+    git("init", "-q", "-b", "main")
+    for n, (when, author, subject) in enumerate(commits):
+        (path / "file.txt").write_text(f"{n}\n")
+        git("add", "file.txt")
+        git("commit", "-q", "-m", subject, GIT_AUTHOR_NAME=author, GIT_AUTHOR_EMAIL=f"{author}@example.com",
+            GIT_COMMITTER_NAME=author, GIT_COMMITTER_EMAIL=f"{author}@example.com",
+            GIT_AUTHOR_DATE=when, GIT_COMMITTER_DATE=when)
+    return path
