@@ -21,15 +21,28 @@ from tests.conftest import warroom_executable
 from tests.ui.warroom_helpers import screen, settle, stored, submit, timeline_texts, wait_for
 
 
-async def test_escape_leaves_the_command_line_and_colon_or_enter_return(tmp_path: Path):
+async def test_keys_focus_zoom_theme_and_palette(tmp_path: Path):
+    """Esc leaves the command line, `:`/Enter return, Tab moves between panes, `z` zooms the
+    focused pane, `t` cycles the themes, and every action is in the command palette."""
     app = fixture_app(tmp_path / "w.db")
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
+        room = app.screen
+        timeline, roles = room.query_one(Timeline), room.query_one(RoleBoard)
         assert isinstance(app.focused, CommandInput)
         await pilot.press("escape")
-        assert isinstance(app.focused, Timeline)
+        assert app.focused is timeline
+        await pilot.press("z")
+        assert room.maximized is timeline
+        assert timeline.size.height > 30 and timeline.size.width > 110
+        await pilot.press("z")
+        assert room.maximized is None
         await pilot.press("tab")
-        assert isinstance(app.focused, RoleBoard), "Tab moves between panes"
+        assert app.focused is roles, "Tab moves between panes"
+        await pilot.press("z")
+        assert room.maximized is roles
+        await pilot.press("escape")
+        assert room.maximized is None
         await pilot.press("colon")
         assert isinstance(app.focused, CommandInput)
         await pilot.press("escape", "enter")
@@ -37,26 +50,20 @@ async def test_escape_leaves_the_command_line_and_colon_or_enter_return(tmp_path
         await pilot.press("tab")  # empty command line: Tab moves on instead of completing
         assert not isinstance(app.focused, CommandInput)
 
+        await pilot.press("escape")
+        seen = {app.theme}
+        for _ in range(len(app.warroom_themes)):
+            await pilot.press("t")
+            seen.add(app.theme)
+        assert seen == set(app.warroom_themes) and app.theme == "warroom-dark"
 
-async def test_z_zooms_the_focused_pane_and_again_restores(tmp_path: Path):
-    app = fixture_app(tmp_path / "w.db")
-    async with app.run_test(size=(120, 40)) as pilot:
-        await settle(pilot)
-        await pilot.press("escape")
-        timeline = app.screen.query_one(Timeline)
-        assert app.focused is timeline
-        await pilot.press("z")
-        await pilot.pause()
-        assert app.screen.maximized is timeline
-        assert timeline.size.height > 30 and timeline.size.width > 110
-        await pilot.press("z")
-        await pilot.pause()
-        assert app.screen.maximized is None
-        assert timeline.size.width < 70
-        await pilot.press("tab", "z")
-        assert app.screen.maximized is app.screen.query_one(RoleBoard)
-        await pilot.press("escape")
-        assert app.screen.maximized is None
+        titles = {c.title for c in app.get_system_commands(room)}
+        for title in ("Help: commands and keys", "Zoom pane", "Pause live updates", "Next theme",
+                      "Command line", "Draft status update", "Theme: warroom-colorblind", "Quit"):
+            assert title in titles
+        pause = next(c for c in app.get_system_commands(room) if c.title == "Pause live updates")
+        pause.callback()
+        assert app.paused
 
 
 async def test_p_pauses_the_timeline_visibly_and_resume_shows_what_was_held(tmp_path: Path):
@@ -78,32 +85,6 @@ async def test_p_pauses_the_timeline_visibly_and_resume_shows_what_was_held(tmp_
         assert not app.paused and not app.screen.query_one("#paused").display
         assert timeline.event_count == count + 1
         assert "written while paused" in timeline_texts(pilot)[-1]
-
-
-async def test_t_cycles_the_warroom_themes(tmp_path: Path):
-    app = fixture_app(tmp_path / "w.db")
-    async with app.run_test(size=(120, 40)) as pilot:
-        await settle(pilot)
-        seen = {app.theme}
-        await pilot.press("escape")
-        for _ in range(len(app.warroom_themes)):
-            await pilot.press("t")
-            seen.add(app.theme)
-        assert seen == set(app.warroom_themes)
-        assert app.theme == "warroom-dark"
-
-
-async def test_palette_lists_every_action(tmp_path: Path):
-    app = fixture_app(tmp_path / "w.db")
-    async with app.run_test(size=(120, 40)) as pilot:
-        await settle(pilot)
-        titles = {c.title for c in app.get_system_commands(app.screen)}
-        for title in ("Help: commands and keys", "Zoom pane", "Pause live updates", "Next theme",
-                      "Command line", "Draft status update", "Theme: warroom-colorblind", "Quit"):
-            assert title in titles
-        pause = next(c for c in app.get_system_commands(app.screen) if c.title == "Pause live updates")
-        pause.callback()
-        assert app.paused
 
 
 async def test_layout_at_each_size_and_live_resize(tmp_path: Path):

@@ -56,12 +56,11 @@ async def run_line(screen: "WarRoomScreen", line: str) -> None:
         return
     if isinstance(command, Pin):
         panes = screen._signal_panes
-        names = [n.lower() for n in _pane_names(screen)]
-        if panes is None or command.pane.lower() not in names:
-            known = ", ".join(_pane_names(screen)) or "none configured"
+        if panes is None:
+            known = ", ".join(screen.pane_names()) or "none configured"
             screen.feedback(f"no pane named {command.pane} (panes: {known})", "error")
             return
-        panes.post_message(PinRequested(command.pane))
+        panes.post_message(PinRequested(command.pane))  # the panes answer with CommandFeedback
         done(f"pinning {command.pane}…")
         return
     assert isinstance(command, Append)
@@ -81,12 +80,6 @@ async def run_line(screen: "WarRoomScreen", line: str) -> None:
         screen.app.push_screen(ConfirmScreen(command.confirm, yes="Resolve", no="Cancel"), answered)
         return
     await _append(screen, command, line, done)
-
-
-def _pane_names(screen: "WarRoomScreen") -> list[str]:
-    from warroom.ui.screens.warroom import source_names
-
-    return source_names(screen.wapp.config)
 
 
 async def _append(screen: "WarRoomScreen", command: Append, line: str, done) -> None:  # noqa: ANN001

@@ -44,6 +44,8 @@ NO_SOURCES = (
     "`warroom config check`, and reopen the war room."
 )
 
+NO_SOURCES_LINE = "No sources configured: add [[probe]], [[log]], [[deploys]] ... to warroom.toml"
+
 
 def source_names(config: "Config") -> list[str]:
     """Every configured source's pane name, in config order (completion for /pin)."""
@@ -160,25 +162,28 @@ class WarRoomScreen(Screen[None]):
         self.set_interval(1.0, self._tick)
 
     def _mount_signal_widgets(self) -> None:
-        """Mount the signal panes and summary if there are sources (and the widgets exist)."""
+        """Mount issue 3's SignalPanes and SourceSummary; an honest empty state without them."""
         config = self.wapp.config
         panes_slot = self.query_one("#signal-panes")
         summary_slot = self.query_one("#source-summary")
-        if not source_names(config):
-            panes_slot.mount(Static(Text(NO_SOURCES), classes="empty-state"))
-            summary_slot.mount(Static(Text("No sources configured: see warroom.toml ([[probe]], [[log]], ...)"), classes="empty-state"))
-            return
         panes_cls = _optional_widget("warroom.ui.widgets.panes", "SignalPanes")
         summary_cls = _optional_widget("warroom.ui.widgets.panes", "SourceSummary")
-        if panes_cls is None:
-            missing = Text(f"{len(source_names(config))} sources configured, but this build has no signal panes.")
+        count = len(source_names(config))
+        if panes_cls is not None:
+            self._signal_panes = panes_cls(config)
+            panes_slot.mount(self._signal_panes)
+            if summary_cls is not None and count:
+                summary_slot.mount(summary_cls(config))
+            elif not count:
+                summary_slot.mount(Static(Text(NO_SOURCES_LINE), classes="empty-state"))
+            return
+        if count:
+            missing = Text(f"{count} sources configured, but this build has no signal panes.")
             panes_slot.mount(Static(missing, classes="empty-state"))
             summary_slot.mount(Static(missing, classes="empty-state"))
-            return
-        self._signal_panes = panes_cls()
-        panes_slot.mount(self._signal_panes)
-        if summary_cls is not None:
-            summary_slot.mount(summary_cls())
+        else:
+            panes_slot.mount(Static(Text(NO_SOURCES), classes="empty-state"))
+            summary_slot.mount(Static(Text(NO_SOURCES_LINE), classes="empty-state"))
 
     # --- state -------------------------------------------------------------------------------
 
@@ -251,8 +256,13 @@ class WarRoomScreen(Screen[None]):
             text,
             names=names,
             extra_roles=self.wapp.config.team.extra_roles,
-            panes=source_names(self.wapp.config),
+            panes=self.pane_names(),
         )
+
+    def pane_names(self) -> list[str]:
+        """What `/pin` accepts: the signal panes' own names when they are mounted."""
+        names = getattr(self._signal_panes, "pane_names", None)
+        return list(names()) if callable(names) else source_names(self.wapp.config)
 
     def on_command_input_completed(self, message: CommandInput.Completed) -> None:
         if message.candidates:

@@ -195,6 +195,11 @@ class Timeline(ScrollView, can_focus=True):
     def events(self) -> list[Event]:
         return [row[0] for row in self._rows]
 
+    def line_of(self, index: int) -> int:
+        """The first screen line of row `index` (rows wrap onto several lines)."""
+        self._ensure_layout()
+        return self._starts[index]
+
     def row_text(self, index: int) -> str:
         """The plain text of row `index` as shown (all its wrapped lines joined); for tests."""
         return " ".join(self._row_lines(index)).rstrip()
@@ -300,7 +305,8 @@ class Timeline(ScrollView, can_focus=True):
         strip = self._strips.get(line_no)
         if strip is None:
             strip = self._render_timeline_line(line_no, width)
-            self._strips[line_no] = strip
+            if line_no < self._lines:  # blank lines below the end fill up later: never cache them
+                self._strips[line_no] = strip
         return strip.apply_offsets(0, line_no)
 
     def _render_timeline_line(self, line_no: int, width: int) -> Strip:

@@ -1,0 +1,45 @@
+"""`warroom` / `warroom open [ID] [--theme NAME]`: the full-screen war room.
+
+With no ID it opens the open incident (the newest, if several are open), or the declare
+dialog when none is. Textual is imported only here, after the arguments are checked.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from warroom.commands.context import add_actor_option, current_actor, db_path, load_config_for
+from warroom.domain.events import parse_incident_ref
+from warroom.errors import UserError
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("incident", nargs="?", metavar="ID", help="incident to open (INC-7 or 7); default: the open one")
+    parser.add_argument(
+        "--theme",
+        metavar="NAME",
+        help="warroom-dark (default), warroom-light, warroom-high-contrast, warroom-colorblind "
+        "(the warroom- prefix may be left out); default: [ui] theme in warroom.toml",
+    )
+    add_actor_option(parser)
+
+
+def run(args: argparse.Namespace) -> int:
+    incident_id = None
+    if args.incident:
+        try:
+            incident_id = parse_incident_ref(args.incident)
+        except ValueError as exc:
+            raise UserError(str(exc)) from None
+    config = load_config_for(args)
+    from warroom.ui.themes import resolve_theme_name
+
+    theme = resolve_theme_name(args.theme or config.ui.theme)
+    if not sys.stdout.isatty() or not sys.stdin.isatty():
+        raise UserError("the war room needs a terminal; for scripts use `warroom show` or `warroom list`")
+    from warroom.ui.app import WarRoomApp
+
+    app = WarRoomApp(db_path(args), config, incident_id, theme=theme, actor=current_actor(args))
+    app.run()
+    return int(app.return_code or 0)

@@ -1,0 +1,92 @@
+"""Themes are data: every file loads, the packaged copies match, text is readable, the
+colour-blind theme never leans on red against green."""
+
+from __future__ import annotations
+
+import colorsys
+import filecmp
+from pathlib import Path
+
+import pytest
+from textual.color import Color
+
+from warroom.errors import UserError
+from warroom.ui.themes import (
+    PACKAGE_THEMES,
+    REPO_THEMES,
+    THEME_VARIABLES,
+    load_theme_specs,
+    parse_theme_file,
+    resolve_theme_name,
+)
+
+EXPECTED = {"warroom-dark", "warroom-light", "warroom-high-contrast", "warroom-colorblind"}
+
+
+def contrast(a: str, b: str) -> float:
+    def lum(c: Color) -> float:
+        def ch(v: int) -> float:
+            s = v / 255
+            return s / 12.92 if s <= 0.03928 else ((s + 0.055) / 1.055) ** 2.4
+
+        return 0.2126 * ch(c.r) + 0.7152 * ch(c.g) + 0.0722 * ch(c.b)
+
+    la, lb = sorted((lum(Color.parse(a)), lum(Color.parse(b))), reverse=True)
+    return (la + 0.05) / (lb + 0.05)
+
+
+def test_the_four_themes_exist_and_the_package_copy_is_identical():
+    specs = load_theme_specs()
+    assert EXPECTED <= set(specs)
+    assert next(iter(specs)) == "warroom-dark", "the default comes first"
+    repo = sorted(p.name for p in REPO_THEMES.glob("*.toml"))
+    assert repo == sorted(p.name for p in PACKAGE_THEMES.glob("*.toml"))
+    for name in repo:
+        assert filecmp.cmp(REPO_THEMES / name, PACKAGE_THEMES / name, shallow=False), (
+            f"src/warroom/data/themes/{name} differs from themes/{name}: cp themes/*.toml src/warroom/data/themes/"
+        )
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_every_theme_defines_every_variable_and_is_readable(name: str):
+    spec = load_theme_specs()[name]
+    assert set(THEME_VARIABLES) <= set(spec.variables), "each theme sets every war-room colour itself"
+    fg, bg = spec.fields["foreground"], spec.fields["background"]
+    assert contrast(fg, bg) >= (15 if name == "warroom-high-contrast" else 7), "body text"
+    for level in ("sev1", "sev2", "sev3", "sev4", "alarm", "drill"):
+        ratio = contrast(spec.variables[f"wr-{level}"], spec.variables[f"wr-{level}-text"])
+        assert ratio >= 3.0, f"{level} badge text ({ratio:.1f}:1)"
+    for key in ("wr-vacant", "wr-good", "wr-actor", "wr-kind"):
+        assert contrast(spec.variables[key], spec.fields["surface"]) >= 3.0, key
+    spec.to_theme()
+
+
+def _hue(colour: str) -> float:
+    c = Color.parse(colour)
+    return colorsys.rgb_to_hls(c.r / 255, c.g / 255, c.b / 255)[0] * 360
+
+
+def test_colorblind_theme_is_blue_for_good_and_orange_for_bad():
+    spec = load_theme_specs()["warroom-colorblind"]
+    for key in (spec.fields["success"], spec.variables["wr-good"]):
+        assert 180 <= _hue(key) <= 260, "good is blue"
+    for key in (spec.fields["error"], spec.fields["warning"], spec.variables["wr-alarm"], spec.variables["wr-vacant"]):
+        assert 15 <= _hue(key) <= 50, "bad is orange/vermillion"
+
+
+def test_names_resolve_with_or_without_prefix_and_bad_ones_are_clear():
+    assert resolve_theme_name("light") == "warroom-light"
+    assert resolve_theme_name("warroom-colorblind") == "warroom-colorblind"
+    assert resolve_theme_name(None) == "warroom-dark"
+    with pytest.raises(UserError, match="unknown theme 'neon'.*warroom-dark"):
+        resolve_theme_name("neon")
+
+
+def test_a_broken_theme_file_is_named_in_the_error(tmp_path: Path):
+    bad = tmp_path / "bad.toml"
+    bad.write_text('name = "x"\nprimary = "#fff"\nsparkle = true\n')
+    with pytest.raises(UserError, match=r"bad\.toml.*sparkle"):
+        parse_theme_file(bad)
+    bad.write_text("name = \n")
+    with pytest.raises(UserError, match=r"bad\.toml"):
+        parse_theme_file(bad)
