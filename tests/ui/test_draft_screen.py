@@ -93,7 +93,8 @@ async def test_p_records_exactly_the_edited_text_and_restarts_the_countdown(tmp_
         await pilot.press("e")
         assert screen.editor.has_focus
         screen.editor.move_cursor(screen.editor.document.end)
-        await pilot.press("enter", *"Still [b]investigating[/b]")
+        screen.editor.insert("\nStill [b]investigating")
+        await pilot.press(*"[/b]")  # typed keys reach the editor too
         await pilot.press("escape")
         assert not screen.editor.has_focus
         expected = screen.text

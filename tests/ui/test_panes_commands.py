@@ -71,3 +71,33 @@ async def test_no_commands_configured_shows_an_example() -> None:
     async with app.run_test(size=(120, 40)):
         text = pane_text(app, "pane-commands")
         assert "Commands · not configured" in text and "[[command]]" in text and "pg_stat_activity" in text
+
+
+async def test_a_pane_title_from_config_is_literal_not_markup() -> None:
+    from textual.content import Content
+
+    name = "[@click=app.quit]q[/] [eu]"
+    app = PanesApp(Config(commands=(CommandConfig(name, ("true",), interval=5),)))
+    async with app.run_test(size=(120, 40)) as pilot:
+        pane = app.query_one("#pane-command-0", CommandPane)
+        await wait_for(pilot, lambda: pane.updates, "the run")
+        assert Content.from_markup(pane.border_title).plain == name
+        assert app.is_running
+
+
+async def test_a_run_that_hangs_past_its_time_is_shown_late(tmp_path) -> None:
+    from datetime import datetime, timedelta, timezone
+
+    marker = tmp_path / "ran"
+    script = f"if [ -e {marker} ]; then sleep 30; fi; touch {marker}; echo ok"
+    now = [datetime(2025, 3, 4, 14, 0, tzinfo=timezone.utc)]
+    app = PanesApp(Config(commands=(CommandConfig("stuck", ("sh", "-c", script), interval=0.05, timeout=60),)),
+                   clock=lambda: now[0])
+    async with app.run_test(size=(160, 20)) as pilot:
+        pane = app.query_one("#pane-command-0", CommandPane)
+        await wait_for(pilot, lambda: pane.updates, "the first run")
+        await wait_for(pilot, lambda: marker.exists(), "the second run to start (and hang)")
+        now[0] += timedelta(seconds=25)
+        pane.tick(now[0])
+        head = pane.row_list.texts[0]
+        assert head.startswith("✔ exit 0") and "25s ago" in head and "LATE · no new result for 25s" in head

@@ -161,6 +161,8 @@ class Poller:
         self._wake: dict[str, asyncio.Event] = {}
         self._busy: set[str] = set()
         self.build_error: str | None = None
+        #: The widget that started this poller through `ensure` (it stops it when unmounted).
+        self.owner: Any = None
 
     # --- lifecycle ---------------------------------------------------------------------------
 
@@ -170,9 +172,15 @@ class Poller:
         return _BY_APP.get(app)
 
     @classmethod
-    def ensure(cls, app: "App[Any]", config: "Config | None" = None, *, clock: Clock | None = None) -> "Poller":
+    def ensure(
+        cls, app: "App[Any]", config: "Config | None" = None, *, clock: Clock | None = None, owner: Any = None
+    ) -> "Poller":
         """The app's poller, started now if there is none: recording through the app's store
-        (`app.store`, `app.incident_id`) when it has them, collecting only otherwise."""
+        (`app.store`, `app.incident_id`) when it has them, collecting only otherwise.
+
+        A poller made here remembers `owner` (the widget that asked first), which stops it when
+        it unmounts, so followed commands and HTTP clients close with the screen.
+        """
         poller = _BY_APP.get(app)
         if poller is None:
             app_clock = getattr(app, "clock", None)
@@ -182,6 +190,7 @@ class Poller:
                 incident_id=getattr(app, "incident_id", None),
                 clock=clock or (app_clock if callable(app_clock) else None),
             )
+            poller.owner = owner
             poller.start(app)
         return poller
 

@@ -51,7 +51,7 @@ class CommandPane(SourcePane):
         self._output = ""
         self._output_lines = 0
         if source is not None:
-            self.border_title = untrusted(source.name, 60)
+            self.border_title = Content(untrusted(source.name, 60))
 
     def compose(self) -> ComposeResult:
         yield from super().compose()

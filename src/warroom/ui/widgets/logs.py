@@ -53,7 +53,7 @@ class LogPane(SourcePane):
     def __init__(self, source: SourceInfo | None, *, id: str | None = None, classes: str | None = None) -> None:
         super().__init__([source] if source is not None else [], id=id, classes=classes)
         if source is not None:
-            self.border_title = f"Log errors · {untrusted(source.name, 40)}"
+            self.border_title = Content(f"Log errors · {untrusted(source.name, 40)}")
 
     @property
     def info(self) -> SourceInfo:

@@ -83,9 +83,19 @@ def line(*parts: str | tuple[str, str]) -> Content:
     return Content.assemble(*parts)
 
 
+#: A poll this far past its time (a hung command, a stuck thread) is shown as late.
+LATE_AFTER = 10.0
+
+
 def freshness(update: "SourceUpdate | None", now: datetime) -> tuple[str, str] | None:
-    """`("STALE 2m · retry in 40s", style)` while a source is failing, else None."""
-    if update is None or not update.stale:
+    """`("STALE · last good 2m ago · retry in 40s", style)` while a source is failing or its next
+    result is overdue, else None."""
+    if update is None:
+        return None
+    if not update.stale:
+        late = seconds_since(update.next_at, now)
+        if late is not None and late > LATE_AFTER:
+            return (f"LATE · no new result for {age_text(seconds_since(update.polled_at, now))}", WARN_STYLE)
         return None
     good = update.last_good
     since = age_text(seconds_since(good.taken_at, now)) if good is not None else "never"
@@ -174,7 +184,9 @@ class SourcePane(Vertical, can_focus=True):
         self.sources: list[SourceInfo] = list(sources)
         self.updates: dict[str, SourceUpdate] = {}
         self.paused = False
-        self.border_title = self.TITLE
+        self._subtitle_text = ""
+        # Titles are Content, not str: a str title is parsed as markup (names come from config).
+        self.border_title = Content(self.TITLE)
 
     # --- composition -------------------------------------------------------------------------
 
@@ -189,7 +201,7 @@ class SourcePane(Vertical, can_focus=True):
     def compose(self) -> ComposeResult:
         if not self.configured:
             self.add_class("-empty")
-            self.border_title = f"{self.TITLE} · not configured"
+            self.border_title = Content(f"{self.TITLE} · not configured")
             yield Static(Content(self.EMPTY), classes="pane-empty", markup=False)
             return
         yield RowList(classes="pane-rows")
@@ -225,8 +237,9 @@ class SourcePane(Vertical, can_focus=True):
         if errors:
             notes.append(f"⚠ not recorded: {untrusted(errors[0], 80)}")
         text = " · ".join(notes)
-        if text != self.border_subtitle:
-            self.border_subtitle = text
+        if text != self._subtitle_text:
+            self._subtitle_text = text
+            self.border_subtitle = Content(text)
 
     def redraw(self, now: datetime) -> None:
         if not self.configured or not self.is_mounted:

@@ -77,6 +77,15 @@ def share_heights(available: int, wants: list[int], mins: list[int]) -> list[int
     return alloc
 
 
+async def _leave(node: Widget, poller: Poller | None) -> None:
+    """Stop listening; the widget that started the poller also stops it (closing its sources)."""
+    if poller is None:
+        return
+    poller.unsubscribe(node)
+    if poller.owner is node:
+        await poller.stop()
+
+
 def _clock_of(node: Widget, clock: Callable[[], datetime] | None) -> Callable[[], datetime]:
     found = clock or getattr(node.app, "clock", None)
     return found if callable(found) else (lambda: datetime.now(timezone.utc))
@@ -114,7 +123,6 @@ class SignalPanes(Widget):
         self._config_arg = config
         self._clock_arg = clock
         self.poller: Poller | None = poller
-        self._owns_poller = False
         self.panes: list[SourcePane] = []
         self.by_key: dict[str, SourcePane] = {}
         self.infos: dict[str, SourceInfo] = {}
@@ -152,8 +160,7 @@ class SignalPanes(Widget):
 
     def on_mount(self) -> None:
         if self.poller is None:
-            self._owns_poller = Poller.for_app(self.app) is None
-            self.poller = Poller.ensure(self.app, self.config, clock=self._clock_arg)
+            self.poller = Poller.ensure(self.app, self.config, clock=self._clock_arg, owner=self)
         self.poller.subscribe(self)
         now = self.now()
         for pane in self.panes:
@@ -165,10 +172,7 @@ class SignalPanes(Widget):
         self.call_after_refresh(self.relayout)
 
     async def on_unmount(self) -> None:
-        if self.poller is not None:
-            self.poller.unsubscribe(self)
-            if self._owns_poller:
-                await self.poller.stop()
+        await _leave(self, self.poller)
 
     # --- feed --------------------------------------------------------------------------------
 
@@ -343,16 +347,15 @@ class SourceSummary(Widget):
                 cfg = info.config
                 self.trackers[info.key] = ProbeTracker(info.name, cfg.fail_threshold or 1, cfg.recover_threshold or 1)
         if self.poller is None:
-            self.poller = Poller.ensure(self.app, _config_of(self, self._config_arg), clock=self._clock_arg)
+            self.poller = Poller.ensure(self.app, _config_of(self, self._config_arg), clock=self._clock_arg, owner=self)
         self.poller.subscribe(self)
         self.set_interval(1.0, self._tick)
         if hasattr(self.app, "incident"):
             self.watch(self.app, "incident", self._incident_changed)
         self.redraw()
 
-    def on_unmount(self) -> None:
-        if self.poller is not None:
-            self.poller.unsubscribe(self)
+    async def on_unmount(self) -> None:
+        await _leave(self, self.poller)
 
     @property
     def texts(self) -> list[str]:

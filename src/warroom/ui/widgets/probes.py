@@ -20,7 +20,7 @@ from textual.content import Content
 from warroom.domain.events import utc
 from warroom.domain.probe_rules import ProbeState, ProbeTracker
 from warroom.ui.widgets.pane_base import (
-    BAD_STYLE, MUTED_STYLE, OK_STYLE, WARN_STYLE, SourceInfo, SourcePane, age_text, line, pad, rpad,
+    BAD_STYLE, MUTED_STYLE, OK_STYLE, WARN_STYLE, SourceInfo, SourcePane, age_text, freshness, line, pad, rpad,
     seconds_since, untrusted,
 )
 from warroom.ui.widgets.sparkline_text import sparkline
@@ -98,9 +98,11 @@ class ProbesPane(SourcePane):
         for info, name in zip(self.sources, names):
             update = self.updates.get(info.key)
             if info.kind == "statuspage":
-                out.append(self._page_row(info, name, name_w, update, now))
+                row = self._page_row(info, name, name_w, update, now)
             else:
-                out.append(self._probe_row(info, name, name_w, spark_w, update, now))
+                row = self._probe_row(info, name, name_w, spark_w, update, now)
+            stale = freshness(update, now)
+            out.append(line(row, ("  " + stale[0], stale[1])) if stale else row)
         return out
 
     def _probe_row(self, info: SourceInfo, name: str, name_w: int, spark_w: int, update: Any, now: datetime) -> Content:
