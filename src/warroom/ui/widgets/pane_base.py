@@ -166,7 +166,7 @@ class SourcePane(Vertical, can_focus=True):
     DEFAULT_CSS = """
     SourcePane {
         height: auto;
-        border: round $panel-lighten-2;
+        border: round $primary 40%;
         border-title-color: $text;
         border-title-style: bold;
         border-subtitle-color: $text-warning;
