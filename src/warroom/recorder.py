@@ -32,6 +32,9 @@ if TYPE_CHECKING:
 
 SYSTEM_ACTOR = "warroom"
 
+#: Signals that say what state a subject is in; recorded only when the record says otherwise.
+STATE_KINDS = frozenset({"probe.down", "probe.up", "statuspage.changed", "resource.threshold"})
+
 
 def build_sources(config: "Config") -> list["Source"]:
     """One source per configured probe, status page, log, deploys, command, plus resources."""
@@ -64,7 +67,13 @@ def build_sources(config: "Config") -> list["Source"]:
 
 
 class SignalObserver:
-    """Turns one source's snapshots into events and samples (stateful, no I/O)."""
+    """Turns one source's snapshots into events and samples (stateful, no I/O).
+
+    `throttle`: the hub keeps at most one sample per series every `sample_every` seconds
+    (down-sampling). Observers whose samples are already one per period opt out.
+    """
+
+    throttle = True
 
     def observe(self, snapshot: Any, now: datetime) -> tuple[list[SignalEvent], list[Sample]]:
         return [], []
@@ -78,10 +87,8 @@ class _ProbeObserver(SignalObserver):
         self.tracker = ProbeTracker(cfg.name, cfg.fail_threshold, cfg.recover_threshold)
 
     def observe(self, snapshot: Any, now: datetime) -> tuple[list[SignalEvent], list[Sample]]:
-        from warroom.domain.probe_rules import probe_samples
-
-        ev = self.tracker.observe(snapshot, now)
-        return ([ev] if ev else []), list(probe_samples(snapshot))
+        ev = self.tracker.observe_result(snapshot, now)
+        return ([ev] if ev else []), self.tracker.samples(snapshot, now)
 
 
 class _StatusPageObserver(SignalObserver):
@@ -91,15 +98,18 @@ class _StatusPageObserver(SignalObserver):
         self.tracker = StatusPageTracker(source.config.name)
 
     def observe(self, snapshot: Any, now: datetime) -> tuple[list[SignalEvent], list[Sample]]:
-        ev = self.tracker.observe(snapshot, now)
+        ev = self.tracker.observe_result(snapshot, now)
         return ([ev] if ev else []), []
 
 
 class _LogObserver(SignalObserver):
+    throttle = False  # the source hands out one sample per finished minute
+
     def __init__(self, source: Any) -> None:
         from warroom.domain.log_rules import SpikeDetector
 
         cfg = source.config
+        self.source = source
         self.detector = SpikeDetector(cfg.name, cfg.spike_factor, cfg.spike_min)
 
     def observe(self, snapshot: Any, now: datetime) -> tuple[list[SignalEvent], list[Sample]]:
@@ -107,8 +117,7 @@ class _LogObserver(SignalObserver):
             return [], []
         covered = getattr(snapshot, "covered_minutes", None)
         ev = self.detector.observe(snapshot.per_minute, now, covered=covered)
-        per_min = snapshot.per_minute[-1] if snapshot.per_minute else 0
-        return ([ev] if ev else []), [Sample(f"log.{snapshot.name}.per_min", float(per_min), now)]
+        return ([ev] if ev else []), list(self.source.samples(snapshot))
 
 
 class _DeploysObserver(SignalObserver):
@@ -190,6 +199,9 @@ class SourceHub:
         self._lease_until = 0.0
         self._lease_lock = asyncio.Lock()
         self._last_sample: dict[str, float] = {}
+        self._recorded_state: dict[str, tuple[Any, ...]] = {}
+        self._pending: dict[str, SignalEvent] = {}
+        self._flushed: list[Event] = []  # recorded on a takeover, reported by the next poll
 
     @property
     def recording(self) -> bool:
@@ -209,9 +221,69 @@ class SourceHub:
             now = time.time()
             if now < self._lease_until - self.lease_ttl * 2 / 3:
                 return True
+            was_held = self._lease_until > now
             held = await self.store.acquire_lease(self.incident_id, self.holder, self.lease_ttl, now)
             self._lease_until = now + self.lease_ttl if held else 0.0
+            if held and not was_held:
+                await self._load_recorded_state()
             return held
+
+    # -- state signals: what the record says each subject is, so nothing is recorded twice ----
+
+    @staticmethod
+    def _subject(sig_kind: str, payload: Any) -> str | None:
+        """The thing a state signal is about (`probe.down`/`probe.up` of probe "api", ...)."""
+        if sig_kind not in STATE_KINDS:
+            return None
+        for key in ("probe", "page", "metric"):
+            if payload.get(key):
+                return f"{sig_kind.split('.')[0]}:{payload[key]}"
+        return None
+
+    @staticmethod
+    def _state(sig_kind: str, payload: Any) -> tuple[Any, ...]:
+        return (sig_kind, payload.get("state"), payload.get("indicator"), str(payload.get("components", "")))
+
+    async def _load_recorded_state(self) -> None:
+        """On taking the lease: read what earlier holders recorded, then record what we saw
+        meanwhile and the record lacks (a holder that died mid-outage left a gap)."""
+        self._recorded_state = {}
+        for ev in await self.store.events(self.incident_id):
+            subject = self._subject(ev.kind, ev.payload)
+            if subject:
+                self._recorded_state[subject] = self._state(ev.kind, ev.payload)
+        pending, self._pending = list(self._pending.values()), {}
+        for sig in sorted(pending, key=lambda s: s.at):
+            if (ev := await self._append(sig)) is not None:
+                self._flushed.append(ev)
+
+    async def _append(self, sig: SignalEvent) -> Event | None:
+        subject = self._subject(sig.kind, sig.payload)
+        if subject is not None:
+            state = self._state(sig.kind, sig.payload)
+            if self._recorded_state.get(subject) == state:
+                return None  # already so in the record (a restart, or a hand-over)
+        ev = await self.store.append(
+            self.incident_id,
+            sig.kind,
+            {"text": sig.text, **dict(sig.payload)},
+            actor=SYSTEM_ACTOR,
+            at=sig.at,
+            # State signals are reconciled by subject; only natural keys (a deploy's sha, a
+            # spike's minute) are the same in every process, so only they dedupe in the store.
+            dedupe_key=None if subject is not None else sig.dedupe_key,
+        )
+        if subject is not None:
+            self._recorded_state[subject] = self._state(sig.kind, sig.payload)
+        return ev
+
+    def _remember(self, signals: list[SignalEvent]) -> None:
+        """Not the holder: keep the newest signal per subject (and keyed ones) for a takeover."""
+        for sig in signals:
+            subject = self._subject(sig.kind, sig.payload) or f"key:{sig.dedupe_key or sig.text}"
+            self._pending[subject] = sig
+        while len(self._pending) > 200:
+            self._pending.pop(next(iter(self._pending)))
 
     async def poll(self, source: Any, now: datetime | None = None) -> PollOutcome:
         """Collect one source once, observe it, and record what changed (if we hold the lease)."""
@@ -225,20 +297,15 @@ class SourceHub:
             return PollOutcome(snapshot, observed=tuple(signals))
         try:
             if not await self.holds_lease():
+                self._remember(signals)
                 return PollOutcome(snapshot, observed=tuple(signals))
-            recorded = []
-            for sig in signals:
-                ev = await self.store.append(
-                    self.incident_id,
-                    sig.kind,
-                    {"text": sig.text, **dict(sig.payload)},
-                    actor=SYSTEM_ACTOR,
-                    at=sig.at,
-                    dedupe_key=sig.dedupe_key,
-                )
-                if ev is not None:
-                    recorded.append(ev)
-            due = [s for s in samples if time.monotonic() - self._last_sample.get(s.series, -1e9) >= self.sample_every]
+            recorded, self._flushed = self._flushed, []
+            recorded += [ev for sig in signals if (ev := await self._append(sig)) is not None]
+            if self.observer(source).throttle:
+                due = [s for s in samples
+                       if time.monotonic() - self._last_sample.get(s.series, -1e9) >= self.sample_every]
+            else:
+                due = list(samples)
             if due:
                 await self.store.add_samples(self.incident_id, due)
                 for s in due:

@@ -55,7 +55,11 @@ async def _snapshot(args: argparse.Namespace) -> int:
             warm = getattr(s, "prime", None)  # sources that need two looks (CPU %) get a head start
             if warm is not None:
                 await warm()
-        snapshots = await asyncio.gather(*(s.collect(now) for s in sources))
+        # A followed command (kubectl logs -f) needs a moment to replay its --since window:
+        # sources that know how to take one complete look offer `collect_once`.
+        snapshots = await asyncio.gather(*(
+            (s.collect_once(now) if hasattr(s, "collect_once") else s.collect(now)) for s in sources
+        ))
     finally:
         for s in sources:
             await s.aclose()

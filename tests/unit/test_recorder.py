@@ -1,0 +1,75 @@
+"""The recorder: rules applied to real sources, recorded once, across restarts and hand-overs."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+from tests.support.http_server import TestHTTPServer
+from warroom.config.model import Config, ProbeConfig, Secret
+from warroom.recorder import SourceHub
+from warroom.sources.probes import ProbeSource
+from warroom.store.aio import AsyncEventStore
+
+
+def _probe(url: str) -> ProbeSource:
+    return ProbeSource(ProbeConfig(name="api", url=Secret(url), timeout=2.0, interval=0.1))
+
+
+async def _poll(hub: SourceHub, times: int) -> list:
+    out = []
+    for _ in range(times):
+        outcome = await hub.poll(hub.sources[0], datetime.now(timezone.utc))
+        out += outcome.events
+    return out
+
+
+async def test_down_and_up_are_recorded_with_samples(db_path):
+    store = await AsyncEventStore.open(db_path)
+    inc = (await store.declare("x", 2, actor="a")).incident_id
+    with TestHTTPServer() as srv:
+        hub = SourceHub(Config(), store, inc, sources=[_probe(srv.url("/health"))], holder="one")
+        assert await _poll(hub, 2) == []  # healthy from the start: nothing to say
+        srv.fail("/health", 503)
+        down = await _poll(hub, 2)
+        srv.recover("/health")
+        up = await _poll(hub, 2)
+        await hub.aclose()
+    assert [e.kind for e in down] == ["probe.down"] and down[0].payload["text"].startswith("probe api DOWN: 503 in ")
+    assert [e.kind for e in up] == ["probe.up"] and down[0].actor == "warroom"
+    series = {s for s, _, _ in (await store._run(lambda raw: raw.execute("SELECT series, at, value FROM samples").fetchall()))}
+    assert "probe.api.up" in series
+    await store.close()
+
+
+async def test_a_restart_mid_outage_does_not_record_the_outage_again(db_path):
+    store = await AsyncEventStore.open(db_path)
+    inc = (await store.declare("x", 2, actor="a")).incident_id
+    with TestHTTPServer() as srv:
+        srv.fail("/health", 500)
+        first = SourceHub(Config(), store, inc, sources=[_probe(srv.url("/health"))], holder="first")
+        assert [e.kind for e in await _poll(first, 2)] == ["probe.down"]
+        await first.aclose()  # warroom restarted while the probe is still down
+        second = SourceHub(Config(), store, inc, sources=[_probe(srv.url("/health"))], holder="second")
+        assert await _poll(second, 3) == []
+        srv.recover("/health")
+        assert [e.kind for e in await _poll(second, 2)] == ["probe.up"]
+        await second.aclose()
+    kinds = [e.kind for e in await store.events(inc)]
+    assert kinds.count("probe.down") == 1 and kinds.count("probe.up") == 1
+    await store.close()
+
+
+async def test_an_observer_without_the_lease_records_nothing_until_it_takes_over(db_path):
+    store = await AsyncEventStore.open(db_path)
+    inc = (await store.declare("x", 2, actor="a")).incident_id
+    with TestHTTPServer() as srv:
+        holder = SourceHub(Config(), store, inc, sources=[_probe(srv.url("/health"))], holder="holder")
+        watcher = SourceHub(Config(), store, inc, sources=[_probe(srv.url("/health"))], holder="watcher")
+        await _poll(holder, 1)
+        srv.fail("/health", 503)
+        assert await _poll(watcher, 2) == []  # it sees DOWN, but the holder records
+        await holder.release()  # the holder goes away without recording the outage
+        watcher._lease_until = 0.0
+        assert [e.kind for e in await _poll(watcher, 1)] == ["probe.down"]  # the gap is filled
+        await watcher.aclose()
+    await store.close()
