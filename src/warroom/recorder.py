@@ -347,7 +347,18 @@ async def run_headless(
     loop = asyncio.get_running_loop()
     deadline = loop.time() + duration if duration is not None else None
 
-    async def one(source: Any) -> None:
+    count = max(1, len(hub.sources))
+
+    async def one(index: int, source: Any) -> None:
+        # Stagger first runs over (at most) a second or two: 150 probes starting in the same
+        # loop iteration queue behind each other and read slow.
+        first_delay = (index / count) * min(float(source.interval), 2.0)
+        if first_delay:
+            try:
+                await asyncio.wait_for(stop.wait(), timeout=first_delay)
+                return
+            except asyncio.TimeoutError:
+                pass
         while not stop.is_set():
             outcome = await hub.poll(source)
             if on_outcome is not None:
@@ -357,7 +368,7 @@ async def run_headless(
             except asyncio.TimeoutError:
                 pass
 
-    tasks = [asyncio.create_task(one(s), name=f"poll {s.key}") for s in hub.sources]
+    tasks = [asyncio.create_task(one(i, s), name=f"poll {s.key}") for i, s in enumerate(hub.sources)]
     try:
         if deadline is None:
             await stop.wait()
