@@ -28,6 +28,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "ack": ("warroom.commands.ack", "Acknowledge the incident (MTTA)"),
     "mitigated": ("warroom.commands.mitigated", "Record the mitigation that stopped the bleeding"),
     "resolve": ("warroom.commands.resolve", "Resolve the incident"),
+    "milestone": ("warroom.commands.milestone", "Back-date a milestone: warroom milestone started --at 02:50"),
     "show": ("warroom.commands.show", "Show an incident: state, roles, milestones, timeline"),
     "list": ("warroom.commands.list_cmd", "List every incident"),
     "check": ("warroom.commands.check", "Probe URLs now, like curl: status=200 time=0.042s"),

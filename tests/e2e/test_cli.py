@@ -118,3 +118,13 @@ def test_note_does_not_import_textual_or_httpx(home_env, tmp_path):
     r = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True)
     assert r.returncode == 0, r.stderr
     assert r.stdout.strip().splitlines()[-1] == "[]"
+
+
+def test_milestone_back_dates_the_start(run_warroom):
+    run_warroom("declare", "x", "--sev", "2")
+    r = run_warroom("milestone", "started", "--at", "-45m", "--reason", "first 500s in the LB log")
+    assert r.returncode == 0, r.stderr
+    shown = json.loads(run_warroom("show", "--json").stdout)
+    assert 45 * 60 - 5 <= shown["metrics"]["mttd"] <= 45 * 60 + 5
+    assert any("milestone started set to" in e["text"] and "first 500s" in e["text"] for e in shown["timeline"])
+    assert run_warroom("milestone", "started", "--at", "2099-01-01T00:00Z").returncode != 0

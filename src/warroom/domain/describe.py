@@ -48,7 +48,8 @@ def describe(ev: Event) -> str:
     if k == Kind.REOPENED:
         return "incident reopened" + (f": {p['text']}" if p.get("text") else "")
     if k == Kind.MILESTONE:
-        return f"milestone {p.get('name')} set to {p.get('at')}"
+        reason = f" ({p['reason']})" if p.get("reason") else ""
+        return f"milestone {p.get('name')} set to {str(p.get('at', ''))[:19].replace('T', ' ')} UTC{reason}"
     if k == Kind.COMMS_POSTED:
         first = str(p.get("text", "")).strip().splitlines()
         return f"{p.get('audience', 'update')} update posted: {first[0] if first else ''}"

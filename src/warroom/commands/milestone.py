@@ -1,0 +1,33 @@
+"""`warroom milestone NAME --at TIME`: back-date a milestone learned later (impact began earlier...)."""
+
+from __future__ import annotations
+
+import argparse
+
+from warroom.commands.context import (
+    add_actor_option, add_incident_option, current_actor, now_utc, open_store, parse_at, resolve_incident,
+)
+from warroom.domain.events import Kind, format_ts, short_id
+from warroom.domain.incident import MILESTONE_NAMES
+from warroom.errors import UserError
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("name", choices=MILESTONE_NAMES, help="which milestone")
+    parser.add_argument("--at", dest="time", required=True, metavar="TIME", help="when: ISO 8601, HH:MM (UTC) or -15m")
+    parser.add_argument("--reason", default="", metavar="TEXT", help="how we know")
+    add_actor_option(parser)
+    add_incident_option(parser)
+
+
+def run(args: argparse.Namespace) -> int:
+    now = now_utc()
+    when = parse_at(args.time, now)
+    if when > now:
+        raise UserError(f"{args.time} is in the future")
+    with open_store(args) as store:
+        incident_id = resolve_incident(store, args.incident)
+        payload = {"name": args.name, "at": format_ts(when), "reason": args.reason.strip()}
+        store.append(incident_id, Kind.MILESTONE, payload, actor=current_actor(args))
+    print(f"{short_id(incident_id)} {args.name} set to {when:%Y-%m-%d %H:%M:%S} UTC")
+    return 0
