@@ -85,6 +85,9 @@ async def test_reading_back_is_not_interrupted_by_new_events():
         await pilot.pause()
         assert timeline.is_vertical_scroll_end
         assert "newest" in line(timeline, timeline.scrollable_content_region.height - 1)
+        await pilot.resize_terminal(80, 7)  # the pane gets shorter (a taller header, a split)
+        await pilot.pause()
+        assert "newest" in line(timeline, timeline.scrollable_content_region.height - 1)
 
 
 async def test_a_hundred_thousand_events_scroll_to_any_point():

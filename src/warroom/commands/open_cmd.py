@@ -36,10 +36,17 @@ def run(args: argparse.Namespace) -> int:
     from warroom.ui.themes import resolve_theme_name
 
     theme = resolve_theme_name(args.theme or config.ui.theme)
+    path = db_path(args)
+    if incident_id is not None:
+        # Check before the screen takes the terminal, so the reason is printed where it is seen.
+        from warroom.store.sync import EventStore
+
+        with EventStore.open(path) as store:
+            store.incident(incident_id)  # a UserError naming the incident and the file if absent
     if not sys.stdout.isatty() or not sys.stdin.isatty():
         raise UserError("the war room needs a terminal; for scripts use `warroom show` or `warroom list`")
     from warroom.ui.app import WarRoomApp
 
-    app = WarRoomApp(db_path(args), config, incident_id, theme=theme, actor=current_actor(args))
+    app = WarRoomApp(path, config, incident_id, theme=theme, actor=current_actor(args))
     app.run()
     return int(app.return_code or 0)

@@ -34,6 +34,15 @@ def severity_prompt(sev: Severity) -> Table:
     return grid
 
 
+class DrillCheckbox(Checkbox):
+    """A checkbox whose mark says on/off in the glyph itself (✓ or blank), not only in colour."""
+
+    @property
+    def _button(self):  # noqa: ANN202
+        self.BUTTON_INNER = "✓" if self.value else " "
+        return super()._button
+
+
 class DeclareScreen(Screen[int | None]):
     """The declare dialog. Ctrl+S or the button declares; Esc cancels."""
 
@@ -83,7 +92,7 @@ class DeclareScreen(Screen[int | None]):
             with Horizontal(classes="row"):
                 yield Static(Text("Detected by"), classes="label")
                 yield Input(id="declare-detected-by", compact=True, placeholder="alert / user report / synthetic / dashboard")
-            yield Checkbox(Text("Drill (a practice run: labelled everywhere, left out of metrics)"), id="declare-drill", compact=True)
+            yield DrillCheckbox(Text("Drill (a practice run: labelled everywhere, left out of metrics)"), id="declare-drill", compact=True)
             yield Static("", id="declare-error", markup=False)
             with Horizontal(id="declare-buttons"):
                 yield Button(Text("Declare (Ctrl+S)"), id="declare-ok", variant="error", compact=True)

@@ -1,9 +1,9 @@
 """The war room: header, signal panes, timeline, role board and the command line, on one screen.
 
 Layout by terminal size (Textual breakpoint classes on this screen):
-  narrow  (< 100 cols)  header / one-line-per-source summary / timeline / roles / command line
-  medium  (100-159)     signal panes on the left; timeline over roles on the right
-  wide    (>= 160)      the same with a wider right column (roles in two columns, more panes)
+  narrow  (< 100 cols)  header (2 lines) / one-line-per-source summary / timeline / roles / command line
+  medium  (100-159)     header (2 lines); signal panes on the left; timeline over roles on the right
+  wide    (>= 160)      one-line header; a wider right column (roles in two columns), more panes
   tiny    (< 60x15)     "terminal too small" with SEV, status and the countdown
 
 Slots other widgets mount into: `#countdown-slot` (header), `#signal-panes` (SignalPanes),
@@ -100,8 +100,8 @@ class WarRoomScreen(Screen[None]):
     WarRoomScreen.-narrow #signal-column { display: none; }
     WarRoomScreen.-narrow #incident-column { width: 1fr; }
     WarRoomScreen.-narrow #source-summary { display: block; }
-    WarRoomScreen.-narrow IncidentHeader { layout: vertical; height: 2; }
-    WarRoomScreen.-narrow IncidentHeader > #header-state { width: 1fr; }
+    WarRoomScreen.-narrow IncidentHeader, WarRoomScreen.-medium IncidentHeader { layout: vertical; height: 2; }
+    WarRoomScreen.-narrow IncidentHeader > #header-state, WarRoomScreen.-medium IncidentHeader > #header-state { width: 1fr; }
     WarRoomScreen.-wide #incident-column { width: 84; }
 
     WarRoomScreen.-w-tiny #main, WarRoomScreen.-h-tiny #main,

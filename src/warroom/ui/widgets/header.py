@@ -2,7 +2,7 @@
 
     SEV-1  INC-7 checkout returns 500s     ◌ Investigating  12m 05s  IC alice  [countdown]
 
-One line when the terminal is wide enough; below 100 columns the title gets a line of its own
+One line when the terminal is wide enough; below 160 columns the title gets a line of its own
 (the war room screen's CSS stacks the two halves). Every state is in words as well as colour. The countdown
 is mounted by the screen into the container with id `countdown-slot` (issue 6's `Countdown`).
 """

@@ -178,6 +178,8 @@ class Timeline(ScrollView, can_focus=True):
         self._starts: list[int] = []
         self._lines = 0
         self._counted_avail = 0  # the body width the line counts in _starts were made for
+        # True while the reader is at the bottom: new events and resizes keep them there.
+        self._follow_end = True
         self._wrapped: LRUCache[int, list[str]] = LRUCache(2048)
         self._strips: LRUCache[int, Strip] = LRUCache(1024)
         self._actors: dict[str, str] = {}
@@ -206,7 +208,7 @@ class Timeline(ScrollView, can_focus=True):
 
     def add_events(self, events: Iterable[Event]) -> None:
         """Append events (already in id order). Follows the bottom only if the reader is there."""
-        at_end = self.is_vertical_scroll_end or self._lines <= self.scrollable_content_region.height
+        at_end = self._follow_end or self.is_vertical_scroll_end
         first_new = len(self._rows)
         avail = self._ensure_layout()
         rows, starts = self._rows, self._starts
@@ -247,11 +249,14 @@ class Timeline(ScrollView, can_focus=True):
         """Recount the lines if the width changed since they were counted; returns the body width."""
         avail = self._body_width()
         if avail != self._counted_avail:
-            at_end = self.is_vertical_scroll_end
             self._reflow(avail)
-            if at_end:
+            if self._follow_end:
                 self.scroll_end(animate=False, immediate=True, x_axis=False)
         return avail
+
+    def watch_scroll_y(self, old_value: float, new_value: float) -> None:
+        super().watch_scroll_y(old_value, new_value)
+        self._follow_end = self.is_vertical_scroll_end
 
     def _reflow(self, avail: int) -> None:
         """Recount wrapped lines for a new width: O(rows), but only long rows are wrapped."""
@@ -271,6 +276,8 @@ class Timeline(ScrollView, can_focus=True):
 
     def on_resize(self) -> None:
         self._ensure_layout()
+        if self._follow_end:  # a shorter pane must still show the newest line
+            self.scroll_end(animate=False, immediate=True, x_axis=False)
         self.refresh()
 
     def notify_style_update(self) -> None:
