@@ -65,7 +65,8 @@ def test_every_pane_shows_the_live_demo(tmp_path: Path, home_env: dict[str, str]
     keep = tmp_path / "kept"
     sock = f"warroom-demo-{os.getpid()}"
     tmux = ["tmux", "-L", sock, "-f", "/dev/null"]
-    env = {**home_env, "TERM": "xterm-256color"}
+    # COLUMNS/LINES (set by pytest's terminal) would override the tmux window's size in Textual.
+    env = {k: v for k, v in home_env.items() if k not in {"COLUMNS", "LINES"}} | {"TERM": "xterm-256color"}
     cmd = f"{warroom_executable()} demo --speed 20 --keep {keep}; tmux -L {sock} wait-for -S demo-exited; sleep 60"
     subprocess.run([*tmux, "new-session", "-d", "-x", "120", "-y", "40", cmd], env=env, check=True, timeout=30)
     seen: dict[str, str] = {}
