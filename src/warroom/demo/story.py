@@ -9,8 +9,8 @@ The story, about 10 minutes at speed 1 (600 script seconds):
 - Triage (100-190 s): roles filled, raised to SEV-1 ("pick higher when in doubt"), errors read.
 - Mitigate (215-255 s): the provider recovered but we are still down, so it is ours: rollback with a
   real `git revert --no-edit`, recorded as the mitigation.
-- Communicate (165-510 s): internal and external updates in the playbook's words.
-- Resolve (300-530 s): metrics confirmed back to normal, SEV-2, Monitoring, then resolved.
+- Communicate (165-530 s): internal and external updates in the playbook's words (drafts from warroom's own renderer where it has one).
+- Resolve (300-510 s): recovery seen by the probes, SEV-2, Monitoring, metrics confirmed, then resolved.
 """
 
 from __future__ import annotations
