@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
-from tests.ui.test_panes_support import PanesApp, git_repo, pane_text, wait_for
+from tests.ui.test_panes_support import PanesApp, all_rows_shown, git_repo, pane_text, wait_for
 from warroom.config.model import Config, DeploysConfig
 from warroom.domain.events import Event, Kind, format_ts
 from warroom.domain.incident import fold
@@ -37,8 +37,9 @@ async def test_newest_first_with_suspects_before_detection_marked(tmp_path: Path
     app = PanesApp(Config(deploys=(DeploysConfig("api", "git", repo=str(repo), since=7200, interval=0.2),)))
     async with app.run_test(size=(160, 30)) as pilot:
         app.incident = incident_detected_at(detected)
-        await wait_for(pilot, lambda: len(rows(app)) >= 4, "the deploys")
-        await pilot.pause()
+        pane = app.query_one(DeploysPane)
+        await wait_for(pilot, lambda: pane.wanted_rows() == 6, "the deploys and the suspects' rollbacks")
+        await all_rows_shown(pilot, pane)
         text = rows(app)
         hotfix, hostile, rollback1, bump, rollback2, old = text
         assert "Hotfix after detection" in hotfix and not hotfix.startswith("◆")
@@ -68,3 +69,20 @@ async def test_no_deploys_configured_says_how(tmp_path: Path) -> None:
     async with app.run_test(size=(120, 40)):
         text = pane_text(app, "pane-deploys")
         assert "Deploys · not configured" in text and "[[deploys]]" in text and 'kind = "git"' in text
+
+
+async def test_rows_that_do_not_fit_wait_for_zoom(tmp_path: Path) -> None:
+    now = datetime.now(timezone.utc).replace(microsecond=0)
+    repo = git_repo(tmp_path / "api", [((now - timedelta(minutes=n)).isoformat(), "alice", f"Change {n}") for n in range(30, 0, -1)])
+    app = PanesApp(Config(deploys=(DeploysConfig("api", "git", repo=str(repo), since=7200, interval=5),)))
+    async with app.run_test(size=(100, 30)) as pilot:
+        pane = app.query_one(DeploysPane)
+        await wait_for(pilot, lambda: pane.wanted_rows() == 30, "the deploys")
+        await pilot.pause(0.1)
+        shown = rows(app)
+        assert 3 <= len(shown) < 30 and "Change 1" in shown[0], "newest first, as many as fit"
+        app.screen.maximize(pane)
+        await wait_for(pilot, lambda: len(rows(app)) == 30, "every deploy when zoomed")
+        assert "Change 30" in rows(app)[-1]
+        app.screen.minimize()
+        await wait_for(pilot, lambda: len(rows(app)) == len(shown), "back to what fits")

@@ -114,3 +114,18 @@ async def test_p_pauses_the_panes_and_resumes_them(db: Path, server) -> None:
         await pilot.press("p")
         await wait_for(pilot, lambda: pane.updates != shown, "fresh results after resuming")
         assert "PAUSED" not in str(pane.border_subtitle)
+
+
+def test_share_heights_gives_wants_when_they_fit_and_shares_fairly_when_not() -> None:
+    from warroom.ui.widgets.panes import share_heights
+
+    assert share_heights(40, [5, 8, 6], [3, 3, 3]) == [5, 8, 6]
+    # Too little room: minimums first, then the rest evenly; a long pane cannot starve the others.
+    assert share_heights(20, [5, 40, 6], [3, 3, 3]) == [5, 9, 6]
+    assert sum(share_heights(20, [12, 40, 40], [3, 3, 3])) == 20
+    # A short pane worth seeing whole gets all of it first (up to half the height).
+    assert share_heights(20, [9, 40, 40], [3, 3, 3], [True, False, False]) == [9, 6, 5]
+    big = share_heights(20, [30, 40], [3, 3], [True, False])
+    assert big[0] >= 10 and big[1] >= 3 and sum(big) == 20
+    # Not even the minimums fit: each keeps its minimum (the column scrolls).
+    assert share_heights(5, [8, 8, 8], [3, 3, 3]) == [3, 3, 3]

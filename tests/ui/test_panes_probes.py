@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from tests.support.http_server import TestHTTPServer, closed_port_url
-from tests.ui.test_panes_support import PanesApp, pane_text, wait_for
+from tests.ui.test_panes_support import PanesApp, all_rows_shown, pane_text, wait_for
 from warroom.config.model import Config, ProbeConfig, Secret, StatusPageConfig
 from warroom.ui.widgets.probes import ProbesPane
 
@@ -26,7 +26,7 @@ async def test_up_down_and_unreachable_probes_read_in_words() -> None:
         async with app.run_test(size=(120, 30)) as pilot:
             pane = app.query_one(ProbesPane)
             await wait_for(pilot, lambda: all(len(pane.history[k].latencies) >= 2 for k in pane.history), "two results each")
-            await pilot.pause(0.1)
+            await all_rows_shown(pilot, pane)
             up, down, refused = rows(app)
             assert up.startswith("✔ UP") and "checkout-api" in up and " 200 " in up and "ms" in up
             assert down.startswith("✖ DOWN") and " 503 " in down and "503 (expected 200-399)" in down
@@ -60,7 +60,9 @@ async def test_status_pages_show_indicator_components_and_hostile_text_literally
         ))
         app = PanesApp(config)
         async with app.run_test(size=(160, 20)) as pilot:
-            await wait_for(pilot, lambda: not any("waiting" in r for r in rows(app)), "both pages")
+            pane = app.query_one(ProbesPane)
+            await wait_for(pilot, lambda: len(pane.updates) == 2, "both pages")
+            await all_rows_shown(pilot, pane)
             page, broken = rows(app)
             assert page.startswith("✖ MAJOR") and "Card API: major_outage" in page
             assert "[@click=app.quit]x[/]" in page and "[link=file:///etc/passwd]pw[/link]" in page

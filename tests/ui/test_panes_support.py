@@ -25,6 +25,11 @@ async def wait_for(pilot: Any, condition: Callable[[], Any], what: str, tries: i
     raise AssertionError(f"timed out waiting for {what}")
 
 
+async def all_rows_shown(pilot: Any, pane: Any) -> None:
+    """Wait until the pane shows every row it has (the height is shared out a frame later)."""
+    await wait_for(pilot, lambda: len(pane.row_list.texts) == pane.wanted_rows(), f"every row of {pane.id}")
+
+
 class PanesApp(App[None]):
     """The war room's slots, nothing else: `#signal-panes` and `#source-summary`."""
 

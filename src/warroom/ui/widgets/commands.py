@@ -105,6 +105,9 @@ class CommandPane(SourcePane):
     def wanted_rows(self) -> int:
         return super().wanted_rows() + self._output_lines
 
+    def rows_that_fit(self) -> int | None:
+        return None  # its two header rows always show; the output below is what gets clipped
+
     def pin_text(self, key: str) -> str:
         update = self.updates.get(key)
         if update is None:

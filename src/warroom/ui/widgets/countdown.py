@@ -15,6 +15,8 @@ from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any, Callable
 
 from textual.content import Content
+from textual.screen import Screen
+from textual.widget import Widget
 from textual.widgets import Static
 
 from warroom.domain.cadence import UpdateCadence, UpdateDue, format_duration, next_update
@@ -149,7 +151,20 @@ class Countdown(Static):
                 if self.rings_bell:
                     self.bells_rung += 1
                     self.app.bell()
-        if text != self._text:
+        if text != self._text and not self._hidden():
             previous, self._text = self._text, text
             # width is auto: only a change in length needs a layout pass.
             self.update(Content(text), layout=len(text) != len(previous))
+
+    def on_show(self) -> None:
+        self.tick()
+
+    def _hidden(self) -> bool:
+        """Hidden by CSS (the header below 60x15, the too-small view otherwise): repainting a
+        widget nobody sees makes Textual rebuild its whole map, so only the bell logic runs."""
+        node: Any = self
+        while isinstance(node, Widget) and not isinstance(node, Screen):
+            if not node.display:
+                return True
+            node = node.parent
+        return False

@@ -19,6 +19,8 @@ from rich.cells import cell_len
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.content import Content
+from textual.screen import Screen
+from textual.widget import Widget
 from textual.widgets import Static
 
 from warroom.domain.events import utc
@@ -62,6 +64,20 @@ def seconds_since(then: datetime | None, now: datetime) -> float | None:
     if then is None:
         return None
     return (utc(now) - utc(then)).total_seconds()
+
+
+def hidden(widget: Any) -> bool:
+    """True when CSS hides the widget or an ancestor (`display: none`).
+
+    Updating a hidden widget is not free: Textual rebuilds its whole compositor map when a
+    widget it cannot see asks to be repainted. Hidden widgets skip work and catch up on `Show`.
+    """
+    node = widget
+    while isinstance(node, Widget) and not isinstance(node, Screen):
+        if not node.display:
+            return True
+        node = node.parent
+    return False
 
 
 def untrusted(text: Any, cap: int = 300) -> str:
@@ -162,6 +178,8 @@ class SourcePane(Vertical, can_focus=True):
     EMPTY: ClassVar[str] = ""
     #: Rows a pane is happy with when space is short (besides its border).
     MIN_ROWS: ClassVar[int] = 2
+    #: Short panes worth seeing whole: they get their full height before the long ones share.
+    WHOLE: ClassVar[bool] = False
 
     DEFAULT_CSS = """
     SourcePane {
@@ -185,6 +203,8 @@ class SourcePane(Vertical, can_focus=True):
         self.updates: dict[str, SourceUpdate] = {}
         self.paused = False
         self._subtitle_text = ""
+        self._wanted = 1
+        self._now: datetime | None = None
         # Titles are Content, not str: a str title is parsed as markup (names come from config).
         self.border_title = Content(self.TITLE)
 
@@ -242,10 +262,34 @@ class SourcePane(Vertical, can_focus=True):
             self.border_subtitle = Content(text)
 
     def redraw(self, now: datetime) -> None:
-        if not self.configured or not self.is_mounted:
+        self._now = now
+        if not self.configured or not self.is_mounted or hidden(self):
             return
-        self.row_list.set_rows(self.rows(now))
+        rows = self.rows(now)
+        self._wanted = len(rows)
+        # Only the rows that fit are widgets: a row clipped out of sight that changes would make
+        # Textual rebuild its whole map every frame. Zoomed, every row shows.
+        fits = self.rows_that_fit()
+        self.row_list.set_rows(rows if fits is None else rows[:fits])
         self._subtitle()
+
+    def rows_that_fit(self) -> int | None:
+        """How many rows the pane can show now (None: no limit yet, or zoomed)."""
+        if self.has_class("-maximized") or self.size.height <= 0:
+            return None
+        return max(1, self.size.height - self.extra_rows())  # size is the content area
+
+    def extra_rows(self) -> int:
+        """Rows the pane shows besides its row list (a command's output)."""
+        return 0
+
+    def on_resize(self) -> None:
+        if self._now is not None:
+            self.redraw(self._now)
+
+    def on_show(self) -> None:
+        if self._now is not None:
+            self.redraw(self._now)
 
     def rows(self, now: datetime) -> list[Content]:
         raise NotImplementedError
@@ -256,7 +300,7 @@ class SourcePane(Vertical, can_focus=True):
         """Content rows this pane would use with unlimited space."""
         if not self.configured:
             return self.EMPTY.count("\n") + 1
-        return max(1, len(self.row_list._contents)) if self.is_mounted else 1
+        return max(1, self._wanted)
 
     def min_rows(self) -> int:
         return min(self.MIN_ROWS, self.wanted_rows())

@@ -29,7 +29,7 @@ from warroom.ui.poller import Poller
 from warroom.ui.widgets.commands import CommandPane
 from warroom.ui.widgets.deploys import DeploysPane
 from warroom.ui.widgets.logs import LogPane
-from warroom.ui.widgets.pane_base import RowList, SourceInfo, SourcePane
+from warroom.ui.widgets.pane_base import RowList, SourceInfo, SourcePane, hidden
 from warroom.ui.widgets.probes import ProbesPane
 from warroom.ui.widgets.resources import ResourcesPane
 from warroom.ui.widgets.summary import summary_row
@@ -56,12 +56,17 @@ def configured_sources(config: "Config") -> list[SourceInfo]:
     return out
 
 
-def share_heights(available: int, wants: list[int], mins: list[int]) -> list[int]:
-    """Heights for stacked panes: everyone's want if it fits; else each its minimum, then the rest
-    shared out evenly (water-filling) so a long pane cannot starve the short ones."""
+def share_heights(available: int, wants: list[int], mins: list[int], first: list[bool] | None = None) -> list[int]:
+    """Heights for stacked panes: everyone's want if it fits. Else each gets its minimum, the
+    `first` panes (short, worth seeing whole: health, resources) their whole want, up to half the
+    height and leaving the rest their minimum, and what is left is shared out evenly (water-filling) so a
+    long pane cannot starve the short ones."""
     if sum(wants) <= available:
         return list(wants)
     alloc = [min(m, w) for m, w in zip(mins, wants)]
+    for i, is_first in enumerate(first or []):
+        if is_first:
+            alloc[i] = max(alloc[i], min(wants[i], available // 2, available - (sum(alloc) - alloc[i])))
     left = available - sum(alloc)
     active = [i for i, w in enumerate(wants) if w > alloc[i]]
     while left > 0 and active:
@@ -230,7 +235,8 @@ class SignalPanes(Widget):
         groups = columns if side_by_side else [[p for col in columns for p in col]]
         for group in groups:
             idx = [self.panes.index(p) for p in group]  # type: ignore[arg-type]
-            heights = share_heights(height, [wants[i] for i in idx], [mins[i] for i in idx])
+            first = [self.panes[i].WHOLE for i in idx]
+            heights = share_heights(height, [wants[i] for i in idx], [mins[i] for i in idx], first)
             for i, h in zip(idx, heights):
                 pane = self.panes[i]
                 target: Any = "1fr" if pane is maximized else h
@@ -383,9 +389,12 @@ class SourceSummary(Widget):
         if not self.paused:
             self.redraw()
 
+    def on_show(self) -> None:
+        self.redraw()
+
     def redraw(self) -> None:
-        if not self.is_mounted:
-            return
+        if not self.is_mounted or hidden(self):
+            return  # shown only below 100 columns: catch up on Show
         now = self.now()
         rows: list[Content] = []
         for info in self.infos:

@@ -70,6 +70,7 @@ class ProbesPane(SourcePane):
         "(Atlassian Statuspage /api/v2/summary.json). Check: warroom config check"
     )
     MIN_ROWS = 3
+    WHOLE = True
 
     def __init__(self, sources: list[SourceInfo], *, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(sources, id=id, classes=classes)
@@ -93,7 +94,7 @@ class ProbesPane(SourcePane):
     def rows(self, now: datetime) -> list[Content]:
         names = [untrusted(s.name, cap=24) for s in self.sources]
         name_w = max((len(n) for n in names), default=4)
-        spark_w = max(6, min(24, self.size.width - 2 - (STATE_WIDTH + name_w + 4 + 7 + 10 + 6)))
+        spark_w = max(6, min(24, self.size.width - (STATE_WIDTH + name_w + 4 + 7 + 10 + 6)))
         out = []
         for info, name in zip(self.sources, names):
             update = self.updates.get(info.key)

@@ -48,6 +48,7 @@ class ResourcesPane(SourcePane):
         "  interval = 2"
     )
     MIN_ROWS = 3
+    WHOLE = True
 
     def __init__(self, source: SourceInfo | None, *, id: str | None = None, classes: str | None = None) -> None:
         super().__init__([source] if source is not None else [], id=id, classes=classes)
