@@ -87,7 +87,7 @@ def render_text(state: IncidentState, extra_roles: tuple[str, ...], now: datetim
     lines.append("")
     lines.append("Timeline (UTC)")
     for ev in sorted(state.events, key=lambda e: (e.at, e.id or 0)):
-        lines.append(f"  {ev.at:%H:%M:%S} {kind_label(ev):<9} {clean(ev.actor, cap=24):<12} {clean(describe(ev))}")
+        lines.append(f"  {ev.at:%H:%M:%S} {kind_label(ev):<10} {clean(ev.actor, cap=24):<12} {clean(describe(ev))}")
     return "\n".join(lines)
 
 
