@@ -154,8 +154,8 @@ async def test_with_a_store_the_poll_is_recorded_through_the_recorder(tmp_path: 
     await store.close()
 
 
-def test_importing_the_panes_does_not_import_httpx() -> None:
-    """The first frame must not wait for httpx: sources import it when they first run."""
-    code = "import sys, warroom.ui.widgets.panes, warroom.ui.poller; print('httpx' in sys.modules)"
+def test_importing_the_panes_does_not_import_httpx_or_psutil() -> None:
+    """The first frame must not wait for httpx or psutil: sources import them when built."""
+    code = "import sys, warroom.ui.widgets.panes, warroom.ui.poller; print('httpx' in sys.modules, 'psutil' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert out.stdout.strip() == "False"
+    assert out.stdout.strip() == "False False"

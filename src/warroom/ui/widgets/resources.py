@@ -18,7 +18,6 @@ from typing import Any
 
 from textual.content import Content
 
-from warroom.sources.resources import human_bytes, human_size
 from warroom.ui.widgets.pane_base import (
     BAD_STYLE, MUTED_STYLE, WARN_STYLE, SourceInfo, SourcePane, age_text, error_row, freshness, line, pad,
     seconds_since, untrusted,
@@ -67,6 +66,9 @@ class ResourcesPane(SourcePane):
             self.cpu_history.append(snap.cpu_percent)
 
     def rows(self, now: datetime) -> list[Content]:
+        # Imported here: the source module loads psutil, which only a configured [resources] needs.
+        from warroom.sources.resources import human_bytes, human_size
+
         update = self.updates.get(self.sources[0].key)
         if update is None:
             return [line(("waiting for the first sample", MUTED_STYLE))]
