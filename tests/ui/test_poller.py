@@ -154,6 +154,28 @@ async def test_with_a_store_the_poll_is_recorded_through_the_recorder(tmp_path: 
     await store.close()
 
 
+async def test_a_probe_going_down_is_recorded_once_through_the_poller(tmp_path: Path) -> None:
+    from warroom.config.model import ProbeConfig
+
+    store = await AsyncEventStore.open(tmp_path / "warroom.db")
+    declared = await store.declare("Checkout 500s", 2, actor="alice")
+    with TestHTTPServer() as srv:
+        srv.fail("/health", 503)
+        config = Config(probes=(ProbeConfig("api", Secret(srv.url("/health")), interval=0.05),))
+        app = HostApp()
+        async with app.run_test() as pilot:
+            listener = app.query_one(Listener)
+            poller = Poller(config, store=store, incident_id=declared.incident_id)
+            poller.start(app)
+            poller.subscribe(listener)
+            await wait_for(pilot, lambda: len(listener.updates) >= 5, "five probes")
+            await poller.stop()
+    downs = [e for e in await store.events(declared.incident_id) if e.kind == Kind.PROBE_DOWN]
+    assert len(downs) == 1 and downs[0].payload["text"].startswith("probe api DOWN: 503")
+    assert [u for u in listener.updates if u.events] and not any(u.record_error for u in listener.updates)
+    await store.close()
+
+
 def test_importing_the_panes_does_not_import_httpx_or_psutil() -> None:
     """The first frame must not wait for httpx or psutil: sources import them when built."""
     code = "import sys, warroom.ui.widgets.panes, warroom.ui.poller; print('httpx' in sys.modules, 'psutil' in sys.modules)"
