@@ -76,6 +76,8 @@ class WarRoomApp(App[None]):
         try:
             self.store = await AsyncEventStore.open(self.db_path)
             incident_id = await self._pick_incident()
+            if incident_id is not None:
+                await self.open_incident(incident_id)
         except UserError as exc:
             self.exit(return_code=2, message=f"warroom: error: {exc}")
             return
@@ -83,32 +85,32 @@ class WarRoomApp(App[None]):
             from warroom.ui.screens.declare import DeclareScreen
 
             self.push_screen(DeclareScreen(), self._declared)
-        else:
-            self.open_incident(incident_id)
 
     async def _pick_incident(self) -> int | None:
-        from warroom.errors import UserError
-
         if self.requested_incident is not None:
-            if not await self.store.events(self.requested_incident, 0):
-                raise UserError(f"no incident INC-{self.requested_incident} in {self.db_path}")
             return self.requested_incident
         open_ids = await self.store.open_incident_ids()
         if len(open_ids) > 1:
             self.notice = f"{len(open_ids)} incidents are open; showing INC-{max(open_ids)} (warroom open ID for another)"
         return max(open_ids) if open_ids else None
 
-    def _declared(self, incident_id: int | None) -> None:
+    async def _declared(self, incident_id: int | None) -> None:
         if incident_id is None:
             self.exit(message="nothing declared")
         else:
-            self.open_incident(incident_id)
+            await self.open_incident(incident_id)
 
-    def open_incident(self, incident_id: int) -> None:
+    async def open_incident(self, incident_id: int) -> None:
+        """Load the incident, then show it: the war room's first frame already has it all."""
+        from warroom.domain.incident import fold
+        from warroom.errors import UserError
         from warroom.ui.screens.warroom import WarRoomScreen
 
+        state = fold(await self.store.events(incident_id))
+        if state is None:
+            raise UserError(f"no incident INC-{incident_id} in {self.db_path}")
         self.incident_id = incident_id
-        self.warroom_screen = WarRoomScreen(incident_id)
+        self.warroom_screen = WarRoomScreen(incident_id, state)
         self.push_screen(self.warroom_screen)
         if self.notice:
             self.notify(self.notice, markup=False, timeout=8)

@@ -24,7 +24,7 @@ from textual.widgets import Footer, Static
 
 from warroom.domain.events import Event
 from warroom.domain.incident import IncidentState, fold
-from warroom.domain.slash import Completion, complete
+from warroom.domain.slash import Completion
 from warroom.errors import UserError
 from warroom.ui.follow import StoreFollower, advance
 from warroom.ui.messages import CommandFeedback, EventsAppended
@@ -111,10 +111,12 @@ class WarRoomScreen(Screen[None]):
     WarRoomScreen.-w-tiny TooSmall, WarRoomScreen.-h-tiny TooSmall { display: block; }
     """
 
-    def __init__(self, incident_id: int) -> None:
+    def __init__(self, incident_id: int, state: IncidentState | None = None) -> None:
+        """`state`: the incident already folded (the app loads it first); else loaded on mount."""
         super().__init__()
         self.incident_id = incident_id
         self.state: IncidentState | None = None
+        self._preloaded = state
         self.follower: StoreFollower | None = None
         self._held: list[Event] = []
         self._busy = False
@@ -131,7 +133,8 @@ class WarRoomScreen(Screen[None]):
         yield IncidentHeader(id="header")
         with Horizontal(id="main"):
             with Vertical(id="signal-column"):
-                yield Container(id="signal-panes")
+                with Container(id="signal-panes"):
+                    yield Static(Text("starting the signal sources…"), classes="empty-state placeholder")
             with Vertical(id="incident-column"):
                 yield Container(id="source-summary")
                 timeline = Timeline(id="timeline", classes="section")
@@ -145,13 +148,12 @@ class WarRoomScreen(Screen[None]):
         yield Footer()
 
     async def on_mount(self) -> None:
-        self._mount_signal_widgets()
         command = self.query_one(CommandInput)
         command.completer = self._complete
         if self.wapp.config.ui.readonly:
             command.placeholder = "read-only screen (ui.readonly): /as, /help and /pin only"
-        events = await self.wapp.store.events(self.incident_id)
-        state = fold(events)
+        state = self._preloaded or fold(await self.wapp.store.events(self.incident_id))
+        self._preloaded = None
         if state is None:
             raise UserError(f"no incident INC-{self.incident_id} in {self.wapp.store.path}")
         self._set_state(state)
@@ -160,12 +162,16 @@ class WarRoomScreen(Screen[None]):
         self.follower = StoreFollower(self.wapp.store, self.incident_id, state.last_event_id, self._deliver)
         self.run_worker(self.follower.run(), name="follow store", group="follow", exit_on_error=False)
         self.set_interval(1.0, self._tick)
+        # The incident first, then the signal panes: their imports and sources (httpx, psutil,
+        # followed files) start after the first frame, so the room is readable at once.
+        self.call_after_refresh(self._mount_signal_widgets)
 
     def _mount_signal_widgets(self) -> None:
         """Mount issue 3's SignalPanes and SourceSummary; an honest empty state without them."""
         config = self.wapp.config
         panes_slot = self.query_one("#signal-panes")
         summary_slot = self.query_one("#source-summary")
+        panes_slot.query(".placeholder").remove()
         panes_cls = _optional_widget("warroom.ui.widgets.panes", "SignalPanes")
         summary_cls = _optional_widget("warroom.ui.widgets.panes", "SourceSummary")
         count = len(source_names(config))
@@ -248,6 +254,8 @@ class WarRoomScreen(Screen[None]):
     # --- commands ----------------------------------------------------------------------------
 
     def _complete(self, text: str) -> Completion:
+        from warroom.domain.slash import complete
+
         state = self.state
         names = set(self.wapp.config.team.roster) | {self.wapp.actor}
         if state is not None:
