@@ -130,11 +130,12 @@ async def test_invalid_command_keeps_the_text_and_writes_nothing(db: Path):
         assert len(stored(db)) == 1
 
 
-async def test_pin_without_panes_says_no_pane(db: Path):
+async def test_pin_of_an_unknown_pane_says_so_and_keeps_the_text(db: Path):
     app = app_for(db)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         assert "no pane named api" in await submit(pilot, "/pin api")
+        assert app.screen.query_one(CommandInput).value == "/pin api"
         assert len(stored(db)) == 1
 
 

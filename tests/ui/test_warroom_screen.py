@@ -65,6 +65,13 @@ async def test_keys_focus_zoom_theme_and_palette(tmp_path: Path):
         pause.callback()
         assert app.paused
 
+        await pilot.press("escape", "d")
+        await wait_for(pilot, lambda: type(app.screen).__name__ == "DraftScreen", "the draft screen")
+        app.pop_screen()
+        await wait_for(pilot, lambda: app.screen is room, "back in the war room")
+        await pilot.press("ctrl+q")
+        await wait_for(pilot, lambda: not app.is_running, "Ctrl+Q to quit")
+
 
 async def test_p_pauses_the_timeline_visibly_and_resume_shows_what_was_held(tmp_path: Path):
     db = tmp_path / "w.db"
@@ -191,3 +198,17 @@ async def test_opens_a_given_incident_and_refuses_a_missing_one(tmp_path: Path):
     async with missing.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
     assert missing.return_code == 2
+
+
+async def test_a_drill_is_labelled_and_nobody_as_ic_is_loud(tmp_path: Path):
+    db = tmp_path / "w.db"
+    with EventStore.open(db) as store:
+        store.declare("Failover practice", 3, actor="a", drill=True)
+    app = WarRoomApp(db, Config(), clock=lambda: FROZEN_NOW, actor="a")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        drill = app.screen.query_one("#drill-badge")
+        assert drill.display and "DRILL" in str(drill.content)
+        ic = app.screen.query_one("#ic")
+        assert ic.has_class("-no-ic") and "NO IC" in str(ic.content)
+        assert "VACANT" in app.screen.query_one(RoleBoard).render().plain

@@ -90,3 +90,26 @@ def test_a_broken_theme_file_is_named_in_the_error(tmp_path: Path):
     bad.write_text("name = \n")
     with pytest.raises(UserError, match=r"bad\.toml"):
         parse_theme_file(bad)
+
+
+def _as_256(colour: str) -> str:
+    """The colour a 256-colour terminal (tmux with TERM=screen-256color) shows for `colour`."""
+    from rich.color import Color as RichColor, ColorSystem
+
+    c = Color.parse(colour)
+    rgb = RichColor.from_rgb(c.r, c.g, c.b).downgrade(ColorSystem.EIGHT_BIT).get_truecolor()
+    return f"#{rgb.red:02x}{rgb.green:02x}{rgb.blue:02x}"
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_readable_without_true_colour(name: str):
+    """Downgraded to the 256-colour palette, text and badges keep their contrast."""
+    spec = load_theme_specs()[name]
+    fg, bg, panel = (spec.fields[k] for k in ("foreground", "background", "panel"))
+    assert contrast(_as_256(fg), _as_256(bg)) >= 7
+    assert contrast(_as_256(fg), _as_256(panel)) >= 4.5, "header and command line text"
+    for level in ("sev1", "sev2", "sev3", "sev4", "alarm", "drill"):
+        pair = (_as_256(spec.variables[f"wr-{level}"]), _as_256(spec.variables[f"wr-{level}-text"]))
+        assert contrast(*pair) >= 3.0, f"{level} badge in 256 colours"
+    sev = {_as_256(spec.variables[f"wr-sev{n}"]) for n in (1, 2, 3, 4)}
+    assert len(sev) == 4, "the four SEV badges stay four different colours"

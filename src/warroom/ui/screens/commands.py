@@ -56,10 +56,11 @@ async def run_line(screen: "WarRoomScreen", line: str) -> None:
         return
     if isinstance(command, Pin):
         panes = screen._signal_panes
-        if panes is None:
+        resolve = getattr(panes, "resolve", None)
+        if panes is None or (callable(resolve) and not resolve(command.pane)):
             known = ", ".join(screen.pane_names()) or "none configured"
             screen.feedback(f"no pane named {command.pane} (panes: {known})", "error")
-            return
+            return  # the text stays in the input to be corrected
         panes.post_message(PinRequested(command.pane))  # the panes answer with CommandFeedback
         done(f"pinning {command.pane}…")
         return
