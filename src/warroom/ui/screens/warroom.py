@@ -26,6 +26,7 @@ from warroom.domain.events import Event
 from warroom.domain.incident import IncidentState, fold
 from warroom.domain.slash import Completion
 from warroom.errors import UserError
+from warroom.sanitize import clean
 from warroom.ui.follow import StoreFollower, advance
 from warroom.ui.messages import CommandFeedback, EventsAppended
 from warroom.ui.screens.too_small import MIN_HEIGHT, MIN_WIDTH, TooSmall
@@ -242,7 +243,8 @@ class WarRoomScreen(Screen[None]):
         error = self.follower.last_error if self.follower else None
         timeline = self.query_one(Timeline)
         if error is not None:
-            timeline.border_subtitle = f"⚠ not reading the database: {error}"
+            # Text, not a str: a path or message with [brackets] must not be read as markup.
+            timeline.border_subtitle = Text(f"⚠ not reading the database: {clean(str(error), cap=200)}")
         elif not self.wapp.paused:
             timeline.border_subtitle = ""
 
