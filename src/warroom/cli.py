@@ -75,8 +75,39 @@ def _split(argv: list[str]) -> tuple[str, list[str]]:
             continue
         if word in COMMANDS:
             return word, argv[:i] + argv[i + 1 :]
+        if not _looks_like_incident(word):
+            raise UserError(f"unknown command {word!r}: run `warroom --help` for the list")
         break
     return "open", argv
+
+
+def _looks_like_incident(word: str) -> bool:
+    """`warroom INC-7` / `warroom 7` opens that incident; anything else is a mistyped command."""
+    w = word.upper()
+    return w.isdigit() or (w.startswith("INC-") and w[4:].isdigit())
+
+
+def _valid_text(arg: str) -> str:
+    try:
+        arg.encode("utf-8")
+        return arg
+    except UnicodeEncodeError:
+        return arg.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+
+
+def _print(text: str) -> int:
+    try:
+        print(text, flush=True)
+    except BrokenPipeError:  # `warroom --help | head`
+        _silence_stdout()
+    return 0
+
+
+def _silence_stdout() -> None:
+    """The reader went away: send what is left to /dev/null so exit does not complain."""
+    import os
+
+    os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
 
 
 def _is_relative_time(word: str) -> bool:
@@ -111,16 +142,16 @@ def build_parser(name: str) -> tuple["argparse.ArgumentParser", object]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    argv = list(sys.argv[1:] if argv is None else argv)
+    # Arguments that are not valid UTF-8 (a pasted log line) arrive as surrogates, which
+    # SQLite and JSON cannot store: keep the text, replacing only the bad bytes.
+    argv = [_valid_text(a) for a in (sys.argv[1:] if argv is None else argv)]
     if argv and argv[0] in {"-h", "--help", "help"}:
-        print(_top_help())
-        return 0
+        return _print(_top_help())
     if argv and argv[0] == "--version":
-        print(f"warroom {__version__}")
-        return 0
-    name, rest = _split(argv)
-    rest = _join_relative_times(rest)
+        return _print(f"warroom {__version__}")
     try:
+        name, rest = _split(argv)
+        rest = _join_relative_times(rest)
         if name == "note":  # the command typed most under pressure skips argparse when it can
             from warroom.commands import note
 
@@ -137,4 +168,5 @@ def main(argv: list[str] | None = None) -> int:
         print("warroom: interrupted", file=sys.stderr)
         return 130
     except BrokenPipeError:
+        _silence_stdout()
         return 0

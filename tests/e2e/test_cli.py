@@ -128,3 +128,34 @@ def test_milestone_back_dates_the_start(run_warroom):
     assert 45 * 60 - 5 <= shown["metrics"]["mttd"] <= 45 * 60 + 5
     assert any("milestone started set to" in e["text"] and "first 500s" in e["text"] for e in shown["timeline"])
     assert run_warroom("milestone", "started", "--at", "2099-01-01T00:00Z").returncode != 0
+
+
+def test_bad_bytes_unknown_commands_and_bad_paths_are_one_line_errors(run_warroom, tmp_path):
+    run_warroom("declare", "x", "--sev", "2")
+    r = run_warroom("note", "bad \udcff byte")
+    assert r.returncode == 0, r.stderr
+    assert "bad \ufffd byte" in run_warroom("show").stdout
+    r = run_warroom("bogus")
+    assert r.returncode == 2 and "unknown command 'bogus'" in r.stderr
+    (tmp_path / "file.txt").write_text("x")
+    r = run_warroom("--db", str(tmp_path / "file.txt" / "sub" / "w.db"), "list")
+    assert r.returncode != 0 and "cannot create the database folder" in r.stderr and "Traceback" not in r.stderr
+
+
+def test_back_dated_milestones_must_be_in_order(run_warroom):
+    run_warroom("declare", "x", "--sev", "2", "--started-at", "-30m", "--detected-at", "-10m")
+    r = run_warroom("resolve", "--at", "2020-01-01T00:00Z")
+    assert r.returncode == 2 and "resolved at 2020-01-01 00:00:00 UTC would be before started" in r.stderr
+    r = run_warroom("ack", "--at", "-1h")
+    assert r.returncode == 2 and "before detected" in r.stderr
+    assert run_warroom("ack", "--at", "-1m").returncode == 0
+    r = run_warroom("declare", "y", "--sev", "2", "--started-at", "-5m", "--detected-at", "-10m")
+    assert r.returncode == 2 and "after --detected-at" in r.stderr
+
+
+def test_drills_are_labelled_in_drafts_and_due(run_warroom):
+    run_warroom("declare", "practice rollback", "--sev", "2", "--drill")
+    for audience in ("internal", "external", "can"):
+        draft = run_warroom("draft", "--audience", audience)
+        assert draft.stdout.startswith("[DRILL] Practice incident — not a real outage."), draft.stdout
+    assert "INC-1 DRILL" in run_warroom("due").stdout

@@ -91,3 +91,12 @@ def load_config_for(args: argparse.Namespace):
     from warroom.config.loader import load
 
     return load(getattr(args, "config", None))
+
+
+def check_milestone(store: EventStore, incident_id: int, name: str, when: datetime | None) -> None:
+    """Refuse a back-dated milestone that contradicts the others (MTTx would be nonsense)."""
+    from warroom.domain.incident import milestone_order_problem
+
+    problem = milestone_order_problem(store.incident(incident_id), name, when or now_utc())
+    if problem:
+        raise UserError(problem)

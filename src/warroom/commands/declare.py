@@ -36,6 +36,10 @@ def run(args: argparse.Namespace) -> int:
     detected = parse_at(args.detected_at, now)
     if started and started > now:
         raise UserError("--started-at is in the future")
+    if detected and detected > now:
+        raise UserError("--detected-at is in the future")
+    if started and detected and started > detected:
+        raise UserError("--started-at is after --detected-at: impact starts before anyone can detect it")
     actor = current_actor(args)
     with open_store(args) as store:
         ev = store.declare(

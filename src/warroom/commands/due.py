@@ -55,7 +55,7 @@ def run(args: argparse.Namespace) -> int:
         due = next_update(state, at, cadence)
         users = user_comms_due(state, at, cadence)
         overdue = overdue or due.overdue or users.phase == "overdue"
-        name = short_id(state.incident_id)
+        name = short_id(state.incident_id) + (" DRILL" if state.drill else "")
         if args.short:
             if due.overdue or users.phase != "overdue":
                 lines.append(f"{name} {due.short()}")

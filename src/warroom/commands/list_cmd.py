@@ -42,10 +42,10 @@ def run(args: argparse.Namespace) -> int:
     if not rows:
         print("no incidents yet: `warroom declare TITLE --sev N` starts one")
         return 0
-    print(f"{'ID':<8} {'SEV':<6} {'STATUS':<14} {'STARTED (UTC)':<17} {'DURATION':<10} TITLE")
+    print(f"{'ID':<8} {'SEV':<6} {'STATUS':<20} {'STARTED (UTC)':<17} {'DURATION':<10} TITLE")
     for s, r in zip(states, rows):
         start = s.milestones.started or s.declared_at
         dur = format_duration((s.milestones.resolved or now) - start) + ("" if s.milestones.resolved else "+")
         status = r["status"] + (" DRILL" if s.drill else "")
-        print(f"{r['id']:<8} {r['severity']:<6} {status:<14} {start:%Y-%m-%d %H:%M} {dur:<10} {clean(s.title, cap=80)}")
+        print(f"{r['id']:<8} {r['severity']:<6} {status:<20} {start:%Y-%m-%d %H:%M} {dur:<10} {clean(s.title, cap=80)}")
     return 0

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 
 from warroom.commands.context import (
-    add_actor_option, add_incident_option, current_actor, now_utc, open_store, parse_at, resolve_incident,
+    add_actor_option, add_incident_option, check_milestone, current_actor, now_utc, open_store, parse_at, resolve_incident,
 )
 from warroom.domain.events import Kind, format_ts, short_id
 from warroom.domain.incident import MILESTONE_NAMES
@@ -27,6 +27,7 @@ def run(args: argparse.Namespace) -> int:
         raise UserError(f"{args.time} is in the future")
     with open_store(args) as store:
         incident_id = resolve_incident(store, args.incident)
+        check_milestone(store, incident_id, args.name, when)
         payload = {"name": args.name, "at": format_ts(when), "reason": args.reason.strip()}
         store.append(incident_id, Kind.MILESTONE, payload, actor=current_actor(args))
     print(f"{short_id(incident_id)} {args.name} set to {when:%Y-%m-%d %H:%M:%S} UTC")

@@ -46,7 +46,8 @@ async def _record(args: argparse.Namespace, incident_id: int) -> int:
         if outcome.record_error:
             print(f"warroom: {source.key}: not recorded: {clean(outcome.record_error)}", file=sys.stderr, flush=True)
 
-    print(f"recording {len(hub.sources)} sources for {short_id(incident_id)} (Ctrl+C stops)", flush=True)
+    count = len(hub.sources)
+    print(f"recording {count} source{'s' if count != 1 else ''} for {short_id(incident_id)} (Ctrl+C stops)", flush=True)
     try:
         await run_headless(hub, duration=args.duration, stop=stop, on_outcome=show)
     finally:

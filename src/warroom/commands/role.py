@@ -10,6 +10,7 @@ from warroom.commands.context import (
 from warroom.domain.events import Kind, short_id
 from warroom.domain.roles import canonical_role
 from warroom.errors import UserError
+from warroom.sanitize import clean
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -45,5 +46,5 @@ def run(args: argparse.Namespace) -> int:
             return 0
         store.append(incident_id, Kind.ROLE_ASSIGNED, {"role": role, "person": person},
                      actor=current_actor(args), at=parse_at(args.at))
-    print(f"{short_id(incident_id)} {role}: {person}")
+    print(f"{short_id(incident_id)} {role}: {clean(person)}")
     return 0

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from warroom.config.fields import Table, type_name
+from warroom.config.fields import suggest, Table, type_name
 from warroom.config.model import (
     ActionConfig,
     CadenceConfig,
@@ -84,7 +84,17 @@ UI_KEYS = ("theme", "readonly")
 
 def read_ui(t: Table) -> UIConfig:
     d = UIConfig()
-    return UIConfig(theme=t.text("theme", d.theme), readonly=t.flag("readonly", d.readonly))
+    theme = t.text("theme", d.theme)
+    if theme is not None and theme != d.theme:
+        from warroom.ui.themes import theme_names  # reads themes/*.toml; no Textual import
+
+        names = theme_names()
+        if theme not in names and f"warroom-{theme}" not in names:
+            hint = suggest(theme, names)
+            tail = f"; did you mean '{hint}'?" if hint else ""
+            t.fail("theme", f"unknown theme '{theme}': one of {', '.join(names)}{tail}")
+            theme = d.theme
+    return UIConfig(theme=theme, readonly=t.flag("readonly", d.readonly))
 
 
 RESOURCES_KEYS = ("enabled", "mounts", "interval", "disk_threshold", "memory_threshold", "top")

@@ -175,6 +175,9 @@ def draft_values(state: IncidentState, now: datetime, cadence: UpdateCadence | N
     }
 
 
+DRILL_BANNER = "[DRILL] Practice incident — not a real outage."
+
+
 def render_draft(
     state: IncidentState,
     audience: str,
@@ -196,8 +199,10 @@ def render_draft(
     if state.status is Status.RESOLVED and audience in ("internal", "external"):
         name = "resolved"
         values["summary"] = values["resolution"]
-    text = Template(template_for(name, templates_override)).safe_substitute(values)
-    return Draft(audience, text.rstrip("\n"), name)
+    text = Template(template_for(name, templates_override)).safe_substitute(values).rstrip("\n")
+    if state.drill:  # a practice run must never read as a real outage wherever it is pasted
+        text = f"{DRILL_BANNER}\n{text}"
+    return Draft(audience, text, name)
 
 
 def last_post(state: IncidentState, audience: str) -> CommsPost | None:

@@ -217,3 +217,25 @@ def fold(events: Iterable[Event]) -> IncidentState | None:
         return None
     last = max((e.id or 0 for e in ordered), default=0)
     return replace(state, events=tuple(ordered), last_event_id=last)
+
+
+# Which milestones must come before which: (earlier, later).
+_ORDER = (
+    ("started", "detected"),
+    ("detected", "acknowledged"),
+    ("started", "mitigated"),
+    ("started", "resolved"),
+    ("detected", "resolved"),
+    ("mitigated", "resolved"),
+)
+
+
+def milestone_order_problem(state: IncidentState, name: str, when: datetime) -> str | None:
+    """Why setting milestone `name` to `when` would be impossible (ack before detection...)."""
+    ms = state.milestones
+    for earlier, later in _ORDER:
+        if name == later and (other := getattr(ms, earlier)) is not None and when < other:
+            return f"{name} at {when:%Y-%m-%d %H:%M:%S} UTC would be before {earlier} ({other:%Y-%m-%d %H:%M:%S} UTC)"
+        if name == earlier and (other := getattr(ms, later)) is not None and when > other:
+            return f"{name} at {when:%Y-%m-%d %H:%M:%S} UTC would be after {later} ({other:%Y-%m-%d %H:%M:%S} UTC)"
+    return None

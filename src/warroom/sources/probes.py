@@ -62,6 +62,16 @@ class ProbeResult:
             line += f" ({self.error})"
         return line
 
+    def as_text(self) -> str:
+        """What `warroom snapshot` prints and a pin records: the playbook's curl line, plus the URL."""
+        state = "UP" if self.ok else "FAILING"
+        lines = [f"{self.method} {self.url}", f"{state}  {self.curl_line()}"]
+        if self.error and not self.ok:
+            lines.append(f"error: {self.error}")
+        if self.body_excerpt and not self.ok:
+            lines.append(f"body: {self.body_excerpt}")
+        return "\n".join(lines)
+
     def to_json(self) -> dict[str, Any]:
         return {
             "name": self.name, "url": self.url, "method": self.method,

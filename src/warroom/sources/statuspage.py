@@ -64,6 +64,17 @@ class StatusPageResult:
     def operational(self) -> bool:
         return self.error is None and self.indicator == "none" and not self.components
 
+    def as_text(self) -> str:
+        """What `warroom snapshot` prints and a pin records."""
+        lines = [self.url]
+        if self.error:
+            lines.append(f"error: {self.error}")
+        else:
+            lines.append(f"{self.indicator}: {self.description}")
+            lines += [f"  {c.name}: {c.status}" for c in self.components]
+            lines += [f"  incident: {i.name} ({i.status}, impact {i.impact})" for i in self.incidents]
+        return "\n".join(lines)
+
     def to_json(self) -> dict[str, Any]:
         return {
             "name": self.name, "url": self.url, "taken_at": format_ts(self.taken_at),

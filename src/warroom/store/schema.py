@@ -64,7 +64,10 @@ def prepare_path(path: Path) -> None:
     """Create the folder (0700) and an empty file (0600) before SQLite touches it."""
     path = Path(path)
     if not path.parent.exists():
-        path.parent.mkdir(parents=True, mode=0o700, exist_ok=True)
+        try:
+            path.parent.mkdir(parents=True, mode=0o700, exist_ok=True)
+        except OSError as exc:
+            raise UserError(f"cannot create the database folder {path.parent}: {exc.strerror}") from None
     if not path.exists():
         try:
             fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
