@@ -180,6 +180,7 @@ class Timeline(ScrollView, can_focus=True):
         self._counted_avail = 0  # the body width the line counts in _starts were made for
         # True while the reader is at the bottom: new events and resizes keep them there.
         self._follow_end = True
+        self._rendered_width = -1
         self._wrapped: LRUCache[int, list[str]] = LRUCache(2048)
         self._strips: LRUCache[int, Strip] = LRUCache(1024)
         self._actors: dict[str, str] = {}
@@ -283,6 +284,15 @@ class Timeline(ScrollView, can_focus=True):
     def notify_style_update(self) -> None:
         super().notify_style_update()
         self._strips.clear()
+        self._line_styles = None
+
+    _line_styles: dict[str, Style] | None = None
+
+    def _styles(self) -> dict[str, Style]:
+        """The component styles, resolved once per style change (not once per line)."""
+        if self._line_styles is None:
+            self._line_styles = {name: self.get_component_rich_style(name) for name in self.COMPONENT_CLASSES}
+        return self._line_styles
 
     # --- rendering ---------------------------------------------------------------------------
 
@@ -305,10 +315,12 @@ class Timeline(ScrollView, can_focus=True):
         return shown
 
     def render_line(self, y: int) -> Strip:
-        self._ensure_layout()
         _scroll_x, scroll_y = self.scroll_offset
         line_no = scroll_y + y
         width = self.scrollable_content_region.width
+        if width != self._rendered_width:  # cheap check; the recount only when the width changed
+            self._rendered_width = width
+            self._ensure_layout()
         strip = self._strips.get(line_no)
         if strip is None:
             strip = self._render_timeline_line(line_no, width)
@@ -325,7 +337,7 @@ class Timeline(ScrollView, can_focus=True):
         sub = line_no - self._starts[index]
         lines = self._row_lines(index)
         body = lines[min(sub, len(lines) - 1)]
-        get = self.get_component_rich_style
+        get = self._styles().__getitem__
         system = ev.is_system
         body_style = base + (get("timeline--system") if system else Style())
         indent = self._indent(width)
