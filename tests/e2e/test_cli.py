@@ -159,3 +159,30 @@ def test_drills_are_labelled_in_drafts_and_due(run_warroom):
         draft = run_warroom("draft", "--audience", audience)
         assert draft.stdout.startswith("[DRILL] Practice incident — not a real outage."), draft.stdout
     assert "INC-1 DRILL" in run_warroom("due").stdout
+
+
+def test_show_derives_missed_updates_from_the_record(run_warroom, home_env, tmp_path):
+    """Declared now, shown 50 minutes later (faketime) at SEV-1 with one update at +20m."""
+    import shutil
+
+    faketime = shutil.which("faketime")
+    if faketime is None:
+        import pytest
+
+        pytest.skip("faketime is not installed (.ci/run installs it)")
+    env = {**home_env, "WARROOM_DB": str(tmp_path / "silent.db")}
+    exe = str(warroom_executable())
+
+    def at(offset: str, *args: str) -> subprocess.CompletedProcess:
+        return subprocess.run([faketime, "-f", offset, exe, *args], env=env, capture_output=True, text=True)
+
+    assert at("+0m", "declare", "silent", "--sev", "1").returncode == 0
+    assert at("+20m", "draft", "--posted").returncode == 0  # 20 min after declaring: 5 min late
+    text = at("+50m", "show").stdout
+    shown = json.loads(at("+50m", "show", "--json").stdout)
+    missed = shown["missed_updates"]
+    assert [m["minutes_silent"] for m in missed] == [20, 30]
+    assert missed[0]["ongoing"] is False and missed[1]["ongoing"] is True
+    assert all(m["cadence_minutes"] == 15 for m in missed)
+    assert "! went silent for 20 minutes (SEV-1: updates every 15 min)" in text
+    assert "updates posted: 1 internal" in text

@@ -25,7 +25,14 @@ def _hm(dt: datetime | None) -> str:
     return dt.strftime("%Y-%m-%d %H:%M:%S UTC") if dt else "-"
 
 
-def state_json(state: IncidentState, now: datetime) -> dict:
+def _missed(state: IncidentState, now: datetime, cadence_config=None) -> list:
+    """Silences longer than the cadence in force, derived from the record (nothing appended)."""
+    from warroom.domain.cadence import UpdateCadence, missed_updates
+
+    return missed_updates(state, now, UpdateCadence.from_config(cadence_config))
+
+
+def state_json(state: IncidentState, now: datetime, cadence_config=None) -> dict:
     metrics = incident_metrics(state)
     end = state.milestones.resolved or now
     return {
@@ -47,12 +54,21 @@ def state_json(state: IncidentState, now: datetime) -> dict:
             {"at": format_ts(c.at), "from": c.before.label if c.before else None, "to": c.after.label, "reason": c.reason}
             for c in state.upgrades
         ],
+        "updates_posted": [
+            {"at": format_ts(p.at), "audience": p.audience, "actor": p.actor} for p in state.comms
+        ],
+        "missed_updates": [
+            {"start": format_ts(m.start), "end": format_ts(m.end), "due_at": format_ts(m.due_at),
+             "minutes_silent": int(m.length.total_seconds() // 60), "cadence_minutes": m.cadence_minutes,
+             "severity": m.severity.label, "ongoing": m.ongoing, "text": m.describe()}
+            for m in _missed(state, now, cadence_config)
+        ],
         "timeline": [ev.to_json() | {"text": describe(ev)}
                      for ev in sorted(state.events, key=lambda e: (e.at, e.id or 0))],
     }
 
 
-def render_text(state: IncidentState, extra_roles: tuple[str, ...], now: datetime) -> str:
+def render_text(state: IncidentState, extra_roles: tuple[str, ...], now: datetime, cadence_config=None) -> str:
     m = state.milestones
     metrics = incident_metrics(state)
     end = m.resolved or now
@@ -85,6 +101,19 @@ def render_text(state: IncidentState, extra_roles: tuple[str, ...], now: datetim
         + ("  (drill: left out of metrics)" if state.drill else "")
     )
     lines.append("")
+    lines.append("Communication")
+    if state.comms:
+        by_audience: dict[str, int] = {}
+        for post in state.comms:
+            by_audience[post.audience] = by_audience.get(post.audience, 0) + 1
+        counts = ", ".join(f"{n} {audience}" for audience, n in by_audience.items())
+        lines.append(f"  updates posted: {counts}; last at {state.comms[-1].at:%H:%M} UTC")
+    else:
+        lines.append("  no update marked posted yet")
+    for miss in _missed(state, now, cadence_config):
+        span = f"{miss.start:%H:%M}–{'now' if miss.ongoing else format(miss.end, '%H:%M')} UTC"
+        lines.append(f"  ! {miss.describe()}, {span}")
+    lines.append("")
     lines.append("Timeline (UTC)")
     for ev in sorted(state.events, key=lambda e: (e.at, e.id or 0)):
         lines.append(f"  {ev.at:%H:%M:%S} {kind_label(ev):<10} {clean(ev.actor, cap=24):<12} {clean(describe(ev))}")
@@ -101,15 +130,11 @@ def run(args: argparse.Namespace) -> int:
             if incident_id is None:
                 raise UserError("no incidents yet: `warroom declare TITLE --sev N` starts one")
         state = store.incident(incident_id)
-    if args.json:
-        print(json.dumps(state_json(state, now), indent=2, ensure_ascii=False))
-        return 0
-    extra: tuple[str, ...] = ()
-    try:
-        from warroom.commands.context import load_config_for
+    from warroom.commands.context import load_config_for
 
-        extra = tuple(load_config_for(args).team.extra_roles)
-    except ImportError:
-        pass
-    print(render_text(state, extra, now))
+    config = load_config_for(args)
+    if args.json:
+        print(json.dumps(state_json(state, now, config.cadence), indent=2, ensure_ascii=False))
+        return 0
+    print(render_text(state, tuple(config.team.extra_roles), now, config.cadence))
     return 0
