@@ -1,7 +1,8 @@
 """The async event store for the UI and the recorder: aiosqlite, same file format and rules.
 
-Every append is one short `BEGIN IMMEDIATE` transaction run in aiosqlite's thread as a single
-unit (one round trip), committed before the awaitable returns.
+Each call runs the blocking `EventStore` logic on aiosqlite's own connection thread as one unit
+(one round trip): an append is one short `BEGIN IMMEDIATE` transaction, committed before the
+awaitable returns. One implementation of the rules, two ways to call it.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from warroom.domain.events import Event
 from warroom.domain.incident import IncidentState, fold
 from warroom.domain.signals import Sample
 from warroom.errors import UserError
-from warroom.store.rows import EVENT_COLUMNS, INSERT_EVENT, event_params, row_to_event
+from warroom.store.rows import EVENT_COLUMNS, row_to_event
 from warroom.store.schema import BUSY_TIMEOUT_MS, PRAGMAS, busy_or, migrate, prepare_path
 from warroom.store.sync import EventStore
 
@@ -70,20 +71,6 @@ class AsyncEventStore:
         except sqlite3.Error as exc:
             raise busy_or(exc, self.path) from None
 
-    async def _write(self, fn: Callable[[sqlite3.Connection], T]) -> T:
-        def tx(raw: sqlite3.Connection) -> T:
-            raw.execute("BEGIN IMMEDIATE")
-            try:
-                result = fn(raw)
-                raw.execute("COMMIT")
-                return result
-            except BaseException:
-                if raw.in_transaction:
-                    raw.execute("ROLLBACK")
-                raise
-
-        return await self._run(tx)
-
     async def append(
         self,
         incident_id: int,
@@ -95,16 +82,11 @@ class AsyncEventStore:
         dedupe_key: str | None = None,
     ) -> Event | None:
         """Append and commit one event; None if its `dedupe_key` was already recorded."""
-        params, when, recorded, orig = event_params(incident_id, kind, payload, actor, at, dedupe_key)
-
-        def insert(raw: sqlite3.Connection) -> int | None:
-            cur = raw.execute(INSERT_EVENT, params)
-            return cur.lastrowid if cur.rowcount else None
-
-        new_id = await self._write(insert)
-        if new_id is None:
-            return None
-        return Event(incident_id, when, kind, actor, dict(payload), new_id, recorded, orig, dedupe_key)
+        return await self._run(
+            lambda raw: EventStore(raw, self.path).append(
+                incident_id, kind, payload, actor=actor, at=at, dedupe_key=dedupe_key
+            )
+        )
 
     async def declare(self, title: str, severity: int, **kwargs: Any) -> Event:
         """Same as `EventStore.declare`, run in the store's thread."""
