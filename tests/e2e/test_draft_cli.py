@@ -49,7 +49,7 @@ def test_draft_prints_each_audience_from_the_playbook(run_warroom):
     assert internal.returncode == 0, internal.stderr
     assert internal.stdout == f"""🚨 SEV-2 declared: Checkout returning 500s
 Incident commander: @alice
-Comms lead: @<unassigned>
+Comms lead: @<person: VACANT>
 Channel: #incident-{day}
 Status page: <link>
 Updates every 30 min until resolved.
@@ -64,8 +64,8 @@ We'll post an update within 30 minutes.
     assert can.returncode == 0, can.stderr
     lines = can.stdout.splitlines()
     assert lines[1:] == ["Conditions:", "- Impact: Most users cannot pay", "- Nothing new: still investigating.",
-                         "Actions:", "- No mitigation applied yet.", "Needs:", "- Comms Lead: <unassigned>",
-                         "- Tech Lead: <unassigned>", "Next update within 30 min."]
+                         "Actions:", "- No mitigation applied yet.", "Needs:", "- Comms Lead: VACANT, needs someone",
+                         "- Tech Lead: VACANT, needs someone", "Next update within 30 min."]
     # Resolved: the playbook's one line.
     assert run_warroom("resolve", "Checkout is working again").returncode == 0
     assert run_warroom("draft", "-a", "external").stdout == "[Resolved] Checkout is working again\n"
@@ -98,6 +98,30 @@ def test_due_counts_down_goes_overdue_and_posting_resets_it(run_warroom):
     r = run_warroom("due")
     assert r.returncode == 0
     assert re.fullmatch(r"INC-1 SEV-2: next update due in (29m \d\ds|30m) \(\d\d:\d\d UTC\)\n", r.stdout)
+
+
+def test_configured_extra_roles_and_a_switched_off_cadence(run_warroom, tmp_path):
+    """`[team] extra_roles` vacant -> needs; `[cadence] sev3 = false` -> an open SEV-3 is not "resolved"."""
+    (tmp_path / "warroom.toml").write_text('[team]\nextra_roles = ["Customer Liaison"]\n[cadence]\nsev3 = false\n')
+    declare(run_warroom, sev="3")
+    can = run_warroom("draft", "-a", "can")
+    assert can.returncode == 0, can.stderr
+    needs = can.stdout.split("Needs:\n")[1].splitlines()
+    assert needs == ["- Comms Lead: VACANT, needs someone", "- Tech Lead: VACANT, needs someone",
+                     "- Customer Liaison: VACANT, needs someone", "Next update when there is news."]
+    r = run_warroom("due")
+    assert (r.returncode, r.stdout) == (0, "INC-1 SEV-3: no required updates for SEV-3 (cadence off)\n")
+    assert run_warroom("due", "--short").stdout == "INC-1 off\n"
+    external = run_warroom("draft", "-a", "external").stdout
+    assert external.splitlines()[-1] == "We'll post an update when we know more."
+
+    assert run_warroom("resolve", "Checkout is working again").returncode == 0
+    assert run_warroom("due", "-i", "1").stdout == "INC-1 SEV-3: no update due (resolved)\n"
+    lines = run_warroom("draft", "-a", "can").stdout.splitlines()
+    assert lines[0].startswith("INC-1 SEV-3 [Resolved] update at ")
+    assert lines[2].startswith("- Resolved at ") and lines[2].endswith(" by tester: Checkout is working again")
+    assert lines[-2].startswith("- Postmortem owner: <person> (review within 5 business days, by ")
+    assert lines[-1] == "No further scheduled updates: the channel stays open for postmortem prep."
 
 
 def test_due_with_nothing_open(run_warroom):

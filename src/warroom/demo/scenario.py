@@ -5,10 +5,17 @@ rollback, a log rotation); human steps append events through the store with a ro
 actor, exactly as `warroom note` would. A step may wait for something the real sources record
 (`wait_for`, e.g. "the probe went DOWN") for up to `max_wait` script seconds before it runs, so the
 people in the story react to what the war room showed them. The story itself is in `story.py`.
+
+Each step runs with `ctx.step_at`, the script time it belongs to: its scheduled `at`, or the time
+the runner got to it when a gate held it back. World changes are stamped with it (not with the
+moment this thread woke up), and after each pass the runner tells the world how far the story is
+final (`WorldState.settle`), so the log writer's output is the same for the same seed whatever the
+thread timing.
 """
 
 from __future__ import annotations
 
+import math
 import threading
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -35,6 +42,8 @@ class DemoContext:
     started_at: datetime | None = None
     config: Any = None  # the demo's loaded Config (team, cadence) for drafts
     facts: dict[str, Any] = field(default_factory=dict)
+    #: The script time the running step belongs to (None outside a step: "now").
+    step_at: float | None = None
     _store: EventStore | None = None
 
     @property
@@ -91,6 +100,8 @@ class ScenarioRunner:
         self.done: list[str] = []
         self.failures: list[tuple[str, str]] = []
         self._next = 0
+        self._settled = 0.0
+        ctx.state.settle(self._settled)
 
     @property
     def finished(self) -> bool:
@@ -99,6 +110,7 @@ class ScenarioRunner:
     def run_due(self) -> list[str]:
         """Run every step whose time has come; a gated step not yet ready holds the rest back."""
         ran: list[str] = []
+        pass_start = self.clock.elapsed()
         while not self.finished and not self.stop.is_set():
             step = self.steps[self._next]
             now = self.clock.elapsed()
@@ -107,12 +119,20 @@ class ScenarioRunner:
             if step.wait_for is not None and now < step.at + step.max_wait and not self._ready(step):
                 break
             self._next += 1
+            # On time: its scheduled time (however late this thread woke). Held back by a gate past
+            # what was already declared final: when it really happened.
+            self.ctx.step_at = step.at if step.at >= self._settled else max(pass_start, self._settled)
             try:
                 step.run(self.ctx)
                 self.done.append(step.name)
                 ran.append(step.name)
             except Exception as exc:  # the story goes on; the failure is reported at the end
                 self.failures.append((step.name, f"{type(exc).__name__}: {exc}"))
+            finally:
+                self.ctx.step_at = None
+        # Every step not run yet is either scheduled after `pass_start` or will be stamped no earlier.
+        self._settled = math.inf if self.finished else max(self._settled, pass_start)
+        self.ctx.state.settle(self._settled)
         return ran
 
     def _ready(self, step: Step) -> bool:
@@ -135,4 +155,5 @@ class ScenarioRunner:
                 # Short waits: gates poll the store, and stop must be noticed quickly.
                 self.stop.wait(min(self.seconds_to_next(), 0.2) or 0.2)
         finally:
+            self.ctx.state.settle(math.inf)  # nothing more will change: never hold the log back
             self.ctx.close()

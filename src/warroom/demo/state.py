@@ -7,6 +7,7 @@ one script drives the same story in 10 minutes or in 30 seconds.
 
 from __future__ import annotations
 
+import math
 import threading
 import time
 from datetime import datetime, timezone
@@ -88,6 +89,12 @@ class WorldState:
         self._lock = threading.Lock()
         self._phase = Phase.DEGRADED
         self._phase_since = 0.0  # script seconds
+        # Every phase change at the script time it belongs to: the log writer's schedule is a pure
+        # function of this list (and the seed), never of when a thread happened to notice a change.
+        self._phase_changes: list[tuple[float, Phase]] = [(0.0, Phase.DEGRADED)]
+        # Script time up to which the story's changes are final (the scenario runner moves it; with
+        # no runner, whatever has been set is final).
+        self._settled_until = math.inf
         self._provider = "minor"  # the upstream's Statuspage indicator: none|minor|major|critical
         self._provider_since = clock.now()
         self.deploy_sha: str | None = None
@@ -104,11 +111,28 @@ class WorldState:
             since = self._phase_since
         return max(0.0, self.clock.elapsed() - since)
 
-    def set_phase(self, phase: Phase) -> None:
+    def set_phase(self, phase: Phase, at: float | None = None) -> None:
+        """Change phase as of script time `at` (default: now). The story passes the step's
+        scripted time, so the record of changes does not depend on thread timing."""
         with self._lock:
             if phase is not self._phase:
+                when = self.clock.elapsed() if at is None else float(at)
+                when = max(when, self._phase_changes[-1][0])  # changes stay in order
                 self._phase = phase
-                self._phase_since = self.clock.elapsed()
+                self._phase_since = when
+                self._phase_changes.append((when, phase))
+
+    def phase_timeline(self) -> tuple[float, list[tuple[float, Phase]]]:
+        """(settled-until, phase changes) read together: every change at or before the first
+        value is already in the list, so a reader may act on script times up to it."""
+        with self._lock:
+            return self._settled_until, list(self._phase_changes)
+
+    def settle(self, until: float) -> None:
+        """The scenario runner: no change will be stamped before `until` script seconds (a change
+        stamped at `c` applies after `c`), so the world up to `until` is final."""
+        with self._lock:
+            self._settled_until = until
 
     @property
     def provider(self) -> str:

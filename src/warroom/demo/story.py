@@ -158,7 +158,7 @@ def bad_deploy(ctx: DemoContext) -> None:
     ctx.facts["bad_sha"] = sha
     ctx.facts["deploy_at"] = now.strftime("%H:%M:%S")
     ctx.state.deploy_sha = sha
-    ctx.state.set_phase(Phase.OUTAGE)
+    ctx.state.set_phase(Phase.OUTAGE, at=ctx.step_at)
 
 
 def rollback(ctx: DemoContext) -> None:
@@ -167,7 +167,13 @@ def rollback(ctx: DemoContext) -> None:
     revert = ctx.repo.revert(sha, TECH_NAME, ctx.state.clock.now()) if (ctx.repo is not None and sha) else None
     ctx.facts["revert_sha"] = revert
     ctx.facts["rollback_event_id"] = ctx.store.max_event_id()
-    ctx.state.set_phase(Phase.RECOVERED)
+    ctx.state.set_phase(Phase.RECOVERED, at=ctx.step_at)
+
+
+def rotate_log(ctx: DemoContext) -> None:
+    """logrotate runs: every line up to the step's script time stays in the old file."""
+    if ctx.logs is not None:
+        ctx.logs.rotate(at=ctx.step_at)
 
 
 def record_mitigation(ctx: DemoContext) -> None:
@@ -213,7 +219,7 @@ def build_steps() -> list[Step]:
         Step(150, "triage", "bob reads the errors", _note(TECH_NAME, "Error spike in the api log: 'connection pool "
              "exhausted' and 'payment call failed after 5 retries', starting {deploy_at} UTC, right after {hotfix}.")),
         Step(165, "communicate", "carol posts internally", _post("internal", draft("internal", internal_post))),
-        Step(180, "triage", "the api log rotates", lambda ctx: ctx.logs.rotate() if ctx.logs is not None else None),
+        Step(180, "triage", "the api log rotates", rotate_log),
         Step(190, "communicate", "carol posts Investigating", _post("external", external_post(
              "Investigating", "We are aware of an issue affecting checkout and card payments."))),
         Step(205, "triage", "the provider recovers", lambda ctx: ctx.state.set_provider("none")),

@@ -75,6 +75,10 @@ class UpdateCadence:
         return timedelta(minutes=minutes) if minutes else None
 
 
+#: The playbook's cadence, to tell "switched off in config" from "none at this severity".
+PLAYBOOK_CADENCE = UpdateCadence()
+
+
 @dataclass(frozen=True)
 class UpdateDue:
     """The countdown to the next required update, as of `now`."""
@@ -92,10 +96,20 @@ class UpdateDue:
     cadence_minutes: int | None
     #: The last posted update of any audience at or before `now`, or None.
     last_posted_at: datetime | None
+    #: Resolved as of `now` (nothing is due because the incident is over).
+    resolved: bool = False
 
     @property
     def overdue(self) -> bool:
         return self.phase == "overdue"
+
+    @property
+    def cadence_off(self) -> bool:
+        """Open, and no updates are required only because config switched off a cadence the
+        playbook sets for this severity (`[cadence] sev3 = false`), not because it is SEV-4."""
+        if self.resolved or self.cadence_minutes is not None:
+            return False
+        return PLAYBOOK_CADENCE.minutes_for(self.severity) is not None
 
     @property
     def overdue_by(self) -> timedelta:
@@ -105,11 +119,17 @@ class UpdateDue:
         return -self.remaining
 
     def describe(self) -> str:
-        """One line for people: `next update due in 12m 30s (03:45 UTC)` or the overdue form."""
+        """One line for people: `next update due in 12m 30s (03:45 UTC)` or the overdue form.
+
+        With nothing due it says why: `no update due (resolved)`, `no required updates for SEV-4`
+        (the playbook sets none), or `no required updates for SEV-3 (cadence off)` (config did).
+        """
         if self.phase == "none":
-            if self.cadence_minutes is None and self.severity is Severity.SEV4:
-                return "no updates required at this severity"
-            return "no update due (resolved)"
+            if self.resolved:
+                return "no update due (resolved)"
+            if self.cadence_off:
+                return f"no required updates for {self.severity.label} (cadence off)"
+            return f"no required updates for {self.severity.label}"
         assert self.due_at is not None
         if self.phase == "overdue":
             return f"update OVERDUE by {format_duration(self.overdue_by)} — silent for {format_duration(self.silent_for)}"
@@ -117,9 +137,12 @@ class UpdateDue:
         return f"next update due in {format_duration(self.remaining)} ({self.due_at:%H:%M} UTC)"
 
     def short(self) -> str:
-        """A few characters for a tmux status line: `12m30s`, `LATE 4m`, `-`."""
+        """A few characters for a tmux status line: `12m30s`, `LATE 4m`; with nothing due `-`
+        (SEV-4), `off` (cadence switched off in config) or `resolved`."""
         if self.phase == "none" or self.remaining is None:
-            return "-"
+            if self.resolved:
+                return "resolved"
+            return "off" if self.cadence_off else "-"
         if self.phase == "overdue":
             return "LATE " + format_duration(self.overdue_by).replace(" ", "")
         return format_duration(self.remaining).replace(" ", "")
@@ -319,7 +342,7 @@ def next_update(state: IncidentState, now: datetime, cadence: UpdateCadence | No
     silence_from = max(t for t in (state.declared_at, last_post, s.anchor) if t is not None)
     silent_for = max(now - silence_from, timedelta(0))
     if s.resolved or s.due is None or s.minutes is None:
-        return UpdateDue(now, s.severity, None, None, "none", silent_for, s.minutes, last_post)
+        return UpdateDue(now, s.severity, None, None, "none", silent_for, s.minutes, last_post, resolved=s.resolved)
     remaining = s.due - now
     # Overdue once past the deadline (an update posted exactly at it is on time, as in the record).
     if remaining < timedelta(0):

@@ -6,11 +6,15 @@ and can be replaced from config (`[templates]`). Placeholders are `${name}`, sub
 and a value containing `$` is inserted as-is.
 
 Whatever the record cannot fill shows as the playbook's own blank (`<link>`, `<who and how>`) or
-`<unassigned>` for a vacant role, so the gap is visible instead of silently missing.
+`<person: VACANT>` for a vacant role (the playbook's `<person>` blank, with the role board's word),
+so the gap is visible and reads as a blank to fill under pressure instead of silently missing.
 
 Audiences: `internal` (the chat-channel declaration block), `external` (the status page), and
 `tactical` (a Conditions / Actions / Needs update for the internal channel; the CLI also calls it
-`can`). Once resolved, internal and external drafts become the playbook's `[Resolved] <summary>`.
+`can`). Once resolved, internal and external drafts become the playbook's `[Resolved] <summary>`,
+and the tactical update says when and by whom it was resolved, asks only for a postmortem owner,
+and promises no next update. With no cadence in force (SEV-4, or one switched off in config) no
+line promises an update within a number of minutes (see `_NO_CADENCE_LINES`).
 """
 
 from __future__ import annotations
@@ -18,7 +22,7 @@ from __future__ import annotations
 import difflib
 import re
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from functools import lru_cache
 from importlib import resources
 from string import Template
@@ -26,23 +30,42 @@ from typing import TYPE_CHECKING, Any, Iterable
 
 from warroom.domain.cadence import UpdateCadence
 from warroom.domain.events import Event, Kind
-from warroom.domain.roles import COMMS, IC, TECH
+from warroom.domain.roles import COMMS, IC, SCRIBE, role_names
 from warroom.domain.status import Status
 
 if TYPE_CHECKING:
-    from warroom.domain.incident import CommsPost, IncidentState
+    from warroom.domain.incident import CommsPost, IncidentState, StatusChange
 
 AUDIENCES = ("internal", "external", "tactical")
 TEMPLATE_NAMES = ("internal", "external", "tactical", "resolved")
 _ALIASES = {"can": "tactical", "chat": "internal", "status-page": "external", "statuspage": "external", "public": "external"}
 
-#: Roles a tactical update asks for when nobody holds them (the Scribe is optional in the playbook).
-NEEDED_ROLES = (IC, COMMS, TECH)
+#: The role the playbook calls optional: never listed as a need (the board shows it "vacant (optional)").
+OPTIONAL_ROLES = (SCRIBE,)
 
 #: How many of the latest notes / mitigations a tactical update lists.
 TACTICAL_ITEMS = 5
 
-UNASSIGNED = "<unassigned>"
+#: A vacant role in a draft: the playbook's own `<person>` blank, with the role board's word, so
+#: whoever pastes it sees at once which blank is left to fill.
+UNASSIGNED = "<person: VACANT>"
+
+#: The playbook: review "within 5 business days of resolution".
+REVIEW_BUSINESS_DAYS = 5
+
+# With no cadence in force (SEV-4, or `[cadence] sev3 = false`) "within <n> minutes" would be a
+# blank nobody can fill and a promise nobody is held to, so the playbook's promise lines become
+# promises of no particular time (templates are matched line by line, overrides included; any
+# other line keeps `<n>` visible). SEV-1..3 with a cadence keep the playbook's words exactly.
+_NO_CADENCE_LINES = {
+    "Updates every ${cadence_minutes} min until resolved.": "Updates when there is news, until resolved.",
+    "We'll post an update within ${cadence_minutes} minutes.": "We'll post an update when we know more.",
+    "Next update within ${cadence_minutes} min.": "Next update when there is news.",
+}
+# After resolution the tactical update promises no next update: the incident is over.
+_RESOLVED_LINES = {
+    "Next update within ${cadence_minutes} min.": "No further scheduled updates: the channel stays open for postmortem prep.",
+}
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 _ESCAPE = re.compile(r"\x1b(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)?|.)")
 
@@ -119,13 +142,38 @@ def _items(events: Iterable[Event], empty: str) -> str:
     return "\n".join(lines) if lines else f"- {empty}"
 
 
+def _resolution(state: IncidentState) -> StatusChange | None:
+    """The status change that resolved the incident (the latest), or None while open."""
+    if state.status is not Status.RESOLVED:
+        return None
+    for change in reversed(state.status_history):
+        if change.after is Status.RESOLVED:
+            return change
+    return None
+
+
+def _resolved_line(state: IncidentState) -> str:
+    change = _resolution(state)
+    at = state.milestones.resolved or (change.at if change else None)
+    when = f" at {at:%H:%M} UTC" if at else ""
+    who = f" by {_one_line(change.actor)}" if change and change.actor.strip() else ""
+    return f"- Resolved{when}{who}: {_resolution_summary(state)}"
+
+
 def _conditions(state: IncidentState, now: datetime) -> str:
-    """The latest notes since the last internal-channel update (all of them if none yet)."""
+    """The latest notes since the last internal-channel update (all of them if none yet).
+
+    Once resolved: the resolution first (when, by whom, what), then any notes since the last
+    update; the impact and "nothing new" no longer apply.
+    """
     since = None
     for post in state.comms:
         if post.audience in ("internal", "tactical") and post.at <= now:
             since = post.at
     notes = [e for e in state.events if e.kind == Kind.NOTE and e.at <= now and (since is None or e.at > since)]
+    if state.status is Status.RESOLVED:
+        items = _items(notes[-TACTICAL_ITEMS:], "")
+        return _resolved_line(state) + ("" if items == "- " else "\n" + items)
     lines = [f"- Impact: {_one_line(state.impact)}"] if state.impact.strip() else []
     items = _items(notes[-TACTICAL_ITEMS:], f"Nothing new: still {state.status.value.lower()}.")
     return "\n".join(lines + [items])
@@ -136,11 +184,40 @@ def _actions(state: IncidentState, now: datetime) -> str:
     return _items(done[-TACTICAL_ITEMS:], "No mitigation applied yet.")
 
 
-def _needs(state: IncidentState) -> str:
-    vacant = [role for role in NEEDED_ROLES if role not in state.roles]
+def needed_roles(team: Any | None = None) -> list[str]:
+    """Roles a tactical update asks for when nobody holds them: the ones the role board flags
+    `⚠ VACANT` (IC, Comms Lead, Tech Lead, then `[team] extra_roles`), not the optional Scribe."""
+    extras = tuple(getattr(team, "extra_roles", None) or ())
+    return [role for role in role_names(extras) if role not in OPTIONAL_ROLES]
+
+
+def add_business_days(day: datetime, days: int) -> datetime:
+    """`day` plus `days` working days (Saturdays and Sundays skipped)."""
+    while days > 0:
+        day += timedelta(days=1)
+        if day.weekday() < 5:
+            days -= 1
+    return day
+
+
+def _postmortem_need(state: IncidentState) -> str:
+    """After resolution the one need left: someone to own the review, within 5 business days."""
+    change = _resolution(state)
+    resolved = state.milestones.resolved or (change.at if change else state.declared_at)
+    due = add_business_days(resolved, REVIEW_BUSINESS_DAYS)
+    # A team that tracks it as a role (`extra_roles = ["Postmortem Owner"]`) has named one already.
+    owner = next((h.person for r, h in state.roles.items() if "postmortem" in r.lower()), None)
+    who = _one_line(owner) if owner else "<person>"
+    return f"- Postmortem owner: {who} (review within {REVIEW_BUSINESS_DAYS} business days, by {due:%a %Y-%m-%d})"
+
+
+def _needs(state: IncidentState, team: Any | None = None) -> str:
+    if state.status is Status.RESOLVED:
+        return _postmortem_need(state)
+    vacant = [role for role in needed_roles(team) if role not in state.roles]
     if not vacant:
         return "- Nothing right now."
-    return "\n".join(f"- {role}: {UNASSIGNED}" for role in vacant)
+    return "\n".join(f"- {_one_line(role)}: VACANT, needs someone" for role in vacant)
 
 
 def draft_values(state: IncidentState, now: datetime, cadence: UpdateCadence | None = None, team: Any | None = None) -> dict[str, str]:
@@ -170,12 +247,17 @@ def draft_values(state: IncidentState, now: datetime, cadence: UpdateCadence | N
         "now": _utc_minute(now),
         "conditions": _conditions(state, now),
         "actions": _actions(state, now),
-        "needs": _needs(state),
+        "needs": _needs(state, team),
         "resolution": _resolution_summary(state),
     }
 
 
 DRILL_BANNER = "[DRILL] Practice incident — not a real outage."
+
+
+def _replace_lines(template: str, replacements: dict[str, str]) -> str:
+    """Swap whole template lines (before substitution), keeping everything else as written."""
+    return "\n".join(replacements.get(line.strip(), line) for line in template.split("\n"))
 
 
 def render_draft(
@@ -194,12 +276,20 @@ def render_draft(
     audience = normalize_audience(audience)
     if cadence is not None and not isinstance(cadence, UpdateCadence):
         cadence = UpdateCadence.from_config(cadence)
+    cadence = cadence or UpdateCadence()
     values = draft_values(state, now, cadence, team)
     name = audience
-    if state.status is Status.RESOLVED and audience in ("internal", "external"):
-        name = "resolved"
-        values["summary"] = values["resolution"]
-    text = Template(template_for(name, templates_override)).safe_substitute(values).rstrip("\n")
+    template = template_for(name, templates_override)
+    if state.status is Status.RESOLVED:
+        if audience in ("internal", "external"):
+            name = "resolved"
+            template = template_for(name, templates_override)
+            values["summary"] = values["resolution"]
+        else:
+            template = _replace_lines(template, _RESOLVED_LINES)
+    elif cadence.minutes_for(state.severity) is None:
+        template = _replace_lines(template, _NO_CADENCE_LINES)
+    text = Template(template).safe_substitute(values).rstrip("\n")
     if state.drill:  # a practice run must never read as a real outage wherever it is pasted
         text = f"{DRILL_BANNER}\n{text}"
     return Draft(audience, text, name)

@@ -98,3 +98,71 @@ def test_same_seed_same_lines(tmp_path) -> None:
         writer.tick()
     assert lines(a.path) == lines(b.path)
     assert lines(a.path) != lines(c.path)
+
+
+# -- reproducible with --seed: content is a function of (seed, script time), not of thread timing --
+
+
+def masked(path) -> list[str]:
+    """The lines without their wall-clock timestamps."""
+    return [ln.split(" ", 1)[1] for ln in lines(path)]
+
+
+def play(tmp_path, name: str, steps: list[float], seed: int = 5) -> LogWriter:
+    """Tick at uneven wall steps through a bad deploy at 60 s and a rollback at 250 s (script)."""
+    writer, clock, state = make(tmp_path / name, speed=20, seed=seed)
+    changes = [(60.0, Phase.OUTAGE), (250.0, Phase.RECOVERED)]
+    i = 0
+    while clock.elapsed() < 400:
+        clock.advance(steps[i % len(steps)])
+        i += 1
+        # The story thread notices each change a little late but stamps it at its scripted time.
+        while changes and clock.elapsed() >= changes[0][0]:
+            state.set_phase(changes[0][1], at=changes[0][0])
+            changes.pop(0)
+        writer.tick()
+    clock.advance(max(0.0, (400 - clock.elapsed()) / 20))
+    return writer
+
+
+def test_same_seed_same_content_line_for_line_whatever_the_tick_timing(tmp_path) -> None:
+    a = play(tmp_path, "a", [0.25])
+    b = play(tmp_path, "b", [0.07, 0.61, 0.33, 0.013, 1.9])
+    c = play(tmp_path, "c", [0.25], seed=6)
+    # Up to the same script time (the last ticks stopped at different moments).
+    end = min(len(masked(a.path)), len(masked(b.path)))
+    assert end > 2000
+    assert masked(a.path)[:end] == masked(b.path)[:end]
+    errors = [i for i, ln in enumerate(masked(a.path)) if ln.startswith("ERROR")]
+    assert len(errors) > 800  # the burst is in it, at the same line numbers in both
+    assert masked(a.path)[:end] != masked(c.path)[:end]
+
+
+def test_nothing_is_written_past_what_the_story_has_settled(tmp_path) -> None:
+    writer, clock, state = make(tmp_path)
+    state.settle(10.0)  # the scenario runner has only looked up to 10 s
+    clock.advance(30)
+    writer.tick()
+    info = sum(1 for ln in lines(writer.path) if " INFO " in ln)
+    assert info == 30  # 3 a second for the settled 10 s, not 30 s
+    state.set_phase(Phase.OUTAGE, at=12.0)  # a change the runner stamps after what it settled
+    state.settle(30.0)
+    writer.tick()
+    errors = [ln for ln in lines(writer.path) if ln.split(" ", 2)[1] == "ERROR"]
+    assert 85 <= len(errors) <= 100  # 18 s of outage at ~5.4 a second, none before 12 s
+
+
+def test_rotation_at_a_script_time_splits_on_the_same_line(tmp_path) -> None:
+    splits = []
+    for name, early in (("a", 0.3), ("b", 4.9)):
+        writer, clock, _ = make(tmp_path / name)
+        clock.advance(early)  # one writer last ticked long before the rotation, the other just before
+        writer.tick()
+        clock.advance(5.7 - early)
+        rotated = writer.rotate(at=5.0)
+        splits.append((masked(rotated), masked(writer.path)))
+        clock.advance(2)
+        writer.tick()
+        splits[-1] = (masked(rotated), masked(writer.path))
+    assert splits[0] == splits[1]
+    assert sum(1 for ln in splits[0][0] if ln.startswith("INFO")) == 15  # 3 a second for 5 s in the old file

@@ -127,6 +127,9 @@ def test_the_whole_story_on_a_manual_clock(world) -> None:
     assert audiences.count("external") == 4 and "internal" in audiences
     external = [p.text.split("]")[0] + "]" for p in inc.comms if p.audience == "external"]
     assert external == ["[Investigating]", "[Identified]", "[Monitoring]", "[Resolved]"]
+    tactical = next(p.text for p in inc.comms if p.audience == "tactical")
+    # The role board shows the demo's extra role VACANT; the update the Comms Lead copies asks for it.
+    assert tactical.split("Needs:\n")[1].splitlines()[0] == "- Customer Liaison: VACANT, needs someone"
     assert {e.actor for e in inc.events} <= {"alice", "bob", "carol", "dave", "erin"}
 
 
@@ -170,3 +173,66 @@ def test_people_react_to_what_the_recorder_saved(world) -> None:
         store.append(world.incident_id, Kind.PROBE_DOWN, {"text": "probe api-health DOWN: 503 in 1.52s"}, actor="warroom")
     runner.run_due()
     assert "alice sees the probe go down" in runner.done
+
+
+def test_world_changes_are_stamped_at_the_scripted_time_and_settled_after_each_pass(tmp_path) -> None:
+    clock = ManualClock()
+    stamps: dict[str, float | None] = {}
+    gate = {"open": False}
+    steps = [
+        Step(60, "detect", "deploy", lambda ctx: ctx.state.set_phase(Phase.OUTAGE, at=ctx.step_at)),
+        Step(70, "triage", "gated", lambda ctx: stamps.update(gated=ctx.step_at), wait_for=lambda ctx: gate["open"],
+             max_wait=100),
+        Step(72, "triage", "held", lambda ctx: stamps.update(held=ctx.step_at)),
+    ]
+    runner = runner_with(steps, clock, tmp_path)
+    state = runner.ctx.state
+    assert state.phase_timeline()[0] == 0.0  # nothing is final before the runner has looked
+    clock.advance(61.3)  # the thread woke 1.3 s late
+    runner.run_due()
+    settled, changes = state.phase_timeline()
+    assert changes[-1] == (60.0, Phase.OUTAGE) and settled == pytest.approx(61.3)
+    clock.advance(20)  # 81.3: the gate holds both steps past their time
+    runner.run_due()
+    assert state.phase_timeline()[0] == pytest.approx(81.3)
+    gate["open"] = True
+    clock.advance(5)
+    runner.run_due()
+    # They happened when the gate opened, never before what the runner had already called final.
+    assert stamps == {"gated": pytest.approx(86.3), "held": pytest.approx(86.3)}
+    assert runner.finished and state.phase_timeline()[0] == float("inf")
+
+
+def _play_world(tmp_path, name: str, wall_steps: list[float], writer_first: bool) -> tuple[list[str], list[str]]:
+    """The whole story with its log, on a manual clock ticked at uneven steps; (rotated, live) lines."""
+    w = DemoWorld(speed=20, seed=5, clock=ManualClock(speed=20), latency_scale=0.01, keep=tmp_path / name).build()
+    try:
+        with EventStore.open(w.db_path) as store:  # what the recorder saves once the probe fails
+            store.append(w.incident_id, Kind.PROBE_DOWN, {"name": "api-health", "text": "probe api-health DOWN"},
+                         actor="warroom")
+        w.logs.restart()
+        i = 0
+        while w.clock.elapsed() < 420:
+            w.clock.advance(wall_steps[i % len(wall_steps)])
+            i += 1
+            if writer_first:
+                w.logs.tick()
+                w.runner.run_due()
+            else:
+                w.runner.run_due()
+                w.logs.tick()
+        w.halt()
+        rotated = [ln.split(" ", 1)[1] for ln in (w.dir / "logs" / "api.log.1").read_text().splitlines()]
+        live = [ln.split(" ", 1)[1] for ln in (w.dir / "logs" / "api.log").read_text().splitlines()]
+        return rotated, live
+    finally:
+        w.stop()
+
+
+def test_demo_log_is_the_same_for_the_same_seed_whatever_the_thread_timing(tmp_path) -> None:
+    rotated_a, live_a = _play_world(tmp_path, "a", [0.25], writer_first=True)
+    rotated_b, live_b = _play_world(tmp_path, "b", [0.05, 0.4, 0.17, 0.9], writer_first=False)
+    assert rotated_a == rotated_b  # history, the quiet start and the burst, split at the same line
+    end = min(len(live_a), len(live_b))
+    assert end > 500 and live_a[:end] == live_b[:end]
+    assert any(ln.startswith("ERROR [db] connection pool exhausted") for ln in rotated_a)

@@ -126,8 +126,9 @@ def test_replaying_to_an_earlier_moment_ignores_later_posts():
 def test_sev4_has_no_required_updates():
     due = next_update(Record(4).state, at(600))
     assert (due.phase, due.due_at, due.remaining, due.cadence_minutes) == ("none", None, None, None)
-    assert due.describe() == "no updates required at this severity"
+    assert due.describe() == "no required updates for SEV-4"
     assert due.short() == "-"
+    assert not due.resolved and not due.cadence_off
 
 
 def test_resolved_has_nothing_due():
@@ -135,6 +136,32 @@ def test_resolved_has_nothing_due():
     due = next_update(state, at(40))
     assert due.phase == "none" and due.due_at is None
     assert due.describe() == "no update due (resolved)"
+    assert due.short() == "resolved"
+
+
+def test_resolved_sev4_says_resolved_not_no_cadence():
+    due = next_update(Record(4).resolve(10).state, at(40))
+    assert due.describe() == "no update due (resolved)" and due.short() == "resolved"
+
+
+@pytest.mark.parametrize("off", [None, False, 0])
+def test_a_cadence_switched_off_in_config_is_not_mistaken_for_resolved(off):
+    """`[cadence] sev3 = false`: an OPEN SEV-3 has no required updates, and says why."""
+    cadence = UpdateCadence.from_config(CadenceConfig(sev3=off))
+    due = next_update(Record(3).state, at(90), cadence)
+    assert (due.phase, due.due_at, due.resolved, due.cadence_off) == ("none", None, False, True)
+    assert due.describe() == "no required updates for SEV-3 (cadence off)"
+    assert due.short() == "off"
+    # Lowered into the switched-off severity: the same words, and the open incident is not "resolved".
+    lowered = next_update(Record(2).sev(5, 3).state, at(90), cadence)
+    assert lowered.describe() == "no required updates for SEV-3 (cadence off)"
+    # Once resolved it says so.
+    assert next_update(Record(3).resolve(20).state, at(90), cadence).describe() == "no update due (resolved)"
+
+
+def test_a_sev4_cadence_set_in_config_counts_down():
+    due = next_update(Record(4).state, at(50), UpdateCadence(sev4=120))
+    assert due.describe() == "next update due in 1h 10m (05:00 UTC)"
 
 
 def test_reopen_restarts_the_clock_like_a_declaration():

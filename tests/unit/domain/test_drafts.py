@@ -10,11 +10,12 @@ import pytest
 from warroom.config.model import CadenceConfig, TeamConfig, TemplatesConfig
 from warroom.domain.cadence import UpdateCadence
 from warroom.domain.drafts import (
-    Draft, changes_since_last_post, last_post, normalize_audience, packaged_template, render_draft,
+    DRILL_BANNER, Draft, add_business_days, changes_since_last_post, last_post, needed_roles, normalize_audience,
+    packaged_template, render_draft,
 )
 from warroom.domain.events import Event, Kind
 from warroom.domain.incident import fold
-from warroom.domain.roles import COMMS, IC, TECH
+from warroom.domain.roles import COMMS, IC, SCRIBE, TECH
 
 T0 = datetime(2026, 11, 26, 3, 12, tzinfo=timezone.utc)
 NOW = T0 + timedelta(minutes=20)
@@ -85,8 +86,8 @@ def test_internal_shows_vacant_roles_and_missing_link_as_visible_gaps():
     events, _ = record(2)
     text = render_draft(state_of(events), "internal", NOW, UpdateCadence(), TeamConfig()).text
     assert text == """🚨 SEV-2 declared: Checkout returning 500s
-Incident commander: @<unassigned>
-Comms lead: @<unassigned>
+Incident commander: @<person: VACANT>
+Comms lead: @<person: VACANT>
 Channel: #incident-2026-11-26
 Status page: <link>
 Updates every 30 min until resolved."""
@@ -164,8 +165,8 @@ Conditions:
 Actions:
 - 03:24 rolled back a1b2c3d
 Needs:
-- Comms Lead: <unassigned>
-- Tech Lead: <unassigned>
+- Comms Lead: VACANT, needs someone
+- Tech Lead: VACANT, needs someone
 Next update within 15 min."""
 
 
@@ -229,3 +230,146 @@ def test_changes_since_the_last_posted_update():
     assert "+[Identified] We are aware of an issue affecting Checkout returning 500s." in diff
     assert not any(line.startswith(("-Started", "+Started")) for line in diff)
     assert changes_since_last_post(state, "external", first) == []
+
+
+# -- needs: every role the board flags VACANT -------------------------------------------------------
+
+LIAISON_TEAM = TeamConfig(status_page="https://status.example.com", extra_roles=("Deputy", "Customer Liaison"))
+
+
+def test_needs_lists_vacant_extra_roles_from_team_config():
+    events, _ = record(1, roles={IC: "alice", COMMS: "bob", TECH: "carol", "Deputy": "dave"})
+    text = render_draft(state_of(events), "can", NOW, UpdateCadence(), LIAISON_TEAM).text
+    needs = text.split("Needs:\n")[1].splitlines()
+    assert needs == ["- Customer Liaison: VACANT, needs someone", "Next update within 15 min."]
+
+
+def test_needs_follow_the_board_order_and_never_ask_for_the_optional_scribe():
+    events, _ = record(2, roles={IC: "alice"})
+    text = render_draft(state_of(events), "can", NOW, UpdateCadence(), LIAISON_TEAM).text
+    assert text.split("Needs:\n")[1].splitlines()[:-1] == [
+        "- Comms Lead: VACANT, needs someone", "- Tech Lead: VACANT, needs someone",
+        "- Deputy: VACANT, needs someone", "- Customer Liaison: VACANT, needs someone",
+    ]
+    assert "Scribe" not in text
+    # A team listing the Scribe among its extras does not make it required.
+    assert needed_roles(TeamConfig(extra_roles=(SCRIBE, "Deputy"))) == [IC, COMMS, TECH, "Deputy"]
+
+
+def test_every_role_held_means_nothing_needed():
+    events, _ = record(2, roles={IC: "a", COMMS: "b", TECH: "c", "Deputy": "d", "Customer Liaison": "e"})
+    text = render_draft(state_of(events), "can", NOW, UpdateCadence(), LIAISON_TEAM).text
+    assert "Needs:\n- Nothing right now.\n" in text
+
+
+def test_a_vacant_comms_lead_is_a_visible_blank_to_fill():
+    events, _ = record(1, roles={IC: "alice"})
+    lines = render_draft(state_of(events), "internal", NOW, UpdateCadence(), TEAM).text.splitlines()
+    assert lines[1:3] == ["Incident commander: @alice", "Comms lead: @<person: VACANT>"]
+
+
+# -- no cadence in force: no "within <n> minutes" -------------------------------------------------
+
+
+def test_sev4_drafts_promise_no_time_and_leave_no_n_blank():
+    events, _ = record(4, roles={IC: "alice"})
+    state = state_of(events)
+    external = render_draft(state, "external", NOW, UpdateCadence(), TEAM).text
+    assert external == """[Investigating] We are aware of an issue affecting Checkout returning 500s.
+Started: 2026-11-26 03:12 UTC
+Impact: Most users cannot pay
+We'll post an update when we know more."""
+    internal = render_draft(state, "internal", NOW, UpdateCadence(), TEAM).text
+    assert internal.splitlines()[-1] == "Updates when there is news, until resolved."
+    tactical = render_draft(state, "can", NOW, UpdateCadence(), TEAM).text
+    assert tactical.splitlines()[-1] == "Next update when there is news."
+    assert "<n>" not in external + internal + tactical
+
+
+def test_a_cadence_switched_off_in_config_promises_no_time_either():
+    events, _ = record(3)
+    text = render_draft(state_of(events), "external", NOW, CadenceConfig(sev3=None), TEAM).text
+    assert text.splitlines()[-1] == "We'll post an update when we know more."
+    # ...while SEV-2 keeps the playbook's words under the same config.
+    events, _ = record(2)
+    text = render_draft(state_of(events), "external", NOW, CadenceConfig(sev3=None), TEAM).text
+    assert text.splitlines()[-1] == "We'll post an update within 30 minutes."
+
+
+def test_a_sev4_cadence_set_in_config_is_promised():
+    events, _ = record(4)
+    text = render_draft(state_of(events), "external", NOW, CadenceConfig(sev4=120), TEAM).text
+    assert text.splitlines()[-1] == "We'll post an update within 120 minutes."
+
+
+def test_an_override_line_the_renderer_does_not_know_keeps_the_blank_visible():
+    events, _ = record(4)
+    override = {"external": "[${status}] ${summary}. Next: in ${cadence_minutes} minutes or so.\n"}
+    text = render_draft(state_of(events), "external", NOW, UpdateCadence(), TEAM, override).text
+    assert text == "[Investigating] Checkout returning 500s. Next: in <n> minutes or so."
+
+
+# -- tactical after resolution --------------------------------------------------------------------
+
+
+def test_tactical_after_resolution_says_when_by_whom_and_how_and_promises_nothing():
+    events, add = record(1, roles={IC: "alice"})
+    add(3, Kind.NOTE, {"text": "5xx on /pay since deploy a1b2c3d"})
+    add(12, Kind.MITIGATED, {"text": "rolled back a1b2c3d"})
+    add(15, Kind.COMMS_POSTED, {"audience": "tactical", "text": "earlier update"})
+    add(30, Kind.NOTE, {"text": "error rate at baseline for 15 min"})
+    add(40, Kind.RESOLVED, {"text": "Checkout is working again after rolling back a1b2c3d"})
+    draft = render_draft(state_of(events), "can", T0 + timedelta(minutes=45), UpdateCadence(), LIAISON_TEAM)
+    assert draft.template == "tactical"
+    assert draft.text == """INC-7 SEV-1 [Resolved] update at 03:57 UTC: Checkout returning 500s
+Conditions:
+- Resolved at 03:52 UTC by alice: Checkout is working again after rolling back a1b2c3d
+- 03:42 error rate at baseline for 15 min
+Actions:
+- 03:24 rolled back a1b2c3d
+Needs:
+- Postmortem owner: <person> (review within 5 business days, by Thu 2026-12-03)
+No further scheduled updates: the channel stays open for postmortem prep."""
+
+
+def test_tactical_after_resolution_with_nothing_new_names_a_postmortem_owner_role():
+    events, add = record(2, roles={IC: "alice", "Postmortem Owner": "erin"})
+    add(40, Kind.STATUS, {"to": "resolved"})
+    text = render_draft(state_of(events), "can", T0 + timedelta(hours=2), UpdateCadence(), TEAM).text
+    conditions = text.split("Conditions:\n")[1].split("\nActions:")[0]
+    assert conditions == "- Resolved at 03:52 UTC by alice: Checkout returning 500s"
+    assert "Next update" not in text and "VACANT" not in text and "Impact:" not in text
+    assert "- Postmortem owner: erin (review within 5 business days, by Thu 2026-12-03)" in text.splitlines()
+
+
+def test_review_deadline_counts_business_days():
+    friday = datetime(2026, 11, 27, 23, 0, tzinfo=timezone.utc)
+    assert add_business_days(friday, 5).date().isoformat() == "2026-12-04"  # the next Friday
+    saturday = datetime(2026, 11, 28, 9, 0, tzinfo=timezone.utc)
+    assert add_business_days(saturday, 5).date().isoformat() == "2026-12-04"
+
+
+def test_reopened_incident_drafts_like_an_open_one_again():
+    events, add = record(1, roles={IC: "alice"})
+    add(40, Kind.RESOLVED, {"text": "fixed"})
+    add(50, Kind.REOPENED, {"text": "errors are back"})
+    text = render_draft(state_of(events), "can", T0 + timedelta(minutes=55), UpdateCadence(), TEAM).text
+    assert text.splitlines()[-1] == "Next update within 15 min."
+    assert "- Comms Lead: VACANT, needs someone" in text.splitlines()
+    later = T0 + timedelta(minutes=55)
+    assert render_draft(state_of(events), "external", later, UpdateCadence(), TEAM).text.startswith("[Investigating]")
+
+
+# -- drills ---------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("audience", ["internal", "external", "can"])
+@pytest.mark.parametrize("resolved", [False, True])
+def test_a_drill_is_labelled_on_every_draft(audience, resolved):
+    events = [Event(7, T0, Kind.DECLARED, "alice", {"title": "Game day: db failover", "severity": 4, "drill": True},
+                    id=1)]
+    if resolved:
+        events.append(Event(7, T0 + timedelta(minutes=30), Kind.RESOLVED, "alice", {"text": "drill over"}, id=2))
+    text = render_draft(fold(events), audience, NOW + timedelta(minutes=30), UpdateCadence(), TEAM).text
+    assert text.splitlines()[0] == DRILL_BANNER
+    assert len(text.splitlines()) > 1
