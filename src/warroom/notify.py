@@ -72,6 +72,12 @@ def _hide(text: str, secrets: list[str]) -> str:
     return clean(redact_values(text, secrets), cap=300)
 
 
+def slack_escape(text: str) -> str:
+    """Slack reads `<...>` as links/mentions and `&` as an entity: escape the three it documents,
+    so the draft's visible blanks (`<person: VACANT>`, `<link>`) arrive as typed."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
 def post_webhook(cfg: Any, text: str, timeout: float | None = None, environ: Mapping[str, str] | None = None) -> NotifyResult:
     """POST `{"text": text}` to the webhook in `cfg` (a `NotifyConfig`). Blocking; never raises.
 
@@ -90,7 +96,7 @@ def post_webhook(cfg: Any, text: str, timeout: float | None = None, environ: Map
     try:
         import httpx  # lazily: headless commands that never post do not pay for it
 
-        body = json.dumps({"text": text}).encode("utf-8")
+        body = json.dumps({"text": slack_escape(text)}).encode("utf-8")
         with httpx.Client(timeout=timeout, follow_redirects=False) as client:
             response = client.post(url, content=body, headers={"Content-Type": "application/json"})
             raw = response.content[: BODY_EXCERPT * 4]

@@ -128,3 +128,11 @@ def test_an_unset_variable_is_named_and_nothing_is_sent(hook: Hook):
 async def test_async_variant_keeps_the_loop_free(hook: Hook):
     result = await post_webhook_async(cfg_for(), "still investigating", environ={"SLACK_INCIDENT_WEBHOOK": hook.url})
     assert result.ok and json.loads(hook.requests[0]["body"]) == {"text": "still investigating"}
+
+
+def test_slack_markup_characters_are_escaped_so_blanks_arrive_as_typed():
+    from warroom.notify import slack_escape
+
+    assert slack_escape("Comms lead: @<person: VACANT> & <link>") == (
+        "Comms lead: @&lt;person: VACANT&gt; &amp; &lt;link&gt;"
+    )
