@@ -6,13 +6,20 @@ Standard library only and cheap to import: `warroom note` imports this and must 
 from __future__ import annotations
 
 import os
-from pathlib import Path
 
 from warroom.errors import UserError
 
 TYPE_CHECKING = False  # not `typing` / `collections.abc`: each costs `warroom note` milliseconds
 if TYPE_CHECKING:
     from collections.abc import Mapping
+
+
+def __getattr__(name: str):  # `pathlib` (with re, fnmatch, urllib) costs `warroom note` ~5 ms
+    if name == "Path":
+        from pathlib import Path
+
+        return Path
+    raise AttributeError(name)
 
 CONFIG_NAME = "warroom.toml"
 
@@ -22,39 +29,62 @@ def _env(environ: Mapping[str, str] | None) -> Mapping[str, str]:
 
 
 def _home(env: Mapping[str, str]) -> Path:
+    from pathlib import Path
+
     home = env.get("HOME")
     return Path(home) if home else Path.home()
 
 
 def _xdg(env: Mapping[str, str], var: str, fallback: str) -> Path:
     """An XDG base directory; the spec says relative values are invalid and must be ignored."""
+    from pathlib import Path
+
     value = env.get(var, "")
     if value and os.path.isabs(value):
         return Path(value)
     return _home(env) / fallback
 
 
-def default_db_path(environ: Mapping[str, str] | None = None) -> Path:
-    """$WARROOM_DB, else $XDG_DATA_HOME/warroom/warroom.db, else ~/.local/share/warroom/warroom.db."""
+def default_db_file(environ: Mapping[str, str] | None = None) -> str:
+    """$WARROOM_DB, else $XDG_DATA_HOME/warroom/warroom.db, else ~/.local/share/warroom/warroom.db.
+
+    A plain string built with os.path: the note path never imports pathlib.
+    """
     env = _env(environ)
     explicit = env.get("WARROOM_DB", "")
     if explicit:
-        return Path(explicit).expanduser()
-    return _xdg(env, "XDG_DATA_HOME", ".local/share") / "warroom" / "warroom.db"
+        return os.path.expanduser(explicit)
+    data = env.get("XDG_DATA_HOME", "")
+    if not (data and os.path.isabs(data)):  # the spec: relative values are invalid, ignore them
+        data = os.path.join(env.get("HOME") or os.path.expanduser("~"), ".local", "share")
+    return os.path.join(data, "warroom", "warroom.db")
+
+
+def default_db_path(environ: Mapping[str, str] | None = None) -> Path:
+    """`default_db_file` as a Path."""
+    from pathlib import Path
+
+    return Path(default_db_file(environ))
 
 
 def user_config_path(environ: Mapping[str, str] | None = None) -> Path:
     """$XDG_CONFIG_HOME/warroom/warroom.toml, else ~/.config/warroom/warroom.toml."""
+    from pathlib import Path
+
     return _xdg(_env(environ), "XDG_CONFIG_HOME", ".config") / "warroom" / CONFIG_NAME
 
 
 def config_search_paths(environ: Mapping[str, str] | None = None, cwd: Path | None = None) -> list[Path]:
     """The places looked at when neither --config nor $WARROOM_CONFIG names a file, in order."""
+    from pathlib import Path
+
     here = Path.cwd() if cwd is None else Path(cwd)
     return [here / CONFIG_NAME, user_config_path(environ)]
 
 
 def _named(text: str, cwd: Path | None, origin: str) -> Path:
+    from pathlib import Path
+
     path = Path(text).expanduser()
     if cwd is not None and not path.is_absolute():
         path = Path(cwd) / path
@@ -76,6 +106,8 @@ def find_config_path(
     $XDG_CONFIG_HOME/warroom/warroom.toml (~/.config/...). A file named explicitly or by
     $WARROOM_CONFIG must exist (UserError otherwise); the later places are skipped when absent.
     """
+    from pathlib import Path
+
     if explicit:
         return _named(explicit, cwd, "")
     env = _env(environ)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 TYPE_CHECKING = False  # not `typing`: its import costs `warroom note` ~3 ms
 from datetime import datetime, timezone
-from pathlib import Path
 
 from warroom.domain.events import parse_incident_ref, short_id
 from warroom.errors import UserError
@@ -13,18 +12,25 @@ from warroom.store.sync import EventStore
 
 if TYPE_CHECKING:
     import argparse
+    from pathlib import Path
 
 
-def db_path(args: argparse.Namespace) -> Path:
+def db_file(args: "argparse.Namespace") -> str:
+    """`--db`, else $WARROOM_DB, else the XDG default, as a string (no pathlib on the note path)."""
     if getattr(args, "db", None):
-        return Path(args.db).expanduser()
-    from warroom.paths import default_db_path
+        return os.path.expanduser(args.db)
+    from warroom.paths import default_db_file
 
-    return default_db_path()
+    return default_db_file()
+
+
+def db_path(args: "argparse.Namespace") -> "Path":
+    
+    return Path(db_file(args))
 
 
 def open_store(args: argparse.Namespace) -> EventStore:
-    return EventStore.open(db_path(args))
+    return EventStore.open(db_file(args))
 
 
 def current_actor(args: argparse.Namespace | None = None) -> str:

@@ -7,9 +7,12 @@ from __future__ import annotations
 
 import os
 import sqlite3
-from pathlib import Path
 
 from warroom.errors import StoreBusyError, UserError
+
+TYPE_CHECKING = False  # the note path never imports typing or pathlib
+if TYPE_CHECKING:
+    from pathlib import Path
 
 SCHEMA_VERSION = 1
 BUSY_TIMEOUT_MS = int(os.environ.get("WARROOM_BUSY_TIMEOUT_MS", "5000"))  # env: tests and slow disks
@@ -60,15 +63,16 @@ PRAGMAS = (
 )
 
 
-def prepare_path(path: Path) -> None:
+def prepare_path(path: "str | Path") -> None:
     """Create the folder (0700) and an empty file (0600) before SQLite touches it."""
-    path = Path(path)
-    if not path.parent.exists():
+    path = os.fspath(path)
+    folder = os.path.dirname(path) or "."
+    if not os.path.exists(folder):
         try:
-            path.parent.mkdir(parents=True, mode=0o700, exist_ok=True)
+            os.makedirs(folder, mode=0o700, exist_ok=True)
         except OSError as exc:
-            raise UserError(f"cannot create the database folder {path.parent}: {exc.strerror}") from None
-    if not path.exists():
+            raise UserError(f"cannot create the database folder {folder}: {exc.strerror}") from None
+    if not os.path.exists(path):
         try:
             fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
             os.close(fd)
@@ -79,7 +83,7 @@ def prepare_path(path: Path) -> None:
     # SQLite gives the -wal and -shm files the database file's own mode, so they stay 0600 too.
 
 
-def migrate(conn: sqlite3.Connection, path: Path) -> None:
+def migrate(conn: sqlite3.Connection, path: "str | Path") -> None:
     """Bring the schema up to SCHEMA_VERSION; refuse a file written by a newer warroom."""
     version = conn.execute("PRAGMA user_version").fetchone()[0]
     if version > SCHEMA_VERSION:
@@ -119,7 +123,7 @@ def _split_statements(script: str) -> list[str]:
     return statements
 
 
-def busy_or(exc: sqlite3.Error, path: Path) -> UserError:
+def busy_or(exc: sqlite3.Error, path: "str | Path") -> UserError:
     msg = str(exc)
     if "locked" in msg or "busy" in msg:
         return StoreBusyError(

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 import time
 from collections import defaultdict
 from datetime import datetime
-from pathlib import Path
 TYPE_CHECKING = False  # not `typing`: its import costs `warroom note` ~3 ms
 
 from warroom.domain.events import Event, Kind, format_ts
@@ -16,6 +16,8 @@ from warroom.store.rows import EVENT_COLUMNS, INSERT_EVENT, event_params, row_to
 from warroom.store.schema import BUSY_TIMEOUT_MS, PRAGMAS, busy_or, migrate, prepare_path
 
 if TYPE_CHECKING:  # the fold is imported only by readers: `warroom note` never folds
+    from pathlib import Path
+
     from typing import Any, Iterable, Mapping
     from warroom.domain.incident import IncidentState
     from warroom.domain.signals import Sample
@@ -25,13 +27,19 @@ class EventStore:
     """One SQLite file holding every incident. Each append is one `BEGIN IMMEDIATE` transaction,
     committed before the call returns: once `append` returns an event, it is on disk."""
 
-    def __init__(self, conn: sqlite3.Connection, path: Path) -> None:
+    def __init__(self, conn: sqlite3.Connection, path: "str | Path") -> None:
         self._conn = conn
-        self.path = path
+        self._path = path
+
+    @property
+    def path(self) -> "Path":
+        from pathlib import Path  # not at import time: `warroom note` never needs it
+
+        return Path(self._path)
 
     @classmethod
-    def open(cls, path: Path | str, *, busy_timeout_ms: int = BUSY_TIMEOUT_MS) -> "EventStore":
-        path = Path(path).expanduser()
+    def open(cls, path: "Path | str", *, busy_timeout_ms: int = BUSY_TIMEOUT_MS) -> "EventStore":
+        path = os.path.expanduser(os.fspath(path))
         prepare_path(path)
         try:
             conn = sqlite3.connect(path, isolation_level=None, timeout=busy_timeout_ms / 1000)
@@ -58,7 +66,7 @@ class EventStore:
         try:
             self._conn.execute("BEGIN IMMEDIATE")
         except sqlite3.OperationalError as exc:
-            raise busy_or(exc, self.path) from None
+            raise busy_or(exc, self._path) from None
         try:
             result = fn(self._conn)
             self._conn.execute("COMMIT")
@@ -67,7 +75,7 @@ class EventStore:
             if self._conn.in_transaction:
                 self._conn.execute("ROLLBACK")
             if isinstance(exc, sqlite3.Error):
-                raise busy_or(exc, self.path) from None
+                raise busy_or(exc, self._path) from None
             raise
 
     def append(
@@ -139,7 +147,7 @@ class EventStore:
         try:
             return self._conn.execute(sql, params).fetchall()
         except sqlite3.Error as exc:
-            raise busy_or(exc, self.path) from None
+            raise busy_or(exc, self._path) from None
 
     def events(self, incident_id: int, after_id: int = 0) -> list[Event]:
         rows = self._read(
@@ -153,7 +161,7 @@ class EventStore:
 
         state = fold(self.events(incident_id))
         if state is None:
-            raise UserError(f"no incident INC-{incident_id} in {self.path}")
+            raise UserError(f"no incident INC-{incident_id} in {self._path}")
         return state
 
     def incidents(self) -> list["IncidentState"]:
