@@ -1,15 +1,20 @@
 """The installed `warroom` in a real tmux session (TERM=screen-256color): type a note and a
-`/sev 1`, see them on screen and in the store; a note from another process shows up live."""
+`/sev 1`, see them on screen and in the store; a note from another process shows up live; live
+resize (even with a stale $COLUMNS exported); Ctrl+C quits the war room and the demo, leaving
+nothing running or listening."""
 
 from __future__ import annotations
 
 import os
+import re
 import shutil
+import socket
 import subprocess
 import time
 import uuid
 from pathlib import Path
 
+import psutil
 import pytest
 
 from tests.conftest import warroom_executable
@@ -58,6 +63,20 @@ class Tmux:
 
     def keys(self, *keys: str) -> None:
         self.run("send-keys", "-t", "wr", *keys)
+
+    def pane_process(self) -> psutil.Process:
+        """The `sh -c` wrapper `start` runs in the pane (its child is the command)."""
+        return psutil.Process(int(self.run("display-message", "-p", "-t", "wr", "#{pane_pid}").strip()))
+
+    def wait_first_line(self, text: str, timeout: float = 10.0) -> str:
+        deadline = time.monotonic() + timeout
+        first = ""
+        while time.monotonic() < deadline:
+            first = self.screen().splitlines()[0] if self.screen() else ""
+            if text in first:
+                return first
+            time.sleep(0.1)
+        raise AssertionError(f"{text!r} never on the first line:\n{self.screen()}")
 
     def kill(self) -> None:
         subprocess.run(["tmux", "-L", self.socket, "kill-server"], env=self.env, capture_output=True, timeout=20)
@@ -127,6 +146,8 @@ def test_small_and_large_terminals(tmux: Tmux, tmp_path: Path):
         store.append(inc, Kind.ROLE_ASSIGNED, {"role": "Incident Commander", "person": "alice"}, actor="alice")
     config = tmp_path / "warroom.toml"
     config.write_text("[team]\nextra_roles = [\"Deputy\"]\n\n[resources]\nenabled = false\n")
+    # A shell (or pytest's terminal) may export COLUMNS/LINES; they must not pin the app's size.
+    tmux.env.update(COLUMNS="80", LINES="24")
     tmux.start([str(warroom_executable()), "--config", str(config)], width=80, height=24)
     tmux.wait_for("Roles")
     tmux.wait_for("Search latency")
@@ -138,11 +159,52 @@ def test_small_and_large_terminals(tmux: Tmux, tmp_path: Path):
     assert any("Deputy" in line for line in lines), "configured roles are on the board"
     assert any("›" in line for line in lines[-3:]), "the command line is at the bottom"
     tmux.run("resize-window", "-t", "wr", "-x", "200", "-y", "60")
-    deadline = time.monotonic() + 10
-    while time.monotonic() < deadline and "IC alice" not in tmux.screen().splitlines()[0]:
-        time.sleep(0.1)
-    first = tmux.screen().splitlines()[0]
-    assert "Search latency" in first and "IC alice" in first, "at 200 columns the header is one line"
+    first = tmux.wait_first_line("IC alice")
+    assert "Search latency" in first, "at 200 columns the header is one line"
+    shown = tmux.screen().splitlines()
+    assert len(shown) >= 59 and any("›" in line for line in shown[-3:]), "the whole 60 rows are drawn"
     tmux.run("resize-window", "-t", "wr", "-x", "50", "-y", "12")
     shown = tmux.wait_for("Terminal too small")
     assert "SEV-3" in shown and "Investigating" in shown
+    tmux.run("resize-window", "-t", "wr", "-x", "120", "-y", "40")
+    tmux.wait_for("Timeline (UTC)")
+    assert "Terminal too small" not in tmux.screen()
+
+
+def test_ctrl_c_quits_the_war_room_with_status_130(tmux: Tmux, tmp_path: Path):
+    db = tmp_path / "warroom.db"
+    with EventStore.open(db) as store:
+        store.declare("Checkout 500s", 2, actor="ic-alice")
+    tmux.start([str(warroom_executable())])
+    shown = tmux.wait_for("^c Quit")  # the footer says how to quit
+    assert "INC-1 Checkout 500s" in shown
+    tmux.keys("-l", "rollback done")
+    tmux.keys("Enter")
+    tmux.wait_for("saved #2")
+    tmux.keys("C-c")
+    assert tmux.exit_status() == 130, "Ctrl+C quits at once, as an interrupted command"
+    with EventStore.open(db) as store:
+        kinds = [e.kind for e in store.events(1)]
+    assert kinds == [Kind.DECLARED, Kind.NOTE], "what was saved is all there"
+
+
+def test_ctrl_c_stops_the_demo_and_leaves_nothing_running(tmux: Tmux, tmp_path: Path):
+    tmux.start([str(warroom_executable()), "demo", "--speed", "20"], width=160, height=48)
+    tmux.wait_for("Timeline (UTC)", timeout=30)
+    tmux.wait_for("db sessions", timeout=30)  # the command pane's program is running
+    demo = next(p for p in tmux.pane_process().children() if "demo" in " ".join(p.cmdline()))
+    ports = {c.laddr.port for c in demo.net_connections(kind="tcp") if c.status == psutil.CONN_LISTEN}
+    directories = {m.group(0) for f in demo.open_files() if (m := re.match(r".*/warroom-demo-[^/]+", f.path))}
+    descendants = demo.children(recursive=True)
+    assert ports and len(directories) == 1, (ports, directories)
+    directory = Path(directories.pop())
+
+    tmux.keys("C-c")
+    assert tmux.exit_status(timeout=30) == 130
+    assert not psutil.pid_exists(demo.pid) or demo.status() == psutil.STATUS_ZOMBIE
+    alive = [p.pid for p in descendants if p.is_running() and p.status() != psutil.STATUS_ZOMBIE]
+    assert alive == [], "the command pane's program is stopped too"
+    for port in ports:
+        with pytest.raises(OSError):
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+    assert not directory.exists(), "the demo's temporary directory is removed"

@@ -1,14 +1,19 @@
 """The Textual app: wiring only (store, themes, screens, command palette).
 
-    WarRoomApp(db_path, config, incident_id=None, theme=None, clock=None, actor=None).run()
+    WarRoomApp(db_path, config, incident_id=None, theme=None, clock=None, actor=None, sources=None).run()
 
 What other widgets may read from `self.app`: `store` (AsyncEventStore), `config`, `clock()`
 (aware UTC now; frozen in tests), `actor` (who is typing), `incident` (the folded
 IncidentState on screen, reactive), `paused` (live updates paused, reactive).
+
+Quitting: Ctrl+C quits at once with exit status 130 (the convention for an interrupted
+command) unless text is selected, which it copies first; Ctrl+Q quits with status 0. Nothing is
+lost either way: every line is in the store as soon as the command line says "saved".
 """
 
 from __future__ import annotations
 
+import os
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Callable, Iterable
@@ -32,7 +37,16 @@ class WarRoomApp(App[None]):
     """Opens the war room on an incident, or the declare dialog when none is open."""
 
     TITLE = "warroom"
-    BINDINGS = [Binding("ctrl+q", "quit", "Quit", priority=True, tooltip="Quit (the incident stays in the database)")]
+    #: Exit status after Ctrl+C: 128 + SIGINT, what shells and scripts expect of an interrupted command.
+    INTERRUPTED = 130
+    BINDINGS = [
+        # A priority binding, so it works on every screen and dialog; it still copies selected
+        # text first, as Textual's own Ctrl+C in an input does (see `action_interrupt`).
+        Binding("ctrl+c", "interrupt", "Quit", key_display="^c", priority=True,
+                tooltip="Quit (copies the selection instead when text is selected); the incident stays in the database"),
+        Binding("ctrl+q", "quit", "Quit", show=False, priority=True,
+                tooltip="Quit (the incident stays in the database)"),
+    ]
     #: The folded incident on screen, kept current (also while live updates are paused).
     incident: var[IncidentState | None] = var(None, always_update=True)
     #: Live updates paused (`p`): the timeline and the signal panes hold new items back.
@@ -46,7 +60,9 @@ class WarRoomApp(App[None]):
         theme: str | None = None,
         clock: Callable[[], datetime] | None = None,
         actor: str | None = None,
+        sources: Iterable[Any] | None = None,
     ) -> None:
+        """`sources`: poll exactly these instead of the config's (the screenshots' frozen data)."""
         super().__init__()
         self.db_path = Path(db_path)
         self.config = config or Config()
@@ -57,6 +73,7 @@ class WarRoomApp(App[None]):
 
             actor = current_actor()
         self.actor = actor
+        self.fixed_sources = list(sources) if sources is not None else None
         self.store: AsyncEventStore = None  # type: ignore[assignment]  # opened on mount
         self.notice: str | None = None
         self.incident_id: int | None = None
@@ -70,7 +87,31 @@ class WarRoomApp(App[None]):
     def get_theme_variable_defaults(self) -> dict[str, str]:
         return dict(THEME_VARIABLES)
 
-    async def on_mount(self) -> None:
+    def run(self, *args: Any, **kwargs: Any) -> Any:
+        """Run on the real terminal, following its size as it changes.
+
+        Textual's Linux driver asks `shutil.get_terminal_size()`, which believes $COLUMNS and
+        $LINES over the terminal itself: exported by a shell or a test harness they pin the app
+        at that size and every resize is lost (a 200-column tmux window still drew the 80-column
+        layout). The tty is the truth for a full-screen app, so they go (also for the commands
+        the panes run, which should not inherit a stale width either).
+        """
+        if not kwargs.get("headless") and kwargs.get("size") is None:
+            for name in ("COLUMNS", "LINES"):
+                os.environ.pop(name, None)
+        return super().run(*args, **kwargs)
+
+    def on_mount(self) -> None:
+        if self.fixed_sources is not None:
+            from warroom.ui.poller import Poller
+
+            Poller(self.config, sources=self.fixed_sources, clock=self.clock).start(self)
+        # After the first refresh, not in this handler: Textual batches (and so throws away)
+        # every frame drawn while the app is mounting, so a screen pushed from here would be
+        # laid out and rendered twice before anything reached the terminal.
+        self.call_later(self._start)
+
+    async def _start(self) -> None:
         from warroom.errors import UserError
 
         try:
@@ -137,6 +178,36 @@ class WarRoomApp(App[None]):
         index = names.index(self.theme) + 1 if self.theme in names else 0
         self.theme = names[index % len(names)]
         return self.theme
+
+    def action_interrupt(self) -> None:
+        """Ctrl+C: quit now, exit status 130. Everything typed and saved is already in the store.
+
+        With text selected (in the command line, a dialog's field, or by mouse) it copies that
+        instead and drops the selection, so a second Ctrl+C quits.
+        """
+        if not self._copy_selection():
+            self.exit(return_code=self.INTERRUPTED)
+
+    def _copy_selection(self) -> bool:
+        screen = self.screen
+        focused = screen.focused
+        text = getattr(focused, "selected_text", "") or ""
+        if text and focused is not None:
+            if hasattr(focused, "move_cursor"):  # TextArea
+                focused.move_cursor(focused.selection.end)
+            else:  # Input
+                focused.cursor_position = max(focused.selection)
+        else:
+            text = screen.get_selected_text() or ""
+            if text:
+                screen.clear_selection()
+        if not text:
+            return False
+        self.copy_to_clipboard(text)
+        said = f"copied {len(text)} characters · Ctrl+C again quits"
+        feedback = getattr(screen, "feedback", None)
+        feedback(said) if callable(feedback) else self.notify(said, markup=False, timeout=4)
+        return True
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         """Every key binding's action is also here, by name."""

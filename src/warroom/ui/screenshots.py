@@ -1,8 +1,13 @@
 """Make the README's screenshots from fixed data: `python -m warroom.ui.screenshots OUTDIR`.
 
-Writes `warroom-<theme>-120x40.svg` for every theme and `warroom-dark-80x24.svg`, from a fixed
-incident in a temporary database with a frozen clock, so the same code always draws the same
-pictures (never edit them by hand). Tests use the same fixed incident (`build_fixture`).
+Writes `warroom-<theme>-120x40.svg` for every theme and `warroom-dark-80x24.svg`: the war room
+on a fixed incident (a timeline, roles with one vacant) with every signal pane showing data, at a
+frozen clock, so the same code always draws the same pictures (never edit them by hand).
+
+The signals are the real pane widgets fed through the real poller by `FrozenSource`s: each
+replays fixed snapshots built with the sources' own snapshot types (`frozen_sources`), so the
+pictures are what a user sees, minus the live machine (latencies, CPU and git hashes would
+differ on every run). Tests use the same fixture (`build_fixture`, `fixture_app(signals=True)`).
 """
 
 from __future__ import annotations
@@ -13,9 +18,12 @@ import sys
 import tempfile
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Sequence
 
-from warroom.config.model import Config, TeamConfig
+from warroom.config.model import (
+    CommandConfig, Config, DeploysConfig, LogConfig, ProbeConfig, ResourcesConfig, Secret,
+    StatusPageConfig, TeamConfig,
+)
 from warroom.domain.events import Kind
 from warroom.store.sync import EventStore
 
@@ -29,6 +37,21 @@ FIXTURE_CONFIG = Config(
         roster=("alice", "bob", "carol", "dave"),
         extra_roles=("Customer Liaison",),
     )
+)
+
+#: The fixture with a source of every kind (their data comes from `frozen_sources`, never a network).
+SIGNALS_CONFIG = Config(
+    team=FIXTURE_CONFIG.team,
+    probes=(
+        ProbeConfig("checkout-api", Secret("https://checkout.internal/healthz")),
+        ProbeConfig("checkout-eu", Secret("https://eu.checkout.internal/healthz")),
+        ProbeConfig("login", Secret("https://login.internal/healthz")),
+    ),
+    statuspages=(StatusPageConfig("payments-provider", Secret("https://status.payprovider.example/api/v2/summary.json")),),
+    logs=(LogConfig("api", path="/var/log/payments/api.log"),),
+    deploys=(DeploysConfig("payments", "git", repo="/srv/repos/payments"),),
+    resources=ResourcesConfig(),
+    commands=(CommandConfig("db connections", ("psql", "-c", "select state, count(*) from pg_stat_activity group by 1 order by 2 desc")),),
 )
 
 
@@ -64,6 +87,7 @@ def build_fixture(db_path: Path) -> int:
         add(5.5, Kind.SEVERITY, {"from": 2, "to": 1, "reason": "most EU checkouts failing"}, "alice")
         add(6.0, Kind.COMMS_POSTED, {"audience": "internal", "text": "SEV-1 declared: checkout 500s for EU"}, "alice")
         add(6.4, Kind.ROLE_ASSIGNED, {"role": "Scribe", "person": "dave"}, "alice")
+        add(6.9, Kind.ROLE_ASSIGNED, {"role": "Customer Liaison", "person": "carol"}, "alice")
         add(7.7, Kind.NOTE, {"text": "rolling back 4f2a91c: kubectl rollout undo deploy/payments --to-revision=41"}, "bob")
         add(10.3, Kind.MITIGATED, {"text": "rolled back deploy/payments to revision 41"}, "bob")
         add(11.0, Kind.PROBE_UP, {"text": "probe checkout-api UP after 9m"}, "warroom")
@@ -74,32 +98,162 @@ def build_fixture(db_path: Path) -> int:
         store.close()
 
 
-def fixture_app(db_path: Path, theme: str | None = None, clock: Callable[[], datetime] = frozen_clock) -> Any:
-    """A WarRoomApp on the fixed incident (built if the database is new)."""
+class FrozenSource:
+    """A source that replays fixed snapshots, one per poll, then keeps giving the last one."""
+
+    def __init__(self, key: str, kind: str, name: str, snapshots: Sequence[Any]) -> None:
+        self.key, self.kind, self.name = key, kind, name
+        self.interval = 0.0  # as fast as the poller goes: a history plays in a fraction of a second
+        self._snapshots = list(snapshots)
+        self._next = 0
+
+    @property
+    def played(self) -> bool:
+        return self._next >= len(self._snapshots)
+
+    async def collect(self, now: datetime) -> Any:
+        snapshot = self._snapshots[min(self._next, len(self._snapshots) - 1)]
+        self._next += 1
+        if self.played:
+            self.interval = 3600.0  # nothing new to tell: stop the 20 Hz replay
+        return snapshot
+
+    async def aclose(self) -> None:
+        return None
+
+
+def frozen_sources(now: datetime) -> list[FrozenSource]:
+    """Snapshots of every kind for the fixture incident, as seen at `now` (14:21:30 UTC): the
+    checkout probes recovered after the rollback, the error burst in the api log dying down, the
+    suspect deploy 3 minutes before detection, a busy database."""
+    from warroom.sources.commands import CommandOutput
+    from warroom.sources.deploys import DeployList
+    from warroom.sources.logs import LogCounts
+    from warroom.sources.probes import ProbeResult
+    from warroom.sources.resources import (
+        CoreLoad, DiskUsage, MemoryUsage, ProcessUsage, ResourceSnapshot, SwapUsage,
+    )
+    from warroom.sources.statuspage import ComponentStatus, StatusIncident, StatusPageResult
+    from warroom.domain.deploy_rules import Deploy
+    from warroom.domain.log_rules import LogGroup
+
+    def ago(seconds: float) -> datetime:
+        return now - timedelta(seconds=seconds)
+
+    def probes(name: str, url: str, latencies: list[float], failing: int = 0) -> FrozenSource:
+        """A probe's history, oldest first, 10 s apart; `failing` 503s in the middle."""
+        snaps, n = [], len(latencies)
+        first_bad = (n - failing) // 2
+        for i, elapsed in enumerate(latencies):
+            bad = first_bad <= i < first_bad + failing
+            snaps.append(ProbeResult(
+                name=name, url=url, method="GET", taken_at=ago(4 + 10 * (n - 1 - i)), ok=not bad,
+                status_code=503 if bad else 200, elapsed=elapsed, failure="unexpected status" if bad else None,
+                error="503 (expected 200-399)" if bad else None, expected="200-399"))
+        return FrozenSource(f"probe:{name}", "probe", name, snaps)
+
+    def commit(sha: str, minutes_ago: float, author: str, subject: str) -> Deploy:
+        argv = ("git", "revert", "--no-edit", sha)
+        return Deploy("payments", sha, sha[:7], ago(60 * minutes_ago), subject, author, "main",
+                      rollback_argv=argv, rollback_command=" ".join(argv))
+
+    def log_line(seconds_ago: float, text: str) -> str:
+        return f"{ago(seconds_ago):%Y-%m-%dT%H:%M:%S.%f}"[:-3] + f"Z {text}"
+
+    groups = (  # count, seconds ago of the newest example, the line after its timestamp
+        (1204, 576.786, "ERROR [db] connection pool exhausted: 400/400 in use, waited 2000ms req_id=7f3a91"),
+        (842, 571.214, "ERROR [checkout] payment authorization failed: upstream 503 from payments-eu order=58121"),
+        (611, 575.902, "ERROR [http] POST /v2/checkout 500 in 2113ms region=eu-west-1 req_id=7f3a92"),
+        (37, 126.45, "ERROR [db] slow query 1840ms: UPDATE payments SET state = $1 WHERE id = $2"),
+        (21, 588.102, "ERROR [grpc] ledger.Record deadline exceeded after 1500ms peer=ledger-2"),
+        (14, 601.377, "WARN [pool] connection reaped after 30s idle in transaction pid=48213"),
+        (12, 663.031, "FATAL [worker] panic: send on closed channel (goroutine 1423)"),
+    )
+    top = tuple(LogGroup(text.split(" ", 2)[2][:40], count, log_line(secs, text), ago(secs)) for count, secs, text in groups)
+    cpu = [22.0, 24.0, 31.0, 78.0, 91.0, 94.0, 88.0, 52.0, 38.0, 35.0, 33.0, 36.0]
+    gib = 1024 ** 3
+    resources = [ResourceSnapshot(
+        taken_at=ago(2 * (len(cpu) - 1 - i)), host="pay-eu-1", cpu_percent=pct, cpu_count=8,
+        busiest_cores=(CoreLoad(3, min(100.0, pct * 1.4)), CoreLoad(5, pct * 1.1)), load=(3.12, 5.87, 4.02),
+        memory=MemoryUsage(32 * gib, 19 * gib, 2 * gib, gib // 2, 11 * gib, 12 * gib, 62.5),
+        swap=SwapUsage(4 * gib, 0, 4 * gib),
+        disks=(DiskUsage("/", 200 * gib, 142 * gib, 58 * gib, 71.0, "/dev/nvme0n1p1", "/"),
+               DiskUsage("/var/lib/postgresql", 500 * gib, 431 * gib, 69 * gib, 86.2, "/dev/nvme1n1", "/var/lib/postgresql")),
+        tcp_states=(("ESTAB", 412), ("TIME-WAIT", 188), ("LISTEN", 9), ("CLOSE-WAIT", 3)),
+        top_cpu=(ProcessUsage(2210, "payments-api", 142.0, 3 * gib), ProcessUsage(1804, "postgres", 61.0, 6 * gib),
+                 ProcessUsage(990, "envoy", 12.0, 300 * 1024 ** 2)),
+        top_memory=(ProcessUsage(1804, "postgres", 61.0, 6 * gib), ProcessUsage(2210, "payments-api", 142.0, 3 * gib),
+                    ProcessUsage(990, "envoy", 12.0, 300 * 1024 ** 2)),
+    ) for i, pct in enumerate(cpu)]
+    sql = "select state, count(*) from pg_stat_activity group by 1 order by 2 desc"
+    sessions = ("        state        | count\n---------------------+-------\n idle                |   112\n"
+                " active              |    38\n idle in transaction |     4\n(3 rows)\n")
+    return [
+        probes("checkout-api", "https://checkout.internal/healthz",
+               [0.14, 0.15, 0.13, 2.91, 3.12, 3.40, 2.84, 0.41, 0.16, 0.14, 0.13, 0.12], failing=4),
+        probes("checkout-eu", "https://eu.checkout.internal/healthz",
+               [0.19, 0.21, 0.18, 1.92, 2.40, 2.05, 0.88, 0.31, 0.22, 0.20, 0.19, 0.19]),
+        probes("login", "https://login.internal/healthz", [0.05, 0.04, 0.05, 0.06, 0.05, 0.04, 0.05, 0.05]),
+        FrozenSource("statuspage:payments-provider", "statuspage", "payments-provider", [StatusPageResult(
+            "payments-provider", "https://status.payprovider.example/api/v2/summary.json", ago(25), "minor",
+            "Partially Degraded Service", (ComponentStatus("Card payments EU", "degraded_performance"),),
+            (StatusIncident("Elevated card authorization latency in Europe", "monitoring", "minor"),),
+            "PayProvider", True, 200, 0.21)]),
+        FrozenSource("log:api", "log", "api", [LogCounts(
+            "api", ago(1), None, (3, 2, 4, 212, 240, 251, 236, 198, 75, 12, 6, 4, 3, 2, 1), 2706, top,
+            ("/var/log/payments/api.log",), False, "following /var/log/payments/api.log",
+            "/var/log/payments/api.log", "error|panic|fatal", 15)]),
+        FrozenSource("deploys:payments", "deploys", "payments", [DeployList("payments", "git", ago(20), (
+            commit("4f2a91c0d3b7e6a5f4c3b2a1908f7e6d5c4b3a29", 32.5, "carol", "payments: raise connection pool to 400"),
+            commit("7b9e2d41c8a3f5e6d7c8b9a0f1e2d3c4b5a69788", 60.2, "dave", "checkout: retry idempotent payment calls"),
+            commit("e1c0a77b2d4f6e8a0c1b3d5f7e9a2c4b6d8f0a1c", 101.0, "alice", "eu-west-1: bump payments replicas to 12"),
+            commit("3d5f8aa9e7c6b5a4f3e2d1c0b9a8f7e6d5c4b3a2", 143.0, "bob", "api: upgrade Go toolchain to 1.22.4"),
+            commit("9a8b7c6d5e4f3a2b1c0d9e8f7a6b5c4d3e2f1a0b", 171.5, "carol", "payments: idempotency keys on refunds (#476)"),
+            commit("c0ffee1234567890abcdef1234567890abcdef12", 205.0, "erin", "search: cache facet counts for 60s (#471)"),
+        ), window=7200.0)]),
+        FrozenSource("resources", "resources", "resources", resources),
+        FrozenSource("command:db connections", "command", "db connections", [CommandOutput(
+            "db connections", f"psql -c '{sql}'", ago(6), 0, 0.08, sessions)]),
+    ]
+
+
+def fixture_app(
+    db_path: Path, theme: str | None = None, clock: Callable[[], datetime] = frozen_clock, signals: bool = False
+) -> Any:
+    """A WarRoomApp on the fixed incident (built if the database is new); `signals`: every
+    pane fed with the frozen snapshots (else no sources are configured)."""
     from warroom.ui.app import WarRoomApp
 
     if not db_path.exists():
         build_fixture(db_path)
-    return WarRoomApp(db_path, FIXTURE_CONFIG, theme=theme, clock=clock, actor="carol")
+    if not signals:
+        return WarRoomApp(db_path, FIXTURE_CONFIG, theme=theme, clock=clock, actor="carol")
+    return WarRoomApp(db_path, SIGNALS_CONFIG, theme=theme, clock=clock, actor="carol",
+                      sources=frozen_sources(FROZEN_NOW))
 
 
 async def settle(pilot: Any) -> None:
-    """Wait (bounded) until the war room has loaded its incident, then freeze the cursor."""
+    """Wait (bounded) until the war room has loaded its incident and every frozen source has
+    played all its snapshots, then freeze the cursor."""
     from warroom.ui.screens.warroom import WarRoomScreen
     from warroom.ui.widgets.commandline import CommandInput
 
-    for _ in range(200):
+    for _ in range(250):
         screen = pilot.app.screen
-        if isinstance(screen, WarRoomScreen) and screen.state is not None:
+        sources = getattr(pilot.app, "fixed_sources", None) or []
+        if isinstance(screen, WarRoomScreen) and screen.state is not None and all(
+            getattr(s, "played", True) for s in sources
+        ):
             break
         await pilot.pause(0.02)
     for command in pilot.app.screen.query(CommandInput):
         command.cursor_blink = False
+    await pilot.pause(0.1 if getattr(pilot.app, "fixed_sources", None) else 0)  # the panes share out their heights
     await pilot.pause()
 
 
 async def _shoot(db_path: Path, theme: str, size: tuple[int, int], out: Path) -> Path:
-    app = fixture_app(db_path, theme)
+    app = fixture_app(db_path, theme, signals=True)
     async with app.run_test(size=size) as pilot:
         await settle(pilot)
         svg = app.export_screenshot(title=f"warroom · {theme} · {size[0]}x{size[1]}")

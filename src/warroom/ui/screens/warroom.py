@@ -3,11 +3,18 @@
 Layout by terminal size (Textual breakpoint classes on this screen):
   narrow  (< 100 cols)  header (2 lines) / one-line-per-source summary / timeline / roles / command line
   medium  (100-159)     header (2 lines); signal panes on the left; timeline over roles on the right
-  wide    (>= 160)      one-line header; a wider right column (roles in two columns), more panes
+  wide    (>= 160)      one-line header; a wider right column (roles in two columns)
+  xwide   (>= 192) and tall (>= 50 rows): the signal column narrows to one column of full-width
+                        panes stacked over the whole height (rows of ~100 characters, nothing
+                        truncated to half a screen), and the timeline takes the rest of the width
   tiny    (< 60x15)     "terminal too small" with SEV, status and the countdown
 
 Slots other widgets mount into: `#countdown-slot` (header), `#signal-panes` (SignalPanes),
 `#source-summary` (SourceSummary), `#too-small-slot` (a second, silent Countdown).
+
+Startup: only the header, timeline, role board, command line and footer are in the first frame;
+the signal panes (httpx, psutil, the sources) and the too-small view are mounted after it, the
+latter only when the terminal is that small.
 """
 
 from __future__ import annotations
@@ -15,6 +22,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
+from textual.events import Resize
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Container, Horizontal, Vertical
@@ -24,7 +32,6 @@ from textual.widgets import Footer, Static
 
 from warroom.domain.events import Event
 from warroom.domain.incident import IncidentState, fold
-from warroom.domain.slash import Completion
 from warroom.errors import UserError
 from warroom.sanitize import clean
 from warroom.ui.follow import StoreFollower, advance
@@ -37,6 +44,7 @@ from warroom.ui.widgets.timeline import Timeline
 
 if TYPE_CHECKING:
     from warroom.config.model import Config
+    from warroom.domain.slash import Completion
     from warroom.ui.app import WarRoomApp
 
 NO_SOURCES = (
@@ -46,6 +54,10 @@ NO_SOURCES = (
 )
 
 NO_SOURCES_LINE = "No sources configured: add [[probe]], [[log]], [[deploys]] ... to warroom.toml"
+
+#: Columns and rows from which the signal panes stack in one narrower column (see the docstring).
+XWIDE = 192
+XTALL = 50
 
 
 def source_names(config: "Config") -> list[str]:
@@ -71,8 +83,10 @@ class WarRoomScreen(Screen[None]):
     """The screen an IC lives in for hours. Feed: the store follower; input: the command line."""
 
     AUTO_FOCUS = "#command-input"
-    HORIZONTAL_BREAKPOINTS = [(0, "-w-tiny"), (MIN_WIDTH, "-narrow"), (100, "-medium"), (160, "-wide")]
-    VERTICAL_BREAKPOINTS = [(0, "-h-tiny"), (MIN_HEIGHT, "-short"), (30, "-tall")]
+    HORIZONTAL_BREAKPOINTS = [
+        (0, "-w-tiny"), (MIN_WIDTH, "-narrow"), (100, "-medium"), (160, "-wide"), (XWIDE, "-xwide"),
+    ]
+    VERTICAL_BREAKPOINTS = [(0, "-h-tiny"), (MIN_HEIGHT, "-short"), (30, "-tall"), (XTALL, "-xtall")]
     BINDINGS = [
         Binding("colon,enter", "focus_command", "Command", key_display=":"),
         Binding("z", "zoom", "Zoom"),
@@ -103,7 +117,10 @@ class WarRoomScreen(Screen[None]):
     WarRoomScreen.-narrow #source-summary { display: block; }
     WarRoomScreen.-narrow IncidentHeader, WarRoomScreen.-medium IncidentHeader { layout: vertical; height: 2; }
     WarRoomScreen.-narrow IncidentHeader > #header-state, WarRoomScreen.-medium IncidentHeader > #header-state { width: 1fr; }
-    WarRoomScreen.-wide #incident-column { width: 84; }
+    WarRoomScreen.-wide #incident-column, WarRoomScreen.-xwide #incident-column { width: 84; }
+    /* Stacked panes under SignalPanes' side-by-side width (110): each pane a full ~106 columns. */
+    WarRoomScreen.-xwide.-xtall #signal-column { width: 108; }
+    WarRoomScreen.-xwide.-xtall #incident-column { width: 1fr; }
 
     WarRoomScreen.-w-tiny #main, WarRoomScreen.-h-tiny #main,
     WarRoomScreen.-w-tiny IncidentHeader, WarRoomScreen.-h-tiny IncidentHeader,
@@ -144,7 +161,6 @@ class WarRoomScreen(Screen[None]):
                 roles = RoleBoard(tuple(config.team.extra_roles), id="roles", classes="section")
                 roles.border_title = "Roles"
                 yield roles
-        yield TooSmall(id="too-small")
         yield CommandLine(self.wapp.actor, id="command-line")
         yield Footer()
 
@@ -163,9 +179,15 @@ class WarRoomScreen(Screen[None]):
         self.follower = StoreFollower(self.wapp.store, self.incident_id, state.last_event_id, self._deliver)
         self.run_worker(self.follower.run(), name="follow store", group="follow", exit_on_error=False)
         self.set_interval(1.0, self._tick)
-        # The incident first, then the signal panes: their imports and sources (httpx, psutil,
-        # followed files) start after the first frame, so the room is readable at once.
-        self.call_after_refresh(self._mount_signal_widgets)
+        await self._ensure_too_small()
+        # The incident first, then the live parts: the countdown and the signal panes (their
+        # imports and sources: httpx, psutil, followed files) start after the first frame, so
+        # the room is readable at once.
+        self.call_after_refresh(self._mount_live_widgets)
+
+    def _mount_live_widgets(self) -> None:
+        self._ensure_countdowns()
+        self._mount_signal_widgets()
 
     def _mount_signal_widgets(self) -> None:
         """Mount issue 3's SignalPanes and SourceSummary; an honest empty state without them."""
@@ -194,6 +216,24 @@ class WarRoomScreen(Screen[None]):
 
     # --- state -------------------------------------------------------------------------------
 
+    async def on_resize(self, event: Resize) -> None:
+        # Runs before Screen._on_resize has set the breakpoint classes: go by the new size.
+        await self._ensure_too_small(event.size.width, event.size.height)
+
+    async def _ensure_too_small(self, width: int | None = None, height: int | None = None) -> None:
+        """Mount the "terminal too small" view the first time the terminal is that small."""
+        width = self.app.size.width if width is None else width
+        height = self.app.size.height if height is None else height
+        if (width >= MIN_WIDTH and height >= MIN_HEIGHT) or self.query(TooSmall) or self.state is None:
+            return
+        view = TooSmall(id="too-small")
+        await self.mount(view, before=self.query_one(CommandLine))
+        view.set_incident(self.state)
+        countdown_cls = _optional_widget("warroom.ui.widgets.countdown", "Countdown")
+        slot = view.query_one("#too-small-slot")
+        if countdown_cls is not None and not slot.children:
+            slot.mount(countdown_cls(self.state, bell=False, classes="countdown"))
+
     def _set_state(self, state: IncidentState) -> None:
         self.state = state
         self.wapp.incident = state
@@ -219,23 +259,22 @@ class WarRoomScreen(Screen[None]):
         now = self.wapp.clock()
         self.query_one(IncidentHeader).set_incident(state, now)
         self.query_one(RoleBoard).set_incident(state)
-        self.query_one(TooSmall).set_incident(state)
-        self._ensure_countdowns()
+        for view in self.query(TooSmall):
+            view.set_incident(state)
         for countdown in self.query(".countdown"):
             countdown.set_incident(state)  # type: ignore[attr-defined]
         self.query_one(Timeline).border_title = f"Timeline (UTC) · {len(state.events)} events"
 
     def _ensure_countdowns(self) -> None:
-        """Issue 6's Countdown in the header slot and (silent) in the too-small view."""
+        """Issue 6's Countdown in the header slot (the too-small view mounts its own, silent)."""
         slot = self.query_one("#countdown-slot")
-        if slot.children:
+        if slot.children or self.state is None:
             return
         countdown_cls = _optional_widget("warroom.ui.widgets.countdown", "Countdown")
         if countdown_cls is None:
             slot.mount(Static(Text("next update: —"), classes="countdown-fallback"))
             return
         slot.mount(countdown_cls(self.state, id="countdown", classes="countdown"))
-        self.query_one("#too-small-slot").mount(countdown_cls(self.state, bell=False, classes="countdown"))
 
     def _tick(self) -> None:
         if self.state is not None:

@@ -8,7 +8,7 @@ typed stays in the input until the store has committed it, so a locked database 
 
 from __future__ import annotations
 
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 
 from rich.text import Text
 from textual.actions import SkipAction
@@ -18,8 +18,10 @@ from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.widgets import Input, Static
 
-from warroom.domain.slash import Completion
 from warroom.sanitize import clean
+
+if TYPE_CHECKING:  # the slash module loads on the first Tab, not before the first frame
+    from warroom.domain.slash import Completion
 
 HISTORY_LIMIT = 500
 
