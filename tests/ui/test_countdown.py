@@ -15,10 +15,12 @@ from warroom.ui.widgets.countdown import Countdown
 T0 = datetime(2025, 3, 4, 14, 0, 0, tzinfo=timezone.utc)
 
 
-def incident(severity: int = 1, posts: tuple[timedelta, ...] = (), resolved_after: timedelta | None = None) -> IncidentState:
+def incident(severity: int = 1, posts: tuple[timedelta, ...] = (), resolved_after: timedelta | None = None,
+             audience: str = "external") -> IncidentState:
+    """Declared at T0; `posts` are updates posted (external by default: they also tell users)."""
     events = [Event(1, T0, Kind.DECLARED, "alice", {"title": "checkout 500s", "severity": severity}, id=1)]
     for i, after in enumerate(posts, start=2):
-        events.append(Event(1, T0 + after, Kind.COMMS_POSTED, "bob", {"audience": "internal", "text": "update"}, id=i))
+        events.append(Event(1, T0 + after, Kind.COMMS_POSTED, "bob", {"audience": audience, "text": "update"}, id=i))
     if resolved_after is not None:
         events.append(Event(1, T0 + resolved_after, Kind.RESOLVED, "alice", {"text": "fixed"}, id=len(events) + 1))
     state = fold(events)

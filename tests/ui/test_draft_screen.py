@@ -15,6 +15,7 @@ from textual.widgets import Static
 
 from warroom.config.model import CadenceConfig, Config, NotifyConfig, Secret, TeamConfig
 from warroom.domain.events import Kind
+from warroom.notify import slack_escape
 from warroom.store.aio import AsyncEventStore
 from warroom.ui.screens.draft import DraftScreen
 from warroom.ui.widgets.countdown import Countdown
@@ -107,7 +108,8 @@ async def test_p_records_exactly_the_edited_text_and_restarts_the_countdown(tmp_
         assert posted[0].payload == {"audience": "internal", "text": expected}
         assert posted[0].actor == "carol" and posted[0].at == clock.now
         assert countdown.phase == "ok"
-        assert str(countdown.render()) == "◷ next update in 15m"
+        # Internal only: users (SEV-1 >= SEV-2) still need telling by +30m, the nearer deadline.
+        assert str(countdown.render()) == "◷ user comms due in 10m"
         assert "marked posted at 14:20:00 UTC" in screen_text(app)
         # The edit survives and the diff now compares against what was posted.
         assert screen.text == expected
@@ -133,11 +135,16 @@ async def test_c_says_which_copy_method_worked_and_writes_the_file(tmp_path: Pat
         assert outcome.path.parent == tmp_path / "data" / "drafts"
         assert outcome.path.read_text(encoding="utf-8") == screen.text + "\n"
         status = screen_text(app)
-        assert str(outcome.path) in status
         # Outside tmux, with no local clipboard, OSC 52 through the app is what works.
         assert outcome.method == "OSC 52"
-        assert "via OSC 52" in status
-        assert "tmux buffer: not inside tmux" in status
+        first, tried = status.split("\n")
+        assert first.startswith("Sent via OSC 52") and " · saved to " in first
+        assert first.endswith("INC-1-internal-20250304T140300Z.txt"), "the file name is never cut"
+        # One short line naming each method tried: no exception paragraph, no URL.
+        assert tried == "tried: ✖ pyperclip (no local clipboard) · ✖ tmux buffer (not inside tmux) · ✔ OSC 52"
+        assert len(first) <= 118 and "http" not in status
+        full = str(screen.query_one("#draft-status").tooltip)
+        assert str(outcome.path) in full and "pyperclip: " in full, "the full detail is one hover away"
     await store.close()
 
 
@@ -180,7 +187,8 @@ async def test_shift_p_posts_exact_json_and_records_the_result(tmp_path: Path, w
         await pilot.press("P")
         await app.workers.wait_for_complete()
         await pilot.pause()
-        assert handler.received == [("application/json", json.dumps({"text": screen.text}).encode())]
+        # Exactly the draft, escaped as Slack documents (`<person: VACANT>` arrives as typed).
+        assert handler.received == [("application/json", json.dumps({"text": slack_escape(screen.text)}).encode())]
         sent = [e for e in await store.events(incident_id) if e.kind == Kind.NOTIFY_SENT]
         assert len(sent) == 1 and sent[0].payload["ok"] is True and sent[0].payload["status"] == 200
         assert url not in json.dumps(sent[0].payload), "the webhook URL is a secret"
@@ -204,9 +212,12 @@ async def test_a_failing_webhook_is_shown_and_the_draft_kept(tmp_path: Path, web
         await pilot.pause()
         status = screen_text(app)
         assert "slack: FAILED: HTTP 500 [b]server[/b] exploded" in status  # literal, not markup
-        assert "the draft is kept" in status
+        assert "1 of 1 failed, not marked posted: the draft is kept in the editor\nand saved to " in status
         assert screen.query_one("#draft-status").has_class("-error")
         assert screen.text == before
+        saved = list((tmp_path / "data" / "drafts").glob("INC-1-internal-*.txt"))
+        assert len(saved) == 1 and saved[0].read_text(encoding="utf-8") == before + "\n"
+        assert saved[0].name in status
         kinds = [e.kind for e in await store.events(incident_id)]
         assert Kind.NOTIFY_SENT in kinds and Kind.COMMS_POSTED not in kinds
     await store.close()
@@ -236,3 +247,35 @@ def test_snapshot_draft_screen(snap_compare, tmp_path: Path) -> None:
     state = asyncio.run(setup())
     app = DraftApp(None, config(), Clock(T0 + timedelta(minutes=10)), state)
     assert snap_compare(app, terminal_size=(120, 32))
+
+
+def test_snapshot_draft_screen_80x24(snap_compare, tmp_path: Path) -> None:
+    """At 80x24 the tabs, the key hint and the footer each fit on their line."""
+    import asyncio
+
+    async def setup():
+        store, incident_id = await declared(tmp_path, severity=2)
+        state = await store.incident(incident_id)
+        await store.close()
+        return state
+
+    app = DraftApp(None, config(), Clock(T0 + timedelta(minutes=21)), asyncio.run(setup()))
+    assert snap_compare(app, terminal_size=(80, 24))
+
+
+async def test_at_80_columns_hint_and_tabs_are_short_enough_to_read_whole(tmp_path: Path) -> None:
+    store, incident_id = await declared(tmp_path)
+    app = DraftApp(store, config(), Clock(T0 + timedelta(minutes=3)), await store.incident(incident_id))
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = app.screen
+        hint = str(screen.query_one("#draft-hint", Static).render())
+        assert hint.endswith("Esc back") and len(hint) <= 78
+        assert [str(t.label) for t in screen.query("Tab")] == ["1 Internal (chat)", "2 External (status page)", "3 Tactical (C/A/N)"]
+        await pilot.press("e")
+        hint = str(screen.query_one("#draft-hint", Static).render())
+        assert hint.startswith("Editing") and len(hint) <= 78
+        await pilot.press("escape")
+        await pilot.resize_terminal(140, 30)
+        await pilot.pause()
+        assert str(screen.query_one("#audience-tactical").label) == "Tactical (Conditions / Actions / Needs)"
+    await store.close()

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
-from tests.ui.test_panes_support import PanesApp, all_rows_shown, git_repo, pane_text, wait_for
+from tests.ui.test_panes_support import PanesApp, git_repo, pane_text, wait_for
 from warroom.config.model import Config, DeploysConfig
 from warroom.domain.events import Event, Kind, format_ts
 from warroom.domain.incident import fold
@@ -39,9 +39,12 @@ async def test_newest_first_with_suspects_before_detection_marked(tmp_path: Path
         app.incident = incident_detected_at(detected)
         pane = app.query_one(DeploysPane)
         await wait_for(pilot, lambda: pane.wanted_rows() == 6, "the deploys and the suspects' rollbacks")
-        await all_rows_shown(pilot, pane)
+        # 30 rows of room: the other deploys' rollbacks show too (detail rows).
+        await wait_for(pilot, lambda: len(rows(app)) == pane.most_rows() == 8, "every row and detail")
         text = rows(app)
-        hotfix, hostile, rollback1, bump, rollback2, old = text
+        hotfix, hotfix_rollback, hostile, rollback1, bump, rollback2, old, old_rollback = text
+        assert hotfix_rollback.strip().startswith("↶ rollback: git revert --no-edit ")
+        assert old_rollback.strip().startswith("↶ rollback: git revert --no-edit ")
         assert "Hotfix after detection" in hotfix and not hotfix.startswith("◆")
         assert hostile.startswith("◆") and "5m before detection" in hostile
         assert "[@click=app.quit]x[/] fix" in hostile and "[link=file:///etc/passwd]y[/link]" in hostile
@@ -81,8 +84,9 @@ async def test_rows_that_do_not_fit_wait_for_zoom(tmp_path: Path) -> None:
         await pilot.pause(0.1)
         shown = rows(app)
         assert 3 <= len(shown) < 30 and "Change 1" in shown[0], "newest first, as many as fit"
+        assert not any("rollback" in r for r in shown), "no room to spare: deploys before details"
         app.screen.maximize(pane)
-        await wait_for(pilot, lambda: len(rows(app)) == 30, "every deploy when zoomed")
-        assert "Change 30" in rows(app)[-1]
+        await wait_for(pilot, lambda: len(rows(app)) == 60, "every deploy and its rollback when zoomed")
+        assert "Change 30" in rows(app)[-2] and "↶ rollback: " in rows(app)[-1]
         app.screen.minimize()
         await wait_for(pilot, lambda: len(rows(app)) == len(shown), "back to what fits")

@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 
 from tests.support.http_server import TestHTTPServer
-from tests.ui.warroom_helpers import settle, stored, submit, timeline_texts, wait_for
+from tests.ui.test_panes_support import wait_for
+from tests.ui.warroom_helpers import settle, stored, submit, timeline_texts
 from warroom.config.model import CommandConfig, Config, LogConfig, ProbeConfig, Secret
 from warroom.domain.events import Kind
 from warroom.store.sync import EventStore
@@ -60,15 +61,20 @@ async def test_pin_a_probe_and_a_log_sharing_a_name_pins_both(db: Path, tmp_path
         app = WarRoomApp(db, config, actor="dave")
         async with app.run_test(size=(120, 40)) as pilot:
             await settle(pilot)
+            # The signal panes mount after the first frame; the log is followed from its end
+            # (no backfill), so the error line is written only once the follower has started.
+            await wait_for(pilot, lambda: "log:api" in panes(pilot).by_key["log:api"].updates, "the log follower")
             log.write_text("ERROR upstream reset\n")
             room = panes(pilot)
-            await wait_for(pilot, lambda: "probe:api" in room.by_key["probe:api"].updates
+            # Two failures in a row: the pane says DOWN (flap-damped), which the pin must keep.
+            await wait_for(pilot, lambda: room.by_key["probe:api"].state_of("probe:api").value == "down"
                            and "1 total" in room.by_key["log:api"].row_list.texts[0], "both results")
             await submit(pilot, "/pin api")
             await wait_for(pilot, lambda: len([e for e in stored(db) if e.kind == Kind.EVIDENCE]) == 2, "two pins")
             by_kind = {e.payload["source_kind"]: e.payload for e in stored(db) if e.kind == Kind.EVIDENCE}
             assert set(by_kind) == {"probe", "log"}
-            assert "status=503" in by_kind["probe"]["output"] and "state:" in by_kind["probe"]["output"]
+            probe = by_kind["probe"]["output"]
+            assert "status=503" in probe and "state: DOWN" in probe and "body: server error" in probe
             assert "total 1" in by_kind["log"]["output"] and "ERROR upstream reset" in by_kind["log"]["output"]
 
 

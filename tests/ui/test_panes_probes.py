@@ -11,7 +11,12 @@ HOSTILE = "[@click=app.quit]x[/] [link=file:///etc/passwd]pw[/link] \x1b]52;c;aG
 
 
 def rows(app: PanesApp) -> list[str]:
-    return app.query_one(ProbesPane).row_list.texts
+    """One row per probe or page (the detail rows under them, indented, left out)."""
+    return [r for r in app.query_one(ProbesPane).row_list.texts if not r.startswith(" ")]
+
+
+def details(app: PanesApp) -> list[str]:
+    return [r.strip() for r in app.query_one(ProbesPane).row_list.texts if r.startswith(" ")]
 
 
 async def test_up_down_and_unreachable_probes_read_in_words() -> None:
@@ -32,6 +37,9 @@ async def test_up_down_and_unreachable_probes_read_in_words() -> None:
             assert down.startswith("✖ DOWN") and " 503 " in down and "503 (expected 200-399)" in down
             assert refused.startswith("✖ DOWN") and " --- " in refused and "refused" in refused.lower()
             assert any(ch in up for ch in "▁▂▃▄▅▆▇█"), "a latency sparkline"
+            # Room to spare: each probe's request under it, a failing one's body too.
+            assert details(app)[0] == f"↳ GET {srv.url('/ok')}"
+            assert details(app)[1].startswith(f"↳ GET {srv.url('/health')} · body: ")
             # The endpoint comes back: after two successes the probe reads UP again.
             srv.recover("/health")
             await wait_for(pilot, lambda: rows(app)[1].startswith("✔ UP"), "search to recover")
@@ -68,6 +76,7 @@ async def test_status_pages_show_indicator_components_and_hostile_text_literally
             assert "[@click=app.quit]x[/]" in page and "[link=file:///etc/passwd]pw[/link]" in page
             assert "\x1b" not in page and "\x07" not in page
             assert broken.startswith("? ERROR") and "HTTP 500 (expected 2xx)" in broken and "ago" in broken
+            assert details(app) == ["↳ Card API: major_outage"], "each degraded component on a row of its own"
             assert app.is_running, "markup in a status page never runs an action"
 
 

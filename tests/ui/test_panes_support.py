@@ -4,30 +4,42 @@ from __future__ import annotations
 
 import os
 import subprocess
+import time
 from datetime import datetime
 from pathlib import Path
 from typing import Any, Callable
 
 from textual.app import App, ComposeResult
 from textual.containers import Container
+from textual.css.query import NoMatches
 from textual.reactive import var
 
 from warroom.config.model import Config
 from warroom.ui.widgets.panes import SignalPanes, SourceSummary
 
 
-async def wait_for(pilot: Any, condition: Callable[[], Any], what: str, tries: int = 300) -> None:
-    """Let the app run until `condition()` holds (bounded: fails naming `what`, never hangs)."""
-    for _ in range(tries):
-        if condition():
-            return
+async def wait_for(pilot: Any, condition: Callable[[], Any], what: str, seconds: float = 15.0) -> None:
+    """Let the app run until `condition()` holds, for at most `seconds` of wall time (a loaded
+    machine gets the same deadline, not fewer chances); fails naming `what`, never hangs.
+
+    A widget not mounted yet (a query that finds nothing, an empty row list) is "not yet".
+    """
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            if condition():
+                return
+        except (LookupError, NoMatches):
+            pass
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out after {seconds:.0f}s waiting for {what}")
         await pilot.pause(0.02)
-    raise AssertionError(f"timed out waiting for {what}")
 
 
 async def all_rows_shown(pilot: Any, pane: Any) -> None:
-    """Wait until the pane shows every row it has (the height is shared out a frame later)."""
-    await wait_for(pilot, lambda: len(pane.row_list.texts) == pane.wanted_rows(), f"every row of {pane.id}")
+    """Wait until the pane shows every ordinary row it has (the height is shared out a frame
+    later); detail rows may follow when there is room."""
+    await wait_for(pilot, lambda: len(pane.row_list.texts) >= pane.wanted_rows(), f"every row of {pane.id}")
 
 
 class PanesApp(App[None]):

@@ -18,6 +18,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable
 
+from rich.cells import cell_len
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -30,16 +31,13 @@ from textual.widgets import Footer, Static, Tab, Tabs, TextArea
 from warroom.domain.drafts import AUDIENCES, changes_since_last_post, last_post, render_draft
 from warroom.domain.events import Event, Kind
 from warroom.sanitize import clean
+from warroom.ui.screens.draft_text import (
+    AUDIENCE_LABELS, HINTS, NARROW, SHORT_AUDIENCE_LABELS, copy_lines, diff_content, fit_path,
+)
 from warroom.ui.widgets.countdown import Countdown
 
 if TYPE_CHECKING:
     from warroom.domain.incident import IncidentState
-
-AUDIENCE_LABELS = {
-    "internal": "Internal (chat channel)",
-    "external": "External (status page)",
-    "tactical": "Tactical (Conditions / Actions / Needs)",
-}
 
 
 class DraftPosted(Message):
@@ -62,27 +60,6 @@ class _Deps:
     clock: Callable[[], datetime]
 
 
-def diff_content(lines: list[str]) -> Content:
-    """Unified-diff lines as plain text with +/- kept (not colour alone), styled by kind."""
-    if not lines:
-        return Content("No change since the last posted update.")
-    parts: list[tuple[str, str] | str] = []
-    for raw in lines:
-        line = clean(raw, cap=500)
-        if raw.startswith(("---", "+++")):
-            style = "bold"
-        elif raw.startswith("@@"):
-            style = "$text-muted"
-        elif raw.startswith("+"):
-            style = "$text-success"
-        elif raw.startswith("-"):
-            style = "$text-error"
-        else:
-            style = ""
-        parts.append((line + "\n", style) if style else line + "\n")
-    return Content.assemble(*parts).rstrip("\n")
-
-
 class DraftScreen(Screen[None]):
     """Write, copy, mark posted and post a status update for the incident on screen.
 
@@ -99,15 +76,17 @@ class DraftScreen(Screen[None]):
     DraftScreen #draft-editor { width: 3fr; }
     DraftScreen #draft-changes-box { width: 2fr; border-left: vkey $panel-lighten-2; padding: 0 1; }
     DraftScreen #draft-changes-title { text-style: bold; height: auto; }
-    DraftScreen #draft-hint { height: 1; color: $text-muted; padding: 0 1; }
-    DraftScreen #draft-status { height: auto; max-height: 4; padding: 0 1; }
+    DraftScreen #draft-hint { height: 1; color: $text-muted; padding: 0 1; text-wrap: nowrap; text-overflow: ellipsis; }
+    DraftScreen #draft-status {
+        height: auto; max-height: 4; padding: 0 1; text-wrap: nowrap; text-overflow: ellipsis;
+    }
     DraftScreen #draft-status.-error { color: $text-error; }
     """
 
     BINDINGS = [
         Binding("c", "copy", "Copy"),
         Binding("p", "mark_posted", "Mark posted"),
-        Binding("P", "post", "Post to webhook"),
+        Binding("P", "post", "Webhook"),
         Binding("e", "edit", "Edit"),
         Binding("r", "rerender", "Re-render"),
         Binding("1", "audience('internal')", "Internal", show=False),
@@ -162,7 +141,7 @@ class DraftScreen(Screen[None]):
         with Horizontal(id="draft-header"):
             yield Static("", id="draft-title", markup=False)
             yield Countdown(self._state_arg, bell=False, id="draft-countdown")
-        yield Tabs(*(Tab(AUDIENCE_LABELS[a], id=f"audience-{a}") for a in AUDIENCES), id="draft-audience")
+        yield Tabs(*(Tab(self._tab_label(a), id=f"audience-{a}") for a in AUDIENCES), id="draft-audience")
         with Horizontal(id="draft-body"):
             yield TextArea("", id="draft-editor", soft_wrap=True, tab_behavior="focus")
             with Vertical(id="draft-changes-box"):
@@ -238,17 +217,35 @@ class DraftScreen(Screen[None]):
         lines = changes_since_last_post(self.state, self.audience, self.text)
         self.query_one("#draft-changes", Static).update(diff_content(lines))
 
+    def _width(self) -> int:
+        """Columns for one line of hint or status text (the screen less its padding)."""
+        return max(20, (self.size.width or self.app.size.width or 80) - 2)
+
+    def _tab_label(self, audience: str) -> str:
+        width = self.size.width if self.is_attached and self.size.width else self.app.size.width
+        return (SHORT_AUDIENCE_LABELS if width < NARROW else AUDIENCE_LABELS)[audience]
+
+    def on_resize(self) -> None:
+        self._hint()
+        for audience in AUDIENCES:
+            tab = self.query_one(f"#audience-{audience}", Tab)
+            label = self._tab_label(audience)
+            if str(tab.label) != label:
+                tab.label = Content(label)
+
     def _hint(self) -> None:
-        if self.editor.has_focus:
-            hint = "Editing — Esc leaves the editor: c copy · p mark posted · P post · r re-render"
-        else:
-            hint = "1/2/3 or ←/→ audience · e edit · c copy · p mark posted · P post to webhook · Esc back"
+        long, short = HINTS["editing" if self.editor.has_focus else "keys"]
+        hint = long if cell_len(long) <= self._width() else short
         self.query_one("#draft-hint", Static).update(Content(hint))
 
-    def _status(self, text: str, *, error: bool = False) -> None:
+    def _status(self, text: str, *, error: bool = False, detail: str | None = None) -> None:
+        """Show one status message: each line cleaned on its own and kept to one row (long
+        ones end in `…`); `detail` (the full text) is the status line's tooltip."""
         status = self.query_one("#draft-status", Static)
-        status.update(Content(clean(text, cap=600)))
+        lines = [clean(line, cap=300) for line in text.split("\n")][:4]
+        status.update(Content("\n".join(lines)))
         status.set_class(error, "-error")
+        status.tooltip = clean(detail, cap=2000) if detail else None
 
     # --- events ------------------------------------------------------------------------------
 
@@ -318,8 +315,10 @@ class DraftScreen(Screen[None]):
             app=self.app,
         )
         self.last_outcome = outcome
-        tried = ", ".join(f"{a.method}: {'ok' if a.ok else a.detail or 'failed'}" for a in outcome.attempts)
-        self._status(f"{outcome.message()}\nTried: {tried}", error=not outcome.copied and outcome.path is None)
+        first, tried = copy_lines(outcome, self._width())
+        detail = "\n".join(f"{a.method}: {'ok' if a.ok else a.detail or 'failed'}" for a in outcome.attempts)
+        self._status(f"{first}\n{tried}", error=not outcome.copied and outcome.path is None,
+                     detail=f"{outcome.message()}\n{detail}")
 
     @work(exclusive=True, group="draft-post")
     async def action_mark_posted(self) -> None:
@@ -373,13 +372,33 @@ class DraftScreen(Screen[None]):
             lines.append(result.describe())
             failed += 0 if result.ok else 1
         if failed:
+            kept = await self._keep_file(text)
             self._status(
-                "\n".join(lines) + f"\n{failed} of {len(targets)} failed; the draft is kept (c saves it to a file).",
+                "\n".join([*lines[:2], f"{failed} of {len(targets)} failed, not marked posted: the draft is kept in the editor", kept]),
                 error=True,
+                detail="\n".join(lines),
             )
         else:
             self._status("\n".join(lines) + "\nNot yet marked posted: press p to record it as the update.")
         await self._reload_state(keep_status=True)
+
+    async def _keep_file(self, text: str) -> str:
+        """Save the draft beside the database after a failed post (like `warroom draft --post`);
+        the words saying where it is kept."""
+        import asyncio
+
+        from warroom.clipboard import draft_dir_for, write_draft_file
+
+        deps = self.deps
+        assert deps is not None
+        if deps.db_path is None:
+            return "(no database folder here to save a copy in)"
+        try:
+            path = await asyncio.to_thread(write_draft_file, text, draft_dir_for(deps.db_path), self._label(), deps.clock())
+        except OSError as exc:
+            return f"(could not save a copy: {exc.strerror or exc})"
+        lead = "and saved to "
+        return lead + fit_path(path, max(8, self._width() - cell_len(lead)))
 
     def _can_write(self) -> bool:
         deps = self.deps

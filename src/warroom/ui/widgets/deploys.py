@@ -5,6 +5,9 @@
       13:10  rev 6    prod  deploy/api  image registry/api:1.42.0
     ✖ ERROR prod: kubectl not found (kubectl rollout history deploy/api) · 10s ago
 
+With room to spare (a tall terminal, `z`), every deploy shows its rollback command and image
+too (detail rows); the suspects always do.
+
 "Just before detection" is the domain's `deploys_before` window (30 minutes up to the incident's
 detection): those deploys are the first suspects, so their exact rollback command is shown too.
 Commit subjects and authors are untrusted text: cleaned, never markup.
@@ -21,7 +24,7 @@ from warroom.domain.deploy_rules import deploys_before, newest_first
 from warroom.domain.events import utc
 from warroom.domain.metrics import format_duration
 from warroom.ui.widgets.pane_base import (
-    MUTED_STYLE, SourceInfo, SourcePane, error_row, freshness, line, pad, untrusted,
+    MUTED_STYLE, Detail, SourceInfo, SourcePane, error_row, freshness, line, pad, untrusted,
 )
 
 SUSPECT_STYLE = "bold $text-warning"
@@ -70,8 +73,8 @@ class DeploysPane(SourcePane):
             return set()
         return {(d.source, d.ident) for d in deploys_before(self.all_deploys(), self.detected_at)}
 
-    def rows(self, now: datetime) -> list[Content]:
-        out: list[Content] = []
+    def rows(self, now: datetime) -> list[Content | Detail]:
+        out: list[Content | Detail] = []
         for info in self.sources:
             update = self.updates.get(info.key)
             if update is not None and update.error:
@@ -110,8 +113,11 @@ class DeploysPane(SourcePane):
                 before = format_duration(utc(self.detected_at) - utc(d.at))
                 parts.append((f"  ◆ {before} before detection", SUSPECT_STYLE))
             out.append(line(*parts))
-            if suspect and d.rollback_command:
-                out.append(line(("      ↶ rollback: ", MUTED_STYLE), untrusted(d.rollback_command, 300)))
+            if d.rollback_command:
+                rollback = line(("      ↶ rollback: ", MUTED_STYLE), untrusted(d.rollback_command, 300))
+                out.append(rollback if suspect else Detail(rollback))
+            if d.image and d.subject:
+                out.append(Detail(line(("      image: ", MUTED_STYLE), untrusted(d.image, 200))))
         return out
 
     def pin_text(self, key: str) -> str:

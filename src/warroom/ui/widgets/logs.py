@@ -6,7 +6,8 @@
        301  panic: runtime error: invalid memory address
 
 Like the seed's `grep | sort | uniq -c | sort -rn | head`: messages grouped after masking numbers,
-ids and times, each shown by its newest example line. Log lines are hostile by nature: they are
+ids and times, each shown by its newest example line. With room to spare (a tall terminal, `z`),
+a long example line continues on up to two more rows instead of ending in `…` (detail rows). Log lines are hostile by nature: they are
 cleaned and rendered as plain text, never markup.
 """
 
@@ -15,13 +16,17 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from rich.cells import cell_len, chop_cells
 from textual.content import Content
 
 from warroom.domain.events import utc
 from warroom.ui.widgets.pane_base import (
-    BAD_STYLE, MUTED_STYLE, WARN_STYLE, SourceInfo, SourcePane, age_text, error_row, freshness, line, rpad,
+    BAD_STYLE, MUTED_STYLE, WARN_STYLE, Detail, SourceInfo, SourcePane, age_text, error_row, freshness, line, rpad,
     seconds_since, untrusted,
 )
+
+#: Rows a long example line may continue on when there is room.
+MORE_ROWS_PER_EXAMPLE = 2
 from warroom.ui.widgets.sparkline_text import sparkline
 
 LOG_EMPTY = (
@@ -59,13 +64,13 @@ class LogPane(SourcePane):
     def info(self) -> SourceInfo:
         return self.sources[0]
 
-    def rows(self, now: datetime) -> list[Content]:
+    def rows(self, now: datetime) -> list[Content | Detail]:
         update = self.updates.get(self.info.key)
         if update is None:
             pattern = untrusted(getattr(self.info.config, "pattern", ""), 80)
             return [line(("waiting for the first count", MUTED_STYLE), (f" · pattern {pattern}" if pattern else "", MUTED_STYLE))]
         counts = update.snapshot if hasattr(update.snapshot, "per_minute") else update.last_good
-        out: list[Content] = []
+        out: list[Content | Detail] = []
         stale = freshness(update, now)
         if counts is None:
             out.append(error_row(update, now))
@@ -90,8 +95,11 @@ class LogPane(SourcePane):
         if not counts.top:
             out.append(line((f"no lines matching {untrusted(counts.pattern, 80)} yet", MUTED_STYLE)))
         width = max(5, len(f"{counts.top[0].count:,}")) if counts.top else 5
+        room = self.size.width - width - 2
         for group in counts.top:
-            out.append(line(rpad(f"{group.count:,}", width), "  ", untrusted(group.example, 500)))
+            example = untrusted(group.example, 500)
+            out.append(line(rpad(f"{group.count:,}", width), "  ", example))
+            out += [Detail(line(" " * (width + 2), (rest, MUTED_STYLE))) for rest in continuation(example, room)]
         return out
 
     def pin_text(self, key: str) -> str:
@@ -101,7 +109,23 @@ class LogPane(SourcePane):
         counts = update.snapshot
         if not hasattr(counts, "per_minute"):
             return f"error: {update.error}"
-        return log_text(counts)
+        return counts.as_text() if hasattr(counts, "as_text") else log_text(counts)
+
+
+def continuation(text: str, room: int, most: int = MORE_ROWS_PER_EXAMPLE) -> list[str]:
+    """What a row `room` cells wide cuts off `text` (it shows `room - 1` cells and `…`), `room`
+    cells a row, at most `most` rows (the last ends in `…` when even that is not all)."""
+    if room < 10 or cell_len(text) <= room:
+        return []
+    rest = text[len(chop_cells(text, room - 1)[0]):]
+    out: list[str] = []
+    while rest and len(out) < most:
+        piece = chop_cells(rest, room)[0]
+        rest = rest[len(piece):]
+        if rest and len(out) == most - 1:
+            piece = chop_cells(piece, room - 1)[0] + "…"
+        out.append(piece)
+    return out
 
 
 def log_text(counts: Any) -> str:

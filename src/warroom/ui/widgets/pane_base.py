@@ -99,6 +99,37 @@ def line(*parts: str | tuple[str, str]) -> Content:
     return Content.assemble(*parts)
 
 
+class Detail:
+    """A row shown only when the pane has room to spare (a tall terminal, a zoomed pane): a
+    process table, every rollback command, the rest of a long log line. `rows()` returns these
+    among the ordinary rows; the pane keeps them in order and drops them first."""
+
+    __slots__ = ("content",)
+
+    def __init__(self, content: Content) -> None:
+        self.content = content
+
+
+
+def pick_rows(rows: Sequence[Content | Detail], budget: int | None) -> list[Content]:
+    """The rows to show in `budget` lines (None: all): every ordinary row, then detail rows in
+    order while they fit (a detail that does not fit ends the details, so a table is never
+    shown with a gap), cut to `budget`."""
+    if budget is None:
+        return [r.content if isinstance(r, Detail) else r for r in rows]
+    spare = budget - sum(1 for r in rows if not isinstance(r, Detail))
+    out: list[Content] = []
+    for row in rows:
+        if isinstance(row, Detail):
+            if spare <= 0:
+                continue
+            spare -= 1
+            out.append(row.content)
+        else:
+            out.append(row)
+    return out[:budget]
+
+
 #: A poll this far past its time (a hung command, a stuck thread) is shown as late.
 LATE_AFTER = 10.0
 
@@ -203,7 +234,8 @@ class SourcePane(Vertical, can_focus=True):
         self.updates: dict[str, SourceUpdate] = {}
         self.paused = False
         self._subtitle_text = ""
-        self._wanted = 1
+        self._wanted = 1  # ordinary rows
+        self._most = 1  # ordinary and detail rows
         self._now: datetime | None = None
         # Titles are Content, not str: a str title is parsed as markup (names come from config).
         self.border_title = Content(self.TITLE)
@@ -266,17 +298,21 @@ class SourcePane(Vertical, can_focus=True):
         if not self.configured or not self.is_mounted or hidden(self):
             return
         rows = self.rows(now)
-        self._wanted = len(rows)
+        self._most = len(rows)
+        self._wanted = sum(1 for r in rows if not isinstance(r, Detail))
         # Only the rows that fit are widgets: a row clipped out of sight that changes would make
-        # Textual rebuild its whole map every frame. Zoomed, every row shows.
-        fits = self.rows_that_fit()
-        self.row_list.set_rows(rows if fits is None else rows[:fits])
+        # Textual rebuild its whole map every frame. Zoomed, every row shows, details too; with
+        # room to spare (SignalPanes gives it out), details fill it.
+        self.row_list.set_rows(pick_rows(rows, self.rows_that_fit()))
         self._subtitle()
 
     def rows_that_fit(self) -> int | None:
-        """How many rows the pane can show now (None: no limit yet, or zoomed)."""
-        if self.has_class("-maximized") or self.size.height <= 0:
+        """How many rows the pane can show now (None: no limit, zoomed); before its first
+        layout, its ordinary rows."""
+        if self.has_class("-maximized"):
             return None
+        if self.size.height <= 0:
+            return self._wanted
         return max(1, self.size.height - self.extra_rows())  # size is the content area
 
     def extra_rows(self) -> int:
@@ -291,7 +327,8 @@ class SourcePane(Vertical, can_focus=True):
         if self._now is not None:
             self.redraw(self._now)
 
-    def rows(self, now: datetime) -> list[Content]:
+    def rows(self, now: datetime) -> Sequence[Content | Detail]:
+        """Every row in order; `Detail` rows show only when there is room for them."""
         raise NotImplementedError
 
     # --- sizing (SignalPanes shares the height out) -------------------------------------------
@@ -302,13 +339,21 @@ class SourcePane(Vertical, can_focus=True):
             return self.EMPTY.count("\n") + 1
         return max(1, self._wanted)
 
+    def most_rows(self) -> int:
+        """Content rows with every detail shown: what a tall terminal can give this pane."""
+        return self.wanted_rows() + (self._most - self._wanted if self.configured else 0)
+
     def min_rows(self) -> int:
         return min(self.MIN_ROWS, self.wanted_rows())
 
     # --- pinning -----------------------------------------------------------------------------
 
     def pin_text(self, key: str) -> str:
-        """The plain text of one source as this pane shows it (for evidence without `as_text`)."""
+        """What `/pin` records for one source: its snapshot's `as_text()` (what `warroom snapshot`
+        prints), else the rows as shown. Panes add what only they know (a probe's state)."""
+        snap = getattr(self.updates.get(key), "snapshot", None)
+        if snap is not None and hasattr(snap, "as_text"):
+            return snap.as_text()
         return "\n".join(self.row_list.texts) if self.configured else ""
 
 

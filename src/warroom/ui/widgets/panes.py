@@ -7,7 +7,9 @@ Both subscribe to the app's `Poller` (started here if the app has none) and rece
 `SourceUpdated` message per finished poll; each update goes to the pane that owns its key, which
 repaints only the rows that changed. Every kind of source has a pane: an unconfigured kind shows
 how to configure it. Height is shared out by what each pane has to show (`share_heights`), so at
-120x40 every pane is on screen and at 200x60 the space goes to the panes that can use it.
+120x40 every pane is on screen; what is left over goes to panes with `Detail` rows to show
+(`grow_heights`: a process table, every rollback, long log lines in full), so at 200x60 the space
+is used by more content, not left blank.
 
 `/pin PANE` (the shell's `PinRequested`) records what a pane shows as an `evidence.pinned` event.
 `z` is the screen's: every pane is focusable and maximizable (`Screen.maximize`).
@@ -30,6 +32,7 @@ from warroom.ui.widgets.commands import CommandPane
 from warroom.ui.widgets.deploys import DeploysPane
 from warroom.ui.widgets.logs import LogPane
 from warroom.ui.widgets.pane_base import RowList, SourceInfo, SourcePane, hidden
+from warroom.ui.widgets.pane_layout import grow_heights, share_heights
 from warroom.ui.widgets.probes import ProbesPane
 from warroom.ui.widgets.resources import ResourcesPane
 from warroom.ui.widgets.summary import summary_row
@@ -54,32 +57,6 @@ def configured_sources(config: "Config") -> list[SourceInfo]:
         out.append(SourceInfo("resources", "resources", "resources", config.resources.interval, config.resources))
     out += [SourceInfo(f"command:{c.name}", "command", c.name, c.interval, c) for c in config.commands]
     return out
-
-
-def share_heights(available: int, wants: list[int], mins: list[int], first: list[bool] | None = None) -> list[int]:
-    """Heights for stacked panes: everyone's want if it fits. Else each gets its minimum, the
-    `first` panes (short, worth seeing whole: health, resources) their whole want, up to half the
-    height and leaving the rest their minimum, and what is left is shared out evenly (water-filling) so a
-    long pane cannot starve the short ones."""
-    if sum(wants) <= available:
-        return list(wants)
-    alloc = [min(m, w) for m, w in zip(mins, wants)]
-    for i, is_first in enumerate(first or []):
-        if is_first:
-            alloc[i] = max(alloc[i], min(wants[i], available // 2, available - (sum(alloc) - alloc[i])))
-    left = available - sum(alloc)
-    active = [i for i, w in enumerate(wants) if w > alloc[i]]
-    while left > 0 and active:
-        share = max(1, left // len(active))
-        for i in list(active):
-            give = min(share, wants[i] - alloc[i], left)
-            alloc[i] += give
-            left -= give
-            if alloc[i] >= wants[i]:
-                active.remove(i)
-            if left <= 0:
-                break
-    return alloc
 
 
 async def _leave(node: Widget, poller: Poller | None) -> None:
@@ -225,7 +202,8 @@ class SignalPanes(Widget):
         side_by_side = width >= SIDE_BY_SIDE_WIDTH
         maximized = self.screen.maximized if self.is_attached else None
         wants = tuple(p.wanted_rows() + BORDER for p in self.panes)
-        key = (width, height, side_by_side, wants, maximized)
+        mosts = tuple(p.most_rows() + BORDER for p in self.panes)
+        key = (width, height, side_by_side, wants, mosts, maximized)
         if key == self._last_layout or height <= 0:
             return
         self._last_layout = key
@@ -237,6 +215,7 @@ class SignalPanes(Widget):
             idx = [self.panes.index(p) for p in group]  # type: ignore[arg-type]
             first = [self.panes[i].WHOLE for i in idx]
             heights = share_heights(height, [wants[i] for i in idx], [mins[i] for i in idx], first)
+            heights = grow_heights(height, heights, [mosts[i] for i in idx])
             for i, h in zip(idx, heights):
                 pane = self.panes[i]
                 target: Any = "1fr" if pane is maximized else h
@@ -264,7 +243,7 @@ class SignalPanes(Widget):
 
     async def pin(self, name: str) -> list[Any]:
         """Record what the named pane shows now as evidence; answers with `CommandFeedback`."""
-        from warroom.domain.evidence import evidence_from_output, evidence_from_snapshot
+        from warroom.domain.evidence import evidence_from_output
         from warroom.redact import redact_text
 
         app = self.app
@@ -283,11 +262,19 @@ class SignalPanes(Widget):
                 self._feedback(f"{info.name}: nothing to pin yet (no result so far)", True)
                 continue
             snap = update.snapshot
-            if hasattr(snap, "as_text"):
-                ev = evidence_from_snapshot(info.name, snap, source_kind=info.kind, pinned_at=now)
-            else:
-                ev = evidence_from_output(info.name, "", None, snap.taken_at, pane.pin_text(info.key),
-                                          source_kind=info.kind, pinned_at=now)
+            # One path for every pane: the pane's own text (the snapshot's `as_text` plus what
+            # only the pane knows, e.g. a probe's flap-damped UP/DOWN), the command and exit code
+            # from the snapshot when it has them.
+            ev = evidence_from_output(
+                info.name,
+                getattr(snap, "command_line", "") or "",
+                getattr(snap, "exit_code", None),
+                snap.taken_at,
+                pane.pin_text(info.key),
+                source_kind=info.kind,
+                error=getattr(snap, "error", None) if hasattr(snap, "exit_code") else None,
+                pinned_at=now,
+            )
             payload = {"text": redact_text(ev.text), **dict(ev.payload)}
             payload["output"] = redact_text(str(payload.get("output", "")))
             try:

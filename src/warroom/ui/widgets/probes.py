@@ -5,6 +5,9 @@
     ? UNKNOWN  payments      ---      - ·              -      waiting for the first result
     ▲ MINOR    provider      Minor Service Outage · Card API: degraded_performance  1m ago
 
+With room to spare (a tall terminal, `z`), each probe gets a detail row (`↳ GET url · body: …`)
+and each status page one row per degraded component and open incident.
+
 The UP/DOWN state is the domain's flap-damped `ProbeTracker` (2 failures in a row = DOWN,
 2 successes = UP), fed the same results the recorder sees, so the pane and the timeline agree.
 """
@@ -20,8 +23,8 @@ from textual.content import Content
 from warroom.domain.events import utc
 from warroom.domain.probe_rules import ProbeState, ProbeTracker
 from warroom.ui.widgets.pane_base import (
-    BAD_STYLE, MUTED_STYLE, OK_STYLE, WARN_STYLE, SourceInfo, SourcePane, age_text, freshness, line, pad, rpad,
-    seconds_since, untrusted,
+    BAD_STYLE, MUTED_STYLE, OK_STYLE, WARN_STYLE, Detail, SourceInfo, SourcePane, age_text, freshness, line, pad,
+    rpad, seconds_since, untrusted,
 )
 from warroom.ui.widgets.sparkline_text import sparkline
 
@@ -91,11 +94,11 @@ class ProbesPane(SourcePane):
         history = self.history.get(key)
         return history.tracker.state if history else ProbeState.UNKNOWN
 
-    def rows(self, now: datetime) -> list[Content]:
+    def rows(self, now: datetime) -> list[Content | Detail]:
         names = [untrusted(s.name, cap=24) for s in self.sources]
         name_w = max((len(n) for n in names), default=4)
         spark_w = max(6, min(24, self.size.width - (STATE_WIDTH + name_w + 4 + 7 + 10 + 6)))
-        out = []
+        out: list[Content | Detail] = []
         for info, name in zip(self.sources, names):
             update = self.updates.get(info.key)
             if info.kind == "statuspage":
@@ -104,7 +107,28 @@ class ProbesPane(SourcePane):
                 row = self._probe_row(info, name, name_w, spark_w, update, now)
             stale = freshness(update, now)
             out.append(line(row, ("  " + stale[0], stale[1])) if stale else row)
+            out += [Detail(d) for d in self._details(info, update)]
         return out
+
+    def _details(self, info: SourceInfo, update: Any) -> list[Content]:
+        """What the one-line row cuts short: the probe's request and body; the page's components."""
+        indent = " " * STATE_WIDTH
+        snap = getattr(update, "snapshot", None)
+        if info.kind == "statuspage":
+            if snap is None or not hasattr(snap, "indicator") or getattr(snap, "error", None):
+                return []
+            out = [line(indent, ("↳ ", MUTED_STYLE), f"{untrusted(c.name, 60)}: ", (untrusted(c.status, 40), WARN_STYLE))
+                   for c in snap.components]
+            out += [line(indent, ("↳ incident: ", MUTED_STYLE), untrusted(i.name, 120), (f" ({untrusted(i.status, 30)})", MUTED_STYLE))
+                    for i in snap.incidents]
+            return out
+        cfg = info.config
+        method = untrusted(getattr(cfg, "method", None) or getattr(snap, "method", None) or "GET", 10)
+        url = getattr(snap, "url", None) or getattr(getattr(cfg, "url", None), "redacted", lambda: "")()
+        parts: list[str | tuple[str, str]] = [indent, ("↳ ", MUTED_STYLE), f"{method} {untrusted(url, 200)}"]
+        if snap is not None and hasattr(snap, "ok") and not snap.ok and getattr(snap, "body_excerpt", ""):
+            parts += [(" · body: ", MUTED_STYLE), untrusted(snap.body_excerpt, 200)]
+        return [line(*parts)]
 
     def _probe_row(self, info: SourceInfo, name: str, name_w: int, spark_w: int, update: Any, now: datetime) -> Content:
         history = self.history[info.key]
@@ -151,6 +175,7 @@ class ProbesPane(SourcePane):
         return line((pad(word, STATE_WIDTH), style), pad(name, name_w), "  ", detail, (f"  {age} ago", MUTED_STYLE))
 
     def pin_text(self, key: str) -> str:
+        """The result as `warroom snapshot` prints it, plus the flap-damped state the pane shows."""
         update = self.updates.get(key)
         if update is None:
             return "no result yet"
@@ -158,22 +183,19 @@ class ProbesPane(SourcePane):
         if hasattr(snap, "ok"):
             return probe_text(snap, self.state_of(key))
         if hasattr(snap, "indicator"):
-            return statuspage_text(snap)
+            return snap.as_text() if hasattr(snap, "as_text") else statuspage_text(snap)
         return f"error: {snap.error}"
 
 
 def probe_text(result: Any, state: ProbeState = ProbeState.UNKNOWN) -> str:
-    """A probe result as plain text for evidence: like the seed's curl line, plus the state."""
-    lines = [
-        f"probe {result.name}: {result.method} {result.url}",
-        f"{result.curl_line()} at {utc(result.taken_at):%Y-%m-%d %H:%M:%S} UTC",
-        f"state: {state.value.upper()}",
-    ]
-    if result.error:
-        lines.append(f"error: {result.error}")
-    if result.body_excerpt:
-        lines.append(f"body: {result.body_excerpt}")
-    return "\n".join(lines)
+    """A probe result as plain text for evidence: the snapshot's own text (curl line, error,
+    body) and the pane's state (`state: DOWN`: 2 failures in a row, not just this result)."""
+    head = result.as_text() if hasattr(result, "as_text") else f"{result.method} {result.url}\n{result.curl_line()}"
+    return "\n".join([
+        f"probe {result.name} at {utc(result.taken_at):%Y-%m-%d %H:%M:%S} UTC",
+        head,
+        f"state: {state.value.upper()} (as the war room shows it)",
+    ])
 
 
 def statuspage_text(page: Any) -> str:

@@ -7,6 +7,9 @@
     TCP    ESTAB 34 · TIME-WAIT 12 · LISTEN 8 · CLOSE-WAIT 2
     Top    python3 45% · postgres 12% · nginx 3%
 
+With room to spare (a tall terminal, `z`), a process table follows (detail rows): the busiest
+and the biggest processes with pid, CPU and resident memory, like `top`.
+
 Sampling happens in the source's thread (psutil never runs on the event loop); this only renders.
 """
 
@@ -19,8 +22,8 @@ from typing import Any
 from textual.content import Content
 
 from warroom.ui.widgets.pane_base import (
-    BAD_STYLE, MUTED_STYLE, WARN_STYLE, SourceInfo, SourcePane, age_text, error_row, freshness, line, pad,
-    seconds_since, untrusted,
+    BAD_STYLE, MUTED_STYLE, WARN_STYLE, Detail, SourceInfo, SourcePane, age_text, error_row, freshness, line, pad,
+    rpad, seconds_since, untrusted,
 )
 from warroom.ui.widgets.sparkline_text import bar, sparkline
 
@@ -65,7 +68,7 @@ class ResourcesPane(SourcePane):
             self._last_taken = snap.taken_at
             self.cpu_history.append(snap.cpu_percent)
 
-    def rows(self, now: datetime) -> list[Content]:
+    def rows(self, now: datetime) -> list[Content | Detail]:
         # Imported here: the source module loads psutil, which only a configured [resources] needs.
         from warroom.sources.resources import human_bytes, human_size
 
@@ -73,7 +76,7 @@ class ResourcesPane(SourcePane):
         if update is None:
             return [line(("waiting for the first sample", MUTED_STYLE))]
         snap = update.snapshot if hasattr(update.snapshot, "cpu_percent") else update.last_good
-        out: list[Content] = []
+        out: list[Content | Detail] = []
         if update.error:
             out.append(error_row(update, now))
         stale = freshness(update, now)
@@ -121,6 +124,7 @@ class ResourcesPane(SourcePane):
             out.append(line("Top  ", " · ".join(f"{untrusted(p.name, 30)} {p.cpu_percent:.0f}%" for p in snap.top_cpu[:5])))
         if snap.top_memory:
             out.append(line("RSS  ", " · ".join(f"{untrusted(p.name, 30)} {human_bytes(p.rss)}" for p in snap.top_memory[:5])))
+        out += [Detail(row) for row in process_table(snap, human_bytes)]
         return out
 
     def pin_text(self, key: str) -> str:
@@ -129,3 +133,21 @@ class ResourcesPane(SourcePane):
             return "no sample yet"
         snap = update.snapshot
         return snap.as_text() if hasattr(snap, "as_text") else f"error: {update.error}"
+
+
+def process_table(snap: Any, human_bytes: Any) -> list[Content]:
+    """The busiest and biggest processes (each once), busiest first: `  4711  92.0%  67Mi  pytest`."""
+    seen: dict[int, Any] = {}
+    for p in (*snap.top_cpu, *snap.top_memory):
+        seen.setdefault(p.pid, p)
+    if not seen:
+        return []
+    procs = sorted(seen.values(), key=lambda p: (-p.cpu_percent, -p.rss, p.pid))
+    pid_w = max(5, *(len(str(p.pid)) for p in procs))
+    out = [line((f"     {rpad('PID', pid_w)}   CPU%      RSS  PROCESS", MUTED_STYLE))]
+    for p in procs:
+        out.append(line(
+            f"     {rpad(str(p.pid), pid_w)}  {p.cpu_percent:>5.1f}  {rpad(human_bytes(p.rss) if p.rss else '-', 7)}  ",
+            untrusted(p.name, 60),
+        ))
+    return out

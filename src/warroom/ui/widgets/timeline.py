@@ -1,18 +1,24 @@
-"""The incident timeline: every event, newest at the bottom, `HH:MM:SS KIND actor text` in UTC.
+"""The incident timeline: every event in time order, newest at the bottom, `HH:MM:SS KIND actor text` in UTC.
 
 Rendered the way Textual's `Log` is (a ScrollView asked for one line at a time), so 100,000
 events cost one small tuple each and only the rows on screen are ever styled. Long texts wrap
-under their own column; wrapping is computed only for the rows that need it. New events scroll
-the view only when the reader is already at the bottom: scrolling back to read is never undone.
+under their own column; wrapping is computed only for the rows that need it.
+
+Order is `(at, id)`, as `warroom show` prints it. Events arrive in recording (id) order, so most
+land at the end (an append); a back-dated one (`warroom note --at -10m`, a deploy dated at its
+commit) is inserted at its place, which rebuilds the line index (rare). One that lands more than
+a minute before events recorded earlier is marked `↶` and `(added HH:MM)`, so a reader notices
+it was added later. The view never jumps: a reader at the bottom stays at the bottom; a reader
+scrolled back keeps the same line at the top of the pane, even when rows are inserted above it.
 """
 
 from __future__ import annotations
 
-import json
 from bisect import bisect_right
-from typing import Any, Iterable
+from datetime import datetime, timedelta
+from typing import Iterable, NamedTuple
 
-from rich.cells import cell_len, chop_cells
+from rich.cells import cell_len
 from rich.segment import Segment
 from rich.style import Style
 from textual.cache import LRUCache
@@ -20,8 +26,11 @@ from textual.geometry import Size
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from warroom.domain.events import Event, Kind
+from warroom.domain.events import Event
 from warroom.sanitize import clean
+from warroom.ui.widgets.timeline_text import (  # noqa: F401 - re-exported: tests and callers import them here
+    ALARM_KINDS, GOOD_KINDS, KIND_LABELS, _fit, describe, wrap_cells,
+)
 
 TIME_WIDTH = 8
 KIND_WIDTH = 9
@@ -29,116 +38,49 @@ ACTOR_WIDTH = 10
 PREFIX_WIDTH = TIME_WIDTH + 1 + KIND_WIDTH + 1 + ACTOR_WIDTH + 1
 SHORT_PREFIX_WIDTH = 6  # `HH:MM ` when the pane is too narrow for the columns
 
-KIND_LABELS: dict[str, str] = {
-    Kind.DECLARED: "DECLARED",
-    Kind.SEVERITY: "SEV",
-    Kind.STATUS: "STATUS",
-    Kind.ROLE_ASSIGNED: "ROLE",
-    Kind.ROLE_RELEASED: "ROLE",
-    Kind.NOTE: "NOTE",
-    Kind.ACKNOWLEDGED: "ACK",
-    Kind.MITIGATED: "MITIGATED",
-    Kind.RESOLVED: "RESOLVED",
-    Kind.REOPENED: "REOPENED",
-    Kind.MILESTONE: "MILESTONE",
-    Kind.AMENDED: "AMENDED",
-    Kind.PROBE_DOWN: "PROBE ▼",
-    Kind.PROBE_UP: "PROBE ▲",
-    Kind.STATUSPAGE: "3RD PARTY",
-    Kind.LOG_SPIKE: "LOG SPIKE",
-    Kind.DEPLOY: "DEPLOY",
-    Kind.RESOURCE: "RESOURCE",
-    Kind.EVIDENCE: "EVIDENCE",
-    Kind.SOURCE_ERROR: "SRC ERROR",
-    Kind.COMMS_POSTED: "UPDATE",
-    Kind.NOTIFY_SENT: "NOTIFY",
-}
-
-#: Kinds drawn in the "alarm" / "good" colours (always with their words too).
-ALARM_KINDS = frozenset({Kind.SEVERITY, Kind.PROBE_DOWN, Kind.LOG_SPIKE, Kind.RESOURCE, Kind.SOURCE_ERROR})
-GOOD_KINDS = frozenset({Kind.MITIGATED, Kind.RESOLVED, Kind.PROBE_UP})
-
-_TEXT_KEYS = ("text", "summary", "message", "title", "description", "subject")
+#: An event placed this far before one recorded earlier is marked as added later.
+LATE_AFTER = timedelta(minutes=1)
+#: The glyph between the time and the kind of an event added later (a space otherwise).
+LATE_MARK = "↶"
 
 
-def _s(value: Any) -> str:
-    return "" if value is None else str(value)
+class Row(NamedTuple):
+    """One event as the timeline shows it."""
+
+    event: Event
+    text: str  # cleaned, with the `(added HH:MM)` note when late
+    width: int  # cells of `text`
+    late: bool  # added after events it now sits before
 
 
-def describe(event: Event) -> str:
-    """One line of plain words for an event (untrusted parts are cleaned by the caller)."""
-    p = event.payload
-    k = event.kind
-    try:
-        if k == Kind.DECLARED:
-            line = f"SEV-{p.get('severity', '?')} declared: {_s(p.get('title'))}"
-            if p.get("impact"):
-                line += f" · impact: {_s(p['impact'])}"
-            if p.get("detected_by"):
-                line += f" · detected by: {_s(p['detected_by'])}"
-            return line + (" · DRILL" if p.get("drill") else "")
-        if k == Kind.SEVERITY:
-            before, after = p.get("from"), p.get("to")
-            line = f"SEV-{before} → SEV-{after}" if before is not None else f"SEV-{after}"
-            if isinstance(before, int) and isinstance(after, int):
-                line += " (raised)" if after < before else " (lowered)"
-            return line + (f": {_s(p['reason'])}" if p.get("reason") else "")
-        if k == Kind.STATUS:
-            line = f"{_s(p.get('from'))} → {_s(p.get('to'))}" if p.get("from") else _s(p.get("to"))
-            return line + (f": {_s(p['text'])}" if p.get("text") else "")
-        if k == Kind.ROLE_ASSIGNED:
-            return f"{_s(p.get('person'))} is {_s(p.get('role'))}"
-        if k == Kind.ROLE_RELEASED:
-            return f"{_s(p.get('role'))} released"
-        if k == Kind.ACKNOWLEDGED:
-            return "acknowledged" + (f": {_s(p['text'])}" if p.get("text") else "")
-        if k == Kind.RESOLVED:
-            return "resolved" + (f": {_s(p['text'])}" if p.get("text") else "")
-        if k == Kind.REOPENED:
-            return "reopened" + (f": {_s(p['text'])}" if p.get("text") else "")
-        if k == Kind.MILESTONE:
-            return f"{_s(p.get('name'))} at {_s(p.get('at'))}"
-        if k == Kind.COMMS_POSTED:
-            text = _s(p.get("text")).split("\n", 1)[0]
-            return f"{_s(p.get('audience') or 'internal')} update posted: {text}"
-        for key in _TEXT_KEYS:
-            if p.get(key):
-                return _s(p[key])
-        if not p:
-            return ""
-        return json.dumps(dict(p), ensure_ascii=False, sort_keys=True, default=str)
-    except Exception:  # a strange payload from a newer writer shows raw, never crashes
-        return _s(dict(p) if isinstance(p, dict) else p)
+def sort_key(event: Event) -> tuple[datetime, int]:
+    """The timeline's order, the same as `warroom show`: time, then id."""
+    return (event.at, event.id or 0)
 
 
-def _fit(text: str, width: int) -> str:
-    """Pad or cut (with an ellipsis) to exactly `width` cells."""
-    n = cell_len(text)
-    if n <= width:
-        return text + " " * (width - n)
-    return chop_cells(text, width - 1)[0] + "…"
+def _row_key(row: Row) -> tuple[datetime, int]:
+    return sort_key(row.event)
 
 
-def wrap_cells(text: str, width: int) -> list[str]:
-    """Word-wrap to `width` cells; words longer than a line are cut. Always at least one line."""
-    if width < 1:
-        return [text]
-    lines: list[str] = []
-    current = ""
-    for word in text.split(" "):
-        candidate = f"{current} {word}" if current else word
-        if cell_len(candidate) <= width:
-            current = candidate
-            continue
-        if current:
-            lines.append(current)
-        while cell_len(word) > width:
-            head = chop_cells(word, width)[0]
-            lines.append(head)
-            word = word[len(head):]
-        current = word
-    lines.append(current)
-    return lines
+def added_later(event: Event, latest_before: datetime | None) -> bool:
+    """True when `event` sits more than LATE_AFTER before an event recorded earlier (a back-dated
+    note, a deploy dated at its commit) and was itself recorded that late: worth a mark."""
+    if latest_before is None or event.at >= latest_before:
+        return False
+    recorded = event.recorded_at or latest_before
+    return latest_before - event.at > LATE_AFTER and recorded - event.at > LATE_AFTER
+
+
+def row_for(event: Event, late: bool) -> Row:
+    text = clean(describe(event))
+    if late:
+        when = event.recorded_at
+        text += f" (added {when:%H:%M})" if when is not None else " (added later)"
+    return Row(event, text, cell_len(text), late)
+
+
+#: A batch with more out-of-order events than this is merged and the index rebuilt once.
+INSERT_ONE_BY_ONE = 32
 
 
 class Timeline(ScrollView, can_focus=True):
@@ -152,6 +94,7 @@ class Timeline(ScrollView, can_focus=True):
         "timeline--system",
         "timeline--alarm",
         "timeline--good",
+        "timeline--late",
     }
     DEFAULT_CSS = """
     Timeline {
@@ -166,14 +109,17 @@ class Timeline(ScrollView, can_focus=True):
         & > .timeline--system { color: $wr-system; }
         & > .timeline--alarm { color: $warning; text-style: bold; }
         & > .timeline--good { color: $wr-good; text-style: bold; }
+        & > .timeline--late { color: $warning; text-style: bold; }
         &:focus { background-tint: $foreground 4%; }
     }
     """
 
     def __init__(self, *, name: str | None = None, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(name=name, id=id, classes=classes)
-        # One row per event: (event, cleaned text, its width in cells).
-        self._rows: list[tuple[Event, str, int]] = []
+        # One row per event, in (at, id) order.
+        self._rows: list[Row] = []
+        # The latest `at` among the events received so far (they arrive in id order).
+        self._latest_at: datetime | None = None
         # _starts[i] is the first screen line of row i; _lines is the total.
         self._starts: list[int] = []
         self._lines = 0
@@ -196,7 +142,8 @@ class Timeline(ScrollView, can_focus=True):
         return self._lines
 
     def events(self) -> list[Event]:
-        return [row[0] for row in self._rows]
+        """The events in the order shown: time, then id."""
+        return [row.event for row in self._rows]
 
     def line_of(self, index: int) -> int:
         """The first screen line of row `index` (rows wrap onto several lines)."""
@@ -208,30 +155,95 @@ class Timeline(ScrollView, can_focus=True):
         return " ".join(self._row_lines(index)).rstrip()
 
     def add_events(self, events: Iterable[Event]) -> None:
-        """Append events (already in id order). Follows the bottom only if the reader is there."""
+        """Add events (in id order, as the store delivers them) at their place in time order.
+
+        In-order events are appended (the common case, cheap for 100k); back-dated ones are
+        inserted. The reader at the bottom stays there; a reader scrolled back keeps their view.
+        """
         at_end = self._follow_end or self.is_vertical_scroll_end
-        first_new = len(self._rows)
         avail = self._ensure_layout()
-        rows, starts = self._rows, self._starts
-        line = self._lines
+        rows = self._rows
+        tail: list[Row] = []  # in order after everything shown so far
+        inserts: list[Row] = []  # back-dated: they go somewhere in the middle
+        last_key = _row_key(rows[-1]) if rows else None
+        latest = self._latest_at
         for ev in events:
-            text = clean(describe(ev))
-            width = cell_len(text)
-            rows.append((ev, text, width))
-            starts.append(line)
-            line += 1 if width <= avail else len(wrap_cells(text, avail))
-        if len(rows) == first_new:
+            row = row_for(ev, added_later(ev, latest))
+            key = sort_key(ev)
+            if last_key is None or key >= last_key:
+                tail.append(row)
+                last_key = key
+            else:
+                inserts.append(row)
+            if latest is None or ev.at > latest:
+                latest = ev.at
+        self._latest_at = latest
+        if not tail and not inserts:
             return
-        self._lines = line
-        self.virtual_size = Size(self.size.width, line)
+        anchor = None if at_end else self._top_anchor()
+        if tail:
+            self._append(tail, avail)
+        if len(inserts) > INSERT_ONE_BY_ONE:
+            rows.extend(inserts)
+            rows.sort(key=_row_key)  # mostly sorted already: timsort merges the runs
+            self._reflow(avail)
+        else:
+            for row in inserts:
+                self._insert(row, avail)
+        if inserts:
+            self._reset_caches()
+        self.virtual_size = Size(self.size.width, self._lines)
         if at_end:
             self.scroll_end(animate=False, immediate=True, x_axis=False)
+        elif anchor is not None and inserts:
+            self._restore_anchor(anchor)
         self.refresh()
+
+    def _append(self, new: list[Row], avail: int) -> None:
+        rows, starts = self._rows, self._starts
+        line = self._lines
+        for row in new:
+            rows.append(row)
+            starts.append(line)
+            line += 1 if row.width <= avail else len(wrap_cells(row.text, avail))
+        self._lines = line
+
+    def _insert(self, row: Row, avail: int) -> None:
+        """Put one back-dated row at its place and shift the line index below it (O(rows))."""
+        index = bisect_right(self._rows, _row_key(row), key=_row_key)
+        height = 1 if row.width <= avail else len(wrap_cells(row.text, avail))
+        starts = self._starts
+        start = starts[index] if index < len(starts) else self._lines
+        self._rows.insert(index, row)
+        starts.insert(index, start)
+        starts[index + 1:] = [s + height for s in starts[index + 1:]]
+        self._lines += height
+
+    def _top_anchor(self) -> tuple[Event, int] | None:
+        """The event on the top line of the view and how many of its lines are above the view."""
+        if not self._rows:
+            return None
+        top = int(self.scroll_offset.y)
+        index = bisect_right(self._starts, top) - 1
+        if index < 0:
+            return None
+        return self._rows[index].event, top - self._starts[index]
+
+    def _restore_anchor(self, anchor: tuple[Event, int]) -> None:
+        """Scroll so the anchored event is on the top line again (rows were inserted above it)."""
+        event, sub = anchor
+        index = bisect_right(self._rows, sort_key(event), key=_row_key) - 1
+        if index < 0 or self._rows[index].event is not event:
+            return
+        y = self._starts[index] + sub
+        if y != self.scroll_offset.y:
+            self.scroll_to(y=y, animate=False, immediate=True, force=True)
 
     def clear(self) -> None:
         self._rows.clear()
         self._starts.clear()
         self._lines = 0
+        self._latest_at = None
         self._reset_caches()
         self.virtual_size = Size(self.size.width, 0)
         self.refresh()
@@ -264,9 +276,11 @@ class Timeline(ScrollView, can_focus=True):
         self._counted_avail = avail
         line = 0
         starts = self._starts
-        for i, (_ev, _text, width) in enumerate(self._rows):
+        del starts[len(self._rows):]
+        starts.extend([0] * (len(self._rows) - len(starts)))
+        for i, (_ev, text, width, _late) in enumerate(self._rows):
             starts[i] = line
-            line += 1 if width <= avail else len(wrap_cells(_text, avail))
+            line += 1 if width <= avail else len(wrap_cells(text, avail))
         self._lines = line
         self._reset_caches()
         self.virtual_size = Size(self.size.width, line)
@@ -297,7 +311,7 @@ class Timeline(ScrollView, can_focus=True):
     # --- rendering ---------------------------------------------------------------------------
 
     def _row_lines(self, index: int) -> list[str]:
-        _ev, text, width = self._rows[index]
+        _ev, text, width, _late = self._rows[index]
         avail = self._counted_avail or self._body_width()
         if width <= avail:
             return [text]
@@ -333,7 +347,7 @@ class Timeline(ScrollView, can_focus=True):
         if line_no >= self._lines or not self._rows:
             return Strip.blank(width, base)
         index = bisect_right(self._starts, line_no) - 1
-        ev, _text, _w = self._rows[index]
+        ev, _text, _w, late = self._rows[index]
         sub = line_no - self._starts[index]
         lines = self._row_lines(index)
         body = lines[min(sub, len(lines) - 1)]
@@ -353,14 +367,20 @@ class Timeline(ScrollView, can_focus=True):
                 else get("timeline--kind")
             )
             label = KIND_LABELS.get(ev.kind) or clean(ev.kind, cap=KIND_WIDTH)
+            time_style = base + get("timeline--system" if system else "timeline--time")
             segments = [
-                Segment(ev.at.strftime("%H:%M:%S") + " ", base + get("timeline--system" if system else "timeline--time")),
+                Segment(ev.at.strftime("%H:%M:%S"), time_style),
+                Segment(LATE_MARK, base + get("timeline--late")) if late else Segment(" ", base),
                 Segment(_fit(label, KIND_WIDTH) + " ", base + kind_style),
                 Segment(self._actor(ev.actor) + " ", base + get("timeline--system" if system else "timeline--actor")),
                 Segment(body, body_style),
             ]
         elif sub == 0:
-            segments = [Segment(ev.at.strftime("%H:%M") + " ", base + get("timeline--time")), Segment(body, body_style)]
+            segments = [
+                Segment(ev.at.strftime("%H:%M"), base + get("timeline--time")),
+                Segment(LATE_MARK, base + get("timeline--late")) if late else Segment(" ", base),
+                Segment(body, body_style),
+            ]
         else:
             segments = [Segment(" " * indent, base), Segment(body, body_style)]
         return Strip(segments).adjust_cell_length(width, base)

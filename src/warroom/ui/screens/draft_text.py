@@ -1,0 +1,113 @@
+"""The draft screen's words: audience labels, key hints, one-line copy results, the diff view.
+
+Pure text helpers (Textual's `Content` for the diff only); untrusted parts are cleaned here.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+from rich.cells import cell_len, chop_cells
+from textual.content import Content
+
+from warroom.sanitize import clean
+
+AUDIENCE_LABELS = {
+    "internal": "Internal (chat channel)",
+    "external": "External (status page)",
+    "tactical": "Tactical (Conditions / Actions / Needs)",
+}
+#: The same, for terminals narrower than NARROW (all three tabs fit in 80 columns).
+SHORT_AUDIENCE_LABELS = {
+    "internal": "1 Internal (chat)",
+    "external": "2 External (status page)",
+    "tactical": "3 Tactical (C/A/N)",
+}
+NARROW = 110
+
+#: The key hint under the editor: the long form when it fits, else the short one.
+HINTS = {
+    "keys": (
+        "1/2/3 or ←/→ audience · e edit · c copy · p mark posted · P post to webhook · Esc back",
+        "1/2/3 audience · e edit · c copy · p mark posted · P webhook · Esc back",
+    ),
+    "editing": (
+        "Editing — Esc leaves the editor: c copy · p mark posted · P post · r re-render",
+        "Editing — Esc leaves the editor for c/p/P/r",
+    ),
+}
+
+_URL = re.compile(r"\b\w+://\S+")
+_EXC_PREFIX = re.compile(r"^[A-Za-z_][\w.]*(?:Exception|Error): ")
+
+
+def short_reason(detail: str, cap: int = 40) -> str:
+    """A copy method's failure in a few words: no exception class, no URL, first sentence only
+    (pyperclip's own message is a paragraph with a link in it)."""
+    text = clean(detail or "failed", cap=400)
+    if "copy/paste mechanism" in text:
+        return "no local clipboard"
+    text = _EXC_PREFIX.sub("", _URL.sub("", text)).strip()
+    text = re.split(r"(?<=[^.])\. ", text, maxsplit=1)[0].rstrip(". ") or "failed"
+    return text if len(text) <= cap else text[: cap - 1].rstrip() + "…"
+
+
+def fit_path(path: Path | str, width: int) -> str:
+    """A path in at most `width` cells: the folders give way first (`…/drafts/INC-1-internal-….txt`
+    keeps the file name whole when it can), then the middle of the file name's stem."""
+    text = str(path)
+    if cell_len(text) <= width or width <= 8:
+        return text
+    name = Path(text).name
+    if cell_len(name) + 2 <= width:
+        return "…" + text[-(width - 1):]
+    suffix = Path(name).suffix
+    keep = max(1, width - len(suffix) - 1)
+    return chop_cells(Path(name).stem, keep)[0] + "…" + suffix
+
+
+def copy_lines(outcome: Any, width: int) -> tuple[str, str]:
+    """Two short lines for a copy: what worked and where the file is; one word per method tried.
+
+        Copied via tmux buffer · saved to /srv/warroom/drafts/INC-1-internal-….txt
+        tried: ✖ pyperclip (no local clipboard) · ✔ tmux buffer
+    """
+    method = outcome.method
+    if method == "OSC 52":
+        head = "Sent via OSC 52 (if the terminal allows it)"
+    elif method:
+        head = f"Copied via {method}"
+    else:
+        head = "No clipboard reachable"
+    if outcome.path is not None:
+        lead = f"{head} · saved to "
+        first = lead + fit_path(outcome.path, max(8, width - cell_len(lead)))
+    else:
+        first = f"{head} · could not save the draft file: {short_reason(outcome.file_error or '', 60)}"
+    tried = [
+        f"✔ {a.method}" if a.ok else f"✖ {a.method} ({short_reason(a.detail)})" for a in outcome.attempts
+    ]
+    return first, "tried: " + " · ".join(tried)
+
+
+def diff_content(lines: list[str]) -> Content:
+    """Unified-diff lines as plain text with +/- kept (not colour alone), styled by kind."""
+    if not lines:
+        return Content("No change since the last posted update.")
+    parts: list[tuple[str, str] | str] = []
+    for raw in lines:
+        line = clean(raw, cap=500)
+        if raw.startswith(("---", "+++")):
+            style = "bold"
+        elif raw.startswith("@@"):
+            style = "$text-muted"
+        elif raw.startswith("+"):
+            style = "$text-success"
+        elif raw.startswith("-"):
+            style = "$text-error"
+        else:
+            style = ""
+        parts.append((line + "\n", style) if style else line + "\n")
+    return Content.assemble(*parts).rstrip("\n")
