@@ -186,3 +186,12 @@ def test_show_derives_missed_updates_from_the_record(run_warroom, home_env, tmp_
     assert all(m["cadence_minutes"] == 15 for m in missed)
     assert "! went silent for 20 minutes (SEV-1: updates every 15 min)" in text
     assert "updates posted: 1 internal" in text
+
+
+def test_record_and_open_resolve_the_database_path(run_warroom, tmp_path):
+    """`warroom record` (and `open`) take the db path as a Path: resolve it without crashing."""
+    run_warroom("declare", "x", "--sev", "3")
+    cfg = tmp_path / "none.toml"
+    cfg.write_text("[resources]\nenabled = false\n")
+    r = run_warroom("record", "--duration", "0.1", "--config", str(cfg))
+    assert "Traceback" not in r.stderr and "nothing to record" in r.stderr

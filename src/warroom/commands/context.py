@@ -25,7 +25,8 @@ def db_file(args: "argparse.Namespace") -> str:
 
 
 def db_path(args: "argparse.Namespace") -> "Path":
-    
+    from pathlib import Path
+
     return Path(db_file(args))
 
 
