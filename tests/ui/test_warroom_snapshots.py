@@ -1,4 +1,5 @@
-"""Snapshots of the war room on the fixed incident with a frozen clock, at three sizes, per theme.
+"""Snapshots of the war room on the fixed incident with a frozen clock, at three sizes, per theme,
+with every signal pane fed the fixed snapshots (`warroom.ui.screenshots.frozen_sources`).
 
 Update them after an intended change with `pytest tests/ui/test_warroom_snapshots.py --snapshot-update`
 and look at the report before committing.
@@ -11,12 +12,12 @@ from pathlib import Path
 import pytest
 
 from warroom.ui.app import WarRoomApp
-from warroom.ui.screenshots import FIXTURE_CONFIG, build_fixture, fixture_app, frozen_clock, settle
+from warroom.ui.screenshots import FIXTURE_CONFIG, fixture_app, frozen_clock, settle
 from warroom.ui.themes import theme_names
 
 
 def fixture(tmp_path: Path, theme: str | None = None) -> WarRoomApp:
-    return fixture_app(tmp_path / "warroom.db", theme)
+    return fixture_app(tmp_path / "warroom.db", theme, signals=True)
 
 
 @pytest.mark.parametrize("theme", theme_names())

@@ -1,6 +1,7 @@
 """Make the README's screenshots from fixed data: `python -m warroom.ui.screenshots OUTDIR`.
 
-Writes `warroom-<theme>-120x40.svg` for every theme and `warroom-dark-80x24.svg`: the war room
+Writes `warroom-<theme>-120x40.svg` for every theme, `warroom-dark-80x24.svg` and
+`warroom-dark-200x60.svg` (and a README.md listing them): the war room
 on a fixed incident (a timeline, roles with one vacant) with every signal pane showing data, at a
 frozen clock, so the same code always draws the same pictures (never edit them by hand).
 
@@ -26,6 +27,8 @@ from warroom.config.model import (
 )
 from warroom.domain.events import Kind
 from warroom.store.sync import EventStore
+
+DEFAULT = "warroom-dark"
 
 #: When the fixture incident was declared, and the frozen "now" it is shown at.
 DECLARED_AT = datetime(2025, 3, 4, 14, 2, 0, tzinfo=timezone.utc)
@@ -79,20 +82,28 @@ def build_fixture(db_path: Path) -> int:
             store.append(inc, kind, payload, actor=actor, at=t + timedelta(minutes=minutes))
 
         add(0.5, Kind.ROLE_ASSIGNED, {"role": "Incident Commander", "person": "alice"}, "alice")
+        add(0.8, Kind.NOTE, {"text": "paging payments on-call; bob joining as tech lead"}, "alice")
         add(1.2, Kind.ACKNOWLEDGED, {}, "alice")
         add(1.7, Kind.PROBE_DOWN, {"text": "probe checkout-api DOWN: 503 in 0.12s"}, "warroom")
         add(2.1, Kind.ROLE_ASSIGNED, {"role": "Tech Lead", "person": "bob"}, "alice")
+        add(2.7, Kind.NOTE, {"text": "support: 41 tickets in 10 min, all EU card payments"}, "dave")
         add(3.2, Kind.NOTE, {"text": "5xx rate 38% on eu-west-1 since 13:52, right after deploy 4f2a91c"}, "bob")
         add(4.0, Kind.DEPLOY, {"text": "deploy 4f2a91c payments: raise connection pool to 400 (carol, 13:49)"}, "warroom")
+        add(4.6, Kind.NOTE, {"text": "db: 400/400 connections in use, pool waits up to 2s"}, "bob")
         add(5.5, Kind.SEVERITY, {"from": 2, "to": 1, "reason": "most EU checkouts failing"}, "alice")
         add(6.0, Kind.COMMS_POSTED, {"audience": "internal", "text": "SEV-1 declared: checkout 500s for EU"}, "alice")
         add(6.4, Kind.ROLE_ASSIGNED, {"role": "Scribe", "person": "dave"}, "alice")
         add(6.9, Kind.ROLE_ASSIGNED, {"role": "Customer Liaison", "person": "carol"}, "alice")
         add(7.7, Kind.NOTE, {"text": "rolling back 4f2a91c: kubectl rollout undo deploy/payments --to-revision=41"}, "bob")
+        add(8.3, Kind.COMMS_POSTED, {"audience": "external", "text": "We are investigating failed card payments for customers in Europe."}, "alice")
+        add(9.6, Kind.NOTE, {"text": "rollout undo complete: 12/12 pods on revision 41"}, "bob")
         add(10.3, Kind.MITIGATED, {"text": "rolled back deploy/payments to revision 41"}, "bob")
         add(11.0, Kind.PROBE_UP, {"text": "probe checkout-api UP after 9m"}, "warroom")
+        add(11.8, Kind.NOTE, {"text": "support macro updated: customers pointed at the status page"}, "carol")
         add(12.5, Kind.STATUS, {"from": "Investigating", "to": "Monitoring", "text": "5xx back to 0.4%"}, "alice")
+        add(13.2, Kind.NOTE, {"text": "pool back to 200 connections; p99 checkout 380 ms"}, "bob")
         add(14.0, Kind.NOTE, {"text": "watching error budget for 15 minutes before resolving"}, "alice")
+        add(16.5, Kind.NOTE, {"text": "EU card payment success rate 99.2%, normal for a Tuesday"}, "dave")
         return inc
     finally:
         store.close()
@@ -262,6 +273,19 @@ async def _shoot(db_path: Path, theme: str, size: tuple[int, int], out: Path) ->
     return path
 
 
+#: (theme, size) of every picture: each theme at 120x40, and the default theme small and large.
+SHOTS = [(None, (120, 40)), (DEFAULT, (80, 24)), (DEFAULT, (200, 60))]
+
+README = """# Screenshots
+
+Made by `python -m warroom.ui.screenshots screenshots/` from fixed data (the fixture incident in
+`src/warroom/ui/screenshots.py`, every pane fed frozen snapshots, a frozen clock); never edited
+by hand. Regenerate them after a visible change and look at them before committing.
+
+{files}
+"""
+
+
 async def make_screenshots(out: Path) -> list[Path]:
     from warroom.ui.themes import theme_names
 
@@ -270,9 +294,12 @@ async def make_screenshots(out: Path) -> list[Path]:
     with tempfile.TemporaryDirectory(prefix="warroom-shots-") as tmp:
         db = Path(tmp) / "warroom.db"
         build_fixture(db)
-        for theme in theme_names():
-            written.append(await _shoot(db, theme, (120, 40), out))
-        written.append(await _shoot(db, "warroom-dark", (80, 24), out))
+        for theme, size in SHOTS:
+            for name in theme_names() if theme is None else [theme]:
+                written.append(await _shoot(db, name, size, out))
+    lines = [f"- `{p.name}`: {p.stem.removeprefix('warroom-').rsplit('-', 1)[0]} theme at "
+             f"{p.stem.rsplit('-', 1)[1]}" for p in written]
+    (out / "README.md").write_text(README.format(files="\n".join(lines)), encoding="utf-8")
     return written
 
 
