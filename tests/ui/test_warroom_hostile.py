@@ -3,6 +3,7 @@ literally and changes nothing: no action runs, no link opens, the terminal title
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 
 from warroom.config.model import Config, TeamConfig
@@ -25,13 +26,19 @@ LITERAL = f"{CLICK} {LINK} {CLOSE} end"
 
 
 def hostile_db(path: Path) -> Path:
+    # Stamped before the app's frozen clock, so what the test types (stamped by that clock) is
+    # the newest row of the timeline, which keeps (at, id) order.
+    at = FROZEN_NOW - timedelta(minutes=10)
     with EventStore.open(path) as store:
-        inc = store.declare(f"title {HOSTILE}", 2, actor=f"mallory{OSC2}", impact=HOSTILE).incident_id
-        store.append(inc, Kind.NOTE, {"text": f"note {HOSTILE}"}, actor=f"[@click=app.quit]eve[/]{OSC52}")
-        store.append(inc, Kind.PROBE_DOWN, {"text": f"probe api DOWN: body {HOSTILE}"}, actor="warroom")
-        store.append(inc, Kind.DEPLOY, {"subject": f"git subject {HOSTILE}"}, actor="warroom")
-        store.append(inc, Kind.LOG_SPIKE, {"message": f"log line {HOSTILE}"}, actor="warroom")
-        store.append(inc, Kind.ROLE_ASSIGNED, {"role": "Incident Commander", "person": f"[b]boss[/b]{OSC2}"}, actor="a")
+        inc = store.declare(f"title {HOSTILE}", 2, actor=f"mallory{OSC2}", impact=HOSTILE, at=at).incident_id
+        for i, (kind, payload, actor) in enumerate([
+            (Kind.NOTE, {"text": f"note {HOSTILE}"}, f"[@click=app.quit]eve[/]{OSC52}"),
+            (Kind.PROBE_DOWN, {"text": f"probe api DOWN: body {HOSTILE}"}, "warroom"),
+            (Kind.DEPLOY, {"subject": f"git subject {HOSTILE}"}, "warroom"),
+            (Kind.LOG_SPIKE, {"message": f"log line {HOSTILE}"}, "warroom"),
+            (Kind.ROLE_ASSIGNED, {"role": "Incident Commander", "person": f"[b]boss[/b]{OSC2}"}, "a"),
+        ], 1):
+            store.append(inc, kind, payload, actor=actor, at=at + timedelta(minutes=i))
     return path
 
 
