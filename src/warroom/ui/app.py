@@ -2,7 +2,8 @@
 
     WarRoomApp(db_path, config, incident_id=None, theme=None, clock=None, actor=None, sources=None).run()
 
-What other widgets may read from `self.app`: `store` (AsyncEventStore), `config`, `clock()`
+What other widgets may read from `self.app`: `store` (AsyncEventStore; None until `store_ready`
+is set, just after the first frame), `config`, `clock()`
 (aware UTC now; frozen in tests), `actor` (who is typing), `incident` (the folded
 IncidentState on screen, reactive), `paused` (live updates paused, reactive).
 
@@ -13,6 +14,8 @@ lost either way: every line is in the store as soon as the command line says "sa
 
 from __future__ import annotations
 
+import asyncio
+import gc
 import os
 from datetime import datetime, timezone
 from pathlib import Path
@@ -75,6 +78,8 @@ class WarRoomApp(App[None]):
         self.actor = actor
         self.fixed_sources = list(sources) if sources is not None else None
         self.store: AsyncEventStore = None  # type: ignore[assignment]  # opened on mount
+        #: Set once `store` is open: writing, following and the signal panes wait for it.
+        self.store_ready = asyncio.Event()
         self.notice: str | None = None
         self.incident_id: int | None = None
         self.warroom_screen: Any | None = None
@@ -99,41 +104,72 @@ class WarRoomApp(App[None]):
         if not kwargs.get("headless") and kwargs.get("size") is None:
             for name in ("COLUMNS", "LINES"):
                 os.environ.pop(name, None)
+        # Startup allocates a great deal (CSS, widgets, the first frame) on top of the ~100k
+        # objects the imports made, and one full collection over them cost ~50 ms before the
+        # first frame here. Those objects live as long as the process: freeze them out of the
+        # collector, and hold collection off until the room is on screen (`first_frame_shown`;
+        # a timer re-enables it in any case).
+        gc.freeze()
+        gc.disable()
         return super().run(*args, **kwargs)
 
+    def first_frame_shown(self) -> None:
+        """The first screen is drawn: let the garbage collector run again (see `run`)."""
+        gc.enable()
+
     def on_mount(self) -> None:
+        self.set_timer(3.0, self.first_frame_shown)  # a declare dialog, an error: never left off
         if self.fixed_sources is not None:
             from warroom.ui.poller import Poller
 
             Poller(self.config, sources=self.fixed_sources, clock=self.clock).start(self)
-        # After the first refresh, not in this handler: Textual batches (and so throws away)
-        # every frame drawn while the app is mounting, so a screen pushed from here would be
-        # laid out and rendered twice before anything reached the terminal.
+        # After this handler, not in it: Textual batches (and so throws away) every frame drawn
+        # while the app is mounting, so a screen pushed from here would be laid out and rendered
+        # twice before anything reached the terminal.
         self.call_later(self._start)
 
     async def _start(self) -> None:
+        """Show the incident at once, then open the database for writing and following.
+
+        The incident is read with the synchronous store (a few ms of SQLite), so the war room
+        is composed and drawn while the async store (a thread of its own) opens alongside; the
+        screen starts following, and its live parts, when `store_ready` is set.
+        """
         from warroom.errors import UserError
 
         try:
+            picked = self._read_incident()
+            if picked is not None:
+                self._show_incident(*picked)
             self.store = await AsyncEventStore.open(self.db_path)
-            incident_id = await self._pick_incident()
-            if incident_id is not None:
-                await self.open_incident(incident_id)
         except UserError as exc:
             self.exit(return_code=2, message=f"warroom: error: {exc}")
             return
-        if incident_id is None:
+        self.store_ready.set()
+        if picked is None:
             from warroom.ui.screens.declare import DeclareScreen
 
             self.push_screen(DeclareScreen(), self._declared)
 
-    async def _pick_incident(self) -> int | None:
-        if self.requested_incident is not None:
-            return self.requested_incident
-        open_ids = await self.store.open_incident_ids()
-        if len(open_ids) > 1:
-            self.notice = f"{len(open_ids)} incidents are open; showing INC-{max(open_ids)} (warroom open ID for another)"
-        return max(open_ids) if open_ids else None
+    def _read_incident(self) -> tuple[int, IncidentState] | None:
+        """(id, folded state) of the requested or newest open incident; None when none is open."""
+        from warroom.domain.incident import fold
+        from warroom.errors import UserError
+        from warroom.store.sync import EventStore
+
+        with EventStore.open(self.db_path) as store:
+            incident_id = self.requested_incident
+            if incident_id is None:
+                open_ids = store.open_incident_ids()
+                if not open_ids:
+                    return None
+                incident_id = max(open_ids)
+                if len(open_ids) > 1:
+                    self.notice = f"{len(open_ids)} incidents are open; showing INC-{incident_id} (warroom open ID for another)"
+            state = fold(store.events(incident_id))
+        if state is None:
+            raise UserError(f"no incident INC-{incident_id} in {self.db_path}")
+        return incident_id, state
 
     async def _declared(self, incident_id: int | None) -> None:
         if incident_id is None:
@@ -142,14 +178,18 @@ class WarRoomApp(App[None]):
             await self.open_incident(incident_id)
 
     async def open_incident(self, incident_id: int) -> None:
-        """Load the incident, then show it: the war room's first frame already has it all."""
+        """Load the incident (the store is open), then show it."""
         from warroom.domain.incident import fold
         from warroom.errors import UserError
-        from warroom.ui.screens.warroom import WarRoomScreen
 
         state = fold(await self.store.events(incident_id))
         if state is None:
             raise UserError(f"no incident INC-{incident_id} in {self.db_path}")
+        self._show_incident(incident_id, state)
+
+    def _show_incident(self, incident_id: int, state: IncidentState) -> None:
+        from warroom.ui.screens.warroom import WarRoomScreen
+
         self.incident_id = incident_id
         self.warroom_screen = WarRoomScreen(incident_id, state)
         self.push_screen(self.warroom_screen)

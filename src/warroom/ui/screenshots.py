@@ -110,19 +110,32 @@ def build_fixture(db_path: Path) -> int:
 
 
 class FrozenSource:
-    """A source that replays fixed snapshots, one per poll, then keeps giving the last one."""
+    """A source that replays fixed snapshots, one per poll, then keeps giving the last one.
+
+    It waits for `release()` (called by `settle` once the panes listen), so every pane sees
+    the whole history (sparklines) however late it was mounted.
+    """
 
     def __init__(self, key: str, kind: str, name: str, snapshots: Sequence[Any]) -> None:
         self.key, self.kind, self.name = key, kind, name
         self.interval = 0.0  # as fast as the poller goes: a history plays in a fraction of a second
         self._snapshots = list(snapshots)
         self._next = 0
+        self._released = asyncio.Event()
+
+    def release(self) -> None:
+        self._released.set()
 
     @property
     def played(self) -> bool:
         return self._next >= len(self._snapshots)
 
+    @property
+    def last(self) -> Any:
+        return self._snapshots[-1]
+
     async def collect(self, now: datetime) -> Any:
+        await self._released.wait()
         snapshot = self._snapshots[min(self._next, len(self._snapshots) - 1)]
         self._next += 1
         if self.played:
@@ -243,23 +256,43 @@ def fixture_app(
                       sources=frozen_sources(FROZEN_NOW))
 
 
+def _all_shown(app: Any) -> bool:
+    """Every frozen source has played its last snapshot and the poller has published it."""
+    sources = getattr(app, "fixed_sources", None)
+    if not sources:
+        return True
+    from warroom.ui.poller import Poller
+
+    poller = Poller.for_app(app)
+    latest = [poller.latest(s.key) if poller is not None else None for s in sources]
+    return all(s.played and u is not None and u.snapshot is s.last for s, u in zip(sources, latest))
+
+
 async def settle(pilot: Any) -> None:
-    """Wait (bounded) until the war room has loaded its incident and every frozen source has
-    played all its snapshots, then freeze the cursor."""
+    """Wait (bounded) until the war room has loaded its incident, is following the store and
+    every frozen source has been shown in full, then freeze the cursor."""
     from warroom.ui.screens.warroom import WarRoomScreen
     from warroom.ui.widgets.commandline import CommandInput
 
+    app = pilot.app
+    sources = getattr(app, "fixed_sources", None) or []
     for _ in range(250):
-        screen = pilot.app.screen
-        sources = getattr(pilot.app, "fixed_sources", None) or []
-        if isinstance(screen, WarRoomScreen) and screen.state is not None and all(
-            getattr(s, "played", True) for s in sources
-        ):
+        panes = app.screen.query("SignalPanes")
+        if not sources or (panes and panes.first().is_mounted):
             break
         await pilot.pause(0.02)
-    for command in pilot.app.screen.query(CommandInput):
+    for source in sources:
+        source.release()
+    for _ in range(250):
+        screen = app.screen
+        if isinstance(screen, WarRoomScreen) and screen.state is not None and screen.follower and _all_shown(app):
+            break
+        await pilot.pause(0.02)
+    for command in app.screen.query(CommandInput):
         command.cursor_blink = False
-    await pilot.pause(0.1 if getattr(pilot.app, "fixed_sources", None) else 0)  # the panes share out their heights
+    if getattr(app, "fixed_sources", None):
+        await pilot.pause()  # the panes take the last updates off their queues
+        await pilot.pause(0.2)  # and share out their heights
     await pilot.pause()
 
 

@@ -169,20 +169,29 @@ class WarRoomScreen(Screen[None]):
         command.completer = self._complete
         if self.wapp.config.ui.readonly:
             command.placeholder = "read-only screen (ui.readonly): /as, /help and /pin only"
-        state = self._preloaded or fold(await self.wapp.store.events(self.incident_id))
+        state = self._preloaded
         self._preloaded = None
         if state is None:
-            raise UserError(f"no incident INC-{self.incident_id} in {self.wapp.store.path}")
+            await self.wapp.store_ready.wait()
+            state = fold(await self.wapp.store.events(self.incident_id))
+        if state is None:
+            raise UserError(f"no incident INC-{self.incident_id} in {self.wapp.db_path}")
         self._set_state(state)
         self.query_one(Timeline).add_events(state.events)
         self._show_state()
-        self.follower = StoreFollower(self.wapp.store, self.incident_id, state.last_event_id, self._deliver)
-        self.run_worker(self.follower.run(), name="follow store", group="follow", exit_on_error=False)
         self.set_interval(1.0, self._tick)
         await self._ensure_too_small()
-        # The incident first, then the live parts: the countdown and the signal panes (their
-        # imports and sources: httpx, psutil, followed files) start after the first frame, so
-        # the room is readable at once.
+        self.call_after_refresh(self.wapp.first_frame_shown)
+        self.run_worker(self._go_live(), name="go live", group="follow")
+
+    async def _go_live(self) -> None:
+        """Once the database is open (about when the first frame is drawn): follow it, then
+        mount the live parts, the countdown and the signal panes (their imports and sources,
+        httpx, psutil, followed files, start after the first frame: the room is readable at once)."""
+        await self.wapp.store_ready.wait()
+        assert self.state is not None
+        self.follower = StoreFollower(self.wapp.store, self.incident_id, self.state.last_event_id, self._deliver)
+        self.run_worker(self.follower.run(), name="follow store", group="follow", exit_on_error=False)
         self.call_after_refresh(self._mount_live_widgets)
 
     def _mount_live_widgets(self) -> None:
@@ -340,6 +349,7 @@ class WarRoomScreen(Screen[None]):
         from warroom.ui.screens.commands import run_line
 
         try:
+            await self.wapp.store_ready.wait()  # only a line typed in the first few ms waits
             await run_line(self, line)
         finally:
             self._busy = False
@@ -382,6 +392,9 @@ class WarRoomScreen(Screen[None]):
         self.app.push_screen(HelpScreen())
 
     def action_draft(self) -> None:
+        if not self.wapp.store_ready.is_set():
+            self.feedback("still opening the database…")
+            return
         draft_cls = _optional_widget("warroom.ui.screens.draft", "DraftScreen")
         if draft_cls is None:
             self.feedback("the draft screen is not available in this build", "error")
