@@ -25,8 +25,8 @@ KEYS: list[tuple[str, str]] = [
     ("d", "draft a status update"),
     ("?", "this help"),
     ("Ctrl+P", "command palette: every action by name"),
-    ("Ctrl+C", "quit at once, exit status 130 (with text selected: copy it; Ctrl+C again quits)"),
-    ("Ctrl+Q", "quit, exit status 0; either way every saved line is already in the database"),
+    ("Ctrl+C", "quit now, exit status 130 (text selected: copy it; press again to quit)"),
+    ("Ctrl+Q", "quit, exit status 0 (either way, every saved line is in the database)"),
 ]
 
 

@@ -1,4 +1,5 @@
-"""Ctrl+C quits the war room at once (exit status 130); with text selected it copies first."""
+"""Ctrl+C quits the war room at once (exit status 130; with text selected it copies first), Ctrl+Q
+quits with 0, and every key's action is also in the command palette."""
 
 from __future__ import annotations
 
@@ -62,3 +63,18 @@ async def test_ctrl_q_still_quits_with_status_0(tmp_path: Path):
         await pilot.press("ctrl+q")
         await pilot.pause()
     assert app.return_code == 0
+
+
+async def test_every_key_is_also_in_the_command_palette(tmp_path: Path):
+    app = fixture_app(tmp_path / "w.db")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        commands = {c.title: c for c in app.get_system_commands(app.screen)}
+        # :/Enter, z, p, t, d, ?, Tab, Shift+Tab, Ctrl+Q/Ctrl+C, and the themes by name.
+        for title in ("Command line", "Zoom pane", "Pause live updates", "Next theme", "Draft status update",
+                      "Help: commands and keys", "Next pane", "Previous pane", "Quit", "Theme: warroom-light"):
+            assert title in commands, title
+        before = app.screen.focused
+        commands["Next pane"].callback()
+        await pilot.pause()
+        assert app.screen.focused is not before, "Next pane moves the focus"
