@@ -4,17 +4,15 @@ Layout by terminal size (Textual breakpoint classes on this screen):
   narrow  (< 100 cols)  header (2 lines) / one-line-per-source summary / timeline / roles / command line
   medium  (100-159)     header (2 lines); signal panes on the left; timeline over roles on the right
   wide    (>= 160)      one-line header; a wider right column (roles in two columns)
-  xwide   (>= 192) and tall (>= 50 rows): the signal column narrows to one column of full-width
-                        panes stacked over the whole height (rows of ~100 characters, nothing
-                        truncated to half a screen), and the timeline takes the rest of the width
+  xwide   (>= 192) and xtall (>= 50 rows): one column of ~106-column panes stacked down the
+                        whole height (not two half-width ones), the timeline takes the rest
   tiny    (< 60x15)     "terminal too small" with SEV, status and the countdown
 
 Slots other widgets mount into: `#countdown-slot` (header), `#signal-panes` (SignalPanes),
 `#source-summary` (SourceSummary), `#too-small-slot` (a second, silent Countdown).
 
-Startup: only the header, timeline, role board, command line and footer are in the first frame;
-the signal panes (httpx, psutil, the sources) and the too-small view are mounted after it, the
-latter only when the terminal is that small.
+Startup: the first frame has the header, timeline, role board, command line and footer; the
+countdown and signal panes follow it, the too-small view only when the terminal is that small.
 """
 
 from __future__ import annotations
