@@ -339,6 +339,18 @@ def split_range(start: int, end: int, pieces: int, piece_min: int = PIECE_MIN) -
     return [(cuts[i], cuts[i + 1]) for i in range(pieces)]
 
 
+def _start_method() -> str:
+    """`fork` when this process has a single thread (a one-shot `warroom snapshot`): workers start
+    in milliseconds. With other threads alive (the war room) forking could copy a held lock into
+    the child, so workers are spawned: slower to start, always safe."""
+    import multiprocessing
+    import threading
+
+    if threading.active_count() == 1 and "fork" in multiprocessing.get_all_start_methods():
+        return "fork"
+    return "spawn"
+
+
 def run_pieces(
     jobs: list[tuple[str, int, int]],
     job: Callable[[str, int, int], R],
@@ -348,7 +360,7 @@ def run_pieces(
     piece_min: int = PIECE_MIN,
 ) -> list[list[R]]:
     """`job(path, start, end)` over each range; big totals are cut into pieces run by worker
-    processes (spawned, so it is safe from a threaded program; `job` must be picklable).
+    processes (forked when single-threaded, else spawned: see `_start_method`; `job` must be picklable).
     Returns, for each job in order, its pieces' results in file order."""
     workers = workers or os.cpu_count() or 1
     total = sum(e - s for _, s, e in jobs)
@@ -360,7 +372,7 @@ def run_pieces(
         for a, b in split_range(s, e, workers * 2, piece_min)
     ]
     results: list[list[R]] = [[] for _ in jobs]
-    with ProcessPoolExecutor(max_workers=min(workers, len(parts)), mp_context=get_context("spawn")) as pool:
+    with ProcessPoolExecutor(max_workers=min(workers, len(parts)), mp_context=get_context(_start_method())) as pool:
         futures = [pool.submit(job, path, a, b) for _, path, a, b in parts]
         for (i, *_), fut in zip(parts, futures):
             results[i].append(fut.result())
