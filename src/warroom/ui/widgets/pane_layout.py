@@ -18,36 +18,27 @@ def share_heights(available: int, wants: list[int], mins: list[int], first: list
     for i, is_first in enumerate(first or []):
         if is_first:
             alloc[i] = max(alloc[i], min(wants[i], available // 2, available - (sum(alloc) - alloc[i])))
-    left = available - sum(alloc)
-    active = [i for i, w in enumerate(wants) if w > alloc[i]]
-    while left > 0 and active:
-        share = max(1, left // len(active))
-        for i in list(active):
-            give = min(share, wants[i] - alloc[i], left)
-            alloc[i] += give
-            left -= give
-            if alloc[i] >= wants[i]:
-                active.remove(i)
-            if left <= 0:
-                break
-    return alloc
+    return _share_evenly(alloc, wants, available - sum(alloc))
 
 
 def grow_heights(available: int, heights: list[int], mosts: list[int]) -> list[int]:
     """Room left after `heights` goes to the panes with more to show (their `Detail` rows, up to
     `mosts`), shared evenly, so a tall terminal shows more processes, rollbacks and log lines
     instead of blank rows."""
-    out = list(heights)
-    left = available - sum(out)
-    active = [i for i, m in enumerate(mosts) if m > out[i]]
+    return _share_evenly(list(heights), mosts, available - sum(heights))
+
+
+def _share_evenly(alloc: list[int], limits: list[int], left: int) -> list[int]:
+    """Hand `left` rows out evenly to the entries still below their limit (in place)."""
+    active = [i for i, limit in enumerate(limits) if limit > alloc[i]]
     while left > 0 and active:
         share = max(1, left // len(active))
         for i in list(active):
-            give = min(share, mosts[i] - out[i], left)
-            out[i] += give
+            give = min(share, limits[i] - alloc[i], left)
+            alloc[i] += give
             left -= give
-            if out[i] >= mosts[i]:
+            if alloc[i] >= limits[i]:
                 active.remove(i)
             if left <= 0:
                 break
-    return out
+    return alloc
