@@ -125,7 +125,8 @@ def _when(event: Event, key: str = "at") -> datetime:
     return parse_ts(value) if isinstance(value, str) else event.at
 
 
-def _apply(state: IncidentState | None, ev: Event) -> IncidentState | None:
+def apply(state: IncidentState | None, ev: Event) -> IncidentState | None:
+    """One step of the fold: the state after `ev` (followers refold only new events)."""
     p = ev.payload
     if ev.kind == Kind.DECLARED:
         sev = Severity.parse(p.get("severity", 3))
@@ -212,7 +213,7 @@ def fold(events: Iterable[Event]) -> IncidentState | None:
     ordered = sorted(events, key=lambda e: (e.id if e.id is not None else float("inf"), e.at))
     state: IncidentState | None = None
     for ev in ordered:
-        state = _apply(state, ev)
+        state = apply(state, ev)
     if state is None:
         return None
     last = max((e.id or 0 for e in ordered), default=0)
