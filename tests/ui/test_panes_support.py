@@ -43,7 +43,7 @@ async def all_rows_shown(pilot: Any, pane: Any) -> None:
 
 
 class PanesApp(App[None]):
-    """The war room's slots, nothing else: `#signal-panes` and `#source-summary`."""
+    """The signal panes and the summary alone, each in a slot of its own like the war room's."""
 
     #: Like the war room app: the folded incident on screen (deploys before detection are marked).
     incident: var[Any] = var(None, always_update=True)

@@ -14,7 +14,7 @@ from warroom.ui.app import WarRoomApp
 from warroom.ui.screens.confirm import ConfirmScreen
 from warroom.ui.screens.help import HelpScreen
 from warroom.ui.widgets.commandline import CommandInput, CommandLine
-from warroom.ui.widgets.header import IncidentHeader
+from warroom.ui.widgets.header import HeaderLine, IncidentHeader
 from warroom.ui.widgets.roles import RoleBoard
 
 from tests.ui.warroom_helpers import feedback, screen, settle, stored, submit, timeline_texts, wait_for
@@ -63,8 +63,8 @@ async def test_sev_changes_severity_and_header(db: Path):
         assert ev.kind == Kind.SEVERITY
         assert dict(ev.payload) == {"from": 2, "to": 1, "reason": "most EU checkouts failing"}
         await wait_for(pilot, lambda: app.incident.severity == 1, "the refold")
-        badge = app.screen.query_one("#sev-badge")
-        assert "SEV-1" in str(badge.content) and badge.has_class("sev-1")
+        title = app.screen.query_one("#incident-title", HeaderLine).content
+        assert title.plain.startswith(" SEV-1 ") and "$wr-sev1" in str(title.spans[0].style)
 
 
 async def test_status_role_ic_ack_mitigated(db: Path):
@@ -84,7 +84,7 @@ async def test_status_role_ic_ack_mitigated(db: Path):
         await submit(pilot, "/mitigated rolled back to revision 41")
         assert (last(db).kind, dict(last(db).payload)) == (Kind.MITIGATED, {"text": "rolled back to revision 41"})
         await wait_for(pilot, lambda: app.incident.commander == "alice", "the refold")
-        assert "IC alice" in str(app.screen.query_one("#ic").content)
+        assert "IC alice" in app.screen.query_one(IncidentHeader).state_text
         assert app.screen.query_one(RoleBoard).vacant() == ["Tech Lead", "Scribe"]
 
 
@@ -106,7 +106,7 @@ async def test_resolve_asks_first_and_cancel_writes_nothing(db: Path):
         await wait_for(pilot, lambda: last(db).kind == Kind.RESOLVED, "the resolve event")
         assert dict(last(db).payload) == {"text": "metrics normal"}
         await wait_for(pilot, lambda: not app.incident.is_open, "the refold")
-        assert "Resolved" in str(app.screen.query_one("#status").content)
+        assert "✓ Resolved" in app.screen.query_one(IncidentHeader).state_text
 
 
 async def test_as_changes_who_is_typing(db: Path):

@@ -11,6 +11,7 @@ from warroom.domain.events import Kind
 from warroom.store.sync import EventStore
 from warroom.ui.app import WarRoomApp
 from warroom.ui.screenshots import FROZEN_NOW
+from warroom.ui.widgets.header import IncidentHeader
 from warroom.ui.widgets.timeline import PREFIX_WIDTH, Timeline
 
 from tests.ui.warroom_helpers import settle, submit, timeline_texts
@@ -52,8 +53,9 @@ async def test_hostile_text_renders_literally_and_changes_nothing(tmp_path: Path
         assert texts[0].startswith(f"SEV-2 declared: title {LITERAL}")
         for prefix in ("note ", "probe api DOWN: body ", "git subject ", "log line "):
             assert any(t == prefix + LITERAL for t in texts), (prefix, texts)
-        assert str(room.query_one("#incident-title").content) == f"INC-1 title {LITERAL}"
-        assert str(room.query_one("#ic").content) == "IC [b]boss[/b]"
+        header = room.query_one(IncidentHeader)
+        assert header.title_text == f" SEV-2  INC-1 title {LITERAL}"
+        assert header.state_text.rstrip().endswith("IC [b]boss[/b]")
         assert CLICK in str(room.query_one("#command-actor").content)
 
         # Click the note where the links would be had the markup been parsed ("x" quits, then

@@ -14,6 +14,7 @@ from warroom.ui.screens.declare import DeclareScreen
 from warroom.ui.screens.warroom import WarRoomScreen
 from warroom.ui.screenshots import FROZEN_NOW, fixture_app
 from warroom.ui.widgets.commandline import CommandInput
+from warroom.ui.widgets.header import IncidentHeader
 from warroom.ui.widgets.roles import RoleBoard
 from warroom.ui.widgets.timeline import Timeline
 
@@ -82,14 +83,14 @@ async def test_p_pauses_the_timeline_visibly_and_resume_shows_what_was_held(tmp_
         count = timeline.event_count
         await pilot.press("escape", "p")
         assert app.paused
-        assert app.screen.query_one("#paused").display, "PAUSED shows in the header"
+        assert "⏸ PAUSED" in app.screen.query_one(IncidentHeader).title_text, "PAUSED shows in the header"
         with EventStore.open(db) as store:
             store.append(1, Kind.NOTE, {"text": "written while paused"}, actor="dave")
         await wait_for(pilot, lambda: "1 new" in str(timeline.border_subtitle), "the held-events count")
         assert timeline.event_count == count, "nothing moves while paused"
         assert "PAUSED" in str(timeline.border_subtitle)
         await pilot.press("p")
-        assert not app.paused and not app.screen.query_one("#paused").display
+        assert not app.paused and "PAUSED" not in app.screen.query_one(IncidentHeader).title_text
         assert timeline.event_count == count + 1
         assert "written while paused" in timeline_texts(pilot)[-1]
 
@@ -171,7 +172,8 @@ async def test_declare_dialog_declares_and_opens_the_war_room(tmp_path: Path):
         assert ev.kind == Kind.DECLARED and ev.actor == "alice"
         assert ev.payload["title"] == "Payments down" and ev.payload["severity"] == 1
         assert ev.payload["impact"] == "all card payments fail" and ev.payload["detected_by"] == "user report"
-        assert "IC" in str(app.screen.query_one("#ic").content) and app.screen.query_one("#ic").has_class("-no-ic")
+        header = app.screen.query_one(IncidentHeader)
+        assert "⚠ NO IC · /ic NAME" in header.state_text and header.no_ic
 
 
 async def test_declare_escape_quits_without_writing(tmp_path: Path):
@@ -207,8 +209,7 @@ async def test_a_drill_is_labelled_and_nobody_as_ic_is_loud(tmp_path: Path):
     app = WarRoomApp(db, Config(), clock=lambda: FROZEN_NOW, actor="a")
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
-        drill = app.screen.query_one("#drill-badge")
-        assert drill.display and "DRILL" in str(drill.content)
-        ic = app.screen.query_one("#ic")
-        assert ic.has_class("-no-ic") and "NO IC" in str(ic.content)
+        header = app.screen.query_one(IncidentHeader)
+        assert header.title_text.startswith(" SEV-3  DRILL  INC-1 Failover practice")
+        assert header.no_ic and "⚠ NO IC" in header.state_text
         assert "VACANT" in app.screen.query_one(RoleBoard).render().plain

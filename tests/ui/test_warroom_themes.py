@@ -113,3 +113,30 @@ def test_readable_without_true_colour(name: str):
         assert contrast(*pair) >= 3.0, f"{level} badge in 256 colours"
     sev = {_as_256(spec.variables[f"wr-sev{n}"]) for n in (1, 2, 3, 4)}
     assert len(sev) == 4, "the four SEV badges stay four different colours"
+
+
+async def test_switching_theme_repaints_the_header_badge_in_the_new_colours(tmp_path: Path):
+    """The header draws its spans from theme variables: `t` must not leave the old theme's
+    SEV badge behind."""
+    from warroom.ui.screenshots import fixture_app
+    from warroom.ui.widgets.header import HeaderLine
+
+    from tests.ui.warroom_helpers import settle
+
+    app = fixture_app(tmp_path / "w.db", theme="warroom-dark")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        title = app.screen.query_one("#incident-title", HeaderLine)
+
+        def badge_background() -> str:
+            segment = next(s for s in title.render_line(0) if "SEV-1" in s.text)
+            return segment.style.bgcolor.triplet.hex
+
+        specs = load_theme_specs()
+        assert badge_background() == Color.parse(specs["warroom-dark"].variables["wr-sev1"]).hex.lower()
+        await pilot.press("escape", "t")  # the next theme
+        await pilot.pause()
+        assert app.theme != "warroom-dark"
+        now = specs[app.theme].variables["wr-sev1"]
+        assert Color.parse(now) != Color.parse(specs["warroom-dark"].variables["wr-sev1"])
+        assert badge_background() == Color.parse(now).hex.lower()

@@ -8,8 +8,10 @@ Layout by terminal size (Textual breakpoint classes on this screen):
                         whole height (not two half-width ones), the timeline takes the rest
   tiny    (< 60x15)     "terminal too small" with SEV, status and the countdown
 
-Slots other widgets mount into: `#countdown-slot` (header), `#signal-panes` (SignalPanes),
-`#source-summary` (SourceSummary), `#too-small-slot` (a second, silent Countdown).
+Where the live parts go: the header (Countdown), `#signal-column` (SignalPanes, id
+`signal-panes`), the top of `#incident-column` (SourceSummary, id `source-summary`), and
+`#too-small-slot` (a second, silent Countdown). The first frame has as few widgets as it can:
+Textual spends milliseconds mounting and styling each one before anything is drawn.
 
 Startup: the first frame has the header, timeline, role board, command line and footer; the
 countdown and signal panes follow it, the too-small view only when the terminal is that small.
@@ -107,14 +109,17 @@ class WarRoomScreen(Screen[None]):
     WarRoomScreen .section:focus-within { border-top: solid $primary; border-title-color: $foreground; }
     WarRoomScreen #source-summary { display: none; height: auto; max-height: 8; }
     WarRoomScreen .empty-state { padding: 1 2; color: $text-muted; height: auto; }
-    WarRoomScreen #source-summary .empty-state { padding: 0 1; }
+    WarRoomScreen #source-summary.empty-state { padding: 0 1; }
     WarRoomScreen TooSmall { display: none; }
 
     WarRoomScreen.-narrow #signal-column { display: none; }
     WarRoomScreen.-narrow #incident-column { width: 1fr; }
     WarRoomScreen.-narrow #source-summary { display: block; }
-    WarRoomScreen.-narrow IncidentHeader, WarRoomScreen.-medium IncidentHeader { layout: vertical; height: 2; }
-    WarRoomScreen.-narrow IncidentHeader > #header-state, WarRoomScreen.-medium IncidentHeader > #header-state { width: 1fr; }
+    /* Below 160 columns the header stacks: the title alone, then the state and the countdown. */
+    WarRoomScreen.-narrow IncidentHeader, WarRoomScreen.-medium IncidentHeader {
+        grid-size: 2 2; grid-columns: auto 1fr; height: 2;
+    }
+    WarRoomScreen.-narrow #incident-title, WarRoomScreen.-medium #incident-title { column-span: 2; }
     WarRoomScreen.-wide #incident-column, WarRoomScreen.-xwide #incident-column { width: 84; }
     /* Stacked panes under SignalPanes' side-by-side width (110): each pane a full ~106 columns. */
     WarRoomScreen.-xwide.-xtall #signal-column { width: 108; }
@@ -146,13 +151,12 @@ class WarRoomScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         config = self.wapp.config
+        self._apply_breakpoints(*self.app.size)
         yield IncidentHeader(id="header")
         with Horizontal(id="main"):
             with Vertical(id="signal-column"):
-                with Container(id="signal-panes"):
-                    yield Static(Text("starting the signal sources…"), classes="empty-state placeholder")
+                yield Static(Text("starting the signal sources…"), classes="empty-state placeholder")
             with Vertical(id="incident-column"):
-                yield Container(id="source-summary")
                 timeline = Timeline(id="timeline", classes="section")
                 timeline.border_title = "Timeline (UTC)"
                 yield timeline
@@ -193,33 +197,53 @@ class WarRoomScreen(Screen[None]):
         self.call_after_refresh(self._mount_live_widgets)
 
     def _mount_live_widgets(self) -> None:
+        slots = self.query("#header, #signal-column, #incident-column")
+        if not self.is_attached or not all(slot.is_attached for slot in slots):
+            return  # quitting (Ctrl+C in the first moments) takes the slots down: nothing to do
         self._ensure_countdowns()
         self._mount_signal_widgets()
 
     def _mount_signal_widgets(self) -> None:
         """Mount issue 3's SignalPanes and SourceSummary; an honest empty state without them."""
         config = self.wapp.config
-        panes_slot = self.query_one("#signal-panes")
-        summary_slot = self.query_one("#source-summary")
+        panes_slot = self.query_one("#signal-column")
+        summary_column = self.query_one("#incident-column")
         panes_slot.query(".placeholder").remove()
         panes_cls = _optional_widget("warroom.ui.widgets.panes", "SignalPanes")
         summary_cls = _optional_widget("warroom.ui.widgets.panes", "SourceSummary")
         count = len(source_names(config))
+
+        def summary(widget: Widget) -> None:
+            summary_column.mount(widget, before=0)
+
         if panes_cls is not None:
-            self._signal_panes = panes_cls(config)
+            self._signal_panes = panes_cls(config, id="signal-panes")
             panes_slot.mount(self._signal_panes)
             if summary_cls is not None and count:
-                summary_slot.mount(summary_cls(config))
+                summary(summary_cls(config, id="source-summary"))
             elif not count:
-                summary_slot.mount(Static(Text(NO_SOURCES_LINE), classes="empty-state"))
+                summary(Static(Text(NO_SOURCES_LINE), id="source-summary", classes="empty-state"))
             return
         if count:
             missing = Text(f"{count} sources configured, but this build has no signal panes.")
             panes_slot.mount(Static(missing, classes="empty-state"))
-            summary_slot.mount(Static(missing, classes="empty-state"))
+            summary(Static(missing, id="source-summary", classes="empty-state"))
         else:
             panes_slot.mount(Static(Text(NO_SOURCES), classes="empty-state"))
-            summary_slot.mount(Static(Text(NO_SOURCES_LINE), classes="empty-state"))
+            summary(Static(Text(NO_SOURCES_LINE), id="source-summary", classes="empty-state"))
+
+    def _apply_breakpoints(self, width: int, height: int) -> None:
+        """Set the breakpoint classes for this size now, before the first layout.
+
+        Textual sets them on the screen's first Resize, which comes after the first frame: that
+        frame would be laid out for no breakpoint (a one-line header at 120 columns), and every
+        widget restyled, laid out and drawn a second time. Set here, the Resize finds nothing
+        to change.
+        """
+        horizontal = self._get_breakpoint_classes(width, self.HORIZONTAL_BREAKPOINTS)
+        vertical = self._get_breakpoint_classes(height, self.VERTICAL_BREAKPOINTS)
+        every = {name for _, name in self.HORIZONTAL_BREAKPOINTS + self.VERTICAL_BREAKPOINTS}
+        self.update_classes({name: name in horizontal | vertical for name in every}, update=False)
 
     # --- state -------------------------------------------------------------------------------
 
@@ -274,8 +298,8 @@ class WarRoomScreen(Screen[None]):
 
     def _ensure_countdowns(self) -> None:
         """Issue 6's Countdown in the header slot (the too-small view mounts its own, silent)."""
-        slot = self.query_one("#countdown-slot")
-        if slot.children or self.state is None:
+        slot = self.query_one(IncidentHeader)
+        if slot.query(".countdown, .countdown-fallback") or self.state is None:
             return
         countdown_cls = _optional_widget("warroom.ui.widgets.countdown", "Countdown")
         if countdown_cls is None:

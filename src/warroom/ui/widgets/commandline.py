@@ -14,7 +14,7 @@ from rich.text import Text
 from textual.actions import SkipAction
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
+from textual.containers import Container
 from textual.message import Message
 from textual.widgets import Input, Static
 
@@ -94,20 +94,23 @@ class CommandInput(Input):
         self.post_message(self.Left())
 
 
-class CommandLine(Vertical):
-    """Feedback line above `actor › input`."""
+class CommandLine(Container):
+    """Feedback line above `actor › input` (a grid, not rows of containers: it is on the first frame)."""
 
     DEFAULT_CSS = """
     CommandLine {
-        height: auto;
+        layout: grid;
+        grid-size: 2 2;
+        grid-columns: auto 1fr;
+        grid-rows: 1 1;
+        height: 2;
         background: $panel;
-        & > #command-feedback { height: 1; padding: 0 1; color: $text-muted; text-wrap: nowrap; text-overflow: ellipsis; }
+        & > #command-feedback { column-span: 2; height: 1; padding: 0 1; color: $text-muted; text-wrap: nowrap; text-overflow: ellipsis; }
         & > #command-feedback.-error { color: $error; text-style: bold; }
         & > #command-feedback.-saved { color: $wr-good; }
-        & > #command-row { height: 1; }
-        & #command-actor { width: auto; padding: 0 0 0 1; color: $wr-actor; text-style: bold; }
-        & #command-input { width: 1fr; }
-        & #command-input.-busy { color: $text-muted; }
+        & > #command-actor { width: auto; padding: 0 0 0 1; color: $wr-actor; text-style: bold; }
+        & > #command-input { width: 1fr; }
+        & > #command-input.-busy { color: $text-muted; }
     }
     """
 
@@ -117,9 +120,8 @@ class CommandLine(Vertical):
 
     def compose(self) -> ComposeResult:
         yield Static(Text("Type a note, or /help for commands · Esc for keys"), id="command-feedback")
-        with Horizontal(id="command-row"):
-            yield Static(self._prompt(self._actor), id="command-actor")
-            yield CommandInput(id="command-input", compact=True, placeholder="note, or /command")
+        yield Static(self._prompt(self._actor), id="command-actor")
+        yield CommandInput(id="command-input", compact=True, placeholder="note, or /command")
 
     @staticmethod
     def _prompt(actor: str) -> Text:

@@ -118,7 +118,7 @@ class Countdown(Static):
     """Time to the next required update (or to SEV-2 user comms, when that is more urgent);
     amber in the last 2 min; red, silent-for and one bell per missed deadline when overdue.
 
-    Mount it in the header (`#countdown-slot`) and call `set_incident(state)` whenever the
+    Mount it in the header (`IncidentHeader`) and call `set_incident(state)` whenever the
     incident's state is refolded. `clock` defaults to the app's `clock` attribute (if any) so
     snapshot tests freeze time; `cadence` to the app config's `[cadence]`. Pass `bell=False` to a
     second copy (the "terminal too small" view) so the room hears one bell, not two.

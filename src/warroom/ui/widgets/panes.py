@@ -1,7 +1,7 @@
 """The signal panes of the war room, and the one-line-per-source summary for small terminals.
 
-    SignalPanes(config)    mounted by the war room screen into `#signal-panes`
-    SourceSummary(config)  mounted into `#source-summary` (shown below 100 columns)
+    SignalPanes(config)    mounted by the war room screen into its signal column
+    SourceSummary(config)  mounted above the timeline (shown below 100 columns)
 
 Both subscribe to the app's `Poller` (started here if the app has none) and receive one
 `SourceUpdated` message per finished poll; each update goes to the pane that owns its key, which
