@@ -19,7 +19,7 @@ import gc
 import os
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any, Callable, Iterable
+from typing import TYPE_CHECKING, Any, Callable, Iterable
 
 from textual.app import App, SystemCommand
 from textual.binding import Binding
@@ -28,8 +28,10 @@ from textual.screen import Screen
 
 from warroom.config.model import Config
 from warroom.domain.incident import IncidentState
-from warroom.store.aio import AsyncEventStore
 from warroom.ui.themes import THEME_VARIABLES, load_themes, resolve_theme_name
+
+if TYPE_CHECKING:  # aiosqlite loads after the first frame, with the store
+    from warroom.store.aio import AsyncEventStore
 
 
 def utcnow() -> datetime:
@@ -81,6 +83,7 @@ class WarRoomApp(App[None]):
         #: Set once `store` is open: writing, following and the signal panes wait for it.
         self.store_ready = asyncio.Event()
         self.notice: str | None = None
+        self._startup_error: Exception | None = None
         self.incident_id: int | None = None
         self.warroom_screen: Any | None = None
         themes = load_themes()
@@ -117,36 +120,55 @@ class WarRoomApp(App[None]):
         """The first screen is drawn: let the garbage collector run again (see `run`)."""
         gc.enable()
 
-    def on_mount(self) -> None:
-        self.set_timer(3.0, self.first_frame_shown)  # a declare dialog, an error: never left off
-        if self.fixed_sources is not None:
-            from warroom.ui.poller import Poller
+    def get_default_screen(self) -> Screen:
+        """The war room itself when an incident is open, so it is the first screen composed
+        (not pushed over an empty one a moment later); else an empty screen under the declare
+        dialog (or under the error that ends the app).
 
-            Poller(self.config, sources=self.fixed_sources, clock=self.clock).start(self)
-        # After this handler, not in it: Textual batches (and so throws away) every frame drawn
-        # while the app is mounting, so a screen pushed from here would be laid out and rendered
-        # twice before anything reached the terminal.
-        self.call_later(self._start)
-
-    async def _start(self) -> None:
-        """Show the incident at once, then open the database for writing and following.
-
-        The incident is read with the synchronous store (a few ms of SQLite), so the war room
-        is composed and drawn while the async store (a thread of its own) opens alongside; the
-        screen starts following, and its live parts, when `store_ready` is set.
+        The incident is read here with the synchronous store (a few ms of SQLite); the async
+        store opens in its own thread while the room is drawn (see `_open_store`).
         """
         from warroom.errors import UserError
 
         try:
             picked = self._read_incident()
-            if picked is not None:
-                self._show_incident(*picked)
+        except UserError as exc:
+            self._startup_error = exc
+            picked = None
+        if picked is None:
+            return Screen()
+        from warroom.ui.screens.warroom import WarRoomScreen
+
+        self.incident_id = picked[0]
+        self.warroom_screen = WarRoomScreen(*picked)
+        return self.warroom_screen
+
+    def on_mount(self) -> None:
+        self.set_timer(3.0, self.first_frame_shown)  # a declare dialog, an error: never left off
+        if self._startup_error is not None:
+            self.exit(return_code=2, message=f"warroom: error: {self._startup_error}")
+            return
+        if self.fixed_sources is not None:
+            from warroom.ui.poller import Poller
+
+            Poller(self.config, sources=self.fixed_sources, clock=self.clock).start(self)
+        if self.notice:
+            self.notify(self.notice, markup=False, timeout=8)
+        self.run_worker(self._open_store(), name="open the database", exit_on_error=False)
+
+    async def _open_store(self) -> None:
+        """Open the database for writing and following; the room's live parts wait for it
+        (`store_ready`). With no incident open, ask for one to be declared."""
+        from warroom.errors import UserError
+        from warroom.store.aio import AsyncEventStore
+
+        try:
             self.store = await AsyncEventStore.open(self.db_path)
         except UserError as exc:
             self.exit(return_code=2, message=f"warroom: error: {exc}")
             return
         self.store_ready.set()
-        if picked is None:
+        if self.warroom_screen is None:
             from warroom.ui.screens.declare import DeclareScreen
 
             self.push_screen(DeclareScreen(), self._declared)
@@ -193,8 +215,6 @@ class WarRoomApp(App[None]):
         self.incident_id = incident_id
         self.warroom_screen = WarRoomScreen(incident_id, state)
         self.push_screen(self.warroom_screen)
-        if self.notice:
-            self.notify(self.notice, markup=False, timeout=8)
 
     async def on_unmount(self) -> None:
         if self.store is not None:
