@@ -1,4 +1,5 @@
-"""The war room's first frame needs none of the heavy source libraries: they load with the panes."""
+"""The war room's first frame needs none of the heavy source libraries: they load with the panes
+(and aiosqlite with the async store, which opens while the first frame is drawn)."""
 
 from __future__ import annotations
 
@@ -6,11 +7,11 @@ import subprocess
 import sys
 
 
-def test_opening_the_war_room_imports_no_httpx_or_psutil_before_the_panes():
+def test_opening_the_war_room_imports_no_httpx_psutil_or_aiosqlite_before_the_panes():
     code = (
         "import sys, warroom.cli, warroom.commands.open_cmd, warroom.ui.app, warroom.ui.screens.warroom, "
         "warroom.ui.screens.declare, warroom.ui.widgets.countdown; "
-        "print(' '.join(m for m in ('httpx', 'psutil', 'pyperclip') if m in sys.modules))"
+        "print(' '.join(m for m in ('httpx', 'psutil', 'pyperclip', 'aiosqlite') if m in sys.modules))"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True)
     assert out.stdout.strip() == ""

@@ -12,10 +12,12 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from warroom.records import FieldsRepr
+
 _ENV_REF = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class Secret:
     """A config string that may contain `${ENV}` references, redacted whenever shown."""
 
@@ -50,8 +52,10 @@ class Secret:
         return f"Secret({self.redacted()!r})"
 
 
-@dataclass(frozen=True)
-class TeamConfig:
+@dataclass(frozen=True, repr=False)
+class TeamConfig(FieldsRepr):
+    """[team]: the team's name, status page, channel prefix, roster and extra roles."""
+
     name: str = ""
     status_page: str = ""
     channel_prefix: str = "#incident-"
@@ -59,8 +63,8 @@ class TeamConfig:
     extra_roles: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True)
-class CadenceConfig:
+@dataclass(frozen=True, repr=False)
+class CadenceConfig(FieldsRepr):
     """Minutes between required updates per severity; None means no required updates."""
 
     sev1: int | None = 15
@@ -74,14 +78,16 @@ class CadenceConfig:
         return getattr(self, f"sev{int(severity)}")
 
 
-@dataclass(frozen=True)
-class UIConfig:
+@dataclass(frozen=True, repr=False)
+class UIConfig(FieldsRepr):
+    """[ui]: the theme, and a read-only screen (a wall display)."""
+
     theme: str = "warroom-dark"
     readonly: bool = False
 
 
-@dataclass(frozen=True)
-class StatusRange:
+@dataclass(frozen=True, repr=False)
+class StatusRange(FieldsRepr):
     """Expected HTTP statuses: explicit codes and/or inclusive ranges."""
 
     codes: tuple[int, ...] = ()
@@ -95,8 +101,10 @@ class StatusRange:
         return ",".join(parts)
 
 
-@dataclass(frozen=True)
-class ProbeConfig:
+@dataclass(frozen=True, repr=False)
+class ProbeConfig(FieldsRepr):
+    """[[probe]]: one HTTP health check, its expectations and its damping."""
+
     name: str
     url: Secret
     method: str = "GET"
@@ -114,16 +122,20 @@ class ProbeConfig:
     recover_threshold: int = 2
 
 
-@dataclass(frozen=True)
-class StatusPageConfig:
+@dataclass(frozen=True, repr=False)
+class StatusPageConfig(FieldsRepr):
+    """[[statuspage]]: a third party's Statuspage (`/api/v2/status.json` or `summary.json`)."""
+
     name: str
     url: Secret
     interval: float = 60.0
     timeout: float = 10.0
 
 
-@dataclass(frozen=True)
-class LogConfig:
+@dataclass(frozen=True, repr=False)
+class LogConfig(FieldsRepr):
+    """[[log]]: a log file (or command) followed for error lines."""
+
     name: str
     path: str | None = None  # a path or a glob
     argv: tuple[str, ...] = ()  # or a command to follow
@@ -135,8 +147,10 @@ class LogConfig:
     spike_min: int = 10
 
 
-@dataclass(frozen=True)
-class DeploysConfig:
+@dataclass(frozen=True, repr=False)
+class DeploysConfig(FieldsRepr):
+    """[[deploys]]: recent deploys from git, kubectl or a command."""
+
     name: str
     kind: str  # git | kubectl | command
     repo: str | None = None
@@ -149,8 +163,10 @@ class DeploysConfig:
     timeout: float = 10.0
 
 
-@dataclass(frozen=True)
-class ResourcesConfig:
+@dataclass(frozen=True, repr=False)
+class ResourcesConfig(FieldsRepr):
+    """[resources]: CPU, memory, disks and connections of this host."""
+
     enabled: bool = True
     mounts: tuple[str, ...] = ("/",)
     interval: float = 2.0
@@ -159,16 +175,18 @@ class ResourcesConfig:
     top: int = 5
 
 
-@dataclass(frozen=True)
-class CommandConfig:
+@dataclass(frozen=True, repr=False)
+class CommandConfig(FieldsRepr):
+    """[[command]]: a read-only command run on an interval (argv, never a shell)."""
+
     name: str
     argv: tuple[str, ...]
     interval: float = 15.0
     timeout: float = 5.0
 
 
-@dataclass(frozen=True)
-class ActionConfig:
+@dataclass(frozen=True, repr=False)
+class ActionConfig(FieldsRepr):
     """A configured mitigation (the playbook's mitigation table)."""
 
     name: str
@@ -179,16 +197,18 @@ class ActionConfig:
     confirm: bool = True
 
 
-@dataclass(frozen=True)
-class NotifyConfig:
+@dataclass(frozen=True, repr=False)
+class NotifyConfig(FieldsRepr):
+    """[notify]: where `P` in the draft screen posts (a Slack-compatible webhook)."""
+
     kind: str  # slack (any Slack-compatible incoming webhook)
     url: Secret
     name: str = "slack"
     timeout: float = 10.0
 
 
-@dataclass(frozen=True)
-class TemplatesConfig:
+@dataclass(frozen=True, repr=False)
+class TemplatesConfig(FieldsRepr):
     """Overrides for the packaged draft templates (None keeps the playbook's words)."""
 
     internal: str | None = None
@@ -197,13 +217,15 @@ class TemplatesConfig:
     resolved: str | None = None
 
 
-@dataclass(frozen=True)
-class RunbooksConfig:
+@dataclass(frozen=True, repr=False)
+class RunbooksConfig(FieldsRepr):
+    """[runbooks]: extra directories of runbooks."""
+
     paths: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True)
-class Config:
+@dataclass(frozen=True, repr=False)
+class Config(FieldsRepr):
     """The whole file. `path` is None when no config file was found (all defaults)."""
 
     path: Path | None = None

@@ -5,10 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from warroom.errors import UserError
+from warroom.records import FieldsRepr
 
 
-@dataclass(frozen=True)
-class ConfigProblem:
+@dataclass(frozen=True, repr=False)
+class ConfigProblem(FieldsRepr):
     """One thing wrong with `warroom.toml`.
 
     `fatal` problems stop the file from loading. The others (an `${ENV}` reference to a variable

@@ -10,12 +10,13 @@ from warroom.domain.events import Event, Kind, parse_ts, short_id
 from warroom.domain.roles import IC
 from warroom.domain.severity import Severity
 from warroom.domain.status import Status
+from warroom.records import FieldsRepr
 
 MILESTONE_NAMES = ("started", "detected", "acknowledged", "mitigated", "resolved")
 
 
-@dataclass(frozen=True)
-class Milestones:
+@dataclass(frozen=True, repr=False)
+class Milestones(FieldsRepr):
     """When each stage was reached (each may be back-dated by the scribe)."""
 
     started: datetime | None = None
@@ -25,15 +26,19 @@ class Milestones:
     resolved: datetime | None = None
 
 
-@dataclass(frozen=True)
-class RoleHolder:
+@dataclass(frozen=True, repr=False)
+class RoleHolder(FieldsRepr):
+    """Who holds a role, and since when."""
+
     role: str
     person: str
     since: datetime
 
 
-@dataclass(frozen=True)
-class SeverityChange:
+@dataclass(frozen=True, repr=False)
+class SeverityChange(FieldsRepr):
+    """One severity change: from, to, when, who and why."""
+
     at: datetime
     before: Severity | None
     after: Severity
@@ -46,8 +51,10 @@ class SeverityChange:
         return self.before is not None and self.after < self.before
 
 
-@dataclass(frozen=True)
-class StatusChange:
+@dataclass(frozen=True, repr=False)
+class StatusChange(FieldsRepr):
+    """One status change: from, to, when, who and what was said."""
+
     at: datetime
     before: Status | None
     after: Status
@@ -59,8 +66,8 @@ class StatusChange:
         return self.before is not None and self.after.order < self.before.order
 
 
-@dataclass(frozen=True)
-class CommsPost:
+@dataclass(frozen=True, repr=False)
+class CommsPost(FieldsRepr):
     """A status update marked as posted (the thing the cadence counts from)."""
 
     at: datetime
@@ -69,8 +76,10 @@ class CommsPost:
     actor: str
 
 
-@dataclass(frozen=True)
-class IncidentState:
+@dataclass(frozen=True, repr=False)
+class IncidentState(FieldsRepr):
+    """One incident as its events fold it: what the war room and `show` display."""
+
     incident_id: int
     title: str
     severity: Severity

@@ -6,10 +6,11 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from warroom.domain.incident import IncidentState
+from warroom.records import FieldsRepr
 
 
-@dataclass(frozen=True)
-class IncidentMetrics:
+@dataclass(frozen=True, repr=False)
+class IncidentMetrics(FieldsRepr):
     """Each is None until both of its milestones exist."""
 
     mttd: timedelta | None  # detected - started

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import IntEnum
 
+from warroom.records import FieldsRepr
+
 
 class Severity(IntEnum):
     """SEV-1 is the worst. A lower number is a *higher* severity."""
@@ -37,8 +39,8 @@ class Severity(IntEnum):
         raise ValueError(f"unknown severity {text!r}: use 1, 2, 3 or 4 (SEV-1 is the worst)")
 
 
-@dataclass(frozen=True)
-class SeverityRow:
+@dataclass(frozen=True, repr=False)
+class SeverityRow(FieldsRepr):
     severity: Severity
     meaning: str
     response: str

@@ -11,9 +11,13 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Mapping
 
+from warroom.records import FieldsRepr
 
-@dataclass(frozen=True)
-class SignalEvent:
+
+@dataclass(frozen=True, repr=False)
+class SignalEvent(FieldsRepr):
+    """A change a source saw that belongs on the timeline (a probe went DOWN)."""
+
     kind: str
     text: str  # the timeline line, e.g. "probe api DOWN: 503 in 0.12s"
     at: datetime
@@ -21,8 +25,8 @@ class SignalEvent:
     dedupe_key: str | None = None
 
 
-@dataclass(frozen=True)
-class Sample:
+@dataclass(frozen=True, repr=False)
+class Sample(FieldsRepr):
     """One measurement for the `samples` table (`series` like `probe.api.latency`)."""
 
     series: str

@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import asyncio
 from dataclasses import replace
-from typing import Callable, Iterable
+from typing import TYPE_CHECKING, Callable, Iterable
 
 from warroom.domain.events import Event
 from warroom.domain.incident import IncidentState, apply, fold
-from warroom.store.aio import AsyncEventStore
+
+if TYPE_CHECKING:  # aiosqlite is not needed to draw the first frame
+    from warroom.store.aio import AsyncEventStore
 
 POLL_INTERVAL = 0.4
 
