@@ -84,6 +84,7 @@ class WarRoomApp(App[None]):
         self.store_ready = asyncio.Event()
         self.notice: str | None = None
         self._startup_error: Exception | None = None
+        self._store_opening = False
         self.incident_id: int | None = None
         self.warroom_screen: Any | None = None
         themes = load_themes()
@@ -117,8 +118,16 @@ class WarRoomApp(App[None]):
         return super().run(*args, **kwargs)
 
     def first_frame_shown(self) -> None:
-        """The first screen is drawn: let the garbage collector run again (see `run`)."""
+        """The first screen is drawn: let the garbage collector run again (see `run`), and open
+        the async store. Its thread would otherwise take turns with drawing the first frame for
+        the GIL (SQLite and aiosqlite's queue wake it every few ms), slowing that frame by a third."""
         gc.enable()
+        self._open_store_once()
+
+    def _open_store_once(self) -> None:
+        if not self._store_opening:
+            self._store_opening = True
+            self.run_worker(self._open_store(), name="open the database", exit_on_error=False)
 
     def get_default_screen(self) -> Screen:
         """The war room itself when an incident is open, so it is the first screen composed
@@ -154,7 +163,8 @@ class WarRoomApp(App[None]):
             Poller(self.config, sources=self.fixed_sources, clock=self.clock).start(self)
         if self.notice:
             self.notify(self.notice, markup=False, timeout=8)
-        self.run_worker(self._open_store(), name="open the database", exit_on_error=False)
+        if self.warroom_screen is None:  # the declare dialog needs the store to write to
+            self._open_store_once()
 
     async def _open_store(self) -> None:
         """Open the database for writing and following; the room's live parts wait for it
