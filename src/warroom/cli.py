@@ -152,12 +152,11 @@ def main(argv: list[str] | None = None) -> int:
     try:
         name, rest = _split(argv)
         rest = _join_relative_times(rest)
-        if name == "note":  # the command typed most under pressure skips argparse when it can
-            from warroom.commands import note
-
-            fast = note.fast_args(rest)
+        if name in ("note", "open"):  # the commands typed most under pressure skip argparse when they can
+            module = importlib.import_module(COMMANDS[name][0])
+            fast = module.fast_args(rest)
             if fast is not None:
-                return int(note.run(fast) or 0)
+                return int(module.run(fast) or 0)
         parser, module = build_parser(name)
         args = parser.parse_args(rest)
         return int(module.run(args) or 0)

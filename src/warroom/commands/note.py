@@ -7,6 +7,7 @@ TYPE_CHECKING = False  # not `typing`: its import costs `warroom note` ~3 ms
 
 from warroom.commands.context import (
     add_actor_option, add_at_option, add_incident_option, current_actor, open_store, parse_at, resolve_incident,
+    simple_args,
 )
 from warroom.domain.events import Kind, short_id
 from warroom.errors import UserError
@@ -27,33 +28,11 @@ _VALUE_OPTIONS = {"--at": "at", "--as": "as_", "--incident": "incident", "-i": "
 
 
 def fast_args(argv: list[str]) -> SimpleNamespace | None:
-    """Parse the common forms without argparse (about 10 ms of imports on every note).
-
-    Returns None for anything unusual (--help, an unknown option), and argparse takes over.
-    """
-    values: dict[str, object] = {"at": None, "as_": None, "incident": None, "db": None, "config": None}
-    words: list[str] = []
-    i = 0
-    while i < len(argv):
-        word = argv[i]
-        if word == "--":
-            words += argv[i + 1 :]
-            break
-        name, eq, value = word.partition("=")
-        if name in _VALUE_OPTIONS:
-            if not eq:
-                if i + 1 >= len(argv):
-                    return None
-                value = argv[i + 1]
-                i += 1
-            values[_VALUE_OPTIONS[name]] = value
-        elif word.startswith("-") and len(word) > 1:
-            return None
-        else:
-            words.append(word)
-        i += 1
-    if not words:
+    """The common forms without argparse (see `simple_args`); None for anything unusual."""
+    parsed = simple_args(argv, _VALUE_OPTIONS)
+    if parsed is None or not parsed[1]:
         return None
+    values, words = parsed
     return SimpleNamespace(text=words, **values)
 
 

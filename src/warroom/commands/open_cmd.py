@@ -6,12 +6,18 @@ dialog when none is. Textual is imported only here, after the arguments are chec
 
 from __future__ import annotations
 
-import argparse
 import sys
+from types import SimpleNamespace
 
-from warroom.commands.context import add_actor_option, current_actor, db_path, load_config_for
+from warroom.commands.context import add_actor_option, current_actor, db_path, load_config_for, simple_args
 from warroom.domain.events import parse_incident_ref
 from warroom.errors import UserError
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    import argparse
+
+_VALUE_OPTIONS = {"--theme": "theme", "--as": "as_", "--db": "db", "--config": "config"}
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -25,7 +31,17 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     add_actor_option(parser)
 
 
-def run(args: argparse.Namespace) -> int:
+def fast_args(argv: list[str]) -> SimpleNamespace | None:
+    """`warroom [ID] [--theme T] [--as NAME] [--db P] [--config P]` without argparse (the war
+    room's first frame waits for every import); None for anything else, argparse takes over."""
+    parsed = simple_args(argv, _VALUE_OPTIONS)
+    if parsed is None or len(parsed[1]) > 1:
+        return None
+    values, words = parsed
+    return SimpleNamespace(incident=words[0] if words else None, **values)
+
+
+def run(args: argparse.Namespace | SimpleNamespace) -> int:
     incident_id = None
     if args.incident:
         try:

@@ -12,13 +12,13 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from warroom.records import FieldsRepr
+from warroom.records import Record
 
 _ENV_REF = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
 
 
-@dataclass(frozen=True, repr=False)
-class Secret:
+@dataclass(frozen=True, repr=False, eq=False)
+class Secret(Record):
     """A config string that may contain `${ENV}` references, redacted whenever shown."""
 
     template: str
@@ -52,8 +52,8 @@ class Secret:
         return f"Secret({self.redacted()!r})"
 
 
-@dataclass(frozen=True, repr=False)
-class TeamConfig(FieldsRepr):
+@dataclass(frozen=True, repr=False, eq=False)
+class TeamConfig(Record):
     """[team]: the team's name, status page, channel prefix, roster and extra roles."""
 
     name: str = ""
@@ -63,8 +63,8 @@ class TeamConfig(FieldsRepr):
     extra_roles: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True, repr=False)
-class CadenceConfig(FieldsRepr):
+@dataclass(frozen=True, repr=False, eq=False)
+class CadenceConfig(Record):
     """Minutes between required updates per severity; None means no required updates."""
 
     sev1: int | None = 15
@@ -78,16 +78,16 @@ class CadenceConfig(FieldsRepr):
         return getattr(self, f"sev{int(severity)}")
 
 
-@dataclass(frozen=True, repr=False)
-class UIConfig(FieldsRepr):
+@dataclass(frozen=True, repr=False, eq=False)
+class UIConfig(Record):
     """[ui]: the theme, and a read-only screen (a wall display)."""
 
     theme: str = "warroom-dark"
     readonly: bool = False
 
 
-@dataclass(frozen=True, repr=False)
-class StatusRange(FieldsRepr):
+@dataclass(frozen=True, repr=False, eq=False)
+class StatusRange(Record):
     """Expected HTTP statuses: explicit codes and/or inclusive ranges."""
 
     codes: tuple[int, ...] = ()
@@ -101,8 +101,8 @@ class StatusRange(FieldsRepr):
         return ",".join(parts)
 
 
-@dataclass(frozen=True, repr=False)
-class ProbeConfig(FieldsRepr):
+@dataclass(frozen=True, repr=False, eq=False)
+class ProbeConfig(Record):
     """[[probe]]: one HTTP health check, its expectations and its damping."""
 
     name: str
@@ -122,8 +122,8 @@ class ProbeConfig(FieldsRepr):
     recover_threshold: int = 2
 
 
-@dataclass(frozen=True, repr=False)
-class StatusPageConfig(FieldsRepr):
+@dataclass(frozen=True, repr=False, eq=False)
+class StatusPageConfig(Record):
     """[[statuspage]]: a third party's Statuspage (`/api/v2/status.json` or `summary.json`)."""
 
     name: str
@@ -132,8 +132,8 @@ class StatusPageConfig(FieldsRepr):
     timeout: float = 10.0
 
 
-@dataclass(frozen=True, repr=False)
-class LogConfig(FieldsRepr):
+@dataclass(frozen=True, repr=False, eq=False)
+class LogConfig(Record):
     """[[log]]: a log file (or command) followed for error lines."""
 
     name: str
@@ -147,8 +147,8 @@ class LogConfig(FieldsRepr):
     spike_min: int = 10
 
 
-@dataclass(frozen=True, repr=False)
-class DeploysConfig(FieldsRepr):
+@dataclass(frozen=True, repr=False, eq=False)
+class DeploysConfig(Record):
     """[[deploys]]: recent deploys from git, kubectl or a command."""
 
     name: str
@@ -163,8 +163,8 @@ class DeploysConfig(FieldsRepr):
     timeout: float = 10.0
 
 
-@dataclass(frozen=True, repr=False)
-class ResourcesConfig(FieldsRepr):
+@dataclass(frozen=True, repr=False, eq=False)
+class ResourcesConfig(Record):
     """[resources]: CPU, memory, disks and connections of this host."""
 
     enabled: bool = True
@@ -175,8 +175,8 @@ class ResourcesConfig(FieldsRepr):
     top: int = 5
 
 
-@dataclass(frozen=True, repr=False)
-class CommandConfig(FieldsRepr):
+@dataclass(frozen=True, repr=False, eq=False)
+class CommandConfig(Record):
     """[[command]]: a read-only command run on an interval (argv, never a shell)."""
 
     name: str
@@ -185,8 +185,8 @@ class CommandConfig(FieldsRepr):
     timeout: float = 5.0
 
 
-@dataclass(frozen=True, repr=False)
-class ActionConfig(FieldsRepr):
+@dataclass(frozen=True, repr=False, eq=False)
+class ActionConfig(Record):
     """A configured mitigation (the playbook's mitigation table)."""
 
     name: str
@@ -197,8 +197,8 @@ class ActionConfig(FieldsRepr):
     confirm: bool = True
 
 
-@dataclass(frozen=True, repr=False)
-class NotifyConfig(FieldsRepr):
+@dataclass(frozen=True, repr=False, eq=False)
+class NotifyConfig(Record):
     """[notify]: where `P` in the draft screen posts (a Slack-compatible webhook)."""
 
     kind: str  # slack (any Slack-compatible incoming webhook)
@@ -207,8 +207,8 @@ class NotifyConfig(FieldsRepr):
     timeout: float = 10.0
 
 
-@dataclass(frozen=True, repr=False)
-class TemplatesConfig(FieldsRepr):
+@dataclass(frozen=True, repr=False, eq=False)
+class TemplatesConfig(Record):
     """Overrides for the packaged draft templates (None keeps the playbook's words)."""
 
     internal: str | None = None
@@ -217,15 +217,15 @@ class TemplatesConfig(FieldsRepr):
     resolved: str | None = None
 
 
-@dataclass(frozen=True, repr=False)
-class RunbooksConfig(FieldsRepr):
+@dataclass(frozen=True, repr=False, eq=False)
+class RunbooksConfig(Record):
     """[runbooks]: extra directories of runbooks."""
 
     paths: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True, repr=False)
-class Config(FieldsRepr):
+@dataclass(frozen=True, repr=False, eq=False)
+class Config(Record):
     """The whole file. `path` is None when no config file was found (all defaults)."""
 
     path: Path | None = None

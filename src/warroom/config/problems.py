@@ -5,11 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from warroom.errors import UserError
-from warroom.records import FieldsRepr
+from warroom.records import Record
 
 
-@dataclass(frozen=True, repr=False)
-class ConfigProblem(FieldsRepr):
+@dataclass(frozen=True, repr=False, eq=False)
+class ConfigProblem(Record):
     """One thing wrong with `warroom.toml`.
 
     `fatal` problems stop the file from loading. The others (an `${ENV}` reference to a variable

@@ -10,13 +10,13 @@ from warroom.domain.events import Event, Kind, parse_ts, short_id
 from warroom.domain.roles import IC
 from warroom.domain.severity import Severity
 from warroom.domain.status import Status
-from warroom.records import FieldsRepr
+from warroom.records import Record
 
 MILESTONE_NAMES = ("started", "detected", "acknowledged", "mitigated", "resolved")
 
 
-@dataclass(frozen=True, repr=False)
-class Milestones(FieldsRepr):
+@dataclass(frozen=True, repr=False, eq=False)
+class Milestones(Record):
     """When each stage was reached (each may be back-dated by the scribe)."""
 
     started: datetime | None = None
@@ -26,8 +26,8 @@ class Milestones(FieldsRepr):
     resolved: datetime | None = None
 
 
-@dataclass(frozen=True, repr=False)
-class RoleHolder(FieldsRepr):
+@dataclass(frozen=True, repr=False, eq=False)
+class RoleHolder(Record):
     """Who holds a role, and since when."""
 
     role: str
@@ -35,8 +35,8 @@ class RoleHolder(FieldsRepr):
     since: datetime
 
 
-@dataclass(frozen=True, repr=False)
-class SeverityChange(FieldsRepr):
+@dataclass(frozen=True, repr=False, eq=False)
+class SeverityChange(Record):
     """One severity change: from, to, when, who and why."""
 
     at: datetime
@@ -51,8 +51,8 @@ class SeverityChange(FieldsRepr):
         return self.before is not None and self.after < self.before
 
 
-@dataclass(frozen=True, repr=False)
-class StatusChange(FieldsRepr):
+@dataclass(frozen=True, repr=False, eq=False)
+class StatusChange(Record):
     """One status change: from, to, when, who and what was said."""
 
     at: datetime
@@ -66,8 +66,8 @@ class StatusChange(FieldsRepr):
         return self.before is not None and self.after.order < self.before.order
 
 
-@dataclass(frozen=True, repr=False)
-class CommsPost(FieldsRepr):
+@dataclass(frozen=True, repr=False, eq=False)
+class CommsPost(Record):
     """A status update marked as posted (the thing the cadence counts from)."""
 
     at: datetime
@@ -76,8 +76,8 @@ class CommsPost(FieldsRepr):
     actor: str
 
 
-@dataclass(frozen=True, repr=False)
-class IncidentState(FieldsRepr):
+@dataclass(frozen=True, repr=False, eq=False)
+class IncidentState(Record):
     """One incident as its events fold it: what the war room and `show` display."""
 
     incident_id: int

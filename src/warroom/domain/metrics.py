@@ -6,11 +6,11 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from warroom.domain.incident import IncidentState
-from warroom.records import FieldsRepr
+from warroom.records import Record
 
 
-@dataclass(frozen=True, repr=False)
-class IncidentMetrics(FieldsRepr):
+@dataclass(frozen=True, repr=False, eq=False)
+class IncidentMetrics(Record):
     """Each is None until both of its milestones exist."""
 
     mttd: timedelta | None  # detected - started

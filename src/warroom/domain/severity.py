@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import IntEnum
 
-from warroom.records import FieldsRepr
+from warroom.records import Record
 
 
 class Severity(IntEnum):
@@ -39,8 +39,8 @@ class Severity(IntEnum):
         raise ValueError(f"unknown severity {text!r}: use 1, 2, 3 or 4 (SEV-1 is the worst)")
 
 
-@dataclass(frozen=True, repr=False)
-class SeverityRow(FieldsRepr):
+@dataclass(frozen=True, repr=False, eq=False)
+class SeverityRow(Record):
     severity: Severity
     meaning: str
     response: str

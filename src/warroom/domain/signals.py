@@ -11,11 +11,11 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Mapping
 
-from warroom.records import FieldsRepr
+from warroom.records import Record
 
 
-@dataclass(frozen=True, repr=False)
-class SignalEvent(FieldsRepr):
+@dataclass(frozen=True, repr=False, eq=False)
+class SignalEvent(Record):
     """A change a source saw that belongs on the timeline (a probe went DOWN)."""
 
     kind: str
@@ -25,8 +25,8 @@ class SignalEvent(FieldsRepr):
     dedupe_key: str | None = None
 
 
-@dataclass(frozen=True, repr=False)
-class Sample(FieldsRepr):
+@dataclass(frozen=True, repr=False, eq=False)
+class Sample(Record):
     """One measurement for the `samples` table (`series` like `probe.api.latency`)."""
 
     series: str
