@@ -200,7 +200,8 @@ def test_ctrl_c_stops_the_demo_and_leaves_nothing_running(tmux: Tmux, tmp_path: 
     directory = Path(directories.pop())
 
     tmux.keys("C-c")
-    assert tmux.exit_status(timeout=30) == 130
+    status = tmux.exit_status(timeout=30)
+    assert status == 130, f"exit {status}; the screen after it (any error printed is here):\n{tmux.screen()}"
     assert not psutil.pid_exists(demo.pid) or demo.status() == psutil.STATUS_ZOMBIE
     alive = [p.pid for p in descendants if p.is_running() and p.status() != psutil.STATUS_ZOMBIE]
     assert alive == [], "the command pane's program is stopped too"

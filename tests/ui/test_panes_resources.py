@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import socket
 
-from tests.ui.test_panes_support import PanesApp, pane_text, wait_for
+from tests.ui.test_panes_support import PanesApp, all_rows_shown, pane_text, wait_for
 from warroom.config.model import Config, ResourcesConfig
 from warroom.ui.widgets.resources import ResourcesPane
 
@@ -22,6 +22,9 @@ async def test_this_host_cpu_memory_disk_and_connections() -> None:
         app = PanesApp(config)
         async with app.run_test(size=(160, 30)) as pilot:
             await wait_for(pilot, lambda: any(r.startswith("CPU") for r in rows(app)), "a sample")
+            # The first sample can be drawn before the pane's height is shared out (a loaded machine).
+            await all_rows_shown(pilot, app.query_one(ResourcesPane))
+            await wait_for(pilot, lambda: any(r.startswith("TCP") for r in rows(app)), "every row")
             text = rows(app)
             cpu = next(r for r in text if r.startswith("CPU"))
             assert "%" in cpu and "cores" in cpu and "load" in cpu

@@ -99,6 +99,8 @@ class WarRoomScreen(Screen[None]):
     WarRoomScreen { layout: vertical; background: $background; }
     WarRoomScreen #main { height: 1fr; }
     WarRoomScreen #signal-column { width: 1fr; }
+    /* Until the panes mount (just after the first frame): a title, not a widget of its own. */
+    WarRoomScreen #signal-column.-starting { border-top: solid $primary 40%; border-title-color: $text-muted; }
     WarRoomScreen #signal-panes { height: 1fr; }
     WarRoomScreen #incident-column { width: 58; }
     WarRoomScreen #timeline { height: 1fr; min-height: 4; }
@@ -154,8 +156,9 @@ class WarRoomScreen(Screen[None]):
         self._apply_breakpoints(*self.app.size)
         yield IncidentHeader(id="header")
         with Horizontal(id="main"):
-            with Vertical(id="signal-column"):
-                yield Static(Text("starting the signal sources…"), classes="empty-state placeholder")
+            column = Vertical(id="signal-column", classes="-starting")
+            column.border_title = "starting the signal sources…"
+            yield column
             with Vertical(id="incident-column"):
                 timeline = Timeline(id="timeline", classes="section")
                 timeline.border_title = "Timeline (UTC)"
@@ -208,7 +211,8 @@ class WarRoomScreen(Screen[None]):
         config = self.wapp.config
         panes_slot = self.query_one("#signal-column")
         summary_column = self.query_one("#incident-column")
-        panes_slot.query(".placeholder").remove()
+        panes_slot.remove_class("-starting")
+        panes_slot.border_title = None
         panes_cls = _optional_widget("warroom.ui.widgets.panes", "SignalPanes")
         summary_cls = _optional_widget("warroom.ui.widgets.panes", "SourceSummary")
         count = len(source_names(config))
