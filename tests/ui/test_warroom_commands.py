@@ -126,7 +126,7 @@ async def test_invalid_command_keeps_the_text_and_writes_nothing(db: Path):
         message = await submit(pilot, "/sev 9")
         assert "unknown severity" in message
         assert app.screen.query_one(CommandInput).value == "/sev 9"
-        assert app.screen.query_one("#command-feedback").has_class("-error")
+        assert app.screen.query_one(CommandLine).has_class("-error")
         assert len(stored(db)) == 1
 
 

@@ -95,20 +95,23 @@ class CommandInput(Input):
 
 
 class CommandLine(Container):
-    """Feedback line above `actor › input` (a grid, not rows of containers: it is on the first frame)."""
+    """`actor › input`, with a line of feedback above it.
+
+    The feedback line is the container's (blank) top border and its title, not a widget of its
+    own: the command line is on the first frame, and each widget there costs Textual a few ms.
+    """
 
     DEFAULT_CSS = """
     CommandLine {
-        layout: grid;
-        grid-size: 2 2;
-        grid-columns: auto 1fr;
-        grid-rows: 1 1;
+        layout: horizontal;
         height: 2;
         background: $panel;
-        & > #command-feedback { column-span: 2; height: 1; padding: 0 1; color: $text-muted; text-wrap: nowrap; text-overflow: ellipsis; }
-        & > #command-feedback.-error { color: $error; text-style: bold; }
-        & > #command-feedback.-saved { color: $wr-good; }
-        & > #command-actor { width: auto; padding: 0 0 0 1; color: $wr-actor; text-style: bold; }
+        border-top: blank $panel;
+        border-title-align: left;
+        border-title-color: $text-muted;
+        &.-error { border-title-color: $error; border-title-style: bold; }
+        &.-saved { border-title-color: $wr-good; }
+        & > #command-actor { width: auto; height: 1; padding: 0 0 0 1; color: $wr-actor; text-style: bold; }
         & > #command-input { width: 1fr; }
         & > #command-input.-busy { color: $text-muted; }
     }
@@ -117,9 +120,10 @@ class CommandLine(Container):
     def __init__(self, actor: str, *, id: str | None = None) -> None:  # noqa: A002
         super().__init__(id=id)
         self._actor = actor
+        self._feedback = "Type a note, or /help for commands · Esc for keys"
+        self.border_title = Text(self._feedback)
 
     def compose(self) -> ComposeResult:
-        yield Static(Text("Type a note, or /help for commands · Esc for keys"), id="command-feedback")
         yield Static(self._prompt(self._actor), id="command-actor")
         yield CommandInput(id="command-input", compact=True, placeholder="note, or /command")
 
@@ -136,11 +140,12 @@ class CommandLine(Container):
 
     def feedback(self, text: str, kind: str = "info") -> None:
         """Show one line of feedback; `kind` is info, saved or error (colour plus the words)."""
-        line = self.query_one("#command-feedback", Static)
-        line.update(Text(clean(text, cap=1000)))
-        line.set_class(kind == "error", "-error")
-        line.set_class(kind == "saved", "-saved")
+        # Text, not a str: a title string is read as markup, and this one holds what was typed.
+        self._feedback = clean(text, cap=1000)
+        self.border_title = Text(self._feedback)
+        self.set_class(kind == "error", "-error")
+        self.set_class(kind == "saved", "-saved")
 
     @property
     def feedback_text(self) -> str:
-        return str(self.query_one("#command-feedback", Static).content)
+        return self._feedback
