@@ -27,7 +27,7 @@ def lowest_pane_row(app) -> int:
 
 
 def main_bottom(app) -> int:
-    return app.screen.query_one("#main").region.bottom
+    return app.screen.query_one("#signal-column").region.bottom
 
 
 async def shown(pilot, size: tuple[int, int]) -> None:
@@ -60,7 +60,7 @@ async def test_200x60_uses_the_height_and_the_width(tmp_path: Path):
         assert len({p.region.x for p in panes(app)}) == 1
         assert min(p.region.width for p in panes(app)) >= 100
         stacked_height = sum(p.region.height for p in panes(app))
-        assert stacked_height >= 0.7 * room.query_one("#main").region.height
+        assert stacked_height >= 0.7 * room.query_one("#signal-column").region.height
         assert room.query_one(Timeline).region.width > 84, "the timeline takes the width that is left"
         header = room.query_one(IncidentHeader)
         assert header.region.height == 1, "one-line header"
@@ -94,5 +94,5 @@ async def test_live_resize_relays_out_and_too_small_is_mounted_only_when_needed(
         assert "Terminal too small" in text and "SEV-1" in text and "Monitoring" in text
         await wait_for(pilot, lambda: room.query_one(TooSmall).query(".countdown"), "the countdown in the view")
         await shown(pilot, (120, 40))
-        assert not room.query_one(TooSmall).display and room.query_one("#main").display
+        assert not room.query_one(TooSmall).display and room.query_one("#incident-column").display
         assert lowest_pane_row(app) <= main_bottom(app)

@@ -135,3 +135,27 @@ async def test_a_narrow_line_drops_the_second_deadline_never_the_urgent_words() 
         countdown.tick()
         await pilot.pause()
         assert shown(app) == "✖ USER COMMS LATE 1m 03s · next update in 18m 57s", "room again: the full line"
+
+
+async def test_in_the_war_room_header_a_long_countdown_shortens_instead_of_being_cut(tmp_path) -> None:
+    """The header's grid gives the countdown what is left of the line: at 100 columns the
+    longest words do not fit, and the next shorter ones are shown whole, not cut off."""
+    from warroom.config.model import Config
+    from warroom.store.sync import EventStore
+    from warroom.ui.app import WarRoomApp
+    from warroom.ui.screenshots import FROZEN_NOW
+
+    db = tmp_path / "w.db"
+    with EventStore.open(db) as store:  # SEV-2, nothing posted for 64 min: both deadlines missed
+        store.declare("Checkout API returning 500s", 2, actor="alice", at=FROZEN_NOW - timedelta(minutes=64))
+    app = WarRoomApp(db, Config(), clock=lambda: FROZEN_NOW, actor="alice")
+    async with app.run_test(size=(100, 30)) as pilot:
+        for _ in range(250):  # mounted once the store is open, just after the first frame
+            await pilot.pause(0.02)
+            if app.screen.query(Countdown) and str(app.screen.query_one(Countdown).render()).endswith("34m"):
+                break
+        await pilot.pause(0.1)
+        countdown = app.screen.query_one(Countdown)
+        text = str(countdown.render())
+        assert text == "✖ UPDATE OVERDUE 34m · users LATE 34m", text
+        assert countdown.content_size.width >= len(text) and countdown.region.right <= 100

@@ -125,12 +125,12 @@ async def test_layout_at_each_size_and_live_resize(tmp_path: Path):
         await pilot.resize_terminal(50, 12)
         await pilot.pause()
         too_small = room.query_one("#too-small")
-        assert too_small.display and not room.query_one("#main").display
+        assert too_small.display and not room.query_one("#incident-column").display
         text = " ".join(str(w.render()) for w in too_small.query("Static"))
         assert "too small" in text and "SEV-1" in text and "Monitoring" in text
         await pilot.resize_terminal(120, 40)
         await pilot.pause()
-        assert room.query_one("#main").display and not too_small.display
+        assert room.query_one("#incident-column").display and not too_small.display
 
 
 async def test_events_from_another_process_appear(tmp_path: Path, home_env):

@@ -25,7 +25,7 @@ from rich.text import Text
 from textual.events import Resize
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Container, Horizontal, Vertical
+from textual.containers import Vertical
 from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Footer, Static
@@ -96,13 +96,16 @@ class WarRoomScreen(Screen[None]):
         Binding("question_mark", "help", "Help", key_display="?"),
     ]
     DEFAULT_CSS = """
-    WarRoomScreen { layout: vertical; background: $background; }
-    WarRoomScreen #main { height: 1fr; }
-    WarRoomScreen #signal-column { width: 1fr; }
+    /* A grid, not rows of containers: every widget on the first frame costs Textual a few ms.
+       Header and command line span both columns; the footer docks below. */
+    WarRoomScreen {
+        layout: grid; grid-size: 2 3; grid-columns: 1fr 58; grid-rows: auto 1fr auto;
+        background: $background;
+    }
+    WarRoomScreen IncidentHeader, WarRoomScreen CommandLine { column-span: 2; }
     /* Until the panes mount (just after the first frame): a title, not a widget of its own. */
     WarRoomScreen #signal-column.-starting { border-top: solid $primary 40%; border-title-color: $text-muted; }
     WarRoomScreen #signal-panes { height: 1fr; }
-    WarRoomScreen #incident-column { width: 58; }
     WarRoomScreen #timeline { height: 1fr; min-height: 4; }
     WarRoomScreen .section {
         border-top: solid $primary 40%; border-title-color: $text-muted; border-title-style: bold;
@@ -114,20 +117,22 @@ class WarRoomScreen(Screen[None]):
     WarRoomScreen #source-summary.empty-state { padding: 0 1; }
     WarRoomScreen TooSmall { display: none; }
 
+    WarRoomScreen.-narrow { grid-size: 1 3; grid-columns: 1fr; }
+    WarRoomScreen.-narrow IncidentHeader, WarRoomScreen.-narrow CommandLine { column-span: 1; }
     WarRoomScreen.-narrow #signal-column { display: none; }
-    WarRoomScreen.-narrow #incident-column { width: 1fr; }
     WarRoomScreen.-narrow #source-summary { display: block; }
     /* Below 160 columns the header stacks: the title alone, then the state and the countdown. */
     WarRoomScreen.-narrow IncidentHeader, WarRoomScreen.-medium IncidentHeader {
         grid-size: 2 2; grid-columns: auto 1fr; height: 2;
     }
     WarRoomScreen.-narrow #incident-title, WarRoomScreen.-medium #incident-title { column-span: 2; }
-    WarRoomScreen.-wide #incident-column, WarRoomScreen.-xwide #incident-column { width: 84; }
+    WarRoomScreen.-wide, WarRoomScreen.-xwide { grid-columns: 1fr 84; }
     /* Stacked panes under SignalPanes' side-by-side width (110): each pane a full ~106 columns. */
-    WarRoomScreen.-xwide.-xtall #signal-column { width: 108; }
-    WarRoomScreen.-xwide.-xtall #incident-column { width: 1fr; }
+    WarRoomScreen.-xwide.-xtall { grid-columns: 108 1fr; }
 
-    WarRoomScreen.-w-tiny #main, WarRoomScreen.-h-tiny #main,
+    WarRoomScreen.-w-tiny, WarRoomScreen.-h-tiny { layout: vertical; }
+    WarRoomScreen.-w-tiny #signal-column, WarRoomScreen.-h-tiny #signal-column,
+    WarRoomScreen.-w-tiny #incident-column, WarRoomScreen.-h-tiny #incident-column,
     WarRoomScreen.-w-tiny IncidentHeader, WarRoomScreen.-h-tiny IncidentHeader,
     WarRoomScreen.-w-tiny CommandLine, WarRoomScreen.-h-tiny CommandLine,
     WarRoomScreen.-w-tiny Footer, WarRoomScreen.-h-tiny Footer { display: none; }
@@ -155,17 +160,16 @@ class WarRoomScreen(Screen[None]):
         config = self.wapp.config
         self._apply_breakpoints(*self.app.size)
         yield IncidentHeader(id="header")
-        with Horizontal(id="main"):
-            column = Vertical(id="signal-column", classes="-starting")
-            column.border_title = "starting the signal sources…"
-            yield column
-            with Vertical(id="incident-column"):
-                timeline = Timeline(id="timeline", classes="section")
-                timeline.border_title = "Timeline (UTC)"
-                yield timeline
-                roles = RoleBoard(tuple(config.team.extra_roles), id="roles", classes="section")
-                roles.border_title = "Roles"
-                yield roles
+        column = Vertical(id="signal-column", classes="-starting")
+        column.border_title = "starting the signal sources…"
+        yield column
+        with Vertical(id="incident-column"):
+            timeline = Timeline(id="timeline", classes="section")
+            timeline.border_title = "Timeline (UTC)"
+            yield timeline
+            roles = RoleBoard(tuple(config.team.extra_roles), id="roles", classes="section")
+            roles.border_title = "Roles"
+            yield roles
         yield CommandLine(self.wapp.actor, id="command-line")
         yield Footer()
 

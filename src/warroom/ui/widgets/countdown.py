@@ -238,9 +238,18 @@ class Countdown(Static):
             if self._level < len(variants) - 1:
                 self.call_after_refresh(self._shorten_if_cut)
 
+    def on_resize(self) -> None:
+        # The first size arrives after the first tick (and a new one with every terminal size).
+        self._shorten_if_cut()
+
     def _shorten_if_cut(self) -> None:
-        """Past the right edge of the terminal (a narrow header line): use the next shorter words."""
-        if self.region.width and self.region.right > self.screen.size.width and self._level < len(self.variants) - 1:
+        """Cut off (past the right edge of the terminal, or given less room than the words need
+        by the header's grid on a narrow line): use the next shorter words."""
+        if not self.region.width or self._level >= len(self.variants) - 1:
+            return
+        past_edge = self.region.right > self.screen.size.width
+        squeezed = self.content_size.width < Content(self._text).cell_length
+        if past_edge or squeezed:
             self._level += 1
             self.tick()
 
