@@ -182,7 +182,8 @@ def test_ctrl_c_quits_the_war_room_with_status_130(tmux: Tmux, tmp_path: Path):
     tmux.keys("Enter")
     tmux.wait_for("saved #2")
     tmux.keys("C-c")
-    assert tmux.exit_status() == 130, "Ctrl+C quits at once, as an interrupted command"
+    status = tmux.exit_status()
+    assert status == 130, f"Ctrl+C quits at once, as an interrupted command; exit {status}:\n{tmux.screen()}"
     with EventStore.open(db) as store:
         kinds = [e.kind for e in store.events(1)]
     assert kinds == [Kind.DECLARED, Kind.NOTE], "what was saved is all there"

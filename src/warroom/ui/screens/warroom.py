@@ -19,7 +19,7 @@ countdown and signal panes follow it, the too-small view only when the terminal 
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual.events import Resize
@@ -47,12 +47,6 @@ if TYPE_CHECKING:
     from warroom.domain.slash import Completion
     from warroom.ui.app import WarRoomApp
 
-NO_SOURCES = (
-    "No sources configured. Add [[probe]], [[statuspage]], [[log]], [[deploys]], [resources] or "
-    "[[command]] sections to warroom.toml (see warroom.example.toml), check it with "
-    "`warroom config check`, and reopen the war room."
-)
-
 NO_SOURCES_LINE = "No sources configured: add [[probe]], [[log]], [[deploys]] ... to warroom.toml"
 
 #: Columns and rows from which the signal panes stack in one narrower column (see the docstring).
@@ -67,16 +61,6 @@ def source_names(config: "Config") -> list[str]:
         names.append("resources")
     names += [c.name for c in config.commands]
     return names
-
-
-def _optional_widget(module: str, name: str) -> Any | None:
-    """A widget class from a module other parts of the project provide, if it is there."""
-    import importlib
-
-    try:
-        return getattr(importlib.import_module(module), name)
-    except (ImportError, AttributeError):
-        return None
 
 
 class WarRoomScreen(Screen[None]):
@@ -211,34 +195,23 @@ class WarRoomScreen(Screen[None]):
         self._mount_signal_widgets()
 
     def _mount_signal_widgets(self) -> None:
-        """Mount issue 3's SignalPanes and SourceSummary; an honest empty state without them."""
+        """Mount the signal panes (each kind says how to configure it when it is not) and the
+        one-line-per-source summary, or the line that says no source is configured."""
         config = self.wapp.config
         panes_slot = self.query_one("#signal-column")
         summary_column = self.query_one("#incident-column")
         panes_slot.remove_class("-starting")
         panes_slot.border_title = None
-        panes_cls = _optional_widget("warroom.ui.widgets.panes", "SignalPanes")
-        summary_cls = _optional_widget("warroom.ui.widgets.panes", "SourceSummary")
-        count = len(source_names(config))
+        # Imported here, after the first frame: the panes bring httpx, psutil and the sources.
+        from warroom.ui.widgets.panes import SignalPanes, SourceSummary
 
-        def summary(widget: Widget) -> None:
-            summary_column.mount(widget, before=0)
-
-        if panes_cls is not None:
-            self._signal_panes = panes_cls(config, id="signal-panes")
-            panes_slot.mount(self._signal_panes)
-            if summary_cls is not None and count:
-                summary(summary_cls(config, id="source-summary"))
-            elif not count:
-                summary(Static(Text(NO_SOURCES_LINE), id="source-summary", classes="empty-state"))
-            return
-        if count:
-            missing = Text(f"{count} sources configured, but this build has no signal panes.")
-            panes_slot.mount(Static(missing, classes="empty-state"))
-            summary(Static(missing, id="source-summary", classes="empty-state"))
+        self._signal_panes = SignalPanes(config, id="signal-panes")
+        panes_slot.mount(self._signal_panes)
+        if source_names(config):
+            summary: Widget = SourceSummary(config, id="source-summary")
         else:
-            panes_slot.mount(Static(Text(NO_SOURCES), classes="empty-state"))
-            summary(Static(Text(NO_SOURCES_LINE), id="source-summary", classes="empty-state"))
+            summary = Static(Text(NO_SOURCES_LINE), id="source-summary", classes="empty-state")
+        summary_column.mount(summary, before=0)
 
     def _apply_breakpoints(self, width: int, height: int) -> None:
         """Set the breakpoint classes for this size now, before the first layout.
@@ -268,10 +241,11 @@ class WarRoomScreen(Screen[None]):
         view = TooSmall(id="too-small")
         await self.mount(view, before=self.query_one(CommandLine))
         view.set_incident(self.state)
-        countdown_cls = _optional_widget("warroom.ui.widgets.countdown", "Countdown")
+        from warroom.ui.widgets.countdown import Countdown
+
         slot = view.query_one("#too-small-slot")
-        if countdown_cls is not None and not slot.children:
-            slot.mount(countdown_cls(self.state, bell=False, classes="countdown"))
+        if not slot.children:
+            slot.mount(Countdown(self.state, bell=False, classes="countdown"))
 
     def _set_state(self, state: IncidentState) -> None:
         self.state = state
@@ -305,15 +279,12 @@ class WarRoomScreen(Screen[None]):
         self.query_one(Timeline).border_title = f"Timeline (UTC) · {len(state.events)} events"
 
     def _ensure_countdowns(self) -> None:
-        """Issue 6's Countdown in the header slot (the too-small view mounts its own, silent)."""
-        slot = self.query_one(IncidentHeader)
-        if slot.query(".countdown, .countdown-fallback") or self.state is None:
-            return
-        countdown_cls = _optional_widget("warroom.ui.widgets.countdown", "Countdown")
-        if countdown_cls is None:
-            slot.mount(Static(Text("next update: —"), classes="countdown-fallback"))
-            return
-        slot.mount(countdown_cls(self.state, id="countdown", classes="countdown"))
+        """The update countdown in the header (the too-small view mounts its own, silent)."""
+        from warroom.ui.widgets.countdown import Countdown
+
+        header = self.query_one(IncidentHeader)
+        if not header.query(".countdown") and self.state is not None:
+            header.mount(Countdown(self.state, id="countdown", classes="countdown"))
 
     def _tick(self) -> None:
         if self.state is not None:
@@ -425,8 +396,6 @@ class WarRoomScreen(Screen[None]):
         if not self.wapp.store_ready.is_set():
             self.feedback("still opening the database…")
             return
-        draft_cls = _optional_widget("warroom.ui.screens.draft", "DraftScreen")
-        if draft_cls is None:
-            self.feedback("the draft screen is not available in this build", "error")
-            return
-        self.app.push_screen(draft_cls())
+        from warroom.ui.screens.draft import DraftScreen
+
+        self.app.push_screen(DraftScreen())

@@ -245,8 +245,8 @@ class Countdown(Static):
     def _shorten_if_cut(self) -> None:
         """Cut off (past the right edge of the terminal, or given less room than the words need
         by the header's grid on a narrow line): use the next shorter words."""
-        if not self.region.width or self._level >= len(self.variants) - 1:
-            return
+        if not self.is_attached or not self.region.width or self._level >= len(self.variants) - 1:
+            return  # (detached: a call queued just before the app quit)
         past_edge = self.region.right > self.screen.size.width
         squeezed = self.content_size.width < Content(self._text).cell_length
         if past_edge or squeezed:
