@@ -119,8 +119,8 @@ class WarRoomApp(App[None]):
 
     def first_frame_shown(self) -> None:
         """The first screen is drawn: let the garbage collector run again (see `run`), and open
-        the async store. Its thread would otherwise take turns with drawing the first frame for
-        the GIL (SQLite and aiosqlite's queue wake it every few ms), slowing that frame by a third."""
+        the async store. Opened earlier, its thread (SQLite, aiosqlite's queue) would take turns
+        for the GIL with drawing the first frame."""
         gc.enable()
         self._open_store_once()
 
@@ -135,7 +135,7 @@ class WarRoomApp(App[None]):
         dialog (or under the error that ends the app).
 
         The incident is read here with the synchronous store (a few ms of SQLite); the async
-        store opens in its own thread while the room is drawn (see `_open_store`).
+        store, for writing and following, opens once the room is drawn (`first_frame_shown`).
         """
         from warroom.errors import UserError
 
