@@ -63,7 +63,7 @@ def _top_help() -> str:
 
 def _split(argv: list[str]) -> tuple[str, list[str]]:
     """Find the subcommand: the first word that is not an option or an option's value."""
-    takes_value = {"--db", "--config", "--theme"}
+    takes_value = {"--db", "--config", "--theme", "--as"}
     i = 0
     while i < len(argv):
         word = argv[i]

@@ -57,6 +57,17 @@ def test_actor_defaults_to_warroom_user(run_warroom):
     assert events[2]["actor"] not in ("", "tester")  # falls back to the login name
 
 
+def test_as_name_may_come_before_the_command(run_warroom):
+    run_warroom("declare", "x", "--sev", "3")
+    assert run_warroom("--as", "bob", "note", "before the command").returncode == 0
+    assert run_warroom("note", "--as", "carol", "after it").returncode == 0
+    events = json.loads(run_warroom("show", "--json").stdout)["timeline"]
+    assert [e["actor"] for e in events[1:]] == ["bob", "carol"]
+    # Not "unknown command 'bob'": with no command, `--as` goes to the war room, which needs a terminal.
+    opened = run_warroom("--as", "bob")
+    assert opened.returncode == 2 and "needs a terminal" in opened.stderr
+
+
 def test_several_open_incidents_need_an_id_and_the_error_lists_them(run_warroom):
     run_warroom("declare", "api down", "--sev", "1")
     run_warroom("declare", "search slow", "--sev", "3")
