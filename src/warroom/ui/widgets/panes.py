@@ -81,16 +81,9 @@ def _config_of(node: Widget, config: "Config | None") -> "Config":
     return getattr(node.app, "config", None) or Config()
 
 
-class SignalPanes(Widget):
-    """One pane per kind of signal (probes and status pages, deploys, resources, each log, each
-    command), fed by the poller; unconfigured kinds show how to configure them."""
-
-    DEFAULT_CSS = """
-    SignalPanes { height: 1fr; layout: horizontal; overflow: hidden hidden; }
-    SignalPanes > .pane-column { width: 1fr; height: 1fr; overflow: hidden hidden; }
-    SignalPanes.-stacked { layout: vertical; overflow-y: auto; }
-    SignalPanes.-stacked > .pane-column { height: auto; }
-    """
+class PollerFed(Widget):
+    """A widget fed by the app's `Poller` (one `SourceUpdated` message per finished poll): the
+    config and clock it reads (the app's unless given), joining the poller and leaving it."""
 
     def __init__(
         self,
@@ -105,10 +98,6 @@ class SignalPanes(Widget):
         self._config_arg = config
         self._clock_arg = clock
         self.poller: Poller | None = poller
-        self.panes: list[SourcePane] = []
-        self.by_key: dict[str, SourcePane] = {}
-        self.infos: dict[str, SourceInfo] = {}
-        self._last_layout: tuple[Any, ...] = ()
         self.paused = False
 
     @property
@@ -117,6 +106,44 @@ class SignalPanes(Widget):
 
     def now(self) -> datetime:
         return _clock_of(self, self._clock_arg)()
+
+    def _join_poller(self) -> None:
+        """Subscribe (starting the app's poller if it has none), tick every second, and follow
+        the incident on screen (`_incident_changed`)."""
+        if self.poller is None:
+            self.poller = Poller.ensure(self.app, self.config, clock=self._clock_arg, owner=self)
+        self.poller.subscribe(self)
+        self.set_interval(1.0, self._tick)
+        if hasattr(self.app, "incident"):
+            self.watch(self.app, "incident", self._incident_changed)
+
+    async def on_unmount(self) -> None:
+        await _leave(self, self.poller)
+
+    def _tick(self) -> None:
+        raise NotImplementedError
+
+    def _incident_changed(self, state: Any) -> None:
+        raise NotImplementedError
+
+
+class SignalPanes(PollerFed):
+    """One pane per kind of signal (probes and status pages, deploys, resources, each log, each
+    command), fed by the poller; unconfigured kinds show how to configure them."""
+
+    DEFAULT_CSS = """
+    SignalPanes { height: 1fr; layout: horizontal; overflow: hidden hidden; }
+    SignalPanes > .pane-column { width: 1fr; height: 1fr; overflow: hidden hidden; }
+    SignalPanes.-stacked { layout: vertical; overflow-y: auto; }
+    SignalPanes.-stacked > .pane-column { height: auto; }
+    """
+
+    def __init__(self, config: "Config | None" = None, **kwargs: Any) -> None:
+        super().__init__(config, **kwargs)
+        self.panes: list[SourcePane] = []
+        self.by_key: dict[str, SourcePane] = {}
+        self.infos: dict[str, SourceInfo] = {}
+        self._last_layout: tuple[Any, ...] = ()
 
     def compose(self) -> ComposeResult:
         infos = configured_sources(self.config)
@@ -141,20 +168,12 @@ class SignalPanes(Widget):
             yield from right
 
     def on_mount(self) -> None:
-        if self.poller is None:
-            self.poller = Poller.ensure(self.app, self.config, clock=self._clock_arg, owner=self)
-        self.poller.subscribe(self)
+        self._join_poller()
         now = self.now()
         for pane in self.panes:
             pane.tick(now)  # "waiting for the first result" rows, never a blank box
-        self.set_interval(1.0, self._tick)
-        if hasattr(self.app, "incident"):
-            self.watch(self.app, "incident", self._incident_changed)
         self.watch(self.screen, "maximized", self._maximized_changed, init=False)
         self.call_after_refresh(self.relayout)
-
-    async def on_unmount(self) -> None:
-        await _leave(self, self.poller)
 
     # --- feed --------------------------------------------------------------------------------
 
@@ -299,37 +318,22 @@ class SignalPanes(Widget):
         return []
 
 
-class SourceSummary(Widget):
+class SourceSummary(PollerFed):
     """One line per configured source, for terminals too small for the panes (80x24)."""
 
     DEFAULT_CSS = """
     SourceSummary { height: auto; padding: 0 1; }
     """
 
-    def __init__(
-        self,
-        config: "Config | None" = None,
-        *,
-        poller: Poller | None = None,
-        clock: Callable[[], datetime] | None = None,
-        id: str | None = None,
-        classes: str | None = None,
-    ) -> None:
-        super().__init__(id=id, classes=classes)
-        self._config_arg = config
-        self._clock_arg = clock
-        self.poller = poller
+    def __init__(self, config: "Config | None" = None, **kwargs: Any) -> None:
+        super().__init__(config, **kwargs)
         self.infos: list[SourceInfo] = []
         self.updates: dict[str, Any] = {}
         self.trackers: dict[str, Any] = {}
         self.detected_at: datetime | None = None
-        self.paused = False
-
-    def now(self) -> datetime:
-        return _clock_of(self, self._clock_arg)()
 
     def compose(self) -> ComposeResult:
-        self.infos = configured_sources(_config_of(self, self._config_arg))
+        self.infos = configured_sources(self.config)
         yield RowList(classes="summary-rows")
 
     def on_mount(self) -> None:
@@ -339,16 +343,8 @@ class SourceSummary(Widget):
             if info.kind == "probe":
                 cfg = info.config
                 self.trackers[info.key] = ProbeTracker(info.name, cfg.fail_threshold or 1, cfg.recover_threshold or 1)
-        if self.poller is None:
-            self.poller = Poller.ensure(self.app, _config_of(self, self._config_arg), clock=self._clock_arg, owner=self)
-        self.poller.subscribe(self)
-        self.set_interval(1.0, self._tick)
-        if hasattr(self.app, "incident"):
-            self.watch(self.app, "incident", self._incident_changed)
+        self._join_poller()
         self.redraw()
-
-    async def on_unmount(self) -> None:
-        await _leave(self, self.poller)
 
     @property
     def texts(self) -> list[str]:
