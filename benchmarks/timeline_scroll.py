@@ -25,11 +25,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
-from textual.app import App, ComposeResult  # noqa: E402
+from textual.app import ComposeResult  # noqa: E402
 from textual.widgets import Log  # noqa: E402
 
 from warroom.domain.events import Event, Kind  # noqa: E402
-from warroom.ui.themes import THEME_VARIABLES, load_themes  # noqa: E402
+from warroom.ui.app import ThemedApp  # noqa: E402
 from warroom.ui.widgets.timeline import Timeline, describe  # noqa: E402
 
 T0 = datetime(2025, 3, 4, 14, 0, tzinfo=timezone.utc)
@@ -47,16 +47,10 @@ def make_events(n: int) -> list[Event]:
     return out
 
 
-class Host(App[None]):
+class Host(ThemedApp):
     def __init__(self, widget) -> None:  # noqa: ANN001
         super().__init__()
         self.widget = widget
-        for theme in load_themes():
-            self.register_theme(theme)
-        self.theme = "warroom-dark"
-
-    def get_theme_variable_defaults(self) -> dict[str, str]:
-        return dict(THEME_VARIABLES)
 
     def compose(self) -> ComposeResult:
         yield self.widget

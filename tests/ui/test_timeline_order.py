@@ -8,15 +8,14 @@ import sys
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
-from textual.app import App, ComposeResult
+from textual.app import ComposeResult
 
 from tests.ui.test_panes_support import wait_for
 from tests.ui.warroom_helpers import settle, timeline_texts
 from warroom.config.model import Config
 from warroom.domain.events import Event, Kind
 from warroom.store.sync import EventStore
-from warroom.ui.app import WarRoomApp
-from warroom.ui.themes import THEME_VARIABLES, load_themes
+from warroom.ui.app import ThemedApp, WarRoomApp
 from warroom.ui.widgets.timeline import Timeline
 
 T0 = datetime(2025, 3, 4, 14, 0, tzinfo=timezone.utc)
@@ -27,16 +26,7 @@ def note(id_: int, at_seconds: float, text: str, recorded_seconds: float | None 
     return Event(1, T0 + timedelta(seconds=at_seconds), Kind.NOTE, "alice", {"text": text}, id=id_, recorded_at=recorded)
 
 
-class TimelineApp(App[None]):
-    def __init__(self) -> None:
-        super().__init__()
-        for theme in load_themes():
-            self.register_theme(theme)
-        self.theme = "warroom-dark"
-
-    def get_theme_variable_defaults(self) -> dict[str, str]:
-        return dict(THEME_VARIABLES)
-
+class TimelineApp(ThemedApp):
     def compose(self) -> ComposeResult:
         yield Timeline()
 

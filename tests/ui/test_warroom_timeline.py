@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
 
-from textual.app import App, ComposeResult
+from textual.app import ComposeResult
 
 from warroom.domain.events import Event, Kind
-from warroom.ui.themes import THEME_VARIABLES, load_themes
+from warroom.ui.app import ThemedApp
 from warroom.ui.widgets.timeline import Timeline, describe, wrap_cells
 
 T0 = datetime(2025, 3, 4, 14, 0, tzinfo=timezone.utc)
@@ -17,16 +17,7 @@ def note(i: int, text: str | None = None, actor: str = "alice") -> Event:
     return Event(1, T0 + timedelta(seconds=i), Kind.NOTE, actor, {"text": text or f"note {i}"}, id=i + 1)
 
 
-class TimelineApp(App[None]):
-    def __init__(self) -> None:
-        super().__init__()
-        for theme in load_themes():
-            self.register_theme(theme)
-        self.theme = "warroom-dark"
-
-    def get_theme_variable_defaults(self) -> dict[str, str]:
-        return dict(THEME_VARIABLES)
-
+class TimelineApp(ThemedApp):
     def compose(self) -> ComposeResult:
         yield Timeline()
 

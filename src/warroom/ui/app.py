@@ -38,7 +38,24 @@ def utcnow() -> datetime:
     return datetime.now(timezone.utc)
 
 
-class WarRoomApp(App[None]):
+class ThemedApp(App[None]):
+    """An app with warroom's themes registered (`themes/*.toml`) and their `$wr-*` variables
+    defined, on the theme named (warroom-dark by default). The war room, and the test and
+    benchmark hosts of its widgets, all start from here."""
+
+    def __init__(self, theme: str | None = None) -> None:
+        super().__init__()
+        themes = load_themes()
+        for t in themes:
+            self.register_theme(t)
+        self.warroom_themes = [t.name for t in themes]
+        self.theme = resolve_theme_name(theme, self.warroom_themes)
+
+    def get_theme_variable_defaults(self) -> dict[str, str]:
+        return dict(THEME_VARIABLES)
+
+
+class WarRoomApp(ThemedApp):
     """Opens the war room on an incident, or the declare dialog when none is open."""
 
     TITLE = "warroom"
@@ -68,9 +85,10 @@ class WarRoomApp(App[None]):
         sources: Iterable[Any] | None = None,
     ) -> None:
         """`sources`: poll exactly these instead of the config's (the screenshots' frozen data)."""
-        super().__init__()
+        config = config or Config()
+        super().__init__(theme or config.ui.theme)
         self.db_path = Path(db_path)
-        self.config = config or Config()
+        self.config = config
         self.requested_incident = incident_id
         self.clock: Callable[[], datetime] = clock or utcnow
         if actor is None:
@@ -87,14 +105,6 @@ class WarRoomApp(App[None]):
         self._store_opening = False
         self.incident_id: int | None = None
         self.warroom_screen: Any | None = None
-        themes = load_themes()
-        for t in themes:
-            self.register_theme(t)
-        self.warroom_themes = [t.name for t in themes]
-        self.theme = resolve_theme_name(theme or self.config.ui.theme, self.warroom_themes)
-
-    def get_theme_variable_defaults(self) -> dict[str, str]:
-        return dict(THEME_VARIABLES)
 
     def run(self, *args: Any, **kwargs: Any) -> Any:
         """Run on the real terminal, following its size as it changes.
