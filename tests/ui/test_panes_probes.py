@@ -32,6 +32,8 @@ async def test_up_down_and_unreachable_probes_read_in_words() -> None:
             pane = app.query_one(ProbesPane)
             await wait_for(pilot, lambda: all(len(pane.history[k].latencies) >= 2 for k in pane.history), "two results each")
             await all_rows_shown(pilot, pane)
+            # Detail rows come a frame after the pane's height is shared out.
+            await wait_for(pilot, lambda: len(details(app)) == 3, "a detail row under each probe")
             up, down, refused = rows(app)
             assert up.startswith("✔ UP") and "checkout-api" in up and " 200 " in up and "ms" in up
             assert down.startswith("✖ DOWN") and " 503 " in down and "503 (expected 200-399)" in down
@@ -71,6 +73,7 @@ async def test_status_pages_show_indicator_components_and_hostile_text_literally
             pane = app.query_one(ProbesPane)
             await wait_for(pilot, lambda: len(pane.updates) == 2, "both pages")
             await all_rows_shown(pilot, pane)
+            await wait_for(pilot, lambda: len(details(app)) == 1, "the component's detail row")
             page, broken = rows(app)
             assert page.startswith("✖ MAJOR") and "Card API: major_outage" in page
             assert "[@click=app.quit]x[/]" in page and "[link=file:///etc/passwd]pw[/link]" in page
