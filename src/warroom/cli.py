@@ -49,7 +49,7 @@ def _add_common(parser: "argparse.ArgumentParser") -> None:
 def _top_help() -> str:
     width = max(len(n) for n in COMMANDS)
     lines = [
-        f"usage: warroom [--db PATH] [--config PATH] [--theme NAME] [COMMAND] ...",
+        "usage: warroom [--db PATH] [--config PATH] [--theme NAME] [COMMAND] ...",
         "",
         "A full-screen terminal war room for production incidents.",
         "With no command, opens the war room on the open incident (or a declare dialog).",

@@ -12,6 +12,7 @@ from warroom.errors import UserError
 TYPE_CHECKING = False  # not `typing` / `collections.abc`: each costs `warroom note` milliseconds
 if TYPE_CHECKING:
     from collections.abc import Mapping
+    from pathlib import Path
 
 
 def __getattr__(name: str):  # `pathlib` (with re, fnmatch, urllib) costs `warroom note` ~5 ms
@@ -69,8 +70,6 @@ def default_db_path(environ: Mapping[str, str] | None = None) -> Path:
 
 def user_config_path(environ: Mapping[str, str] | None = None) -> Path:
     """$XDG_CONFIG_HOME/warroom/warroom.toml, else ~/.config/warroom/warroom.toml."""
-    from pathlib import Path
-
     return _xdg(_env(environ), "XDG_CONFIG_HOME", ".config") / "warroom" / CONFIG_NAME
 
 
@@ -106,8 +105,6 @@ def find_config_path(
     $XDG_CONFIG_HOME/warroom/warroom.toml (~/.config/...). A file named explicitly or by
     $WARROOM_CONFIG must exist (UserError otherwise); the later places are skipped when absent.
     """
-    from pathlib import Path
-
     if explicit:
         return _named(explicit, cwd, "")
     env = _env(environ)

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import subprocess
-from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
-from warroom.config.model import Config, TeamConfig
+from warroom.config.model import Config
 from warroom.domain.events import Kind
 from warroom.store.sync import EventStore
 from warroom.ui.app import WarRoomApp
@@ -19,7 +18,7 @@ from warroom.ui.widgets.roles import RoleBoard
 from warroom.ui.widgets.timeline import Timeline
 
 from tests.conftest import warroom_executable
-from tests.ui.warroom_helpers import screen, settle, stored, submit, timeline_texts, wait_for
+from tests.ui.warroom_helpers import settle, stored, timeline_texts, wait_for
 
 
 async def test_keys_focus_zoom_theme_and_palette(tmp_path: Path):

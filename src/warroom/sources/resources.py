@@ -7,10 +7,7 @@ per-process counters, which are deltas between collects, consistent.
 
 - CPU: overall and the 4 busiest cores, as deltas of `cpu_times` between collects (the first
   collect samples 0.2 s apart), independent of anyone else calling `psutil.cpu_percent`.
-- TCP states: on Linux read from /proc/net/tcp and tcp6 (no privilege needed, the same
-  sockets `ss -tan` shows, in the reader's network namespace); elsewhere
-  `psutil.net_connections`, which may need root: then `tcp_error` says so. Shown with `ss`
-  names (ESTAB, TIME-WAIT, ...).
+- TCP states: counted by `tcp_states` with `ss` names; when psutil needs root, `tcp_error` says so.
 - Processes: `psutil.Process` objects are kept between collects; CPU % is the delta of CPU
   time over the wall time since the last collect (a process born since then: its lifetime
   average, like `ps`).
@@ -38,19 +35,8 @@ from warroom.domain.events import format_ts, utc
 from warroom.domain.resource_rules import resource_samples
 from warroom.domain.signals import Sample
 from warroom.sanitize import clean
+from warroom.sources.tcp_states import tcp_states_from_proc, tcp_states_from_psutil
 
-# /proc/net/tcp state codes -> the names `ss` prints.
-PROC_TCP_STATES = {
-    "01": "ESTAB", "02": "SYN-SENT", "03": "SYN-RECV", "04": "FIN-WAIT-1", "05": "FIN-WAIT-2",
-    "06": "TIME-WAIT", "07": "UNCONN", "08": "CLOSE-WAIT", "09": "LAST-ACK", "0A": "LISTEN",
-    "0B": "CLOSING", "0C": "SYN-RECV",
-}
-# psutil's names -> the names `ss` prints.
-PSUTIL_TCP_STATES = {
-    "ESTABLISHED": "ESTAB", "SYN_SENT": "SYN-SENT", "SYN_RECV": "SYN-RECV", "FIN_WAIT1": "FIN-WAIT-1",
-    "FIN_WAIT2": "FIN-WAIT-2", "TIME_WAIT": "TIME-WAIT", "CLOSE": "UNCONN", "CLOSE_WAIT": "CLOSE-WAIT",
-    "LAST_ACK": "LAST-ACK", "LISTEN": "LISTEN", "CLOSING": "CLOSING", "NONE": "UNCONN",
-}
 NO_PERMISSION = "connection states need root or CAP_NET_ADMIN"
 BUSIEST = 4
 FIRST_SAMPLE_GAP = 0.2
@@ -218,38 +204,6 @@ class ResourceSnapshot:
 
 def _free_row(label: str, values: tuple[int, ...]) -> str:
     return f"{label:<9}{human_bytes(values[0]):>11}" + "".join(f"{human_bytes(v):>12}" for v in values[1:])
-
-
-def tcp_states_from_proc(paths: tuple[str, ...] = ("/proc/net/tcp", "/proc/net/tcp6")) -> dict[str, int]:
-    """Count sockets by `ss` state name from /proc/net/tcp-format files (raises OSError)."""
-    counts: dict[str, int] = {}
-    read_any = False
-    for path in paths:
-        try:
-            with open(path, "rb") as f:
-                next(f, None)  # header
-                for line in f:
-                    parts = line.split(None, 4)
-                    if len(parts) < 4:
-                        continue
-                    code = parts[3].decode("ascii", "replace").upper()
-                    state = PROC_TCP_STATES.get(code, f"UNKNOWN-{code}")
-                    counts[state] = counts.get(state, 0) + 1
-            read_any = True
-        except FileNotFoundError:
-            continue  # no IPv6 on this host
-    if not read_any:
-        raise FileNotFoundError(paths[0])
-    return counts
-
-
-def tcp_states_from_psutil() -> dict[str, int]:
-    """Count TCP sockets by `ss` state name through psutil (may raise psutil.AccessDenied)."""
-    counts: dict[str, int] = {}
-    for conn in psutil.net_connections(kind="tcp"):
-        state = PSUTIL_TCP_STATES.get(conn.status, conn.status.replace("_", "-"))
-        counts[state] = counts.get(state, 0) + 1
-    return counts
 
 
 def _cpu_busy(t) -> tuple[float, float]:

@@ -13,14 +13,8 @@ import pytest
 
 from warroom.config.model import ResourcesConfig
 from warroom.domain.resource_rules import ResourceThresholds
-from warroom.sources.resources import (
-    PSUTIL_TCP_STATES,
-    ResourcesSource,
-    human_bytes,
-    human_size,
-    tcp_states_from_proc,
-    tcp_states_from_psutil,
-)
+from warroom.sources.resources import ResourcesSource, human_bytes, human_size
+from warroom.sources.tcp_states import PSUTIL_TCP_STATES, tcp_states_from_proc, tcp_states_from_psutil
 
 NOW = datetime(2026, 11, 26, 3, 0, tzinfo=timezone.utc)
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 import signal
 import sqlite3
@@ -19,7 +18,7 @@ import pytest
 from tests.conftest import warroom_executable
 from warroom.domain.events import Kind
 from warroom.domain.signals import Sample
-from warroom.errors import StoreBusyError, UserError
+from warroom.errors import UserError
 from warroom.store.aio import AsyncEventStore
 from warroom.store.schema import SCHEMA_VERSION
 from warroom.store.sync import EventStore

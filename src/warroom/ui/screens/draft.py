@@ -13,7 +13,6 @@ Rendering, diffs and deadlines are the domain's (`drafts`, `cadence`); this scre
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable
@@ -29,8 +28,9 @@ from textual.screen import Screen
 from textual.widgets import Footer, Static, Tab, Tabs, TextArea
 
 from warroom.domain.drafts import AUDIENCES, changes_since_last_post, last_post, render_draft
-from warroom.domain.events import Event, Kind
+from warroom.domain.events import Event
 from warroom.sanitize import clean
+from warroom.ui.screens.draft_recorder import DraftRecorder
 from warroom.ui.screens.draft_text import (
     AUDIENCE_LABELS, HINTS, NARROW, SHORT_AUDIENCE_LABELS, copy_lines, diff_content, fit_path,
 )
@@ -46,18 +46,6 @@ class DraftPosted(Message):
     def __init__(self, event: Event) -> None:
         super().__init__()
         self.event = event
-
-
-@dataclass
-class _Deps:
-    """What the screen needs from the app, resolved once it is mounted."""
-
-    store: Any | None
-    incident_id: int | None
-    config: Any | None
-    db_path: Path | None
-    actor: str
-    clock: Callable[[], datetime]
 
 
 class DraftScreen(Screen[None]):
@@ -117,12 +105,12 @@ class DraftScreen(Screen[None]):
         self._edited: dict[str, str] = {}
         self._rendered: dict[str, str] = {}
         self._loading = False
-        self.deps: _Deps | None = None
+        self.recorder: DraftRecorder | None = None
         self.last_outcome: Any | None = None
 
     # --- wiring ------------------------------------------------------------------------------
 
-    def _resolve(self) -> _Deps:
+    def _resolve(self) -> DraftRecorder:
         app = self.app
         given = self._given
         state = self._state_arg or getattr(app, "incident", None) or getattr(app, "state", None)
@@ -135,7 +123,7 @@ class DraftScreen(Screen[None]):
         if not callable(clock):
             clock = lambda: datetime.now(timezone.utc)  # noqa: E731
         incident_id = state.incident_id if state is not None else getattr(app, "incident_id", None)
-        return _Deps(store, incident_id, config, Path(db_path) if db_path else None, str(actor), clock)
+        return DraftRecorder(store, incident_id, config, Path(db_path) if db_path else None, str(actor), clock)
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="draft-header"):
@@ -153,11 +141,11 @@ class DraftScreen(Screen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
-        self.deps = self._resolve()
+        self.recorder = self._resolve()
         countdown = self.query_one(Countdown)
-        countdown._clock_arg = self.deps.clock
-        if self.deps.config is not None:
-            countdown._cadence_arg = getattr(self.deps.config, "cadence", None)
+        countdown._clock_arg = self.recorder.clock
+        if self.recorder.config is not None:
+            countdown._cadence_arg = getattr(self.recorder.config, "cadence", None)
         countdown.set_incident(self.state)
         self.query_one("#draft-audience", Tabs).active = f"audience-{self.audience}"
         self._show_audience()
@@ -176,14 +164,14 @@ class DraftScreen(Screen[None]):
         return self.editor.text
 
     def _render_draft(self, audience: str) -> str:
-        assert self.deps is not None
+        assert self.recorder is not None
         if self.state is None:
             return ""
-        config = self.deps.config
+        config = self.recorder.config
         draft = render_draft(
             self.state,
             audience,
-            self.deps.clock(),
+            self.recorder.clock(),
             getattr(config, "cadence", None),
             getattr(config, "team", None),
             getattr(config, "templates", None),
@@ -301,7 +289,7 @@ class DraftScreen(Screen[None]):
     async def action_copy(self) -> None:
         from warroom.clipboard import copy_text_async
 
-        assert self.deps is not None
+        assert self.recorder is not None
         text = self.text
         if not text.strip():
             self._status("Nothing to copy: the draft is empty.", error=True)
@@ -309,9 +297,9 @@ class DraftScreen(Screen[None]):
         self._status("Copying…")
         outcome = await copy_text_async(
             text,
-            db_path=self.deps.db_path,
+            db_path=self.recorder.db_path,
             label=self._label(),
-            now=self.deps.clock(),
+            now=self.recorder.clock(),
             app=self.app,
         )
         self.last_outcome = outcome
@@ -322,19 +310,17 @@ class DraftScreen(Screen[None]):
 
     @work(exclusive=True, group="draft-post")
     async def action_mark_posted(self) -> None:
-        deps = self.deps
-        assert deps is not None
+        recorder = self.recorder
+        assert recorder is not None
         if not self._can_write():
             return
         text = self.text
         if not text.strip():
             self._status("Nothing to mark posted: the draft is empty.", error=True)
             return
-        at = deps.clock()
+        at = recorder.clock()
         try:
-            event = await deps.store.append(
-                deps.incident_id, Kind.COMMS_POSTED, {"audience": self.audience, "text": text}, actor=deps.actor, at=at
-            )
+            event = await recorder.mark_posted(self.audience, text, at)
         except Exception as exc:
             self._status(f"Could not record the update (the draft is kept): {exc}", error=True)
             return
@@ -345,78 +331,46 @@ class DraftScreen(Screen[None]):
 
     @work(exclusive=True, group="draft-post")
     async def action_post(self) -> None:
-        from warroom.notify import post_webhook_async
-
-        deps = self.deps
-        assert deps is not None
-        targets = tuple(getattr(deps.config, "notify", ()) or ())
-        if not targets:
-            where = getattr(deps.config, "path", None) or "warroom.toml"
+        recorder = self.recorder
+        assert recorder is not None
+        if not recorder.webhooks:
             self._status(
-                f'No webhook configured: add [[notify]] kind = "slack", url = "${{SLACK_INCIDENT_WEBHOOK}}" to {where}.',
+                f'No webhook configured: add [[notify]] kind = "slack", url = "${{SLACK_INCIDENT_WEBHOOK}}" to {recorder.config_path}.',
                 error=True,
             )
             return
         if not self._can_write():
             return
         text = self.text
-        self._status(f"Posting to {len(targets)} webhook(s)…")
-        lines, failed = [], 0
-        for target in targets:
-            result = await post_webhook_async(target, text)
-            payload = {"audience": self.audience, "text": text, **result.to_payload()}
-            try:
-                await deps.store.append(deps.incident_id, Kind.NOTIFY_SENT, payload, actor=deps.actor, at=deps.clock())
-            except Exception as exc:
-                lines.append(f"(could not record the result: {exc})")
-            lines.append(result.describe())
-            failed += 0 if result.ok else 1
-        if failed:
-            kept = await self._keep_file(text)
+        self._status(f"Posting to {len(recorder.webhooks)} webhook(s)…")
+        sent = await recorder.post_webhooks(self.audience, text)
+        if sent.failed:
+            kept = await recorder.keep_copy(text, self._label())
+            if isinstance(kept, Path):
+                lead = "and saved to "
+                kept = lead + fit_path(kept, max(8, self._width() - cell_len(lead)))
             self._status(
-                "\n".join([*lines[:2], f"{failed} of {len(targets)} failed, not marked posted: the draft is kept in the editor", kept]),
+                "\n".join([*sent.lines[:2], f"{sent.failed} of {sent.total} failed, not marked posted: the draft is kept in the editor", kept]),
                 error=True,
-                detail="\n".join(lines),
+                detail="\n".join(sent.lines),
             )
         else:
-            self._status("\n".join(lines) + "\nNot yet marked posted: press p to record it as the update.")
+            self._status("\n".join(sent.lines) + "\nNot yet marked posted: press p to record it as the update.")
         await self._reload_state(keep_status=True)
 
-    async def _keep_file(self, text: str) -> str:
-        """Save the draft beside the database after a failed post (like `warroom draft --post`);
-        the words saying where it is kept."""
-        import asyncio
-
-        from warroom.clipboard import draft_dir_for, write_draft_file
-
-        deps = self.deps
-        assert deps is not None
-        if deps.db_path is None:
-            return "(no database folder here to save a copy in)"
-        try:
-            path = await asyncio.to_thread(write_draft_file, text, draft_dir_for(deps.db_path), self._label(), deps.clock())
-        except OSError as exc:
-            return f"(could not save a copy: {exc.strerror or exc})"
-        lead = "and saved to "
-        return lead + fit_path(path, max(8, self._width() - cell_len(lead)))
-
     def _can_write(self) -> bool:
-        deps = self.deps
-        assert deps is not None
-        if getattr(getattr(deps.config, "ui", None), "readonly", False):
-            self._status("This screen is read-only ([ui] readonly = true): nothing is recorded.", error=True)
-            return False
-        if deps.store is None or deps.incident_id is None:
-            self._status("No incident store is open here: nothing can be recorded.", error=True)
-            return False
-        return True
+        assert self.recorder is not None
+        why = self.recorder.why_not_writable()
+        if why:
+            self._status(why, error=True)
+        return why is None
 
     async def _reload_state(self, keep_status: bool = False) -> None:
         """Refold from the store so the diff and countdown count from what was just recorded."""
-        deps = self.deps
-        assert deps is not None
+        recorder = self.recorder
+        assert recorder is not None
         try:
-            self.state = await deps.store.incident(deps.incident_id)
+            self.state = await recorder.reload()
         except Exception as exc:
             self._status(f"Recorded, but could not reload the incident: {exc}", error=True)
             return
