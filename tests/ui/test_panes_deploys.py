@@ -56,6 +56,25 @@ async def test_newest_first_with_suspects_before_detection_marked(tmp_path: Path
         assert app.is_running
 
 
+async def test_three_hours_in_the_suspects_are_still_listed(tmp_path: Path) -> None:
+    """`since = 1h`, but the incident was detected three hours ago: the deploy ten minutes
+    before detection stays on screen, marked, at once (not after the next 10-minute poll)."""
+    now = datetime.now(timezone.utc).replace(microsecond=0)
+    detected = now - timedelta(hours=3)
+    repo = git_repo(tmp_path / "api", [
+        ((detected - timedelta(hours=2)).isoformat(), "dave", "Long before"),
+        ((detected - timedelta(minutes=10)).isoformat(), "alice", "Bump pool size"),
+        ((now - timedelta(minutes=5)).isoformat(), "bob", "Hotfix"),
+    ])
+    app = PanesApp(Config(deploys=(DeploysConfig("api", "git", repo=str(repo), since=3600, interval=600),)))
+    async with app.run_test(size=(160, 30)) as pilot:
+        app.incident = incident_detected_at(detected)
+        await wait_for(pilot, lambda: any("Bump pool size" in r for r in rows(app)), "the suspect")
+        suspect = next(r for r in rows(app) if "Bump pool size" in r)
+        assert suspect.startswith("◆") and "10m before detection" in suspect
+        assert not any("Long before" in r for r in rows(app)), "older than the suspects' window"
+
+
 async def test_a_missing_repository_shows_the_failing_command(tmp_path: Path) -> None:
     gone = tmp_path / "gone"
     app = PanesApp(Config(deploys=(DeploysConfig("api", "git", repo=str(gone), interval=0.1),)))

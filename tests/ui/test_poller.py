@@ -64,6 +64,24 @@ async def test_a_slow_source_never_overlaps_itself(tmp_path: Path) -> None:
     assert all(u.snapshot.exit_code == 0 and not u.stale for u in listener.updates)
 
 
+async def test_poll_now_during_a_run_polls_again_right_after_it(tmp_path: Path) -> None:
+    """An hourly source asked to poll while it is running: the ask is not lost with that run."""
+    trace = tmp_path / "trace"
+    script = f"echo run >> {trace}; sleep 0.3"
+    config = Config(commands=(CommandConfig("hourly", ("sh", "-c", script), interval=3600, timeout=5),))
+    app = HostApp()
+    async with app.run_test() as pilot:
+        listener = app.query_one(Listener)
+        poller = Poller(config)
+        poller.start(app)
+        poller.subscribe(listener)
+        await wait_for(pilot, lambda: trace.exists(), "the first run to start")
+        poller.poll_now("command:hourly")
+        await wait_for(pilot, lambda: len(listener.updates) >= 2, "a second run")
+        await poller.stop()
+    assert trace.read_text().split() == ["run", "run"]
+
+
 async def test_a_failing_source_backs_off_shows_stale_and_recovers() -> None:
     with TestHTTPServer() as srv:
         srv.set_status_page("none")

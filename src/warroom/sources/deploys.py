@@ -1,6 +1,7 @@
 """Recent deploys: `[[deploys]]` of kind git, kubectl or command, as one `DeployList` snapshot.
 
-- git: commits on any ref within `since` seconds (see `deploys_git`).
+- git: commits on any ref within `since` seconds (see `deploys_git`), and never less than back
+  to the incident's suspects (`reach_back`): a long incident keeps its usual suspects listed.
 - kubectl: every revision of the listed deployments (see `deploys_kubectl`).
 - command: `argv` whose stdout lines are deploys, in either form:
     * `TIME ID SUBJECT...` (whitespace separated), or
@@ -165,9 +166,30 @@ class DeploysSource:
     kind: str = field(init=False, default="deploys")
     interval: float = field(init=False)
 
+    #: The window reaches back at least this far (git): the incident's detection less the
+    #: suspects' window, so the deploys just before detection stay listed however long the
+    #: incident runs, not only for `since` (2 h) after them.
+    reach_back_to: datetime | None = field(init=False, default=None)
+
     def __post_init__(self) -> None:
         self.key = f"deploys:{self.config.name}"
         self.interval = self.config.interval
+
+    def reach_back(self, to: datetime | None) -> bool:
+        """Keep every deploy since `to` listed (None: just `since`). True when that widened
+        the window at the next collect, so the caller may poll again now."""
+        to = utc(to) if to is not None else None
+        if to == self.reach_back_to:
+            return False
+        widened = to is not None and (self.reach_back_to is None or to < self.reach_back_to)
+        self.reach_back_to = to
+        return widened and self.config.kind == "git"
+
+    def window(self, now: datetime) -> float:
+        """Seconds the git window looks back from `now`."""
+        if self.reach_back_to is None:
+            return self.config.since
+        return max(self.config.since, (utc(now) - self.reach_back_to).total_seconds())
 
     async def collect(self, now: datetime) -> DeployList:
         """Run the configured git/kubectl/command once. Never raises."""
@@ -176,11 +198,11 @@ class DeploysSource:
         window = None
         try:
             if cfg.kind == "git":
-                window = cfg.since
+                window = self.window(now)
                 if not cfg.repo:
                     found, error, commands = [], "kind git needs repo = \"/path/to/repo\"", []
                 else:
-                    found, error, commands = await collect_git(cfg.name, cfg.repo, cfg.since, now, cfg.timeout)
+                    found, error, commands = await collect_git(cfg.name, cfg.repo, window, now, cfg.timeout)
                 return DeployList(cfg.name, cfg.kind, now, tuple(found), error, (), tuple(commands), window)
             if cfg.kind == "kubectl":
                 found, error, commands = await collect_kubectl(

@@ -330,6 +330,8 @@ class Poller:
         key = source.key
         wake = self._wake[key]
         while True:
+            # Cleared before the collect, so a `poll_now` during it polls again right after.
+            wake.clear()
             now = self.clock()
             self._busy.add(key)
             events: tuple[Any, ...] = ()
@@ -368,7 +370,6 @@ class Poller:
                 self._held[key] = update
             else:
                 self._show(update)
-            wake.clear()
             try:
                 await asyncio.wait_for(wake.wait(), delay)
             except asyncio.TimeoutError:

@@ -104,6 +104,24 @@ async def test_window_is_respected(repo):
     assert "last 30m" in snap.as_text()
 
 
+async def test_a_long_incident_keeps_its_suspects_past_the_window(repo):
+    """Detected 60 minutes before NOW, the incident's suspects are the deploys 30 minutes before
+    that. Three hours in, `since = 2h` alone would have dropped them; reaching back keeps them."""
+    path, shas = repo
+    src = source(path, since=30 * 60)
+    detected = NOW - timedelta(minutes=60)
+    assert src.reach_back(detected - timedelta(minutes=30)) is True, "wider: poll again now"
+    assert src.reach_back(detected - timedelta(minutes=30)) is False, "unchanged: nothing to redo"
+    snap = await src.collect(NOW)
+    # "utc" (-60m) and "tokyo" (-90m) are the suspects; "old" (-3h) is still outside.
+    assert [d.ident for d in snap.deploys][-2:] == [shas["utc"], shas["tokyo"]]
+    assert "last 90m" in snap.as_text()
+    three_hours_on = NOW + timedelta(hours=3)
+    later = await src.collect(three_hours_on)
+    assert shas["tokyo"] in [d.ident for d in later.deploys], "still listed three hours on"
+    assert src.reach_back(None) is False and src.window(NOW) == 30 * 60, "no incident: just since"
+
+
 async def test_rollback_command_is_exact_and_works(repo):
     path, shas = repo
     snap = await source(path).collect(NOW)

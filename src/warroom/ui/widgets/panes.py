@@ -17,9 +17,8 @@ is used by more content, not left blank.
 
 from __future__ import annotations
 
-import logging
-from datetime import datetime, timezone
-from typing import TYPE_CHECKING, Any, Callable, Iterable
+from datetime import datetime
+from typing import TYPE_CHECKING, Any, Iterable
 
 from textual.app import ComposeResult
 from textual.containers import Vertical
@@ -27,12 +26,12 @@ from textual.content import Content
 from textual.widget import Widget
 
 from warroom.ui.pane_messages import PollerPauseChanged, SourceUpdated
-from warroom.ui.poller import Poller
 from warroom.ui.widgets.commands import CommandPane
 from warroom.ui.widgets.deploys import DeploysPane
 from warroom.ui.widgets.logs import LogPane
 from warroom.ui.widgets.pane_base import RowList, SourceInfo, SourcePane, hidden
 from warroom.ui.widgets.pane_layout import grow_heights, share_heights
+from warroom.ui.widgets.poller_fed import PollerFed, configured_sources
 from warroom.ui.widgets.probes import ProbesPane
 from warroom.ui.widgets.resources import ResourcesPane
 from warroom.ui.widgets.summary import summary_row
@@ -40,91 +39,10 @@ from warroom.ui.widgets.summary import summary_row
 if TYPE_CHECKING:
     from warroom.config.model import Config
 
-log = logging.getLogger(__name__)
 
 #: Below this many columns the two pane columns stack into one.
 SIDE_BY_SIDE_WIDTH = 110
 BORDER = 2
-
-
-def configured_sources(config: "Config") -> list[SourceInfo]:
-    """Every configured source as the panes name it (keys match the sources' own keys)."""
-    out = [SourceInfo(f"probe:{p.name}", "probe", p.name, p.interval, p) for p in config.probes]
-    out += [SourceInfo(f"statuspage:{s.name}", "statuspage", s.name, s.interval, s) for s in config.statuspages]
-    out += [SourceInfo(f"log:{c.name}", "log", c.name, c.interval, c) for c in config.logs]
-    out += [SourceInfo(f"deploys:{d.name}", "deploys", d.name, d.interval, d) for d in config.deploys]
-    if config.resources is not None and config.resources.enabled:
-        out.append(SourceInfo("resources", "resources", "resources", config.resources.interval, config.resources))
-    out += [SourceInfo(f"command:{c.name}", "command", c.name, c.interval, c) for c in config.commands]
-    return out
-
-
-async def _leave(node: Widget, poller: Poller | None) -> None:
-    """Stop listening; the widget that started the poller also stops it (closing its sources)."""
-    if poller is None:
-        return
-    poller.unsubscribe(node)
-    if poller.owner is node:
-        await poller.stop()
-
-
-def _clock_of(node: Widget, clock: Callable[[], datetime] | None) -> Callable[[], datetime]:
-    found = clock or getattr(node.app, "clock", None)
-    return found if callable(found) else (lambda: datetime.now(timezone.utc))
-
-
-def _config_of(node: Widget, config: "Config | None") -> "Config":
-    if config is not None:
-        return config
-    from warroom.config.model import Config
-
-    return getattr(node.app, "config", None) or Config()
-
-
-class PollerFed(Widget):
-    """A widget fed by the app's `Poller` (one `SourceUpdated` message per finished poll): the
-    config and clock it reads (the app's unless given), joining the poller and leaving it."""
-
-    def __init__(
-        self,
-        config: "Config | None" = None,
-        *,
-        poller: Poller | None = None,
-        clock: Callable[[], datetime] | None = None,
-        id: str | None = None,
-        classes: str | None = None,
-    ) -> None:
-        super().__init__(id=id, classes=classes)
-        self._config_arg = config
-        self._clock_arg = clock
-        self.poller: Poller | None = poller
-        self.paused = False
-
-    @property
-    def config(self) -> "Config":
-        return _config_of(self, self._config_arg)
-
-    def now(self) -> datetime:
-        return _clock_of(self, self._clock_arg)()
-
-    def _join_poller(self) -> None:
-        """Subscribe (starting the app's poller if it has none), tick every second, and follow
-        the incident on screen (`_incident_changed`)."""
-        if self.poller is None:
-            self.poller = Poller.ensure(self.app, self.config, clock=self._clock_arg, owner=self)
-        self.poller.subscribe(self)
-        self.set_interval(1.0, self._tick)
-        if hasattr(self.app, "incident"):
-            self.watch(self.app, "incident", self._incident_changed)
-
-    async def on_unmount(self) -> None:
-        await _leave(self, self.poller)
-
-    def _tick(self) -> None:
-        raise NotImplementedError
-
-    def _incident_changed(self, state: Any) -> None:
-        raise NotImplementedError
 
 
 class SignalPanes(PollerFed):
