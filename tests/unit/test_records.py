@@ -1,12 +1,15 @@
-"""The shared dataclass repr, equality and hash behave as the generated ones would."""
+"""`@record` classes construct, compare, hash, print and refuse assignment as the generated
+frozen dataclasses would."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import FrozenInstanceError, asdict, dataclass, field, fields, replace
+
+import pytest
 
 from warroom.config.model import Config, ProbeConfig, Secret, TeamConfig
 from warroom.domain.incident import Milestones
-from warroom.records import Record
+from warroom.records import Record, record
 
 
 @dataclass(frozen=True)
@@ -17,7 +20,7 @@ class Generated:
     ignored: int = field(default=0, compare=False)
 
 
-@dataclass(frozen=True, repr=False, eq=False)
+@record
 class Shared(Record):
     name: str = "x"
     tags: tuple[str, ...] = ("a",)
@@ -34,6 +37,54 @@ def test_repr_equality_and_hash_match_the_generated_ones():
     assert Shared() != Generated() and Shared() != ("x", ("a",), "h"), "only the same class is equal"
     assert replace(Shared(), name="z") == Shared(name="z")
     assert len({Shared(), Shared(), Shared(name="y")}) == 2
+
+
+@dataclass(frozen=True)
+class GeneratedFull:
+    name: str
+    tags: list[str] = field(default_factory=list)
+    count: int = 0
+    derived: str = field(init=False, default="")
+    made: list[str] = field(init=False, default_factory=list)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "derived", f"{self.name}:{self.count}")
+
+
+@record
+class SharedFull(Record):
+    name: str
+    tags: list[str] = field(default_factory=list)
+    count: int = 0
+    derived: str = field(init=False, default="")
+    made: list[str] = field(init=False, default_factory=list)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "derived", f"{self.name}:{self.count}")
+
+
+def test_the_constructor_behaves_as_the_generated_one():
+    for cls in (GeneratedFull, SharedFull):
+        a = cls("api", count=2)
+        assert (a.name, a.tags, a.count, a.derived, a.made) == ("api", [], 2, "api:2", [])
+        assert cls("api").tags is not cls("api").tags, "a fresh default_factory value each time"
+        assert asdict(cls("x", ["t"], 1)) == {"name": "x", "tags": ["t"], "count": 1, "derived": "x:1", "made": []}
+        assert replace(a, count=3).derived == "api:3"
+        assert [f.name for f in fields(cls)] == ["name", "tags", "count", "derived", "made"]
+        with pytest.raises(TypeError, match="missing"):
+            cls()
+        with pytest.raises(TypeError, match="unexpected keyword argument 'derived'"):
+            cls("x", derived="no")
+        with pytest.raises(TypeError, match="multiple values for argument 'name'"):
+            cls("x", name="y")
+        with pytest.raises(TypeError, match="positional arguments"):
+            cls("x", [], 1, "extra")
+        with pytest.raises(FrozenInstanceError, match="cannot assign to field 'name'"):
+            a.name = "changed"  # type: ignore[misc]
+        with pytest.raises(FrozenInstanceError, match="cannot delete field 'name'"):
+            del a.name  # type: ignore[misc]
+    with pytest.raises(TypeError, match="Record subclass"):
+        record(GeneratedFull)
 
 
 def test_config_and_incident_records():

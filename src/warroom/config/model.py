@@ -9,15 +9,15 @@ from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path
 
-from warroom.records import Record
+from warroom.records import Record, record
 
 _ENV_REF = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
 
 
-@dataclass(frozen=True, repr=False, eq=False)
+@record
 class Secret(Record):
     """A config string that may contain `${ENV}` references, redacted whenever shown."""
 
@@ -52,7 +52,7 @@ class Secret(Record):
         return f"Secret({self.redacted()!r})"
 
 
-@dataclass(frozen=True, repr=False, eq=False)
+@record
 class TeamConfig(Record):
     """[team]: the team's name, status page, channel prefix, roster and extra roles."""
 
@@ -63,7 +63,7 @@ class TeamConfig(Record):
     extra_roles: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True, repr=False, eq=False)
+@record
 class CadenceConfig(Record):
     """Minutes between required updates per severity; None means no required updates."""
 
@@ -78,7 +78,7 @@ class CadenceConfig(Record):
         return getattr(self, f"sev{int(severity)}")
 
 
-@dataclass(frozen=True, repr=False, eq=False)
+@record
 class UIConfig(Record):
     """[ui]: the theme, and a read-only screen (a wall display)."""
 
@@ -86,7 +86,7 @@ class UIConfig(Record):
     readonly: bool = False
 
 
-@dataclass(frozen=True, repr=False, eq=False)
+@record
 class StatusRange(Record):
     """Expected HTTP statuses: explicit codes and/or inclusive ranges."""
 
@@ -101,7 +101,7 @@ class StatusRange(Record):
         return ",".join(parts)
 
 
-@dataclass(frozen=True, repr=False, eq=False)
+@record
 class ProbeConfig(Record):
     """[[probe]]: one HTTP health check, its expectations and its damping."""
 
@@ -122,7 +122,7 @@ class ProbeConfig(Record):
     recover_threshold: int = 2
 
 
-@dataclass(frozen=True, repr=False, eq=False)
+@record
 class StatusPageConfig(Record):
     """[[statuspage]]: a third party's Statuspage (`/api/v2/status.json` or `summary.json`)."""
 
@@ -132,7 +132,7 @@ class StatusPageConfig(Record):
     timeout: float = 10.0
 
 
-@dataclass(frozen=True, repr=False, eq=False)
+@record
 class LogConfig(Record):
     """[[log]]: a log file (or command) followed for error lines."""
 
@@ -147,7 +147,7 @@ class LogConfig(Record):
     spike_min: int = 10
 
 
-@dataclass(frozen=True, repr=False, eq=False)
+@record
 class DeploysConfig(Record):
     """[[deploys]]: recent deploys from git, kubectl or a command."""
 
@@ -163,7 +163,7 @@ class DeploysConfig(Record):
     timeout: float = 10.0
 
 
-@dataclass(frozen=True, repr=False, eq=False)
+@record
 class ResourcesConfig(Record):
     """[resources]: CPU, memory, disks and connections of this host."""
 
@@ -175,7 +175,7 @@ class ResourcesConfig(Record):
     top: int = 5
 
 
-@dataclass(frozen=True, repr=False, eq=False)
+@record
 class CommandConfig(Record):
     """[[command]]: a read-only command run on an interval (argv, never a shell)."""
 
@@ -185,7 +185,7 @@ class CommandConfig(Record):
     timeout: float = 5.0
 
 
-@dataclass(frozen=True, repr=False, eq=False)
+@record
 class ActionConfig(Record):
     """A configured mitigation (the playbook's mitigation table)."""
 
@@ -197,7 +197,7 @@ class ActionConfig(Record):
     confirm: bool = True
 
 
-@dataclass(frozen=True, repr=False, eq=False)
+@record
 class NotifyConfig(Record):
     """[notify]: where `P` in the draft screen posts (a Slack-compatible webhook)."""
 
@@ -207,7 +207,7 @@ class NotifyConfig(Record):
     timeout: float = 10.0
 
 
-@dataclass(frozen=True, repr=False, eq=False)
+@record
 class TemplatesConfig(Record):
     """Overrides for the packaged draft templates (None keeps the playbook's words)."""
 
@@ -217,14 +217,14 @@ class TemplatesConfig(Record):
     resolved: str | None = None
 
 
-@dataclass(frozen=True, repr=False, eq=False)
+@record
 class RunbooksConfig(Record):
     """[runbooks]: extra directories of runbooks."""
 
     paths: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True, repr=False, eq=False)
+@record
 class Config(Record):
     """The whole file. `path` is None when no config file was found (all defaults)."""
 

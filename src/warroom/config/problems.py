@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 
 from warroom.errors import UserError
-from warroom.records import Record
+from warroom.records import Record, record
 
 
-@dataclass(frozen=True, repr=False, eq=False)
+@record
 class ConfigProblem(Record):
     """One thing wrong with `warroom.toml`.
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import field, replace
 from datetime import datetime
 from typing import Iterable
 
@@ -10,12 +10,12 @@ from warroom.domain.events import Event, Kind, parse_ts, short_id
 from warroom.domain.roles import IC
 from warroom.domain.severity import Severity
 from warroom.domain.status import Status
-from warroom.records import Record
+from warroom.records import Record, record
 
 MILESTONE_NAMES = ("started", "detected", "acknowledged", "mitigated", "resolved")
 
 
-@dataclass(frozen=True, repr=False, eq=False)
+@record
 class Milestones(Record):
     """When each stage was reached (each may be back-dated by the scribe)."""
 
@@ -26,7 +26,7 @@ class Milestones(Record):
     resolved: datetime | None = None
 
 
-@dataclass(frozen=True, repr=False, eq=False)
+@record
 class RoleHolder(Record):
     """Who holds a role, and since when."""
 
@@ -35,7 +35,7 @@ class RoleHolder(Record):
     since: datetime
 
 
-@dataclass(frozen=True, repr=False, eq=False)
+@record
 class SeverityChange(Record):
     """One severity change: from, to, when, who and why."""
 
@@ -51,7 +51,7 @@ class SeverityChange(Record):
         return self.before is not None and self.after < self.before
 
 
-@dataclass(frozen=True, repr=False, eq=False)
+@record
 class StatusChange(Record):
     """One status change: from, to, when, who and what was said."""
 
@@ -66,7 +66,7 @@ class StatusChange(Record):
         return self.before is not None and self.after.order < self.before.order
 
 
-@dataclass(frozen=True, repr=False, eq=False)
+@record
 class CommsPost(Record):
     """A status update marked as posted (the thing the cadence counts from)."""
 
@@ -76,7 +76,7 @@ class CommsPost(Record):
     actor: str
 
 
-@dataclass(frozen=True, repr=False, eq=False)
+@record
 class IncidentState(Record):
     """One incident as its events fold it: what the war room and `show` display."""
 

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from warroom.domain.incident import IncidentState
-from warroom.records import Record
+from warroom.records import Record, record
 
 
-@dataclass(frozen=True, repr=False, eq=False)
+@record
 class IncidentMetrics(Record):
     """Each is None until both of its milestones exist."""
 

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from enum import IntEnum
 
-from warroom.records import Record
+from warroom.records import Record, record
 
 
 class Severity(IntEnum):
@@ -39,7 +38,7 @@ class Severity(IntEnum):
         raise ValueError(f"unknown severity {text!r}: use 1, 2, 3 or 4 (SEV-1 is the worst)")
 
 
-@dataclass(frozen=True, repr=False, eq=False)
+@record
 class SeverityRow(Record):
     severity: Severity
     meaning: str

@@ -7,14 +7,14 @@ once (the store ignores a second event with the same key in the same incident).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import field
 from datetime import datetime
 from typing import Any, Mapping
 
-from warroom.records import Record
+from warroom.records import Record, record
 
 
-@dataclass(frozen=True, repr=False, eq=False)
+@record
 class SignalEvent(Record):
     """A change a source saw that belongs on the timeline (a probe went DOWN)."""
 
@@ -25,7 +25,7 @@ class SignalEvent(Record):
     dedupe_key: str | None = None
 
 
-@dataclass(frozen=True, repr=False, eq=False)
+@record
 class Sample(Record):
     """One measurement for the `samples` table (`series` like `probe.api.latency`)."""
 
