@@ -17,6 +17,7 @@ from __future__ import annotations
 import asyncio
 import gc
 import os
+import sys
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Iterable
@@ -164,6 +165,8 @@ class WarRoomApp(ThemedApp):
 
     def on_mount(self) -> None:
         self.set_timer(3.0, self.first_frame_shown)  # a declare dialog, an error: never left off
+        if not self.is_headless:
+            self.set_interval(1.0, self._check_terminal, name="terminal still there")
         if self._startup_error is not None:
             self.exit(return_code=2, message=f"warroom: error: {self._startup_error}")
             return
@@ -175,6 +178,36 @@ class WarRoomApp(ThemedApp):
             self.notify(self.notice, markup=False, timeout=8)
         if self.warroom_screen is None:  # the declare dialog needs the store to write to
             self._open_store_once()
+
+    #: Exit status when the terminal went away: 128 + SIGHUP, as if the hangup had been delivered.
+    HUNG_UP = 129
+
+    def _check_terminal(self) -> None:
+        """Quit when the terminal is gone. A hangup normally arrives as SIGHUP, but not to a
+        process the terminal does not control (started under `setsid`, a supervisor, a
+        harness): then Textual's input thread reads end-of-file in a loop and burns a core of
+        the jump host for as long as the process lives. Everything shown as saved is stored."""
+        try:
+            fd = sys.__stdin__.fileno() if sys.__stdin__ is not None else 0
+        except (OSError, ValueError):
+            fd = 0
+        if os.isatty(fd):
+            return
+        self._write_nowhere()
+        self.exit(return_code=self.HUNG_UP)
+
+    def _write_nowhere(self) -> None:
+        """Send what Textual still writes to /dev/null. Its writer thread died on the first
+        write to the dead terminal, and shutting down writes again (restoring the terminal):
+        into the dead thread's full queue, which would block the exit forever."""
+        from textual.drivers._writer_thread import WriterThread
+
+        driver = getattr(self, "_driver", None)
+        if driver is None or not hasattr(driver, "_writer_thread"):
+            return
+        writer = WriterThread(open(os.devnull, "w"))  # noqa: SIM115 - lives as long as the process
+        writer.start()
+        driver._writer_thread = writer
 
     async def _open_store(self) -> None:
         """Open the database for writing and following; the room's live parts wait for it
