@@ -17,6 +17,7 @@ from __future__ import annotations
 import asyncio
 import gc
 import os
+import signal
 import sys
 from datetime import datetime, timezone
 from pathlib import Path
@@ -167,6 +168,7 @@ class WarRoomApp(ThemedApp):
         self.set_timer(3.0, self.first_frame_shown)  # a declare dialog, an error: never left off
         if not self.is_headless:
             self.set_interval(1.0, self._check_terminal, name="terminal still there")
+            self._catch_signals()
         if self._startup_error is not None:
             self.exit(return_code=2, message=f"warroom: error: {self._startup_error}")
             return
@@ -179,22 +181,40 @@ class WarRoomApp(ThemedApp):
         if self.warroom_screen is None:  # the declare dialog needs the store to write to
             self._open_store_once()
 
-    #: Exit status when the terminal went away: 128 + SIGHUP, as if the hangup had been delivered.
+    #: Exit statuses after a hangup and a SIGTERM: 128 + the signal, as shells and supervisors expect.
     HUNG_UP = 129
+    TERMINATED = 143
+
+    def _catch_signals(self) -> None:
+        """SIGHUP (the SSH session dropped, no tmux) and SIGTERM (`kill`, a supervisor) quit
+        through the normal exit. Their default is to die at once, and the commands the panes
+        follow (`kubectl logs -f`, in process groups of their own, so no signal reaches them)
+        would run on, orphaned, for as long as the jump host does."""
+        loop = asyncio.get_running_loop()
+        loop.add_signal_handler(signal.SIGHUP, self._hung_up)
+        loop.add_signal_handler(signal.SIGTERM, self.exit, None, self.TERMINATED)
+
+    def _hung_up(self) -> None:
+        if not self._terminal_there():
+            self._write_nowhere()
+        self.exit(return_code=self.HUNG_UP)
 
     def _check_terminal(self) -> None:
         """Quit when the terminal is gone. A hangup normally arrives as SIGHUP, but not to a
         process the terminal does not control (started under `setsid`, a supervisor, a
         harness): then Textual's input thread reads end-of-file in a loop and burns a core of
         the jump host for as long as the process lives. Everything shown as saved is stored."""
+        if not self._terminal_there():
+            self._write_nowhere()
+            self.exit(return_code=self.HUNG_UP)
+
+    @staticmethod
+    def _terminal_there() -> bool:
         try:
             fd = sys.__stdin__.fileno() if sys.__stdin__ is not None else 0
         except (OSError, ValueError):
             fd = 0
-        if os.isatty(fd):
-            return
-        self._write_nowhere()
-        self.exit(return_code=self.HUNG_UP)
+        return os.isatty(fd)
 
     def _write_nowhere(self) -> None:
         """Send what Textual still writes to /dev/null. Its writer thread died on the first

@@ -178,6 +178,8 @@ class RowList(Vertical):
 
     def set_rows(self, rows: Sequence[Content]) -> None:
         """Show `rows`: changed rows repaint, new rows mount at the end, extra rows go."""
+        if not self.is_attached:
+            return  # taken down (quitting): a last poll or tick may still arrive, to nothing
         for index, content in enumerate(rows):
             if index < len(self._rows):
                 if not self._contents[index].is_same(content):
