@@ -40,6 +40,15 @@ class HostApp(App[None]):
         yield Listener()
 
 
+def listen(app: HostApp, config: Config) -> tuple[Listener, Poller]:
+    """A poller on `config`, started on the app, with the app's Listener subscribed."""
+    listener = app.query_one(Listener)
+    poller = Poller(config)
+    poller.start(app)
+    poller.subscribe(listener)
+    return listener, poller
+
+
 def test_backoff_doubles_after_the_second_failure_and_is_capped() -> None:
     assert [backoff_delay(10, n) for n in range(5)] == [10, 10, 20, 40, 80]
     assert backoff_delay(10, 12) == 120
@@ -52,10 +61,7 @@ async def test_a_slow_source_never_overlaps_itself(tmp_path: Path) -> None:
     config = Config(commands=(CommandConfig("slow", ("sh", "-c", script), interval=0.01, timeout=5),))
     app = HostApp()
     async with app.run_test() as pilot:
-        listener = app.query_one(Listener)
-        poller = Poller(config)
-        poller.start(app)
-        poller.subscribe(listener)
+        listener, poller = listen(app, config)
         await wait_for(pilot, lambda: len(listener.updates) >= 3, "three runs")
         await poller.stop()
     lines = trace.read_text().split()
@@ -71,10 +77,7 @@ async def test_poll_now_during_a_run_polls_again_right_after_it(tmp_path: Path) 
     config = Config(commands=(CommandConfig("hourly", ("sh", "-c", script), interval=3600, timeout=5),))
     app = HostApp()
     async with app.run_test() as pilot:
-        listener = app.query_one(Listener)
-        poller = Poller(config)
-        poller.start(app)
-        poller.subscribe(listener)
+        listener, poller = listen(app, config)
         await wait_for(pilot, lambda: trace.exists(), "the first run to start")
         poller.poll_now("command:hourly")
         await wait_for(pilot, lambda: len(listener.updates) >= 2, "a second run")
@@ -88,10 +91,7 @@ async def test_a_failing_source_backs_off_shows_stale_and_recovers() -> None:
         config = Config(statuspages=(StatusPageConfig("provider", Secret(srv.url("/api/v2/summary.json")), interval=0.05),))
         app = HostApp()
         async with app.run_test() as pilot:
-            listener = app.query_one(Listener)
-            poller = Poller(config)
-            poller.start(app)
-            poller.subscribe(listener)
+            listener, poller = listen(app, config)
             await wait_for(pilot, lambda: listener.updates, "a first good result")
             assert not listener.updates[-1].stale and listener.updates[-1].last_good is not None
             srv.fail("/api/v2/summary.json", 500)
@@ -116,10 +116,7 @@ async def test_a_down_probe_is_a_result_not_a_failure_so_it_keeps_its_interval()
         config = Config(probes=(ProbeConfig("api", Secret(srv.url("/503")), interval=0.05),))
         app = HostApp()
         async with app.run_test() as pilot:
-            listener = app.query_one(Listener)
-            poller = Poller(config)
-            poller.start(app)
-            poller.subscribe(listener)
+            listener, poller = listen(app, config)
             await wait_for(pilot, lambda: len(listener.updates) >= 3, "three probes")
             assert all(u.failures == 0 and not u.stale and u.snapshot.status_code == 503 for u in listener.updates)
             await poller.stop()
@@ -131,10 +128,7 @@ async def test_pause_holds_updates_back_and_resume_shows_the_newest() -> None:
         config = Config(statuspages=(StatusPageConfig("provider", Secret(srv.url("/api/v2/status.json")), interval=0.05),))
         app = HostApp()
         async with app.run_test() as pilot:
-            listener = app.query_one(Listener)
-            poller = Poller(config)
-            poller.start(app)
-            poller.subscribe(listener)
+            listener, poller = listen(app, config)
             await wait_for(pilot, lambda: listener.updates, "a first result")
             assert Poller.for_app(app) is poller
             poller.pause()

@@ -39,28 +39,24 @@ def test_repr_equality_and_hash_match_the_generated_ones():
     assert len({Shared(), Shared(), Shared(name="y")}) == 2
 
 
-@dataclass(frozen=True)
-class GeneratedFull:
-    name: str
-    tags: list[str] = field(default_factory=list)
-    count: int = 0
-    derived: str = field(init=False, default="")
-    made: list[str] = field(init=False, default_factory=list)
+def full_class(decorate, bases: tuple[type, ...]) -> type:
+    """One class body, made a generated frozen dataclass or a @record, to compare the two."""
 
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "derived", f"{self.name}:{self.count}")
+    class Full(*bases):  # type: ignore[misc]
+        name: str
+        tags: list[str] = field(default_factory=list)
+        count: int = 0
+        derived: str = field(init=False, default="")
+        made: list[str] = field(init=False, default_factory=list)
+
+        def __post_init__(self) -> None:
+            object.__setattr__(self, "derived", f"{self.name}:{self.count}")
+
+    return decorate(Full)
 
 
-@record
-class SharedFull(Record):
-    name: str
-    tags: list[str] = field(default_factory=list)
-    count: int = 0
-    derived: str = field(init=False, default="")
-    made: list[str] = field(init=False, default_factory=list)
-
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "derived", f"{self.name}:{self.count}")
+GeneratedFull = full_class(dataclass(frozen=True), ())
+SharedFull = full_class(record, (Record,))
 
 
 def test_the_constructor_behaves_as_the_generated_one():
