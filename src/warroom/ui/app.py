@@ -8,8 +8,10 @@ is set, just after the first frame), `config`, `clock()`
 IncidentState on screen, reactive), `paused` (live updates paused, reactive).
 
 Quitting: Ctrl+C quits at once with exit status 130 (the convention for an interrupted
-command) unless text is selected, which it copies first; Ctrl+Q quits with status 0. Nothing is
-lost either way: every line is in the store as soon as the command line says "saved".
+command) unless text is selected, which it copies first; Ctrl+Q quits with status 0; SIGHUP (or
+a terminal that vanished) and SIGTERM quit with 129 and 143, stopping followed commands as
+any quit does. Nothing is lost either way: every line is in the store as soon as the command
+line says "saved".
 """
 
 from __future__ import annotations
@@ -107,6 +109,7 @@ class WarRoomApp(ThemedApp):
         self._store_opening = False
         self.incident_id: int | None = None
         self.warroom_screen: Any | None = None
+        self._hanging_up = False
 
     def run(self, *args: Any, **kwargs: Any) -> Any:
         """Run on the real terminal, following its size as it changes.
@@ -195,6 +198,10 @@ class WarRoomApp(ThemedApp):
         loop.add_signal_handler(signal.SIGTERM, self.exit, None, self.TERMINATED)
 
     def _hung_up(self) -> None:
+        """Quit as a hangup would (once): the terminal hung up, or is gone altogether."""
+        if self._hanging_up:
+            return
+        self._hanging_up = True
         if not self._terminal_there():
             self._write_nowhere()
         self.exit(return_code=self.HUNG_UP)
@@ -205,8 +212,7 @@ class WarRoomApp(ThemedApp):
         harness): then Textual's input thread reads end-of-file in a loop and burns a core of
         the jump host for as long as the process lives. Everything shown as saved is stored."""
         if not self._terminal_there():
-            self._write_nowhere()
-            self.exit(return_code=self.HUNG_UP)
+            self._hung_up()
 
     @staticmethod
     def _terminal_there() -> bool:
