@@ -119,9 +119,9 @@ def test_demo_runs_without_git(tmp_path: Path, home_env: dict[str, str]) -> None
     assert "command not found: git" in snap.stdout + snap.stderr
 
 
-@pytest.mark.parametrize("sig, code", [(signal.SIGINT, 130), (signal.SIGTERM, 143)])
+@pytest.mark.parametrize("sig, code", [(signal.SIGINT, 130), (signal.SIGTERM, 143), (signal.SIGHUP, 129)])
 def test_interrupted_demo_cleans_up(tmp_path: Path, home_env: dict[str, str], sig: int, code: int) -> None:
-    """Ctrl+C or SIGTERM mid-run: the timeline so far is printed, and nothing is left behind."""
+    """Ctrl+C, SIGTERM or a hangup mid-run: the timeline so far is printed, and nothing is left behind."""
     out_path = tmp_path / "demo.out"
     argv = [str(warroom_executable()), "demo", "--headless", "--speed", "20"]
     with open(out_path, "w") as out:

@@ -96,6 +96,34 @@ def test_a_hangup_or_sigterm_stops_the_followed_commands(home_env: dict[str, str
         os.close(master)
 
 
+def test_a_hangup_stops_warroom_record_and_what_it_follows(home_env: dict[str, str], tmp_path: Path) -> None:
+    db = tmp_path / "w.db"
+    with EventStore.open(db) as store:
+        store.declare("Checkout API returning 500s", 1, actor="alice")
+    marker = f"warroom-follow-{uuid.uuid4().hex}"
+    config = tmp_path / "warroom.toml"
+    config.write_text(f'[[log]]\nname = "quiet"\nargv = ["sh", "-c", "while true; do sleep 1; done # {marker}"]\n')
+    env = {**home_env, "WARROOM_DB": str(db)}
+    proc = subprocess.Popen([str(warroom_executable()), "record", "--config", str(config)], env=env,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True)
+    try:
+        deadline = time.monotonic() + 15
+        while not running(marker) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert running(marker), "the recorder follows the command"
+        proc.send_signal(signal.SIGHUP)
+        assert proc.wait(timeout=15) == 0, proc.stderr.read().decode() if proc.stderr else ""
+        deadline = time.monotonic() + 5
+        while running(marker) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert not running(marker), "the followed command stopped with the recorder"
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+        subprocess.run(["pkill", "-f", marker], capture_output=True)
+
+
 def test_a_vanished_terminal_ends_the_war_room(home_env: dict[str, str], tmp_path: Path) -> None:
     db = tmp_path / "w.db"
     with EventStore.open(db) as store:

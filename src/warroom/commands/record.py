@@ -35,7 +35,9 @@ async def _record(args: argparse.Namespace, incident_id: int) -> int:
         return 1
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
-    for sig in (signal.SIGINT, signal.SIGTERM):
+    # SIGHUP too (an SSH session dropped): stop the sources, so the commands they follow, in
+    # process groups of their own, do not run on orphaned.
+    for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
         loop.add_signal_handler(sig, stop.set)
 
     def show(source, outcome) -> None:
