@@ -64,30 +64,38 @@ def running(marker: str) -> bool:
     return subprocess.run(["pgrep", "-f", marker], capture_output=True).returncode == 0
 
 
-@pytest.mark.parametrize("sig, code", [(signal.SIGHUP, 129), (signal.SIGTERM, 143)])
-def test_a_hangup_or_sigterm_stops_the_followed_commands(home_env: dict[str, str], tmp_path: Path,
-                                                         sig: signal.Signals, code: int) -> None:
+def wait_until(condition, seconds: float) -> bool:
+    """Poll `condition` every 0.1 s for up to `seconds`; its last answer."""
+    deadline = time.monotonic() + seconds
+    while not condition() and time.monotonic() < deadline:
+        time.sleep(0.1)
+    return condition()
+
+
+def quiet_follower(tmp_path: Path) -> tuple[Path, Path, str]:
+    """(database with an open incident, config following a command, the command's marker).
+    The command never writes a line: nothing but warroom itself would ever stop it."""
     db = tmp_path / "w.db"
     with EventStore.open(db) as store:
         store.declare("Checkout API returning 500s", 1, actor="alice")
     marker = f"warroom-follow-{uuid.uuid4().hex}"
     config = tmp_path / "warroom.toml"
-    # A follower that never writes a line: nothing but warroom itself would ever stop it.
     config.write_text(f'[[log]]\nname = "quiet"\nargv = ["sh", "-c", "while true; do sleep 1; done # {marker}"]\n')
+    return db, config, marker
+
+
+@pytest.mark.parametrize("sig, code", [(signal.SIGHUP, 129), (signal.SIGTERM, 143)])
+def test_a_hangup_or_sigterm_stops_the_followed_commands(home_env: dict[str, str], tmp_path: Path,
+                                                         sig: signal.Signals, code: int) -> None:
+    db, config, marker = quiet_follower(tmp_path)
     env = {**home_env, "WARROOM_DB": str(db), "TERM": "xterm-256color"}
     proc, master = start_in_pty(env, ["--config", str(config)])
     output = drain(master)
     try:
-        deadline = time.monotonic() + 15
-        while not running(marker) and time.monotonic() < deadline:
-            time.sleep(0.1)
-        assert running(marker), "the pane follows its command"
+        assert wait_until(lambda: running(marker), 15), "the pane follows its command"
         proc.send_signal(sig)
         assert proc.wait(timeout=15) == code, b"".join(output)[-1500:].decode(errors="replace")
-        deadline = time.monotonic() + 5
-        while running(marker) and time.monotonic() < deadline:
-            time.sleep(0.1)
-        assert not running(marker), "the followed command stopped with the war room"
+        assert wait_until(lambda: not running(marker), 5), "the followed command stopped with the war room"
     finally:
         if proc.poll() is None:
             proc.kill()
@@ -97,26 +105,15 @@ def test_a_hangup_or_sigterm_stops_the_followed_commands(home_env: dict[str, str
 
 
 def test_a_hangup_stops_warroom_record_and_what_it_follows(home_env: dict[str, str], tmp_path: Path) -> None:
-    db = tmp_path / "w.db"
-    with EventStore.open(db) as store:
-        store.declare("Checkout API returning 500s", 1, actor="alice")
-    marker = f"warroom-follow-{uuid.uuid4().hex}"
-    config = tmp_path / "warroom.toml"
-    config.write_text(f'[[log]]\nname = "quiet"\nargv = ["sh", "-c", "while true; do sleep 1; done # {marker}"]\n')
+    db, config, marker = quiet_follower(tmp_path)
     env = {**home_env, "WARROOM_DB": str(db)}
     proc = subprocess.Popen([str(warroom_executable()), "record", "--config", str(config)], env=env,
                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True)
     try:
-        deadline = time.monotonic() + 15
-        while not running(marker) and time.monotonic() < deadline:
-            time.sleep(0.1)
-        assert running(marker), "the recorder follows the command"
+        assert wait_until(lambda: running(marker), 15), "the recorder follows the command"
         proc.send_signal(signal.SIGHUP)
         assert proc.wait(timeout=15) == 0, proc.stderr.read().decode() if proc.stderr else ""
-        deadline = time.monotonic() + 5
-        while running(marker) and time.monotonic() < deadline:
-            time.sleep(0.1)
-        assert not running(marker), "the followed command stopped with the recorder"
+        assert wait_until(lambda: not running(marker), 5), "the followed command stopped with the recorder"
     finally:
         if proc.poll() is None:
             proc.kill()
