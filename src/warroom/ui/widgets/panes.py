@@ -31,7 +31,7 @@ from warroom.ui.widgets.deploys import DeploysPane
 from warroom.ui.widgets.logs import LogPane
 from warroom.ui.widgets.pane_base import RowList, SourceInfo, SourcePane, hidden
 from warroom.ui.widgets.pane_layout import grow_heights, share_heights
-from warroom.ui.widgets.poller_fed import PollerFed, configured_sources
+from warroom.ui.widgets.poller_fed import PollerFed, configured_sources, detected_at
 from warroom.ui.widgets.probes import ProbesPane
 from warroom.ui.widgets.resources import ResourcesPane
 from warroom.ui.widgets.summary import summary_row
@@ -117,7 +117,7 @@ class SignalPanes(PollerFed):
         self.relayout()
 
     def _incident_changed(self, state: Any) -> None:
-        detected = getattr(getattr(state, "milestones", None), "detected", None) if state is not None else None
+        detected = detected_at(state)
         for pane in self.panes:
             if isinstance(pane, DeploysPane):
                 pane.set_detected(detected, self.now())
@@ -284,7 +284,7 @@ class SourceSummary(PollerFed):
         self.redraw()
 
     def _incident_changed(self, state: Any) -> None:
-        self.detected_at = getattr(getattr(state, "milestones", None), "detected", None) if state else None
+        self.detected_at = detected_at(state)
 
     def _tick(self) -> None:
         if not self.paused:

@@ -50,6 +50,11 @@ def _config_of(node: Widget, config: "Config | None") -> "Config":
     return getattr(node.app, "config", None) or Config()
 
 
+def detected_at(state: Any) -> datetime | None:
+    """When the incident on screen was detected (None with no incident)."""
+    return getattr(getattr(state, "milestones", None), "detected", None) if state is not None else None
+
+
 class PollerFed(Widget):
     """A widget fed by the app's `Poller` (one `SourceUpdated` message per finished poll): the
     config and clock it reads (the app's unless given), joining the poller and leaving it."""
@@ -87,7 +92,7 @@ class PollerFed(Widget):
             self.watch(self.app, "incident", self._follow_incident)
 
     def _follow_incident(self, state: Any) -> None:
-        self._reach_back(getattr(getattr(state, "milestones", None), "detected", None) if state else None)
+        self._reach_back(detected_at(state))
         self._incident_changed(state)
 
     def _reach_back(self, detected: datetime | None) -> None:
