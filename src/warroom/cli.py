@@ -161,7 +161,10 @@ def main(argv: list[str] | None = None) -> int:
         args = parser.parse_args(rest)
         return int(module.run(args) or 0)
     except UserError as exc:
-        print(f"warroom: error: {exc}", file=sys.stderr)
+        from warroom.sanitize import visible
+
+        # Errors quote config keys, paths and values: never let them drive the terminal.
+        print(f"warroom: error: {visible(str(exc))}", file=sys.stderr)
         return exc.exit_code
     except KeyboardInterrupt:
         print("warroom: interrupted", file=sys.stderr)

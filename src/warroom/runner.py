@@ -147,12 +147,14 @@ async def run_argv(
             await asyncio.wait_for(proc.wait(), 2)
         except asyncio.TimeoutError:
             pass
+        close_transport(proc)
         return CommandResult(
             argv, None, _scrub(bytes(out_buf), secrets), _scrub(bytes(err_buf), secrets),
             time.perf_counter() - start, f"timed out after {timeout:g}s",
         )
     except asyncio.CancelledError:
         _kill_group(proc.pid)
+        close_transport(proc)
         raise
     out, err = bytes(out_buf), bytes(err_buf)
     return CommandResult(
@@ -193,6 +195,22 @@ def run_argv_sync(
         argv, proc.returncode, _scrub(proc.stdout[:OUTPUT_CAP], secrets), _scrub(proc.stderr[:OUTPUT_CAP], secrets),
         time.perf_counter() - start,
     )
+
+
+def close_transport(proc: asyncio.subprocess.Process) -> None:
+    """Close a subprocess's pipes now, while the loop runs.
+
+    A killed command whose grandchild (in another session) still holds stdout open leaves the
+    transport open; closed later by the garbage collector after `asyncio.run` ended, it prints
+    "Exception ignored ... Event loop is closed" on stderr. Closing it here does the same work
+    while the loop is alive (asyncio's `Process` has no public way to do it).
+    """
+    transport = getattr(proc, "_transport", None)
+    if transport is not None:
+        try:
+            transport.close()
+        except RuntimeError:  # the loop is already closed: nothing left to tidy
+            pass
 
 
 def _kill_group(pid: int) -> None:

@@ -19,6 +19,7 @@ from datetime import datetime, timezone, tzinfo
 from functools import partial
 
 from warroom.redact import redact_text
+from warroom.runner import close_transport
 from warroom.sanitize import clean, clean_bytes
 from warroom.sources.logscan import LineScanner, Matcher, stamp_bytes
 
@@ -112,8 +113,13 @@ class CommandFollower:
         self.starts += 1
         last_err: list[str] = [""]
         assert proc.stdout is not None and proc.stderr is not None
-        await asyncio.gather(self._read_stdout(proc.stdout), self._read_stderr(proc.stderr, last_err))
-        code = await proc.wait()
+        try:
+            await asyncio.gather(self._read_stdout(proc.stdout), self._read_stderr(proc.stderr, last_err))
+            code = await proc.wait()
+        finally:
+            # Stopped (or its pipes held open by a grandchild in another session): close the
+            # pipes while the loop runs, not in the garbage collector after it has closed.
+            close_transport(proc)
         self.running, self.exit_code, self._proc = False, code, None
         if not self._closed:
             tail = f": {last_err[0]}" if last_err[0] else ""
