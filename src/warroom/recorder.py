@@ -38,6 +38,10 @@ STATE_KINDS = frozenset({"probe.down", "probe.up", "statuspage.changed", "resour
 
 def build_sources(config: "Config") -> list["Source"]:
     """One source per configured probe, status page, log, deploys, command, plus resources."""
+    from warroom.redact import register_config_secrets
+
+    # Whatever any source prints (a command echoing $TOKEN) is redacted of every secret the config uses.
+    register_config_secrets(config)
     out: list[Any] = []
     if config.probes:
         from warroom.sources.probes import ProbeSource

@@ -13,6 +13,8 @@ import subprocess
 import time
 from dataclasses import dataclass
 
+from warroom.redact import redact_bytes
+
 OUTPUT_CAP = 1024 * 1024  # bytes kept from each stream
 
 
@@ -70,10 +72,15 @@ def _expand(argv: tuple[str, ...], env: dict[str, str] | None) -> tuple[tuple[st
     return real, [s for s in secrets if len(s) >= 4], error
 
 
+def expand_argv(argv: tuple[str, ...], env: dict[str, str] | None = None) -> tuple[tuple[str, ...], list[bytes], str | None]:
+    """`${NAME}` in argv items expanded now: (real argv, the secret values, error if unset)."""
+    return _expand(argv, env)
+
+
 def _scrub(data: bytes, secrets: list[bytes]) -> bytes:
-    for value in secrets:
-        data = data.replace(value, b"***")
-    return data
+    # This command's own expanded values, and every secret the config uses (a command may
+    # print one it found in its environment).
+    return redact_bytes(data, secrets)
 
 
 def _missing(argv: tuple[str, ...], env: dict[str, str] | None) -> CommandResult | None:
@@ -186,7 +193,7 @@ def run_argv_sync(
         )
     except subprocess.TimeoutExpired as exc:
         return CommandResult(
-            argv, None, (exc.stdout or b"")[:OUTPUT_CAP], (exc.stderr or b"")[:OUTPUT_CAP],
+            argv, None, _scrub((exc.stdout or b"")[:OUTPUT_CAP], secrets), _scrub((exc.stderr or b"")[:OUTPUT_CAP], secrets),
             time.perf_counter() - start, f"timed out after {timeout:g}s",
         )
     except OSError as exc:

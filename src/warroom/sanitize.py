@@ -85,6 +85,24 @@ def _is_control(c: str) -> bool:
     return ord(c) < 0x20 or 0x7F <= ord(c) <= 0x9F
 
 
+def terminal_json(obj: object, **kwargs: object) -> str:
+    """`json.dumps(obj, ensure_ascii=False)` for printing: readable UTF-8, but any character that
+    is not printable (C1 controls, bidi overrides, zero-width ones) is written as a `\\uXXXX`
+    escape, so the data is exact and the terminal never receives it raw."""
+    import json
+
+    text = json.dumps(obj, ensure_ascii=False, **kwargs)  # type: ignore[arg-type]
+    if text.replace("\n", "").isprintable():
+        return text
+
+    def escape(c: str) -> str:
+        if c == "\n" or c.isprintable():
+            return c
+        return json.dumps(c)[1:-1]  # ensure_ascii's escape, a surrogate pair beyond the BMP
+
+    return "".join(escape(c) for c in text)
+
+
 def clean_bytes(data: bytes, *, cap: int | None = DISPLAY_CAP, keep_newlines: bool = False) -> str:
     """Decode arbitrary bytes (invalid UTF-8 replaced) and clean them."""
     if cap is not None and len(data) > cap * 4:

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import argparse
-import json
 
 from warroom.commands.context import now_utc, open_store
 from warroom.domain.events import format_ts
 from warroom.domain.metrics import format_duration
-from warroom.sanitize import clean
+from warroom.sanitize import clean, terminal_json
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -37,7 +36,7 @@ def run(args: argparse.Namespace) -> int:
             "open": s.is_open,
         })
     if args.json:
-        print(json.dumps(rows, indent=2, ensure_ascii=False))
+        print(terminal_json(rows, indent=2))
         return 0
     if not rows:
         print("no incidents yet: `warroom declare TITLE --sev N` starts one")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import json
 from datetime import datetime
 
 from warroom.commands.context import now_utc, open_store, resolve_incident
@@ -13,7 +12,7 @@ from warroom.domain.incident import MILESTONE_NAMES, IncidentState
 from warroom.domain.metrics import format_duration, incident_metrics
 from warroom.domain.roles import role_names
 from warroom.errors import UserError
-from warroom.sanitize import clean
+from warroom.sanitize import clean, terminal_json
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -134,7 +133,7 @@ def run(args: argparse.Namespace) -> int:
 
     config = load_config_for(args)
     if args.json:
-        print(json.dumps(state_json(state, now, config.cadence), indent=2, ensure_ascii=False))
+        print(terminal_json(state_json(state, now, config.cadence), indent=2))
         return 0
     print(render_text(state, tuple(config.team.extra_roles), now, config.cadence))
     return 0
