@@ -33,10 +33,15 @@ def _leaky(tmp_path: Path) -> Path:
 
 def test_a_followed_command_printing_the_token_never_shows_it(tmp_path: Path, run_warroom):
     script = _leaky(tmp_path)
+    deploys = tmp_path / "deploys.sh"
+    deploys.write_text('#!/bin/sh\necho "2026-12-06T05:00:00Z a1b2c3d release with $TOKEN"\n'
+                       'echo "not a deploy line: ghp_abcdefghijklmnopqrstuvwxyz0123456789"\n')
+    deploys.chmod(0o755)
     cfg = tmp_path / "warroom.toml"
     cfg.write_text(
         f'[[log]]\nname = "api"\nargv = ["{script}", "${{TOKEN}}"]\n\n'
         f'[[command]]\nname = "who"\nargv = ["{script}", "${{TOKEN}}"]\ntimeout = 1\n\n'
+        f'[[deploys]]\nname = "rel"\nkind = "command"\nargv = ["{deploys}"]\n\n'
         "[resources]\nenabled = false\n"
     )
     env = {"WARROOM_CONFIG": str(cfg), "WARROOM_DB": str(tmp_path / "w.db"), "TOKEN": SECRET}
@@ -49,6 +54,8 @@ def test_a_followed_command_printing_the_token_never_shows_it(tmp_path: Path, ru
     assert "error: environment says ***" in text.stdout
     assert "error: split ***" in text.stdout
     assert "'${TOKEN}'" in text.stdout  # the command line shows the reference, never the value
+    assert "release with ***" in text.stdout  # a deploys command: the secret it found in its environment
+    assert "ghp_abcdefghij" not in text.stdout  # and a token recognised by its shape
     logs = {item["key"]: item["snapshot"] for item in json.loads(as_json.stdout)}
     examples = [g["example"] for g in logs["log:api"]["top"]]
     assert "error: login refused for ***" in examples and logs["log:api"]["total"] == 3
