@@ -46,7 +46,7 @@ async def _record(args: argparse.Namespace, incident_id: int) -> int:
         for ev in outcome.events:
             print(f"{ev.at:%H:%M:%S} {clean(str(ev.payload.get('text', ev.kind)))}", flush=True)
         if outcome.record_error:
-            print(f"warroom: {source.key}: not recorded: {clean(outcome.record_error)}", file=sys.stderr, flush=True)
+            print(f"warroom: {clean(source.key)}: not recorded: {clean(outcome.record_error)}", file=sys.stderr, flush=True)
 
     count = len(hub.sources)
     print(f"recording {count} source{'s' if count != 1 else ''} for {short_id(incident_id)} (Ctrl+C stops)", flush=True)
