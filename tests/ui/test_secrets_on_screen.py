@@ -42,10 +42,14 @@ async def test_the_log_pane_and_a_pin_never_hold_the_token(db: Path, tmp_path: P
     app = WarRoomApp(db, config, actor="carol")
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
-        panes = pilot.app.screen.query_one(SignalPanes)
-        await wait_for(pilot, lambda: "log:api" in panes.by_key
-                       and "2 total" in " ".join(panes.by_key["log:api"].row_list.texts), "both lines counted")
-        shown = "\n".join(panes.by_key["log:api"].row_list.texts)
+        # The signal panes mount after the first frame: look them up each time.
+        def log_rows() -> list[str]:
+            found = pilot.app.screen.query(SignalPanes)
+            pane = found.first().by_key.get("log:api") if found else None
+            return pane.row_list.texts if pane is not None else []
+
+        await wait_for(pilot, lambda: "2 total" in " ".join(log_rows()), "both lines counted")
+        shown = "\n".join(log_rows())
         assert SECRET not in shown
         assert "error: login refused for ***" in shown and "error: environment says ***" in shown
         assert "pinned" in await submit(pilot, "/pin api")
