@@ -72,3 +72,19 @@ async def test_a_bidi_override_in_a_note_is_shown_escaped_on_the_timeline(db: Pa
         assert "refund user <U+202E>0001 tnuocca<U+202C> done<U+200B>" in line
         assert not set(line) & {"\u202e", "\u202c", "\u200b"}
     assert any(e.payload.get("text") == note for e in stored(db))  # stored exactly as typed
+
+
+async def test_the_draft_editor_shows_a_bidi_override_in_the_title_escaped(tmp_path: Path) -> None:
+    from tests.ui.test_draft_screen import T0, Clock, DraftApp, config
+    from warroom.store.aio import AsyncEventStore
+    from warroom.ui.screens.draft import DraftScreen
+
+    store = await AsyncEventStore.open(tmp_path / "data" / "warroom.db")
+    ev = await store.declare("Checkout \u202e005 snruter", 2, actor="alice", at=T0)
+    app = DraftApp(store, config(), Clock(T0 + timedelta(minutes=5)), await store.incident(ev.incident_id))
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, DraftScreen)
+        assert "Checkout <U+202E>005 snruter" in screen.text and "\u202e" not in screen.text
+    await store.close()
