@@ -107,8 +107,10 @@ class WarRoomScreen(Screen[None]):
     WarRoomScreen.-narrow #source-summary { display: block; }
     /* Below 160 columns the header stacks: the title alone, then the state and the countdown. */
     WarRoomScreen.-narrow IncidentHeader, WarRoomScreen.-medium IncidentHeader {
-        grid-size: 2 2; grid-columns: auto 1fr; height: 2;
+        grid-size: 2 2; grid-columns: 1fr auto; height: 2;
     }
+    /* The countdown keeps its whole width; the state line beside it shortens its words. */
+    WarRoomScreen.-narrow #incident-state, WarRoomScreen.-medium #incident-state { width: 1fr; }
     WarRoomScreen.-narrow #incident-title, WarRoomScreen.-medium #incident-title { column-span: 2; }
     WarRoomScreen.-wide, WarRoomScreen.-xwide { grid-columns: 1fr 84; }
     /* Stacked panes under SignalPanes' side-by-side width (110): each pane a full ~106 columns. */
