@@ -29,7 +29,7 @@ from textual.strip import Strip
 from warroom.domain.events import Event
 from warroom.sanitize import clean
 from warroom.ui.widgets.timeline_text import (  # noqa: F401 - re-exported: tests and callers import them here
-    ALARM_KINDS, GOOD_KINDS, KIND_LABELS, _fit, describe, wrap_cells,
+    ALARM_KINDS, COMPACT_WORDS, GOOD_KINDS, KIND_GLYPHS, KIND_LABELS, _fit, describe, wrap_cells,
 )
 
 TIME_WIDTH = 8
@@ -37,6 +37,11 @@ KIND_WIDTH = 9
 ACTOR_WIDTH = 10
 PREFIX_WIDTH = TIME_WIDTH + 1 + KIND_WIDTH + 1 + ACTOR_WIDTH + 1
 SHORT_PREFIX_WIDTH = 6  # `HH:MM ` when the pane is too narrow for the columns
+COMPACT_ACTOR_WIDTH = 8
+#: `HH:MM • actor    `: time, a kind glyph and the actor, when the full columns would leave the
+#: text fewer than FULL_TEXT_MIN cells (the war room's right column at 120x40).
+COMPACT_PREFIX_WIDTH = 5 + 1 + 1 + 1 + COMPACT_ACTOR_WIDTH + 1
+FULL_TEXT_MIN = 48
 
 #: An event placed this far before one recorded earlier is marked as added later.
 LATE_AFTER = timedelta(minutes=1)
@@ -51,6 +56,7 @@ class Row(NamedTuple):
     text: str  # cleaned, with the `(added HH:MM)` note when late
     width: int  # cells of `text`
     late: bool  # added after events it now sits before
+    lead: str = ""  # words the compact layout puts first, having no KIND column (`mitigated: `)
 
 
 def sort_key(event: Event) -> tuple[datetime, int]:
@@ -76,7 +82,7 @@ def row_for(event: Event, late: bool) -> Row:
     if late:
         when = event.recorded_at
         text += f" (added {when:%H:%M})" if when is not None else " (added later)"
-    return Row(event, text, cell_len(text), late)
+    return Row(event, text, cell_len(text), late, COMPACT_WORDS.get(event.kind, ""))
 
 
 #: A batch with more out-of-order events than this is merged and the index rebuilt once.
@@ -124,6 +130,7 @@ class Timeline(ScrollView, can_focus=True):
         self._starts: list[int] = []
         self._lines = 0
         self._counted_avail = 0  # the body width the line counts in _starts were made for
+        self._compact = False  # the compact prefix (time, glyph, actor) is in use
         # True while the reader is at the bottom: new events and resizes keep them there.
         self._follow_end = True
         self._rendered_width = -1
@@ -205,13 +212,23 @@ class Timeline(ScrollView, can_focus=True):
         for row in new:
             rows.append(row)
             starts.append(line)
-            line += 1 if row.width <= avail else len(wrap_cells(row.text, avail))
+            line += self._height(row, avail)
         self._lines = line
+
+    def _shown(self, row: Row) -> tuple[str, int]:
+        """The row's body text and its width in the current layout (compact: its lead words first)."""
+        if self._compact and row.lead:
+            return row.lead + row.text, row.width + cell_len(row.lead)
+        return row.text, row.width
+
+    def _height(self, row: Row, avail: int) -> int:
+        text, width = self._shown(row)
+        return 1 if width <= avail else len(wrap_cells(text, avail))
 
     def _insert(self, row: Row, avail: int) -> None:
         """Put one back-dated row at its place and shift the line index below it (O(rows))."""
         index = bisect_right(self._rows, _row_key(row), key=_row_key)
-        height = 1 if row.width <= avail else len(wrap_cells(row.text, avail))
+        height = self._height(row, avail)
         starts = self._starts
         start = starts[index] if index < len(starts) else self._lines
         self._rows.insert(index, row)
@@ -256,12 +273,24 @@ class Timeline(ScrollView, can_focus=True):
 
     @staticmethod
     def _indent(width: int) -> int:
-        return PREFIX_WIDTH if width >= PREFIX_WIDTH + 20 else SHORT_PREFIX_WIDTH
+        """The prefix: full columns when the text keeps FULL_TEXT_MIN cells beside them, else the
+        compact one (time, glyph, actor), else the time alone."""
+        if width >= PREFIX_WIDTH + FULL_TEXT_MIN:
+            return PREFIX_WIDTH
+        return COMPACT_PREFIX_WIDTH if width >= COMPACT_PREFIX_WIDTH + 20 else SHORT_PREFIX_WIDTH
+
+    @property
+    def text_width(self) -> int:
+        """Cells the event text gets beside the prefix at the current width."""
+        return self._body_width()
 
     def _ensure_layout(self) -> int:
         """Recount the lines if the width changed since they were counted; returns the body width."""
         avail = self._body_width()
-        if avail != self._counted_avail:
+        width = self.scrollable_content_region.width or self.size.width or 80
+        compact = self._indent(width) == COMPACT_PREFIX_WIDTH
+        if avail != self._counted_avail or compact != self._compact:
+            self._compact = compact
             self._reflow(avail)
             if self._follow_end:
                 self.scroll_end(animate=False, immediate=True, x_axis=False)
@@ -278,9 +307,9 @@ class Timeline(ScrollView, can_focus=True):
         starts = self._starts
         del starts[len(self._rows):]
         starts.extend([0] * (len(self._rows) - len(starts)))
-        for i, (_ev, text, width, _late) in enumerate(self._rows):
+        for i, row in enumerate(self._rows):
             starts[i] = line
-            line += 1 if width <= avail else len(wrap_cells(text, avail))
+            line += self._height(row, avail)
         self._lines = line
         self._reset_caches()
         self.virtual_size = Size(self.size.width, line)
@@ -320,7 +349,7 @@ class Timeline(ScrollView, can_focus=True):
     # --- rendering ---------------------------------------------------------------------------
 
     def _row_lines(self, index: int) -> list[str]:
-        _ev, text, width, _late = self._rows[index]
+        text, width = self._shown(self._rows[index])
         avail = self._counted_avail or self._body_width()
         if width <= avail:
             return [text]
@@ -333,8 +362,10 @@ class Timeline(ScrollView, can_focus=True):
     def _actor(self, actor: str) -> str:
         shown = self._actors.get(actor)
         if shown is None:
-            shown = _fit(clean(actor, cap=200), ACTOR_WIDTH)
+            cleaned = clean(actor, cap=200)
+            shown = _fit(cleaned, ACTOR_WIDTH)
             self._actors[actor] = shown
+            self._actors["\0" + actor] = _fit(cleaned, COMPACT_ACTOR_WIDTH)
         return shown
 
     def render_line(self, y: int) -> Strip:
@@ -356,7 +387,7 @@ class Timeline(ScrollView, can_focus=True):
         if line_no >= self._lines or not self._rows:
             return Strip.blank(width, base)
         index = bisect_right(self._starts, line_no) - 1
-        ev, _text, _w, late = self._rows[index]
+        ev, late = self._rows[index].event, self._rows[index].late
         sub = line_no - self._starts[index]
         lines = self._row_lines(index)
         body = lines[min(sub, len(lines) - 1)]
@@ -365,7 +396,7 @@ class Timeline(ScrollView, can_focus=True):
         body_style = base + (get("timeline--system") if system else Style())
         indent = self._indent(width)
         segments: list[Segment]
-        if sub == 0 and indent == PREFIX_WIDTH:
+        if sub == 0 and indent in (PREFIX_WIDTH, COMPACT_PREFIX_WIDTH):
             kind_style = (
                 get("timeline--system")
                 if system and ev.kind not in ALARM_KINDS | GOOD_KINDS
@@ -375,13 +406,23 @@ class Timeline(ScrollView, can_focus=True):
                 if ev.kind in GOOD_KINDS
                 else get("timeline--kind")
             )
-            label = KIND_LABELS.get(ev.kind) or clean(ev.kind, cap=KIND_WIDTH)
             time_style = base + get("timeline--system" if system else "timeline--time")
+            actor_style = base + get("timeline--system" if system else "timeline--actor")
+            if indent == COMPACT_PREFIX_WIDTH:
+                self._actor(ev.actor)
+                return Strip([
+                    Segment(ev.at.strftime("%H:%M"), time_style),
+                    Segment(LATE_MARK, base + get("timeline--late")) if late else Segment(" ", base),
+                    Segment(KIND_GLYPHS.get(ev.kind, "·") + " ", base + kind_style),
+                    Segment(self._actors["\0" + ev.actor] + " ", actor_style),
+                    Segment(body, body_style),
+                ]).adjust_cell_length(width, base)
+            label = KIND_LABELS.get(ev.kind) or clean(ev.kind, cap=KIND_WIDTH)
             segments = [
                 Segment(ev.at.strftime("%H:%M:%S"), time_style),
                 Segment(LATE_MARK, base + get("timeline--late")) if late else Segment(" ", base),
                 Segment(_fit(label, KIND_WIDTH) + " ", base + kind_style),
-                Segment(self._actor(ev.actor) + " ", base + get("timeline--system" if system else "timeline--actor")),
+                Segment(self._actor(ev.actor) + " ", actor_style),
                 Segment(body, body_style),
             ]
         elif sub == 0:

@@ -38,6 +38,46 @@ KIND_LABELS: dict[str, str] = {
     Kind.NOTIFY_SENT: "NOTIFY",
 }
 
+#: One cell per kind for the compact prefix (`14:08 • bob      text`) of a narrow timeline.
+KIND_GLYPHS: dict[str, str] = {
+    Kind.DECLARED: "⚑",
+    Kind.SEVERITY: "◈",
+    Kind.STATUS: "◎",
+    Kind.ROLE_ASSIGNED: "@",
+    Kind.ROLE_RELEASED: "@",
+    Kind.NOTE: "•",
+    Kind.ACKNOWLEDGED: "✓",
+    Kind.MITIGATED: "✚",
+    Kind.RESOLVED: "✔",
+    Kind.REOPENED: "↺",
+    Kind.MILESTONE: "◇",
+    Kind.AMENDED: "✎",
+    Kind.PROBE_DOWN: "▼",
+    Kind.PROBE_UP: "▲",
+    Kind.STATUSPAGE: "⊕",
+    Kind.LOG_SPIKE: "≋",
+    Kind.DEPLOY: "◆",
+    Kind.RESOURCE: "▦",
+    Kind.EVIDENCE: "⌖",
+    Kind.SOURCE_ERROR: "✖",
+    Kind.COMMS_POSTED: "»",
+    Kind.NOTIFY_SENT: "»",
+}
+
+#: With the compact prefix there is no KIND column: kinds whose text does not say what happened
+#: lead with these words (`mitigated: rolled back …`); the others already do (`SEV-2 → SEV-1`).
+COMPACT_WORDS: dict[str, str] = {
+    Kind.MITIGATED: "mitigated: ",
+    Kind.AMENDED: "amended: ",
+    Kind.STATUSPAGE: "3rd party: ",
+    Kind.LOG_SPIKE: "log spike: ",
+    Kind.DEPLOY: "deploy: ",
+    Kind.RESOURCE: "resource: ",
+    Kind.EVIDENCE: "evidence: ",
+    Kind.SOURCE_ERROR: "source error: ",
+    Kind.NOTIFY_SENT: "notified: ",
+}
+
 #: Kinds drawn in the "alarm" / "good" colours (always with their words too).
 ALARM_KINDS = frozenset({Kind.SEVERITY, Kind.PROBE_DOWN, Kind.LOG_SPIKE, Kind.RESOURCE, Kind.SOURCE_ERROR})
 GOOD_KINDS = frozenset({Kind.MITIGATED, Kind.RESOLVED, Kind.PROBE_UP})
