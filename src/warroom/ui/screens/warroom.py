@@ -95,7 +95,9 @@ class WarRoomScreen(Screen[None]):
         border-top: solid $primary 40%; border-title-color: $text-muted; border-title-style: bold;
         border-subtitle-color: $warning; border-subtitle-style: bold;
     }
-    WarRoomScreen .section:focus-within { border-top: solid $primary; border-title-color: $foreground; }
+    WarRoomScreen .section:focus-within { border-top: heavy $primary; border-title-color: $foreground; }
+    /* z: the zoomed pane fills the screen (a role board is as tall as its roles otherwise). */
+    WarRoomScreen.-maximized-view .-maximized { width: 1fr; height: 1fr; }
     WarRoomScreen #source-summary { display: none; height: auto; max-height: 8; }
     WarRoomScreen .empty-state { padding: 1 2; color: $text-muted; height: auto; }
     WarRoomScreen #source-summary.empty-state { padding: 0 1; }

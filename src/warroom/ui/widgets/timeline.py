@@ -28,6 +28,7 @@ from textual.strip import Strip
 
 from warroom.domain.events import Event
 from warroom.sanitize import clean
+from warroom.ui.widgets.focus_mark import FocusMarked
 from warroom.ui.widgets.timeline_text import (  # noqa: F401 - re-exported: tests and callers import them here
     ALARM_KINDS, COMPACT_WORDS, GOOD_KINDS, KIND_GLYPHS, KIND_LABELS, _fit, describe, wrap_cells,
 )
@@ -89,7 +90,7 @@ def row_for(event: Event, late: bool) -> Row:
 INSERT_ONE_BY_ONE = 32
 
 
-class Timeline(ScrollView, can_focus=True):
+class Timeline(FocusMarked, ScrollView, can_focus=True):
     """Scrollable timeline of an incident's events (see the module docstring)."""
 
     ALLOW_MAXIMIZE = True
