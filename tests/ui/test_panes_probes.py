@@ -118,3 +118,19 @@ async def test_no_probes_configured_says_how_to_configure_them() -> None:
         assert "Health · not configured" in text
         assert "[[probe]]" in text and 'url = "https://api.example.com/health"' in text
         assert "[[statuspage]]" in text
+
+
+async def test_the_80x24_summary_line_says_up_with_one_failure_too() -> None:
+    from warroom.ui.widgets.panes import SourceSummary
+
+    with TestHTTPServer() as srv:
+        config = Config(probes=(ProbeConfig("checkout", Secret(srv.url("/health")), interval=0.3, fail_threshold=2),))
+        app = PanesApp(config, summary=True)
+        async with app.run_test(size=(80, 24)) as pilot:
+            summary = app.query_one(SourceSummary)
+            await wait_for(pilot, lambda: summary.texts and summary.texts[0].startswith("✔ UP"), "UP")
+            tracker = summary.trackers["probe:checkout"]
+            srv.fail("/health", 503)
+            await wait_for(pilot, lambda: tracker.streak == 1 and tracker._streak_ok is False, "the 503")
+            await wait_for(pilot, lambda: summary.texts[0].startswith("▲ UP · 1 failure (503)"), "the summary's words")
+            assert "✔" not in summary.texts[0] and "checkout" in summary.texts[0]
