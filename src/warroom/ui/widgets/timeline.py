@@ -29,25 +29,16 @@ from textual.strip import Strip
 from warroom.domain.events import Event
 from warroom.sanitize import clean
 from warroom.ui.widgets.focus_mark import FocusMarked
-from warroom.ui.widgets.timeline_text import (  # noqa: F401 - re-exported: tests and callers import them here
-    ALARM_KINDS, COMPACT_WORDS, GOOD_KINDS, KIND_GLYPHS, KIND_LABELS, _fit, describe, wrap_cells,
+from warroom.ui.widgets.timeline_prefix import (  # noqa: F401 - re-exported: tests and callers import them here
+    ACTOR_WIDTH, COMPACT_PREFIX_WIDTH, KIND_WIDTH, LATE_MARK, PREFIX_WIDTH, SHORT_PREFIX_WIDTH, TIME_WIDTH,
+    indent_for, prefix_segments,
 )
-
-TIME_WIDTH = 8
-KIND_WIDTH = 9
-ACTOR_WIDTH = 10
-PREFIX_WIDTH = TIME_WIDTH + 1 + KIND_WIDTH + 1 + ACTOR_WIDTH + 1
-SHORT_PREFIX_WIDTH = 6  # `HH:MM ` when the pane is too narrow for the columns
-COMPACT_ACTOR_WIDTH = 8
-#: `HH:MM • actor    `: time, a kind glyph and the actor, when the full columns would leave the
-#: text fewer than FULL_TEXT_MIN cells (the war room's right column at 120x40).
-COMPACT_PREFIX_WIDTH = 5 + 1 + 1 + 1 + COMPACT_ACTOR_WIDTH + 1
-FULL_TEXT_MIN = 48
+from warroom.ui.widgets.timeline_text import (  # noqa: F401 - re-exported: tests and callers import them here
+    ALARM_KINDS, COMPACT_WORDS, GOOD_KINDS, KIND_LABELS, _fit, describe, wrap_cells,
+)
 
 #: An event placed this far before one recorded earlier is marked as added later.
 LATE_AFTER = timedelta(minutes=1)
-#: The glyph between the time and the kind of an event added later (a space otherwise).
-LATE_MARK = "↶"
 
 
 class Row(NamedTuple):
@@ -137,7 +128,7 @@ class Timeline(FocusMarked, ScrollView, can_focus=True):
         self._rendered_width = -1
         self._wrapped: LRUCache[int, list[str]] = LRUCache(2048)
         self._strips: LRUCache[int, Strip] = LRUCache(1024)
-        self._actors: dict[str, str] = {}
+        self._actors: dict[tuple[str, int], str] = {}
 
     # --- content -----------------------------------------------------------------------------
 
@@ -274,11 +265,7 @@ class Timeline(FocusMarked, ScrollView, can_focus=True):
 
     @staticmethod
     def _indent(width: int) -> int:
-        """The prefix: full columns when the text keeps FULL_TEXT_MIN cells beside them, else the
-        compact one (time, glyph, actor), else the time alone."""
-        if width >= PREFIX_WIDTH + FULL_TEXT_MIN:
-            return PREFIX_WIDTH
-        return COMPACT_PREFIX_WIDTH if width >= COMPACT_PREFIX_WIDTH + 20 else SHORT_PREFIX_WIDTH
+        return indent_for(width)
 
     @property
     def text_width(self) -> int:
@@ -360,13 +347,11 @@ class Timeline(FocusMarked, ScrollView, can_focus=True):
             self._wrapped[index] = cached
         return cached
 
-    def _actor(self, actor: str) -> str:
-        shown = self._actors.get(actor)
+    def _actor(self, actor: str, width: int = ACTOR_WIDTH) -> str:
+        shown = self._actors.get((actor, width))
         if shown is None:
-            cleaned = clean(actor, cap=200)
-            shown = _fit(cleaned, ACTOR_WIDTH)
-            self._actors[actor] = shown
-            self._actors["\0" + actor] = _fit(cleaned, COMPACT_ACTOR_WIDTH)
+            shown = _fit(clean(actor, cap=200), width)
+            self._actors[(actor, width)] = shown
         return shown
 
     def render_line(self, y: int) -> Strip:
@@ -393,45 +378,10 @@ class Timeline(FocusMarked, ScrollView, can_focus=True):
         lines = self._row_lines(index)
         body = lines[min(sub, len(lines) - 1)]
         get = self._styles().__getitem__
-        system = ev.is_system
-        body_style = base + (get("timeline--system") if system else Style())
+        body_style = base + (get("timeline--system") if ev.is_system else Style())
         indent = self._indent(width)
-        segments: list[Segment]
-        if sub == 0 and indent in (PREFIX_WIDTH, COMPACT_PREFIX_WIDTH):
-            kind_style = (
-                get("timeline--system")
-                if system and ev.kind not in ALARM_KINDS | GOOD_KINDS
-                else get("timeline--alarm")
-                if ev.kind in ALARM_KINDS
-                else get("timeline--good")
-                if ev.kind in GOOD_KINDS
-                else get("timeline--kind")
-            )
-            time_style = base + get("timeline--system" if system else "timeline--time")
-            actor_style = base + get("timeline--system" if system else "timeline--actor")
-            if indent == COMPACT_PREFIX_WIDTH:
-                self._actor(ev.actor)
-                return Strip([
-                    Segment(ev.at.strftime("%H:%M"), time_style),
-                    Segment(LATE_MARK, base + get("timeline--late")) if late else Segment(" ", base),
-                    Segment(KIND_GLYPHS.get(ev.kind, "·") + " ", base + kind_style),
-                    Segment(self._actors["\0" + ev.actor] + " ", actor_style),
-                    Segment(body, body_style),
-                ]).adjust_cell_length(width, base)
-            label = KIND_LABELS.get(ev.kind) or clean(ev.kind, cap=KIND_WIDTH)
-            segments = [
-                Segment(ev.at.strftime("%H:%M:%S"), time_style),
-                Segment(LATE_MARK, base + get("timeline--late")) if late else Segment(" ", base),
-                Segment(_fit(label, KIND_WIDTH) + " ", base + kind_style),
-                Segment(self._actor(ev.actor) + " ", actor_style),
-                Segment(body, body_style),
-            ]
-        elif sub == 0:
-            segments = [
-                Segment(ev.at.strftime("%H:%M"), base + get("timeline--time")),
-                Segment(LATE_MARK, base + get("timeline--late")) if late else Segment(" ", base),
-                Segment(body, body_style),
-            ]
+        if sub == 0:
+            segments = prefix_segments(ev, late, indent, base, get, self._actor) + [Segment(body, body_style)]
         else:
             segments = [Segment(" " * indent, base), Segment(body, body_style)]
         return Strip(segments).adjust_cell_length(width, base)
