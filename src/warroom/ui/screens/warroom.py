@@ -83,7 +83,7 @@ class WarRoomScreen(Screen[None]):
     /* A grid, not rows of containers: every widget on the first frame costs Textual a few ms.
        Header and command line span both columns; the footer docks below. */
     WarRoomScreen {
-        layout: grid; grid-size: 2 3; grid-columns: 1fr 64; grid-rows: auto 1fr auto;
+        layout: grid; grid-size: 2 3; grid-columns: 1fr 54%; grid-rows: auto 1fr auto;
         background: $background;
     }
     WarRoomScreen IncidentHeader, WarRoomScreen CommandLine { column-span: 2; }
