@@ -69,3 +69,17 @@ async def test_the_focused_pane_is_marked_in_the_text(tmp_path: Path, selector, 
         assert "━" in focused, "a heavy border line, not only another colour"
         # Only one pane is marked at a time.
         assert sum(line.count("▶ ") for line in screen_lines(app)) == 1
+
+
+async def test_the_marker_is_drawn_not_stored_in_the_title(tmp_path: Path):
+    app = fixture_app(tmp_path / "w.db", signals=True)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        pane = app.screen.query_one("#pane-command-0")
+        pane.focus()
+        await pilot.pause()
+        assert pane.border_title == "db connections", "the title as configured, no ▶ in it"
+        pane.border_title = "[b]renamed[/b]"
+        await pilot.pause()
+        top = screen_lines(app)[pane.region.y]
+        assert "▶ renamed" in top, top

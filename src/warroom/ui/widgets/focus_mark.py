@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from textual.content import Content
+from textual.widget import Widget
 
 FOCUS_MARK = "▶ "
 
@@ -29,6 +30,17 @@ class FocusMarked:
     @_border_title.setter
     def _border_title(self, title: Content | None) -> None:
         self.__dict__["_unmarked_border_title"] = title
+
+    @property
+    def border_title(self) -> str | None:
+        """The title as set (console markup), without the focus marker."""
+        title: Content | None = self.__dict__.get("_unmarked_border_title")
+        return None if title is None else title.markup
+
+    @border_title.setter
+    def border_title(self, title: Any) -> None:
+        # Textual's own setter (it turns str markup, Text or Content into Content).
+        Widget.__dict__["border_title"].__set__(self, title)
 
     def on_focus(self, event: Any) -> None:
         self.refresh()  # type: ignore[attr-defined]
