@@ -45,12 +45,11 @@ def simple_args(argv: list[str], options: dict[str, str]) -> tuple[dict[str, str
 
 
 def db_file(args: "argparse.Namespace") -> str:
-    """`--db`, else $WARROOM_DB, else the XDG default, as a string (no pathlib on the note path)."""
-    if getattr(args, "db", None):
-        return os.path.expanduser(args.db)
-    from warroom.paths import default_db_file
+    """`--db`, else $WARROOM_DB, else the XDG default, as a string (no pathlib on the note path).
+    A file named by --db or $WARROOM_DB must be in an existing folder (a typo is an error)."""
+    from warroom.paths import db_file_checked
 
-    return default_db_file()
+    return db_file_checked(getattr(args, "db", None))
 
 
 def db_path(args: "argparse.Namespace") -> "Path":
@@ -60,7 +59,15 @@ def db_path(args: "argparse.Namespace") -> "Path":
 
 
 def open_store(args: argparse.Namespace) -> EventStore:
-    return EventStore.open(db_file(args))
+    """The store for a headless command; a one-time notice (the file was open to others) goes
+    to stderr as one line, so stdout stays what the command prints."""
+    store = EventStore.open(db_file(args))
+    if store.notices:
+        import sys
+
+        for line in store.notices:
+            print(f"warroom: {line}", file=sys.stderr)
+    return store
 
 
 def current_actor(args: argparse.Namespace | None = None) -> str:
