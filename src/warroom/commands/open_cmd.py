@@ -71,10 +71,14 @@ def _run(args: argparse.Namespace | SimpleNamespace) -> int:
 
         with EventStore.open(path) as store:
             store.incident(incident_id)  # a UserError naming the incident and the file if absent
+            notices = store.notices  # shown on the screen (this check opened the file first)
+    else:
+        notices = []
     if not sys.stdout.isatty() or not sys.stdin.isatty():
         raise UserError("the war room needs a terminal; for scripts use `warroom show` or `warroom list`")
     from warroom.ui.app import WarRoomApp
 
     app = WarRoomApp(path, config, incident_id, theme=theme, actor=current_actor(args))
+    app.store_notices += notices
     app.run()
     return int(app.return_code or 0)

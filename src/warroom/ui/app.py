@@ -105,6 +105,11 @@ class WarRoomApp(ThemedApp):
         #: Set once `store` is open: writing, following and the signal panes wait for it.
         self.store_ready = asyncio.Event()
         self.notice: str | None = None
+        #: Why the database is open read-only ("the disk is full"...), or None: then nothing on
+        #: the screen writes (a READ-ONLY badge, no typing, no recording).
+        self.read_only: str | None = None
+        #: One-time lines from opening the database (it was open to other users), shown on screen.
+        self.store_notices: list[str] = []
         self._startup_error: Exception | None = None
         self._store_opening = False
         self.incident_id: int | None = None
@@ -181,6 +186,8 @@ class WarRoomApp(ThemedApp):
             Poller(self.config, sources=self.fixed_sources, clock=self.clock).start(self)
         if self.notice:
             self.notify(self.notice, markup=False, timeout=8)
+        for line in self.store_notices:  # the file was open to other users: said once
+            self.notify(line, markup=False, severity="warning", timeout=12)
         if self.warroom_screen is None:  # the declare dialog needs the store to write to
             self._open_store_once()
 
@@ -246,6 +253,17 @@ class WarRoomApp(ThemedApp):
         except UserError as exc:
             self.exit(return_code=2, message=f"warroom: error: {exc}")
             return
+        for line in self.store.notices:
+            self.notify(line, markup=False, severity="warning", timeout=12)
+        if self.store.read_only and self.warroom_screen is None:
+            self.exit(return_code=2, message=f"warroom: error: cannot declare an incident: database "
+                      f"{self.db_path} cannot be written ({self.store.read_only})")
+            return
+        if self.store.read_only and not self.read_only:
+            self.read_only = self.store.read_only
+            show = getattr(self.warroom_screen, "show_read_only", None)
+            if callable(show):
+                show()
         self.store_ready.set()
         if self.warroom_screen is None:
             from warroom.ui.screens.declare import DeclareScreen
@@ -259,6 +277,8 @@ class WarRoomApp(ThemedApp):
         from warroom.store.sync import EventStore
 
         with EventStore.open(self.db_path) as store:
+            self.read_only = store.read_only
+            self.store_notices += store.notices
             incident_id = self.requested_incident
             if incident_id is None:
                 open_ids = store.open_incident_ids()

@@ -186,7 +186,8 @@ class Poller:
             app_clock = getattr(app, "clock", None)
             poller = cls(
                 config if config is not None else getattr(app, "config", None),
-                store=getattr(app, "store", None),
+                # A read-only database (full disk, read-only mount): show the sources, record nothing.
+                store=None if getattr(app, "read_only", None) else getattr(app, "store", None),
                 incident_id=getattr(app, "incident_id", None),
                 clock=clock or (app_clock if callable(app_clock) else None),
             )

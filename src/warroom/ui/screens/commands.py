@@ -68,6 +68,9 @@ async def run_line(screen: "WarRoomScreen", line: str) -> None:
     if app.config.ui.readonly:
         screen.feedback("read-only screen (ui.readonly = true): nothing recorded", "error")
         return
+    if getattr(app, "read_only", None):  # the database cannot be written: never try
+        screen.feedback(f"READ-ONLY: {app.db_path} cannot be written ({app.read_only}): nothing recorded", "error")
+        return
     if command.confirm:
         from warroom.ui.screens.confirm import ConfirmScreen
 

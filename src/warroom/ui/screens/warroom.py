@@ -172,6 +172,8 @@ class WarRoomScreen(Screen[None]):
         self._set_state(state)
         self.query_one(Timeline).add_events(state.events)
         self._show_state()
+        if self.wapp.read_only:
+            self.show_read_only()
         self.set_interval(1.0, self._tick)
         await self._ensure_too_small()
         self.call_after_refresh(self.wapp.first_frame_shown)
@@ -277,6 +279,19 @@ class WarRoomScreen(Screen[None]):
         for countdown in self.query(".countdown"):
             countdown.set_incident(state)  # type: ignore[attr-defined]
         self.query_one(Timeline).border_title = f"Timeline (UTC) · {len(state.events)} events"
+
+    def show_read_only(self) -> None:
+        """The database cannot be written (full disk, read-only mount): a READ-ONLY badge in the
+        header, a command line that says so and takes no typing, so nothing typed is lost."""
+        reason = self.wapp.read_only or "it cannot be written"
+        self.query_one(IncidentHeader).set_read_only(True)
+        command = self.query_one(CommandInput)
+        command.placeholder = f"READ-ONLY: nothing can be recorded ({reason})"
+        command.disabled = True
+        self.query_one(CommandLine).feedback(
+            f"READ-ONLY · {self.wapp.db_path} cannot be written ({reason}) · viewing only · ? help · Ctrl+Q quits",
+            "error",
+        )
 
     def _ensure_countdowns(self) -> None:
         """The update countdown in the header (the too-small view mounts its own, silent)."""
