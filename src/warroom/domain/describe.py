@@ -13,6 +13,26 @@ def _sev(value: object) -> str:
         return str(value)
 
 
+#: Payload field of an event written after a delay (the database took no writes): the seconds
+#: between `at`, when it happened, and its write. See `warroom.pending`.
+RECORDED_LATE = "recorded_late_s"
+
+
+def late_text(seconds: object) -> str:
+    """`recorded 3m late` for a `recorded_late_s` value; "" when absent or under a second."""
+    try:
+        secs = int(seconds)  # type: ignore[call-overload]
+    except (TypeError, ValueError):
+        return ""
+    if secs < 1:
+        return ""
+    if secs < 60:
+        return f"recorded {secs}s late"
+    if secs < 3600:
+        return f"recorded {secs // 60}m late"
+    return f"recorded {secs // 3600}h {secs % 3600 // 60:02d}m late"
+
+
 def describe(ev: Event) -> str:
     """The event's text, untrusted parts included verbatim (callers clean before display)."""
     p = ev.payload
@@ -55,9 +75,10 @@ def describe(ev: Event) -> str:
         return f"{p.get('audience', 'update')} update posted: {first[0] if first else ''}"
     if k == Kind.EVIDENCE:
         return str(p.get("summary") or p.get("text") or f"pinned {p.get('pane', '')}")
-    # Source signals carry their own line in "text".
+    # Source signals carry their own line in "text" (and say so when written late: a full disk).
     if "text" in p:
-        return str(p["text"])
+        late = late_text(p.get(RECORDED_LATE))
+        return str(p["text"]) + (f" ({late})" if late else "")
     return k
 
 
