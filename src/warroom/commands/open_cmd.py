@@ -81,4 +81,9 @@ def _run(args: argparse.Namespace | SimpleNamespace) -> int:
     app = WarRoomApp(path, config, incident_id, theme=theme, actor=current_actor(args))
     app.store_notices += notices
     app.run()
+    if getattr(app, "pending_events_note", None):  # source events the database never took
+        try:
+            print(app.pending_events_note, file=sys.stderr)
+        except OSError:  # the terminal hung up: the file is there all the same
+            pass
     return int(app.return_code or 0)

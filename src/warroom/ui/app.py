@@ -110,6 +110,8 @@ class WarRoomApp(ThemedApp):
         self.read_only: str | None = None
         #: One-time lines from opening the database (it was open to other users), shown on screen.
         self.store_notices: list[str] = []
+        #: Set on the way out when source events could not be written: where they were kept.
+        self.pending_events_note: str | None = None
         self._startup_error: Exception | None = None
         self._store_opening = False
         self.incident_id: int | None = None

@@ -11,6 +11,7 @@ from typing import Any
 
 from rich.cells import cell_len, chop_cells
 
+from warroom.domain.describe import RECORDED_LATE, late_text
 from warroom.domain.events import Event, Kind
 
 KIND_LABELS: dict[str, str] = {
@@ -87,7 +88,8 @@ def describe(event: Event) -> str:
             return f"{_s(p.get('audience') or 'internal')} update posted: {text}"
         for key in _TEXT_KEYS:
             if p.get(key):
-                return _s(p[key])
+                late = late_text(p.get(RECORDED_LATE))  # a source event the database took late
+                return _s(p[key]) + (f" ({late})" if late else "")
         if not p:
             return ""
         return json.dumps(dict(p), ensure_ascii=False, sort_keys=True, default=str)
