@@ -47,3 +47,20 @@ async def test_read_only_mount_opens_read_only_with_a_badge_and_no_typing(tmp_pa
     assert (source / "warroom.db").read_bytes() == before
     with EventStore.open(source / "warroom.db") as store:
         assert [e.kind for e in store.events(1)] == ["incident.declared", "note"]
+
+
+async def test_a_database_open_to_others_is_tightened_and_the_screen_says_so_once(tmp_path: Path):
+    import stat
+
+    db = tmp_path / "warroom.db"
+    with EventStore.open(db) as store:
+        store.declare("Checkout returns 500", 2, actor="alice")
+    db.chmod(0o664 | 0o002)  # others may read and write; the group's write stays
+    app = WarRoomApp(db, Config(), actor="bob")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_for(pilot, lambda: app.store_ready.is_set(), "the store to open")
+        await pilot.pause()
+        said = [n.message for n in app._notifications if "open to other users" in n.message]
+        assert len(said) == 1 and str(db) in said[0] and "0666 -> 0660" in said[0]
+        assert app.read_only is None
+    assert stat.S_IMODE(db.stat().st_mode) == 0o660
