@@ -93,7 +93,7 @@ class DeclareScreen(Screen[int | None]):
             with Horizontal(classes="row"):
                 yield Static(Text("Feature"), classes="label")
                 yield Input(id="declare-feature", compact=True,
-                            placeholder="what customers see affected, e.g. Checkout (status page wording)")
+                            placeholder="what customers see affected, e.g. Checkout")
             with Horizontal(classes="row"):
                 yield Static(Text("Detected by"), classes="label")
                 yield Input(id="declare-detected-by", compact=True, placeholder="alert / user report / synthetic / dashboard")
