@@ -164,3 +164,16 @@ def _libfaketime() -> str:
     if not found:
         pytest.skip("libfaketime.so.1 not found")
     return found[0]
+
+
+def test_resolve_public_after_resolving_records_the_customers_words(run_warroom):
+    ok(run_warroom("declare", TITLE, "--sev", "2", "--feature", "Checkout"))
+    ok(run_warroom("resolve", INTERNAL))
+    out = ok(run_warroom("resolve", "--public", "Payments are working normally again."))
+    assert "public summary recorded" in out
+    external = ok(run_warroom("draft", "-a", "external"))
+    assert external.rstrip("\n").endswith("UTC. Payments are working normally again.")
+    assert ok(run_warroom("draft", "-a", "internal")) == f"[Resolved] {INTERNAL}\n"
+    again = ok(run_warroom("resolve", "--public", "Payments are working normally again."))
+    assert "nothing recorded" in again
+    assert "public summary: Payments are working normally again." in ok(run_warroom("show"))

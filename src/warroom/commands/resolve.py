@@ -28,8 +28,17 @@ def run(args: argparse.Namespace) -> int:
     if args.public and not public:
         raise UserError("--public is empty: say in one line what customers should read, or leave it out")
     with open_store(args) as store:
-        incident_id = resolve_incident(store, args.incident)
-        if not store.incident(incident_id).is_open:
+        if public and not args.incident and not store.open_incident_ids() and store.latest_incident_id():
+            incident_id = store.latest_incident_id()  # `--public` after resolving: the latest one, as `draft` does
+        else:
+            incident_id = resolve_incident(store, args.incident)
+        state = store.incident(incident_id)
+        if not state.is_open:
+            if public and public != state.public_summary:
+                # The Comms Lead often writes the customers' words after the IC resolved.
+                store.append(incident_id, Kind.PUBLIC_SUMMARY, {"text": public}, actor=current_actor(args))
+                print(f"{short_id(incident_id)} is already resolved; public summary recorded for the external draft")
+                return 0
             print(f"{short_id(incident_id)} is already resolved; nothing recorded")
             return 0
         check_milestone(store, incident_id, "resolved", parse_at(args.at))

@@ -48,6 +48,8 @@ def describe(ev: Event) -> str:
     if k == Kind.RESOLVED:
         text = "incident resolved" + (f": {p['text']}" if p.get("text") else "")
         return text + (f" — public: {p['public']}" if p.get("public") else "")
+    if k == Kind.PUBLIC_SUMMARY:
+        return f"public summary: {p.get('text', '')}"
     if k == Kind.FEATURE_SET:
         return f"affected feature: {p.get('text', '')}"
     if k == Kind.REOPENED:
@@ -82,5 +84,6 @@ def kind_label(ev: Event) -> str:
         Kind.COMMS_POSTED: "comms",
         Kind.EVIDENCE: "evidence",
         Kind.FEATURE_SET: "feature",
+        Kind.PUBLIC_SUMMARY: "public",
     }
     return labels.get(ev.kind, ev.kind.split(".")[0])

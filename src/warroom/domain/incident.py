@@ -223,6 +223,8 @@ def apply(state: IncidentState | None, ev: Event) -> IncidentState | None:
         if name in MILESTONE_NAMES:
             return replace(state, milestones=replace(state.milestones, **{name: _when(ev)}))
         return state
+    if ev.kind == Kind.PUBLIC_SUMMARY:
+        return replace(state, public_summary=_public_summary({"public": p.get("text")}))
     if ev.kind == Kind.FEATURE_SET:
         return replace(state, feature=" ".join(str(p.get("text") or "").split()))
     if ev.kind == Kind.COMMS_POSTED:

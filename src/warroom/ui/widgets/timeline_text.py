@@ -37,6 +37,7 @@ KIND_LABELS: dict[str, str] = {
     Kind.COMMS_POSTED: "UPDATE",
     Kind.NOTIFY_SENT: "NOTIFY",
     Kind.FEATURE_SET: "FEATURE",
+    Kind.PUBLIC_SUMMARY: "PUBLIC",
 }
 
 #: Kinds drawn in the "alarm" / "good" colours (always with their words too).
@@ -82,6 +83,8 @@ def describe(event: Event) -> str:
         if k == Kind.RESOLVED:
             line = "resolved" + (f": {_s(p['text'])}" if p.get("text") else "")
             return line + (f" · public: {_s(p['public'])}" if p.get("public") else "")
+        if k == Kind.PUBLIC_SUMMARY:
+            return f"public summary: {_s(p.get('text'))}"
         if k == Kind.FEATURE_SET:
             return f"affected feature: {_s(p.get('text'))}"
         if k == Kind.REOPENED:
