@@ -35,7 +35,7 @@ def run(args: argparse.Namespace) -> int:
     except ValueError as exc:
         raise UserError(str(exc)) from None
     feature = ""
-    if args.feature.strip():
+    if args.feature:  # "" is "not given"; only spaces is a mistake worth saying
         try:
             feature = parse_feature(args.feature)
         except ValueError as exc:
