@@ -11,9 +11,14 @@ so the gap is visible and reads as a blank to fill under pressure instead of sil
 
 Audiences: `internal` (the chat-channel declaration block), `external` (the status page), and
 `tactical` (a Conditions / Actions / Needs update for the internal channel; the CLI also calls it
-`can`). Once resolved, internal and external drafts become the playbook's `[Resolved] <summary>`,
-and the tactical update says when and by whom it was resolved, asks only for a postmortem owner,
-and promises no next update. With no cadence in force (SEV-4, or one switched off in config) no
+`can`). Customers read only customer words: the external draft names the incident's `feature`
+(the blank `<feature>` until someone sets it, never the internal title), its first line is the
+status's own sentence (`EXTERNAL_STATUS_LINES`), and once resolved it says when, followed by the
+public summary (`resolve --public`) if one was given, never the internal summary. Once resolved
+the internal draft becomes the playbook's `[Resolved] <summary>`, and the tactical update says
+when and by whom it was resolved, asks only for a postmortem owner, and promises no next update.
+After a severity change the internal draft's first line says so (`SEV-1 (raised from SEV-2 at
+05:22 UTC)`) instead of re-declaring. The channel is one per incident (`channel_name`). With no cadence in force (SEV-4, or one switched off in config) no
 line promises an update within a number of minutes (see `_NO_CADENCE_LINES`).
 """
 
