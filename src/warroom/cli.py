@@ -28,6 +28,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "ack": ("warroom.commands.ack", "Acknowledge the incident (MTTA)"),
     "mitigated": ("warroom.commands.mitigated", "Record the mitigation that stopped the bleeding"),
     "resolve": ("warroom.commands.resolve", "Resolve the incident"),
+    "feature": ("warroom.commands.feature", "Name what customers see affected (the external draft's <feature>)"),
     "milestone": ("warroom.commands.milestone", "Back-date a milestone: warroom milestone started --at 02:50"),
     "show": ("warroom.commands.show", "Show an incident: state, roles, milestones, timeline"),
     "list": ("warroom.commands.list_cmd", "List every incident"),

@@ -32,6 +32,14 @@ def _missed(state: IncidentState, now: datetime, cadence_config=None) -> list:
     return missed_updates(state, now, UpdateCadence.from_config(cadence_config))
 
 
+def _first_user_update(state: IncidentState, now: datetime, cadence_config=None):
+    """The SEV-2 rule's trace: when the first user update was due and when it went out."""
+    from warroom.domain.cadence import UpdateCadence
+    from warroom.domain.user_comms import first_user_update
+
+    return first_user_update(state, now, UpdateCadence.from_config(cadence_config))
+
+
 def state_json(state: IncidentState, now: datetime, cadence_config=None) -> dict:
     metrics = incident_metrics(state)
     end = state.milestones.resolved or now
@@ -43,6 +51,8 @@ def state_json(state: IncidentState, now: datetime, cadence_config=None) -> dict
         "status": state.status.value,
         "drill": state.drill,
         "impact": state.impact,
+        "feature": state.feature,
+        "public_summary": state.public_summary,
         "detected_by": state.detected_by,
         "declared_at": format_ts(state.declared_at),
         "duration_seconds": int((end - (state.milestones.started or state.declared_at)).total_seconds()),
@@ -57,6 +67,7 @@ def state_json(state: IncidentState, now: datetime, cadence_config=None) -> dict
         "updates_posted": [
             {"at": format_ts(p.at), "audience": p.audience, "actor": p.actor} for p in state.comms
         ],
+        "first_user_update": _first_user_update(state, now, cadence_config).to_json(format_ts),
         "missed_updates": [
             {"start": format_ts(m.start), "end": format_ts(m.end), "due_at": format_ts(m.due_at),
              "minutes_silent": int(m.length.total_seconds() // 60), "cadence_minutes": m.cadence_minutes,
@@ -80,6 +91,10 @@ def render_text(state: IncidentState, extra_roles: tuple[str, ...], now: datetim
     ]
     if state.impact:
         lines.append(f"  impact   {clean(state.impact)}")
+    if state.feature:
+        lines.append(f"  feature  {clean(state.feature)} (what customers see affected)")
+    if state.public_summary:
+        lines.append(f"  public summary  {clean(state.public_summary)}")
     if state.detected_by:
         lines.append(f"  detected by {clean(state.detected_by)}")
     for change in state.upgrades:
@@ -110,6 +125,8 @@ def render_text(state: IncidentState, extra_roles: tuple[str, ...], now: datetim
         lines.append(f"  updates posted: {counts}; last at {state.comms[-1].at:%H:%M} UTC")
     else:
         lines.append("  no update marked posted yet")
+    first = _first_user_update(state, now, cadence_config)
+    lines.append(f"  {'! ' if first.outcome in ('late', 'overdue', 'missed') else ''}{first.describe()}")
     for miss in _missed(state, now, cadence_config):
         span = f"{miss.start:%H:%M}–{'now' if miss.ongoing else format(miss.end, '%H:%M')} UTC"
         lines.append(f"  ! {miss.describe()}, {span}")

@@ -22,6 +22,8 @@ def describe(ev: Event) -> str:
         text = f"{drill}incident declared {_sev(p.get('severity'))}: {p.get('title', '')}"
         if p.get("impact"):
             text += f" — impact: {p['impact']}"
+        if p.get("feature"):
+            text += f" — feature: {p['feature']}"
         if p.get("detected_by"):
             text += f" (detected by {p['detected_by']})"
         return text
@@ -44,7 +46,12 @@ def describe(ev: Event) -> str:
     if k == Kind.MITIGATED:
         return f"mitigation applied: {p.get('text', '')}"
     if k == Kind.RESOLVED:
-        return "incident resolved" + (f": {p['text']}" if p.get("text") else "")
+        text = "incident resolved" + (f": {p['text']}" if p.get("text") else "")
+        return text + (f" — public: {p['public']}" if p.get("public") else "")
+    if k == Kind.PUBLIC_SUMMARY:
+        return f"public summary: {p.get('text', '')}"
+    if k == Kind.FEATURE_SET:
+        return f"affected feature: {p.get('text', '')}"
     if k == Kind.REOPENED:
         return "incident reopened" + (f": {p['text']}" if p.get("text") else "")
     if k == Kind.MILESTONE:
@@ -76,5 +83,7 @@ def kind_label(ev: Event) -> str:
         Kind.REOPENED: "reopened",
         Kind.COMMS_POSTED: "comms",
         Kind.EVIDENCE: "evidence",
+        Kind.FEATURE_SET: "feature",
+        Kind.PUBLIC_SUMMARY: "public",
     }
     return labels.get(ev.kind, ev.kind.split(".")[0])

@@ -42,6 +42,10 @@ class Kind:
     # Communication (issue 6).
     COMMS_POSTED = "comms.posted"
     NOTIFY_SENT = "notify.sent"
+    #: The customer-facing name of what is broken (the external draft's `<feature>`), issue 10.
+    FEATURE_SET = "feature.set"
+    #: The public summary given after resolving (`warroom resolve --public TEXT` once resolved).
+    PUBLIC_SUMMARY = "resolution.public"
 
     #: Kinds written by the machine rather than a person; the timeline dims them.
     SYSTEM = frozenset(

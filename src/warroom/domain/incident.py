@@ -89,6 +89,11 @@ class IncidentState(Record):
     impact: str = ""
     detected_by: str = ""
     drill: bool = False
+    #: What customers see affected, in their words (the external draft's `<feature>`); "" until set.
+    feature: str = ""
+    #: The latest resolution's public summary (`resolve --public`), "" when none was given: the
+    #: external draft never falls back to the internal summary, which may name systems.
+    public_summary: str = ""
     roles: dict[str, RoleHolder] = field(default_factory=dict)
     milestones: Milestones = field(default_factory=Milestones)
     severity_history: tuple[SeverityChange, ...] = ()
@@ -134,6 +139,11 @@ def _when(event: Event, key: str = "at") -> datetime:
     return parse_ts(value) if isinstance(value, str) else event.at
 
 
+def _public_summary(payload: dict) -> str:
+    """A resolution's public summary (`resolve --public`), one line; "" when none was given."""
+    return " ".join(str(payload.get("public") or "").split())
+
+
 def apply(state: IncidentState | None, ev: Event) -> IncidentState | None:
     """One step of the fold: the state after `ev` (followers refold only new events)."""
     p = ev.payload
@@ -151,6 +161,7 @@ def apply(state: IncidentState | None, ev: Event) -> IncidentState | None:
             impact=str(p.get("impact") or ""),
             detected_by=str(p.get("detected_by") or ""),
             drill=bool(p.get("drill", False)),
+            feature=" ".join(str(p.get("feature") or "").split()),
             milestones=Milestones(started=min(started, detected), detected=detected),
             severity_history=(SeverityChange(ev.at, None, sev, "declared", ev.actor),),
             status_history=(StatusChange(ev.at, None, Status.INVESTIGATING, "declared", ev.actor),),
@@ -169,7 +180,9 @@ def apply(state: IncidentState | None, ev: Event) -> IncidentState | None:
             ms = replace(ms, resolved=ev.at)
         elif status is not Status.RESOLVED and state.status is Status.RESOLVED:
             ms = replace(ms, resolved=None)
-        return replace(state, status=status, milestones=ms, status_history=state.status_history + (change,))
+        public = _public_summary(p) if status is Status.RESOLVED else ""
+        return replace(state, status=status, milestones=ms, public_summary=public,
+                       status_history=state.status_history + (change,))
     if ev.kind == Kind.ROLE_ASSIGNED:
         roles = dict(state.roles)
         roles[p["role"]] = RoleHolder(p["role"], str(p["person"]), ev.at)
@@ -193,7 +206,8 @@ def apply(state: IncidentState | None, ev: Event) -> IncidentState | None:
         if ms.resolved is None:
             ms = replace(ms, resolved=ev.at)
         return replace(
-            state, status=Status.RESOLVED, milestones=ms, status_history=state.status_history + (change,)
+            state, status=Status.RESOLVED, milestones=ms, public_summary=_public_summary(p),
+            status_history=state.status_history + (change,),
         )
     if ev.kind == Kind.REOPENED:
         change = StatusChange(ev.at, state.status, Status.INVESTIGATING, str(p.get("text") or ""), ev.actor)
@@ -201,6 +215,7 @@ def apply(state: IncidentState | None, ev: Event) -> IncidentState | None:
             state,
             status=Status.INVESTIGATING,
             milestones=replace(state.milestones, resolved=None),
+            public_summary="",  # what was true at the last resolution is no longer the news
             status_history=state.status_history + (change,),
         )
     if ev.kind == Kind.MILESTONE:
@@ -208,6 +223,10 @@ def apply(state: IncidentState | None, ev: Event) -> IncidentState | None:
         if name in MILESTONE_NAMES:
             return replace(state, milestones=replace(state.milestones, **{name: _when(ev)}))
         return state
+    if ev.kind == Kind.PUBLIC_SUMMARY:
+        return replace(state, public_summary=_public_summary({"public": p.get("text")}))
+    if ev.kind == Kind.FEATURE_SET:
+        return replace(state, feature=" ".join(str(p.get("text") or "").split()))
     if ev.kind == Kind.COMMS_POSTED:
         post = CommsPost(ev.at, str(p.get("audience") or "internal"), str(p.get("text") or ""), ev.actor)
         return replace(state, comms=state.comms + (post,))

@@ -112,11 +112,14 @@ class EventStore:
         detected_at: datetime | None = None,
         drill: bool = False,
         at: datetime | None = None,
+        feature: str = "",
     ) -> Event:
         """Allocate the next incident number and append its declaration, atomically."""
         payload: dict[str, Any] = {"title": title, "severity": int(severity), "drill": bool(drill)}
         if impact:
             payload["impact"] = impact
+        if feature:
+            payload["feature"] = feature
         if detected_by:
             payload["detected_by"] = detected_by
         if started_at:

@@ -36,6 +36,8 @@ KIND_LABELS: dict[str, str] = {
     Kind.SOURCE_ERROR: "SRC ERROR",
     Kind.COMMS_POSTED: "UPDATE",
     Kind.NOTIFY_SENT: "NOTIFY",
+    Kind.FEATURE_SET: "FEATURE",
+    Kind.PUBLIC_SUMMARY: "PUBLIC",
 }
 
 #: Kinds drawn in the "alarm" / "good" colours (always with their words too).
@@ -58,6 +60,8 @@ def describe(event: Event) -> str:
             line = f"SEV-{p.get('severity', '?')} declared: {_s(p.get('title'))}"
             if p.get("impact"):
                 line += f" · impact: {_s(p['impact'])}"
+            if p.get("feature"):
+                line += f" · feature: {_s(p['feature'])}"
             if p.get("detected_by"):
                 line += f" · detected by: {_s(p['detected_by'])}"
             return line + (" · DRILL" if p.get("drill") else "")
@@ -77,7 +81,12 @@ def describe(event: Event) -> str:
         if k == Kind.ACKNOWLEDGED:
             return "acknowledged" + (f": {_s(p['text'])}" if p.get("text") else "")
         if k == Kind.RESOLVED:
-            return "resolved" + (f": {_s(p['text'])}" if p.get("text") else "")
+            line = "resolved" + (f": {_s(p['text'])}" if p.get("text") else "")
+            return line + (f" · public: {_s(p['public'])}" if p.get("public") else "")
+        if k == Kind.PUBLIC_SUMMARY:
+            return f"public summary: {_s(p.get('text'))}"
+        if k == Kind.FEATURE_SET:
+            return f"affected feature: {_s(p.get('text'))}"
         if k == Kind.REOPENED:
             return "reopened" + (f": {_s(p['text'])}" if p.get("text") else "")
         if k == Kind.MILESTONE:
