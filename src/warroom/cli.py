@@ -150,6 +150,10 @@ def main(argv: list[str] | None = None) -> int:
     if argv and argv[0] == "--version":
         return _print(f"warroom {__version__}")
     try:
+        from warroom.environment import environment_problem
+
+        if (problem := environment_problem()) is not None:
+            raise UserError(problem)
         name, rest = _split(argv)
         rest = _join_relative_times(rest)
         if name in ("note", "open"):  # the commands typed most under pressure skip argparse when they can
