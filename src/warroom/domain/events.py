@@ -158,6 +158,6 @@ def parse_incident_ref(text: str) -> int:
     t = text.strip().upper()
     if t.startswith("INC-"):
         t = t[4:]
-    if not t.isdigit():
-        raise ValueError(f"not an incident id: {text!r} (expected INC-N or N)")
+    if not t.isdigit() or not t.isascii() or len(t) > 18:  # SQLite integers stop at 2**63
+        raise ValueError(f"not an incident id: {text[:40]!r} (expected INC-N or N)")
     return int(t)
