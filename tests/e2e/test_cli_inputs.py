@@ -143,6 +143,8 @@ def test_only_severities_1_to_4_are_accepted(declared, level):
         (("check", "--timeout", "1e308", "http://127.0.0.1:9/"), ("--timeout",)),
         (("check", "http://127.0.0.1:99999/"), ("bad port", "1-65535")),
         (("record", "--duration", "inf"), ("--duration",)),
+        (("demo", "--speed", "nan"), ("--speed",)),
+        (("demo", "--headless", "--duration", "inf"), ("--duration",)),
         (("show", "INC-99999999999999999999999"), ("not an incident id",)),
     ],
 )
