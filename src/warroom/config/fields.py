@@ -27,7 +27,7 @@ DURATION_LIMITS: dict[str, float] = {
     "timeout": 300.0,  # 5 minutes: no probe or command answer is worth waiting longer for
     "interval": 86400.0,  # 1 day
     "since": 30 * 86400.0,  # 30 days of deploy history
-    "backfill": 30 * 86400.0,  # 30 days of log history
+    "backfill": 365 * 86400.0,  # a year of log history: only a window on a file already there
 }
 #: Any other duration key.
 DURATION_LIMIT = 30 * 86400.0
