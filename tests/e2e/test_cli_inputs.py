@@ -146,6 +146,9 @@ def test_only_severities_1_to_4_are_accepted(declared, level):
         (("demo", "--speed", "nan"), ("--speed",)),
         (("demo", "--headless", "--duration", "inf"), ("--duration",)),
         (("show", "INC-99999999999999999999999"), ("not an incident id",)),
+        # argparse's own refusals are one line too (the usage is one --help away).
+        (("check", "--timeout", "abc", "http://127.0.0.1:9/"), ("--timeout", "invalid float value", "--help")),
+        (("demo", "--seed", "1e5"), ("--seed", "--help")),
     ],
 )
 def test_absurd_flag_values_are_one_line_errors(run_warroom, argv, words):
