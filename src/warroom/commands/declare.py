@@ -41,12 +41,8 @@ def run(args: argparse.Namespace) -> int:
         except ValueError as exc:
             raise UserError(f"--feature: {exc}") from None
     now = now_utc()
-    started = parse_at(args.started_at, now)
-    detected = parse_at(args.detected_at, now)
-    if started and started > now:
-        raise UserError("--started-at is in the future")
-    if detected and detected > now:
-        raise UserError("--detected-at is in the future")
+    started = parse_at(args.started_at, now, option="--started-at")
+    detected = parse_at(args.detected_at, now, option="--detected-at")
     if started and detected and started > detected:
         raise UserError("--started-at is after --detected-at: impact starts before anyone can detect it")
     actor = current_actor(args)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 
 from warroom.commands.context import (
-    add_actor_option, check_milestone, add_at_option, add_incident_option, current_actor, open_store, parse_at, resolve_incident,
+    add_actor_option, check_milestone, add_at_option, add_incident_option, current_actor, open_store, parse_at_for, resolve_incident,
 )
 from warroom.domain.events import Kind, short_id
 from warroom.domain.metrics import format_duration, incident_metrics
@@ -41,9 +41,10 @@ def run(args: argparse.Namespace) -> int:
                 return 0
             print(f"{short_id(incident_id)} is already resolved; nothing recorded")
             return 0
-        check_milestone(store, incident_id, "resolved", parse_at(args.at))
+        at = parse_at_for(store, incident_id, args.at)
+        check_milestone(store, incident_id, "resolved", at)
         payload = {"text": text, **({"public": public} if public else {})}
-        store.append(incident_id, Kind.RESOLVED, payload, actor=current_actor(args), at=parse_at(args.at))
+        store.append(incident_id, Kind.RESOLVED, payload, actor=current_actor(args), at=at)
         state = store.incident(incident_id)
     mttr = format_duration(incident_metrics(state).mttr)
     print(f"{short_id(incident_id)} resolved after {mttr}. Confirm metrics are back to normal; "

@@ -6,7 +6,7 @@ import argparse
 import json
 from datetime import datetime
 
-from warroom.commands.context import now_utc, open_store, resolve_incident
+from warroom.commands.context import now_utc, open_store, resolve_incident, warn_unreadable
 from warroom.domain.describe import describe, kind_label
 from warroom.domain.events import format_ts
 from warroom.domain.incident import MILESTONE_NAMES, IncidentState
@@ -132,8 +132,11 @@ def render_text(state: IncidentState, extra_roles: tuple[str, ...], now: datetim
         lines.append(f"  ! {miss.describe()}, {span}")
     lines.append("")
     lines.append("Timeline (UTC)")
+    day = (m.started or state.declared_at).date()
     for ev in sorted(state.events, key=lambda e: (e.at, e.id or 0)):
-        lines.append(f"  {ev.at:%H:%M:%S} {kind_label(ev):<10} {clean(ev.actor, cap=24):<12} {clean(describe(ev))}")
+        # A time on another day than the start carries its date: a bare 23:59 would read as tonight.
+        when = f"{ev.at:%H:%M:%S}" if ev.at.date() == day else f"{ev.at:%Y-%m-%d %H:%M:%S}"
+        lines.append(f"  {when} {kind_label(ev):<10} {clean(ev.actor, cap=24):<12} {clean(describe(ev))}")
     return "\n".join(lines)
 
 
@@ -147,6 +150,7 @@ def run(args: argparse.Namespace) -> int:
             if incident_id is None:
                 raise UserError("no incidents yet: `warroom declare TITLE --sev N` starts one")
         state = store.incident(incident_id)
+    warn_unreadable([state])
     from warroom.commands.context import load_config_for
 
     config = load_config_for(args)

@@ -14,7 +14,17 @@ def _sev(value: object) -> str:
 
 
 def describe(ev: Event) -> str:
-    """The event's text, untrusted parts included verbatim (callers clean before display)."""
+    """The event's text, untrusted parts included verbatim (callers clean before display).
+
+    A row the store could not read as written is flagged first (`[unreadable row: event #7:
+    bad time '202-12-06…', shown at the time it was recorded]`), so nobody mistakes its stand-in time."""
+    text = _describe(ev)
+    if ev.problem:
+        return f"[unreadable row: {ev.problem}] {text}"
+    return text
+
+
+def _describe(ev: Event) -> str:
     p = ev.payload
     k = ev.kind
     if k == Kind.DECLARED:

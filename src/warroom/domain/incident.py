@@ -134,9 +134,16 @@ class IncidentState(Record):
 
 
 def _when(event: Event, key: str = "at") -> datetime:
-    """A payload may carry its own back-dated time; otherwise the event's `at`."""
+    """A payload may carry its own back-dated time; otherwise (or when it is unreadable: the
+    store flags such rows) the event's `at`."""
     value = event.payload.get(key)
-    return parse_ts(value) if isinstance(value, str) else event.at
+    if not isinstance(value, str) or not value:
+        return event.at
+    try:
+        when = parse_ts(value)
+    except (ValueError, OverflowError):
+        return event.at
+    return when if when.year >= 2000 else event.at
 
 
 def _public_summary(payload: dict) -> str:
@@ -149,8 +156,8 @@ def apply(state: IncidentState | None, ev: Event) -> IncidentState | None:
     p = ev.payload
     if ev.kind == Kind.DECLARED:
         sev = Severity.parse(p.get("severity", 3))
-        started = parse_ts(p["started_at"]) if p.get("started_at") else ev.at
-        detected = parse_ts(p["detected_at"]) if p.get("detected_at") else ev.at
+        started = _when(ev, "started_at")
+        detected = _when(ev, "detected_at")
         return IncidentState(
             incident_id=ev.incident_id,
             title=str(p.get("title", "")),
@@ -233,6 +240,15 @@ def apply(state: IncidentState | None, ev: Event) -> IncidentState | None:
     return state
 
 
+def apply_readable(state: IncidentState | None, ev: Event) -> IncidentState | None:
+    """`apply`, except that an event whose payload lacks what its kind needs (a hand-edited or
+    damaged row) changes nothing: it stays in the timeline, and the rest of the record folds."""
+    try:
+        return apply(state, ev)
+    except (KeyError, ValueError, TypeError, AttributeError):
+        return state
+
+
 def fold(events: Iterable[Event]) -> IncidentState | None:
     """Rebuild one incident's state from its events, in id order (then time for unsaved ones).
 
@@ -241,7 +257,7 @@ def fold(events: Iterable[Event]) -> IncidentState | None:
     ordered = sorted(events, key=lambda e: (e.id if e.id is not None else float("inf"), e.at))
     state: IncidentState | None = None
     for ev in ordered:
-        state = apply(state, ev)
+        state = apply_readable(state, ev)
     if state is None:
         return None
     last = max((e.id or 0 for e in ordered), default=0)

@@ -191,7 +191,11 @@ class EventStore:
             elif kind == Kind.RESOLVED:
                 open_[incident_id] = False
             elif kind == Kind.STATUS:
-                open_[incident_id] = str(json.loads(payload).get("to", "")).lower() != "resolved"
+                try:
+                    to = json.loads(payload).get("to", "")
+                except (ValueError, AttributeError):  # a damaged row changes nothing (see rows.py)
+                    continue
+                open_[incident_id] = str(to).lower() != "resolved"
         return [i for i, is_open in open_.items() if is_open]
 
     def latest_incident_id(self) -> int | None:

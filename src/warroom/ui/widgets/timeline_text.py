@@ -52,7 +52,16 @@ def _s(value: Any) -> str:
 
 
 def describe(event: Event) -> str:
-    """One line of plain words for an event (untrusted parts are cleaned by the caller)."""
+    """One line of plain words for an event (untrusted parts are cleaned by the caller).
+
+    A row the store could not read as written leads with a marker naming it, so its stand-in
+    time or empty payload is never taken at face value."""
+    line = _describe(event)
+    problem = getattr(event, "problem", None)
+    return f"⚠ unreadable row: {problem} · {line}" if problem else line
+
+
+def _describe(event: Event) -> str:
     p = event.payload
     k = event.kind
     try:
