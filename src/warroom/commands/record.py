@@ -14,6 +14,7 @@ import sys
 from warroom.commands.context import add_incident_option, db_path, load_config_for, open_store, resolve_incident
 from warroom.domain.describe import describe
 from warroom.domain.events import short_id
+from warroom.errors import UserError
 from warroom.sanitize import clean
 
 
@@ -82,7 +83,13 @@ def _report_pending(hub, db) -> int:  # noqa: ANN001
     return 1
 
 
+#: The longest --duration: 30 days (the same bound as `since` in warroom.toml).
+MAX_DURATION = 30 * 86400.0
+
+
 def run(args: argparse.Namespace) -> int:
+    if args.duration is not None and not 0 < args.duration <= MAX_DURATION:  # refuses nan and inf too
+        raise UserError(f"--duration must be seconds above 0 and at most {MAX_DURATION:.0f} (30 days), got {args.duration:g}")
     with open_store(args) as store:
         incident_id = resolve_incident(store, args.incident)
     return asyncio.run(_record(args, incident_id))

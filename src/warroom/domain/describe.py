@@ -34,7 +34,17 @@ def late_text(seconds: object) -> str:
 
 
 def describe(ev: Event) -> str:
-    """The event's text, untrusted parts included verbatim (callers clean before display)."""
+    """The event's text, untrusted parts included verbatim (callers clean before display).
+
+    A row the store could not read as written is flagged first (`[unreadable row: event #7:
+    bad time '202-12-06…', shown at the time it was recorded]`), so nobody mistakes its stand-in time."""
+    text = _describe(ev)
+    if ev.problem:
+        return f"[unreadable row: {ev.problem}] {text}"
+    return text
+
+
+def _describe(ev: Event) -> str:
     p = ev.payload
     k = ev.kind
     if k == Kind.DECLARED:
@@ -42,6 +52,8 @@ def describe(ev: Event) -> str:
         text = f"{drill}incident declared {_sev(p.get('severity'))}: {p.get('title', '')}"
         if p.get("impact"):
             text += f" — impact: {p['impact']}"
+        if p.get("feature"):
+            text += f" — feature: {p['feature']}"
         if p.get("detected_by"):
             text += f" (detected by {p['detected_by']})"
         return text
@@ -64,7 +76,12 @@ def describe(ev: Event) -> str:
     if k == Kind.MITIGATED:
         return f"mitigation applied: {p.get('text', '')}"
     if k == Kind.RESOLVED:
-        return "incident resolved" + (f": {p['text']}" if p.get("text") else "")
+        text = "incident resolved" + (f": {p['text']}" if p.get("text") else "")
+        return text + (f" — public: {p['public']}" if p.get("public") else "")
+    if k == Kind.PUBLIC_SUMMARY:
+        return f"public summary: {p.get('text', '')}"
+    if k == Kind.FEATURE_SET:
+        return f"affected feature: {p.get('text', '')}"
     if k == Kind.REOPENED:
         return "incident reopened" + (f": {p['text']}" if p.get("text") else "")
     if k == Kind.MILESTONE:
@@ -97,5 +114,7 @@ def kind_label(ev: Event) -> str:
         Kind.REOPENED: "reopened",
         Kind.COMMS_POSTED: "comms",
         Kind.EVIDENCE: "evidence",
+        Kind.FEATURE_SET: "feature",
+        Kind.PUBLIC_SUMMARY: "public",
     }
     return labels.get(ev.kind, ev.kind.split(".")[0])

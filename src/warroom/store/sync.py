@@ -115,11 +115,14 @@ class EventStore:
         detected_at: datetime | None = None,
         drill: bool = False,
         at: datetime | None = None,
+        feature: str = "",
     ) -> Event:
         """Allocate the next incident number and append its declaration, atomically."""
         payload: dict[str, Any] = {"title": title, "severity": int(severity), "drill": bool(drill)}
         if impact:
             payload["impact"] = impact
+        if feature:
+            payload["feature"] = feature
         if detected_by:
             payload["detected_by"] = detected_by
         if started_at:
@@ -191,7 +194,11 @@ class EventStore:
             elif kind == Kind.RESOLVED:
                 open_[incident_id] = False
             elif kind == Kind.STATUS:
-                open_[incident_id] = str(json.loads(payload).get("to", "")).lower() != "resolved"
+                try:
+                    to = json.loads(payload).get("to", "")
+                except (ValueError, AttributeError):  # a damaged row changes nothing (see rows.py)
+                    continue
+                open_[incident_id] = str(to).lower() != "resolved"
         return [i for i, is_open in open_.items() if is_open]
 
     def latest_incident_id(self) -> int | None:
