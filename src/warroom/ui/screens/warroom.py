@@ -289,7 +289,7 @@ class WarRoomScreen(Screen[None]):
         command.placeholder = f"READ-ONLY: nothing can be recorded ({reason})"
         command.disabled = True
         self.query_one(CommandLine).feedback(
-            f"READ-ONLY · {self.wapp.db_path} cannot be written ({reason}) · viewing only · ? help · Ctrl+Q quits",
+            f"READ-ONLY · the database cannot be written ({reason}) · viewing only · {self.wapp.db_path}",
             "error",
         )
 
