@@ -367,7 +367,10 @@ class WarRoomApp(ThemedApp):
         )
         yield SystemCommand("Next theme", "Cycle the warroom themes (t)", screen.action_next_theme)
         yield SystemCommand("Draft status update", "Internal / external update drafts (d)", screen.action_draft)
-        yield SystemCommand("Next pane", "Move the focus to the next pane (Tab)", self.action_focus_next)
-        yield SystemCommand("Previous pane", "Move the focus to the previous pane (Shift+Tab)", self.action_focus_previous)
-        yield SystemCommand("Timeline", "Focus the timeline", lambda: screen.query_one("#timeline").focus())
-        yield SystemCommand("Role board", "Focus the role board", lambda: screen.query_one("#roles").focus())
+        # Choosing a pane is leaving the command line deliberately: key mode (see WarRoomScreen).
+        yield SystemCommand("Next pane", "Move the focus to the next pane (Tab)",
+                            lambda: (screen.enter_key_mode(), screen.focus_next()))
+        yield SystemCommand("Previous pane", "Move the focus to the previous pane (Shift+Tab)",
+                            lambda: (screen.enter_key_mode(), screen.focus_previous()))
+        yield SystemCommand("Timeline", "Focus the timeline", lambda: screen.enter_key_mode(screen.query_one("#timeline")))
+        yield SystemCommand("Role board", "Focus the role board", lambda: screen.enter_key_mode(screen.query_one("#roles")))

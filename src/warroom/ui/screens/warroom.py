@@ -13,6 +13,13 @@ Where the live parts go: the header (Countdown), `#signal-column` (SignalPanes, 
 `#too-small-slot` (a second, silent Countdown). The first frame has as few widgets as it can:
 Textual spends milliseconds mounting and styling each one before anything is drawn.
 
+Typing mode and key mode: the command line has the focus unless the person deliberately left it
+(Esc, a click on a pane, a pane chosen in the palette): that is key mode, shown by a KEYS badge.
+Every other focus move (a resize, the too-small view or a zoom hiding the command line, a
+dialog closing, a pane updating, the terminal losing focus) is sent back to the command line
+(`set_focus`), so prose typed at a shared keyboard never fires `d`, `p` or `t`. In key mode a
+printable key that is not bound goes back to the command line with its character.
+
 Startup: the first frame has the header, timeline, role board, command line and footer; the
 countdown and signal panes follow it, the too-small view only when the terminal is that small.
 """
@@ -22,6 +29,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from rich.text import Text
+from textual import events
 from textual.events import Resize
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -133,6 +141,9 @@ class WarRoomScreen(Screen[None]):
         self._held: list[Event] = []
         self._busy = False
         self._signal_panes: Widget | None = None
+        self._command: CommandInput | None = None
+        #: Key mode (see the module docstring): the single-key bindings act; typing mode otherwise.
+        self.key_mode = False
 
     @property
     def wapp(self) -> "WarRoomApp":
@@ -159,6 +170,7 @@ class WarRoomScreen(Screen[None]):
 
     async def on_mount(self) -> None:
         command = self.query_one(CommandInput)
+        self._command = command
         command.completer = self._complete
         if self.wapp.config.ui.readonly:
             command.placeholder = "read-only screen (ui.readonly): /as, /help and /pin only"
@@ -328,7 +340,59 @@ class WarRoomScreen(Screen[None]):
             self.feedback("  ".join(message.candidates))
 
     def on_command_input_left(self, message: CommandInput.Left) -> None:
-        self.query_one(Timeline).focus()
+        self.enter_key_mode(self.query_one(Timeline))
+
+    def on_command_input_pasted(self, message: CommandInput.Pasted) -> None:
+        self.feedback(f"pasted {message.lines} lines (⏎ marks each break): Enter saves them as one note")
+
+    # --- typing mode and key mode ----------------------------------------------------------------
+
+    def enter_key_mode(self, widget: Widget | None = None) -> None:
+        """Leave the command line for the single keys, focusing `widget` (a pane) if given."""
+        self._show_key_mode(True)
+        if widget is not None:
+            self.set_focus(widget)
+
+    def _show_key_mode(self, on: bool) -> None:
+        self.key_mode = on
+        for line in self.query(CommandLine):
+            line.set_key_mode(on)
+
+    def set_focus(self, widget: Widget | None, scroll_visible: bool = True, from_app_focus: bool = False) -> None:
+        """Every focus change comes here: outside key mode, only the command line may have it."""
+        command = self._command
+        if command is not None and command.is_attached:
+            if widget is command:
+                if self.key_mode:
+                    self._show_key_mode(False)
+            elif not self.key_mode:
+                widget = command
+                if self.focused is command:
+                    return
+        super().set_focus(widget, scroll_visible, from_app_focus)
+
+    def _forward_event(self, event: events.Event) -> None:
+        # A click on a pane focuses it (in Screen._forward_event): that is key mode, deliberately.
+        if isinstance(event, events.MouseDown) and not event.is_forwarded and not self.app.mouse_captured:
+            target = self.get_focusable_widget_at(event.x, event.y)
+            if target is not None and target is not self._command and target.focus_on_click():
+                self._show_key_mode(True)
+        super()._forward_event(event)
+
+    def on_key(self, event: events.Key) -> None:
+        """In key mode a printable key that is no binding goes back to the command line, with
+        its character, so nothing typed is lost."""
+        command = self._command
+        if not self.key_mode or command is None or self.focused is command:
+            return
+        if not event.is_printable or event.character is None:
+            return
+        if event.key in self.active_bindings:
+            return
+        event.stop()
+        event.prevent_default()
+        self.set_focus(command)  # now, not later: the next keys may already be queued behind this one
+        command.insert_text_at_cursor(event.character)
 
     def on_command_feedback(self, message: CommandFeedback) -> None:
         self.feedback(message.text, "error" if message.error else "info")
@@ -358,7 +422,7 @@ class WarRoomScreen(Screen[None]):
     # --- actions -----------------------------------------------------------------------------
 
     def action_focus_command(self) -> None:
-        self.query_one(CommandInput).focus()
+        self.set_focus(self.query_one(CommandInput))
 
     def action_zoom(self) -> None:
         if self.maximized is not None:
@@ -367,6 +431,7 @@ class WarRoomScreen(Screen[None]):
         target = self.focused
         if target is None or isinstance(target, CommandInput):
             target = self.query_one(Timeline)
+        self.enter_key_mode(target)  # a zoomed pane hides the command line: its keys (z, Esc) act
         if not self.maximize(target):
             self.feedback("this pane cannot be zoomed", "error")
 
