@@ -116,7 +116,10 @@ def render_text(state: IncidentState, extra_roles: tuple[str, ...], now: datetim
     lines.append("")
     lines.append("Timeline (UTC)")
     for ev in sorted(state.events, key=lambda e: (e.at, e.id or 0)):
-        lines.append(f"  {ev.at:%H:%M:%S} {kind_label(ev):<10} {clean(ev.actor, cap=24):<12} {clean(describe(ev))}")
+        prefix = f"  {ev.at:%H:%M:%S} {kind_label(ev):<10} {clean(ev.actor, cap=24):<12} "
+        # A pasted note keeps its lines: each further line starts under the text column.
+        text = clean(describe(ev), keep_newlines=True).replace("\n", "\n" + " " * len(prefix))
+        lines.append(prefix + text)
     return "\n".join(lines)
 
 

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 from warroom.domain.slash import Append, Empty, Invalid, Pin, SetActor, ShowHelp, interpret
 from warroom.ui.messages import PinRequested
-from warroom.ui.widgets.commandline import CommandInput, CommandLine
+from warroom.ui.widgets.commandline import CommandInput, CommandLine, submitted_text
 
 if TYPE_CHECKING:
     from warroom.ui.screens.warroom import WarRoomScreen
@@ -32,7 +32,8 @@ async def run_line(screen: "WarRoomScreen", line: str) -> None:
         except Exception:
             pass  # the append below reports a store problem properly
         state = screen.state or state
-    command = interpret(line, state, app.config.team.extra_roles)
+    # A pasted line break shows as ⏎ in the one-line input; the note keeps it as a newline.
+    command = interpret(submitted_text(line), state, app.config.team.extra_roles)
 
     def done(text: str, kind: str = "info") -> None:
         command_input.remember(line.strip())
