@@ -95,9 +95,11 @@ async def _append(screen: "WarRoomScreen", command: Append, line: str, done) -> 
         )
     except Exception as exc:  # locked database, full disk: say so, keep the text
         screen.feedback(f"NOT SAVED: {exc} (your text is kept: Enter retries)", "error")
+        screen.not_saved(line)  # quitting asks before dropping it
         return
     finally:
         command_input.remove_class("-busy")
+    screen.saved(line)
     event_id = f"#{event.id}" if event is not None else ""
     done(f"saved {event_id} · {command.done}", "saved")
     if screen.follower is not None:

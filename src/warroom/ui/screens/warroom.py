@@ -13,12 +13,8 @@ Where the live parts go: the header (Countdown), `#signal-column` (SignalPanes, 
 `#too-small-slot` (a second, silent Countdown). The first frame has as few widgets as it can:
 Textual spends milliseconds mounting and styling each one before anything is drawn.
 
-Typing mode and key mode: the command line has the focus unless the person deliberately left it
-(Esc, a click on a pane, a pane chosen in the palette): that is key mode, shown by a KEYS badge.
-Every other focus move (a resize, the too-small view or a zoom hiding the command line, a
-dialog closing, a pane updating, the terminal losing focus) is sent back to the command line
-(`set_focus`), so prose typed at a shared keyboard never fires `d`, `p` or `t`. In key mode a
-printable key that is not bound goes back to the command line with its character.
+Only Esc (or a click on a pane) leaves the command line: `typing_mode.py`. What is typed but
+not in the database, for quitting: `unsaved_lines.py`.
 
 Startup: the first frame has the header, timeline, role board, command line and footer; the
 countdown and signal panes follow it, the too-small view only when the terminal is that small.
@@ -29,7 +25,6 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from rich.text import Text
-from textual import events
 from textual.events import Resize
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -45,6 +40,8 @@ from warroom.sanitize import clean
 from warroom.ui.follow import StoreFollower, advance
 from warroom.ui.messages import CommandFeedback, EventsAppended
 from warroom.ui.screens.too_small import MIN_HEIGHT, MIN_WIDTH, TooSmall
+from warroom.ui.screens.typing_mode import TypingMode
+from warroom.ui.screens.unsaved_lines import UnsavedLines
 from warroom.ui.widgets.commandline import CommandInput, CommandLine
 from warroom.ui.widgets.header import IncidentHeader
 from warroom.ui.widgets.roles import RoleBoard
@@ -71,7 +68,7 @@ def source_names(config: "Config") -> list[str]:
     return names
 
 
-class WarRoomScreen(Screen[None]):
+class WarRoomScreen(TypingMode, UnsavedLines, Screen[None]):
     """The screen an IC lives in for hours. Feed: the store follower; input: the command line."""
 
     AUTO_FOCUS = "#command-input"
@@ -142,8 +139,6 @@ class WarRoomScreen(Screen[None]):
         self._busy = False
         self._signal_panes: Widget | None = None
         self._command: CommandInput | None = None
-        #: Key mode (see the module docstring): the single-key bindings act; typing mode otherwise.
-        self.key_mode = False
 
     @property
     def wapp(self) -> "WarRoomApp":
@@ -345,55 +340,6 @@ class WarRoomScreen(Screen[None]):
     def on_command_input_pasted(self, message: CommandInput.Pasted) -> None:
         self.feedback(f"pasted {message.lines} lines (⏎ marks each break): Enter saves them as one note")
 
-    # --- typing mode and key mode ----------------------------------------------------------------
-
-    def enter_key_mode(self, widget: Widget | None = None) -> None:
-        """Leave the command line for the single keys, focusing `widget` (a pane) if given."""
-        self._show_key_mode(True)
-        if widget is not None:
-            self.set_focus(widget)
-
-    def _show_key_mode(self, on: bool) -> None:
-        self.key_mode = on
-        for line in self.query(CommandLine):
-            line.set_key_mode(on)
-
-    def set_focus(self, widget: Widget | None, scroll_visible: bool = True, from_app_focus: bool = False) -> None:
-        """Every focus change comes here: outside key mode, only the command line may have it."""
-        command = self._command
-        if command is not None and command.is_attached:
-            if widget is command:
-                if self.key_mode:
-                    self._show_key_mode(False)
-            elif not self.key_mode:
-                widget = command
-                if self.focused is command:
-                    return
-        super().set_focus(widget, scroll_visible, from_app_focus)
-
-    def _forward_event(self, event: events.Event) -> None:
-        # A click on a pane focuses it (in Screen._forward_event): that is key mode, deliberately.
-        if isinstance(event, events.MouseDown) and not event.is_forwarded and not self.app.mouse_captured:
-            target = self.get_focusable_widget_at(event.x, event.y)
-            if target is not None and target is not self._command and target.focus_on_click():
-                self._show_key_mode(True)
-        super()._forward_event(event)
-
-    def on_key(self, event: events.Key) -> None:
-        """In key mode a printable key that is no binding goes back to the command line, with
-        its character, so nothing typed is lost."""
-        command = self._command
-        if not self.key_mode or command is None or self.focused is command:
-            return
-        if not event.is_printable or event.character is None:
-            return
-        if event.key in self.active_bindings:
-            return
-        event.stop()
-        event.prevent_default()
-        self.set_focus(command)  # now, not later: the next keys may already be queued behind this one
-        command.insert_text_at_cursor(event.character)
-
     def on_command_feedback(self, message: CommandFeedback) -> None:
         self.feedback(message.text, "error" if message.error else "info")
 
@@ -413,11 +359,13 @@ class WarRoomScreen(Screen[None]):
     async def _run_line(self, line: str) -> None:
         from warroom.ui.screens.commands import run_line
 
+        self._saving_line = line
         try:
             await self.wapp.store_ready.wait()  # only a line typed in the first few ms waits
             await run_line(self, line)
         finally:
             self._busy = False
+            self._saving_line = None
 
     # --- actions -----------------------------------------------------------------------------
 
