@@ -129,6 +129,10 @@ class WarRoomApp(QuitKeepingText, ThemedApp):
         if not kwargs.get("headless") and kwargs.get("size") is None:
             for name in ("COLUMNS", "LINES"):
                 os.environ.pop(name, None)
+        if not kwargs.get("headless"):
+            from warroom.ui import paste_input
+
+            paste_input.install()  # a paste with an escape sequence inside arrives whole, in order
         # Startup allocates a great deal (CSS, widgets, the first frame) on top of the ~100k
         # objects the imports made, and one full collection over them cost ~50 ms before the
         # first frame here. Those objects live as long as the process: freeze them out of the

@@ -69,13 +69,16 @@ class TypingMode(_Base):
 
     def on_key(self, event: events.Key) -> None:
         """In key mode a printable key that is no binding goes back to the command line, with
-        its character, so nothing typed is lost."""
+        its character, so nothing typed is lost.
+
+        The command line stops every printable key it takes, so one that reaches the screen
+        outside key mode was typed fast behind such a letter, already on its way to the pane
+        that had the focus: it belongs in the command line too, bound or not (`wed` typed fast
+        in key mode is the word, not `w` and then the draft opened by `d`)."""
         command = self._command
-        if not self.key_mode or command is None or self.focused is command:
+        if command is None or not event.is_printable or event.character is None:
             return
-        if not event.is_printable or event.character is None:
-            return
-        if event.key in self.active_bindings:
+        if self.key_mode and event.key in self.active_bindings:
             return
         event.stop()
         event.prevent_default()
