@@ -58,14 +58,18 @@ async def test_resizes_a_dialog_closing_pane_updates_and_losing_focus_keep_the_c
     app = fixture_app(db)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
-        for size in ((200, 60), (60, 15), (80, 24), (120, 40)):
+        for size in ((200, 60), (60, 15), (59, 14), (80, 24), (120, 40)):
             await pilot.resize_terminal(*size)
             await pilot.pause()
             assert isinstance(app.focused, CommandInput), f"after resizing to {size}: {app.focused!r}"
-        # The help dialog from /help, closed with Esc.
+        # The help dialog from /help; a small terminal attaches while it is open; Esc closes it.
         command(app).value = "/help"
         await pilot.press("enter")
         await wait_for(pilot, lambda: type(app.screen).__name__ == "HelpScreen", "the help")
+        await pilot.resize_terminal(50, 12)
+        await pilot.pause(0.1)
+        await pilot.resize_terminal(120, 40)
+        await pilot.pause(0.1)
         await pilot.press("escape")
         await wait_for(pilot, lambda: type(app.screen).__name__ == "WarRoomScreen", "back in the war room")
         assert isinstance(app.focused, CommandInput)
