@@ -37,12 +37,16 @@ async def test_a_multi_line_paste_is_one_note_with_its_lines(tmp_path: Path):
         assert stored(db)[-1].payload["text"] == "line1\nline2\nline3"
         await wait_for(pilot, lambda: any("line1" in t for t in timeline_texts(pilot)), "the note on the timeline")
         shown = next(t for t in timeline_texts(pilot) if "line1" in t)
-        assert "line2" in shown and "line3" in shown, shown
+        assert "line1 ⏎ line2 ⏎ line3" in shown, shown
         assert command.value == ""
     result = subprocess.run([str(warroom_executable()), "--db", str(db), "show"], capture_output=True, text=True,
                             timeout=30)
     assert result.returncode == 0, result.stderr
-    assert "line1" in result.stdout and "line2" in result.stdout and "line3" in result.stdout
+    [first] = [line for line in result.stdout.splitlines() if "line1" in line]
+    following = result.stdout.splitlines()[result.stdout.splitlines().index(first) + 1:][:2]
+    column = first.index("line1")
+    assert [line[column:] for line in following] == ["line2", "line3"], "each line under the text column"
+    assert all(not line[:column].strip() for line in following)
 
 
 async def test_escape_sequences_in_a_paste_are_removed_and_the_rest_kept_in_order(tmp_path: Path):

@@ -40,9 +40,14 @@ async def test_typing_after_the_too_small_view_goes_to_the_command_line(tmp_path
         await wait_for(pilot, lambda: app.screen.query("#too-small") and app.screen.query_one("#too-small").display,
                        "the too-small view")
         await pilot.pause(0.1)
+        assert isinstance(app.focused, CommandInput), "the command line keeps the focus in the too-small view"
+        await type_text(pilot, "db ")
+        assert "› db" in str(app.screen.query_one("#too-small-typing").render()), "typing is shown there"
         await pilot.resize_terminal(80, 24)
         await pilot.pause(0.1)
         assert isinstance(app.focused, CommandInput), f"focus went to {app.focused!r}"
+        assert command(app).value == "db "
+        command(app).value = ""
         await type_text(pilot, "dump threads")
         assert command(app).value == "dump threads"
         assert type(app.screen).__name__ == "WarRoomScreen", "d did not open the draft"

@@ -337,6 +337,11 @@ class WarRoomScreen(TypingMode, UnsavedLines, Screen[None]):
     def on_command_input_left(self, message: CommandInput.Left) -> None:
         self.enter_key_mode(self.query_one(Timeline))
 
+    def on_input_changed(self, event: CommandInput.Changed) -> None:
+        if event.input is self._command:
+            for view in self.query(TooSmall):
+                view.show_typing(event.value)
+
     def on_command_input_pasted(self, message: CommandInput.Pasted) -> None:
         self.feedback(f"pasted {message.lines} lines (⏎ marks each break): Enter saves them as one note")
 

@@ -157,6 +157,7 @@ class CommandLine(Container):
         border-title-color: $text-muted;
         &.-error { border-title-color: $error; border-title-style: bold; }
         &.-saved { border-title-color: $wr-good; }
+        &.-keys { border-title-color: $warning; }
         & > #command-actor { width: auto; height: 1; padding: 0 0 0 1; color: $wr-actor; text-style: bold; }
         & > #command-input { width: 1fr; }
         & > #command-input.-busy { color: $text-muted; }
