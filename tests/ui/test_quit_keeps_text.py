@@ -147,3 +147,17 @@ async def test_a_hangup_writes_unsaved_text_without_asking_and_names_the_file(db
     [written] = unsaved_files(db)
     assert "rolling back payments-api" in written.read_text()
     assert stat.S_IMODE(written.stat().st_mode) == 0o600
+
+
+async def test_the_palette_quit_asks_too(db: Path):
+    app = app_for(db)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        app.screen.query_one(CommandInput).value = "paged the db on-call"
+        quit_command = next(c for c in app.get_system_commands(app.screen) if c.title == "Quit")
+        await quit_command.callback()
+        await wait_for(pilot, lambda: isinstance(app.screen, QuitUnsavedScreen), "the quit question")
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: app.screen is app.warroom_screen, "back in the war room")
+        assert app.is_running and app.screen.query_one(CommandInput).value == "paged the db on-call"
+        assert "not quitting" in feedback(pilot)

@@ -19,9 +19,8 @@ PASTE_START = "\x1b[200~"
 PASTE_END = "\x1b[201~"
 #: An escape sequence held back this long without ending is dropped (a paste of binary junk).
 MAX_PENDING = 4096
-_SEQUENCE = re.compile(
-    r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)|\x1b[PX^_][^\x1b]*\x1b\\|\x1b[@-Z\\-_]|\x1b[ -/][@-~]"
-)
+#: A CSI sequence still waiting for its final byte.
+_CSI_OPEN = re.compile(r"\x1b\[[0-?]*[ -/]*")
 
 
 class PasteFilter:
@@ -70,10 +69,16 @@ class PasteFilter:
     @staticmethod
     def _unfinished(text: str) -> bool:
         """`text` starts with ESC: is it the start of a sequence (or end marker) not yet complete?"""
-        if PASTE_END.startswith(text):
+        if len(text) == 1 or PASTE_END.startswith(text):
             return True
-        match = _SEQUENCE.match(text)
-        return match is None
+        kind = text[1]
+        if kind == "[":  # CSI: parameters, then one final byte
+            return _CSI_OPEN.fullmatch(text) is not None
+        if kind == "]":  # OSC: until BEL or ST
+            return "\x07" not in text and "\x1b\\" not in text[1:]
+        if kind in "PX^_":  # DCS, SOS, PM, APC: until ST
+            return "\x1b\\" not in text[1:]
+        return " " <= kind <= "/" and len(text) == 2  # ESC, an intermediate byte, then a final one
 
 
 def _without_escapes(text: str) -> str:
