@@ -12,9 +12,12 @@ from __future__ import annotations
 
 import asyncio
 import time
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
+
+from warroom.sanitize import clean
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -80,20 +83,21 @@ class QuitKeepingText(_Base):
         from warroom.unsaved import unsaved_name
 
         self._asking_to_quit = True
+        now = self.clock()  # the file is named for when the question was asked, as shown
 
         async def answered(answer: str | None) -> None:
             self._asking_to_quit = False
             if answer == DISCARD:
                 self.exit(return_code=code)
             elif answer == WRITE:
-                await self._write_and_exit(self.unsaved_text() or items, code, None)
+                await self._write_and_exit(self.unsaved_text() or items, code, None, now)
             else:
                 self._say("not quitting: your text is still here")
 
-        where = str(self.db_path.resolve().parent / unsaved_name(self.db_path, self.clock()))
+        where = str(self.db_path.resolve().parent / unsaved_name(self.db_path, now))
         self.push_screen(QuitUnsavedScreen(items, where), answered)
 
-    async def _write_and_exit(self, items: list[Any], code: int, why: str | None) -> None:
+    async def _write_and_exit(self, items: list[Any], code: int, why: str | None, now: datetime | None = None) -> None:
         """Write `items` beside the database (in a thread: the loop never waits on a disk),
         then quit with a message naming the file. If no file can be written: after a signal,
         quit saying so; when asked from the screen, stay and say why."""
@@ -102,13 +106,15 @@ class QuitKeepingText(_Base):
         incident = f"INC-{self.incident_id}" if self.incident_id is not None else None
         try:
             path = await asyncio.to_thread(
-                write_unsaved, items, db_path=self.db_path, now=self.clock(), actor=self.actor, incident=incident,
+                write_unsaved, items, db_path=self.db_path, now=now or self.clock(), actor=self.actor, incident=incident,
             )
         except OSError as exc:
             if why is None:
                 self._say(f"could not write the unsaved text ({exc}): not quitting", error=True)
                 return
-            self.exit(return_code=code, message=Text(f"warroom: {why}; unsaved text LOST, could not write it: {exc}"))
+            # The last place left is the exit message itself (the terminal, a log): say it all there.
+            text = "\n".join(f"## {item.state}\n{clean(item.text, cap=None, keep_newlines=True)}" for item in items)
+            self.exit(return_code=code, message=Text(f"warroom: {why}; could not write the unsaved text ({exc}):\n{text}"))
             return
         prefix = f"{why}; " if why else ""
         count = len(items)

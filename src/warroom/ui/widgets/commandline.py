@@ -167,9 +167,9 @@ class CommandLine(Container):
     def __init__(self, actor: str, *, id: str | None = None) -> None:  # noqa: A002
         super().__init__(id=id)
         self._actor = actor
+        self.key_mode = False
         self._feedback = TYPING_HINT
         self.border_title = Text(self._feedback)
-        self.key_mode = False
 
     def compose(self) -> ComposeResult:
         yield Static(self._prompt(self._actor), id="command-actor")
@@ -178,8 +178,8 @@ class CommandLine(Container):
 
     def _prompt(self, actor: str) -> Text:
         prompt = Text(f"{clean(actor, cap=40)} ›")
-        if getattr(self, "key_mode", False):
-            # Words, not only a colour: the keys below act, typing does not go to the line.
+        if self.key_mode:
+            # Words, not only a colour: single keys act now (z, p, t, d), not the line.
             return Text.assemble((" KEYS ", "bold reverse"), " ", prompt)
         return prompt
 
