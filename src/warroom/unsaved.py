@@ -12,7 +12,6 @@ folder, then the temporary folder, take it. No Textual here: the app calls it fr
 from __future__ import annotations
 
 import os
-import tempfile
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -49,6 +48,8 @@ def render_unsaved(items: Sequence[Unsaved], *, db_path: Path, now: datetime, ac
 
 
 def _candidates(db_path: Path) -> Iterable[Path]:
+    import tempfile  # only when quitting with unsaved text: not on the way to the first frame
+
     yield db_path.resolve().parent
     yield Path.home()
     yield Path(tempfile.gettempdir())
