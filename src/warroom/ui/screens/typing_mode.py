@@ -14,12 +14,13 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from textual import events
-from textual.screen import Screen
 from textual.widget import Widget
 
 from warroom.ui.widgets.commandline import CommandLine
 
 if TYPE_CHECKING:
+    from textual.screen import Screen
+
     from warroom.ui.widgets.commandline import CommandInput
 
     _Base = Screen[None]
