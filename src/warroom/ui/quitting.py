@@ -72,7 +72,14 @@ class QuitKeepingText(_Base):
         return room.unsaved_text() if room is not None and room.is_attached else []
 
     def request_quit(self, code: int) -> None:
-        """Quit with `code`; with unsaved text, ask first (write it to a file, drop it, or stay)."""
+        """Quit with `code`; with unsaved text, ask first (write it to a file, drop it, or stay).
+
+        Decided after the next refresh: Ctrl+Q is a priority key, handled before the letters
+        typed just ahead of it have reached the command line, and they count too."""
+        if not self._asking_to_quit:
+            self.call_after_refresh(self._request_quit_now, code)
+
+    def _request_quit_now(self, code: int) -> None:
         if self._asking_to_quit:
             return
         items = self.unsaved_text()

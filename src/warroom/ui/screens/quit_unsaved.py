@@ -43,13 +43,16 @@ class QuitUnsavedScreen(ModalScreen[str | None]):
     DEFAULT_CSS = """
     QuitUnsavedScreen { align: center middle; }
     QuitUnsavedScreen > Vertical {
-        width: 80; max-width: 100%; height: auto; max-height: 100%; padding: 1 2;
+        width: 80; max-width: 100%; height: auto; max-height: 100%; padding: 1 1;
         background: $panel; border: thick $warning;
     }
     QuitUnsavedScreen #quit-question { width: 1fr; margin-bottom: 1; text-style: bold; }
-    QuitUnsavedScreen #quit-items { width: 1fr; max-height: 10; margin-bottom: 1; }
+    QuitUnsavedScreen #quit-items { width: 1fr; max-height: 10; }
     QuitUnsavedScreen Horizontal { height: auto; align-horizontal: right; }
-    QuitUnsavedScreen Button { margin-left: 1; }
+    /* One line each, so all three fit from 60 columns up; the focused one (Cancel) in reverse. */
+    QuitUnsavedScreen Button { margin-left: 1; min-width: 0; }
+    QuitUnsavedScreen Button:focus { text-style: bold reverse; }
+    QuitUnsavedScreen #quit-where { margin-bottom: 1; }
     """
 
     def __init__(self, items: Sequence[Unsaved], where: str) -> None:
@@ -66,9 +69,9 @@ class QuitUnsavedScreen(ModalScreen[str | None]):
             yield Static(describe_unsaved(self.items), id="quit-items")
             yield Static(Text(f"Write to file: {self.where} (only you can read it)"), id="quit-where")
             with Horizontal():
-                yield Button(Text("Write to file and quit"), id="quit-write", variant="primary")
-                yield Button(Text("Quit without saving"), id="quit-discard", variant="error")
-                yield Button(Text("Cancel"), id="quit-cancel")
+                yield Button(Text("Write to file and quit"), id="quit-write", variant="primary", compact=True)
+                yield Button(Text("Quit without saving"), id="quit-discard", variant="error", compact=True)
+                yield Button(Text("Cancel"), id="quit-cancel", compact=True)
 
     def on_mount(self) -> None:
         self.query_one("#quit-cancel", Button).focus()
