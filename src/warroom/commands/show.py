@@ -136,7 +136,10 @@ def render_text(state: IncidentState, extra_roles: tuple[str, ...], now: datetim
     for ev in sorted(state.events, key=lambda e: (e.at, e.id or 0)):
         # A time on another day than the start carries its date: a bare 23:59 would read as tonight.
         when = f"{ev.at:%H:%M:%S}" if ev.at.date() == day else f"{ev.at:%Y-%m-%d %H:%M:%S}"
-        lines.append(f"  {when} {kind_label(ev):<10} {clean(ev.actor, cap=24):<12} {clean(describe(ev))}")
+        prefix = f"  {when} {kind_label(ev):<10} {clean(ev.actor, cap=24):<12} "
+        # A pasted note keeps its lines: each further line starts under the text column.
+        text = clean(describe(ev), keep_newlines=True).replace("\n", "\n" + " " * len(prefix))
+        lines.append(prefix + text)
     return "\n".join(lines)
 
 
