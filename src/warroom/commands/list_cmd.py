@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 
-from warroom.commands.context import now_utc, open_store
+from warroom.commands.context import now_utc, open_store, warn_unreadable
 from warroom.domain.events import format_ts
 from warroom.domain.metrics import format_duration
 from warroom.sanitize import clean
@@ -20,6 +20,7 @@ def run(args: argparse.Namespace) -> int:
     now = now_utc()
     with open_store(args) as store:
         states = store.incidents()
+    warn_unreadable(states)
     if args.open:
         states = [s for s in states if s.is_open]
     rows = []

@@ -56,7 +56,11 @@ def sev_badge(state: IncidentState) -> str:
     return f"{state.severity.label}"
 
 
-def title_line(state: IncidentState | None, paused: bool = False) -> Content:
+#: The header's badge while the database cannot be written (full disk, read-only mount).
+READ_ONLY_BADGE = " READ-ONLY "
+
+
+def title_line(state: IncidentState | None, paused: bool = False, read_only: bool = False) -> Content:
     """`SEV-2  DRILL  ⏸ PAUSED  INC-7 title`: the markers first, so a long title never hides them."""
     if state is None:
         return Content("")
@@ -66,6 +70,8 @@ def title_line(state: IncidentState | None, paused: bool = False) -> Content:
         parts.append((" DRILL ", "bold $wr-drill-text on $wr-drill"))
     if paused:
         parts.append((" ⏸ PAUSED ", "bold $background on $warning"))
+    if read_only:
+        parts.append((READ_ONLY_BADGE, "bold $background on $error"))
     # Content, not markup: a title like "[b]x[/b]" is shown as typed.
     parts += [" ", (f"{state.short_id} {clean(state.title, cap=300)}", "bold")]
     return Content.assemble(*parts)
@@ -183,6 +189,7 @@ class IncidentHeader(Container):
         self._state: IncidentState | None = None
         self._now: datetime | None = None
         self._paused = False
+        self._read_only = False
 
     def compose(self):  # noqa: ANN201
         yield HeaderLine(id="incident-title")
@@ -222,8 +229,13 @@ class IncidentHeader(Container):
         self._paused = paused
         self._show()
 
+    def set_read_only(self, read_only: bool) -> None:
+        """Show the READ-ONLY badge: the database cannot be written, nothing here is recorded."""
+        self._read_only = read_only
+        self._show()
+
     def _show(self) -> None:
         if self._state is None or self._now is None:
             return
-        self.query_one("#incident-title", HeaderLine).show(title_line(self._state, self._paused))
+        self.query_one("#incident-title", HeaderLine).show(title_line(self._state, self._paused, self._read_only))
         self.query_one("#incident-state", HeaderLine).show(*state_variants(self._state, self._now))

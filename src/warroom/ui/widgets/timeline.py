@@ -70,7 +70,8 @@ def added_later(event: Event, latest_before: datetime | None) -> bool:
 
 
 def row_for(event: Event, late: bool) -> Row:
-    text = clean(describe(event))
+    # A pasted note keeps its lines: in a wrapped row each break shows as ⏎ (not a bare space).
+    text = clean(describe(event).replace("\n", " ⏎ "))
     if late:
         when = event.recorded_at
         text += f" (added {when:%H:%M})" if when is not None else " (added later)"
