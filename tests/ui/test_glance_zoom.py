@@ -12,6 +12,12 @@ from warroom.ui.screenshots import fixture_app, settle
 PANES = ["#roles", "#timeline", "#pane-health", "#pane-deploys", "#pane-resources", "#pane-log-0", "#pane-command-0"]
 
 
+def focus_pane(room, pane) -> None:
+    """Focus a pane as Esc or a click does (key mode: the command line gives up the focus)."""
+    enter = getattr(room, "enter_key_mode", None)
+    enter(pane) if enter is not None else pane.focus()
+
+
 def screen_lines(app) -> list[str]:
     return [strip.text for strip in app.screen._compositor.render_strips()]
 
@@ -24,7 +30,7 @@ async def test_z_fills_the_screen_with_every_pane(tmp_path: Path, size):
         room = app.screen
         for selector in PANES:
             pane = room.query_one(selector)
-            pane.focus()
+            focus_pane(room, pane)
             await pilot.pause()
             room.action_zoom()
             await pilot.pause(0.1)
@@ -41,7 +47,7 @@ async def test_the_roles_pane_zoomed_shows_its_roles_over_the_whole_screen(tmp_p
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         roles = app.screen.query_one("#roles")
-        roles.focus()
+        focus_pane(app.screen, roles)
         await pilot.pause()
         app.screen.action_zoom()
         await pilot.pause(0.1)
@@ -62,7 +68,7 @@ async def test_the_focused_pane_is_marked_in_the_text(tmp_path: Path, selector, 
         top = pane.region.y  # the border line with the title
         unfocused = screen_lines(app)[top]
         assert f"▶ {title}" not in unfocused
-        pane.focus()
+        focus_pane(app.screen, pane)
         await pilot.pause(0.1)
         focused = screen_lines(app)[top]
         assert f"▶ {title}" in focused, focused
@@ -76,7 +82,7 @@ async def test_the_marker_is_drawn_not_stored_in_the_title(tmp_path: Path):
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         pane = app.screen.query_one("#pane-command-0")
-        pane.focus()
+        focus_pane(app.screen, pane)
         await pilot.pause()
         assert pane.border_title == "db connections", "the title as configured, no ▶ in it"
         pane.border_title = "[b]renamed[/b]"
