@@ -50,7 +50,7 @@ class TypingMode(_Base):
     def set_focus(self, widget: Widget | None, scroll_visible: bool = True, from_app_focus: bool = False) -> None:
         """Every focus change comes here: outside key mode, only the command line may have it."""
         command = self._command
-        if command is not None and command.is_attached:
+        if command is not None and command.is_attached and not command.disabled:
             if widget is command:
                 if self.key_mode:
                     self._show_key_mode(False)
@@ -77,8 +77,8 @@ class TypingMode(_Base):
         that had the focus: it belongs in the command line too, bound or not (`wed` typed fast
         in key mode is the word, not `w` and then the draft opened by `d`)."""
         command = self._command
-        if command is None or not event.is_printable or event.character is None:
-            return
+        if command is None or command.disabled or not event.is_printable or event.character is None:
+            return  # a read-only screen's command line takes no typing
         if self.key_mode and event.key in self.active_bindings:
             return
         event.stop()

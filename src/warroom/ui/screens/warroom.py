@@ -299,6 +299,7 @@ class WarRoomScreen(TypingMode, UnsavedLines, Screen[None]):
         command = self.query_one(CommandInput)
         command.placeholder = f"READ-ONLY: nothing can be recorded ({reason})"
         command.disabled = True
+        self.enter_key_mode(self.query_one(Timeline))  # nothing to type into: the keys scroll and zoom
         self.query_one(CommandLine).feedback(
             f"READ-ONLY · the database cannot be written ({reason}) · viewing only · {self.wapp.db_path}",
             "error",
