@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from warroom.commands.context import now_utc, open_store
+from warroom.commands.context import now_utc, open_store, warn_unreadable
 from warroom.domain.events import format_ts
 from warroom.domain.metrics import format_duration
 from warroom.sanitize import clean, terminal_json
@@ -19,6 +19,7 @@ def run(args: argparse.Namespace) -> int:
     now = now_utc()
     with open_store(args) as store:
         states = store.incidents()
+    warn_unreadable(states)
     if args.open:
         states = [s for s in states if s.is_open]
     rows = []

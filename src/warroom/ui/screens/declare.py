@@ -1,4 +1,4 @@
-"""Declare an incident: title, severity from the playbook's table, impact, detected by.
+"""Declare an incident: title, severity from the playbook's table, impact, feature, detected by.
 
 Shown when `warroom` opens and no incident is open. The severity table is shown in full with
 the playbook's advice; keys 1-4 pick a row. Dismisses with the new incident's id (or None).
@@ -17,6 +17,7 @@ from textual.screen import Screen
 from textual.widgets import Button, Checkbox, Footer, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
+from warroom.domain.feature import parse_feature
 from warroom.domain.severity import PICK_HIGHER, SEVERITY_TABLE, Severity
 
 if TYPE_CHECKING:
@@ -90,6 +91,10 @@ class DeclareScreen(Screen[int | None]):
                 yield Static(Text("Impact"), classes="label")
                 yield Input(id="declare-impact", compact=True, placeholder="who is affected and how")
             with Horizontal(classes="row"):
+                yield Static(Text("Feature"), classes="label")
+                yield Input(id="declare-feature", compact=True,
+                            placeholder="what customers see affected, e.g. Checkout")
+            with Horizontal(classes="row"):
                 yield Static(Text("Detected by"), classes="label")
                 yield Input(id="declare-detected-by", compact=True, placeholder="alert / user report / synthetic / dashboard")
             yield DrillCheckbox(Text("Drill (a practice run: labelled everywhere, left out of metrics)"), id="declare-drill", compact=True)
@@ -123,7 +128,8 @@ class DeclareScreen(Screen[int | None]):
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
-        order = ["declare-title", "declare-severity", "declare-impact", "declare-detected-by", "declare-ok"]
+        order = ["declare-title", "declare-severity", "declare-impact", "declare-feature", "declare-detected-by",
+                 "declare-ok"]
         current = event.input.id or ""
         if current == "declare-detected-by":
             self.run_worker(self.action_declare())
@@ -150,6 +156,14 @@ class DeclareScreen(Screen[int | None]):
             self._error("Pick a severity (1-4). Pick higher when in doubt.")
             self.query_one(OptionList).focus()
             return
+        feature = ""
+        if self.query_one("#declare-feature", Input).value.strip():
+            try:
+                feature = parse_feature(self.query_one("#declare-feature", Input).value)
+            except ValueError as exc:
+                self._error(f"Feature: {exc}")
+                self.query_one("#declare-feature").focus()
+                return
         try:
             event = await app.store.declare(
                 title,
@@ -159,6 +173,7 @@ class DeclareScreen(Screen[int | None]):
                 detected_by=self.query_one("#declare-detected-by", Input).value.strip(),
                 drill=self.query_one(Checkbox).value,
                 at=app.clock(),
+                feature=feature,
             )
         except Exception as exc:  # a locked database: say so, keep everything typed
             self._error(f"NOT DECLARED: {exc} (everything typed is kept; try again)")
