@@ -71,10 +71,11 @@ def _run(args: argparse.Namespace | SimpleNamespace) -> int:
 
         with EventStore.open(path) as store:
             store.incident(incident_id)  # a UserError naming the incident and the file if absent
+    actor = current_actor(args)  # a bad --as / $WARROOM_USER is said before the screen opens
     if not sys.stdout.isatty() or not sys.stdin.isatty():
         raise UserError("the war room needs a terminal; for scripts use `warroom show` or `warroom list`")
     from warroom.ui.app import WarRoomApp
 
-    app = WarRoomApp(path, config, incident_id, theme=theme, actor=current_actor(args))
+    app = WarRoomApp(path, config, incident_id, theme=theme, actor=actor)
     app.run()
     return int(app.return_code or 0)

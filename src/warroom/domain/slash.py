@@ -13,6 +13,7 @@ from typing import Any, Iterable
 
 from warroom.domain.events import Kind
 from warroom.domain.incident import IncidentState
+from warroom.domain.names import check_name
 from warroom.domain.roles import IC, canonical_role, role_names
 from warroom.domain.severity import Severity
 from warroom.domain.status import Status
@@ -74,7 +75,15 @@ class Empty:
     pass
 
 
-Command = Append | SetActor | Pin | ShowHelp | Invalid | Empty
+@dataclass(frozen=True)
+class Unchanged:
+    """The line asks for what already holds (`/sev 1` at SEV-1): nothing is written, and the
+    line is still consumed (cleared, kept in history); `message` says what already holds."""
+
+    message: str
+
+
+Command = Append | SetActor | Pin | ShowHelp | Invalid | Empty | Unchanged
 
 
 def _usage(name: str) -> str:
@@ -82,14 +91,11 @@ def _usage(name: str) -> str:
 
 
 def _name(text: str, what: str) -> str | Invalid:
-    name = " ".join(text.split()).lstrip("@")
-    if not name:
-        return Invalid(f"{what}: a name is needed")
-    if not name.isprintable():
-        return Invalid(f"{what}: names cannot contain control characters")
-    if len(name) > MAX_NAME:
-        return Invalid(f"{what}: names are at most {MAX_NAME} characters")
-    return name
+    """One handle (`domain.names`): `@alice` is alice; `carol smith` or `carol/ack` is refused."""
+    try:
+        return check_name(text.strip().lstrip("@"), f"{what} name")
+    except ValueError as exc:
+        return Invalid(str(exc))
 
 
 def _text(text: str) -> str | Invalid:
@@ -120,7 +126,7 @@ def _assign(state: IncidentState, role: str, raw_name: str) -> Command:
         return name
     holder = state.roles.get(role)
     if holder is not None and holder.person == name:
-        return Invalid(f"{name} is already {role}")
+        return Unchanged(f"{name} is already {role}: nothing recorded")
     return Append(Kind.ROLE_ASSIGNED, {"role": role, "person": name}, f"{name} is {role}")
 
 
@@ -172,7 +178,7 @@ def _slash(line: str, state: IncidentState, extras: tuple[str, ...]) -> Command:
         except ValueError as exc:
             return Invalid(str(exc))
         if new == state.severity:
-            return Invalid(f"already {new.label}: nothing recorded")
+            return Unchanged(f"already {new.label}: nothing recorded")
         reason_text = _text(reason)
         if isinstance(reason_text, Invalid):
             return reason_text
@@ -191,7 +197,7 @@ def _slash(line: str, state: IncidentState, extras: tuple[str, ...]) -> Command:
         except ValueError as exc:
             return Invalid(str(exc))
         if new_status is state.status:
-            return Invalid(f"already {new_status.value}: nothing recorded")
+            return Unchanged(f"already {new_status.value}: nothing recorded")
         note_text = _text(note)
         if isinstance(note_text, Invalid):
             return note_text
@@ -212,7 +218,7 @@ def _slash(line: str, state: IncidentState, extras: tuple[str, ...]) -> Command:
         return _assign(state, *split)
     if name == "ack":
         if state.milestones.acknowledged is not None:
-            return Invalid(f"already acknowledged at {state.milestones.acknowledged:%H:%M:%S} UTC")
+            return Unchanged(f"already acknowledged at {state.milestones.acknowledged:%H:%M:%S} UTC: nothing recorded")
         return Append(Kind.ACKNOWLEDGED, {}, "acknowledged")
     if name == "mitigated":
         body = _text(rest)
@@ -223,7 +229,7 @@ def _slash(line: str, state: IncidentState, extras: tuple[str, ...]) -> Command:
         return Append(Kind.MITIGATED, {"text": body}, "mitigation recorded")
     # resolve
     if closed:
-        return Invalid(f"{state.short_id} is already resolved")
+        return Unchanged(f"{state.short_id} is already resolved: nothing recorded")
     body = _text(rest)
     if isinstance(body, Invalid):
         return body
@@ -231,7 +237,7 @@ def _slash(line: str, state: IncidentState, extras: tuple[str, ...]) -> Command:
         Kind.RESOLVED,
         {"text": body},
         f"{state.short_id} resolved",
-        confirm=f"Resolve {state.short_id}? Confirm the metrics are back to normal first.",
+        confirm=f"Resolve {state.short_id}?\nConfirm the metrics are back to normal first.",
     )
 
 
