@@ -53,7 +53,7 @@ class ConfirmScreen(ModalScreen[bool]):
     ConfirmScreen { align: center middle; }
     ConfirmScreen > Vertical {
         width: 72; max-width: 100%; height: auto; max-height: 100%; padding: 1 2;
-        background: $panel; border: thick $warning;
+        background: $panel; border: thick $warning; overflow-y: auto;
     }
     ConfirmScreen #confirm-title { width: 1fr; text-style: bold; }
     ConfirmScreen #confirm-details { width: 1fr; margin-top: 1; }
