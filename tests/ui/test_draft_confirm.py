@@ -170,3 +170,22 @@ async def test_a_letter_that_is_not_a_key_goes_back_into_the_editor(tmp_path: Pa
         await pilot.press("escape", "escape")
         assert not isinstance(app.screen, DraftScreen), "Esc in key mode leaves the screen"
     await store.close()
+
+
+async def test_the_palette_entries_ask_first_too(tmp_path: Path) -> None:
+    store, incident_id = await declared(tmp_path)
+    app = DraftApp(store, config(), Clock(T0 + timedelta(minutes=3)), await store.incident(incident_id))
+    async with app.run_test(size=(120, 36)) as pilot:
+        screen = app.screen
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*"mark posted")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await pilot.pause(0.2)
+        assert isinstance(app.screen, ConfirmScreen), "chosen by name, it still asks"
+        assert "Mark the internal update as posted?" in dialog_text(app)
+        await pilot.press("enter")  # Cancel
+        await pilot.pause()
+        assert app.screen is screen and Kind.COMMS_POSTED not in await kinds(store, incident_id)
+    await store.close()

@@ -33,7 +33,7 @@ from textual.widgets import Footer, Static, Tab, Tabs, TextArea
 
 from warroom.domain.drafts import AUDIENCES, changes_since_last_post, last_post, render_draft
 from warroom.sanitize import clean
-from warroom.ui.screens.draft_effects import DraftEffects, DraftPosted  # noqa: F401  (DraftPosted: re-exported)
+from warroom.ui.screens.draft_effects import DraftCommands, DraftEffects, DraftPosted  # noqa: F401  (DraftPosted: re-exported)
 from warroom.ui.screens.draft_recorder import DraftRecorder
 from warroom.ui.screens.draft_text import (
     AUDIENCE_LABELS, HINTS, NARROW, SHORT_AUDIENCE_LABELS, copy_lines, diff_content,
@@ -83,6 +83,7 @@ class DraftScreen(DraftEffects, Screen[None]):
     DraftScreen #draft-status.-error { color: $text-error; }
     """
 
+    COMMANDS = {DraftCommands}
     BINDINGS = [
         Binding("c", "copy", "Copy"),
         Binding("p", "mark_posted", "Mark posted"),

@@ -14,6 +14,7 @@ from typing import Any, Callable
 
 from rich.cells import cell_len
 from textual import work
+from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.message import Message
 
 from warroom.domain.events import Event
@@ -26,6 +27,33 @@ class DraftPosted(Message):
     def __init__(self, event: Event) -> None:
         super().__init__()
         self.event = event
+
+
+class DraftCommands(Provider):
+    """The draft screen's actions by name in the command palette (Ctrl+P), usable from typing
+    mode too: choosing one is deliberate, and mark posted / post still ask first."""
+
+    def _commands(self) -> list[tuple[str, str, Callable[[], Any]]]:
+        screen: Any = self.screen
+        return [
+            ("Draft: copy", "Copy the draft and save it beside the database (c)", screen.action_copy),
+            ("Draft: mark posted…", "Record this update as posted, restarting the countdown; asks first (p)",
+             screen.action_mark_posted),
+            ("Draft: post to webhooks…", "Send this update to every [[notify]] webhook; asks first (P)", screen.action_post),
+            ("Draft: re-render", "Render the draft again from the record, dropping edits (r)", screen.action_rerender),
+            *((f"Draft: {audience}", f"Show the {audience} draft ({n})", lambda a=audience: screen.action_audience(a))
+              for n, audience in enumerate(("internal", "external", "tactical"), start=1)),
+        ]
+
+    async def discover(self) -> Hits:
+        for name, help_text, callback in self._commands():
+            yield DiscoveryHit(name, callback, help=help_text)
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(query)
+        for name, help_text, callback in self._commands():
+            if (score := matcher.match(name)) > 0:
+                yield Hit(score, matcher.highlight(name), callback, help=help_text)
 
 
 class DraftEffects:
