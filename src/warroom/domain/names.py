@@ -27,6 +27,8 @@ def name_problem(text: str) -> str | None:
         return f"names are at most {MAX_NAME} characters"
     if not all(ch.isalnum() or ch in _PUNCTUATION for ch in text):
         return NAME_RULE
+    if not any(ch.isalnum() for ch in text):  # `-`, `.`, `@`: punctuation is not a person
+        return "a name needs at least one letter or digit"
     return None
 
 

@@ -23,7 +23,7 @@ SLASH_COMMANDS: dict[str, tuple[str, str]] = {
     "sev": ("/sev N [reason]", "Change severity (1 is the worst). Pick higher when in doubt."),
     "status": ("/status NAME [text]", "Investigating, identified, monitoring or resolved"),
     "ic": ("/ic NAME", "Name the Incident Commander"),
-    "role": ("/role ROLE NAME", "Assign a role: /role comms alice, /role tech-lead bob"),
+    "role": ("/role ROLE NAME", "Assign a role: /role comms alice, /role tech-lead bob (- vacates it)"),
     "ack": ("/ack", "Acknowledge the incident (starts MTTA)"),
     "mitigated": ("/mitigated TEXT", "Record the mitigation that stopped the bleeding"),
     "resolve": ("/resolve [text]", "Resolve the incident (asks first)"),
@@ -121,6 +121,10 @@ def _split_role(words: list[str], extra_roles: tuple[str, ...]) -> tuple[str, st
 
 
 def _assign(state: IncidentState, role: str, raw_name: str) -> Command:
+    if raw_name.strip() == "-":  # vacate, as `warroom role ROLE -` does
+        if state.roles.get(role) is None:
+            return Unchanged(f"{role} is already vacant: nothing recorded")
+        return Append(Kind.ROLE_RELEASED, {"role": role}, f"{role} is now vacant")
     name = _name(raw_name, role)
     if isinstance(name, Invalid):
         return name

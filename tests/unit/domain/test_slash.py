@@ -95,6 +95,14 @@ def test_names_are_one_handle_each():
         assert interpret(f"/as {name}", state()) == SetActor(name)
 
 
+def test_role_dash_vacates_and_punctuation_alone_is_not_a_name():
+    held = state(Event(1, T0, Kind.ROLE_ASSIGNED, "alice", {"role": "Comms Lead", "person": "bob"}, id=2))
+    assert interpret("/role comms -", held) == Append(Kind.ROLE_RELEASED, {"role": "Comms Lead"}, "Comms Lead is now vacant")
+    assert isinstance(interpret("/role comms -", state()), Unchanged)
+    for line in ("/ic .", "/as @", "/role comms --"):
+        assert isinstance(interpret(line, state()), Invalid), line
+
+
 def test_ack_mitigated_resolve():
     assert interpret("/ack", state()) == Append(Kind.ACKNOWLEDGED, {}, "acknowledged")
     acked = state(Event(1, T0, Kind.ACKNOWLEDGED, "alice", {}, id=2))
