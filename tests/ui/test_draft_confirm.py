@@ -189,3 +189,15 @@ async def test_the_palette_entries_ask_first_too(tmp_path: Path) -> None:
         await pilot.pause()
         assert app.screen is screen and Kind.COMMS_POSTED not in await kinds(store, incident_id)
     await store.close()
+
+
+def test_a_webhook_is_shown_by_name_and_host_never_by_its_token(monkeypatch) -> None:
+    from warroom.ui.screens.draft_recorder import webhook_host
+
+    monkeypatch.setenv("HOOK", "https://hooks.slack.com/services/T0/B0/SECRET")
+    monkeypatch.setenv("SUB", "team-secret")
+    monkeypatch.delenv("UNSET_HOOK", raising=False)
+    assert webhook_host(NotifyConfig(kind="slack", url=Secret("${HOOK}"))) == "hooks.slack.com"
+    assert webhook_host(NotifyConfig(kind="slack", url=Secret("https://user:pw@chat.example.com:8443/x?token=y"))) == "chat.example.com:8443"
+    assert "team-secret" not in webhook_host(NotifyConfig(kind="slack", url=Secret("https://${SUB}.example.com/x")))
+    assert webhook_host(NotifyConfig(kind="slack", url=Secret("${UNSET_HOOK}"))) == "(environment variable UNSET_HOOK is not set: the post will fail)"

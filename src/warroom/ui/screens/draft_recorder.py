@@ -25,10 +25,17 @@ def webhook_host(target: Any) -> str:
     from urllib.parse import urlsplit
 
     url = getattr(target, "url", "")
+    template = getattr(url, "template", "")
+    try:
+        template_host = urlsplit(template).hostname or ""
+    except ValueError:
+        template_host = ""
+    if "${" in template_host:  # `https://${TEAM_TOKEN}.example.com`: the host itself is a secret
+        return "(a host set from the environment)"
     try:
         revealed = url.reveal() if hasattr(url, "reveal") else str(url)
     except KeyError as exc:  # ${SLACK_WEBHOOK} not set: the post will fail and say so
-        return f"(not set: {exc.args[0] if exc.args else exc})"
+        return f"({exc.args[0] if exc.args else exc}: the post will fail)"
     try:
         split = urlsplit(revealed)
         host, port = split.hostname, split.port
