@@ -10,7 +10,6 @@ from pathlib import Path
 import pytest
 
 REPO = Path(__file__).resolve().parents[1]
-SHARED = REPO.parent / "shared"
 
 
 def warroom_executable() -> Path:
@@ -58,4 +57,6 @@ def run_warroom(home_env: dict[str, str], tmp_path: Path):
 
 @pytest.fixture
 def db_path(tmp_path: Path) -> Path:
+    """A database file in an existing folder (warroom creates only its default folder)."""
+    (tmp_path / "data").mkdir(mode=0o700, exist_ok=True)
     return tmp_path / "data" / "warroom.db"

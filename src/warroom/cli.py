@@ -28,6 +28,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "ack": ("warroom.commands.ack", "Acknowledge the incident (MTTA)"),
     "mitigated": ("warroom.commands.mitigated", "Record the mitigation that stopped the bleeding"),
     "resolve": ("warroom.commands.resolve", "Resolve the incident"),
+    "feature": ("warroom.commands.feature", "Name what customers see affected (the external draft's <feature>)"),
     "milestone": ("warroom.commands.milestone", "Back-date a milestone: warroom milestone started --at 02:50"),
     "show": ("warroom.commands.show", "Show an incident: state, roles, milestones, timeline"),
     "list": ("warroom.commands.list_cmd", "List every incident"),
@@ -133,9 +134,17 @@ def _join_relative_times(argv: list[str]) -> list[str]:
 def build_parser(name: str) -> tuple["argparse.ArgumentParser", object]:
     import argparse
 
+    class OneLineErrors(argparse.ArgumentParser):
+        """A bad flag value is one line like every other mistake (the usage is one --help away)."""
+
+        def error(self, message: str):  # type: ignore[override]
+            from warroom.sanitize import clean
+
+            self.exit(2, f"{self.prog}: error: {clean(message, cap=300)} (see `{self.prog} --help`)\n")
+
     module_name, help_ = COMMANDS[name]
     module = importlib.import_module(module_name)
-    parser = argparse.ArgumentParser(prog=f"warroom {name}", description=help_)
+    parser = OneLineErrors(prog=f"warroom {name}", description=help_)
     _add_common(parser)
     module.add_arguments(parser)
     return parser, module
@@ -150,6 +159,10 @@ def main(argv: list[str] | None = None) -> int:
     if argv and argv[0] == "--version":
         return _print(f"warroom {__version__}")
     try:
+        from warroom.environment import environment_problem
+
+        if (problem := environment_problem()) is not None:
+            raise UserError(problem)
         name, rest = _split(argv)
         rest = _join_relative_times(rest)
         if name in ("note", "open"):  # the commands typed most under pressure skip argparse when they can
@@ -161,7 +174,10 @@ def main(argv: list[str] | None = None) -> int:
         args = parser.parse_args(rest)
         return int(module.run(args) or 0)
     except UserError as exc:
-        print(f"warroom: error: {exc}", file=sys.stderr)
+        from warroom.sanitize import visible
+
+        # Errors quote config keys, paths and values: never let them drive the terminal.
+        print(f"warroom: error: {visible(str(exc))}", file=sys.stderr)
         return exc.exit_code
     except KeyboardInterrupt:
         print("warroom: interrupted", file=sys.stderr)

@@ -61,6 +61,48 @@ def default_db_file(environ: Mapping[str, str] | None = None) -> str:
     return os.path.join(data, "warroom", "warroom.db")
 
 
+def default_db_folder(environ: Mapping[str, str] | None = None) -> str:
+    """$XDG_DATA_HOME/warroom (else ~/.local/share/warroom): the one folder warroom creates itself."""
+    env = _env(environ)
+    data = env.get("XDG_DATA_HOME", "")
+    if not (data and os.path.isabs(data)):  # the spec: relative values are invalid, ignore them
+        data = os.path.join(env.get("HOME") or os.path.expanduser("~"), ".local", "share")
+    return os.path.join(data, "warroom")
+
+
+def check_db_location(path: str, origin: str) -> None:
+    """Refuse a database path named by the user (`origin`: "--db", "$WARROOM_DB") whose folder
+    does not exist, or that is a folder itself.
+
+    A typo in a path must not quietly start a new, empty record somewhere else: only the default
+    folder is created (by the store, on first use); a named one must already be there.
+    """
+    folder = os.path.dirname(os.path.abspath(path))
+    if not os.path.isdir(folder):
+        what = "is not a folder" if os.path.exists(folder) else "does not exist"
+        raise UserError(
+            f"{origin} {path}: the folder {folder} {what}; create it first or fix the path "
+            "(warroom creates only its default folder)"
+        )
+    if os.path.isdir(path):
+        raise UserError(f"{origin} {path} is a folder; name the database file inside it (e.g. {path.rstrip('/')}/warroom.db)")
+
+
+def db_file_checked(explicit: str | None, environ: Mapping[str, str] | None = None) -> str:
+    """The database file to use: `explicit` (--db), else $WARROOM_DB, else the default; a file
+    the user named must be in an existing folder (`check_db_location`)."""
+    if explicit:
+        path = os.path.expanduser(explicit)
+        check_db_location(path, "--db")
+        return path
+    env = _env(environ)
+    if env.get("WARROOM_DB", ""):
+        path = os.path.expanduser(env["WARROOM_DB"])
+        check_db_location(path, "$WARROOM_DB")
+        return path
+    return default_db_file(environ)
+
+
 def default_db_path(environ: Mapping[str, str] | None = None) -> Path:
     """`default_db_file` as a Path."""
     from pathlib import Path

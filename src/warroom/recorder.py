@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any, Callable, Iterable
 
 from warroom.domain.events import Event
 from warroom.domain.signals import Sample, SignalEvent
+from warroom.pending import LATE_FIELD, KeepsPending, PendingEvents, is_write_failure
 
 if TYPE_CHECKING:
     from warroom.config.model import Config
@@ -38,6 +39,10 @@ STATE_KINDS = frozenset({"probe.down", "probe.up", "statuspage.changed", "resour
 
 def build_sources(config: "Config") -> list["Source"]:
     """One source per configured probe, status page, log, deploys, command, plus resources."""
+    from warroom.redact import register_config_secrets
+
+    # Whatever any source prints (a command echoing $TOKEN) is redacted of every secret the config uses.
+    register_config_secrets(config)
     out: list[Any] = []
     if config.probes:
         from warroom.sources.probes import ProbeSource
@@ -174,7 +179,7 @@ def default_holder() -> str:
     return f"{socket.gethostname()}:{os.getpid()}"
 
 
-class SourceHub:
+class SourceHub(KeepsPending):
     """Polls sources and records their signals for one incident (see the module docstring)."""
 
     def __init__(
@@ -202,6 +207,11 @@ class SourceHub:
         self._recorded_state: dict[str, tuple[Any, ...]] = {}
         self._pending: dict[str, SignalEvent] = {}
         self._flushed: list[Event] = []  # recorded on a takeover, reported by the next poll
+        #: Events the database did not take (full disk, locked): written, in order, once it does.
+        self.pending = PendingEvents()
+        self._write_lock = asyncio.Lock()
+        #: Where the events still waiting at the end were put (`finish`), or None.
+        self.pending_file: str | None = None
 
     @property
     def recording(self) -> bool:
@@ -222,7 +232,16 @@ class SourceHub:
             if now < self._lease_until - self.lease_ttl * 2 / 3:
                 return True
             was_held = self._lease_until > now
-            held = await self.store.acquire_lease(self.incident_id, self.holder, self.lease_ttl, now)
+            try:
+                held = await self.store.acquire_lease(self.incident_id, self.holder, self.lease_ttl, now)
+            except Exception as exc:
+                if not is_write_failure(exc):
+                    raise
+                # Nobody can write now (full disk, locked): keep what this process sees, in
+                # order, as the holder it was or the one watching; the lease is tried again on
+                # the next tick and the kept events are reconciled with the record then.
+                self.pending.last_error = str(exc)
+                return True
             self._lease_until = now + self.lease_ttl if held else 0.0
             if held and not was_held:
                 await self._load_recorded_state()
@@ -254,19 +273,22 @@ class SourceHub:
                 self._recorded_state[subject] = self._state(ev.kind, ev.payload)
         pending, self._pending = list(self._pending.values()), {}
         for sig in sorted(pending, key=lambda s: s.at):
-            if (ev := await self._append(sig)) is not None:
+            if (ev := await self._append_or_keep(sig)) is not None:
                 self._flushed.append(ev)
 
-    async def _append(self, sig: SignalEvent) -> Event | None:
+    async def _append(self, sig: SignalEvent, late_s: int | None = None) -> Event | None:
         subject = self._subject(sig.kind, sig.payload)
         if subject is not None:
             state = self._state(sig.kind, sig.payload)
             if self._recorded_state.get(subject) == state:
                 return None  # already so in the record (a restart, or a hand-over)
+        payload = {"text": sig.text, **dict(sig.payload)}
+        if late_s is not None:
+            payload[LATE_FIELD] = late_s
         ev = await self.store.append(
             self.incident_id,
             sig.kind,
-            {"text": sig.text, **dict(sig.payload)},
+            payload,
             actor=SYSTEM_ACTOR,
             at=sig.at,
             # State signals are reconciled by subject; only natural keys (a deploy's sha, a
@@ -296,11 +318,16 @@ class SourceHub:
         if not self.recording:
             return PollOutcome(snapshot, observed=tuple(signals))
         try:
+            await self._reopen_writable()
             if not await self.holds_lease():
-                self._remember(signals)
+                # Another process holds the lease: it records; what we kept goes the same way.
+                kept, self.pending.items = [k.signal for k in self.pending.items], []
+                self._remember(kept + signals)
                 return PollOutcome(snapshot, observed=tuple(signals))
             recorded, self._flushed = self._flushed, []
-            recorded += [ev for sig in signals if (ev := await self._append(sig)) is not None]
+            recorded += await self._record(signals)
+            if self.pending:  # samples wait too: the events first, the next samples later
+                return PollOutcome(snapshot, tuple(recorded), tuple(signals), self.pending.describe())
             if self.observer(source).throttle:
                 due = [s for s in samples
                        if time.monotonic() - self._last_sample.get(s.series, -1e9) >= self.sample_every]
@@ -323,6 +350,7 @@ class SourceHub:
             self._lease_until = 0.0
 
     async def aclose(self) -> None:
+        await self.finish()
         await self.release()
         for source in self.sources:
             try:

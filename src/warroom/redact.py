@@ -1,8 +1,23 @@
-"""Keep secrets out of everything shown or stored: URL credentials, token-ish query values, headers."""
+"""Keep secrets out of everything shown or stored: URL credentials, token-ish values, headers,
+and the values of the `${ENV}` variables the config uses.
+
+Two kinds of secret are hidden:
+- values known to be secret: what each `${NAME}` used anywhere in the config expands to. The
+  process registers them once, when it builds its sources from the config
+  (`register_config_secrets`), because a followed command, a command pane or a log file may print
+  one anywhere (`echo $TOKEN`), not only where the config put it;
+- values that look like credentials wherever they appear: URL userinfo, `?token=` style query
+  values, `Bearer ...`, Slack webhook paths and tokens, GitHub tokens, AWS access keys, JWTs,
+  `password=...`.
+Everything a command prints passes `redact_bytes`/`redact_text` before it is shown, counted,
+grouped, pinned or stored.
+"""
 
 from __future__ import annotations
 
+import os
 import re
+from typing import Any, Iterable, Mapping
 
 _USERINFO = re.compile(r"(?P<scheme>[a-z][a-z0-9+.-]*://)[^/@\s]+@", re.IGNORECASE)
 _QUERY_SECRET = re.compile(
@@ -11,21 +26,110 @@ _QUERY_SECRET = re.compile(
 )
 _BEARER = re.compile(r"(?P<key>\b(?:Bearer|Basic|Token)\s+)[A-Za-z0-9._~+/=-]{6,}", re.IGNORECASE)
 _SLACK_HOOK = re.compile(r"(hooks\.slack\.com/services/)[A-Za-z0-9/]+")
+# Credentials recognisable by their shape alone.
+_TOKEN_SHAPES = re.compile(
+    r"\bgh[pousr]_[A-Za-z0-9]{20,}"  # GitHub tokens
+    r"|\bxox[abposr]-[A-Za-z0-9-]{8,}"  # Slack tokens
+    r"|\b(?:AKIA|ASIA)[0-9A-Z]{16}\b"  # AWS access key ids
+    r"|\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}"  # JWTs
+)
+_KEY_VALUE = re.compile(
+    r"(?P<key>\b(?:password|passwd|pwd|secret|client_secret|api[_-]?key|access[_-]?token|auth[_-]?token)"
+    r"\s*[=:]\s*)(?![*]{3})[\"']?[^\s\"'&,;]+",
+    re.IGNORECASE,
+)
+_ENV_REF = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
 
 SENSITIVE_HEADERS = frozenset({"authorization", "proxy-authorization", "cookie", "x-api-key", "api-key"})
+#: Shorter values are not hidden: replacing every "on" or "1" would garble all text.
+MIN_SECRET_LENGTH = 4
+
+# The secret values this process knows (longest first), and the same as bytes. Replaced as a
+# whole tuple, so readers in worker threads always see a consistent set.
+_known: tuple[str, ...] = ()
+_known_bytes: tuple[bytes, ...] = ()
+
+
+def _usable(values: Iterable[str]) -> list[str]:
+    return sorted({v for v in values if v and len(v) >= MIN_SECRET_LENGTH}, key=len, reverse=True)
+
+
+def register_secrets(values: Iterable[str]) -> None:
+    """Add values that must never be shown (expanded `${ENV}`s) to this process's set."""
+    global _known, _known_bytes
+    merged = tuple(_usable([*_known, *values]))
+    if merged != _known:
+        _known, _known_bytes = merged, tuple(v.encode() for v in merged)
+
+
+def known_secrets() -> tuple[str, ...]:
+    """The secret values registered so far, longest first."""
+    return _known
+
+
+def env_names_in(obj: Any) -> set[str]:
+    """Every `${NAME}` referenced by any string in a config object (dataclasses, tuples,
+    dicts, `Secret`s), wherever it is used."""
+    names: set[str] = set()
+    seen: set[int] = set()
+
+    def walk(value: Any) -> None:
+        if isinstance(value, str):
+            if "${" in value:
+                names.update(_ENV_REF.findall(value))
+        elif isinstance(value, (tuple, list, set, frozenset)):
+            for item in value:
+                walk(item)
+        elif isinstance(value, dict):
+            for k, v in value.items():
+                walk(k)
+                walk(v)
+        elif hasattr(value, "__dataclass_fields__") and id(value) not in seen:
+            seen.add(id(value))
+            for name in value.__dataclass_fields__:
+                walk(getattr(value, name, None))
+
+    walk(obj)
+    return names
+
+
+def register_config_secrets(config: Any, environ: Mapping[str, str] | None = None) -> None:
+    """Register the value of every environment variable the config references as `${NAME}`."""
+    env = os.environ if environ is None else environ
+    register_secrets(env[name] for name in env_names_in(config) if name in env)
 
 
 def redact_text(text: str) -> str:
-    """Hide credentials that may sit inside a URL or a header value."""
+    """Hide known secret values and credentials that may sit inside a URL, header or line."""
+    if not text:
+        return text
+    for value in _known:
+        if value in text:
+            text = text.replace(value, "***")
     text = _USERINFO.sub(lambda m: m.group("scheme") + "***@", text)
     text = _QUERY_SECRET.sub(lambda m: m.group("key") + "***", text)
     text = _BEARER.sub(lambda m: m.group("key") + "***", text)
     text = _SLACK_HOOK.sub(lambda m: m.group(1) + "***", text)
+    text = _TOKEN_SHAPES.sub("***", text)
+    text = _KEY_VALUE.sub(lambda m: m.group("key") + "***", text)
     return text
+
+
+def redact_bytes(data: bytes, extra: Iterable[bytes] = ()) -> bytes:
+    """Replace known secret values (and `extra` ones) in raw output, before it is decoded,
+    split into lines, matched or kept. Credential shapes are hidden later by `redact_text`."""
+    values = _known_bytes
+    more = [v for v in extra if v and len(v) >= MIN_SECRET_LENGTH]
+    if more:
+        values = tuple(sorted({*values, *more}, key=len, reverse=True))
+    for value in values:
+        if value in data:
+            data = data.replace(value, b"***")
+    return data
 
 
 def redact_values(text: str, secrets: list[str] | tuple[str, ...]) -> str:
     """Replace each known secret value (expanded `${ENV}`s) wherever it appears."""
-    for value in sorted({s for s in secrets if s and len(s) >= 4}, key=len, reverse=True):
+    for value in _usable(secrets):
         text = text.replace(value, "***")
     return redact_text(text)

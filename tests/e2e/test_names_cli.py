@@ -76,12 +76,12 @@ def test_note_fast_path_and_declare_check_as(run_warroom):
 def test_warroom_user_must_be_a_handle(run_warroom):
     run_warroom("declare", "x", "--sev", "3")
     r = run_warroom("note", "from env", env={"WARROOM_USER": "Carol Smith"})
-    one_line_error(r, "$WARROOM_USER 'Carol Smith' refused", RULE)
-    one_line_error(run_warroom("ack", env={"WARROOM_USER": "ev\x1bil"}), "'ev\\x1bil' refused")
+    one_line_error(r, "WARROOM_USER='Carol Smith': " + RULE)
+    one_line_error(run_warroom("ack", env={"WARROOM_USER": "ev\x1bil"}), "WARROOM_USER='ev\\x1bil': " + RULE)
     assert run_warroom("note", "ok", env={"WARROOM_USER": "carol"}).returncode == 0
     assert [e["actor"] for e in timeline(run_warroom)] == ["tester", "carol"]
     # The war room itself refuses the bad name before it needs a terminal.
-    one_line_error(run_warroom(env={"WARROOM_USER": "two words"}), "$WARROOM_USER 'two words' refused")
+    one_line_error(run_warroom(env={"WARROOM_USER": "two words"}), "WARROOM_USER='two words'")
 
 
 def test_config_check_refuses_a_roster_name_with_file_and_line(run_warroom, tmp_path: Path):

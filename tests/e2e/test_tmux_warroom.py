@@ -1,7 +1,7 @@
 """The installed `warroom` in a real tmux session (TERM=screen-256color): type a note and a
 `/sev 1`, see them on screen and in the store; a note from another process shows up live; live
-resize (even with a stale $COLUMNS exported); Ctrl+C quits the war room and the demo, leaving
-nothing running or listening."""
+resize (even with a stale $COLUMNS exported); Ctrl+C twice quits the war room and the demo,
+leaving nothing running or listening."""
 
 from __future__ import annotations
 
@@ -171,19 +171,21 @@ def test_small_and_large_terminals(tmux: Tmux, tmp_path: Path):
     assert "Terminal too small" not in tmux.screen()
 
 
-def test_ctrl_c_quits_the_war_room_with_status_130(tmux: Tmux, tmp_path: Path):
+def test_ctrl_c_twice_quits_the_war_room_with_status_130(tmux: Tmux, tmp_path: Path):
     db = tmp_path / "warroom.db"
     with EventStore.open(db) as store:
         store.declare("Checkout 500s", 2, actor="ic-alice")
     tmux.start([str(warroom_executable())])
-    shown = tmux.wait_for("^c Quit")  # the footer says how to quit
+    shown = tmux.wait_for("^q Quit")  # the footer says how to quit
     assert "INC-1 Checkout 500s" in shown
     tmux.keys("-l", "rollback done")
     tmux.keys("Enter")
     tmux.wait_for("saved #2")
     tmux.keys("C-c")
+    tmux.wait_for("Ctrl+C again to quit")
+    tmux.keys("C-c")
     status = tmux.exit_status()
-    assert status == 130, f"Ctrl+C quits at once, as an interrupted command; exit {status}:\n{tmux.screen()}"
+    assert status == 130, f"Ctrl+C twice quits, as an interrupted command; exit {status}:\n{tmux.screen()}"
     with EventStore.open(db) as store:
         kinds = [e.kind for e in store.events(1)]
     assert kinds == [Kind.DECLARED, Kind.NOTE], "what was saved is all there"
@@ -200,6 +202,8 @@ def test_ctrl_c_stops_the_demo_and_leaves_nothing_running(tmux: Tmux, tmp_path: 
     assert ports and len(directories) == 1, (ports, directories)
     directory = Path(directories.pop())
 
+    tmux.keys("C-c")
+    tmux.wait_for("Ctrl+C again to quit")
     tmux.keys("C-c")
     status = tmux.exit_status(timeout=30)
     assert status == 130, f"exit {status}; the screen after it (any error printed is here):\n{tmux.screen()}"

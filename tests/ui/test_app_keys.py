@@ -1,5 +1,6 @@
-"""Ctrl+C quits the war room at once (exit status 130; with text selected it copies first), Ctrl+Q
-quits with 0, and every key's action is also in the command palette."""
+"""Ctrl+C as in a shell (with text selected it copies; with text in the line it clears it; on an
+empty line twice quits, exit status 130), Ctrl+Q quits with 0, and every key's action is also in
+the command palette."""
 
 from __future__ import annotations
 
@@ -12,15 +13,15 @@ from warroom.ui.widgets.commandline import CommandInput
 from tests.ui.warroom_helpers import feedback, settle, stored, submit
 
 
-async def test_ctrl_c_quits_with_status_130_and_what_was_saved_stays(tmp_path: Path):
+async def test_ctrl_c_twice_quits_with_status_130_and_what_was_saved_stays(tmp_path: Path):
     db = tmp_path / "w.db"
     app = fixture_app(db)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         assert "saved" in await submit(pilot, "rollback verified on eu-west-1")
-        footer = app.screen.active_bindings["ctrl+c"]
-        assert footer.binding.action == "interrupt" and footer.binding.show, "the footer shows ^c Quit"
-        await pilot.press("ctrl+c")
+        footer = app.screen.active_bindings["ctrl+q"]
+        assert footer.binding.action == "quit" and footer.binding.show, "the footer shows ^q Quit"
+        await pilot.press("ctrl+c", "ctrl+c")
         await pilot.pause()
     assert app.return_code == 130
     assert stored(db)[-1].kind == Kind.NOTE and stored(db)[-1].payload["text"] == "rollback verified on eu-west-1"
@@ -35,10 +36,13 @@ async def test_ctrl_c_from_the_keys_and_from_a_dialog_quits_too(tmp_path: Path):
         assert app.screen.__class__.__name__ == "HelpScreen"
         await pilot.press("ctrl+c")
         await pilot.pause()
+        assert app.is_running, "one Ctrl+C only warns"
+        await pilot.press("ctrl+c")
+        await pilot.pause()
     assert app.return_code == 130
 
 
-async def test_ctrl_c_with_a_selection_copies_it_and_the_next_one_quits(tmp_path: Path):
+async def test_ctrl_c_with_a_selection_copies_it_and_the_next_one_clears(tmp_path: Path):
     app = fixture_app(tmp_path / "w.db")
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
@@ -49,9 +53,12 @@ async def test_ctrl_c_with_a_selection_copies_it_and_the_next_one_quits(tmp_path
         await pilot.pause()
         assert app.is_running, "copying does not quit"
         assert app.clipboard == "kubectl"
-        assert "copied 7 characters" in feedback(pilot) and "Ctrl+C again quits" in feedback(pilot)
+        assert "copied 7 characters" in feedback(pilot)
         assert command.value == "kubectl rollout undo deploy/payments", "copy keeps the line"
         await pilot.press("ctrl+c")
+        await pilot.pause()
+        assert app.is_running and command.value == "", "the next Ctrl+C clears the line"
+        await pilot.press("ctrl+c", "ctrl+c")
         await pilot.pause()
     assert app.return_code == 130
 

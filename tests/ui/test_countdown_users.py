@@ -138,8 +138,9 @@ async def test_a_narrow_line_drops_the_second_deadline_never_the_urgent_words() 
 
 
 async def test_in_the_war_room_header_a_long_countdown_shortens_instead_of_being_cut(tmp_path) -> None:
-    """The header's grid gives the countdown what is left of the line: at 100 columns the
-    longest words do not fit, and the next shorter ones are shown whole, not cut off."""
+    """The header's grid gives the countdown its whole width and the state line the rest: at 60
+    columns the longest words would leave the state line no room, and the next shorter ones are
+    shown whole, not cut off (at 100 columns the longest fit, the state line shortening)."""
     from warroom.config.model import Config
     from warroom.store.sync import EventStore
     from warroom.ui.app import WarRoomApp
@@ -149,13 +150,24 @@ async def test_in_the_war_room_header_a_long_countdown_shortens_instead_of_being
     with EventStore.open(db) as store:  # SEV-2, nothing posted for 64 min: both deadlines missed
         store.declare("Checkout API returning 500s", 2, actor="alice", at=FROZEN_NOW - timedelta(minutes=64))
     app = WarRoomApp(db, Config(), clock=lambda: FROZEN_NOW, actor="alice")
-    async with app.run_test(size=(100, 30)) as pilot:
+    async with app.run_test(size=(60, 30)) as pilot:
         for _ in range(250):  # mounted once the store is open, just after the first frame
             await pilot.pause(0.02)
             if app.screen.query(Countdown) and str(app.screen.query_one(Countdown).render()).endswith("34m"):
                 break
-        await pilot.pause(0.1)
         countdown = app.screen.query_one(Countdown)
+        for _ in range(100):  # the shortening waits for a layout pass or two
+            await pilot.pause(0.02)
+            if str(countdown.render()) == "✖ UPDATE OVERDUE 34m · users LATE 34m":
+                break
         text = str(countdown.render())
         assert text == "✖ UPDATE OVERDUE 34m · users LATE 34m", text
+        assert countdown.content_size.width >= len(text) and countdown.region.right <= 60
+        await pilot.resize_terminal(100, 30)
+        for _ in range(100):  # the next 1 s tick tries the longest words again
+            await pilot.pause(0.02)
+            if "silent" in str(countdown.render()):
+                break
+        text = str(countdown.render())
+        assert text == "✖ UPDATE OVERDUE 34m · silent 1h 04m · users LATE 34m", text
         assert countdown.content_size.width >= len(text) and countdown.region.right <= 100

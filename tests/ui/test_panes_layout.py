@@ -14,7 +14,6 @@ from warroom.config.model import CommandConfig, Config, ProbeConfig, Secret
 from warroom.store.sync import EventStore
 from warroom.ui.app import WarRoomApp
 from warroom.ui.poller import Poller
-from warroom.ui.widgets.commandline import CommandInput
 from warroom.ui.widgets.pane_base import SourcePane
 from warroom.ui.widgets.panes import SIDE_BY_SIDE_WIDTH, SignalPanes, SourceSummary
 from warroom.ui.widgets.probes import ProbesPane
@@ -86,7 +85,7 @@ async def test_z_zooms_the_focused_pane_and_restores_it(db: Path, server) -> Non
         await settle(pilot)
         pane = app.screen.query_one(ProbesPane)
         before = pane.region.height
-        pane.focus()
+        app.screen.enter_key_mode(pane)  # as a click on it does
         await pilot.pause()
         await pilot.press("z")
         await pilot.pause(0.1)
@@ -103,7 +102,7 @@ async def test_p_pauses_the_panes_and_resumes_them(db: Path, server) -> None:
         await settle(pilot)
         pane = app.screen.query_one(ProbesPane)
         await wait_for(pilot, lambda: pane.updates, "the probes")
-        app.screen.query_one(CommandInput).blur()
+        await pilot.press("escape")  # to the keys
         await pilot.press("p")
         await pilot.pause()
         poller = Poller.for_app(app)

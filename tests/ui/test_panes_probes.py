@@ -58,7 +58,35 @@ async def test_one_failure_is_flagged_but_not_yet_down() -> None:
             count = len(pane.history["probe:api"].latencies)
             await wait_for(pilot, lambda: len(pane.history["probe:api"].latencies) > count, "the failing result")
             await pilot.pause()
-            assert rows(app)[0].startswith("✔ UP") and "(1 fail)" in rows(app)[0]
+            row = rows(app)[0]
+            # Issue 10: the first failure of a streak is not a ✔: it reads as what it is.
+            assert row.startswith("▲ UP · 1 failure (500)") and "✔" not in row, row
+            assert " 500 " in row and "api" in row
+            srv.recover("/health")  # it answered 500 once: the next success reads ✔ UP again
+            await wait_for(pilot, lambda: rows(app)[0].startswith("✔ UP "), "UP again")
+
+
+async def test_a_503_once_reads_up_one_failure_and_counts_on() -> None:
+    with TestHTTPServer() as srv:
+        config = Config(probes=(
+            ProbeConfig("checkout", Secret(srv.url("/health")), interval=0.3, fail_threshold=3),
+            ProbeConfig("login", Secret(srv.url("/ok")), interval=0.3),
+        ))
+        app = PanesApp(config)
+        async with app.run_test(size=(120, 20)) as pilot:
+            pane = app.query_one(ProbesPane)
+            history = pane.history["probe:checkout"]
+            await wait_for(pilot, lambda: rows(app)[0].startswith("✔ UP"), "UP")
+            srv.fail("/health", 503)
+            count = len(history.latencies)
+            await wait_for(pilot, lambda: len(history.latencies) > count, "the 503")
+            await pilot.pause()
+            first, other = rows(app)
+            assert first.startswith("▲ UP · 1 failure (503)") and "✔" not in first, first
+            # The columns stay aligned: the healthy probe's name starts where the failing one's does.
+            assert other.startswith("✔ UP") and other.index("login") == first.index("checkout")
+            await wait_for(pilot, lambda: rows(app)[0].startswith("▲ UP · 2 failures (503)"), "the second 503")
+            await wait_for(pilot, lambda: rows(app)[0].startswith("✖ DOWN"), "DOWN at the third")
 
 
 async def test_status_pages_show_indicator_components_and_hostile_text_literally() -> None:
@@ -90,3 +118,19 @@ async def test_no_probes_configured_says_how_to_configure_them() -> None:
         assert "Health · not configured" in text
         assert "[[probe]]" in text and 'url = "https://api.example.com/health"' in text
         assert "[[statuspage]]" in text
+
+
+async def test_the_80x24_summary_line_says_up_with_one_failure_too() -> None:
+    from warroom.ui.widgets.panes import SourceSummary
+
+    with TestHTTPServer() as srv:
+        config = Config(probes=(ProbeConfig("checkout", Secret(srv.url("/health")), interval=0.3, fail_threshold=2),))
+        app = PanesApp(config, summary=True)
+        async with app.run_test(size=(80, 24)) as pilot:
+            summary = app.query_one(SourceSummary)
+            await wait_for(pilot, lambda: summary.texts and summary.texts[0].startswith("✔ UP"), "UP")
+            tracker = summary.trackers["probe:checkout"]
+            srv.fail("/health", 503)
+            await wait_for(pilot, lambda: tracker.streak == 1 and tracker._streak_ok is False, "the 503")
+            await wait_for(pilot, lambda: summary.texts[0].startswith("▲ UP · 1 failure (503)"), "the summary's words")
+            assert "✔" not in summary.texts[0] and "checkout" in summary.texts[0]

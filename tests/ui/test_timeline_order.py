@@ -122,7 +122,7 @@ async def test_inserted_wrapped_rows_shift_the_lines_below_them() -> None:
         assert timeline.line_count > 3
         assert timeline.line_of(2) == timeline.line_count - 1
         assert "last" in timeline.render_line(timeline.line_of(2)).text
-        assert timeline.render_line(timeline.line_of(1) + 1).text.startswith(" " * 30 + "word")
+        assert timeline.render_line(timeline.line_of(1) + 1).text.startswith(" " * 17 + "word")  # the compact prefix at 60
 
 
 def _warroom(db: Path, *args: str) -> None:

@@ -22,7 +22,7 @@ from tests.ui.warroom_helpers import settle, stored, timeline_texts, wait_for
 
 
 async def test_keys_focus_zoom_theme_and_palette(tmp_path: Path):
-    """Esc leaves the command line, `:`/Enter return, Tab moves between panes, `z` zooms the
+    """Esc leaves the command line, `:`/Enter return, Tab moves between panes (in key mode), `z` zooms the
     focused pane, `t` cycles the themes, and every action is in the command palette."""
     app = fixture_app(tmp_path / "w.db")
     async with app.run_test(size=(120, 40)) as pilot:
@@ -47,8 +47,8 @@ async def test_keys_focus_zoom_theme_and_palette(tmp_path: Path):
         assert isinstance(app.focused, CommandInput)
         await pilot.press("escape", "enter")
         assert isinstance(app.focused, CommandInput)
-        await pilot.press("tab")  # empty command line: Tab moves on instead of completing
-        assert not isinstance(app.focused, CommandInput)
+        await pilot.press("tab")  # empty command line: Tab stays (only Esc leaves the command line)
+        assert isinstance(app.focused, CommandInput)
 
         await pilot.press("escape")
         seen = {app.theme}

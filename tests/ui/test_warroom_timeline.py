@@ -53,7 +53,9 @@ async def test_long_text_wraps_under_its_column():
         await pilot.pause()
         assert timeline.line_count > 2
         second = line(timeline, 1)
-        assert second.startswith(" " * 29) and "word" in second
+        # 60 columns: the compact prefix (`14:00 • bob      `), the text in the column after it.
+        assert line(timeline, 0).startswith("14:00 • "), line(timeline, 0)
+        assert second.startswith(" " * 17 + "word"), second
         assert "after" in line(timeline, timeline.line_count - 1)
         assert timeline.row_text(0) == ("word " * 20).strip()
 

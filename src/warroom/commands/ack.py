@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 
 from warroom.commands.context import (
-    add_actor_option, check_milestone, add_at_option, add_incident_option, current_actor, open_store, parse_at, resolve_incident,
+    add_actor_option, check_milestone, add_at_option, add_incident_option, current_actor, open_store, parse_at_for, resolve_incident,
 )
 from warroom.domain.events import Kind, short_id
 
@@ -22,7 +22,8 @@ def run(args: argparse.Namespace) -> int:
         if store.incident(incident_id).milestones.acknowledged is not None:
             print(f"{short_id(incident_id)} was already acknowledged; nothing recorded")
             return 0
-        check_milestone(store, incident_id, "acknowledged", parse_at(args.at))
-        store.append(incident_id, Kind.ACKNOWLEDGED, {}, actor=current_actor(args), at=parse_at(args.at))
+        at = parse_at_for(store, incident_id, args.at)
+        check_milestone(store, incident_id, "acknowledged", at)
+        store.append(incident_id, Kind.ACKNOWLEDGED, {}, actor=current_actor(args), at=at)
     print(f"{short_id(incident_id)} acknowledged")
     return 0

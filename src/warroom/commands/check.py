@@ -22,6 +22,8 @@ from datetime import datetime, timezone
 
 from warroom.errors import UserError
 
+#: The longest --timeout (the same bound as a `timeout` in warroom.toml).
+MAX_TIMEOUT = 300.0
 _PART = re.compile(r"([1-5])xx|(\d{3})(?:-(\d{3}))?", re.IGNORECASE)
 
 
@@ -61,6 +63,21 @@ def parse_expect(text: str):  # -> StatusRange
     return StatusRange(codes=tuple(codes), ranges=tuple(ranges))
 
 
+def _check_port(url: str) -> None:
+    """A port outside 1-65535 is a typo: say so instead of reporting a failed connection."""
+    from urllib.parse import urlsplit
+
+    from warroom.config.model import Secret
+    from warroom.sanitize import clean
+
+    try:
+        port = urlsplit(_with_scheme(url)).port
+    except ValueError:
+        port = 0
+    if port == 0:
+        raise UserError(f"bad port in {clean(Secret(_with_scheme(url)).redacted())}: use 1-65535")
+
+
 def _with_scheme(url: str) -> str:
     """curl's habit: a URL without a scheme means http://."""
     return url if "://" in url else "http://" + url
@@ -81,8 +98,10 @@ async def _probe_all(configs: list) -> list:
 def run(args: argparse.Namespace) -> int:
     from warroom.config.model import ProbeConfig, Secret, StatusRange
 
-    if not args.timeout > 0:
-        raise UserError("--timeout must be a positive number of seconds")
+    if not 0 < args.timeout <= MAX_TIMEOUT:  # also refuses nan and inf (`inf` never returned)
+        raise UserError(f"--timeout must be a number of seconds above 0 and at most {MAX_TIMEOUT:g}, got {args.timeout:g}")
+    for url in args.urls:
+        _check_port(url)
     method = args.method.upper()
     if not re.fullmatch(r"[A-Z]+", method):
         raise UserError(f"--method: not an HTTP method: {args.method!r}")

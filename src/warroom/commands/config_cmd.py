@@ -1,8 +1,10 @@
-"""`warroom config check [PATH]`, `warroom config show [PATH]`, `warroom config path`.
+"""`warroom config check [PATH]`, `config show [PATH]`, `config path`, `config example`.
 
 `check` prints every problem (file:line: section key: what is wrong) to stderr and exits 1, or a
 one-line summary to stdout and exits 0. `show` prints the effective config as TOML with secrets
-redacted. `path` prints which file is in use. No value of an `${ENV}` variable is ever printed.
+redacted. `path` prints which file is in use. `example` prints the example config shipped with
+warroom (`warroom config example > warroom.toml`). No value of an `${ENV}` variable is ever
+printed, and text from the file (keys, names, paths) is cleaned of control sequences first.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from warroom.errors import UserError
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    actions = parser.add_subparsers(dest="action", metavar="{check,show,path}",
+    actions = parser.add_subparsers(dest="action", metavar="{check,show,path,example}",
                                     title="actions (default: check)")
     check = actions.add_parser("check", help="validate the config; exit 1 and list every problem",
                                description="Validate warroom.toml: every problem names file, line "
@@ -30,7 +32,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     where = actions.add_parser("path", help="print the config file in use",
                                description="Print the config file warroom would use; exit 1 if "
                                            "there is none (all defaults).")
-    for sub in (check, show, where):
+    example = actions.add_parser("example", help="print an example warroom.toml to start from",
+                                 description="Print the example config shipped with warroom: "
+                                             "warroom config example > warroom.toml")
+    for sub in (check, show, where, example):
         # Also accept the common options after the action; SUPPRESS keeps a value given before it.
         sub.add_argument("--config", metavar="PATH", default=argparse.SUPPRESS,
                          help="config file (default $WARROOM_CONFIG, ./warroom.toml, "
@@ -58,13 +63,14 @@ def _target(args: argparse.Namespace) -> Path:
 def _check(args: argparse.Namespace) -> int:
     from warroom.config.loader import display_name, inspect_config
     from warroom.config.render import summary
+    from warroom.sanitize import visible
 
     path = _target(args)
     config, problems = inspect_config(path)
-    name = display_name(path)
+    name = visible(display_name(path))
     if problems:
         for problem in problems:
-            print(problem, file=sys.stderr)
+            print(visible(str(problem)), file=sys.stderr)
         count = f"{len(problems)} problem{'s' if len(problems) != 1 else ''}"
         print(f"{name}: {count}", file=sys.stderr)
         return 1
@@ -91,10 +97,19 @@ def _path(args: argparse.Namespace) -> int:
         print(f"warroom: no config file found (looked at {_looked_at()}); using the defaults",
               file=sys.stderr)
         return 1
-    print(path)
+    from warroom.sanitize import visible
+
+    print(visible(str(path)))
+    return 0
+
+
+def _example(args: argparse.Namespace) -> int:
+    from warroom.config.render import example_text
+
+    sys.stdout.write(example_text())
     return 0
 
 
 def run(args: argparse.Namespace) -> int:
     action = getattr(args, "action", None) or "check"
-    return {"check": _check, "show": _show, "path": _path}[action](args)
+    return {"check": _check, "show": _show, "path": _path, "example": _example}[action](args)

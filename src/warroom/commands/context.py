@@ -13,6 +13,9 @@ from warroom.store.sync import EventStore
 if TYPE_CHECKING:
     import argparse
     from pathlib import Path
+    from typing import Iterable
+
+    from warroom.domain.incident import IncidentState
 
 
 def simple_args(argv: list[str], options: dict[str, str]) -> tuple[dict[str, str | None], list[str]] | None:
@@ -45,12 +48,11 @@ def simple_args(argv: list[str], options: dict[str, str]) -> tuple[dict[str, str
 
 
 def db_file(args: "argparse.Namespace") -> str:
-    """`--db`, else $WARROOM_DB, else the XDG default, as a string (no pathlib on the note path)."""
-    if getattr(args, "db", None):
-        return os.path.expanduser(args.db)
-    from warroom.paths import default_db_file
+    """`--db`, else $WARROOM_DB, else the XDG default, as a string (no pathlib on the note path).
+    A file named by --db or $WARROOM_DB must be in an existing folder (a typo is an error)."""
+    from warroom.paths import db_file_checked
 
-    return default_db_file()
+    return db_file_checked(getattr(args, "db", None))
 
 
 def db_path(args: "argparse.Namespace") -> "Path":
@@ -60,7 +62,15 @@ def db_path(args: "argparse.Namespace") -> "Path":
 
 
 def open_store(args: argparse.Namespace) -> EventStore:
-    return EventStore.open(db_file(args))
+    """The store for a headless command; a one-time notice (the file was open to others) goes
+    to stderr as one line, so stdout stays what the command prints."""
+    store = EventStore.open(db_file(args))
+    if store.notices:
+        import sys
+
+        for line in store.notices:
+            print(f"warroom: {line}", file=sys.stderr)
+    return store
 
 
 def current_actor(args: argparse.Namespace | None = None) -> str:
@@ -117,15 +127,55 @@ def now_utc() -> datetime:
     return datetime.now(timezone.utc)
 
 
-def parse_at(text: str | None, now: datetime | None = None) -> datetime | None:
+def parse_at(
+    text: str | None,
+    now: datetime | None = None,
+    *,
+    started: datetime | None = None,
+    allow_future: bool = False,
+    option: str = "--at",
+) -> datetime | None:
+    """A time the user gave, checked by `timeparse.parse_time` (not before 2000, not more than
+    5 minutes ahead, a bare HH:MM not more than 12 h before `started`); a one-line UserError
+    naming `option` otherwise. None when nothing was given."""
     if not text:
         return None
     from warroom.domain.timeparse import parse_time
 
     try:
-        return parse_time(text, now or now_utc())
+        return parse_time(text, now or now_utc(), started=started, allow_future=allow_future)
     except ValueError as exc:
-        raise UserError(str(exc)) from None
+        raise UserError(f"{option}: {exc}") from None
+
+
+def parse_at_for(store: EventStore, incident_id: int, text: str | None, now: datetime | None = None,
+                 *, option: str = "--at") -> datetime | None:
+    """`parse_at` for an event of an existing incident: a bare HH:MM is checked against the
+    incident's start (the fold is paid only for that form, so `warroom note` stays fast)."""
+    if not text:
+        return None
+    started = None
+    if ":" in text and len(text.strip()) <= 8:  # HH:MM[:SS]; timeparse decides exactly
+        from warroom.domain.timeparse import is_clock_time
+
+        if is_clock_time(text):
+            started = store.incident(incident_id).milestones.started
+    return parse_at(text, now, started=started, option=option)
+
+
+def warn_unreadable(states: "Iterable[IncidentState]", limit: int = 5) -> None:
+    """One stderr line per stored row that could not be read as written (a bad time or payload,
+    see `store.rows.row_to_event`): the command still answers, and nobody misses the damage."""
+    import sys
+
+    from warroom.sanitize import clean
+
+    problems = [f"{short_id(s.incident_id)} {ev.problem}" for s in states for ev in s.events if ev.problem]
+    for line in problems[:limit]:
+        print(f"warroom: warning: unreadable row: {clean(line, cap=160)}", file=sys.stderr)
+    if len(problems) > limit:
+        print(f"warroom: warning: {len(problems) - limit} more unreadable rows (`warroom show --json` lists them)",
+              file=sys.stderr)
 
 
 def load_config_for(args: argparse.Namespace):

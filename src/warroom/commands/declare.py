@@ -6,6 +6,7 @@ import argparse
 
 from warroom.commands.context import add_actor_option, current_actor, now_utc, open_store, parse_at
 from warroom.domain.events import Kind, short_id
+from warroom.domain.feature import parse_feature
 from warroom.domain.roles import IC
 from warroom.domain.severity import PICK_HIGHER, Severity
 from warroom.errors import UserError
@@ -15,6 +16,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("title", help="one-line summary of what users see")
     parser.add_argument("--sev", required=True, metavar="N", help=f"severity 1-4 (SEV-1 worst). {PICK_HIGHER}")
     parser.add_argument("--impact", default="", metavar="TEXT", help="who is affected and how")
+    parser.add_argument("--feature", default="", metavar="TEXT",
+                        help="what customers see affected, e.g. Checkout (the external draft's <feature>)")
     parser.add_argument("--detected-by", default="", metavar="TEXT", help="alert / user report / synthetic / dashboard")
     parser.add_argument("--started-at", metavar="TIME", help="when impact began (ISO 8601, HH:MM UTC, -15m); default now")
     parser.add_argument("--detected-at", metavar="TIME", help="when it was detected; default now")
@@ -31,13 +34,15 @@ def run(args: argparse.Namespace) -> int:
         severity = Severity.parse(args.sev)
     except ValueError as exc:
         raise UserError(str(exc)) from None
+    feature = ""
+    if args.feature:  # "" is "not given"; only spaces is a mistake worth saying
+        try:
+            feature = parse_feature(args.feature)
+        except ValueError as exc:
+            raise UserError(f"--feature: {exc}") from None
     now = now_utc()
-    started = parse_at(args.started_at, now)
-    detected = parse_at(args.detected_at, now)
-    if started and started > now:
-        raise UserError("--started-at is in the future")
-    if detected and detected > now:
-        raise UserError("--detected-at is in the future")
+    started = parse_at(args.started_at, now, option="--started-at")
+    detected = parse_at(args.detected_at, now, option="--detected-at")
     if started and detected and started > detected:
         raise UserError("--started-at is after --detected-at: impact starts before anyone can detect it")
     actor = current_actor(args)
@@ -52,6 +57,7 @@ def run(args: argparse.Namespace) -> int:
             started_at=started,
             detected_at=detected,
             drill=args.drill,
+            feature=feature,
         )
         if ic:
             store.append(ev.incident_id, Kind.ROLE_ASSIGNED, {"role": IC, "person": ic}, actor=actor)

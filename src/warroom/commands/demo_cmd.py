@@ -47,10 +47,10 @@ def _raise_terminated(signum: int, frame: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    if not args.speed or args.speed <= 0 or args.speed > 1000:
+    if not 0 < args.speed <= 1000:  # written this way round, nan is refused too
         raise UserError("--speed must be a number above 0 (and at most 1000)")
-    if args.duration is not None and args.duration <= 0:
-        raise UserError("--duration must be a positive number of seconds")
+    if args.duration is not None and not 0 < args.duration <= 86400:
+        raise UserError("--duration must be a positive number of seconds (at most 86400, a day)")
     from warroom.demo.world import DemoWorld
 
     keep = Path(args.keep) if args.keep else None

@@ -51,7 +51,7 @@ def _say(message: str) -> None:
 def run(args: argparse.Namespace) -> int:
     from warroom.domain.cadence import UpdateCadence, next_update
     from warroom.domain.drafts import changes_since_last_post, normalize_audience, render_draft
-    from warroom.sanitize import clean
+    from warroom.sanitize import clean, escape_invisible
 
     audience = normalize_audience(args.audience)
     config = load_config_for(args)
@@ -68,7 +68,8 @@ def run(args: argparse.Namespace) -> int:
         if edited is not None:
             text = edited
         else:
-            text = render_draft(state, audience, now, cadence, config.team, config.templates).text
+            # Record text shows invisible characters as <U+202E>: a draft must read as it will be posted.
+            text = escape_invisible(render_draft(state, audience, now, cadence, config.team, config.templates).text)
         # The exact text is what gets copied, posted and recorded; the terminal gets a cleaned copy.
         print(clean(text, cap=None, keep_newlines=True))
         if args.diff:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import argparse
 
-from warroom.commands.context import add_incident_option, load_config_for, now_utc, open_store, parse_at, resolve_incident
+from warroom.commands.context import add_incident_option, load_config_for, now_utc, open_store, parse_at, resolve_incident, warn_unreadable
 from warroom.domain.events import short_id
 
 EXIT_OVERDUE = 1
@@ -38,13 +38,14 @@ def run(args: argparse.Namespace) -> int:
 
     cadence = _cadence(args, UpdateCadence)
     now = now_utc()
-    at = parse_at(args.at, now) or now
+    at = parse_at(args.at, now, allow_future=True) or now  # an "as of" query may look ahead
     with open_store(args) as store:
         if args.incident:
             ids = [resolve_incident(store, args.incident)]
         else:
             ids = store.open_incident_ids()
         states = [store.incident(i) for i in ids]
+    warn_unreadable(states)
     if not states:
         print("" if args.short else "no open incident: no update due")
         return 0

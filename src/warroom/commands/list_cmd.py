@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import argparse
-import json
 
-from warroom.commands.context import now_utc, open_store
+from warroom.commands.context import now_utc, open_store, warn_unreadable
 from warroom.domain.events import format_ts
 from warroom.domain.metrics import format_duration
-from warroom.sanitize import clean
+from warroom.sanitize import clean, terminal_json
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -20,6 +19,7 @@ def run(args: argparse.Namespace) -> int:
     now = now_utc()
     with open_store(args) as store:
         states = store.incidents()
+    warn_unreadable(states)
     if args.open:
         states = [s for s in states if s.is_open]
     rows = []
@@ -37,7 +37,7 @@ def run(args: argparse.Namespace) -> int:
             "open": s.is_open,
         })
     if args.json:
-        print(json.dumps(rows, indent=2, ensure_ascii=False))
+        print(terminal_json(rows, indent=2))
         return 0
     if not rows:
         print("no incidents yet: `warroom declare TITLE --sev N` starts one")

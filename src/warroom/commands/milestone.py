@@ -5,11 +5,10 @@ from __future__ import annotations
 import argparse
 
 from warroom.commands.context import (
-    add_actor_option, add_incident_option, check_milestone, current_actor, now_utc, open_store, parse_at, resolve_incident,
+    add_actor_option, add_incident_option, check_milestone, current_actor, now_utc, open_store, parse_at_for, resolve_incident,
 )
 from warroom.domain.events import Kind, format_ts, short_id
 from warroom.domain.incident import MILESTONE_NAMES
-from warroom.errors import UserError
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -22,11 +21,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     now = now_utc()
-    when = parse_at(args.time, now)
-    if when > now:
-        raise UserError(f"{args.time} is in the future")
     with open_store(args) as store:
         incident_id = resolve_incident(store, args.incident)
+        when = parse_at_for(store, incident_id, args.time, now)
         check_milestone(store, incident_id, args.name, when)
         payload = {"name": args.name, "at": format_ts(when), "reason": args.reason.strip()}
         store.append(incident_id, Kind.MILESTONE, payload, actor=current_actor(args))

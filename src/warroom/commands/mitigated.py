@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 
 from warroom.commands.context import (
-    add_actor_option, check_milestone, add_at_option, add_incident_option, current_actor, open_store, parse_at, resolve_incident,
+    add_actor_option, check_milestone, add_at_option, add_incident_option, current_actor, open_store, parse_at_for, resolve_incident,
 )
 from warroom.domain.events import Kind, short_id
 from warroom.errors import UserError
@@ -24,7 +24,8 @@ def run(args: argparse.Namespace) -> int:
         raise UserError("say what the mitigation was")
     with open_store(args) as store:
         incident_id = resolve_incident(store, args.incident)
-        check_milestone(store, incident_id, "mitigated", parse_at(args.at))
-        store.append(incident_id, Kind.MITIGATED, {"text": text}, actor=current_actor(args), at=parse_at(args.at))
+        at = parse_at_for(store, incident_id, args.at)
+        check_milestone(store, incident_id, "mitigated", at)
+        store.append(incident_id, Kind.MITIGATED, {"text": text}, actor=current_actor(args), at=at)
     print(f"{short_id(incident_id)} mitigation recorded")
     return 0

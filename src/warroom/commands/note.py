@@ -6,7 +6,7 @@ from types import SimpleNamespace
 TYPE_CHECKING = False  # not `typing`: its import costs `warroom note` ~3 ms
 
 from warroom.commands.context import (
-    add_actor_option, add_at_option, add_incident_option, current_actor, open_store, parse_at, resolve_incident,
+    add_actor_option, add_at_option, add_incident_option, current_actor, open_store, parse_at_for, resolve_incident,
     simple_args,
 )
 from warroom.domain.events import Kind, short_id
@@ -40,10 +40,10 @@ def run(args: argparse.Namespace | SimpleNamespace) -> int:
     text = " ".join(args.text).strip()
     if not text:
         raise UserError("the note is empty")
-    at = parse_at(args.at)
     actor = current_actor(args)  # a bad --as / $WARROOM_USER is refused before the database opens
     with open_store(args) as store:
         incident_id = resolve_incident(store, args.incident)
+        at = parse_at_for(store, incident_id, args.at)
         ev = store.append(incident_id, Kind.NOTE, {"text": text}, actor=actor, at=at)
     print(f"{short_id(incident_id)} note #{ev.id} saved")
     return 0

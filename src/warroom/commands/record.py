@@ -12,7 +12,9 @@ import signal
 import sys
 
 from warroom.commands.context import add_incident_option, db_path, load_config_for, open_store, resolve_incident
+from warroom.domain.describe import describe
 from warroom.domain.events import short_id
+from warroom.errors import UserError
 from warroom.sanitize import clean
 
 
@@ -40,13 +42,20 @@ async def _record(args: argparse.Namespace, incident_id: int) -> int:
     for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
         loop.add_signal_handler(sig, stop.set)
 
+    said: dict[str, str] = {}  # per source, the last problem printed: said once, not each poll
+
     def show(source, outcome) -> None:
         if args.quiet:
             return
         for ev in outcome.events:
-            print(f"{ev.at:%H:%M:%S} {clean(str(ev.payload.get('text', ev.kind)))}", flush=True)
-        if outcome.record_error:
-            print(f"warroom: {source.key}: not recorded: {clean(outcome.record_error)}", file=sys.stderr, flush=True)
+            print(f"{ev.at:%H:%M:%S} {clean(describe(ev))}", flush=True)
+        problem = outcome.record_error or ""
+        if hub.pending and problem:
+            problem = f"not recorded yet, kept in memory: {hub.pending.last_error}"
+        if problem and said.get(source.key) != problem:
+            print(f"warroom: {clean(source.key)}: {'' if hub.pending else 'not recorded: '}{clean(problem)}",
+                  file=sys.stderr, flush=True)
+        said[source.key] = problem
 
     count = len(hub.sources)
     print(f"recording {count} source{'s' if count != 1 else ''} for {short_id(incident_id)} (Ctrl+C stops)", flush=True)
@@ -55,10 +64,32 @@ async def _record(args: argparse.Namespace, incident_id: int) -> int:
     finally:
         await hub.aclose()
         await store.close()
-    return 0
+    return _report_pending(hub, store.path)
+
+
+def _report_pending(hub, db) -> int:  # noqa: ANN001
+    """Events the database never took: say where they are (one line), exit 1."""
+    kept = len(hub.pending)
+    if not kept:
+        return 0
+    what = f"{kept} event{'s' if kept != 1 else ''}"
+    if hub.pending_file:
+        print(f"warroom: {what} could not be written to {db} ({clean(hub.pending.last_error or '')}); "
+              f"kept in {hub.pending_file}", file=sys.stderr, flush=True)
+    else:
+        print(f"warroom: {what} could not be written to {db} nor to any file; here they are:", file=sys.stderr)
+        for line in hub.pending.lines(hub.incident_id):
+            print(line, file=sys.stderr)
+    return 1
+
+
+#: The longest --duration: 30 days (the same bound as `since` in warroom.toml).
+MAX_DURATION = 30 * 86400.0
 
 
 def run(args: argparse.Namespace) -> int:
+    if args.duration is not None and not 0 < args.duration <= MAX_DURATION:  # refuses nan and inf too
+        raise UserError(f"--duration must be seconds above 0 and at most {MAX_DURATION:.0f} (30 days), got {args.duration:g}")
     with open_store(args) as store:
         incident_id = resolve_incident(store, args.incident)
     return asyncio.run(_record(args, incident_id))

@@ -5,14 +5,18 @@ from __future__ import annotations
 import argparse
 
 from warroom.commands.context import (
-    add_actor_option, check_milestone, add_at_option, add_incident_option, current_actor, open_store, parse_at, resolve_incident,
+    add_actor_option, check_milestone, add_at_option, add_incident_option, current_actor, open_store, parse_at_for, resolve_incident,
 )
 from warroom.domain.events import Kind, short_id
 from warroom.domain.metrics import format_duration, incident_metrics
+from warroom.errors import UserError
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("text", nargs="*", help="one-line summary for the [Resolved] update")
+    parser.add_argument("text", nargs="*", help="one-line internal summary for the channel's [Resolved] update")
+    parser.add_argument("--public", default="", metavar="TEXT",
+                        help="what customers read in the external [Resolved] update (without it they get a "
+                             "generic resolved sentence, never the internal summary)")
     add_at_option(parser, "it was resolved")
     add_actor_option(parser)
     add_incident_option(parser)
@@ -20,15 +24,31 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     text = " ".join(args.text).strip()
+    public = " ".join(args.public.split())
+    if args.public and not public:
+        raise UserError("--public is empty: say in one line what customers should read, or leave it out")
     with open_store(args) as store:
-        incident_id = resolve_incident(store, args.incident)
-        if not store.incident(incident_id).is_open:
+        if public and not args.incident and not store.open_incident_ids() and store.latest_incident_id():
+            incident_id = store.latest_incident_id()  # `--public` after resolving: the latest one, as `draft` does
+        else:
+            incident_id = resolve_incident(store, args.incident)
+        state = store.incident(incident_id)
+        if not state.is_open:
+            if public and public != state.public_summary:
+                # The Comms Lead often writes the customers' words after the IC resolved.
+                store.append(incident_id, Kind.PUBLIC_SUMMARY, {"text": public}, actor=current_actor(args))
+                print(f"{short_id(incident_id)} is already resolved; public summary recorded for the external draft")
+                return 0
             print(f"{short_id(incident_id)} is already resolved; nothing recorded")
             return 0
-        check_milestone(store, incident_id, "resolved", parse_at(args.at))
-        store.append(incident_id, Kind.RESOLVED, {"text": text}, actor=current_actor(args), at=parse_at(args.at))
+        at = parse_at_for(store, incident_id, args.at)
+        check_milestone(store, incident_id, "resolved", at)
+        payload = {"text": text, **({"public": public} if public else {})}
+        store.append(incident_id, Kind.RESOLVED, payload, actor=current_actor(args), at=at)
         state = store.incident(incident_id)
     mttr = format_duration(incident_metrics(state).mttr)
     print(f"{short_id(incident_id)} resolved after {mttr}. Confirm metrics are back to normal; "
           "keep the channel open for the postmortem.")
+    if not public:
+        print("No --public summary: the external draft says a generic resolved sentence.")
     return 0

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 
 from warroom.commands.context import (
-    add_actor_option, add_at_option, add_incident_option, current_actor, open_store, parse_at, resolve_incident,
+    add_actor_option, add_at_option, add_incident_option, current_actor, open_store, parse_at_for, resolve_incident,
 )
 from warroom.domain.events import Kind, short_id
 from warroom.domain.names import check_name
@@ -46,10 +46,10 @@ def run(args: argparse.Namespace) -> int:
     with open_store(args) as store:
         incident_id = resolve_incident(store, args.incident)
         if person == "-":
-            store.append(incident_id, Kind.ROLE_RELEASED, {"role": role}, actor=actor, at=parse_at(args.at))
+            store.append(incident_id, Kind.ROLE_RELEASED, {"role": role}, actor=actor, at=parse_at_for(store, incident_id, args.at))
             print(f"{short_id(incident_id)} {role} is now vacant")
             return 0
         store.append(incident_id, Kind.ROLE_ASSIGNED, {"role": role, "person": person},
-                     actor=actor, at=parse_at(args.at))
+                     actor=actor, at=parse_at_for(store, incident_id, args.at))
     print(f"{short_id(incident_id)} {role}: {clean(person)}")
     return 0

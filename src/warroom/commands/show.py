@@ -3,17 +3,16 @@
 from __future__ import annotations
 
 import argparse
-import json
 from datetime import datetime
 
-from warroom.commands.context import now_utc, open_store, resolve_incident
+from warroom.commands.context import now_utc, open_store, resolve_incident, warn_unreadable
 from warroom.domain.describe import describe, kind_label
 from warroom.domain.events import format_ts
 from warroom.domain.incident import MILESTONE_NAMES, IncidentState
 from warroom.domain.metrics import format_duration, incident_metrics
 from warroom.domain.roles import role_names
 from warroom.errors import UserError
-from warroom.sanitize import clean
+from warroom.sanitize import clean, terminal_json
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -32,6 +31,14 @@ def _missed(state: IncidentState, now: datetime, cadence_config=None) -> list:
     return missed_updates(state, now, UpdateCadence.from_config(cadence_config))
 
 
+def _first_user_update(state: IncidentState, now: datetime, cadence_config=None):
+    """The SEV-2 rule's trace: when the first user update was due and when it went out."""
+    from warroom.domain.cadence import UpdateCadence
+    from warroom.domain.user_comms import first_user_update
+
+    return first_user_update(state, now, UpdateCadence.from_config(cadence_config))
+
+
 def state_json(state: IncidentState, now: datetime, cadence_config=None) -> dict:
     metrics = incident_metrics(state)
     end = state.milestones.resolved or now
@@ -43,6 +50,8 @@ def state_json(state: IncidentState, now: datetime, cadence_config=None) -> dict
         "status": state.status.value,
         "drill": state.drill,
         "impact": state.impact,
+        "feature": state.feature,
+        "public_summary": state.public_summary,
         "detected_by": state.detected_by,
         "declared_at": format_ts(state.declared_at),
         "duration_seconds": int((end - (state.milestones.started or state.declared_at)).total_seconds()),
@@ -57,6 +66,7 @@ def state_json(state: IncidentState, now: datetime, cadence_config=None) -> dict
         "updates_posted": [
             {"at": format_ts(p.at), "audience": p.audience, "actor": p.actor} for p in state.comms
         ],
+        "first_user_update": _first_user_update(state, now, cadence_config).to_json(format_ts),
         "missed_updates": [
             {"start": format_ts(m.start), "end": format_ts(m.end), "due_at": format_ts(m.due_at),
              "minutes_silent": int(m.length.total_seconds() // 60), "cadence_minutes": m.cadence_minutes,
@@ -80,6 +90,10 @@ def render_text(state: IncidentState, extra_roles: tuple[str, ...], now: datetim
     ]
     if state.impact:
         lines.append(f"  impact   {clean(state.impact)}")
+    if state.feature:
+        lines.append(f"  feature  {clean(state.feature)} (what customers see affected)")
+    if state.public_summary:
+        lines.append(f"  public summary  {clean(state.public_summary)}")
     if state.detected_by:
         lines.append(f"  detected by {clean(state.detected_by)}")
     for change in state.upgrades:
@@ -110,13 +124,21 @@ def render_text(state: IncidentState, extra_roles: tuple[str, ...], now: datetim
         lines.append(f"  updates posted: {counts}; last at {state.comms[-1].at:%H:%M} UTC")
     else:
         lines.append("  no update marked posted yet")
+    first = _first_user_update(state, now, cadence_config)
+    lines.append(f"  {'! ' if first.outcome in ('late', 'overdue', 'missed') else ''}{first.describe()}")
     for miss in _missed(state, now, cadence_config):
         span = f"{miss.start:%H:%M}–{'now' if miss.ongoing else format(miss.end, '%H:%M')} UTC"
         lines.append(f"  ! {miss.describe()}, {span}")
     lines.append("")
     lines.append("Timeline (UTC)")
+    day = (m.started or state.declared_at).date()
     for ev in sorted(state.events, key=lambda e: (e.at, e.id or 0)):
-        lines.append(f"  {ev.at:%H:%M:%S} {kind_label(ev):<10} {clean(ev.actor, cap=24):<12} {clean(describe(ev))}")
+        # A time on another day than the start carries its date: a bare 23:59 would read as tonight.
+        when = f"{ev.at:%H:%M:%S}" if ev.at.date() == day else f"{ev.at:%Y-%m-%d %H:%M:%S}"
+        prefix = f"  {when} {kind_label(ev):<10} {clean(ev.actor, cap=24):<12} "
+        # A pasted note keeps its lines: each further line starts under the text column.
+        text = clean(describe(ev), keep_newlines=True).replace("\n", "\n" + " " * len(prefix))
+        lines.append(prefix + text)
     return "\n".join(lines)
 
 
@@ -130,11 +152,12 @@ def run(args: argparse.Namespace) -> int:
             if incident_id is None:
                 raise UserError("no incidents yet: `warroom declare TITLE --sev N` starts one")
         state = store.incident(incident_id)
+    warn_unreadable([state])
     from warroom.commands.context import load_config_for
 
     config = load_config_for(args)
     if args.json:
-        print(json.dumps(state_json(state, now, config.cadence), indent=2, ensure_ascii=False))
+        print(terminal_json(state_json(state, now, config.cadence), indent=2))
         return 0
     print(render_text(state, tuple(config.team.extra_roles), now, config.cadence))
     return 0

@@ -13,7 +13,8 @@ from datetime import datetime, timezone
 from typing import Any
 
 from warroom.commands.context import load_config_for
-from warroom.sanitize import clean
+from warroom.redact import redact_text
+from warroom.sanitize import clean, terminal_json
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -36,6 +37,17 @@ def _to_json(snapshot: Any) -> Any:
 
     return json.loads(json.dumps(dataclasses.asdict(snapshot) if dataclasses.is_dataclass(snapshot) else snapshot,
                                  default=default))
+
+
+def _redacted(value: Any) -> Any:
+    """Every string in a JSON value with secrets hidden (`redact_text`)."""
+    if isinstance(value, str):
+        return redact_text(value)
+    if isinstance(value, list):
+        return [_redacted(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _redacted(v) for k, v in value.items()}
+    return value
 
 
 async def _snapshot(args: argparse.Namespace) -> int:
@@ -66,12 +78,14 @@ async def _snapshot(args: argparse.Namespace) -> int:
     failed = sum(1 for snap in snapshots if getattr(snap, "error", None))
     if args.json:
         out = [{"key": s.key, "kind": s.kind, "snapshot": _to_json(snap)} for s, snap in zip(sources, snapshots)]
-        print(json.dumps(out, indent=2, ensure_ascii=False, default=str))
+        out = _redacted(json.loads(json.dumps(out, default=str)))  # every source: no secret value
+        print(terminal_json(out, indent=2))
     else:
         for s, snap in zip(sources, snapshots):
             text = snap.as_text() if hasattr(snap, "as_text") else repr(snap)
-            print(f"== {s.key}")
-            print(clean(text, cap=None, keep_newlines=True))
+            # Names come from the config and text from the world: both cleaned, then redacted.
+            print(f"== {redact_text(clean(s.key, cap=None))}")
+            print(redact_text(clean(text, cap=None, keep_newlines=True)))
             print()
     return 1 if failed else 0
 

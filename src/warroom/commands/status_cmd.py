@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 
 from warroom.commands.context import (
-    add_actor_option, add_at_option, add_incident_option, current_actor, open_store, parse_at, resolve_incident,
+    add_actor_option, add_at_option, add_incident_option, current_actor, open_store, parse_at_for, resolve_incident,
 )
 from warroom.domain.events import Kind, short_id
 from warroom.domain.status import Status
@@ -33,10 +33,10 @@ def run(args: argparse.Namespace) -> int:
             print(f"{short_id(incident_id)} is already {new.value}; nothing recorded")
             return 0
         if new is Status.RESOLVED:
-            store.append(incident_id, Kind.RESOLVED, {"text": text}, actor=current_actor(args), at=parse_at(args.at))
+            store.append(incident_id, Kind.RESOLVED, {"text": text}, actor=current_actor(args), at=parse_at_for(store, incident_id, args.at))
         else:
             payload = {"from": state.status.value, "to": new.value, "text": text}
-            store.append(incident_id, Kind.STATUS, payload, actor=current_actor(args), at=parse_at(args.at))
+            store.append(incident_id, Kind.STATUS, payload, actor=current_actor(args), at=parse_at_for(store, incident_id, args.at))
     back = " (stepped back)" if new.order < state.status.order else ""
     print(f"{short_id(incident_id)} {state.status.value} -> {new.value}{back}")
     return 0

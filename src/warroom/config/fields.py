@@ -6,6 +6,7 @@ and `warroom config check` can report every problem in the file at once.
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Iterable, Mapping
 from datetime import date, datetime, time
@@ -19,6 +20,35 @@ _REF_START = re.compile(r"\$\{")
 _GOOD_REF = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
 
 DURATION = "a duration (seconds, or a string like 90s, 15m, 2h)"
+
+#: Upper bounds for durations, by key: far above any sane setting, far below values that hang a
+#: command (`timeout = 1e308`) or overflow a clock (`interval = "99999999999d"`). README lists them.
+DURATION_LIMITS: dict[str, float] = {
+    "timeout": 300.0,  # 5 minutes: no probe or command answer is worth waiting longer for
+    "interval": 86400.0,  # 1 day
+    "since": 30 * 86400.0,  # 30 days of deploy history
+    "backfill": 365 * 86400.0,  # a year of log history: only a window on a file already there
+}
+#: Any other duration key.
+DURATION_LIMIT = 30 * 86400.0
+#: Upper bounds for counts, by key (the same reasoning as `DURATION_LIMITS`).
+INTEGER_LIMITS: dict[str, int] = {
+    "max_redirects": 100,
+    "fail_threshold": 1000,
+    "recover_threshold": 1000,
+    "top": 1000,
+    "spike_min": 1_000_000,
+}
+#: Any other integer key.
+INTEGER_LIMIT = 1_000_000_000
+
+
+def limit_text(seconds: float) -> str:
+    """`300 s`, `1 day`, `30 days`: how a duration limit reads in a message."""
+    if seconds >= 86400 and seconds % 86400 == 0:
+        days = int(seconds // 86400)
+        return f"{days} day" + ("s" if days > 1 else "")
+    return f"{seconds:g} s"
 
 
 class Report:
@@ -111,6 +141,11 @@ def key_text(key: str, sub: tuple[str | int, ...] = ()) -> str:
     return out
 
 
+def _short_number(value: float) -> str:
+    """A number for a message, short even when absurd (`1e+308`, not 309 digits)."""
+    return f"{value:g}" if isinstance(value, float) or abs(value) >= 1e15 else str(value)
+
+
 def _is_number(value: Any) -> bool:
     return isinstance(value, (int, float)) and not isinstance(value, bool)
 
@@ -184,7 +219,7 @@ class Table:
             return default
         return value
 
-    def integer(self, key: str, default: int, minimum: int | None = None) -> int:
+    def integer(self, key: str, default: int, minimum: int | None = None, maximum: int | None = None) -> int:
         if key not in self.data:
             return default
         value = self.data[key]
@@ -193,6 +228,10 @@ class Table:
             return default
         if minimum is not None and value < minimum:
             self.fail(key, f"must be at least {minimum}, got {value}")
+            return default
+        maximum = INTEGER_LIMITS.get(key, INTEGER_LIMIT) if maximum is None else maximum
+        if value > maximum:
+            self.fail(key, f"must be at most {maximum}, got {_short_number(value)}")
             return default
         return value
 
@@ -204,34 +243,50 @@ class Table:
         if not _is_number(value):
             self.fail(key, f"expected a number, got {type_name(value)}")
             return default
+        if not math.isfinite(value):
+            self.fail(key, f"must be a finite number, got {value}")
+            return default
         if above is not None and value <= above:
             self.fail(key, f"must be greater than {above:g}, got {value:g}")
             return default
-        if at_most is not None and value > at_most:
+        at_most = 1e6 if at_most is None else at_most  # beyond this a factor or percentage is a typo
+        if value > at_most:
             self.fail(key, f"must be at most {at_most:g}, got {value:g}")
             return default
         return float(value)
 
-    def duration(self, key: str, default: float, positive: bool = True) -> float:
-        """Seconds as a number, or a string like `90s`, `15m`, `2h`, `1h30m`."""
+    def duration(self, key: str, default: float, positive: bool = True, at_most: float | None = None) -> float:
+        """Seconds as a number, or a string like `90s`, `15m`, `2h`, `1h30m`; finite, not negative,
+        and at most `at_most` (by default the key's entry in `DURATION_LIMITS`)."""
         if key not in self.data:
             return default
+        limit = DURATION_LIMITS.get(key, DURATION_LIMIT) if at_most is None else at_most
         value = self.data[key]
         if isinstance(value, str):
             from warroom.domain.timeparse import parse_duration
 
             try:
                 seconds = parse_duration(value).total_seconds()
-            except ValueError:
-                self.fail(key, f"expected {DURATION}, got '{value}'")
+            except ValueError as exc:
+                if "too long" in str(exc):
+                    self.fail(key, f"must be at most {limit_text(limit)}, got '{value[:40]}'")
+                else:
+                    self.fail(key, f"expected {DURATION}, got '{value[:40]}'")
                 return default
         elif _is_number(value):
+            if not math.isfinite(value):
+                self.fail(key, f"must be a finite number of seconds, got {value}")
+                return default
             seconds = float(value)
         else:
             self.fail(key, f"expected {DURATION}, got {type_name(value)}")
             return default
         if seconds < 0 or (positive and seconds == 0):
             self.fail(key, f"must be {'greater than 0' if positive else 'at least 0'} seconds")
+            return default
+        if seconds > limit:
+            got = f"'{value[:40]}'" if isinstance(value, str) else f"{_short_number(seconds)} s"
+            self.fail(key, f"must be at most {limit_text(limit)}, got {got}")
             return default
         return seconds
 
@@ -359,9 +414,16 @@ def _url_problem(url: str, partial: bool, expanded: bool = False) -> str | None:
     if partial:
         return None
     try:
-        host = urlsplit(url).hostname
+        parts = urlsplit(url)
+        host = parts.hostname
     except ValueError:
         return "is not a valid URL"
     if not host:
         return "has no host"
+    try:
+        parts.port
+    except ValueError:
+        return "has a bad port (use 1-65535)"
+    if parts.port == 0:
+        return "has a bad port (use 1-65535)"
     return None

@@ -2,7 +2,10 @@
 
 `render_toml(config)` is valid TOML that loads back to the same config (defaults filled in),
 except that literal credentials are replaced by `***`; `${ENV}` references are shown by name,
-never expanded.
+never expanded. Every string is written with TOML escapes for anything not printable, so a
+control sequence or bidi override in the file cannot drive the terminal that shows it.
+
+`example_text()` is the example config shipped in the package (`warroom config example`).
 """
 
 from __future__ import annotations
@@ -23,6 +26,16 @@ _BARE_KEY = re.compile(r"[A-Za-z0-9_-]+")
 _DURATIONS = frozenset({"timeout", "interval", "since", "backfill"})
 # Arrays where empty means "not given" (they belong to another kind, or are optional commands).
 _OMIT_WHEN_EMPTY = frozenset({"argv", "capture_argv", "deployments"})
+
+
+EXAMPLE_RESOURCE = ("data", "warroom.example.toml")
+
+
+def example_text() -> str:
+    """The example `warroom.toml` shipped with warroom (package data, so no checkout is needed)."""
+    from importlib import resources
+
+    return resources.files("warroom").joinpath(*EXAMPLE_RESOURCE).read_text(encoding="utf-8")
 
 
 def _plural(n: int, one: str, many: str | None = None) -> str:
@@ -76,8 +89,18 @@ def _value(key: str, value: Any) -> Any:
     return value
 
 
+def _string(text: str) -> str:
+    """A TOML basic string; characters that are not printable (ESC, C1, bidi overrides,
+    zero-width ones) are written as \\uXXXX escapes, so the value loads back unchanged."""
+    body = json.dumps(text, ensure_ascii=False)
+    if body.isprintable():
+        return body
+    return "".join(c if c.isprintable() else (f"\\u{ord(c):04x}" if ord(c) < 0x10000 else f"\\U{ord(c):08x}")
+                   for c in body)
+
+
 def _key(name: str) -> str:
-    return name if _BARE_KEY.fullmatch(name) else json.dumps(name, ensure_ascii=False)
+    return name if _BARE_KEY.fullmatch(name) else _string(name)
 
 
 def _scalar(value: Any) -> str:
@@ -86,7 +109,7 @@ def _scalar(value: Any) -> str:
     if isinstance(value, (int, float)):
         return repr(value)
     if isinstance(value, str):
-        return json.dumps(value, ensure_ascii=False)
+        return _string(value)
     if isinstance(value, list):
         return "[" + ", ".join(_scalar(v) for v in value) + "]"
     if isinstance(value, dict):
@@ -115,7 +138,9 @@ def _body(obj: Any, skip: tuple[str, ...] = ()) -> list[str]:
 
 def render_toml(config: Config) -> str:
     """The effective config as TOML: every key with its value, defaults included, redacted."""
-    source = str(config.path) if config.path else "no config file found: all defaults"
+    from warroom.sanitize import clean
+
+    source = clean(str(config.path), cap=None) if config.path else "no config file found: all defaults"
     out = [f"# effective warroom config ({source}); secrets redacted"]
     for name in _TABLES:
         obj = getattr(config, name)

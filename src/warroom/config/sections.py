@@ -34,6 +34,7 @@ ACTION_KINDS = ("rollback", "flag", "failover", "restart", "block")
 NOTIFY_KINDS = ("slack",)
 _HEADER_NAME = re.compile(r"[!#$%&'*+.^_`|~0-9A-Za-z-]+")
 _STATUS_PART = re.compile(r"([1-5])xx|(\d{3})(?:\s*-\s*(\d{3}))?", re.IGNORECASE)
+MAX_CADENCE_MINUTES = 7 * 24 * 60
 _POSITIVE_MINUTES = "a positive number of minutes, or false for no required updates"
 
 
@@ -77,6 +78,9 @@ def _minutes(t: Table, key: str, default: int | None, allow_off: bool = True) ->
         return None
     if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
         t.fail(key, f"expected {_POSITIVE_MINUTES if allow_off else 'a positive number of minutes'}")
+        return default
+    if value > MAX_CADENCE_MINUTES:  # a week: beyond it the number is a typo (and overflows a clock)
+        t.fail(key, f"must be at most {MAX_CADENCE_MINUTES} minutes (a week), got {value}")
         return default
     return value
 

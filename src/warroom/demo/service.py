@@ -132,7 +132,7 @@ class DemoService:
             return self._rng.randrange(lo, hi)
 
     def statuspage(self, summary: bool = True) -> dict[str, Any]:
-        """The upstream's page in Atlassian Statuspage v2 shape (see /work/shared/formats.md)."""
+        """The upstream's page in Atlassian Statuspage v2 shape (its `/api/v2/summary.json`)."""
         indicator = self.state.provider
         since = self.state.provider_since
         base = self.base_url if self._server is not None else "http://127.0.0.1"

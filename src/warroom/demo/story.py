@@ -54,7 +54,7 @@ def seed_incident(store: Any, now: datetime, channel_prefix: str = "#incident-")
     detected = now - timedelta(minutes=4)
     declared = now - timedelta(minutes=3)
     ev = store.declare(TITLE, 2, actor=IC_NAME, impact=IMPACT, detected_by="synthetic probe",
-                       started_at=started, detected_at=detected, at=declared)
+                       started_at=started, detected_at=detected, at=declared, feature="Checkout")
     iid = ev.incident_id
     store.append(iid, Kind.ROLE_ASSIGNED, {"role": IC, "person": IC_NAME}, actor=IC_NAME,
                  at=declared + timedelta(seconds=10))
@@ -109,7 +109,7 @@ def internal_post(ctx: DemoContext) -> str:
     return (f"🚨 SEV-1 declared: {SUMMARY}\n"
             f"Incident commander: @{IC_NAME}\n"
             f"Comms lead: @{COMMS_NAME}\n"
-            f"Channel: #incident-{now:%Y-%m-%d}\n"
+            f"Channel: #incident-{now:%Y-%m-%d}-inc-{ctx.incident_id}\n"
             f"Status page: {status_page}\n"
             "Updates every 15 min until resolved.")
 
@@ -191,7 +191,8 @@ def _resolved(ctx: DemoContext) -> str:
 
 def resolve(ctx: DemoContext) -> None:
     ctx.append(Kind.RESOLVED, {"text": f"Checkout healthy since the rollback of {_hotfix(ctx)}. Channel stays open "
-                                       "for postmortem prep; review within 5 business days."}, IC_NAME)
+                                       "for postmortem prep; review within 5 business days.",
+                           "public": "Checkout and card payments are working normally."}, IC_NAME)
 
 
 def _probe_went(kind: str, after_fact: str | None = None):

@@ -18,6 +18,8 @@ Rules, in one place:
 - A silence that outlived its deadline is one `MissedUpdate` (at most one per silence).
 - Only record entries at or before `now` count, so replaying the record to any moment gives the
   countdown the room saw then.
+
+The SEV-2 rule's trace afterwards (due, sent, on time or late by N minutes) is `user_comms.py`.
 """
 
 from __future__ import annotations

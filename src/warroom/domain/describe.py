@@ -13,8 +13,38 @@ def _sev(value: object) -> str:
         return str(value)
 
 
+#: Payload field of an event written after a delay (the database took no writes): the seconds
+#: between `at`, when it happened, and its write. See `warroom.pending`.
+RECORDED_LATE = "recorded_late_s"
+
+
+def late_text(seconds: object) -> str:
+    """`recorded 3m late` for a `recorded_late_s` value; "" when absent or under a second."""
+    try:
+        secs = int(seconds)  # type: ignore[call-overload]
+    except (TypeError, ValueError):
+        return ""
+    if secs < 1:
+        return ""
+    if secs < 60:
+        return f"recorded {secs}s late"
+    if secs < 3600:
+        return f"recorded {secs // 60}m late"
+    return f"recorded {secs // 3600}h {secs % 3600 // 60:02d}m late"
+
+
 def describe(ev: Event) -> str:
-    """The event's text, untrusted parts included verbatim (callers clean before display)."""
+    """The event's text, untrusted parts included verbatim (callers clean before display).
+
+    A row the store could not read as written is flagged first (`[unreadable row: event #7:
+    bad time '202-12-06…', shown at the time it was recorded]`), so nobody mistakes its stand-in time."""
+    text = _describe(ev)
+    if ev.problem:
+        return f"[unreadable row: {ev.problem}] {text}"
+    return text
+
+
+def _describe(ev: Event) -> str:
     p = ev.payload
     k = ev.kind
     if k == Kind.DECLARED:
@@ -22,6 +52,8 @@ def describe(ev: Event) -> str:
         text = f"{drill}incident declared {_sev(p.get('severity'))}: {p.get('title', '')}"
         if p.get("impact"):
             text += f" — impact: {p['impact']}"
+        if p.get("feature"):
+            text += f" — feature: {p['feature']}"
         if p.get("detected_by"):
             text += f" (detected by {p['detected_by']})"
         return text
@@ -44,7 +76,12 @@ def describe(ev: Event) -> str:
     if k == Kind.MITIGATED:
         return f"mitigation applied: {p.get('text', '')}"
     if k == Kind.RESOLVED:
-        return "incident resolved" + (f": {p['text']}" if p.get("text") else "")
+        text = "incident resolved" + (f": {p['text']}" if p.get("text") else "")
+        return text + (f" — public: {p['public']}" if p.get("public") else "")
+    if k == Kind.PUBLIC_SUMMARY:
+        return f"public summary: {p.get('text', '')}"
+    if k == Kind.FEATURE_SET:
+        return f"affected feature: {p.get('text', '')}"
     if k == Kind.REOPENED:
         return "incident reopened" + (f": {p['text']}" if p.get("text") else "")
     if k == Kind.MILESTONE:
@@ -55,9 +92,10 @@ def describe(ev: Event) -> str:
         return f"{p.get('audience', 'update')} update posted: {first[0] if first else ''}"
     if k == Kind.EVIDENCE:
         return str(p.get("summary") or p.get("text") or f"pinned {p.get('pane', '')}")
-    # Source signals carry their own line in "text".
+    # Source signals carry their own line in "text" (and say so when written late: a full disk).
     if "text" in p:
-        return str(p["text"])
+        late = late_text(p.get(RECORDED_LATE))
+        return str(p["text"]) + (f" ({late})" if late else "")
     return k
 
 
@@ -76,5 +114,7 @@ def kind_label(ev: Event) -> str:
         Kind.REOPENED: "reopened",
         Kind.COMMS_POSTED: "comms",
         Kind.EVIDENCE: "evidence",
+        Kind.FEATURE_SET: "feature",
+        Kind.PUBLIC_SUMMARY: "public",
     }
     return labels.get(ev.kind, ev.kind.split(".")[0])

@@ -11,9 +11,14 @@ so the gap is visible and reads as a blank to fill under pressure instead of sil
 
 Audiences: `internal` (the chat-channel declaration block), `external` (the status page), and
 `tactical` (a Conditions / Actions / Needs update for the internal channel; the CLI also calls it
-`can`). Once resolved, internal and external drafts become the playbook's `[Resolved] <summary>`,
-and the tactical update says when and by whom it was resolved, asks only for a postmortem owner,
-and promises no next update. With no cadence in force (SEV-4, or one switched off in config) no
+`can`). Customers read only customer words: the external draft names the incident's `feature`
+(the blank `<feature>` until someone sets it, never the internal title), its first line is the
+status's own sentence (`EXTERNAL_STATUS_LINES`), and once resolved it says when, followed by the
+public summary (`resolve --public`) if one was given, never the internal summary. Once resolved
+the internal draft becomes the playbook's `[Resolved] <summary>`, and the tactical update says
+when and by whom it was resolved, asks only for a postmortem owner, and promises no next update.
+After a severity change the internal draft's first line says so (`SEV-1 (raised from SEV-2 at
+05:22 UTC)`) instead of re-declaring. The channel is one per incident (`channel_name`). With no cadence in force (SEV-4, or one switched off in config) no
 line promises an update within a number of minutes (see `_NO_CADENCE_LINES`).
 """
 
@@ -66,6 +71,23 @@ _NO_CADENCE_LINES = {
 _RESOLVED_LINES = {
     "Next update within ${cadence_minutes} min.": "No further scheduled updates: the channel stays open for postmortem prep.",
 }
+# After a severity change the declaration line says so instead of "SEV-1 declared" (the packaged
+# line and any override that kept it; `${severity_headline}` is there for overrides of their own).
+_SEVERITY_LINES = {
+    "🚨 ${severity} declared: ${summary}": "🚨 ${severity_headline}: ${summary}",
+}
+# The customer-facing sentence for each status. Investigating is the playbook's own line; the
+# others are plain sentences of the same kind, swapped in for that line (an override that changed
+# it keeps its own words).
+_EXTERNAL_FIRST_LINE = "[${status}] We are aware of an issue affecting ${feature}."
+EXTERNAL_STATUS_LINES = {
+    Status.INVESTIGATING: "[Investigating] We are aware of an issue affecting ${feature}.",
+    Status.IDENTIFIED: "[Identified] We have identified the cause of the issue affecting ${feature} and are applying a fix.",
+    Status.MONITORING: "[Monitoring] A fix is in place for the issue affecting ${feature} and we are watching to make sure it holds.",
+}
+#: The external Resolved update: the time, then the public summary when one was given
+#: (`resolve --public`); never the internal summary, which may name systems.
+EXTERNAL_RESOLVED = "[Resolved] The issue affecting ${feature} was resolved at ${resolved_at}."
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 _ESCAPE = re.compile(r"\x1b(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)?|.)")
 
@@ -126,11 +148,35 @@ def _resolution_summary(state: IncidentState) -> str:
 
 
 def _feature(state: IncidentState) -> str:
-    """What users see broken: a declared `feature` if the record has one, else the title."""
-    for ev in state.events:
-        if ev.kind == Kind.DECLARED and ev.payload.get("feature"):
-            return _one_line(ev.payload["feature"])
-    return _one_line(state.title) or "<feature>"
+    """What customers see broken, in their words: the incident's `feature` (`declare --feature`,
+    `warroom feature`, `/feature`), else the playbook's blank `<feature>` for the Comms Lead to
+    fill. Never the internal title, which may name systems customers do not know."""
+    return _one_line(state.feature) or "<feature>"
+
+
+def channel_name(state: IncidentState, prefix: str | None = None) -> str:
+    """The incident's chat channel: prefix + declaration date + id (`#incident-2026-12-06-inc-7`).
+
+    Both parts are fixed at declaration, so the name never changes during the incident, and two
+    incidents declared on one day never share a channel.
+    """
+    return f"{prefix or '#incident-'}{state.declared_at:%Y-%m-%d}-{state.short_id.lower()}"
+
+
+def _clock(at: datetime, ref: datetime) -> str:
+    """`05:22 UTC`, with the date as well when `at` is on another day than `ref`."""
+    return f"{at:%H:%M} UTC" if at.date() == ref.date() else _utc_minute(at)
+
+
+def severity_headline(state: IncidentState, now: datetime) -> str:
+    """`SEV-1 declared`, or after a change `SEV-1 (raised from SEV-2 at 05:22 UTC)` (or lowered):
+    the internal draft must not re-announce a declaration that happened at another severity."""
+    changes = [c for c in state.severity_history[1:] if c.at <= now and c.before is not None]
+    if not changes:
+        return f"{state.severity.label} declared"
+    last = changes[-1]
+    verb = "raised" if last.is_upgrade else "lowered"
+    return f"{last.after.label} ({verb} from {last.before.label} at {_clock(last.at, now)})"
 
 
 def _items(events: Iterable[Event], empty: str) -> str:
@@ -227,17 +273,20 @@ def draft_values(state: IncidentState, now: datetime, cadence: UpdateCadence | N
     commander = state.roles.get(IC)
     comms = state.roles.get(COMMS)
     prefix = getattr(team, "channel_prefix", None) or "#incident-"
+    resolution = _resolution(state)
+    resolved_at = state.milestones.resolved or (resolution.at if resolution else None)
     status_page = (getattr(team, "status_page", "") or "").strip()
     started = state.milestones.started or state.declared_at
     return {
         "incident": state.short_id,
         "severity": state.severity.label,
+        "severity_headline": severity_headline(state, now),
         "status": state.status.value,
         "summary": _one_line(state.title) or "<one-line summary>",
         "title": _one_line(state.title),
         "commander": _one_line(commander.person) if commander else UNASSIGNED,
         "comms_lead": _one_line(comms.person) if comms else UNASSIGNED,
-        "channel": f"{prefix}{state.declared_at:%Y-%m-%d}",
+        "channel": channel_name(state, prefix),
         "status_page": status_page or "<link>",
         "cadence_minutes": str(minutes) if minutes else "<n>",
         "feature": _feature(state),
@@ -249,6 +298,8 @@ def draft_values(state: IncidentState, now: datetime, cadence: UpdateCadence | N
         "actions": _actions(state, now),
         "needs": _needs(state, team),
         "resolution": _resolution_summary(state),
+        "public_summary": _one_line(state.public_summary),
+        "resolved_at": _clock(resolved_at, started) if resolved_at else "<time UTC>",
     }
 
 
@@ -281,14 +332,21 @@ def render_draft(
     name = audience
     template = template_for(name, templates_override)
     if state.status is Status.RESOLVED:
-        if audience in ("internal", "external"):
+        if audience == "internal":
             name = "resolved"
             template = template_for(name, templates_override)
             values["summary"] = values["resolution"]
+        elif audience == "external":
+            template = EXTERNAL_RESOLVED + (" ${public_summary}" if values["public_summary"] else "")
         else:
             template = _replace_lines(template, _RESOLVED_LINES)
-    elif cadence.minutes_for(state.severity) is None:
-        template = _replace_lines(template, _NO_CADENCE_LINES)
+    else:
+        if audience == "external":
+            template = _replace_lines(template, {_EXTERNAL_FIRST_LINE: EXTERNAL_STATUS_LINES[state.status]})
+        if len(state.severity_history) > 1:
+            template = _replace_lines(template, _SEVERITY_LINES)
+        if cadence.minutes_for(state.severity) is None:
+            template = _replace_lines(template, _NO_CADENCE_LINES)
     text = Template(template).safe_substitute(values).rstrip("\n")
     if state.drill:  # a practice run must never read as a real outage wherever it is pasted
         text = f"{DRILL_BANNER}\n{text}"

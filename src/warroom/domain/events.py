@@ -42,6 +42,10 @@ class Kind:
     # Communication (issue 6).
     COMMS_POSTED = "comms.posted"
     NOTIFY_SENT = "notify.sent"
+    #: The customer-facing name of what is broken (the external draft's `<feature>`), issue 10.
+    FEATURE_SET = "feature.set"
+    #: The public summary given after resolving (`warroom resolve --public TEXT` once resolved).
+    PUBLIC_SUMMARY = "resolution.public"
 
     #: Kinds written by the machine rather than a person; the timeline dims them.
     SYSTEM = frozenset(
@@ -84,7 +88,8 @@ class Event:
     `warroom note` imports this module, and `dataclasses` (with `inspect`) costs ~10 ms.
     """
 
-    __slots__ = ("incident_id", "at", "kind", "actor", "payload", "id", "recorded_at", "origin", "dedupe_key")
+    __slots__ = ("incident_id", "at", "kind", "actor", "payload", "id", "recorded_at", "origin", "dedupe_key",
+                 "problem")
 
     def __init__(
         self,
@@ -97,6 +102,7 @@ class Event:
         recorded_at: datetime | None = None,
         origin: Mapping[str, Any] | None = None,
         dedupe_key: str | None = None,
+        problem: str | None = None,
     ) -> None:
         set_ = object.__setattr__
         set_(self, "incident_id", incident_id)
@@ -108,6 +114,9 @@ class Event:
         set_(self, "recorded_at", recorded_at)
         set_(self, "origin", origin if origin is not None else {})
         set_(self, "dedupe_key", dedupe_key)
+        # Why a stored row could not be read as written (a bad time, a broken payload): the
+        # reader keeps the event, with a stand-in value, and every view flags it.
+        set_(self, "problem", problem)
 
     def __setattr__(self, name: str, value: Any) -> None:
         raise AttributeError("Event is immutable: append a new event instead")
@@ -130,7 +139,8 @@ class Event:
         return self.kind in Kind.SYSTEM or self.actor == "warroom"
 
     def to_json(self) -> dict[str, Any]:
-        return {
+        extra = {"problem": self.problem} if self.problem else {}
+        return extra | {
             "id": self.id,
             "incident_id": self.incident_id,
             "at": format_ts(self.at),
@@ -152,6 +162,6 @@ def parse_incident_ref(text: str) -> int:
     t = text.strip().upper()
     if t.startswith("INC-"):
         t = t[4:]
-    if not t.isdigit():
-        raise ValueError(f"not an incident id: {text!r} (expected INC-N or N)")
+    if not t.isdigit() or not t.isascii() or len(t) > 18:  # SQLite integers stop at 2**63
+        raise ValueError(f"not an incident id: {text[:40]!r} (expected INC-N or N)")
     return int(t)

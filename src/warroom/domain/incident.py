@@ -89,6 +89,11 @@ class IncidentState(Record):
     impact: str = ""
     detected_by: str = ""
     drill: bool = False
+    #: What customers see affected, in their words (the external draft's `<feature>`); "" until set.
+    feature: str = ""
+    #: The latest resolution's public summary (`resolve --public`), "" when none was given: the
+    #: external draft never falls back to the internal summary, which may name systems.
+    public_summary: str = ""
     roles: dict[str, RoleHolder] = field(default_factory=dict)
     milestones: Milestones = field(default_factory=Milestones)
     severity_history: tuple[SeverityChange, ...] = ()
@@ -129,9 +134,21 @@ class IncidentState(Record):
 
 
 def _when(event: Event, key: str = "at") -> datetime:
-    """A payload may carry its own back-dated time; otherwise the event's `at`."""
+    """A payload may carry its own back-dated time; otherwise (or when it is unreadable: the
+    store flags such rows) the event's `at`."""
     value = event.payload.get(key)
-    return parse_ts(value) if isinstance(value, str) else event.at
+    if not isinstance(value, str) or not value:
+        return event.at
+    try:
+        when = parse_ts(value)
+    except (ValueError, OverflowError):
+        return event.at
+    return when if when.year >= 2000 else event.at
+
+
+def _public_summary(payload: dict) -> str:
+    """A resolution's public summary (`resolve --public`), one line; "" when none was given."""
+    return " ".join(str(payload.get("public") or "").split())
 
 
 def apply(state: IncidentState | None, ev: Event) -> IncidentState | None:
@@ -139,8 +156,8 @@ def apply(state: IncidentState | None, ev: Event) -> IncidentState | None:
     p = ev.payload
     if ev.kind == Kind.DECLARED:
         sev = Severity.parse(p.get("severity", 3))
-        started = parse_ts(p["started_at"]) if p.get("started_at") else ev.at
-        detected = parse_ts(p["detected_at"]) if p.get("detected_at") else ev.at
+        started = _when(ev, "started_at")
+        detected = _when(ev, "detected_at")
         return IncidentState(
             incident_id=ev.incident_id,
             title=str(p.get("title", "")),
@@ -151,6 +168,7 @@ def apply(state: IncidentState | None, ev: Event) -> IncidentState | None:
             impact=str(p.get("impact") or ""),
             detected_by=str(p.get("detected_by") or ""),
             drill=bool(p.get("drill", False)),
+            feature=" ".join(str(p.get("feature") or "").split()),
             milestones=Milestones(started=min(started, detected), detected=detected),
             severity_history=(SeverityChange(ev.at, None, sev, "declared", ev.actor),),
             status_history=(StatusChange(ev.at, None, Status.INVESTIGATING, "declared", ev.actor),),
@@ -169,7 +187,9 @@ def apply(state: IncidentState | None, ev: Event) -> IncidentState | None:
             ms = replace(ms, resolved=ev.at)
         elif status is not Status.RESOLVED and state.status is Status.RESOLVED:
             ms = replace(ms, resolved=None)
-        return replace(state, status=status, milestones=ms, status_history=state.status_history + (change,))
+        public = _public_summary(p) if status is Status.RESOLVED else ""
+        return replace(state, status=status, milestones=ms, public_summary=public,
+                       status_history=state.status_history + (change,))
     if ev.kind == Kind.ROLE_ASSIGNED:
         roles = dict(state.roles)
         roles[p["role"]] = RoleHolder(p["role"], str(p["person"]), ev.at)
@@ -193,7 +213,8 @@ def apply(state: IncidentState | None, ev: Event) -> IncidentState | None:
         if ms.resolved is None:
             ms = replace(ms, resolved=ev.at)
         return replace(
-            state, status=Status.RESOLVED, milestones=ms, status_history=state.status_history + (change,)
+            state, status=Status.RESOLVED, milestones=ms, public_summary=_public_summary(p),
+            status_history=state.status_history + (change,),
         )
     if ev.kind == Kind.REOPENED:
         change = StatusChange(ev.at, state.status, Status.INVESTIGATING, str(p.get("text") or ""), ev.actor)
@@ -201,6 +222,7 @@ def apply(state: IncidentState | None, ev: Event) -> IncidentState | None:
             state,
             status=Status.INVESTIGATING,
             milestones=replace(state.milestones, resolved=None),
+            public_summary="",  # what was true at the last resolution is no longer the news
             status_history=state.status_history + (change,),
         )
     if ev.kind == Kind.MILESTONE:
@@ -208,10 +230,23 @@ def apply(state: IncidentState | None, ev: Event) -> IncidentState | None:
         if name in MILESTONE_NAMES:
             return replace(state, milestones=replace(state.milestones, **{name: _when(ev)}))
         return state
+    if ev.kind == Kind.PUBLIC_SUMMARY:
+        return replace(state, public_summary=_public_summary({"public": p.get("text")}))
+    if ev.kind == Kind.FEATURE_SET:
+        return replace(state, feature=" ".join(str(p.get("text") or "").split()))
     if ev.kind == Kind.COMMS_POSTED:
         post = CommsPost(ev.at, str(p.get("audience") or "internal"), str(p.get("text") or ""), ev.actor)
         return replace(state, comms=state.comms + (post,))
     return state
+
+
+def apply_readable(state: IncidentState | None, ev: Event) -> IncidentState | None:
+    """`apply`, except that an event whose payload lacks what its kind needs (a hand-edited or
+    damaged row) changes nothing: it stays in the timeline, and the rest of the record folds."""
+    try:
+        return apply(state, ev)
+    except (KeyError, ValueError, TypeError, AttributeError):
+        return state
 
 
 def fold(events: Iterable[Event]) -> IncidentState | None:
@@ -222,7 +257,7 @@ def fold(events: Iterable[Event]) -> IncidentState | None:
     ordered = sorted(events, key=lambda e: (e.id if e.id is not None else float("inf"), e.at))
     state: IncidentState | None = None
     for ev in ordered:
-        state = apply(state, ev)
+        state = apply_readable(state, ev)
     if state is None:
         return None
     last = max((e.id or 0 for e in ordered), default=0)

@@ -54,6 +54,20 @@ def describe_failure(status_code: int | None, elapsed: float, failure: str | Non
     return error or failure or "failed"
 
 
+def streak_words(state: "ProbeState", streak: int, ok: bool, what: str) -> str | None:
+    """A state that the newest results disagree with, as the health pane says it:
+    `UP · 1 failure (503)` (not yet DOWN: flap damping waits for more), `DOWN · 1 success (200)`;
+    None when the newest result agrees with the state. `what` is the result in a word or two
+    (a status code, `timeout`)."""
+    if state is ProbeState.UP and not ok:
+        count = f"{streak} failure" + ("s" if streak != 1 else "")
+    elif state is ProbeState.DOWN and ok:
+        count = f"{streak} success" + ("es" if streak != 1 else "")
+    else:
+        return None
+    return f"{state.value.upper()} · {count} ({what})" if what else f"{state.value.upper()} · {count}"
+
+
 class ProbeTracker:
     """Up/down state of one probe with flap damping. Feed every result to `observe`."""
 

@@ -30,9 +30,9 @@ class Severity(IntEnum):
     @classmethod
     def parse(cls, text: str | int) -> "Severity":
         """Accept `1`, `SEV1`, `sev-1`, `SEV-1`."""
-        t = str(text).strip().upper().replace("-", "").replace(" ", "")
+        t = str(text).strip().upper().replace(" ", "")
         if t.startswith("SEV"):
-            t = t[3:]
+            t = t[3:].removeprefix("-")  # only the dash of `SEV-1`: `-1` is not a severity
         if t in {"1", "2", "3", "4"}:
             return cls(int(t))
         raise ValueError(f"unknown severity {text!r}: use 1, 2, 3 or 4 (SEV-1 is the worst)")

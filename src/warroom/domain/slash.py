@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any, Iterable
 
 from warroom.domain.events import Kind
+from warroom.domain.feature import parse_feature
 from warroom.domain.incident import IncidentState
 from warroom.domain.names import check_name
 from warroom.domain.roles import IC, canonical_role, role_names
@@ -26,7 +27,8 @@ SLASH_COMMANDS: dict[str, tuple[str, str]] = {
     "role": ("/role ROLE NAME", "Assign a role: /role comms alice, /role tech-lead bob (- vacates it)"),
     "ack": ("/ack", "Acknowledge the incident (starts MTTA)"),
     "mitigated": ("/mitigated TEXT", "Record the mitigation that stopped the bleeding"),
-    "resolve": ("/resolve [text]", "Resolve the incident (asks first)"),
+    "resolve": ("/resolve [text] [--public TEXT]", "Resolve the incident (asks first); --public is what customers read"),
+    "feature": ("/feature TEXT", "Name what customers see affected (the external draft's <feature>)"),
     "note": ("/note TEXT", "Add a note (same as typing text without a slash)"),
     "as": ("/as NAME", "Who is typing at this keyboard (shown beside the prompt)"),
     "pin": ("/pin PANE", "Pin a pane's current output to the timeline as evidence"),
@@ -231,18 +233,55 @@ def _slash(line: str, state: IncidentState, extras: tuple[str, ...]) -> Command:
         if not body:
             return Invalid(_usage("mitigated") + " (say what stopped the bleeding)")
         return Append(Kind.MITIGATED, {"text": body}, "mitigation recorded")
+    if name == "feature":
+        return _feature(state, rest)
     # resolve
     if closed:
         return Unchanged(f"{state.short_id} is already resolved: nothing recorded")
-    body = _text(rest)
+    internal, public = _split_public(rest)
+    if public is not None and not public:
+        return Invalid(_usage("resolve") + " (--public needs the words customers should read)")
+    body = _text(internal)
     if isinstance(body, Invalid):
         return body
+    payload: dict[str, Any] = {"text": body}
+    if public:
+        public_text = _text(" ".join(public.split()))
+        if isinstance(public_text, Invalid):
+            return public_text
+        payload["public"] = public_text
+        customers = f"Customers will read: {public_text}"
+    else:
+        customers = "No --public summary: customers get a generic resolved sentence."
     return Append(
         Kind.RESOLVED,
-        {"text": body},
+        payload,
         f"{state.short_id} resolved",
-        confirm=f"Resolve {state.short_id}?\nConfirm the metrics are back to normal first.",
+        confirm=f"Resolve {state.short_id}?\nConfirm the metrics are back to normal first.\n{customers}",
     )
+
+
+def _split_public(rest: str) -> tuple[str, str | None]:
+    """`error rate at baseline --public Payments work again` -> the internal summary and the
+    public one (None when `--public` is not there at all, "" when it has no words after it)."""
+    words = rest.split(" ")
+    if "--public" not in words:
+        return rest, None
+    i = words.index("--public")
+    return " ".join(words[:i]).strip(), " ".join(words[i + 1 :]).strip()
+
+
+def _feature(state: IncidentState, rest: str) -> Command:
+    """`/feature Checkout`: what customers see affected, the external draft's `<feature>`."""
+    if not rest:
+        return Invalid(_usage("feature") + " (what customers see affected, e.g. Checkout)")
+    try:
+        feature = parse_feature(rest)
+    except ValueError as exc:
+        return Invalid(str(exc))
+    if feature == state.feature:
+        return Unchanged(f"feature is already {feature}: nothing recorded")
+    return Append(Kind.FEATURE_SET, {"text": feature}, f"feature: {feature} (the external draft now names it)")
 
 
 # ---------------------------------------------------------------------------------------------

@@ -1,11 +1,13 @@
 """Command panes: a `[[command]]`'s argv run every interval, like `watch`.
 
 Each run gives a `CommandOutput`: the exit code, how long it took, stdout (escape sequences and
-control characters stripped, newlines kept, URL credentials and tokens redacted, the first
-`MAX_LINES` lines kept, like the top of a `watch` screen), the tail of stderr, and an error
-when it could not run or was killed at its timeout (the whole process group is killed). A
-non-zero exit is output, not an error: `grep` finding nothing exits 1. The UI computes the age
-from `taken_at` (when the run started).
+control characters stripped, newlines kept, the first `MAX_LINES` lines kept, like the top of a
+`watch` screen), the tail of stderr, and an error when it could not run or was killed at its
+timeout (the whole process group is killed). Secrets never get through: the value of every
+`${ENV}` the config uses is replaced by `***` in the raw bytes (`warroom.runner`), and
+credential-shaped text (URL passwords, tokens) in each line. A non-zero exit is output, not an
+error: `grep` finding nothing exits 1. The UI computes the age from `taken_at` (when the run
+started).
 """
 
 from __future__ import annotations

@@ -16,6 +16,7 @@ Every failure lands in `DeployList.error` as one line naming the exact command t
 
 from __future__ import annotations
 
+import dataclasses
 import shlex
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -23,6 +24,7 @@ from datetime import datetime, timezone
 from warroom.config.model import DeploysConfig
 from warroom.domain.deploy_rules import Deploy, newest_first
 from warroom.domain.events import format_ts, utc
+from warroom.redact import redact_text
 from warroom.runner import run_argv
 from warroom.sanitize import clean
 from warroom.sources.deploys_git import collect_git
@@ -157,6 +159,20 @@ def _parse_line(source: str, raw: str) -> Deploy | None:
     )
 
 
+def _redacted(found: DeployList) -> DeployList:
+    """Whatever the commands printed (commit subjects, change causes, images, errors), with
+    secrets and credential-shaped text hidden before it is shown or recorded."""
+    deploys = tuple(
+        dataclasses.replace(d, subject=redact_text(d.subject), author=redact_text(d.author),
+                            image=redact_text(d.image))
+        for d in found.deploys
+    )
+    return dataclasses.replace(
+        found, deploys=deploys, error=redact_text(found.error) if found.error else found.error,
+        unparsed=tuple(redact_text(u) for u in found.unparsed),
+    )
+
+
 @dataclass
 class DeploysSource:
     """A `[[deploys]]` section as a source: key `deploys:<name>`, kind `deploys`."""
@@ -192,7 +208,10 @@ class DeploysSource:
         return max(self.config.since, (utc(now) - self.reach_back_to).total_seconds())
 
     async def collect(self, now: datetime) -> DeployList:
-        """Run the configured git/kubectl/command once. Never raises."""
+        """Run the configured git/kubectl/command once, its text redacted. Never raises."""
+        return _redacted(await self._collect(now))
+
+    async def _collect(self, now: datetime) -> DeployList:
         cfg = self.config
         now = utc(now)
         window = None

@@ -5,6 +5,12 @@ anything it started. Its stdout is scanned as it arrives (matching lines wait in
 until the next `drain()`); the last stderr line is kept for the error shown when it exits.
 When it exits it is restarted after a growing delay; a missing binary says so plainly
 ("command not found: kubectl") and is retried on the same schedule, in case it gets installed.
+
+`${NAME}` in argv items is expanded at each start (never shown: the command line keeps the
+template), and every byte the command prints has the secret values (its own and every one the
+config uses) replaced by `***` before it is scanned, counted or grouped. Lines are redacted
+whole: output is passed on up to its last newline, so a secret split across two reads is
+still found.
 """
 
 from __future__ import annotations
@@ -18,7 +24,8 @@ import time
 from datetime import datetime, timezone, tzinfo
 from functools import partial
 
-from warroom.redact import redact_text
+from warroom.redact import known_secrets, redact_bytes, redact_text
+from warroom.runner import close_transport, expand_argv
 from warroom.sanitize import clean, clean_bytes
 from warroom.sources.logscan import LineScanner, Matcher, stamp_bytes
 
@@ -26,6 +33,7 @@ RESTART_DELAYS = (1.0, 2.0, 5.0, 10.0, 30.0, 60.0)
 STABLE_AFTER = 60.0  # a run this long resets the restart delay to the first step
 PENDING_MAX = 50_000  # matching lines held between drains; beyond that only counted
 READ_SIZE = 64 * 1024
+HOLD_MAX = 64 * 1024  # an unfinished line held back for redaction at most this long
 
 Hit = tuple[bytes, object]
 
@@ -56,6 +64,10 @@ class CommandFollower:
         self._task: asyncio.Task[None] | None = None
         self._proc: asyncio.subprocess.Process | None = None
         self._closed = False
+        self._secrets: list[bytes] = []  # this command's expanded `${NAME}` values
+
+    def _redact(self, data: bytes) -> bytes:
+        return redact_bytes(data, self._secrets) if (self._secrets or known_secrets()) else data
 
     def start(self) -> None:
         """Start (once) the task that runs and restarts the command; needs a running loop."""
@@ -95,25 +107,34 @@ class CommandFollower:
 
     async def _run_once(self) -> None:
         if shutil.which(self.argv[0]) is None:
-            self.error = f"command not found: {self.argv[0]}"
+            self.error = f"command not found: {clean(self.argv[0], cap=200)}"
+            return
+        real, self._secrets, env_error = expand_argv(self.argv)
+        if env_error:
+            self.error = f"{self.command_line}: {env_error}"
             return
         try:
             proc = await asyncio.create_subprocess_exec(
-                *self.argv,
+                *real,
                 stdin=asyncio.subprocess.DEVNULL,
                 stdout=asyncio.subprocess.PIPE,
                 stderr=asyncio.subprocess.PIPE,
                 start_new_session=True,
             )
         except OSError as exc:
-            self.error = f"{self.command_line}: {exc.strerror or exc}"
+            self.error = f"{self.command_line}: {clean(redact_text(str(exc.strerror or exc)), cap=300)}"
             return
         self._proc, self.running, self.error = proc, True, None
         self.starts += 1
         last_err: list[str] = [""]
         assert proc.stdout is not None and proc.stderr is not None
-        await asyncio.gather(self._read_stdout(proc.stdout), self._read_stderr(proc.stderr, last_err))
-        code = await proc.wait()
+        try:
+            await asyncio.gather(self._read_stdout(proc.stdout), self._read_stderr(proc.stderr, last_err))
+            code = await proc.wait()
+        finally:
+            # Stopped (or its pipes held open by a grandchild in another session): close the
+            # pipes while the loop runs, not in the garbage collector after it has closed.
+            close_transport(proc)
         self.running, self.exit_code, self._proc = False, code, None
         if not self._closed:
             tail = f": {last_err[0]}" if last_err[0] else ""
@@ -122,13 +143,23 @@ class CommandFollower:
     async def _read_stdout(self, stream: asyncio.StreamReader) -> None:
         now = datetime.now(timezone.utc)
         scanner = LineScanner(self.matcher, stamp=partial(stamp_bytes, now=now, local=self.local))
+        held = b""  # the unfinished last line, kept back until it can be redacted whole
         while True:
             data = await stream.read(READ_SIZE)
             if not data:
+                if held:
+                    self._add(scanner.feed(self._redact(held)))
                 self._add(scanner.finish())
                 return
             self.last_output = time.monotonic()
-            self._add(scanner.feed(data))
+            data = held + data
+            cut = data.rfind(b"\n") + 1
+            if cut == 0 and len(data) < HOLD_MAX:
+                held = data
+                continue
+            cut = cut or len(data)  # a giant line with no end in sight: pass it on in pieces
+            held = data[cut:]
+            self._add(scanner.feed(self._redact(data[:cut])))
 
     async def _read_stderr(self, stream: asyncio.StreamReader, last: list[str]) -> None:
         partial_line = b""
@@ -139,10 +170,10 @@ class CommandFollower:
             partial_line = (partial_line + data)[-8192:]
             lines = [ln for ln in partial_line.split(b"\n")[:-1] if ln.strip()]
             if lines:
-                last[0] = clean_bytes(lines[-1], cap=300)
+                last[0] = redact_text(clean_bytes(self._redact(lines[-1]), cap=300))
             partial_line = partial_line.rsplit(b"\n", 1)[-1]
         if partial_line.strip():
-            last[0] = clean_bytes(partial_line, cap=300)
+            last[0] = redact_text(clean_bytes(self._redact(partial_line), cap=300))
 
     async def aclose(self) -> None:
         """Stop the command (TERM, then KILL after 2 s) and the restart loop."""

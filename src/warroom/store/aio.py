@@ -20,7 +20,8 @@ from warroom.domain.incident import IncidentState, fold
 from warroom.domain.signals import Sample
 from warroom.errors import UserError
 from warroom.store.rows import EVENT_COLUMNS, row_to_event
-from warroom.store.schema import BUSY_TIMEOUT_MS, PRAGMAS, busy_or, migrate, prepare_path
+from warroom.store.opening import Opened, open_connection
+from warroom.store.schema import BUSY_TIMEOUT_MS, busy_or
 from warroom.store.sync import EventStore
 
 T = TypeVar("T")
@@ -29,32 +30,42 @@ T = TypeVar("T")
 class AsyncEventStore:
     """Async twin of `EventStore`. Open with `await AsyncEventStore.open(path)`."""
 
-    def __init__(self, conn: aiosqlite.Connection, path: Path) -> None:
+    def __init__(self, conn: aiosqlite.Connection, path: Path, read_only: str | None = None) -> None:
         self._conn = conn
         self.path = path
+        #: Why this store is open read-only ("the disk is full"...), or None when it can write.
+        self.read_only = read_only
+        #: One-time lines for the user found on opening (others could read the file...).
+        self.notices: list[str] = []
+        self._busy_timeout_ms = BUSY_TIMEOUT_MS
 
     @classmethod
-    async def open(cls, path: Path | str, *, busy_timeout_ms: int = BUSY_TIMEOUT_MS) -> "AsyncEventStore":
+    async def open(
+        cls, path: Path | str, *, busy_timeout_ms: int = BUSY_TIMEOUT_MS, allow_read_only: bool = True
+    ) -> "AsyncEventStore":
+        """Open (or create) the database in aiosqlite's thread: writable, or read-only when it
+        cannot be written (see `warroom.store.opening`)."""
         path = Path(path).expanduser()
-        prepare_path(path)
-        try:
-            conn = await aiosqlite.connect(path, isolation_level=None, timeout=busy_timeout_ms / 1000)
-        except sqlite3.Error as exc:
-            raise busy_or(exc, path) from None
-        store = cls(conn, path)
-
-        def setup(raw: sqlite3.Connection) -> None:
-            raw.execute(f"PRAGMA busy_timeout={int(busy_timeout_ms)}")
-            for pragma in PRAGMAS:
-                raw.execute(pragma)
-            migrate(raw, path)
-
-        try:
-            await store._run(setup)
-        except BaseException:
-            await conn.close()
-            raise
+        conn, opened = await _connect(path, busy_timeout_ms, allow_read_only)
+        store = cls(conn, path, opened.read_only)
+        store.notices = opened.notices
+        store._busy_timeout_ms = busy_timeout_ms
         return store
+
+    async def reopen_writable(self) -> bool:
+        """A store opened read-only tries to open the file for writing again (space was freed,
+        the mount remounted); True when it now can write."""
+        if not self.read_only:
+            return True
+        try:
+            conn, opened = await _connect(self.path, self._busy_timeout_ms, False)
+        except UserError:
+            return False
+        old, self._conn = self._conn, conn
+        self.read_only = None
+        self.notices = opened.notices
+        await old.close()
+        return True
 
     async def close(self) -> None:
         await self._conn.close()
@@ -83,18 +94,18 @@ class AsyncEventStore:
     ) -> Event | None:
         """Append and commit one event; None if its `dedupe_key` was already recorded."""
         return await self._run(
-            lambda raw: EventStore(raw, self.path).append(
+            lambda raw: EventStore(raw, self.path, self.read_only).append(
                 incident_id, kind, payload, actor=actor, at=at, dedupe_key=dedupe_key
             )
         )
 
     async def declare(self, title: str, severity: int, **kwargs: Any) -> Event:
         """Same as `EventStore.declare`, run in the store's thread."""
-        return await self._run(lambda raw: EventStore(raw, self.path).declare(title, severity, **kwargs))
+        return await self._run(lambda raw: EventStore(raw, self.path, self.read_only).declare(title, severity, **kwargs))
 
     async def add_samples(self, incident_id: int, samples: Iterable[Sample]) -> int:
         items = list(samples)
-        return await self._run(lambda raw: EventStore(raw, self.path).add_samples(incident_id, items))
+        return await self._run(lambda raw: EventStore(raw, self.path, self.read_only).add_samples(incident_id, items))
 
     async def events(self, incident_id: int, after_id: int = 0) -> list[Event]:
         rows = await self._run(
@@ -131,7 +142,20 @@ class AsyncEventStore:
         return await self._run(lambda raw: raw.execute("SELECT COALESCE(MAX(id), 0) FROM events").fetchone()[0])
 
     async def acquire_lease(self, incident_id: int, holder: str, ttl: float, now: float | None = None) -> bool:
-        return await self._run(lambda raw: EventStore(raw, self.path).acquire_lease(incident_id, holder, ttl, now))
+        return await self._run(lambda raw: EventStore(raw, self.path, self.read_only).acquire_lease(incident_id, holder, ttl, now))
 
     async def release_lease(self, incident_id: int, holder: str) -> None:
-        await self._run(lambda raw: EventStore(raw, self.path).release_lease(incident_id, holder))
+        await self._run(lambda raw: EventStore(raw, self.path, self.read_only).release_lease(incident_id, holder))
+
+
+async def _connect(path: Path, busy_timeout_ms: int, allow_read_only: bool) -> tuple[aiosqlite.Connection, Opened]:
+    """An aiosqlite connection whose whole opening (checks, fallback) runs in its own thread."""
+    found: list[Opened] = []
+
+    def connector() -> sqlite3.Connection:
+        opened = open_connection(str(path), busy_timeout_ms, allow_read_only=allow_read_only)
+        found.append(opened)
+        return opened.conn
+
+    conn = await aiosqlite.Connection(connector, 64)
+    return conn, found[0]

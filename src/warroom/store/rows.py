@@ -68,16 +68,63 @@ def event_params(
     return params, when, recorded, orig
 
 
+def _stored_time(text: object) -> datetime | None:
+    """A stored time, or None when it cannot be one (a typo'd year written before times were
+    checked, a hand-edited row): reading must go on whatever the file holds."""
+    if not isinstance(text, str):
+        return None
+    try:
+        when = parse_ts(text)
+    except (ValueError, OverflowError):
+        return None
+    return when if when.year >= 2000 else None
+
+
+def _stored_json(text: object) -> dict[str, Any] | None:
+    try:
+        value = json.loads(text)  # type: ignore[arg-type]
+    except (TypeError, ValueError, RecursionError):
+        return None
+    return value if isinstance(value, dict) else None
+
+
 def row_to_event(row: tuple[Any, ...]) -> Event:
+    """The event a row holds. A row that cannot be read as written never stops the reader: it
+    comes back with a stand-in (its recorded time for a bad `at`, an empty payload for broken
+    JSON) and `problem` saying what was wrong, which every view shows beside it."""
     id_, incident_id, at, recorded_at, kind, actor, payload, orig, dedupe = row
+    problems: list[str] = []
+    recorded = _stored_time(recorded_at)
+    when = _stored_time(at)
+    if when is None:
+        problems.append(f"bad time {str(at)[:40]!r}, shown at the time it was recorded")
+        when = recorded or _FALLBACK_TIME
+    if recorded is None:
+        if recorded_at != at:
+            problems.append(f"bad recorded time {str(recorded_at)[:40]!r}")
+        recorded = when
+    data = _stored_json(payload)
+    if data is None:
+        problems.append("unreadable payload")
+        data = {}
+    else:
+        problems += [f"bad time in {key} {str(data[key])[:40]!r}" for key in _PAYLOAD_TIMES
+                     if isinstance(data.get(key), str) and _stored_time(data[key]) is None]
     return Event(
         incident_id=incident_id,
-        at=parse_ts(at),
-        kind=kind,
-        actor=actor,
-        payload=json.loads(payload),
+        at=when,
+        kind=str(kind),
+        actor=str(actor),
+        payload=data,
         id=id_,
-        recorded_at=parse_ts(recorded_at),
-        origin=json.loads(orig),
+        recorded_at=recorded,
+        origin=_stored_json(orig) or {},
         dedupe_key=dedupe,
+        problem=f"event #{id_}: " + "; ".join(problems) if problems else None,
     )
+
+
+#: Payload fields that hold times the fold reads (back-dated milestones, declared start).
+_PAYLOAD_TIMES = ("at", "started_at", "detected_at")
+#: The time shown for an event whose own and recorded times are both unreadable.
+_FALLBACK_TIME = datetime(2000, 1, 1, tzinfo=timezone.utc)

@@ -15,7 +15,18 @@ if TYPE_CHECKING:
     from pathlib import Path
 
 SCHEMA_VERSION = 1
-BUSY_TIMEOUT_MS = int(os.environ.get("WARROOM_BUSY_TIMEOUT_MS", "5000"))  # env: tests and slow disks
+def _busy_timeout_ms() -> int:
+    # A bad value is reported by `environment.environment_problem` before any command runs;
+    # here (imported by tests and the UI too) it falls back rather than fail at import.
+    from warroom.environment import BUSY_TIMEOUT_DEFAULT_MS, busy_timeout_ms
+
+    try:
+        return busy_timeout_ms()
+    except ValueError:
+        return BUSY_TIMEOUT_DEFAULT_MS
+
+
+BUSY_TIMEOUT_MS = _busy_timeout_ms()  # $WARROOM_BUSY_TIMEOUT_MS: tests and slow disks
 
 # Each entry upgrades from version i to i+1. Never edit a released step: add a new one.
 MIGRATIONS: list[str] = [

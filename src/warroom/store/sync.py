@@ -13,7 +13,7 @@ TYPE_CHECKING = False  # not `typing`: its import costs `warroom note` ~3 ms
 from warroom.domain.events import Event, Kind, format_ts
 from warroom.errors import UserError
 from warroom.store.rows import EVENT_COLUMNS, INSERT_EVENT, event_params, row_to_event
-from warroom.store.schema import BUSY_TIMEOUT_MS, PRAGMAS, busy_or, migrate, prepare_path
+from warroom.store.schema import BUSY_TIMEOUT_MS, busy_or
 
 if TYPE_CHECKING:  # the fold is imported only by readers: `warroom note` never folds
     from pathlib import Path
@@ -27,9 +27,13 @@ class EventStore:
     """One SQLite file holding every incident. Each append is one `BEGIN IMMEDIATE` transaction,
     committed before the call returns: once `append` returns an event, it is on disk."""
 
-    def __init__(self, conn: sqlite3.Connection, path: "str | Path") -> None:
+    def __init__(self, conn: sqlite3.Connection, path: "str | Path", read_only: str | None = None) -> None:
         self._conn = conn
         self._path = path
+        #: Why this store is open read-only ("the disk is full"...), or None when it can write.
+        self.read_only = read_only
+        #: One-time lines for the user found on opening (others could read the file...).
+        self.notices: list[str] = []
 
     @property
     def path(self) -> "Path":
@@ -39,17 +43,14 @@ class EventStore:
 
     @classmethod
     def open(cls, path: "Path | str", *, busy_timeout_ms: int = BUSY_TIMEOUT_MS) -> "EventStore":
+        """Open (or create) the database; read-only when it cannot be written (see `opening`)."""
+        from warroom.store.opening import open_connection
+
         path = os.path.expanduser(os.fspath(path))
-        prepare_path(path)
-        try:
-            conn = sqlite3.connect(path, isolation_level=None, timeout=busy_timeout_ms / 1000)
-            conn.execute(f"PRAGMA busy_timeout={int(busy_timeout_ms)}")
-            for pragma in PRAGMAS:
-                conn.execute(pragma)
-            migrate(conn, path)
-        except sqlite3.Error as exc:
-            raise busy_or(exc, path) from None
-        return cls(conn, path)
+        opened = open_connection(path, busy_timeout_ms)
+        store = cls(opened.conn, path, opened.read_only)
+        store.notices = opened.notices
+        return store
 
     def close(self) -> None:
         self._conn.close()
@@ -63,6 +64,8 @@ class EventStore:
     # -- writing -----------------------------------------------------------------------------
 
     def _write(self, fn: Any) -> Any:
+        if self.read_only:
+            raise UserError(f"database {self._path} cannot be written ({self.read_only}); nothing was written")
         try:
             self._conn.execute("BEGIN IMMEDIATE")
         except sqlite3.OperationalError as exc:
@@ -112,11 +115,14 @@ class EventStore:
         detected_at: datetime | None = None,
         drill: bool = False,
         at: datetime | None = None,
+        feature: str = "",
     ) -> Event:
         """Allocate the next incident number and append its declaration, atomically."""
         payload: dict[str, Any] = {"title": title, "severity": int(severity), "drill": bool(drill)}
         if impact:
             payload["impact"] = impact
+        if feature:
+            payload["feature"] = feature
         if detected_by:
             payload["detected_by"] = detected_by
         if started_at:
@@ -188,7 +194,11 @@ class EventStore:
             elif kind == Kind.RESOLVED:
                 open_[incident_id] = False
             elif kind == Kind.STATUS:
-                open_[incident_id] = str(json.loads(payload).get("to", "")).lower() != "resolved"
+                try:
+                    to = json.loads(payload).get("to", "")
+                except (ValueError, AttributeError):  # a damaged row changes nothing (see rows.py)
+                    continue
+                open_[incident_id] = str(to).lower() != "resolved"
         return [i for i, is_open in open_.items() if is_open]
 
     def latest_incident_id(self) -> int | None:

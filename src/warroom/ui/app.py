@@ -7,11 +7,16 @@ is set, just after the first frame), `config`, `clock()`
 (aware UTC now; frozen in tests), `actor` (who is typing), `incident` (the folded
 IncidentState on screen, reactive), `paused` (live updates paused, reactive).
 
-Quitting: Ctrl+C quits at once with exit status 130 (the convention for an interrupted
-command) unless text is selected, which it copies first; Ctrl+Q quits with status 0; SIGHUP (or
-a terminal that vanished) and SIGTERM quit with 129 and 143, stopping followed commands as
-any quit does. Nothing is lost either way: every line is in the store as soon as the command
-line says "saved".
+Quitting, as in a shell: Ctrl+C with text selected copies it; with text in the command line
+clears it (Up brings it back); on an empty line it says "Ctrl+C again to quit", and a second
+press within 2 s quits with exit status 130 (the convention for an interrupted command). Ctrl+Q
+quits with status 0. SIGHUP (or a terminal that vanished) and SIGTERM quit with 129 and 143,
+stopping followed commands as any quit does.
+
+Quitting never drops text: with a note that failed to save (NOT SAVED), one still saving, or
+half-typed text in the command line, a quit asks first (Cancel focused): write it to a file
+beside the database (`warroom.unsaved`), quit without it, or stay. A hangup or SIGTERM writes
+the file without asking, and the exit message (stderr, after the screen closes) names it.
 """
 
 from __future__ import annotations
@@ -32,6 +37,7 @@ from textual.screen import Screen
 
 from warroom.config.model import Config
 from warroom.domain.incident import IncidentState
+from warroom.ui.quitting import QuitKeepingText
 from warroom.ui.themes import THEME_VARIABLES, load_themes, resolve_theme_name
 
 if TYPE_CHECKING:  # aiosqlite loads after the first frame, with the store
@@ -59,19 +65,19 @@ class ThemedApp(App[None]):
         return dict(THEME_VARIABLES)
 
 
-class WarRoomApp(ThemedApp):
+class WarRoomApp(QuitKeepingText, ThemedApp):
     """Opens the war room on an incident, or the declare dialog when none is open."""
 
     TITLE = "warroom"
     #: Exit status after Ctrl+C: 128 + SIGINT, what shells and scripts expect of an interrupted command.
     INTERRUPTED = 130
     BINDINGS = [
-        # A priority binding, so it works on every screen and dialog; it still copies selected
-        # text first, as Textual's own Ctrl+C in an input does (see `action_interrupt`).
-        Binding("ctrl+c", "interrupt", "Quit", key_display="^c", priority=True,
-                tooltip="Quit (copies the selection instead when text is selected); the incident stays in the database"),
-        Binding("ctrl+q", "quit", "Quit", show=False, priority=True,
-                tooltip="Quit (the incident stays in the database)"),
+        # Priority bindings, so they work on every screen and dialog. Ctrl+C still copies
+        # selected text first, as Textual's own Ctrl+C in an input does (see `action_interrupt`).
+        Binding("ctrl+c", "interrupt", "Clear", key_display="^c", priority=True,
+                tooltip="Clear the command line (Up brings it back); on an empty line press twice to quit"),
+        Binding("ctrl+q", "quit", "Quit", key_display="^q", priority=True,
+                tooltip="Quit (asks first if typed text is not in the database)"),
     ]
     #: The folded incident on screen, kept current (also while live updates are paused).
     incident: var[IncidentState | None] = var(None, always_update=True)
@@ -105,6 +111,13 @@ class WarRoomApp(ThemedApp):
         #: Set once `store` is open: writing, following and the signal panes wait for it.
         self.store_ready = asyncio.Event()
         self.notice: str | None = None
+        #: Why the database is open read-only ("the disk is full"...), or None: then nothing on
+        #: the screen writes (a READ-ONLY badge, no typing, no recording).
+        self.read_only: str | None = None
+        #: One-time lines from opening the database (it was open to other users), shown on screen.
+        self.store_notices: list[str] = []
+        #: Set on the way out when source events could not be written: where they were kept.
+        self.pending_events_note: str | None = None
         self._startup_error: Exception | None = None
         self._store_opening = False
         self.incident_id: int | None = None
@@ -123,6 +136,10 @@ class WarRoomApp(ThemedApp):
         if not kwargs.get("headless") and kwargs.get("size") is None:
             for name in ("COLUMNS", "LINES"):
                 os.environ.pop(name, None)
+        if not kwargs.get("headless"):
+            from warroom.ui import paste_input
+
+            paste_input.install()  # a paste with an escape sequence inside arrives whole, in order
         # Startup allocates a great deal (CSS, widgets, the first frame) on top of the ~100k
         # objects the imports made, and one full collection over them cost ~50 ms before the
         # first frame here. Those objects live as long as the process: freeze them out of the
@@ -181,6 +198,8 @@ class WarRoomApp(ThemedApp):
             Poller(self.config, sources=self.fixed_sources, clock=self.clock).start(self)
         if self.notice:
             self.notify(self.notice, markup=False, timeout=8)
+        for line in self.store_notices:  # the file was open to other users: said once
+            self.notify(line, markup=False, severity="warning", timeout=12)
         if self.warroom_screen is None:  # the declare dialog needs the store to write to
             self._open_store_once()
 
@@ -195,7 +214,7 @@ class WarRoomApp(ThemedApp):
         would run on, orphaned, for as long as the jump host does."""
         loop = asyncio.get_running_loop()
         loop.add_signal_handler(signal.SIGHUP, self._hung_up)
-        loop.add_signal_handler(signal.SIGTERM, self.exit, None, self.TERMINATED)
+        loop.add_signal_handler(signal.SIGTERM, self._terminated)
 
     def _hung_up(self) -> None:
         """Quit as a hangup would (once): the terminal hung up, or is gone altogether."""
@@ -204,7 +223,13 @@ class WarRoomApp(ThemedApp):
         self._hanging_up = True
         if not self._terminal_there():
             self._write_nowhere()
-        self.exit(return_code=self.HUNG_UP)
+        self._quit_keeping_text(self.HUNG_UP, "hung up")
+
+    def _terminated(self) -> None:
+        """SIGTERM: quit as `kill` asks, keeping unsaved text in a file as a hangup does."""
+        if not self._hanging_up:
+            self._hanging_up = True
+            self._quit_keeping_text(self.TERMINATED, "terminated")
 
     def _check_terminal(self) -> None:
         """Quit when the terminal is gone. A hangup normally arrives as SIGHUP, but not to a
@@ -246,6 +271,17 @@ class WarRoomApp(ThemedApp):
         except UserError as exc:
             self.exit(return_code=2, message=f"warroom: error: {exc}")
             return
+        for line in self.store.notices:
+            self.notify(line, markup=False, severity="warning", timeout=12)
+        if self.store.read_only and self.warroom_screen is None:
+            self.exit(return_code=2, message=f"warroom: error: cannot declare an incident: database "
+                      f"{self.db_path} cannot be written ({self.store.read_only})")
+            return
+        if self.store.read_only and not self.read_only:
+            self.read_only = self.store.read_only
+            show = getattr(self.warroom_screen, "show_read_only", None)
+            if callable(show):
+                show()
         self.store_ready.set()
         if self.warroom_screen is None:
             from warroom.ui.screens.declare import DeclareScreen
@@ -259,6 +295,8 @@ class WarRoomApp(ThemedApp):
         from warroom.store.sync import EventStore
 
         with EventStore.open(self.db_path) as store:
+            self.read_only = store.read_only
+            self.store_notices += store.notices
             incident_id = self.requested_incident
             if incident_id is None:
                 open_ids = store.open_incident_ids()
@@ -318,36 +356,6 @@ class WarRoomApp(ThemedApp):
         self.theme = names[index % len(names)]
         return self.theme
 
-    def action_interrupt(self) -> None:
-        """Ctrl+C: quit now, exit status 130. Everything typed and saved is already in the store.
-
-        With text selected (in the command line, a dialog's field, or by mouse) it copies that
-        instead and drops the selection, so a second Ctrl+C quits.
-        """
-        if not self._copy_selection():
-            self.exit(return_code=self.INTERRUPTED)
-
-    def _copy_selection(self) -> bool:
-        screen = self.screen
-        focused = screen.focused
-        text = getattr(focused, "selected_text", "") or ""
-        if text and focused is not None:
-            if hasattr(focused, "move_cursor"):  # TextArea
-                focused.move_cursor(focused.selection.end)
-            else:  # Input
-                focused.cursor_position = max(focused.selection)
-        else:
-            text = screen.get_selected_text() or ""
-            if text:
-                screen.clear_selection()
-        if not text:
-            return False
-        self.copy_to_clipboard(text)
-        said = f"copied {len(text)} characters · Ctrl+C again quits"
-        feedback = getattr(screen, "feedback", None)
-        feedback(said) if callable(feedback) else self.notify(said, markup=False, timeout=4)
-        return True
-
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         """Every key binding's action is also here, by name."""
         yield from super().get_system_commands(screen)
@@ -367,7 +375,10 @@ class WarRoomApp(ThemedApp):
         )
         yield SystemCommand("Next theme", "Cycle the warroom themes (t)", screen.action_next_theme)
         yield SystemCommand("Draft status update", "Internal / external update drafts (d)", screen.action_draft)
-        yield SystemCommand("Next pane", "Move the focus to the next pane (Tab)", self.action_focus_next)
-        yield SystemCommand("Previous pane", "Move the focus to the previous pane (Shift+Tab)", self.action_focus_previous)
-        yield SystemCommand("Timeline", "Focus the timeline", lambda: screen.query_one("#timeline").focus())
-        yield SystemCommand("Role board", "Focus the role board", lambda: screen.query_one("#roles").focus())
+        # Choosing a pane is leaving the command line deliberately: key mode (see WarRoomScreen).
+        yield SystemCommand("Next pane", "Move the focus to the next pane (Tab)",
+                            lambda: (screen.enter_key_mode(), screen.focus_next()))
+        yield SystemCommand("Previous pane", "Move the focus to the previous pane (Shift+Tab)",
+                            lambda: (screen.enter_key_mode(), screen.focus_previous()))
+        yield SystemCommand("Timeline", "Focus the timeline", lambda: screen.enter_key_mode(screen.query_one("#timeline")))
+        yield SystemCommand("Role board", "Focus the role board", lambda: screen.enter_key_mode(screen.query_one("#roles")))

@@ -13,7 +13,7 @@ from dataclasses import replace
 from typing import TYPE_CHECKING, Callable, Iterable
 
 from warroom.domain.events import Event
-from warroom.domain.incident import IncidentState, apply, fold
+from warroom.domain.incident import IncidentState, apply_readable, fold
 
 if TYPE_CHECKING:  # aiosqlite is not needed to draw the first frame
     from warroom.store.aio import AsyncEventStore
@@ -31,7 +31,7 @@ def advance(state: IncidentState, events: Iterable[Event]) -> IncidentState:
         return state
     current: IncidentState | None = state
     for ev in new:
-        current = apply(current, ev)
+        current = apply_readable(current, ev)
     if current is None:  # cannot happen once declared; be correct anyway
         return fold(state.events + new) or state
     last = max(state.last_event_id, max(e.id or 0 for e in new))

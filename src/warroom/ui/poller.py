@@ -186,7 +186,8 @@ class Poller:
             app_clock = getattr(app, "clock", None)
             poller = cls(
                 config if config is not None else getattr(app, "config", None),
-                store=getattr(app, "store", None),
+                # A read-only database (full disk, read-only mount): show the sources, record nothing.
+                store=None if getattr(app, "read_only", None) else getattr(app, "store", None),
                 incident_id=getattr(app, "incident_id", None),
                 clock=clock or (app_clock if callable(app_clock) else None),
             )
@@ -234,6 +235,7 @@ class Poller:
         for worker in self._workers:
             worker.cancel()
         self._workers.clear()
+        await self._finish_pending()
         if self._hub is not None and hasattr(self._hub, "release"):
             try:
                 await self._hub.release()  # hand the recorder lease to another process at once
@@ -246,6 +248,26 @@ class Poller:
                 log.exception("closing %s failed", getattr(source, "key", source))
         if self._host is not None and _BY_APP.get(self._host.app) is self:
             del _BY_APP[self._host.app]
+
+    async def _finish_pending(self) -> None:
+        """Source events the database never took (full disk, locked): written now if it takes
+        them, else put in a file beside it; the app's `pending_events_note` says where, for the
+        exit to print."""
+        finish = getattr(self._hub, "finish", None)
+        if not callable(finish):
+            return
+        try:
+            path = await finish()
+        except Exception:
+            log.exception("keeping the unwritten events failed")
+            return
+        pending = getattr(self._hub, "pending", None)
+        if not pending or self._host is None:
+            return
+        n = len(pending)
+        what = f"{n} source event{'s' if n != 1 else ''} could not be written ({pending.last_error})"
+        where = f"kept in {path}" if path else "and no file could take them: " + " ".join(pending.lines(self._incident_id))
+        self._host.app.pending_events_note = f"warroom: {what}; {where}"  # type: ignore[attr-defined]
 
     # --- subscribers -------------------------------------------------------------------------
 
@@ -347,6 +369,8 @@ class Poller:
                 snapshot = PollFailure(now, f"{type(exc).__name__}: {exc}")
             finally:
                 self._busy.discard(key)
+            if events:
+                self._poke_follower()
             if is_failure(str(getattr(source, "kind", "")), snapshot):
                 failures += 1
             else:
@@ -374,6 +398,14 @@ class Poller:
                 await asyncio.wait_for(wake.wait(), delay)
             except asyncio.TimeoutError:
                 pass
+
+    def _poke_follower(self) -> None:
+        """The hub wrote on the app's own connection, which `PRAGMA data_version` does not see:
+        tell the store follower to read, so the events (late ones too) reach the timeline."""
+        app = getattr(self._host, "app", None)
+        poke = getattr(getattr(app, "follower", None), "poke", None)
+        if callable(poke):
+            poke()
 
     def _show(self, update: SourceUpdate) -> None:
         self._latest[update.key] = update

@@ -6,8 +6,8 @@ from pathlib import Path
 
 from warroom.config.loader import parse_config
 
-#: The example config that ships beside the repo (../shared in the checkout and in CI).
-EXAMPLE = Path(__file__).resolve().parents[3].parent / "shared" / "warroom.example.toml"
+#: The example config shipped in the package (`warroom config example` prints it).
+EXAMPLE = Path(__file__).resolve().parents[3] / "src" / "warroom" / "data" / "warroom.example.toml"
 EXAMPLE_ENV = {"CHECKOUT_TOKEN": "t0ken-for-tests", "SLACK_INCIDENT_WEBHOOK": "https://hooks.example/T/B/x"}
 
 

@@ -77,7 +77,7 @@ def test_internal_sev1_declaration_block():
     assert draft == Draft("internal", """🚨 SEV-1 declared: Checkout returning 500s
 Incident commander: @alice
 Comms lead: @bob
-Channel: #incident-2026-11-26
+Channel: #incident-2026-11-26-inc-7
 Status page: https://status.example.com
 Updates every 15 min until resolved.""", "internal")
 
@@ -88,7 +88,7 @@ def test_internal_shows_vacant_roles_and_missing_link_as_visible_gaps():
     assert text == """🚨 SEV-2 declared: Checkout returning 500s
 Incident commander: @<person: VACANT>
 Comms lead: @<person: VACANT>
-Channel: #incident-2026-11-26
+Channel: #incident-2026-11-26-inc-7
 Status page: <link>
 Updates every 30 min until resolved."""
 
@@ -97,20 +97,25 @@ def test_internal_uses_the_configured_cadence_and_channel_prefix():
     events, _ = record(3, roles={IC: "alice"})
     team = TeamConfig(channel_prefix="#inc-payments-", status_page="https://status.example.com")
     text = render_draft(state_of(events), "internal", NOW, CadenceConfig(sev3=45), team).text
-    assert "Channel: #inc-payments-2026-11-26" in text.splitlines()
+    assert "Channel: #inc-payments-2026-11-26-inc-7" in text.splitlines()
     assert text.splitlines()[-1] == "Updates every 45 min until resolved."
 
 
 # -- external, one per status --------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("status", ["Investigating", "Identified", "Monitoring"])
-def test_external_status_page_text_for_each_status(status):
+@pytest.mark.parametrize("status, first_line", [
+    ("Investigating", "[Investigating] We are aware of an issue affecting Checkout."),
+    ("Identified", "[Identified] We have identified the cause of the issue affecting Checkout and are applying a fix."),
+    ("Monitoring", "[Monitoring] A fix is in place for the issue affecting Checkout and we are watching to make sure it holds."),
+])
+def test_external_status_page_text_for_each_status(status, first_line):
     events, add = record(2)
+    add(1, Kind.FEATURE_SET, {"text": "Checkout"})
     if status != "Investigating":
         add(10, Kind.STATUS, {"to": status.lower()})
     text = render_draft(state_of(events), "external", NOW, UpdateCadence(), TEAM).text
-    assert text == f"""[{status}] We are aware of an issue affecting Checkout returning 500s.
+    assert text == f"""{first_line}
 Started: 2026-11-26 03:12 UTC
 Impact: Most users cannot pay
 We'll post an update within 30 minutes."""
@@ -126,25 +131,24 @@ def test_external_started_is_the_back_dated_start_and_blank_impact_shows():
     events = [Event(7, T0, Kind.DECLARED, "alice", {"title": "Search is slow", "severity": 3,
                                                     "started_at": "2026-11-26T02:55:00Z"}, id=1)]
     text = render_draft(fold(events), "external", NOW, UpdateCadence(), TEAM).text
-    assert text == """[Investigating] We are aware of an issue affecting Search is slow.
+    assert text == """[Investigating] We are aware of an issue affecting <feature>.
 Started: 2026-11-26 02:55 UTC
 Impact: <who and how>
 We'll post an update within 60 minutes."""
 
 
-@pytest.mark.parametrize("audience", ["external", "internal"])
-def test_resolved_uses_the_playbook_resolved_line(audience):
+def test_resolved_uses_the_playbook_resolved_line_internally():
     events, add = record(1)
     add(40, Kind.RESOLVED, {"text": "Checkout is working again after rolling back a1b2c3d"})
-    draft = render_draft(state_of(events), audience, NOW + timedelta(minutes=30), UpdateCadence(), TEAM)
+    draft = render_draft(state_of(events), "internal", NOW + timedelta(minutes=30), UpdateCadence(), TEAM)
     assert draft.text == "[Resolved] Checkout is working again after rolling back a1b2c3d"
     assert draft.template == "resolved"
 
 
-def test_resolved_without_a_summary_falls_back_to_the_title():
+def test_resolved_without_a_summary_falls_back_to_the_title_internally():
     events, add = record(1)
     add(40, Kind.STATUS, {"to": "resolved"})
-    assert render_draft(state_of(events), "external", NOW, UpdateCadence(), TEAM).text == "[Resolved] Checkout returning 500s"
+    assert render_draft(state_of(events), "internal", NOW, UpdateCadence(), TEAM).text == "[Resolved] Checkout returning 500s"
 
 
 # -- tactical (Conditions / Actions / Needs) -----------------------------------------------------
@@ -226,8 +230,8 @@ def test_changes_since_the_last_posted_update():
     second = render_draft(state, "external", NOW + timedelta(minutes=10), UpdateCadence(), TEAM).text
     diff = changes_since_last_post(state, "external", second)
     assert diff[0] == "--- posted 03:32 UTC"
-    assert "-[Investigating] We are aware of an issue affecting Checkout returning 500s." in diff
-    assert "+[Identified] We are aware of an issue affecting Checkout returning 500s." in diff
+    assert "-[Investigating] We are aware of an issue affecting <feature>." in diff
+    assert "+[Identified] We have identified the cause of the issue affecting <feature> and are applying a fix." in diff
     assert not any(line.startswith(("-Started", "+Started")) for line in diff)
     assert changes_since_last_post(state, "external", first) == []
 
@@ -275,7 +279,7 @@ def test_sev4_drafts_promise_no_time_and_leave_no_n_blank():
     events, _ = record(4, roles={IC: "alice"})
     state = state_of(events)
     external = render_draft(state, "external", NOW, UpdateCadence(), TEAM).text
-    assert external == """[Investigating] We are aware of an issue affecting Checkout returning 500s.
+    assert external == """[Investigating] We are aware of an issue affecting <feature>.
 Started: 2026-11-26 03:12 UTC
 Impact: Most users cannot pay
 We'll post an update when we know more."""

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 
 from warroom.domain.slash import Append, Empty, Invalid, Pin, SetActor, ShowHelp, Unchanged, interpret
 from warroom.ui.messages import PinRequested
-from warroom.ui.widgets.commandline import CommandInput, CommandLine
+from warroom.ui.widgets.commandline import CommandInput, CommandLine, submitted_text
 
 if TYPE_CHECKING:
     from warroom.ui.screens.warroom import WarRoomScreen
@@ -39,7 +39,8 @@ async def run_line(screen: "WarRoomScreen", line: str) -> None:
         except Exception:
             pass  # the append below reports a store problem properly
         state = screen.state or state
-    command = interpret(line, state, app.config.team.extra_roles)
+    # A pasted line break shows as ⏎ in the one-line input; the note keeps it as a newline.
+    command = interpret(submitted_text(line), state, app.config.team.extra_roles)
 
     def done(text: str, kind: str = "info") -> None:
         command_input.remember(line.strip())
@@ -77,6 +78,9 @@ async def run_line(screen: "WarRoomScreen", line: str) -> None:
     assert isinstance(command, Append)
     if app.config.ui.readonly:
         screen.feedback("read-only screen (ui.readonly = true): nothing recorded", "error")
+        return
+    if getattr(app, "read_only", None):  # the database cannot be written: never try
+        screen.feedback(f"READ-ONLY: {app.db_path} cannot be written ({app.read_only}): nothing recorded", "error")
         return
     if command.confirm:
         from warroom.ui.screens.confirm import ConfirmScreen
@@ -118,9 +122,11 @@ async def _append(screen: "WarRoomScreen", command: Append, line: str, done) -> 
         )
     except Exception as exc:  # locked database, full disk: say so, keep the text
         screen.feedback(f"NOT SAVED: {exc} (your text is kept: Enter retries)", "error")
+        screen.not_saved(line)  # quitting asks before dropping it
         return
     finally:
         command_input.remove_class("-busy")
+    screen.saved(line)
     event_id = f"#{event.id}" if event is not None else ""
     done(f"saved {event_id} · {command.done}", "saved")
     if screen.follower is not None:

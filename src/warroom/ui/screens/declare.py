@@ -1,4 +1,4 @@
-"""Declare an incident: title, severity from the playbook's table, impact, detected by.
+"""Declare an incident: title, severity from the playbook's table, impact, feature, detected by.
 
 Shown when `warroom` opens and no incident is open. The severity table is shown in full with
 the playbook's advice; keys 1-4 pick a row. Dismisses with the new incident's id (or None).
@@ -18,6 +18,7 @@ from textual.widgets import Button, Checkbox, Footer, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from warroom.domain.events import Kind
+from warroom.domain.feature import parse_feature
 from warroom.domain.names import check_name
 from warroom.domain.roles import IC
 from warroom.domain.severity import PICK_HIGHER, SEVERITY_TABLE, Severity
@@ -93,6 +94,10 @@ class DeclareScreen(Screen[int | None]):
                 yield Static(Text("Impact"), classes="label")
                 yield Input(id="declare-impact", compact=True, placeholder="who is affected and how")
             with Horizontal(classes="row"):
+                yield Static(Text("Feature"), classes="label")
+                yield Input(id="declare-feature", compact=True,
+                            placeholder="what customers see affected, e.g. Checkout")
+            with Horizontal(classes="row"):
                 yield Static(Text("Detected by"), classes="label")
                 yield Input(id="declare-detected-by", compact=True, placeholder="alert / user report / synthetic / dashboard")
             with Horizontal(classes="row"):
@@ -129,7 +134,8 @@ class DeclareScreen(Screen[int | None]):
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
-        order = ["declare-title", "declare-severity", "declare-impact", "declare-detected-by", "declare-ic", "declare-ok"]
+        order = ["declare-title", "declare-severity", "declare-impact", "declare-feature", "declare-detected-by",
+                 "declare-ic", "declare-ok"]
         current = event.input.id or ""
         if current == "declare-ic":
             self.run_worker(self.action_declare())
@@ -164,6 +170,14 @@ class DeclareScreen(Screen[int | None]):
                 self._error(str(exc))
                 self.query_one("#declare-ic").focus()
                 return
+        feature = ""
+        if self.query_one("#declare-feature", Input).value.strip():
+            try:
+                feature = parse_feature(self.query_one("#declare-feature", Input).value)
+            except ValueError as exc:
+                self._error(f"Feature: {exc}")
+                self.query_one("#declare-feature").focus()
+                return
         try:
             event = await app.store.declare(
                 title,
@@ -173,6 +187,7 @@ class DeclareScreen(Screen[int | None]):
                 detected_by=self.query_one("#declare-detected-by", Input).value.strip(),
                 drill=self.query_one(Checkbox).value,
                 at=app.clock(),
+                feature=feature,
             )
         except Exception as exc:  # a locked database: say so, keep everything typed
             self._error(f"NOT DECLARED: {exc} (everything typed is kept; try again)")

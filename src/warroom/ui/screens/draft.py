@@ -32,7 +32,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Static, Tab, Tabs, TextArea
 
 from warroom.domain.drafts import AUDIENCES, changes_since_last_post, last_post, render_draft
-from warroom.sanitize import clean
+from warroom.sanitize import clean, escape_invisible
 from warroom.ui.screens.draft_effects import DraftCommands, DraftEffects, DraftPosted  # noqa: F401  (DraftPosted: re-exported)
 from warroom.ui.screens.draft_recorder import DraftRecorder
 from warroom.ui.screens.draft_text import (
@@ -202,7 +202,8 @@ class DraftScreen(DraftEffects, Screen[None]):
             return
         s = self.state
         title.update(Content(f"Status update · {s.short_id} {clean(s.title, cap=80)} · {s.severity.label} · {s.status.value}"))
-        rendered = self._render_draft(self.audience)
+        # Record text shows invisible characters as <U+202E>: a draft must read as it will be posted.
+        rendered = escape_invisible(self._render_draft(self.audience))
         self._rendered[self.audience] = rendered
         self._loading = True
         self.editor.load_text(self._edited.get(self.audience, rendered))

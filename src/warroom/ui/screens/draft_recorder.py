@@ -86,6 +86,8 @@ class DraftRecorder:
             return "This screen is read-only ([ui] readonly = true): nothing is recorded."
         if self.store is None or self.incident_id is None:
             return "No incident store is open here: nothing can be recorded."
+        if getattr(self.store, "read_only", None):
+            return f"READ-ONLY: the database cannot be written ({self.store.read_only}): nothing is recorded."
         return None
 
     async def mark_posted(self, audience: str, text: str, at: datetime) -> Event | None:

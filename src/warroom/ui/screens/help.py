@@ -15,18 +15,21 @@ from warroom.domain.severity import PICK_HIGHER, SEVERITY_TABLE
 from warroom.domain.slash import help_lines
 
 KEYS: list[tuple[str, str]] = [
-    ("Esc", "leave the command line for the keys below"),
-    (": or Enter", "back to the command line"),
+    ("Esc", "leave the command line for the keys below (KEYS shows by the prompt); only Esc or a click on a pane does"),
+    (": or Enter", "back to the command line (so does any letter that is not a key below)"),
     ("Tab / Shift+Tab", "next / previous pane (in the command line: complete)"),
     ("Up / Down", "command history (in the command line)"),
+    ("Paste", "several lines become one note (⏎ marks each break until Enter saves it)"),
     ("z", "zoom the focused pane (Esc or z again to restore)"),
     ("p", "pause / resume live updates"),
     ("t", "next theme"),
     ("d", "draft a status update"),
     ("?", "this help"),
     ("Ctrl+P", "command palette: every action by name"),
-    ("Ctrl+C", "quit now, exit status 130 (text selected: copy it; press again to quit)"),
-    ("Ctrl+Q", "quit, exit status 0 (either way, every saved line is in the database)"),
+    ("Ctrl+C", "as in a shell: copy the selection, else clear the command line (Up brings it back); "
+               "on an empty line press twice within 2 s to quit (exit status 130)"),
+    ("Ctrl+Q", "quit, exit status 0. With text not in the database (NOT SAVED, saving…, half-typed) "
+               "any quit asks first and can write it to a file beside the database"),
 ]
 
 

@@ -1,4 +1,8 @@
-"""Below 60x15 the war room does not fit: say so, and still show SEV, status and the countdown."""
+"""Below 60x15 the war room does not fit: say so, and still show SEV, status and the countdown.
+
+The command line keeps the focus while this view is up (typing goes on into it, and nothing
+typed fires a key): the last line here shows what it holds, so nobody types blind.
+"""
 
 from __future__ import annotations
 
@@ -30,6 +34,7 @@ class TooSmall(Vertical):
         & > #too-small-sev.sev-4 { background: $wr-sev4; color: $wr-sev4-text; }
         & > #too-small-message { color: $warning; text-style: bold; margin-bottom: 1; }
         & > #too-small-slot { height: auto; }
+        & > #too-small-typing { color: $text-muted; margin-top: 1; }
     }
     """
 
@@ -39,12 +44,23 @@ class TooSmall(Vertical):
         yield Static("", id="too-small-status", markup=False)
         yield Static("", id="too-small-ic", markup=False)
         yield Vertical(id="too-small-slot")
+        yield Static(self._typing(""), id="too-small-typing")
 
     def on_resize(self) -> None:
         width, height = self.app.size
         self.query_one("#too-small-message", Static).update(
             Text(f"Terminal too small ({width}x{height}): need {MIN_WIDTH}x{MIN_HEIGHT}")
         )
+
+    @staticmethod
+    def _typing(text: str) -> Text:
+        if not text:
+            return Text("typing goes to the command line")
+        return Text(f"› {clean(text, cap=200)}")
+
+    def show_typing(self, text: str) -> None:
+        """What the (hidden) command line holds, as it is typed."""
+        self.query_one("#too-small-typing", Static).update(self._typing(text))
 
     def set_incident(self, state: IncidentState) -> None:
         sev = self.query_one("#too-small-sev", Static)

@@ -13,6 +13,9 @@ Where the live parts go: the header (Countdown), `#signal-column` (SignalPanes, 
 `#too-small-slot` (a second, silent Countdown). The first frame has as few widgets as it can:
 Textual spends milliseconds mounting and styling each one before anything is drawn.
 
+Only Esc (or a click on a pane) leaves the command line: `typing_mode.py`. What is typed but
+not in the database, for quitting: `unsaved_lines.py`.
+
 Startup: the first frame has the header, timeline, role board, command line and footer; the
 countdown and signal panes follow it, the too-small view only when the terminal is that small.
 """
@@ -37,6 +40,8 @@ from warroom.sanitize import clean
 from warroom.ui.follow import StoreFollower, advance
 from warroom.ui.messages import CommandFeedback, EventsAppended
 from warroom.ui.screens.too_small import MIN_HEIGHT, MIN_WIDTH, TooSmall
+from warroom.ui.screens.typing_mode import TypingMode
+from warroom.ui.screens.unsaved_lines import UnsavedLines
 from warroom.ui.widgets.commandline import CommandInput, CommandLine
 from warroom.ui.widgets.header import IncidentHeader
 from warroom.ui.widgets.roles import RoleBoard
@@ -63,7 +68,7 @@ def source_names(config: "Config") -> list[str]:
     return names
 
 
-class WarRoomScreen(Screen[None]):
+class WarRoomScreen(TypingMode, UnsavedLines, Screen[None]):
     """The screen an IC lives in for hours. Feed: the store follower; input: the command line."""
 
     AUTO_FOCUS = "#command-input"
@@ -83,7 +88,7 @@ class WarRoomScreen(Screen[None]):
     /* A grid, not rows of containers: every widget on the first frame costs Textual a few ms.
        Header and command line span both columns; the footer docks below. */
     WarRoomScreen {
-        layout: grid; grid-size: 2 3; grid-columns: 1fr 58; grid-rows: auto 1fr auto;
+        layout: grid; grid-size: 2 3; grid-columns: 1fr 54%; grid-rows: auto 1fr auto;
         background: $background;
     }
     WarRoomScreen IncidentHeader, WarRoomScreen CommandLine { column-span: 2; }
@@ -95,7 +100,9 @@ class WarRoomScreen(Screen[None]):
         border-top: solid $primary 40%; border-title-color: $text-muted; border-title-style: bold;
         border-subtitle-color: $warning; border-subtitle-style: bold;
     }
-    WarRoomScreen .section:focus-within { border-top: solid $primary; border-title-color: $foreground; }
+    WarRoomScreen .section:focus-within { border-top: heavy $primary; border-title-color: $foreground; }
+    /* z: the zoomed pane fills the screen (a role board is as tall as its roles otherwise). */
+    WarRoomScreen.-maximized-view .-maximized { width: 1fr; height: 1fr; }
     WarRoomScreen #source-summary { display: none; height: auto; max-height: 8; }
     WarRoomScreen .empty-state { padding: 1 2; color: $text-muted; height: auto; }
     WarRoomScreen #source-summary.empty-state { padding: 0 1; }
@@ -107,8 +114,10 @@ class WarRoomScreen(Screen[None]):
     WarRoomScreen.-narrow #source-summary { display: block; }
     /* Below 160 columns the header stacks: the title alone, then the state and the countdown. */
     WarRoomScreen.-narrow IncidentHeader, WarRoomScreen.-medium IncidentHeader {
-        grid-size: 2 2; grid-columns: auto 1fr; height: 2;
+        grid-size: 2 2; grid-columns: 1fr auto; height: 2;
     }
+    /* The countdown keeps its whole width; the state line beside it shortens its words. */
+    WarRoomScreen.-narrow #incident-state, WarRoomScreen.-medium #incident-state { width: 1fr; }
     WarRoomScreen.-narrow #incident-title, WarRoomScreen.-medium #incident-title { column-span: 2; }
     WarRoomScreen.-wide, WarRoomScreen.-xwide { grid-columns: 1fr 84; }
     /* Stacked panes under SignalPanes' side-by-side width (110): each pane a full ~106 columns. */
@@ -133,6 +142,7 @@ class WarRoomScreen(Screen[None]):
         self._held: list[Event] = []
         self._busy = False
         self._signal_panes: Widget | None = None
+        self._command: CommandInput | None = None
 
     @property
     def wapp(self) -> "WarRoomApp":
@@ -159,6 +169,7 @@ class WarRoomScreen(Screen[None]):
 
     async def on_mount(self) -> None:
         command = self.query_one(CommandInput)
+        self._command = command
         command.completer = self._complete
         if self.wapp.config.ui.readonly:
             command.placeholder = "read-only screen (ui.readonly): /as, /help and /pin only"
@@ -172,6 +183,8 @@ class WarRoomScreen(Screen[None]):
         self._set_state(state)
         self.query_one(Timeline).add_events(state.events)
         self._show_state()
+        if self.wapp.read_only:
+            self.show_read_only()
         self.set_interval(1.0, self._tick)
         await self._ensure_too_small()
         self.call_after_refresh(self.wapp.first_frame_shown)
@@ -278,6 +291,20 @@ class WarRoomScreen(Screen[None]):
             countdown.set_incident(state)  # type: ignore[attr-defined]
         self.query_one(Timeline).border_title = f"Timeline (UTC) · {len(state.events)} events"
 
+    def show_read_only(self) -> None:
+        """The database cannot be written (full disk, read-only mount): a READ-ONLY badge in the
+        header, a command line that says so and takes no typing, so nothing typed is lost."""
+        reason = self.wapp.read_only or "it cannot be written"
+        self.query_one(IncidentHeader).set_read_only(True)
+        command = self.query_one(CommandInput)
+        command.placeholder = f"READ-ONLY: nothing can be recorded ({reason})"
+        command.disabled = True
+        self.enter_key_mode(self.query_one(Timeline))  # nothing to type into: the keys scroll and zoom
+        self.query_one(CommandLine).feedback(
+            f"READ-ONLY · the database cannot be written ({reason}) · viewing only · {self.wapp.db_path}",
+            "error",
+        )
+
     def _ensure_countdowns(self) -> None:
         """The update countdown in the header (the too-small view mounts its own, silent)."""
         from warroom.ui.widgets.countdown import Countdown
@@ -328,7 +355,15 @@ class WarRoomScreen(Screen[None]):
             self.feedback("  ".join(message.candidates))
 
     def on_command_input_left(self, message: CommandInput.Left) -> None:
-        self.query_one(Timeline).focus()
+        self.enter_key_mode(self.query_one(Timeline))
+
+    def on_input_changed(self, event: CommandInput.Changed) -> None:
+        if event.input is self._command:
+            for view in self.query(TooSmall):
+                view.show_typing(event.value)
+
+    def on_command_input_pasted(self, message: CommandInput.Pasted) -> None:
+        self.feedback(f"pasted {message.lines} lines (⏎ marks each break): Enter saves them as one note")
 
     def on_command_feedback(self, message: CommandFeedback) -> None:
         self.feedback(message.text, "error" if message.error else "info")
@@ -349,16 +384,18 @@ class WarRoomScreen(Screen[None]):
     async def _run_line(self, line: str) -> None:
         from warroom.ui.screens.commands import run_line
 
+        self._saving_line = line
         try:
             await self.wapp.store_ready.wait()  # only a line typed in the first few ms waits
             await run_line(self, line)
         finally:
             self._busy = False
+            self._saving_line = None
 
     # --- actions -----------------------------------------------------------------------------
 
     def action_focus_command(self) -> None:
-        self.query_one(CommandInput).focus()
+        self.set_focus(self.query_one(CommandInput))
 
     def action_zoom(self) -> None:
         if self.maximized is not None:
@@ -367,6 +404,7 @@ class WarRoomScreen(Screen[None]):
         target = self.focused
         if target is None or isinstance(target, CommandInput):
             target = self.query_one(Timeline)
+        self.enter_key_mode(target)  # a zoomed pane hides the command line: its keys (z, Esc) act
         if not self.maximize(target):
             self.feedback("this pane cannot be zoomed", "error")
 

@@ -1,9 +1,13 @@
 """The command line at the bottom of the war room: who is typing, the input, and its feedback.
 
 Plain text is a note; `/` starts a command (`domain/slash.py` says what each means). Tab
-completes commands, roles and names (on an empty line it moves to the next pane, as Tab does
-everywhere else); Up/Down walk the history; Esc leaves for the single-key bindings. What was
+completes commands, roles and names (on an empty line it does nothing: only Esc leaves the
+command line); Up/Down walk the history; Esc leaves for the single-key bindings. What was
 typed stays in the input until the store has committed it, so a locked database loses nothing.
+
+A paste keeps all of its text: escape sequences and control characters are removed, and its
+lines stay lines, shown joined by PASTED_NEWLINE (⏎) in the one-line input; `submitted_text`
+turns them back into newlines, so Enter saves one note with its lines.
 """
 
 from __future__ import annotations
@@ -11,7 +15,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Callable
 
 from rich.text import Text
-from textual.actions import SkipAction
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Container
@@ -24,6 +28,24 @@ if TYPE_CHECKING:  # the slash module loads on the first Tab, not before the fir
     from warroom.domain.slash import Completion
 
 HISTORY_LIMIT = 500
+#: Stands for a pasted line break in the one-line input (and in its history).
+PASTED_NEWLINE = "⏎"
+#: The command line's hint while in key mode: what the keys do, and how to get back.
+KEYS_HINT = "KEYS: z zoom · p pause · t theme · d draft · ? help · : Enter or any other letter: back to typing"
+TYPING_HINT = "Type a note, or /help for commands · Esc for keys"
+
+
+def pasted_text(text: str) -> str:
+    """A paste as the command line holds it: escape sequences and control characters removed,
+    the rest in order, line breaks (CR LF, CR or LF) as PASTED_NEWLINE; no trailing break."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = clean(text, cap=None, keep_newlines=True).rstrip("\n")
+    return text.replace("\n", PASTED_NEWLINE)
+
+
+def submitted_text(line: str) -> str:
+    """The text a command line entry stands for: pasted line breaks are newlines again."""
+    return line.replace(PASTED_NEWLINE, "\n")
 
 
 class CommandInput(Input):
@@ -80,7 +102,9 @@ class CommandInput(Input):
 
     def action_complete(self) -> None:
         if not self.value.strip() or self.completer is None:
-            raise SkipAction()  # Tab on an empty line moves between panes
+            # Not to the next pane, as Tab does elsewhere: only Esc leaves the command line, so
+            # a Tab typed in prose cannot turn the next words into single-key commands.
+            return
         if self.cursor_position != len(self.value):
             self.cursor_position = len(self.value)
             return
@@ -92,6 +116,28 @@ class CommandInput(Input):
 
     def action_leave(self) -> None:
         self.post_message(self.Left())
+
+    def _on_paste(self, event: events.Paste) -> None:
+        """Keep the whole paste, in order (Textual's Input keeps its first line only)."""
+        event.stop()
+        event.prevent_default()
+        text = pasted_text(event.text)
+        if not text:
+            return
+        if self.selection.is_empty:
+            self.insert_text_at_cursor(text)
+        else:
+            self.replace(text, *self.selection)
+        if PASTED_NEWLINE in text:
+            lines = self.value.count(PASTED_NEWLINE) + 1
+            self.post_message(self.Pasted(lines))
+
+    class Pasted(Message):
+        """A paste of several lines: the command line says Enter saves them as one note."""
+
+        def __init__(self, lines: int) -> None:
+            super().__init__()
+            self.lines = lines
 
 
 class CommandLine(Container):
@@ -111,6 +157,7 @@ class CommandLine(Container):
         border-title-color: $text-muted;
         &.-error { border-title-color: $error; border-title-style: bold; }
         &.-saved { border-title-color: $wr-good; }
+        &.-keys { border-title-color: $warning; }
         & > #command-actor { width: auto; height: 1; padding: 0 0 0 1; color: $wr-actor; text-style: bold; }
         & > #command-input { width: 1fr; }
         & > #command-input.-busy { color: $text-muted; }
@@ -120,23 +167,41 @@ class CommandLine(Container):
     def __init__(self, actor: str, *, id: str | None = None) -> None:  # noqa: A002
         super().__init__(id=id)
         self._actor = actor
-        self._feedback = "Type a note, or /help for commands · Esc for keys"
+        self.key_mode = False
+        self._feedback = TYPING_HINT
         self.border_title = Text(self._feedback)
 
     def compose(self) -> ComposeResult:
         yield Static(self._prompt(self._actor), id="command-actor")
-        yield CommandInput(id="command-input", compact=True, placeholder="note, or /command")
+        # No select-all on focus: coming back from the keys, the next letter must not replace the line.
+        yield CommandInput(id="command-input", compact=True, placeholder="note, or /command", select_on_focus=False)
 
-    @staticmethod
-    def _prompt(actor: str) -> Text:
-        return Text(f"{clean(actor, cap=40)} ›")
+    def _prompt(self, actor: str) -> Text:
+        prompt = Text(f"{clean(actor, cap=40)} ›")
+        if self.key_mode:
+            # Words, not only a colour: single keys act now (z, p, t, d), not the line.
+            return Text.assemble((" KEYS ", "bold reverse"), " ", prompt)
+        return prompt
 
     @property
     def input(self) -> CommandInput:
         return self.query_one(CommandInput)
 
     def set_actor(self, actor: str) -> None:
+        self._actor = actor
         self.query_one("#command-actor", Static).update(self._prompt(actor))
+
+    def set_key_mode(self, on: bool) -> None:
+        """Show the KEYS badge (and what the keys do) in key mode; the typing hint otherwise."""
+        if on == self.key_mode:
+            return
+        self.key_mode = on
+        self.set_class(on, "-keys")
+        self.query_one("#command-actor", Static).update(self._prompt(self._actor))
+        if on:
+            self.feedback(KEYS_HINT)
+        elif self._feedback == KEYS_HINT:
+            self.feedback(TYPING_HINT)
 
     def feedback(self, text: str, kind: str = "info") -> None:
         """Show one line of feedback; `kind` is info, saved or error (colour plus the words)."""

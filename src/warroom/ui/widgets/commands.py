@@ -6,6 +6,10 @@
     │ 4711|00:03:12|active|UPDATE orders SET ...             │
     ╰────────────────────────────────────────────────────────╯
 
+When the column is short the output comes first: the status line and the first output lines
+(a table's header and its first rows) are the pane's minimum, and the `$ command` line is a
+detail shown only with a row to spare.
+
 Output is untrusted (a query can return anything): it arrives cleaned from the source, is cleaned
 again here and is shown as plain text in one widget that repaints only when the output changed.
 """
@@ -22,7 +26,7 @@ from textual.widgets import Static
 
 from warroom.sanitize import clean
 from warroom.ui.widgets.pane_base import (
-    BAD_STYLE, MUTED_STYLE, OK_STYLE, WARN_STYLE, SourceInfo, SourcePane, age_text, freshness, line,
+    BAD_STYLE, MUTED_STYLE, OK_STYLE, WARN_STYLE, Detail, SourceInfo, SourcePane, age_text, freshness, line,
     seconds_since, untrusted,
 )
 
@@ -41,6 +45,8 @@ class CommandPane(SourcePane):
     TITLE = "Commands"
     EMPTY = COMMAND_EMPTY
     MIN_ROWS = 3
+    #: Output lines the pane keeps however short the column: a table's header, rule and 2 rows.
+    MIN_OUTPUT = 4
 
     DEFAULT_CSS = """
     CommandPane > .command-output { height: auto; text-wrap: nowrap; text-overflow: ellipsis; }
@@ -58,7 +64,7 @@ class CommandPane(SourcePane):
         if self.configured:
             yield Static("", classes="command-output", markup=False)
 
-    def rows(self, now: datetime) -> list[Content]:
+    def rows(self, now: datetime) -> list[Content | Detail]:
         info = self.sources[0]
         update = self.updates.get(info.key)
         argv = tuple(getattr(info.config, "argv", ()) or ())
@@ -66,7 +72,7 @@ class CommandPane(SourcePane):
         if update is None:
             self._set_output("")
             return [line(("waiting for the first run", MUTED_STYLE), (f" · every {info.interval:g}s", MUTED_STYLE)),
-                    line(("$ ", MUTED_STYLE), command)]
+                    Detail(line(("$ ", MUTED_STYLE), command))]
         out = update.snapshot
         shown = out if hasattr(out, "stdout") else update.last_good
         age = age_text(seconds_since(getattr(out, "taken_at", None), now))
@@ -80,7 +86,9 @@ class CommandPane(SourcePane):
         stale = freshness(update, now)
         if stale:
             head.append(("  " + stale[0], stale[1]))
-        rows = [line(*head), line(("$ ", MUTED_STYLE), untrusted(getattr(out, "command_line", "") or command, 300))]
+        rows: list[Content | Detail] = [
+            line(*head), Detail(line(("$ ", MUTED_STYLE), untrusted(getattr(out, "command_line", "") or command, 300))),
+        ]
         text = ""
         if shown is not None:
             text = clean(shown.stdout, cap=None, keep_newlines=True)
@@ -105,8 +113,22 @@ class CommandPane(SourcePane):
     def wanted_rows(self) -> int:
         return super().wanted_rows() + self._output_lines
 
+    def min_rows(self) -> int:
+        """The status line and the output's first lines (a header alone tells nobody anything)."""
+        if not self.configured:
+            return super().min_rows()
+        return 1 + min(self._output_lines, self.MIN_OUTPUT)
+
+    def extra_rows(self) -> int:
+        return self._output_lines
+
     def rows_that_fit(self) -> int | None:
-        return None  # its two header rows always show; the output below is what gets clipped
+        """The status line always; the `$ command` line only when the output fits below it too."""
+        if self.has_class("-maximized"):
+            return None
+        if self.size.height <= 0:
+            return 1
+        return max(1, self.size.height - self.extra_rows())
 
     def pin_text(self, key: str) -> str:
         update = self.updates.get(key)

@@ -174,6 +174,11 @@ class Countdown(Static):
         self._level = 0  # which of `variants` is shown: 0 the longest
         self._shape: tuple[Any, ...] = ()
 
+    @property
+    def text(self) -> str:
+        """The words shown now (plain)."""
+        return self._text
+
     # --- inputs ------------------------------------------------------------------------------
 
     def set_incident(self, state: "IncidentState | None") -> None:
@@ -247,11 +252,22 @@ class Countdown(Static):
         by the header's grid on a narrow line): use the next shorter words."""
         if not self.is_attached or not self.region.width or self._level >= len(self.variants) - 1:
             return  # (detached: a call queued just before the app quit)
+        needed = Content(self._text).cell_length
+        if self.content_size.width > needed:
+            return  # laid out for longer words still: the resize that follows decides again
         past_edge = self.region.right > self.screen.size.width
-        squeezed = self.content_size.width < Content(self._text).cell_length
-        if past_edge or squeezed:
+        squeezed = self.content_size.width < needed
+        if past_edge or squeezed or self._crowds_the_state_line():
             self._level += 1
             self.tick()
+
+    def _crowds_the_state_line(self) -> bool:
+        """On the header's second line (below 160 columns) the state line beside it keeps
+        `STATE_ROOM` columns (symbol, elapsed, IC or the NO IC warning): longer words give way."""
+        from warroom.ui.widgets.header import STATE_ROOM, IncidentHeader
+
+        parent = self.parent
+        return isinstance(parent, IncidentHeader) and 0 <= self.region.x - parent.region.x < STATE_ROOM
 
     def _maybe_ring(self, which: str, phase: str, due_at: datetime | None) -> None:
         """Ring only on a transition watched live: opening a screen that is already overdue

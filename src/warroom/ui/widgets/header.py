@@ -34,6 +34,9 @@ STATUS_SYMBOL = {
     Status.RESOLVED: "✓",
 }
 NO_IC = "⚠ NO IC · /ic NAME"
+#: Columns the state line keeps beside the countdown on a narrow header (`◌ 12m 05s  ⚠ NO IC`):
+#: a countdown with longer words uses its shorter ones (never cut) rather than crowd it out.
+STATE_ROOM = 21
 
 
 def elapsed_text(state: IncidentState, now: datetime) -> str:
@@ -53,7 +56,11 @@ def sev_badge(state: IncidentState) -> str:
     return f"{state.severity.label}"
 
 
-def title_line(state: IncidentState | None, paused: bool = False) -> Content:
+#: The header's badge while the database cannot be written (full disk, read-only mount).
+READ_ONLY_BADGE = " READ-ONLY "
+
+
+def title_line(state: IncidentState | None, paused: bool = False, read_only: bool = False) -> Content:
     """`SEV-2  DRILL  ⏸ PAUSED  INC-7 title`: the markers first, so a long title never hides them."""
     if state is None:
         return Content("")
@@ -63,6 +70,8 @@ def title_line(state: IncidentState | None, paused: bool = False) -> Content:
         parts.append((" DRILL ", "bold $wr-drill-text on $wr-drill"))
     if paused:
         parts.append((" ⏸ PAUSED ", "bold $background on $warning"))
+    if read_only:
+        parts.append((READ_ONLY_BADGE, "bold $background on $error"))
     # Content, not markup: a title like "[b]x[/b]" is shown as typed.
     parts += [" ", (f"{state.short_id} {clean(state.title, cap=300)}", "bold")]
     return Content.assemble(*parts)
@@ -70,21 +79,48 @@ def title_line(state: IncidentState | None, paused: bool = False) -> Content:
 
 def state_line(state: IncidentState | None, now: datetime) -> Content:
     """`◌ Investigating  elapsed 12m 05s  IC alice`, or the loud no-IC warning."""
+    return state_variants(state, now)[0]
+
+
+def state_variants(state: IncidentState | None, now: datetime) -> list[Content]:
+    """The state line, longest first: a narrow header shows the longest that fits beside the
+    countdown, which is never cut (the words go first: `elapsed`, the `/ic NAME` hint, the
+    elapsed time, the status word; the symbols and the IC's name stay)."""
     if state is None:
-        return Content("")
-    status = f"{STATUS_SYMBOL.get(state.status, '•')} {state.status.value}"
-    resolved = state.status is Status.RESOLVED
-    ic = ("IC ", "bold"), (clean(state.commander, cap=40), "bold")
+        return [Content("")]
+    symbol = STATUS_SYMBOL.get(state.status, "•")
+    status_style = "bold $wr-good" if state.status is Status.RESOLVED else ""
+    elapsed = elapsed_text(state, now)
+    short_elapsed = elapsed.split(" ", 1)[1]
     if state.commander is None:
-        ic = ((f" {NO_IC} ", "bold $wr-alarm-text on $wr-alarm"),)
-    return Content.assemble(
-        " ", (status, "bold $wr-good" if resolved else ""), "  ",
-        (elapsed_text(state, now), "$wr-time"), "  ", *ic, " ",
-    )
+        ic_long: tuple = ((f" {NO_IC} ", "bold $wr-alarm-text on $wr-alarm"),)
+        ic_short: tuple = ((" ⚠ NO IC ", "bold $wr-alarm-text on $wr-alarm"),)
+    else:
+        ic_long = ic_short = (("IC ", "bold"), (clean(state.commander, cap=40), "bold"))
+
+    def assemble(status: str, time: str | None, ic: tuple) -> Content:
+        parts: list = [" ", (status, status_style), "  "]
+        if time is not None:
+            parts += [(time, "$wr-time"), "  "]
+        return Content.assemble(*parts, *ic)
+
+    full_status = f"{symbol} {state.status.value}"
+    return [
+        assemble(full_status, elapsed, ic_long),
+        assemble(full_status, short_elapsed, ic_long),
+        assemble(full_status, short_elapsed, ic_short),
+        assemble(full_status, None, ic_short),
+        assemble(symbol, short_elapsed, ic_short),
+        assemble(symbol, None, ic_short),
+    ]
 
 
 class HeaderLine(Widget):
-    """One line of the header, drawn from an incident (`show`); `plain` is what it says."""
+    """One line of the header, drawn from an incident (`show`); `plain` is what it says in full.
+
+    Given shorter variants too (`show(long, shorter, ...)`), it draws the longest that fits its
+    width: the state line gives way to the countdown beside it, which is never cut.
+    """
 
     DEFAULT_CSS = """
     HeaderLine { height: 1; text-wrap: nowrap; text-overflow: ellipsis; }
@@ -93,12 +129,16 @@ class HeaderLine(Widget):
     def __init__(self, *, id: str | None = None) -> None:  # noqa: A002
         super().__init__(id=id)
         self._content = Content("")
+        self._variants: tuple[Content, ...] = (self._content,)
 
-    def show(self, content: Content) -> None:
+    def show(self, content: Content, *shorter: Content) -> None:
         """Repaint only when the words or their styles changed (the tick calls this every second)."""
-        if content != self._content or content.spans != self._content.spans:
+        variants = (content, *shorter)
+        if len(variants) != len(self._variants) or any(
+            new != old or new.spans != old.spans for new, old in zip(variants, self._variants)
+        ):
             width_changed = content.cell_length != self._content.cell_length
-            self._content = content
+            self._content, self._variants = content, variants
             self.refresh(layout=width_changed)
 
     @property
@@ -109,8 +149,19 @@ class HeaderLine(Widget):
     def plain(self) -> str:
         return self._content.plain
 
+    @property
+    def shown(self) -> Content:
+        """The variant drawn at the current width (the longest that fits, else the shortest)."""
+        width = self.content_region.width if self.is_mounted else 0
+        if width <= 0:
+            return self._content
+        for variant in self._variants:
+            if variant.cell_length <= width:
+                return variant
+        return self._variants[-1]
+
     def render(self) -> RenderResult:
-        return self._content
+        return self.shown
 
     def get_content_width(self, container, viewport) -> int:  # noqa: ANN001
         return self._content.cell_length
@@ -138,6 +189,7 @@ class IncidentHeader(Container):
         self._state: IncidentState | None = None
         self._now: datetime | None = None
         self._paused = False
+        self._read_only = False
 
     def compose(self):  # noqa: ANN201
         yield HeaderLine(id="incident-title")
@@ -152,6 +204,14 @@ class IncidentHeader(Container):
         return self.query_one("#incident-state", HeaderLine).plain
 
     @property
+    def shown_text(self) -> str:
+        """The whole header line(s) as drawn now: title, the state variant that fits, countdown."""
+        parts = [self.query_one("#incident-title", HeaderLine).shown.plain,
+                 self.query_one("#incident-state", HeaderLine).shown.plain]
+        parts += [str(getattr(c, "text", "")) for c in self.query(".countdown")]
+        return " ".join(parts)
+
+    @property
     def no_ic(self) -> bool:
         """The loud no-IC warning is showing."""
         return self._state is not None and self._state.commander is None
@@ -163,14 +223,19 @@ class IncidentHeader(Container):
     def tick(self, state: IncidentState, now: datetime) -> None:
         """Repaint the elapsed time (called every second; repaints only when the text changes)."""
         self._state, self._now = state, now
-        self.query_one("#incident-state", HeaderLine).show(state_line(state, now))
+        self.query_one("#incident-state", HeaderLine).show(*state_variants(state, now))
 
     def set_paused(self, paused: bool) -> None:
         self._paused = paused
         self._show()
 
+    def set_read_only(self, read_only: bool) -> None:
+        """Show the READ-ONLY badge: the database cannot be written, nothing here is recorded."""
+        self._read_only = read_only
+        self._show()
+
     def _show(self) -> None:
         if self._state is None or self._now is None:
             return
-        self.query_one("#incident-title", HeaderLine).show(title_line(self._state, self._paused))
-        self.query_one("#incident-state", HeaderLine).show(state_line(self._state, self._now))
+        self.query_one("#incident-title", HeaderLine).show(title_line(self._state, self._paused, self._read_only))
+        self.query_one("#incident-state", HeaderLine).show(*state_variants(self._state, self._now))

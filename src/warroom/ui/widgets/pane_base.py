@@ -25,6 +25,7 @@ from textual.widgets import Static
 
 from warroom.domain.events import utc
 from warroom.sanitize import clean
+from warroom.ui.widgets.focus_mark import FocusMarked
 
 if TYPE_CHECKING:
     from warroom.ui.poller import SourceUpdate
@@ -198,7 +199,7 @@ class RowList(Vertical):
                 row.remove()
 
 
-class SourcePane(Vertical, can_focus=True):
+class SourcePane(FocusMarked, Vertical, can_focus=True):
     """A focusable, zoomable pane for the sources of one kind (or one source).
 
     Subclasses set `TITLE`, `EMPTY` (how to configure it) and implement `rows(now)`; the
@@ -224,7 +225,7 @@ class SourcePane(Vertical, can_focus=True):
         padding: 0 1;
         overflow: hidden hidden;
     }
-    SourcePane:focus { border: round $primary; }
+    SourcePane:focus { border: heavy $primary; }
     SourcePane.-maximized { overflow-y: auto; }
     SourcePane.-empty { color: $text-muted; }
     SourcePane > .pane-empty { height: auto; color: $text-muted; }

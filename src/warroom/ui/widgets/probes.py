@@ -18,10 +18,11 @@ from collections import deque
 from datetime import datetime
 from typing import Any
 
+from rich.cells import cell_len
 from textual.content import Content
 
 from warroom.domain.events import utc
-from warroom.domain.probe_rules import ProbeState, ProbeTracker
+from warroom.domain.probe_rules import ProbeState, ProbeTracker, streak_words
 from warroom.ui.widgets.pane_base import (
     BAD_STYLE, MUTED_STYLE, OK_STYLE, WARN_STYLE, Detail, SourceInfo, SourcePane, age_text, freshness, line, pad,
     rpad, seconds_since, untrusted,
@@ -78,6 +79,7 @@ class ProbesPane(SourcePane):
     def __init__(self, sources: list[SourceInfo], *, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(sources, id=id, classes=classes)
         self.history = {s.key: _ProbeHistory(s) for s in sources if s.kind == "probe"}
+        self._state_w = STATE_WIDTH
 
     def received(self, update: Any, now: datetime) -> None:
         history = self.history.get(update.key)
@@ -97,7 +99,10 @@ class ProbesPane(SourcePane):
     def rows(self, now: datetime) -> list[Content | Detail]:
         names = [untrusted(s.name, cap=24) for s in self.sources]
         name_w = max((len(n) for n in names), default=4)
-        spark_w = max(6, min(24, self.size.width - (STATE_WIDTH + name_w + 4 + 7 + 10 + 6)))
+        self._state_w = max([STATE_WIDTH, *(cell_len(w) + 3 for w in map(self._state_words, self.sources) if w)])
+        # The sparkline takes what is left (none in a narrow column: the age must not be cut).
+        spark_w = min(24, self.size.width - 2 - (self._state_w + name_w + 2 + 4 + 7 + 1 + 1 + 9))
+        spark_w = spark_w if spark_w >= 4 else 0
         out: list[Content | Detail] = []
         for info, name in zip(self.sources, names):
             update = self.updates.get(info.key)
@@ -110,9 +115,19 @@ class ProbesPane(SourcePane):
             out += [Detail(d) for d in self._details(info, update)]
         return out
 
+    def _state_words(self, info: SourceInfo) -> str | None:
+        """`UP · 1 failure (503)` while the newest result disagrees with the damped state."""
+        history = self.history.get(info.key)
+        update = self.updates.get(info.key)
+        result = getattr(update, "snapshot", None)
+        if history is None or not hasattr(result, "ok") or getattr(result, "failure", None) == "config":
+            return None
+        what = result.status_text if result.status_code is not None else untrusted(result.failure or "error", 20)
+        return streak_words(history.tracker.state, history.tracker.streak, result.ok, what)
+
     def _details(self, info: SourceInfo, update: Any) -> list[Content]:
         """What the one-line row cuts short: the probe's request and body; the page's components."""
-        indent = " " * STATE_WIDTH
+        indent = " " * self._state_w
         snap = getattr(update, "snapshot", None)
         if info.kind == "statuspage":
             if snap is None or not hasattr(snap, "indicator") or getattr(snap, "error", None):
@@ -133,46 +148,42 @@ class ProbesPane(SourcePane):
     def _probe_row(self, info: SourceInfo, name: str, name_w: int, spark_w: int, update: Any, now: datetime) -> Content:
         history = self.history[info.key]
         if update is None:
-            return line(pad("? UNKNOWN", STATE_WIDTH), pad(name, name_w), ("  waiting for the first result", MUTED_STYLE))
+            return line(pad("? UNKNOWN", self._state_w), pad(name, name_w), ("  waiting for the first result", MUTED_STYLE))
         result = update.snapshot
         if not hasattr(result, "ok") or getattr(result, "failure", None) == "config":
             age = age_text(seconds_since(result.taken_at, now))
-            return line((pad("✖ ERROR", STATE_WIDTH), BAD_STYLE), pad(name, name_w), "  ",
+            return line((pad("✖ ERROR", self._state_w), BAD_STYLE), pad(name, name_w), "  ",
                         untrusted(result.error), (f"  {age} ago", MUTED_STYLE))
         word, style = PROBE_STATES[history.tracker.state]
-        streak = ""
-        if history.tracker.state is ProbeState.UP and not result.ok:
-            streak = f" ({history.tracker.streak} fail)"
-        elif history.tracker.state is ProbeState.DOWN and result.ok:
-            streak = f" ({history.tracker.streak} ok)"
+        disagreeing = self._state_words(info)
+        if disagreeing:  # no ✔ beside a failure: `▲ UP · 1 failure (503)`, amber
+            word, style = f"▲ {disagreeing}", WARN_STYLE
         code = result.status_text if result.status_code is not None else "---"
         code_style = OK_STYLE if result.ok else BAD_STYLE
         spark = sparkline(history.latencies, spark_w)
         age = age_text(seconds_since(result.taken_at, now))
         parts: list[str | tuple[str, str]] = [
-            (pad(word, STATE_WIDTH), style), pad(name, name_w), "  ", (code, code_style), " ",
-            rpad(latency_text(result.elapsed if result.status_code is not None else None), 7), " ",
-            pad(spark, spark_w), (f"  {age} ago", MUTED_STYLE),
+            (pad(word, self._state_w), style), pad(name, name_w), "  ", (code, code_style), " ",
+            rpad(latency_text(result.elapsed if result.status_code is not None else None), 7),
+            *((" ", pad(spark, spark_w)) if spark_w else ()), (f"  {age} ago", MUTED_STYLE),
         ]
-        if streak:
-            parts.append((streak, WARN_STYLE))
         if result.error:
             parts.append(("  " + untrusted(result.error), BAD_STYLE if not result.ok else WARN_STYLE))
         return line(*parts)
 
     def _page_row(self, info: SourceInfo, name: str, name_w: int, update: Any, now: datetime) -> Content:
         if update is None:
-            return line(pad("? UNKNOWN", STATE_WIDTH), pad(name, name_w), ("  waiting for the first answer", MUTED_STYLE))
+            return line(pad("? UNKNOWN", self._state_w), pad(name, name_w), ("  waiting for the first answer", MUTED_STYLE))
         page = update.snapshot
         age = age_text(seconds_since(page.taken_at, now))
         if getattr(page, "error", None) or not hasattr(page, "indicator"):
-            return line((pad("? ERROR", STATE_WIDTH), BAD_STYLE), pad(name, name_w), "  ",
+            return line((pad("? ERROR", self._state_w), BAD_STYLE), pad(name, name_w), "  ",
                         untrusted(page.error), (f"  {age} ago", MUTED_STYLE))
         word, style = INDICATORS.get(page.indicator or "", (f"? {untrusted(page.indicator, 10).upper()}", WARN_STYLE))
         broken = [f"{untrusted(c.name, 40)}: {untrusted(c.status, 30)}" for c in page.components]
         incidents = [f"incident: {untrusted(i.name, 60)} ({untrusted(i.status, 20)})" for i in page.incidents]
         detail = " · ".join([untrusted(page.description, 80), *broken, *incidents])
-        return line((pad(word, STATE_WIDTH), style), pad(name, name_w), "  ", detail, (f"  {age} ago", MUTED_STYLE))
+        return line((pad(word, self._state_w), style), pad(name, name_w), "  ", detail, (f"  {age} ago", MUTED_STYLE))
 
     def pin_text(self, key: str) -> str:
         """The result as `warroom snapshot` prints it, plus the flap-damped state the pane shows."""

@@ -16,6 +16,7 @@ from textual.widget import Widget
 from warroom.domain.incident import IncidentState
 from warroom.domain.roles import IC, SCRIBE, role_names
 from warroom.sanitize import clean
+from warroom.ui.widgets.focus_mark import FocusMarked
 
 #: Short names so two columns fit at 80 wide; the help screen spells them out.
 SHORT_ROLE = {IC: "IC", "Tech Lead": "Tech Lead"}
@@ -33,7 +34,7 @@ def _fit(text: str, width: int) -> str:
     return out + "…" + " " * (width - 1 - cell_len(out))
 
 
-class RoleBoard(Widget, can_focus=True):
+class RoleBoard(FocusMarked, Widget, can_focus=True):
     """Roles, holders and since-when; one or more columns depending on its width."""
 
     ALLOW_MAXIMIZE = True

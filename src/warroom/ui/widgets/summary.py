@@ -19,7 +19,7 @@ from typing import Any
 from textual.content import Content
 
 from warroom.domain.deploy_rules import deploys_before
-from warroom.domain.probe_rules import ProbeState
+from warroom.domain.probe_rules import ProbeState, streak_words
 from warroom.ui.widgets.deploys import when_text
 from warroom.ui.widgets.logs import rate_values
 from warroom.ui.widgets.pane_base import (
@@ -52,6 +52,10 @@ def summary_row(
         state = tracker.state if tracker is not None else (ProbeState.UP if snap.ok else ProbeState.DOWN)
         word, style = PROBE_STATES[state]
         code = snap.status_text if snap.status_code is not None else "---"
+        what = code if snap.status_code is not None else untrusted(snap.failure or "error", 20)
+        disagreeing = streak_words(state, tracker.streak, snap.ok, what) if tracker is not None else None
+        if disagreeing:  # `▲ UP · 1 failure (503)`, not a ✔ beside a failure
+            word, style = f"▲ {disagreeing} ", WARN_STYLE
         detail = "" if snap.ok else f" · {untrusted(snap.error, 120)}"
         latency = latency_text(snap.elapsed) if snap.status_code is not None else "-"
         return line((pad(word, STATE_W), style), name, f" {code} {latency}{detail}", age)

@@ -28,20 +28,17 @@ from textual.strip import Strip
 
 from warroom.domain.events import Event
 from warroom.sanitize import clean
-from warroom.ui.widgets.timeline_text import (  # noqa: F401 - re-exported: tests and callers import them here
-    ALARM_KINDS, GOOD_KINDS, KIND_LABELS, _fit, describe, wrap_cells,
+from warroom.ui.widgets.focus_mark import FocusMarked
+from warroom.ui.widgets.timeline_prefix import (  # noqa: F401 - re-exported: tests and callers import them here
+    ACTOR_WIDTH, COMPACT_PREFIX_WIDTH, KIND_WIDTH, LATE_MARK, PREFIX_WIDTH, SHORT_PREFIX_WIDTH, TIME_WIDTH,
+    indent_for, prefix_segments,
 )
-
-TIME_WIDTH = 8
-KIND_WIDTH = 9
-ACTOR_WIDTH = 10
-PREFIX_WIDTH = TIME_WIDTH + 1 + KIND_WIDTH + 1 + ACTOR_WIDTH + 1
-SHORT_PREFIX_WIDTH = 6  # `HH:MM ` when the pane is too narrow for the columns
+from warroom.ui.widgets.timeline_text import (  # noqa: F401 - re-exported: tests and callers import them here
+    ALARM_KINDS, COMPACT_WORDS, GOOD_KINDS, KIND_LABELS, _fit, describe, wrap_cells,
+)
 
 #: An event placed this far before one recorded earlier is marked as added later.
 LATE_AFTER = timedelta(minutes=1)
-#: The glyph between the time and the kind of an event added later (a space otherwise).
-LATE_MARK = "↶"
 
 
 class Row(NamedTuple):
@@ -51,6 +48,7 @@ class Row(NamedTuple):
     text: str  # cleaned, with the `(added HH:MM)` note when late
     width: int  # cells of `text`
     late: bool  # added after events it now sits before
+    lead: str = ""  # words the compact layout puts first, having no KIND column (`mitigated: `)
 
 
 def sort_key(event: Event) -> tuple[datetime, int]:
@@ -72,18 +70,19 @@ def added_later(event: Event, latest_before: datetime | None) -> bool:
 
 
 def row_for(event: Event, late: bool) -> Row:
-    text = clean(describe(event))
+    # A pasted note keeps its lines: in a wrapped row each break shows as ⏎ (not a bare space).
+    text = clean(describe(event).replace("\n", " ⏎ "))
     if late:
         when = event.recorded_at
         text += f" (added {when:%H:%M})" if when is not None else " (added later)"
-    return Row(event, text, cell_len(text), late)
+    return Row(event, text, cell_len(text), late, COMPACT_WORDS.get(event.kind, ""))
 
 
 #: A batch with more out-of-order events than this is merged and the index rebuilt once.
 INSERT_ONE_BY_ONE = 32
 
 
-class Timeline(ScrollView, can_focus=True):
+class Timeline(FocusMarked, ScrollView, can_focus=True):
     """Scrollable timeline of an incident's events (see the module docstring)."""
 
     ALLOW_MAXIMIZE = True
@@ -124,12 +123,13 @@ class Timeline(ScrollView, can_focus=True):
         self._starts: list[int] = []
         self._lines = 0
         self._counted_avail = 0  # the body width the line counts in _starts were made for
+        self._compact = False  # the compact prefix (time, glyph, actor) is in use
         # True while the reader is at the bottom: new events and resizes keep them there.
         self._follow_end = True
         self._rendered_width = -1
         self._wrapped: LRUCache[int, list[str]] = LRUCache(2048)
         self._strips: LRUCache[int, Strip] = LRUCache(1024)
-        self._actors: dict[str, str] = {}
+        self._actors: dict[tuple[str, int], str] = {}
 
     # --- content -----------------------------------------------------------------------------
 
@@ -205,13 +205,23 @@ class Timeline(ScrollView, can_focus=True):
         for row in new:
             rows.append(row)
             starts.append(line)
-            line += 1 if row.width <= avail else len(wrap_cells(row.text, avail))
+            line += self._height(row, avail)
         self._lines = line
+
+    def _shown(self, row: Row) -> tuple[str, int]:
+        """The row's body text and its width in the current layout (compact: its lead words first)."""
+        if self._compact and row.lead:
+            return row.lead + row.text, row.width + cell_len(row.lead)
+        return row.text, row.width
+
+    def _height(self, row: Row, avail: int) -> int:
+        text, width = self._shown(row)
+        return 1 if width <= avail else len(wrap_cells(text, avail))
 
     def _insert(self, row: Row, avail: int) -> None:
         """Put one back-dated row at its place and shift the line index below it (O(rows))."""
         index = bisect_right(self._rows, _row_key(row), key=_row_key)
-        height = 1 if row.width <= avail else len(wrap_cells(row.text, avail))
+        height = self._height(row, avail)
         starts = self._starts
         start = starts[index] if index < len(starts) else self._lines
         self._rows.insert(index, row)
@@ -256,12 +266,20 @@ class Timeline(ScrollView, can_focus=True):
 
     @staticmethod
     def _indent(width: int) -> int:
-        return PREFIX_WIDTH if width >= PREFIX_WIDTH + 20 else SHORT_PREFIX_WIDTH
+        return indent_for(width)
+
+    @property
+    def text_width(self) -> int:
+        """Cells the event text gets beside the prefix at the current width."""
+        return self._body_width()
 
     def _ensure_layout(self) -> int:
         """Recount the lines if the width changed since they were counted; returns the body width."""
         avail = self._body_width()
-        if avail != self._counted_avail:
+        width = self.scrollable_content_region.width or self.size.width or 80
+        compact = self._indent(width) == COMPACT_PREFIX_WIDTH
+        if avail != self._counted_avail or compact != self._compact:
+            self._compact = compact
             self._reflow(avail)
             if self._follow_end:
                 self.scroll_end(animate=False, immediate=True, x_axis=False)
@@ -278,9 +296,9 @@ class Timeline(ScrollView, can_focus=True):
         starts = self._starts
         del starts[len(self._rows):]
         starts.extend([0] * (len(self._rows) - len(starts)))
-        for i, (_ev, text, width, _late) in enumerate(self._rows):
+        for i, row in enumerate(self._rows):
             starts[i] = line
-            line += 1 if width <= avail else len(wrap_cells(text, avail))
+            line += self._height(row, avail)
         self._lines = line
         self._reset_caches()
         self.virtual_size = Size(self.size.width, line)
@@ -320,7 +338,7 @@ class Timeline(ScrollView, can_focus=True):
     # --- rendering ---------------------------------------------------------------------------
 
     def _row_lines(self, index: int) -> list[str]:
-        _ev, text, width, _late = self._rows[index]
+        text, width = self._shown(self._rows[index])
         avail = self._counted_avail or self._body_width()
         if width <= avail:
             return [text]
@@ -330,11 +348,11 @@ class Timeline(ScrollView, can_focus=True):
             self._wrapped[index] = cached
         return cached
 
-    def _actor(self, actor: str) -> str:
-        shown = self._actors.get(actor)
+    def _actor(self, actor: str, width: int = ACTOR_WIDTH) -> str:
+        shown = self._actors.get((actor, width))
         if shown is None:
-            shown = _fit(clean(actor, cap=200), ACTOR_WIDTH)
-            self._actors[actor] = shown
+            shown = _fit(clean(actor, cap=200), width)
+            self._actors[(actor, width)] = shown
         return shown
 
     def render_line(self, y: int) -> Strip:
@@ -356,40 +374,15 @@ class Timeline(ScrollView, can_focus=True):
         if line_no >= self._lines or not self._rows:
             return Strip.blank(width, base)
         index = bisect_right(self._starts, line_no) - 1
-        ev, _text, _w, late = self._rows[index]
+        ev, late = self._rows[index].event, self._rows[index].late
         sub = line_no - self._starts[index]
         lines = self._row_lines(index)
         body = lines[min(sub, len(lines) - 1)]
         get = self._styles().__getitem__
-        system = ev.is_system
-        body_style = base + (get("timeline--system") if system else Style())
+        body_style = base + (get("timeline--system") if ev.is_system else Style())
         indent = self._indent(width)
-        segments: list[Segment]
-        if sub == 0 and indent == PREFIX_WIDTH:
-            kind_style = (
-                get("timeline--system")
-                if system and ev.kind not in ALARM_KINDS | GOOD_KINDS
-                else get("timeline--alarm")
-                if ev.kind in ALARM_KINDS
-                else get("timeline--good")
-                if ev.kind in GOOD_KINDS
-                else get("timeline--kind")
-            )
-            label = KIND_LABELS.get(ev.kind) or clean(ev.kind, cap=KIND_WIDTH)
-            time_style = base + get("timeline--system" if system else "timeline--time")
-            segments = [
-                Segment(ev.at.strftime("%H:%M:%S"), time_style),
-                Segment(LATE_MARK, base + get("timeline--late")) if late else Segment(" ", base),
-                Segment(_fit(label, KIND_WIDTH) + " ", base + kind_style),
-                Segment(self._actor(ev.actor) + " ", base + get("timeline--system" if system else "timeline--actor")),
-                Segment(body, body_style),
-            ]
-        elif sub == 0:
-            segments = [
-                Segment(ev.at.strftime("%H:%M"), base + get("timeline--time")),
-                Segment(LATE_MARK, base + get("timeline--late")) if late else Segment(" ", base),
-                Segment(body, body_style),
-            ]
+        if sub == 0:
+            segments = prefix_segments(ev, late, indent, base, get, self._actor) + [Segment(body, body_style)]
         else:
             segments = [Segment(" " * indent, base), Segment(body, body_style)]
         return Strip(segments).adjust_cell_length(width, base)

@@ -11,6 +11,7 @@ from typing import Any
 
 from rich.cells import cell_len, chop_cells
 
+from warroom.domain.describe import RECORDED_LATE, late_text
 from warroom.domain.events import Event, Kind
 
 KIND_LABELS: dict[str, str] = {
@@ -36,6 +37,48 @@ KIND_LABELS: dict[str, str] = {
     Kind.SOURCE_ERROR: "SRC ERROR",
     Kind.COMMS_POSTED: "UPDATE",
     Kind.NOTIFY_SENT: "NOTIFY",
+    Kind.FEATURE_SET: "FEATURE",
+    Kind.PUBLIC_SUMMARY: "PUBLIC",
+}
+
+#: One cell per kind for the compact prefix (`14:08 • bob      text`) of a narrow timeline.
+KIND_GLYPHS: dict[str, str] = {
+    Kind.DECLARED: "⚑",
+    Kind.SEVERITY: "◈",
+    Kind.STATUS: "◎",
+    Kind.ROLE_ASSIGNED: "@",
+    Kind.ROLE_RELEASED: "@",
+    Kind.NOTE: "•",
+    Kind.ACKNOWLEDGED: "✓",
+    Kind.MITIGATED: "✚",
+    Kind.RESOLVED: "✔",
+    Kind.REOPENED: "↺",
+    Kind.MILESTONE: "◇",
+    Kind.AMENDED: "✎",
+    Kind.PROBE_DOWN: "▼",
+    Kind.PROBE_UP: "▲",
+    Kind.STATUSPAGE: "⊕",
+    Kind.LOG_SPIKE: "≋",
+    Kind.DEPLOY: "◆",
+    Kind.RESOURCE: "▦",
+    Kind.EVIDENCE: "⌖",
+    Kind.SOURCE_ERROR: "✖",
+    Kind.COMMS_POSTED: "»",
+    Kind.NOTIFY_SENT: "»",
+}
+
+#: With the compact prefix there is no KIND column: kinds whose text does not say what happened
+#: lead with these words (`mitigated: rolled back …`); the others already do (`SEV-2 → SEV-1`).
+COMPACT_WORDS: dict[str, str] = {
+    Kind.MITIGATED: "mitigated: ",
+    Kind.AMENDED: "amended: ",
+    Kind.STATUSPAGE: "3rd party: ",
+    Kind.LOG_SPIKE: "log spike: ",
+    Kind.DEPLOY: "deploy: ",
+    Kind.RESOURCE: "resource: ",
+    Kind.EVIDENCE: "evidence: ",
+    Kind.SOURCE_ERROR: "source error: ",
+    Kind.NOTIFY_SENT: "notified: ",
 }
 
 #: Kinds drawn in the "alarm" / "good" colours (always with their words too).
@@ -50,7 +93,16 @@ def _s(value: Any) -> str:
 
 
 def describe(event: Event) -> str:
-    """One line of plain words for an event (untrusted parts are cleaned by the caller)."""
+    """One line of plain words for an event (untrusted parts are cleaned by the caller).
+
+    A row the store could not read as written leads with a marker naming it, so its stand-in
+    time or empty payload is never taken at face value."""
+    line = _describe(event)
+    problem = getattr(event, "problem", None)
+    return f"⚠ unreadable row: {problem} · {line}" if problem else line
+
+
+def _describe(event: Event) -> str:
     p = event.payload
     k = event.kind
     try:
@@ -58,6 +110,8 @@ def describe(event: Event) -> str:
             line = f"SEV-{p.get('severity', '?')} declared: {_s(p.get('title'))}"
             if p.get("impact"):
                 line += f" · impact: {_s(p['impact'])}"
+            if p.get("feature"):
+                line += f" · feature: {_s(p['feature'])}"
             if p.get("detected_by"):
                 line += f" · detected by: {_s(p['detected_by'])}"
             return line + (" · DRILL" if p.get("drill") else "")
@@ -77,7 +131,12 @@ def describe(event: Event) -> str:
         if k == Kind.ACKNOWLEDGED:
             return "acknowledged" + (f": {_s(p['text'])}" if p.get("text") else "")
         if k == Kind.RESOLVED:
-            return "resolved" + (f": {_s(p['text'])}" if p.get("text") else "")
+            line = "resolved" + (f": {_s(p['text'])}" if p.get("text") else "")
+            return line + (f" · public: {_s(p['public'])}" if p.get("public") else "")
+        if k == Kind.PUBLIC_SUMMARY:
+            return f"public summary: {_s(p.get('text'))}"
+        if k == Kind.FEATURE_SET:
+            return f"affected feature: {_s(p.get('text'))}"
         if k == Kind.REOPENED:
             return "reopened" + (f": {_s(p['text'])}" if p.get("text") else "")
         if k == Kind.MILESTONE:
@@ -87,7 +146,8 @@ def describe(event: Event) -> str:
             return f"{_s(p.get('audience') or 'internal')} update posted: {text}"
         for key in _TEXT_KEYS:
             if p.get(key):
-                return _s(p[key])
+                late = late_text(p.get(RECORDED_LATE))  # a source event the database took late
+                return _s(p[key]) + (f" ({late})" if late else "")
         if not p:
             return ""
         return json.dumps(dict(p), ensure_ascii=False, sort_keys=True, default=str)

@@ -1,0 +1,35 @@
+"""`warroom feature TEXT`: name what customers see affected (the external draft's `<feature>`)."""
+
+from __future__ import annotations
+
+import argparse
+
+from warroom.commands.context import (
+    add_actor_option, add_incident_option, current_actor, open_store, resolve_incident,
+)
+from warroom.domain.events import Kind, short_id
+from warroom.domain.feature import parse_feature
+from warroom.errors import UserError
+from warroom.sanitize import clean
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("text", nargs="+", help="what customers see affected, in their words (e.g. Checkout)")
+    add_actor_option(parser)
+    add_incident_option(parser)
+
+
+def run(args: argparse.Namespace) -> int:
+    try:
+        feature = parse_feature(" ".join(args.text))
+    except ValueError as exc:
+        raise UserError(str(exc)) from None
+    with open_store(args) as store:
+        incident_id = resolve_incident(store, args.incident)
+        if store.incident(incident_id).feature == feature:
+            print(f"{short_id(incident_id)} feature is already {clean(feature)!r}; nothing recorded")
+            return 0
+        store.append(incident_id, Kind.FEATURE_SET, {"text": feature}, actor=current_actor(args))
+    print(f"{short_id(incident_id)} feature: {clean(feature)} "
+          f"(the external draft now says \"an issue affecting {clean(feature)}\")")
+    return 0

@@ -1,0 +1,77 @@
+"""Redaction of secrets a config uses and of credential shapes; display escaping of characters
+that make a line read differently from what it holds."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import sys
+
+from warroom.config.loader import parse_config
+from warroom.redact import env_names_in, redact_bytes, redact_text, register_config_secrets
+from warroom.sanitize import clean, terminal_json, visible
+from warroom.sources.logcommand import CommandFollower
+from warroom.sources.logscan import Matcher
+
+
+def test_every_env_reference_in_the_config_is_found_wherever_it_is_used():
+    text = ('[[probe]]\nname = "a"\nurl = "https://x.example/${BASE_PATH}"\n'
+            'headers = { Authorization = "Bearer ${API_TOKEN}" }\n'
+            '[[command]]\nname = "c"\nargv = ["psql", "${DB_URL}"]\n'
+            '[[log]]\nname = "l"\nargv = ["kubectl", "--token=${KUBE_TOKEN}"]\n')
+    config, problems = parse_config(text, "warroom.toml", {})
+    assert env_names_in(config) == {"BASE_PATH", "API_TOKEN", "DB_URL", "KUBE_TOKEN"}
+
+
+def test_registered_values_are_hidden_in_text_and_bytes():
+    config, _ = parse_config('[[command]]\nname = "c"\nargv = ["x", "${UNIT_SECRET_A}"]\n', "w.toml", {})
+    register_config_secrets(config, {"UNIT_SECRET_A": "unit-Secret-4471", "OTHER": "not-used-here"})
+    assert redact_text("token unit-Secret-4471 seen") == "token *** seen"
+    assert redact_bytes(b"x unit-Secret-4471 y") == b"x *** y"
+    assert redact_text("not-used-here") == "not-used-here"  # only what the config references
+
+
+def test_credential_shapes_are_hidden():
+    line = ("ghp_abcdefghijklmnopqrstuvwxyz0123456789 xoxb-1234-5678-abcdef AKIAABCDEFGHIJKLMNOP "
+            "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.abcdefghijklmnop password=hunter22 ok")
+    shown = redact_text(line)
+    for secret in ("ghp_abc", "xoxb-1234", "AKIAABCD", "eyJhbGci", "hunter22"):
+        assert secret not in shown
+    assert shown.endswith("password=*** ok")
+
+
+async def test_a_followed_command_never_hands_on_its_expanded_secret(tmp_path, monkeypatch):
+    monkeypatch.setenv("UNIT_FOLLOW_TOKEN", "follow-Secret-9921")
+    script = ("import sys, time\n"
+              "print('error: first half ' + sys.argv[1][:8], end='', flush=True); time.sleep(0.3)\n"
+              "print(sys.argv[1][8:] + ' end', flush=True); time.sleep(30)\n")
+    follower = CommandFollower([sys.executable, "-c", script, "${UNIT_FOLLOW_TOKEN}"], Matcher("error"))
+    follower.start()
+    try:
+        for _ in range(100):
+            await asyncio.sleep(0.05)
+            hits, _ = follower.drain()
+            if hits:
+                break
+        assert [line for line, _ in hits] == [b"error: first half *** end"]
+        assert "${UNIT_FOLLOW_TOKEN}" in follower.command_line
+    finally:
+        await follower.aclose()
+
+
+def test_invisible_characters_are_shown_by_code_point_at_display():
+    assert clean("a\u202eb\u2066c\u200bd\ufeffe\u2028f") == "a<U+202E>b<U+2066>c<U+200B>d<U+FEFF>e<U+2028>f"
+    assert clean("x\u202e\ny", keep_newlines=True) == "x<U+202E>\ny"
+    assert clean("plain words") == "plain words"
+
+
+def test_visible_shows_control_characters_instead_of_sending_them():
+    assert visible('key "\x1b]2;PWN\x07"') == 'key "\\x1b]2;PWN\\x07"'
+    assert visible("a\u202eb") == "a<U+202E>b"
+
+
+def test_terminal_json_is_exact_data_with_nothing_raw_for_the_terminal():
+    data = {"text": "a\u202eb \x9b2J ü \U0001F600 \u0000"}
+    out = terminal_json(data, indent=2)
+    assert json.loads(out) == data
+    assert "\u202e" not in out and "\x9b" not in out and "ü" in out
