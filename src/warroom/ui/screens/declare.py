@@ -22,6 +22,7 @@ from warroom.domain.feature import parse_feature
 from warroom.domain.names import check_name
 from warroom.domain.roles import IC
 from warroom.domain.severity import PICK_HIGHER, SEVERITY_TABLE, Severity
+from warroom.unsaved import Unsaved
 
 if TYPE_CHECKING:
     from warroom.ui.app import WarRoomApp
@@ -63,7 +64,7 @@ class DeclareScreen(Screen[int | None]):
     DeclareScreen { align: center top; background: $background; }
     DeclareScreen > VerticalScroll { width: 96; max-width: 100%; height: 1fr; padding: 0 1; }
     DeclareScreen #declare-heading { text-style: bold; color: $primary; }
-    DeclareScreen .row { height: 1; margin-top: 1; }
+    DeclareScreen .row { height: 1; }
     DeclareScreen .label { width: 13; color: $text-muted; }
     DeclareScreen .row Input { width: 1fr; }
     DeclareScreen #declare-severity { height: auto; max-height: 8; border: none; padding: 0; background: $surface; }
@@ -79,6 +80,16 @@ class DeclareScreen(Screen[int | None]):
     def __init__(self) -> None:
         super().__init__()
         self.severity: Severity | None = None
+
+    def unsaved_text(self) -> list[Unsaved]:
+        """What was typed into the dialog and not declared yet: quitting must not drop it."""
+        fields = (("title", "#declare-title"), ("impact", "#declare-impact"), ("feature", "#declare-feature"),
+                  ("detected by", "#declare-detected-by"), ("IC", "#declare-ic"))
+        typed = [(label, self.query_one(selector, Input).value.strip()) for label, selector in fields]
+        if not any(value for _, value in typed):
+            return []
+        text = "\n".join(f"{label}: {value}" for label, value in typed if value)
+        return [Unsaved("declare dialog filled in, not declared", text)]
 
     def compose(self) -> ComposeResult:
         with VerticalScroll():

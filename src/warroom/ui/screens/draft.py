@@ -32,6 +32,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Static, Tab, Tabs, TextArea
 
 from warroom.domain.drafts import AUDIENCES, changes_since_last_post, last_post, render_draft
+from warroom.unsaved import Unsaved
 from warroom.sanitize import clean, escape_invisible
 from warroom.ui.screens.draft_effects import DraftCommands, DraftEffects, DraftPosted  # noqa: F401  (DraftPosted: re-exported)
 from warroom.ui.screens.draft_recorder import DraftRecorder
@@ -260,6 +261,11 @@ class DraftScreen(DraftEffects, Screen[None]):
         if audience in AUDIENCES and audience != self.audience:
             self.audience = audience
             self._show_audience()
+
+    def unsaved_text(self) -> list[Unsaved]:
+        """Drafts someone edited here and that are not posted: quitting must not drop them."""
+        return [Unsaved(f"status draft ({audience}) edited, not posted", text)
+                for audience, text in self._edited.items() if text.strip()]
 
     @on(TextArea.Changed, "#draft-editor")
     def _edited_text(self) -> None:
