@@ -11,7 +11,7 @@ import pytest
 from textual.color import Color
 
 from warroom.errors import UserError
-from warroom.ui.themes import (
+from warroom.config.themes import (
     PACKAGE_THEMES,
     REPO_THEMES,
     THEME_VARIABLES,

@@ -38,7 +38,7 @@ from textual.screen import Screen
 from warroom.config.model import Config
 from warroom.domain.incident import IncidentState
 from warroom.ui.quitting import QuitKeepingText
-from warroom.ui.themes import THEME_VARIABLES, load_themes, resolve_theme_name
+from warroom.config.themes import THEME_VARIABLES, load_themes, resolve_theme_name
 
 if TYPE_CHECKING:  # aiosqlite loads after the first frame, with the store
     from warroom.store.aio import AsyncEventStore

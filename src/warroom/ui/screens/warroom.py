@@ -37,7 +37,7 @@ from warroom.domain.events import Event
 from warroom.domain.incident import IncidentState, fold
 from warroom.errors import UserError
 from warroom.sanitize import clean
-from warroom.ui.follow import StoreFollower, advance
+from warroom.services.follow import StoreFollower, advance
 from warroom.ui.messages import CommandFeedback, EventsAppended
 from warroom.ui.screens.too_small import MIN_HEIGHT, MIN_WIDTH, TooSmall
 from warroom.ui.screens.typing_mode import TypingMode
