@@ -50,7 +50,7 @@ from warroom.ui.widgets.timeline import Timeline
 if TYPE_CHECKING:
     from warroom.config.model import Config
     from warroom.domain.slash import Completion
-    from warroom.ui.app import WarRoomApp
+    from warroom.ui.host import WarRoomHost
 
 NO_SOURCES_LINE = "No sources configured: add [[probe]], [[log]], [[deploys]] ... to warroom.toml"
 
@@ -145,7 +145,7 @@ class WarRoomScreen(TypingMode, UnsavedLines, Screen[None]):
         self._command: CommandInput | None = None
 
     @property
-    def wapp(self) -> "WarRoomApp":
+    def wapp(self) -> "WarRoomHost":
         return self.app  # type: ignore[return-value]
 
     # --- composition -------------------------------------------------------------------------
