@@ -10,7 +10,7 @@ from warroom.domain.events import Event
 class EventsAppended(Message):
     """New committed events of the incident on screen, in id order (from any process).
 
-    Posted by the store follower (`services/follow.py`) to the war room screen, which refolds the
+    Posted by the store follower (`ui/follow.py`) to the war room screen, which refolds the
     incident (`app.incident`) and hands the events to the timeline.
     """
 
