@@ -40,7 +40,7 @@ from warroom.domain.incident import IncidentState
 from warroom.ui.quitting import QuitKeepingText
 from warroom.ui.themes import THEME_VARIABLES, load_themes, resolve_theme_name
 
-if TYPE_CHECKING:  # aiosqlite loads after the first frame, with the store
+if TYPE_CHECKING:  # the async store loads after the first frame
     from warroom.store.aio import AsyncEventStore
 
 
@@ -151,7 +151,7 @@ class WarRoomApp(QuitKeepingText, ThemedApp):
 
     def first_frame_shown(self) -> None:
         """The first screen is drawn: let the garbage collector run again (see `run`), and open
-        the async store. Opened earlier, its thread (SQLite, aiosqlite's queue) would take turns
+        the async store. Opened earlier, its thread (SQLite) would take turns
         for the GIL with drawing the first frame."""
         gc.enable()
         self._open_store_once()
