@@ -68,6 +68,13 @@ def source_names(config: "Config") -> list[str]:
     return names
 
 
+def breakpoint_class(dimension: int, breakpoints: list[tuple[int, str]]) -> str | None:
+    """The class Textual gives a screen for `dimension` cells: that of the largest breakpoint not
+    above it (Textual's documented rule for `HORIZONTAL_BREAKPOINTS`/`VERTICAL_BREAKPOINTS`)."""
+    reached = [(at, name) for at, name in breakpoints if dimension >= at]
+    return max(reached)[1] if reached else None
+
+
 class WarRoomScreen(TypingMode, UnsavedLines, Screen[None]):
     """The screen an IC lives in for hours. Feed: the store follower; input: the command line."""
 
@@ -234,10 +241,10 @@ class WarRoomScreen(TypingMode, UnsavedLines, Screen[None]):
         widget restyled, laid out and drawn a second time. Set here, the Resize finds nothing
         to change.
         """
-        horizontal = self._get_breakpoint_classes(width, self.HORIZONTAL_BREAKPOINTS)
-        vertical = self._get_breakpoint_classes(height, self.VERTICAL_BREAKPOINTS)
+        chosen = {breakpoint_class(width, self.HORIZONTAL_BREAKPOINTS),
+                  breakpoint_class(height, self.VERTICAL_BREAKPOINTS)}
         every = {name for _, name in self.HORIZONTAL_BREAKPOINTS + self.VERTICAL_BREAKPOINTS}
-        self.update_classes({name: name in horizontal | vertical for name in every}, update=False)
+        self.update_classes({name: name in chosen for name in every}, update=False)
 
     # --- state -------------------------------------------------------------------------------
 
