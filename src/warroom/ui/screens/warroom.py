@@ -148,7 +148,8 @@ class WarRoomScreen(TypingMode, UnsavedLines, Screen[None]):
         self.follower: StoreFollower | None = None
         self._held: list[Event] = []
         self._busy = False
-        self._signal_panes: Widget | None = None
+        #: The signal panes (probes, logs, resources...) once mounted; `/pin` asks them.
+        self.signal_panes: Widget | None = None
         self._command: CommandInput | None = None
 
     @property
@@ -225,8 +226,8 @@ class WarRoomScreen(TypingMode, UnsavedLines, Screen[None]):
         # Imported here, after the first frame: the panes bring httpx, psutil and the sources.
         from warroom.ui.widgets.panes import SignalPanes, SourceSummary
 
-        self._signal_panes = SignalPanes(config, id="signal-panes")
-        panes_slot.mount(self._signal_panes)
+        self.signal_panes = SignalPanes(config, id="signal-panes")
+        panes_slot.mount(self.signal_panes)
         if source_names(config):
             summary: Widget = SourceSummary(config, id="source-summary")
         else:
@@ -354,7 +355,7 @@ class WarRoomScreen(TypingMode, UnsavedLines, Screen[None]):
 
     def pane_names(self) -> list[str]:
         """What `/pin` accepts: the signal panes' own names when they are mounted."""
-        names = getattr(self._signal_panes, "pane_names", None)
+        names = getattr(self.signal_panes, "pane_names", None)
         return list(names()) if callable(names) else source_names(self.wapp.config)
 
     def on_command_input_completed(self, message: CommandInput.Completed) -> None:
