@@ -4,18 +4,18 @@ Each call runs the blocking `EventStore` logic on the store's own SQLite thread 
 round trip): an append is one short `BEGIN IMMEDIATE` transaction, committed before the awaitable
 returns. One implementation of the rules, two ways to call it.
 
-The thread is a one-worker `ThreadPoolExecutor` awaited through `loop.run_in_executor`, both
-public standard-library calls. aiosqlite offers no public way to run a whole function (a
-transaction of several statements) in its connection's thread, only one statement per await,
-which made appends three round trips each.
+The thread (`SQLiteThread`) is the store's own, built from public standard-library parts:
+aiosqlite offers no public way to run a whole function (a transaction of several statements)
+in its connection's thread, only one statement per await, which made appends three round trips.
 """
 
 from __future__ import annotations
 
 import asyncio
+import queue
 import sqlite3
+import threading
 from collections import defaultdict
-from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
 from pathlib import Path
 from typing import Any, Callable, Iterable, Mapping, TypeVar
@@ -150,29 +150,50 @@ class AsyncEventStore:
 
 class SQLiteThread:
     """One sqlite3 connection and the one thread that ever touches it: calls queue in order and
-    each runs whole (a transaction of several statements is one call)."""
+    each runs whole (a transaction of several statements is one call).
 
-    def __init__(self, executor: ThreadPoolExecutor, conn: sqlite3.Connection) -> None:
-        self._executor = executor
-        self._raw: sqlite3.Connection | None = conn
+    A plain queue and `loop.call_soon_threadsafe`, not `run_in_executor`: an executor's futures
+    cost about a third of the append rate (measured with benchmarks/append_rate.py)."""
+
+    def __init__(self) -> None:
+        self._calls: queue.SimpleQueue[tuple[asyncio.Future[Any], Callable[[], Any]] | None] = queue.SimpleQueue()
+        self._raw: sqlite3.Connection | None = None
+        # Not a daemon: a write in progress finishes before the process ends.
+        self._thread = threading.Thread(target=self._serve, name="warroom-sqlite")
 
     @classmethod
     async def start(cls, connector: Callable[[], sqlite3.Connection]) -> "SQLiteThread":
         """A new thread with the connection `connector` opens in it (so opening never blocks the loop)."""
-        executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="warroom-sqlite")
+        thread = cls()
+        thread._thread.start()
         try:
-            conn = await asyncio.get_running_loop().run_in_executor(executor, connector)
+            thread._raw = await thread._call(connector)
         except BaseException:
-            executor.shutdown(wait=False)
+            thread._calls.put(None)
             raise
-        return cls(executor, conn)
+        return thread
+
+    def _serve(self) -> None:
+        while (item := self._calls.get()) is not None:
+            future, fn = item
+            try:
+                result = fn()
+            except BaseException as exc:  # noqa: BLE001 - handed to the awaiting caller
+                _settle(future, None, exc)
+            else:
+                _settle(future, result, None)
+
+    def _call(self, fn: Callable[[], T]) -> "asyncio.Future[T]":
+        future: asyncio.Future[T] = asyncio.get_running_loop().create_future()
+        self._calls.put((future, fn))
+        return future
 
     async def run(self, fn: Callable[[sqlite3.Connection], T]) -> T:
         """`fn(connection)` in the connection's thread, after every call queued before it."""
         raw = self._raw
         if raw is None:
             raise ValueError("the database connection is closed")
-        return await asyncio.get_running_loop().run_in_executor(self._executor, fn, raw)
+        return await self._call(lambda: fn(raw))
 
     async def close(self) -> None:
         """Close the connection (after the calls already queued) and let the thread end."""
@@ -180,9 +201,26 @@ class SQLiteThread:
         if raw is None:
             return
         try:
-            await asyncio.get_running_loop().run_in_executor(self._executor, raw.close)
+            await self._call(raw.close)
         finally:
-            self._executor.shutdown(wait=False)
+            self._calls.put(None)
+
+
+def _settle(future: "asyncio.Future[Any]", result: Any, error: BaseException | None) -> None:
+    """Hand a result (or error) from the SQLite thread to the loop that awaits it."""
+
+    def apply() -> None:
+        if future.done():
+            return  # the caller was cancelled
+        if error is not None:
+            future.set_exception(error)
+        else:
+            future.set_result(result)
+
+    try:
+        future.get_loop().call_soon_threadsafe(apply)
+    except RuntimeError:
+        pass  # the loop is closed: nobody is waiting any more
 
 
 async def _connect(path: Path, busy_timeout_ms: int, allow_read_only: bool) -> tuple[SQLiteThread, Opened]:
