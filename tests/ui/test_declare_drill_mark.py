@@ -22,9 +22,10 @@ async def test_the_drill_checkbox_shows_a_tick_only_when_ticked(tmp_path: Path) 
         drill = app.screen.query_one("#declare-drill", Checkbox)
         assert "✓" not in drill.render().plain and not drill.value
         drill.focus()
+        await wait_for(pilot, lambda: drill.has_focus, "the drill checkbox focused")
         await pilot.press("space")
-        await pilot.pause()
-        assert drill.value and "✓" in drill.render().plain
+        await wait_for(pilot, lambda: drill.value, "the drill ticked")
+        assert "✓" in drill.render().plain
         await pilot.press("space")
-        await pilot.pause()
-        assert not drill.value and "✓" not in drill.render().plain
+        await wait_for(pilot, lambda: not drill.value, "the drill unticked")
+        assert "✓" not in drill.render().plain
