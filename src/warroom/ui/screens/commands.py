@@ -38,7 +38,7 @@ class LineScreen(Protocol):
     incident_id: int
     state: IncidentState | None
     follower: StoreFollower | None
-    _signal_panes: Widget | None
+    signal_panes: Widget | None
 
     @property
     def wapp(self) -> WarRoomHost: ...
