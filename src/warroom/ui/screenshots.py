@@ -118,6 +118,8 @@ class FrozenSource:
 
     def __init__(self, key: str, kind: str, name: str, snapshots: Sequence[Any]) -> None:
         self.key, self.kind, self.name = key, kind, name
+        #: The config entry the rules read (thresholds), set from SIGNALS_CONFIG by `frozen_sources`.
+        self.config: Any = None
         self.interval = 0.0  # as fast as the poller goes: a history plays in a fraction of a second
         self._snapshots = list(snapshots)
         self._next = 0
@@ -142,6 +144,10 @@ class FrozenSource:
             self.interval = 3600.0  # nothing new to tell: stop the 20 Hz replay
         return snapshot
 
+    def samples(self, snapshot: Any) -> list[Any]:
+        """A replay hands out no samples (nothing is recorded from it)."""
+        return []
+
     async def aclose(self) -> None:
         return None
 
@@ -152,6 +158,7 @@ def frozen_sources(now: datetime) -> list[FrozenSource]:
     suspect deploy 3 minutes before detection, a busy database."""
     from warroom.sources.commands import CommandOutput
     from warroom.sources.deploys import DeployList
+    from warroom.sources.registry import configured_sources
     from warroom.sources.logs import LogCounts
     from warroom.sources.probes import ProbeResult
     from warroom.sources.resources import (
@@ -212,7 +219,7 @@ def frozen_sources(now: datetime) -> list[FrozenSource]:
     sql = "select state, count(*) from pg_stat_activity group by 1 order by 2 desc"
     sessions = ("        state        | count\n---------------------+-------\n idle                |   112\n"
                 " active              |    38\n idle in transaction |     4\n(3 rows)\n")
-    return [
+    out = [
         probes("checkout-api", "https://checkout.internal/healthz",
                [0.14, 0.15, 0.13, 2.91, 3.12, 3.40, 2.84, 0.41, 0.16, 0.14, 0.13, 0.12], failing=4),
         probes("checkout-eu", "https://eu.checkout.internal/healthz",
@@ -239,6 +246,10 @@ def frozen_sources(now: datetime) -> list[FrozenSource]:
         FrozenSource("command:db connections", "command", "db connections", [CommandOutput(
             "db connections", f"psql -c '{sql}'", ago(6), 0, 0.08, sessions)]),
     ]
+    entries = {info.key: info.config for info in configured_sources(SIGNALS_CONFIG)}
+    for source in out:
+        source.config = entries.get(source.key)
+    return out
 
 
 def fixture_app(

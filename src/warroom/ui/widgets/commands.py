@@ -52,6 +52,8 @@ class CommandPane(SourcePane):
     CommandPane > .command-output { height: auto; text-wrap: nowrap; text-overflow: ellipsis; }
     """
 
+    ONE_SOURCE = True
+
     def __init__(self, source: SourceInfo | None, *, id: str | None = None, classes: str | None = None) -> None:
         super().__init__([source] if source is not None else [], id=id, classes=classes)
         self._output = ""

@@ -55,6 +55,8 @@ class LogPane(SourcePane):
     EMPTY = LOG_EMPTY
     MIN_ROWS = 3
 
+    ONE_SOURCE = True
+
     def __init__(self, source: SourceInfo | None, *, id: str | None = None, classes: str | None = None) -> None:
         super().__init__([source] if source is not None else [], id=id, classes=classes)
         if source is not None:

@@ -52,6 +52,8 @@ class ResourcesPane(SourcePane):
     MIN_ROWS = 3
     WHOLE = True
 
+    ONE_SOURCE = True
+
     def __init__(self, source: SourceInfo | None, *, id: str | None = None, classes: str | None = None) -> None:
         super().__init__([source] if source is not None else [], id=id, classes=classes)
         self.cpu_history: deque[float | None] = deque(maxlen=CPU_HISTORY)
