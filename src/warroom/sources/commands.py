@@ -20,6 +20,7 @@ from warroom.domain.events import utc
 from warroom.redact import redact_text
 from warroom.runner import run_argv
 from warroom.sanitize import clean
+from warroom.sources.registry import COMMAND
 from warroom.sources.snapshots import CommandOutput  # noqa: F401 (re-exported)
 
 MAX_LINES = 200
@@ -38,11 +39,11 @@ def _text(data: bytes) -> list[str]:
 class CommandSource:
     """A `[[command]]` section as a source: key `command:<name>`, kind `command`."""
 
-    kind = "command"
+    kind = COMMAND
 
     def __init__(self, config: CommandConfig) -> None:
         self.config = cfg = config
-        self.key = f"command:{cfg.name}"
+        self.key = f"{COMMAND}:{cfg.name}"
         self.interval = cfg.interval
         self.command_line = clean(shlex.join(cfg.argv), cap=500)
 

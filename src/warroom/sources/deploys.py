@@ -29,6 +29,7 @@ from warroom.runner import run_argv
 from warroom.sanitize import clean
 from warroom.sources.deploys_git import collect_git
 from warroom.sources.deploys_kubectl import collect_kubectl
+from warroom.sources.registry import DEPLOYS
 from warroom.sources.snapshots import DeployList  # noqa: F401 (re-exported)
 
 __all__ = ["Deploy", "DeployList", "DeploysSource", "parse_deploy_lines"]
@@ -119,7 +120,7 @@ class DeploysSource:
 
     config: DeploysConfig
     key: str = field(init=False)
-    kind: str = field(init=False, default="deploys")
+    kind: str = field(init=False, default=DEPLOYS)
     interval: float = field(init=False)
 
     #: The window reaches back at least this far (git): the incident's detection less the
@@ -128,7 +129,7 @@ class DeploysSource:
     reach_back_to: datetime | None = field(init=False, default=None)
 
     def __post_init__(self) -> None:
-        self.key = f"deploys:{self.config.name}"
+        self.key = f"{DEPLOYS}:{self.config.name}"
         self.interval = self.config.interval
 
     def reach_back(self, to: datetime | None) -> bool:

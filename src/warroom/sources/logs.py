@@ -37,6 +37,7 @@ from warroom.sources.logbackfill import MAX_BYTES, PROBE_STEP, backfill
 from warroom.sources.logcommand import RESTART_DELAYS, CommandFollower
 from warroom.sources.logfollow import RETIRE_GRACE, FileSet
 from warroom.sources.logscan import Matcher, PatternError, describe
+from warroom.sources.registry import LOG
 from warroom.sources.snapshots import LogCounts  # noqa: F401 (re-exported)
 
 TOP_GROUPS = 10
@@ -50,7 +51,7 @@ def _local_tz() -> tzinfo:
 class LogSource:
     """One `[[log]]`: `collect(now)` never raises; `aclose()` stops a followed command."""
 
-    kind = "log"
+    kind = LOG
 
     def __init__(
         self,
@@ -65,7 +66,7 @@ class LogSource:
     ) -> None:
         self.cfg = self.config = cfg
         self.name = cfg.name
-        self.key = f"log:{cfg.name}"
+        self.key = f"{LOG}:{cfg.name}"
         self.interval = cfg.interval
         self.local = local_tz or _local_tz()
         self.backfill_max_bytes = backfill_max_bytes

@@ -17,6 +17,7 @@ from warroom.config.model import ProbeConfig, Secret
 from warroom.redact import redact_values
 from warroom.sanitize import clean_bytes
 from warroom.sources.http_client import BODY_CAP, fetch
+from warroom.sources.registry import PROBE
 from warroom.sources.snapshots import ProbeResult  # noqa: F401 (re-exported)
 
 #: Every value `ProbeResult.failure` can take (None when the probe passed).
@@ -42,12 +43,12 @@ def revealed_values(secrets: list[Secret], environ: Mapping[str, str]) -> list[s
 class ProbeSource:
     """A configured `[[probe]]`: key `probe:<name>`, a fresh request per `collect`."""
 
-    kind = "probe"
+    kind = PROBE
 
     def __init__(self, cfg: ProbeConfig, environ: Mapping[str, str] | None = None) -> None:
         self.config = cfg
         self.name = cfg.name
-        self.key = f"probe:{cfg.name}"
+        self.key = f"{PROBE}:{cfg.name}"
         self.interval = cfg.interval
         self._environ = environ
         self._url_shown = cfg.url.redacted()

@@ -33,6 +33,7 @@ from warroom.config.model import ResourcesConfig
 from warroom.domain.events import utc
 from warroom.sanitize import clean
 from warroom.sources.tcp_states import tcp_states_from_proc, tcp_states_from_psutil
+from warroom.sources.registry import RESOURCES
 from warroom.sources.snapshots import CoreLoad, DiskUsage, MemoryUsage, ProcessUsage, ResourceSnapshot, SwapUsage, human_bytes, human_size  # noqa: F401 (re-exported)
 
 NO_PERMISSION = "connection states need root or CAP_NET_ADMIN"
@@ -175,8 +176,8 @@ class HostSampler:
 class ResourcesSource:
     """`[resources]` as a source: key `resources`, kind `resources`."""
 
-    key = "resources"
-    kind = "resources"
+    key = RESOURCES
+    kind = RESOURCES
 
     def __init__(self, config: ResourcesConfig, *, timeout: float = 10.0) -> None:
         self.config = cfg = config

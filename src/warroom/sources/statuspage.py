@@ -22,6 +22,7 @@ from warroom.redact import redact_values
 from warroom.sanitize import clean
 from warroom.sources.http_client import fetch
 from warroom.sources.probes import revealed_values
+from warroom.sources.registry import STATUSPAGE
 from warroom.sources.snapshots import ComponentStatus, StatusIncident, StatusPageResult  # noqa: F401 (re-exported)
 
 BODY_CAP = 4 * 1024 * 1024  # big providers' summary.json runs to a few hundred KiB
@@ -68,7 +69,7 @@ def parse_statuspage(body: bytes) -> dict[str, Any] | None:
 class StatusPageSource:
     """A configured `[[statuspage]]`: key `statuspage:<name>`."""
 
-    kind = "statuspage"
+    kind = STATUSPAGE
 
     def __init__(self, cfg: StatusPageConfig, environ: Mapping[str, str] | None = None) -> None:
         self.config = cfg

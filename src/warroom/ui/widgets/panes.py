@@ -27,6 +27,7 @@ from textual.widget import Widget
 
 from warroom.sources import registry
 from warroom.sources.registry import configured_sources
+from warroom.sources.snapshots import CommandOutput
 from warroom.ui.pane_messages import PollerPauseChanged, SourceUpdated
 from warroom.ui.widgets.deploys import DeploysPane
 from warroom.ui.widgets.pane_base import RowList, SourceInfo, SourcePane, hidden
@@ -198,17 +199,18 @@ class SignalPanes(PollerFed):
                 self._feedback(f"{info.name}: nothing to pin yet (no result so far)", True)
                 continue
             snap = update.snapshot
+            run = snap if isinstance(snap, CommandOutput) else None
             # One path for every pane: the pane's own text (the snapshot's `as_text` plus what
             # only the pane knows, e.g. a probe's flap-damped UP/DOWN), the command and exit code
             # from the snapshot when it has them.
             ev = evidence_from_output(
                 info.name,
-                getattr(snap, "command_line", "") or "",
-                getattr(snap, "exit_code", None),
+                run.command_line if run is not None else "",
+                run.exit_code if run is not None else None,
                 snap.taken_at,
                 pane.pin_text(info.key),
                 source_kind=info.kind,
-                error=getattr(snap, "error", None) if hasattr(snap, "exit_code") else None,
+                error=run.error if run is not None else None,
                 pinned_at=now,
             )
             payload = {"text": redact_text(ev.text), **dict(ev.payload)}
