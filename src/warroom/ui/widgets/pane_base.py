@@ -28,7 +28,7 @@ from warroom.sources.registry import SourceInfo
 from warroom.ui.widgets.focus_mark import FocusMarked
 
 if TYPE_CHECKING:
-    from warroom.ui.poller import SourceUpdate
+    from warroom.scheduler import SourceUpdate
 
 OK_STYLE = "$text-success"
 BAD_STYLE = "bold $text-error"
