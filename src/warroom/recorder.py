@@ -1,9 +1,11 @@
 """Runs sources, turns what they see into events and samples, and records them once.
 
-The pieces: `build_sources(config)` makes one Source per configured item; a `SignalObserver`
-per source wraps the pure domain rule for its kind (flap damping, spikes, new deploys,
+The pieces: `build_sources(config)` makes one Source per configured item of every kind in
+`sources.registry`; a `SignalObserver` per source (`sources.observers`, named by its kind's
+registry entry) wraps the pure domain rule for its kind (flap damping, spikes, new deploys,
 thresholds) and the samples it yields; `SourceHub.poll(source, now)` collects, observes and —
-if this process holds the incident's recorder lease — appends the events and samples.
+if this process holds the incident's recorder lease — appends the events and samples. The loop
+that calls it on each source's interval is `warroom.scheduler.Scheduler`, shared with the screen.
 
 Several warroom processes may watch one incident (two screens, a screen and `warroom record`).
 Each keeps observing (so its panes and rules stay current) but only the lease holder records.
@@ -23,7 +25,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any, Callable, Iterable
 
-from warroom.domain.events import Event
+from warroom.domain.events import Event, Kind
 from warroom.domain.signals import Sample, SignalEvent
 from warroom.pending import LATE_FIELD, KeepsPending, PendingEvents, is_write_failure
 from warroom.sources import registry
@@ -37,7 +39,7 @@ if TYPE_CHECKING:
 SYSTEM_ACTOR = "warroom"
 
 #: Signals that say what state a subject is in; recorded only when the record says otherwise.
-STATE_KINDS = frozenset({"probe.down", "probe.up", "statuspage.changed", "resource.threshold"})
+STATE_KINDS = frozenset({Kind.PROBE_DOWN, Kind.PROBE_UP, Kind.STATUSPAGE, Kind.RESOURCE})
 
 
 def build_sources(config: "Config") -> list["Source"]:
