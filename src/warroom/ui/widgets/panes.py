@@ -31,7 +31,7 @@ from warroom.sources.snapshots import CommandOutput
 from warroom.ui.pane_messages import PollerPauseChanged, SourceUpdated
 from warroom.ui.widgets.deploys import DeploysPane
 from warroom.ui.widgets.pane_base import RowList, SourceInfo, SourcePane, hidden
-from warroom.ui.widgets.pane_layout import grow_heights, share_heights
+from warroom.layout.pane_layout import grow_heights, share_heights
 from warroom.ui.widgets.poller_fed import PollerFed, detected_at
 from warroom.ui.widgets.summary import summary_row
 
