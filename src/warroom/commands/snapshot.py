@@ -30,12 +30,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def _to_json(kind: str, snapshot: Any) -> Any:
     """The snapshot as its kind prints it for `--json` (`SourceKind.json`)."""
     found = kind_of(kind)
-    return found.json(snapshot) if found is not None else snapshot.to_json()
+    return found.json(snapshot) if found is not None and isinstance(snapshot, found.snapshot_type) else snapshot.to_json()
 
 
 def _to_text(kind: str, snapshot: Any) -> str:
     found = kind_of(kind)
-    return found.text(snapshot) if found is not None else snapshot.as_text()
+    return found.text(snapshot) if found is not None and isinstance(snapshot, found.snapshot_type) else snapshot.as_text()
 
 
 def _redacted(value: Any) -> Any:

@@ -14,7 +14,7 @@ Nothing here imports httpx or psutil: a kind's source module is imported when a 
 from __future__ import annotations
 
 import importlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Callable, Iterator, Sequence
 
 from warroom.sources import snapshots as snap
@@ -106,8 +106,6 @@ class SourceKind:
     failed: Callable[[Any], bool] = _errored
     text: Callable[[Any], str] = _as_text  # `warroom snapshot`
     json: Callable[[Any], Any] = _to_json  # `warroom snapshot --json`
-    #: Extra config sections read into `Config.sections` (name -> keys, reader): kinds not built in.
-    config_keys: tuple[str, ...] = field(default=())
 
     def key_of(self, name: str) -> str:
         return self.kind if self.singleton else f"{self.kind}:{name}"
