@@ -93,7 +93,7 @@ async def run_line(screen: LineScreen, line: str) -> None:
         done(f"you are typing as {command.name}")
         return
     if isinstance(command, Pin):
-        panes = screen._signal_panes
+        panes = screen.signal_panes
         resolve = getattr(panes, "resolve", None)
         if panes is None or (callable(resolve) and not resolve(command.pane)):
             known = ", ".join(screen.pane_names()) or "none configured"

@@ -158,9 +158,8 @@ class DraftScreen(DraftEffects, Screen[None]):
     def on_mount(self) -> None:
         self.recorder = self._resolve()
         countdown = self.query_one(Countdown)
-        countdown._clock_arg = self.recorder.clock
-        if self.recorder.config is not None:
-            countdown._cadence_arg = getattr(self.recorder.config, "cadence", None)
+        config = self.recorder.config
+        countdown.use_clock_and_cadence(self.recorder.clock, getattr(config, "cadence", None) if config is not None else None)
         countdown.set_incident(self.state)
         self.query_one("#draft-audience", Tabs).active = f"audience-{self.audience}"
         self._show_audience()

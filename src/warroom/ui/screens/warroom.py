@@ -66,6 +66,13 @@ def source_names(config: "Config") -> list[str]:
     return registered_names(config)
 
 
+def breakpoint_class(dimension: int, breakpoints: list[tuple[int, str]]) -> str | None:
+    """The class Textual gives a screen for `dimension` cells: that of the largest breakpoint not
+    above it (Textual's documented rule for `HORIZONTAL_BREAKPOINTS`/`VERTICAL_BREAKPOINTS`)."""
+    reached = [(at, name) for at, name in breakpoints if dimension >= at]
+    return max(reached)[1] if reached else None
+
+
 class WarRoomScreen(TypingMode, UnsavedLines, Screen[None]):
     """The screen an IC lives in for hours. Feed: the store follower; input: the command line."""
 
@@ -139,7 +146,8 @@ class WarRoomScreen(TypingMode, UnsavedLines, Screen[None]):
         self.follower: StoreFollower | None = None
         self._held: list[Event] = []
         self._busy = False
-        self._signal_panes: Widget | None = None
+        #: The signal panes (probes, logs, resources...) once mounted; `/pin` asks them.
+        self.signal_panes: Widget | None = None
         self._command: CommandInput | None = None
 
     @property
@@ -216,8 +224,8 @@ class WarRoomScreen(TypingMode, UnsavedLines, Screen[None]):
         # Imported here, after the first frame: the panes bring httpx, psutil and the sources.
         from warroom.ui.widgets.panes import SignalPanes, SourceSummary
 
-        self._signal_panes = SignalPanes(config, id="signal-panes")
-        panes_slot.mount(self._signal_panes)
+        self.signal_panes = SignalPanes(config, id="signal-panes")
+        panes_slot.mount(self.signal_panes)
         if source_names(config):
             summary: Widget = SourceSummary(config, id="source-summary")
         else:
@@ -232,10 +240,10 @@ class WarRoomScreen(TypingMode, UnsavedLines, Screen[None]):
         widget restyled, laid out and drawn a second time. Set here, the Resize finds nothing
         to change.
         """
-        horizontal = self._get_breakpoint_classes(width, self.HORIZONTAL_BREAKPOINTS)
-        vertical = self._get_breakpoint_classes(height, self.VERTICAL_BREAKPOINTS)
+        chosen = {breakpoint_class(width, self.HORIZONTAL_BREAKPOINTS),
+                  breakpoint_class(height, self.VERTICAL_BREAKPOINTS)}
         every = {name for _, name in self.HORIZONTAL_BREAKPOINTS + self.VERTICAL_BREAKPOINTS}
-        self.update_classes({name: name in horizontal | vertical for name in every}, update=False)
+        self.update_classes({name: name in chosen for name in every}, update=False)
 
     # --- state -------------------------------------------------------------------------------
 
@@ -345,7 +353,7 @@ class WarRoomScreen(TypingMode, UnsavedLines, Screen[None]):
 
     def pane_names(self) -> list[str]:
         """What `/pin` accepts: the signal panes' own names when they are mounted."""
-        names = getattr(self._signal_panes, "pane_names", None)
+        names = getattr(self.signal_panes, "pane_names", None)
         return list(names()) if callable(names) else source_names(self.wapp.config)
 
     def on_command_input_completed(self, message: CommandInput.Completed) -> None:

@@ -187,6 +187,12 @@ class Countdown(Static):
         if self.is_mounted:
             self.tick()
 
+    def use_clock_and_cadence(self, clock: Clock | None, cadence: Any | None) -> None:
+        """Read the time from `clock` and the update cadence from `cadence` (config's or an
+        `UpdateCadence`); None for either: the app's."""
+        self._clock_arg = clock
+        self._cadence_arg = cadence
+
     @property
     def cadence(self) -> UpdateCadence:
         source = self._cadence_arg
