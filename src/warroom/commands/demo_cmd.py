@@ -108,6 +108,7 @@ class ErrorRate:
 async def _headless(world: Any, args: argparse.Namespace) -> int:
     from warroom.recorder import SourceHub, run_headless
     from warroom.sanitize import clean
+    from warroom.sources.snapshots import LogCounts
     from warroom.store.aio import AsyncEventStore
 
     duration = args.duration if args.duration is not None else default_duration(world)
@@ -122,7 +123,7 @@ async def _headless(world: Any, args: argparse.Namespace) -> int:
     reported: set[tuple[str, str]] = set()  # each distinct recording problem is printed once
 
     def show(source: Any, outcome: Any) -> None:
-        if source.kind == "log" and hasattr(outcome.snapshot, "total"):
+        if isinstance(outcome.snapshot, LogCounts):
             rate.add(int(outcome.snapshot.total))
         for ev in outcome.events:
             print(f"{ev.at:%H:%M:%S} {clean(str(ev.payload.get('text', ev.kind)))}", flush=True)

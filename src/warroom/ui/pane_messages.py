@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 from textual.message import Message
 
 if TYPE_CHECKING:
-    from warroom.ui.poller import SourceUpdate
+    from warroom.scheduler import SourceUpdate
 
 
 class SourceUpdated(Message, bubble=False):

@@ -60,12 +60,10 @@ XTALL = 50
 
 
 def source_names(config: "Config") -> list[str]:
-    """Every configured source's pane name, in config order (completion for /pin)."""
-    names = [s.name for group in (config.probes, config.statuspages, config.logs, config.deploys) for s in group]
-    if config.resources is not None and config.resources.enabled:
-        names.append("resources")
-    names += [c.name for c in config.commands]
-    return names
+    """Every configured source's pane name, in the registry's order (completion for /pin)."""
+    from warroom.sources.registry import source_names as registered_names
+
+    return registered_names(config)
 
 
 def breakpoint_class(dimension: int, breakpoints: list[tuple[int, str]]) -> str | None:

@@ -11,7 +11,6 @@ State is never colour alone: every state has a word and a symbol (`✔ UP`, `✖
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, ClassVar, Iterable, Sequence
 
@@ -25,26 +24,16 @@ from textual.widgets import Static
 
 from warroom.domain.events import utc
 from warroom.sanitize import clean
+from warroom.sources.registry import SourceInfo
 from warroom.ui.widgets.focus_mark import FocusMarked
 
 if TYPE_CHECKING:
-    from warroom.ui.poller import SourceUpdate
+    from warroom.scheduler import SourceUpdate
 
 OK_STYLE = "$text-success"
 BAD_STYLE = "bold $text-error"
 WARN_STYLE = "$text-warning"
 MUTED_STYLE = "$text-muted"
-
-
-@dataclass(frozen=True)
-class SourceInfo:
-    """A configured source as a pane knows it before its first result."""
-
-    key: str
-    kind: str
-    name: str
-    interval: float
-    config: Any = None
 
 
 def age_text(seconds: float | None) -> str:
@@ -154,7 +143,7 @@ def freshness(update: "SourceUpdate | None", now: datetime) -> tuple[str, str] |
 
 def error_row(update: "SourceUpdate", now: datetime, label: str = "") -> Content:
     """`✖ ERROR <what> · 40s ago` for a failed poll (the error text is untrusted)."""
-    age = age_text(seconds_since(getattr(update.snapshot, "taken_at", None), now))
+    age = age_text(seconds_since(update.snapshot.taken_at, now))
     prefix = f"{label}: " if label else ""
     return line(("✖ ERROR ", BAD_STYLE), prefix + untrusted(update.error), (f" · {age} ago", MUTED_STYLE))
 
@@ -231,6 +220,16 @@ class SourcePane(FocusMarked, Vertical, can_focus=True):
     SourcePane > .pane-empty { height: auto; color: $text-muted; }
     """
 
+    #: The pane shows one source (`cls(info_or_None)`), not a list (`cls(infos)`).
+    ONE_SOURCE: ClassVar[bool] = False
+
+    @classmethod
+    def for_sources(cls, sources: list[SourceInfo], *, id: str | None = None) -> "SourcePane":
+        """The pane for these sources (none: the pane that says how to configure its kind)."""
+        if cls.ONE_SOURCE:
+            return cls(sources[0] if sources else None, id=id)  # type: ignore[arg-type]
+        return cls(sources, id=id)
+
     def __init__(self, sources: Iterable[SourceInfo] = (), *, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(id=id, classes=classes)
         self.sources: list[SourceInfo] = list(sources)
@@ -288,7 +287,7 @@ class SourcePane(FocusMarked, Vertical, can_focus=True):
     def _subtitle(self) -> None:
         """Paused, and whether what this pane sees is being recorded (a locked database...)."""
         notes = ["⏸ PAUSED"] if self.paused else []
-        errors = [u.record_error for u in self.updates.values() if getattr(u, "record_error", None)]
+        errors = [u.record_error for u in self.updates.values() if u.record_error]
         if errors:
             notes.append(f"⚠ not recorded: {untrusted(errors[0], 80)}")
         text = " · ".join(notes)
@@ -354,9 +353,9 @@ class SourcePane(FocusMarked, Vertical, can_focus=True):
     def pin_text(self, key: str) -> str:
         """What `/pin` records for one source: its snapshot's `as_text()` (what `warroom snapshot`
         prints), else the rows as shown. Panes add what only they know (a probe's state)."""
-        snap = getattr(self.updates.get(key), "snapshot", None)
-        if snap is not None and hasattr(snap, "as_text"):
-            return snap.as_text()
+        update = self.updates.get(key)
+        if update is not None:
+            return update.snapshot.as_text()
         return "\n".join(self.row_list.texts) if self.configured else ""
 
 

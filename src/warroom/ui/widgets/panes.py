@@ -25,19 +25,20 @@ from textual.containers import Vertical
 from textual.content import Content
 from textual.widget import Widget
 
+from warroom.sources import registry
+from warroom.sources.registry import configured_sources
+from warroom.sources.snapshots import CommandOutput
 from warroom.ui.pane_messages import PollerPauseChanged, SourceUpdated
-from warroom.ui.widgets.commands import CommandPane
 from warroom.ui.widgets.deploys import DeploysPane
-from warroom.ui.widgets.logs import LogPane
 from warroom.ui.widgets.pane_base import RowList, SourceInfo, SourcePane, hidden
 from warroom.layout.pane_layout import grow_heights, share_heights
-from warroom.ui.widgets.poller_fed import PollerFed, configured_sources, detected_at
-from warroom.ui.widgets.probes import ProbesPane
-from warroom.ui.widgets.resources import ResourcesPane
+from warroom.ui.widgets.poller_fed import PollerFed, detected_at
 from warroom.ui.widgets.summary import summary_row
 
 if TYPE_CHECKING:
     from warroom.config.model import Config
+    from warroom.domain.probe_rules import ProbeTracker
+    from warroom.scheduler import SourceUpdate
 
 
 #: Below this many columns the two pane columns stack into one.
@@ -64,18 +65,17 @@ class SignalPanes(PollerFed):
         self._last_layout: tuple[Any, ...] = ()
 
     def compose(self) -> ComposeResult:
-        infos = configured_sources(self.config)
-        self.infos = {i.key: i for i in infos}
-        of = lambda kind: [i for i in infos if i.kind == kind]  # noqa: E731
-        health = ProbesPane(of("probe") + of("statuspage"), id="pane-health")
-        deploys = DeploysPane(of("deploys"), id="pane-deploys")
-        resources = ResourcesPane(next(iter(of("resources")), None), id="pane-resources")
-        logs = [LogPane(i, id=f"pane-log-{n}") for n, i in enumerate(of("log"))] or [LogPane(None, id="pane-logs")]
-        commands = [CommandPane(i, id=f"pane-command-{n}") for n, i in enumerate(of("command"))] or [
-            CommandPane(None, id="pane-commands")
-        ]
-        left = [health, deploys, resources]
-        right = [*logs, *commands]
+        self.infos = {i.key: i for i in configured_sources(self.config)}
+        columns: dict[str, list[SourcePane]] = {"left": [], "right": []}
+        for spec, infos in registry.iter_panes(self.config):
+            pane_cls: type[SourcePane] = registry.imported(spec.path)
+            if not spec.per_source:
+                panes = [pane_cls.for_sources(infos, id=f"pane-{spec.id}")]
+            else:
+                panes = [pane_cls.for_sources([i], id=f"pane-{spec.id}-{n}") for n, i in enumerate(infos)]
+                panes = panes or [pane_cls.for_sources([], id=f"pane-{spec.id}s")]
+            columns.setdefault(spec.column, []).extend(panes)
+        left, right = columns["left"], columns["right"]
         self.panes = left + right
         for pane in self.panes:
             for key in pane.keys:
@@ -199,17 +199,18 @@ class SignalPanes(PollerFed):
                 self._feedback(f"{info.name}: nothing to pin yet (no result so far)", True)
                 continue
             snap = update.snapshot
+            run = snap if isinstance(snap, CommandOutput) else None
             # One path for every pane: the pane's own text (the snapshot's `as_text` plus what
             # only the pane knows, e.g. a probe's flap-damped UP/DOWN), the command and exit code
             # from the snapshot when it has them.
             ev = evidence_from_output(
                 info.name,
-                getattr(snap, "command_line", "") or "",
-                getattr(snap, "exit_code", None),
+                run.command_line if run is not None else "",
+                run.exit_code if run is not None else None,
                 snap.taken_at,
                 pane.pin_text(info.key),
                 source_kind=info.kind,
-                error=getattr(snap, "error", None) if hasattr(snap, "exit_code") else None,
+                error=run.error if run is not None else None,
                 pinned_at=now,
             )
             payload = {"text": redact_text(ev.text), **dict(ev.payload)}
@@ -246,8 +247,7 @@ class SourceSummary(PollerFed):
     def __init__(self, config: "Config | None" = None, **kwargs: Any) -> None:
         super().__init__(config, **kwargs)
         self.infos: list[SourceInfo] = []
-        self.updates: dict[str, Any] = {}
-        self.trackers: dict[str, Any] = {}
+        self.updates: dict[str, SourceUpdate] = {}
         self.detected_at: datetime | None = None
 
     def compose(self) -> ComposeResult:
@@ -255,28 +255,20 @@ class SourceSummary(PollerFed):
         yield RowList(classes="summary-rows")
 
     def on_mount(self) -> None:
-        from warroom.domain.probe_rules import ProbeTracker
-
-        for info in self.infos:
-            if info.kind == "probe":
-                cfg = info.config
-                self.trackers[info.key] = ProbeTracker(info.name, cfg.fail_threshold or 1, cfg.recover_threshold or 1)
         self._join_poller()
         self.redraw()
+
+    @property
+    def trackers(self) -> "dict[str, ProbeTracker]":
+        """Each probe's flap-damping tracker: the recorder's, which the scheduler runs (live)."""
+        return self.poller.probe_trackers() if self.poller is not None else {}
 
     @property
     def texts(self) -> list[str]:
         return self.query_one(RowList).texts
 
     def on_source_updated(self, message: SourceUpdated) -> None:
-        update = message.update
-        previous = self.updates.get(update.key)
-        self.updates[update.key] = update
-        tracker = self.trackers.get(update.key)
-        snap = update.snapshot
-        new = previous is None or previous.snapshot.taken_at != snap.taken_at
-        if tracker is not None and new and hasattr(snap, "ok") and getattr(snap, "failure", None) != "config":
-            tracker.observe_result(snap, snap.taken_at)
+        self.updates[message.update.key] = message.update
         self.redraw()
 
     def on_poller_pause_changed(self, message: PollerPauseChanged) -> None:
@@ -299,8 +291,7 @@ class SourceSummary(PollerFed):
         now = self.now()
         rows: list[Content] = []
         for info in self.infos:
-            tracker = self.trackers.get(info.key)
-            rows.append(summary_row(info, self.updates.get(info.key), now, tracker=tracker, detected_at=self.detected_at))
+            rows.append(summary_row(info, self.updates.get(info.key), now, detected_at=self.detected_at))
         if self.paused:
             rows.append(Content("⏸ PAUSED · p resumes"))
         self.query_one(RowList).set_rows(rows)

@@ -10,22 +10,10 @@ from textual.widget import Widget
 
 from warroom.domain.deploy_rules import RECENT
 from warroom.ui.poller import Poller
-from warroom.ui.widgets.pane_base import SourceInfo
+from warroom.sources.registry import configured_sources  # noqa: F401 (re-exported for the panes)
 
 if TYPE_CHECKING:
     from warroom.config.model import Config
-
-
-def configured_sources(config: "Config") -> list[SourceInfo]:
-    """Every configured source as the panes name it (keys match the sources' own keys)."""
-    out = [SourceInfo(f"probe:{p.name}", "probe", p.name, p.interval, p) for p in config.probes]
-    out += [SourceInfo(f"statuspage:{s.name}", "statuspage", s.name, s.interval, s) for s in config.statuspages]
-    out += [SourceInfo(f"log:{c.name}", "log", c.name, c.interval, c) for c in config.logs]
-    out += [SourceInfo(f"deploys:{d.name}", "deploys", d.name, d.interval, d) for d in config.deploys]
-    if config.resources is not None and config.resources.enabled:
-        out.append(SourceInfo("resources", "resources", "resources", config.resources.interval, config.resources))
-    out += [SourceInfo(f"command:{c.name}", "command", c.name, c.interval, c) for c in config.commands]
-    return out
 
 
 async def _leave(node: Widget, poller: Poller | None) -> None:
