@@ -22,12 +22,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def _extra_roles(args: argparse.Namespace) -> tuple[str, ...]:
-    try:
-        from warroom.commands.context import load_config_for
+    from warroom.commands.context import load_config_for
 
-        return tuple(load_config_for(args).team.extra_roles)
-    except ImportError:
-        return ()
+    return tuple(load_config_for(args).team.extra_roles)
 
 
 def run(args: argparse.Namespace) -> int:

@@ -72,10 +72,6 @@ class UpdateCadence:
         value = getattr(self, f"sev{int(severity)}")
         return int(value) if value else None
 
-    def interval_for(self, severity: Severity | int) -> timedelta | None:
-        minutes = self.minutes_for(severity)
-        return timedelta(minutes=minutes) if minutes else None
-
 
 #: The playbook's cadence, to tell "switched off in config" from "none at this severity".
 PLAYBOOK_CADENCE = UpdateCadence()

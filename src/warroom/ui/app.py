@@ -343,11 +343,9 @@ class WarRoomApp(QuitKeepingText, ThemedApp):
         return getattr(self.warroom_screen, "follower", None)
 
     def poller(self) -> Any | None:
-        """The signal poller started on this app (issue 3's panes), if any."""
-        try:
-            from warroom.ui.poller import Poller
-        except ImportError:
-            return None
+        """The signal poller started on this app (it feeds the signal panes), if any."""
+        from warroom.ui.poller import Poller
+
         return Poller.for_app(self)
 
     def next_theme(self) -> str:

@@ -419,8 +419,6 @@ class Poller:
 
 def _make_hub(config: Any, store: Any, incident_id: int, holder: str | None, sources: list[Any]) -> Any | None:
     """The recorder's SourceHub over these very sources (None: collect only, no recorder)."""
-    try:
-        from warroom.recorder import SourceHub
-    except ImportError:
-        return None
+    from warroom.recorder import SourceHub
+
     return SourceHub(config, store, incident_id, holder=holder, sources=sources)

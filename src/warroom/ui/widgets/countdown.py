@@ -97,15 +97,6 @@ def countdown_variants(
     return [update]
 
 
-def countdown_text(due: UpdateDue | None, users: UserCommsDue | None = None, *, is_open: bool = True) -> str:
-    """The words the header shows in full (plain text; the widget adds the colour).
-
-    `users` is the SEV-2 user-comms rule; `is_open` tells an incident with no required updates
-    (cadence off in config) from a resolved one.
-    """
-    return countdown_variants(due, users, is_open=is_open)[0]
-
-
 def countdown_phase(due: UpdateDue | None, users: UserCommsDue | None = None) -> str:
     """The colour class: the more urgent of the two deadlines (`met` counts as nothing due)."""
     phase = due.phase if due is not None else "none"

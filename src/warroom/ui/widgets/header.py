@@ -10,7 +10,7 @@ state is in words and symbols as well as colour: `SEV-2`, `DRILL`, `⏸ PAUSED`,
 Two widgets that each draw one line of styled text, not a row of Statics: the header is on the
 first frame, and every widget there costs Textual a few milliseconds to mount and style. Span
 colours are theme variables (`$wr-sev2`), resolved when drawn (a theme switch redraws them).
-The screen mounts issue 6's `Countdown` into the header itself, after the first frame.
+The screen mounts the update `Countdown` into the header itself, after the first frame.
 """
 
 from __future__ import annotations
@@ -45,11 +45,6 @@ def elapsed_text(state: IncidentState, now: datetime) -> str:
     if state.milestones.resolved is not None and not state.is_open:
         return f"lasted {format_duration(state.milestones.resolved - start)}"
     return f"elapsed {format_duration(now - start)}"
-
-
-def ic_text(state: IncidentState) -> str:
-    commander = state.commander
-    return f"IC {clean(commander, cap=40)}" if commander else NO_IC
 
 
 def sev_badge(state: IncidentState) -> str:

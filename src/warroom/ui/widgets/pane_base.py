@@ -358,7 +358,3 @@ class SourcePane(FocusMarked, Vertical, can_focus=True):
         if snap is not None and hasattr(snap, "as_text"):
             return snap.as_text()
         return "\n".join(self.row_list.texts) if self.configured else ""
-
-
-def pane_label(info: SourceInfo) -> str:
-    return untrusted(info.name, cap=60)

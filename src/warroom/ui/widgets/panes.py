@@ -171,9 +171,6 @@ class SignalPanes(PollerFed):
         by_key = [i for k, i in self.infos.items() if k.lower() == wanted]
         return by_key or [i for i in self.infos.values() if i.name.lower() == wanted]
 
-    def pane_for(self, key: str) -> SourcePane | None:
-        return self.by_key.get(key)
-
     async def on_pin_requested(self, message: Any) -> None:
         message.stop()
         await self.pin(message.pane)
@@ -227,11 +224,8 @@ class SignalPanes(PollerFed):
         return recorded
 
     def _feedback(self, text: str, error: bool = False) -> list[Any]:
-        try:
-            from warroom.ui.messages import CommandFeedback
-        except ImportError:  # pragma: no cover - the shell's messages are part of the app
-            self.app.notify(text, markup=False, severity="error" if error else "information")
-            return []
+        from warroom.ui.messages import CommandFeedback
+
         self.post_message(CommandFeedback(text, error=error))
         return []
 
@@ -304,9 +298,4 @@ class SourceSummary(PollerFed):
         if self.paused:
             rows.append(Content("⏸ PAUSED · p resumes"))
         self.query_one(RowList).set_rows(rows)
-
-
-def panes_of(widget: Widget) -> Iterable[SourcePane]:
-    """Every signal pane under `widget` (tests, the shell's zoom)."""
-    return widget.query(SourcePane)
 
