@@ -29,6 +29,7 @@ from textual.events import Resize
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
+from textual.message import Message
 from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Footer, Static
@@ -38,7 +39,6 @@ from warroom.domain.incident import IncidentState, fold
 from warroom.errors import UserError
 from warroom.sanitize import clean
 from warroom.ui.follow import StoreFollower, advance
-from warroom.ui.messages import CommandFeedback, EventsAppended
 from warroom.ui.screens.too_small import MIN_HEIGHT, MIN_WIDTH, TooSmall
 from warroom.ui.screens.typing_mode import TypingMode
 from warroom.ui.screens.unsaved_lines import UnsavedLines
@@ -51,6 +51,7 @@ if TYPE_CHECKING:
     from warroom.config.model import Config
     from warroom.domain.slash import Completion
     from warroom.ui.app import WarRoomApp
+    from warroom.ui.widgets.panes import SignalPanes
 
 NO_SOURCES_LINE = "No sources configured: add [[probe]], [[log]], [[deploys]] ... to warroom.toml"
 
@@ -70,6 +71,17 @@ def source_names(config: "Config") -> list[str]:
 
 class WarRoomScreen(TypingMode, UnsavedLines, Screen[None]):
     """The screen an IC lives in for hours. Feed: the store follower; input: the command line."""
+
+    class EventsAppended(Message):
+        """New committed events of the incident on screen, in id order (from any process).
+
+        Posted when the store follower delivers them; the screen has already refolded the
+        incident (`app.incident`) and hands the events to the timeline (or holds them, paused).
+        """
+
+        def __init__(self, events: tuple[Event, ...]) -> None:
+            super().__init__()
+            self.events = events
 
     AUTO_FOCUS = "#command-input"
     HORIZONTAL_BREAKPOINTS = [
@@ -268,9 +280,9 @@ class WarRoomScreen(TypingMode, UnsavedLines, Screen[None]):
         """Called by the follower with new committed events (any process), in id order."""
         if self.state is not None:
             self._set_state(advance(self.state, events))
-        self.post_message(EventsAppended(events))
+        self.post_message(self.EventsAppended(events))
 
-    def on_events_appended(self, message: EventsAppended) -> None:
+    def on_war_room_screen_events_appended(self, message: WarRoomScreen.EventsAppended) -> None:
         if self.wapp.paused:
             self._held.extend(message.events)
             self._show_held()
@@ -365,7 +377,7 @@ class WarRoomScreen(TypingMode, UnsavedLines, Screen[None]):
     def on_command_input_pasted(self, message: CommandInput.Pasted) -> None:
         self.feedback(f"pasted {message.lines} lines (⏎ marks each break): Enter saves them as one note")
 
-    def on_command_feedback(self, message: CommandFeedback) -> None:
+    def on_signal_panes_command_feedback(self, message: SignalPanes.CommandFeedback) -> None:
         self.feedback(message.text, "error" if message.error else "info")
 
     def feedback(self, text: str, kind: str = "info") -> None:

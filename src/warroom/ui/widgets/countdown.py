@@ -19,6 +19,7 @@ from datetime import datetime, timedelta, timezone
 from typing import TYPE_CHECKING, Any, Callable
 
 from textual.content import Content
+from textual.message import Message
 from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Static
@@ -27,7 +28,6 @@ from warroom.domain.cadence import (
     UpdateCadence, UpdateDue, UserCommsDue, format_duration, next_update, user_comms_due,
 )
 from warroom.domain.severity import Severity
-from warroom.ui.pane_messages import CountdownPhaseChanged
 
 if TYPE_CHECKING:
     from warroom.domain.incident import IncidentState
@@ -114,6 +114,14 @@ class Countdown(Static):
     snapshot tests freeze time; `cadence` to the app config's `[cadence]`. Pass `bell=False` to a
     second copy (the "terminal too small" view) so the room hears one bell, not two.
     """
+
+    class PhaseChanged(Message):
+        """The countdown moved between ok / soon / overdue / none (bubbles to the app)."""
+
+        def __init__(self, phase: str, text: str) -> None:
+            super().__init__()
+            self.phase = phase
+            self.text = text
 
     DEFAULT_CSS = """
     Countdown {
@@ -222,7 +230,7 @@ class Countdown(Static):
             for name in PHASES:
                 self.set_class(name == phase, f"-{name}")
             self.phase = phase
-            self.post_message(CountdownPhaseChanged(phase, text))
+            self.post_message(self.PhaseChanged(phase, text))
         if due is not None:
             self._maybe_ring("update", due.phase, due.due_at)
             if users is not None:

@@ -56,7 +56,7 @@ def detected_at(state: Any) -> datetime | None:
 
 
 class PollerFed(Widget):
-    """A widget fed by the app's `Poller` (one `SourceUpdated` message per finished poll): the
+    """A widget fed by the app's `Poller` (one `Poller.SourceUpdated` message per finished poll): the
     config and clock it reads (the app's unless given), joining the poller and leaving it."""
 
     def __init__(
