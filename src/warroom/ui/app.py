@@ -181,7 +181,7 @@ class WarRoomApp(QuitKeepingText, ThemedApp):
         from warroom.ui.screens.warroom import WarRoomScreen
 
         self.incident_id = picked[0]
-        self.warroom_screen = WarRoomScreen(*picked)
+        self.warroom_screen = WarRoomScreen(*picked).data_bind(WarRoomApp.incident, WarRoomApp.paused)
         return self.warroom_screen
 
     def on_mount(self) -> None:
@@ -330,7 +330,7 @@ class WarRoomApp(QuitKeepingText, ThemedApp):
         from warroom.ui.screens.warroom import WarRoomScreen
 
         self.incident_id = incident_id
-        self.warroom_screen = WarRoomScreen(incident_id, state)
+        self.warroom_screen = WarRoomScreen(incident_id, state).data_bind(WarRoomApp.incident, WarRoomApp.paused)
         self.push_screen(self.warroom_screen)
 
     async def on_unmount(self) -> None:

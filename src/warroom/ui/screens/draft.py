@@ -24,6 +24,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.message import Message
+from textual.reactive import var
 from textual.screen import Screen
 from textual.widgets import Footer, Static, Tab, Tabs, TextArea
 
@@ -55,6 +56,9 @@ class DraftScreen(Screen[None]):
     `app.store`, `app.config`, `app.db_path`, `app.actor`, `app.clock`), so the shell can simply
     `push_screen(DraftScreen())`.
     """
+
+    #: The incident as last folded (the countdown is bound to it; a post refolds it).
+    state: var[IncidentState | None] = var(None, always_update=True)
 
     DEFAULT_CSS = """
     DraftScreen { layout: vertical; }
@@ -100,7 +104,7 @@ class DraftScreen(Screen[None]):
         self._state_arg = state
         self._given = dict(store=store, config=config, db_path=db_path, actor=actor, clock=clock)
         self.audience = audience if audience in AUDIENCES else "internal"
-        self.state: IncidentState | None = state
+        self.state = state
         #: The text per audience once someone edited it (edits survive switching audience).
         self._edited: dict[str, str] = {}
         self._rendered: dict[str, str] = {}
@@ -128,7 +132,7 @@ class DraftScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         with Horizontal(id="draft-header"):
             yield Static("", id="draft-title", markup=False)
-            yield Countdown(self._state_arg, bell=False, id="draft-countdown")
+            yield Countdown(self._state_arg, bell=False, id="draft-countdown").data_bind(incident=DraftScreen.state)
         yield Tabs(*(Tab(self._tab_label(a), id=f"audience-{a}") for a in AUDIENCES), id="draft-audience")
         with Horizontal(id="draft-body"):
             yield TextArea("", id="draft-editor", soft_wrap=True, tab_behavior="focus")
@@ -146,7 +150,8 @@ class DraftScreen(Screen[None]):
         countdown._clock_arg = self.recorder.clock
         if self.recorder.config is not None:
             countdown._cadence_arg = getattr(self.recorder.config, "cadence", None)
-        countdown.set_incident(self.state)
+        if countdown.is_mounted:
+            countdown.tick()  # counted again with the recorder's clock and cadence
         self.query_one("#draft-audience", Tabs).active = f"audience-{self.audience}"
         self._show_audience()
         self.query_one("#draft-audience", Tabs).focus()
@@ -375,7 +380,6 @@ class DraftScreen(Screen[None]):
         except Exception as exc:
             self._status(f"Recorded, but could not reload the incident: {exc}", error=True)
             return
-        self.query_one(Countdown).set_incident(self.state)
         # Un-edited drafts re-render from the new record; edits are kept as typed.
         self._show_audience()
         poke = getattr(getattr(self.app, "follower", None), "poke", None)

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any, Callable
 
 from textual.content import Content
 from textual.message import Message
+from textual.reactive import var
 from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Static
@@ -109,8 +110,8 @@ class Countdown(Static):
     """Time to the next required update (or to SEV-2 user comms, when that is more urgent);
     amber in the last 2 min; red, silent-for and one bell per missed deadline when overdue.
 
-    Mount it in the header (`IncidentHeader`) and call `set_incident(state)` whenever the
-    incident's state is refolded. `clock` defaults to the app's `clock` attribute (if any) so
+    Mount it in the header (`IncidentHeader`) with its `incident` bound to the screen's
+    (`data_bind(WarRoomScreen.incident)`): a refolded incident moves it at once. `clock` defaults to the app's `clock` attribute (if any) so
     snapshot tests freeze time; `cadence` to the app config's `[cadence]`. Pass `bell=False` to a
     second copy (the "terminal too small" view) so the room hears one bell, not two.
     """
@@ -122,6 +123,9 @@ class Countdown(Static):
             super().__init__()
             self.phase = phase
             self.text = text
+
+    #: The folded incident it counts for (bound from the screen, or set directly).
+    incident: var[IncidentState | None] = var(None, always_update=True)
 
     DEFAULT_CSS = """
     Countdown {
@@ -157,7 +161,7 @@ class Countdown(Static):
         classes: str | None = None,
     ) -> None:
         super().__init__("", name=name, id=id, classes=classes, markup=False)
-        self._state = state
+        self.set_reactive(Countdown.incident, state)
         self._cadence_arg = cadence
         self._clock_arg = clock
         self.rings_bell = bell
@@ -180,9 +184,8 @@ class Countdown(Static):
 
     # --- inputs ------------------------------------------------------------------------------
 
-    def set_incident(self, state: "IncidentState | None") -> None:
-        """Give the countdown the latest folded state (a post or a severity change moves it)."""
-        self._state = state
+    def watch_incident(self) -> None:
+        """A post or a severity change moves the countdown."""
         if self.is_mounted:
             self.tick()
 
@@ -210,7 +213,7 @@ class Countdown(Static):
 
     def tick(self) -> None:
         """Recompute from (state, now) and repaint if the text or phase changed."""
-        state = self._state
+        state = self.incident
         now = self.now()
         due = users = None
         if state is not None:

@@ -88,6 +88,8 @@ class SignalPanes(PollerFed):
         right = [*logs, *commands]
         self.panes = left + right
         for pane in self.panes:
+            pane.data_bind(SignalPanes.paused)
+        for pane in self.panes:
             for key in pane.keys:
                 self.by_key[key] = pane
         with Vertical(classes="pane-column", id="panes-left"):
@@ -114,9 +116,7 @@ class SignalPanes(PollerFed):
         self.relayout()
 
     def on_poller_pause_changed(self, message: Poller.PauseChanged) -> None:
-        self.paused = message.paused
-        for pane in self.panes:
-            pane.set_paused(message.paused)
+        self.paused = message.paused  # the panes are bound to it
 
     def _tick(self) -> None:
         if self.paused:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any, Callable
 
+from textual.reactive import var
 from textual.widget import Widget
 
 from warroom.domain.deploy_rules import RECENT
@@ -59,6 +60,9 @@ class PollerFed(Widget):
     """A widget fed by the app's `Poller` (one `Poller.SourceUpdated` message per finished poll): the
     config and clock it reads (the app's unless given), joining the poller and leaving it."""
 
+    #: Live updates paused, as the poller says (`Poller.PauseChanged`); panes bind to it.
+    paused: var[bool] = var(False)
+
     def __init__(
         self,
         config: "Config | None" = None,
@@ -72,7 +76,6 @@ class PollerFed(Widget):
         self._config_arg = config
         self._clock_arg = clock
         self.poller: Poller | None = poller
-        self.paused = False
 
     @property
     def config(self) -> "Config":
