@@ -18,8 +18,8 @@ if TYPE_CHECKING:
     import argparse
 
 # name -> (module, one-line help). Each module has `run(args) -> int` and declares its arguments
-# as `ARGS` (an `ArgSpec`: argparse and the fast path both read it) or, for a command argparse
-# alone can read (subcommands), `add_arguments(parser)`.
+# once, as `ARGS` (an `ArgSpec`, which argparse's parser and, for `note` and `open`, the fast path
+# both read); `config`, whose actions are argparse subcommands, has `add_arguments(parser)`.
 COMMANDS: dict[str, tuple[str, str]] = {
     "open": ("warroom.commands.open_cmd", "Open the war room on an incident (the default)"),
     "demo": ("warroom.commands.demo_cmd", "Watch a live demo incident unfold, nothing to configure"),
@@ -162,12 +162,12 @@ def build_parser(name: str, module: object = None) -> tuple["argparse.ArgumentPa
 
 
 def parse_arguments(name: str, argv: list[str]) -> tuple[object, object]:
-    """The command's module and its arguments. A command that declares `ARGS` has its common
-    forms read without argparse (`ArgSpec.parse_fast`); any other line, and every other command,
-    goes to the argparse parser built from the same declaration (`build_parser`)."""
+    """The command's module and its arguments. A command whose `ARGS` are marked `fast` has its
+    common forms read without argparse (`ArgSpec.parse_fast`); any other line, and every other
+    command, goes to the argparse parser built from the same declaration (`build_parser`)."""
     module = importlib.import_module(COMMANDS[name][0])
     spec = getattr(module, "ARGS", None)
-    if spec is not None:
+    if spec is not None and spec.fast:
         fast = (COMMON_ARGS + spec).parse_fast(argv)
         if fast is not None:
             return module, fast

@@ -80,3 +80,18 @@ def test_warroom_note_never_imports_argparse_and_its_help_still_comes_from_it(tm
     helped = subprocess.run([sys.executable, "-c", code, "note", "--help"], env=env, capture_output=True, text=True,
                             timeout=60)
     assert "--incident" in helped.stdout and "what happened or what you saw" in helped.stdout
+
+
+def test_every_command_declares_its_arguments_the_same_way():
+    import importlib
+
+    from warroom.cli import COMMANDS
+
+    for name, (module_name, _) in COMMANDS.items():
+        module = importlib.import_module(module_name)
+        if name == "config":  # its actions are argparse subcommands
+            assert hasattr(module, "add_arguments") and not hasattr(module, "ARGS")
+            continue
+        assert isinstance(module.ARGS, ArgSpec) and not hasattr(module, "add_arguments"), name
+        assert module.ARGS.fast == (name in ("note", "open")), name
+        build_parser(name)  # argparse takes the declaration as it is

@@ -78,15 +78,18 @@ class Arg:
 
 
 class ArgSpec:
-    """A command's arguments in order: positionals and options, as argparse would take them."""
+    """A command's arguments in order: positionals and options, as argparse would take them.
+    `fast=True` (the commands typed most under pressure, `note` and `open`): the command line
+    reads the common forms with `parse_fast` before building the argparse parser."""
 
-    __slots__ = ("args",)
+    __slots__ = ("args", "fast")
 
-    def __init__(self, *args: Arg) -> None:
+    def __init__(self, *args: Arg, fast: bool = False) -> None:
         self.args = args
+        self.fast = fast
 
     def __add__(self, other: ArgSpec) -> ArgSpec:
-        return ArgSpec(*self.args, *other.args)
+        return ArgSpec(*self.args, *other.args, fast=self.fast or other.fast)
 
     def add_to(self, parser: argparse.ArgumentParser | argparse._ArgumentGroup) -> None:
         """Declare every argument to argparse (a parser or an argument group)."""

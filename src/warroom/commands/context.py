@@ -58,7 +58,7 @@ def current_actor(args: argparse.Namespace | None = None) -> str:
     return origin()["user"]
 
 
-#: The options most commands share, declared once (`ArgSpec` entries, or `add_*_option` below).
+#: The options most commands share, declared once (entries of the commands' `ArgSpec`s).
 INCIDENT_ARG = Arg("--incident", "-i", metavar="ID", help="incident id (INC-7 or 7); default: the one open incident")
 ACTOR_ARG = Arg("--as", dest="as_", metavar="NAME", help="who is acting (default $WARROOM_USER, then login name)")
 
@@ -66,19 +66,6 @@ ACTOR_ARG = Arg("--as", dest="as_", metavar="NAME", help="who is acting (default
 def at_arg(what: str = "it happened") -> Arg:
     """`--at TIME`: when the recorded thing happened."""
     return Arg("--at", metavar="TIME", help=f"when {what}: ISO 8601, HH:MM (UTC) or -15m (default now)")
-
-
-def add_incident_option(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(*INCIDENT_ARG.flags, **INCIDENT_ARG.options)
-
-
-def add_actor_option(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(*ACTOR_ARG.flags, **ACTOR_ARG.options)
-
-
-def add_at_option(parser: argparse.ArgumentParser, what: str = "it happened") -> None:
-    arg = at_arg(what)
-    parser.add_argument(*arg.flags, **arg.options)
 
 
 def resolve_incident(store: EventStore, ref: str | None) -> int:

@@ -21,6 +21,7 @@ ARGS = ArgSpec(
     at_arg(),
     ACTOR_ARG,
     INCIDENT_ARG,
+    fast=True,
 )
 
 

@@ -29,6 +29,7 @@ ARGS = ArgSpec(
         "(the warroom- prefix may be left out); default: [ui] theme in warroom.toml",
     ),
     ACTOR_ARG,
+    fast=True,
 )
 
 

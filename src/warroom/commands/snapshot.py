@@ -12,15 +12,18 @@ import json
 from datetime import datetime, timezone
 from typing import Any
 
+from warroom.commands.argspec import Arg, ArgSpec
 from warroom.commands.context import load_config_for
 from warroom.redact import redact_text
 from warroom.sanitize import clean, terminal_json
 
 
-def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--json", action="store_true", help="machine-readable output")
-    parser.add_argument("--only", metavar="KIND", action="append",
-                        help="probe, statuspage, log, deploys, resources or command (repeatable)")
+#: `warroom snapshot`'s arguments (argparse's parser is built from them).
+ARGS = ArgSpec(
+    Arg("--json", action="store_true", help="machine-readable output"),
+    Arg("--only", metavar="KIND", action="append",
+        help="probe, statuspage, log, deploys, resources or command (repeatable)"),
+)
 
 
 def _to_json(snapshot: Any) -> Any:
