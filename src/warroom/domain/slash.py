@@ -78,8 +78,8 @@ class Empty(Record):
     pass
 
 
-@dataclass(frozen=True)
-class Unchanged:
+@record
+class Unchanged(Record):
     """The line asks for what already holds (`/sev 1` at SEV-1): nothing is written, and the
     line is still consumed (cleared, kept in history); `message` says what already holds."""
 

@@ -28,6 +28,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
+from textual.message import Message
 from textual.reactive import var
 from textual.screen import Screen
 from textual.widgets import Footer, Static, Tab, Tabs, TextArea
@@ -35,7 +36,7 @@ from textual.widgets import Footer, Static, Tab, Tabs, TextArea
 from warroom.domain.drafts import AUDIENCES, changes_since_last_post, last_post, render_draft
 from warroom.unsaved import Unsaved
 from warroom.sanitize import clean, escape_invisible
-from warroom.ui.screens.draft_effects import DraftCommands, DraftEffects, DraftPosted  # noqa: F401  (DraftPosted: re-exported)
+from warroom.ui.screens.draft_effects import DraftCommands, DraftEffects
 from warroom.ui.screens.draft_recorder import DraftRecorder
 from warroom.ui.screens.draft_text import (
     AUDIENCE_LABELS, HINTS, NARROW, SHORT_AUDIENCE_LABELS, copy_lines, diff_content,
@@ -43,6 +44,7 @@ from warroom.ui.screens.draft_text import (
 from warroom.ui.widgets.countdown import Countdown
 
 if TYPE_CHECKING:
+    from warroom.domain.events import Event
     from warroom.domain.incident import IncidentState
 
 
@@ -69,6 +71,13 @@ class DraftScreen(DraftEffects, Screen[None]):
     `app.store`, `app.config`, `app.db_path`, `app.actor`, `app.clock`), so the shell can simply
     `push_screen(DraftScreen())`.
     """
+
+    class Posted(Message):
+        """An update was marked posted from the draft screen (bubbles: the app refolds its incident)."""
+
+        def __init__(self, event: Event) -> None:
+            super().__init__()
+            self.event = event
 
     #: The incident as last folded (the countdown is bound to it; a post refolds it).
     state: var[IncidentState | None] = var(None, always_update=True)
