@@ -51,7 +51,7 @@ def test_the_app_installed_from_the_wheel_loads_its_themes(wheel: Path, tmp_path
     env.pop("WARROOM_CONFIG", None)
     env.pop("WARROOM_DB", None)
     where = subprocess.run(
-        [sys.executable, "-c", "from warroom.ui.themes import load_theme_specs as l;"
+        [sys.executable, "-c", "from warroom.config.themes import load_theme_specs as l;"
          "print('\\n'.join(f'{n} {s.path}' for n, s in l().items()))"],
         capture_output=True, text=True, cwd=tmp_path, env=env, timeout=60,
     )

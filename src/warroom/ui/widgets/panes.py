@@ -31,7 +31,7 @@ from warroom.ui.widgets.commands import CommandPane
 from warroom.ui.widgets.deploys import DeploysPane
 from warroom.ui.widgets.logs import LogPane
 from warroom.ui.widgets.pane_base import RowList, SourceInfo, SourcePane, hidden
-from warroom.ui.widgets.pane_layout import grow_heights, share_heights
+from warroom.layout.pane_layout import grow_heights, share_heights
 from warroom.ui.widgets.poller_fed import PollerFed, configured_sources, detected_at
 from warroom.ui.widgets.probes import ProbesPane
 from warroom.ui.widgets.resources import ResourcesPane
@@ -183,7 +183,7 @@ class SignalPanes(PollerFed):
 
     async def pin(self, name: str) -> list[Any]:
         """Record what the named pane shows now as evidence (`/pin NAME`); answers with
-        `CommandFeedback`."""
+        `SignalPanes.CommandFeedback`."""
         from warroom.domain.evidence import evidence_from_output
         from warroom.redact import redact_text
 
