@@ -22,20 +22,23 @@ import time
 from pathlib import Path
 from typing import Any
 
+from warroom.commands.argspec import Arg, ArgSpec
 from warroom.errors import UserError
 
 
-def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--speed", type=float, default=1.0, metavar="N",
-                        help="play the script N times faster (default 1: about 10 minutes; 20: about 30 s)")
-    parser.add_argument("--seed", type=int, default=0, metavar="N", help="seed for the demo's randomness (default 0)")
-    parser.add_argument("--keep", metavar="DIR",
-                        help="keep the database, config, log and repo in DIR (a new or empty directory)")
-    parser.add_argument("--headless", action="store_true",
-                        help="no screen: record with the sources and print the timeline at the end")
-    parser.add_argument("--duration", type=float, metavar="S",
-                        help="stop after S seconds (headless default: the whole script plus 3 s)")
-    parser.add_argument("--theme", metavar="NAME", help="theme for the war room screen")
+#: `warroom demo`'s arguments (argparse's parser is built from them).
+ARGS = ArgSpec(
+    Arg("--speed", type=float, default=1.0, metavar="N",
+        help="play the script N times faster (default 1: about 10 minutes; 20: about 30 s)"),
+    Arg("--seed", type=int, default=0, metavar="N", help="seed for the demo's randomness (default 0)"),
+    Arg("--keep", metavar="DIR",
+        help="keep the database, config, log and repo in DIR (a new or empty directory)"),
+    Arg("--headless", action="store_true",
+        help="no screen: record with the sources and print the timeline at the end"),
+    Arg("--duration", type=float, metavar="S",
+        help="stop after S seconds (headless default: the whole script plus 3 s)"),
+    Arg("--theme", metavar="NAME", help="theme for the war room screen"),
+)
 
 
 class _Terminated(Exception):

@@ -12,19 +12,19 @@ import json
 from datetime import datetime, timezone
 from typing import Any
 
+from warroom.commands.argspec import Arg, ArgSpec
 from warroom.commands.context import load_config_for
 from warroom.redact import redact_text
 from warroom.sanitize import clean, terminal_json
-from warroom.sources.registry import build_sources, kind_of
+from warroom.sources.registry import build_sources, kind_names, kind_of
 
 
-def add_arguments(parser: argparse.ArgumentParser) -> None:
-    from warroom.sources.registry import kind_names
-
-    names = kind_names()
-    parser.add_argument("--json", action="store_true", help="machine-readable output")
-    parser.add_argument("--only", metavar="KIND", action="append",
-                        help=f"{', '.join(names[:-1])} or {names[-1]} (repeatable)")
+#: `warroom snapshot`'s arguments (argparse's parser is built from them).
+ARGS = ArgSpec(
+    Arg("--json", action="store_true", help="machine-readable output"),
+    Arg("--only", metavar="KIND", action="append",
+        help=f"{', '.join(kind_names()[:-1])} or {kind_names()[-1]} (repeatable)"),
+)
 
 
 def _to_json(kind: str, snapshot: Any) -> Any:

@@ -55,11 +55,15 @@ def _percent(before, after) -> float:
     return 0.0 if dt <= 0 else max(0.0, min(100.0, (b1 - b0) / dt * 100.0))
 
 
-@dataclass
 class _Tracked:
-    proc: psutil.Process
-    cpu: float  # user + system seconds at the last look
-    seen: float  # monotonic time of the last look
+    """A process being watched between two looks (updated in place)."""
+
+    __slots__ = ("proc", "cpu", "seen")
+
+    def __init__(self, proc: psutil.Process, cpu: float, seen: float) -> None:
+        self.proc = proc
+        self.cpu = cpu  # user + system seconds at the last look
+        self.seen = seen  # monotonic time of the last look
 
 
 class HostSampler:

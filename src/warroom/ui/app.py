@@ -197,7 +197,7 @@ class WarRoomApp(QuitKeepingText, ThemedApp):
         from warroom.ui.screens.warroom import WarRoomScreen
 
         self.incident_id = picked[0]
-        self.warroom_screen = WarRoomScreen(*picked)
+        self.warroom_screen = WarRoomScreen(*picked).data_bind(WarRoomApp.incident, WarRoomApp.paused)
         return self.warroom_screen
 
     def on_mount(self) -> None:
@@ -333,7 +333,7 @@ class WarRoomApp(QuitKeepingText, ThemedApp):
         from warroom.ui.screens.warroom import WarRoomScreen
 
         self.incident_id = incident_id
-        self.warroom_screen = WarRoomScreen(incident_id, state)
+        self.warroom_screen = WarRoomScreen(incident_id, state).data_bind(WarRoomApp.incident, WarRoomApp.paused)
         self.push_screen(self.warroom_screen)
 
     async def on_unmount(self) -> None:
@@ -346,11 +346,9 @@ class WarRoomApp(QuitKeepingText, ThemedApp):
         return getattr(self.warroom_screen, "follower", None)
 
     def poller(self) -> Any | None:
-        """The signal poller started on this app (issue 3's panes), if any."""
-        try:
-            from warroom.ui.poller import Poller
-        except ImportError:
-            return None
+        """The signal poller started on this app (it feeds the signal panes), if any."""
+        from warroom.ui.poller import Poller
+
         return Poller.for_app(self)
 
     def next_theme(self) -> str:

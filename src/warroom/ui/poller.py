@@ -7,7 +7,7 @@ finished poll is posted to the subscribed widgets as a `SourceUpdated` message. 
 updates back from the screen (so a reader can read); polling and recording go on underneath, and
 `resume()` shows the newest of each.
 
-Widgets never poll: they `subscribe()` and receive a `SourceUpdated` message per finished poll.
+Widgets never poll: they `subscribe()` and receive a `Poller.SourceUpdated` message per finished poll.
 """
 
 from __future__ import annotations
@@ -16,12 +16,12 @@ import logging
 import weakref
 from typing import TYPE_CHECKING, Any, Iterable, Sequence
 
+from textual.message import Message
 from textual.signal import Signal
 
 from warroom.scheduler import MAX_BACKOFF, Clock, PollFailure, Scheduler, SourceUpdate, backoff_delay, is_failure
 from warroom.scheduler import source_name, utcnow
 from warroom.sources import registry
-from warroom.ui.pane_messages import PollerPauseChanged, SourceUpdated
 
 if TYPE_CHECKING:
     from textual.app import App
@@ -48,13 +48,30 @@ _BY_APP: "weakref.WeakKeyDictionary[App[Any], Poller]" = weakref.WeakKeyDictiona
 
 
 class Poller:
-    """Polls sources in Textual workers; subscribers get `SourceUpdated` / `PollerPauseChanged`.
+    """Polls sources in Textual workers; subscribers get `Poller.SourceUpdated` / `Poller.PauseChanged`.
 
     `Poller(config, store=..., incident_id=..., holder=...)` records through the recorder's
     `SourceHub`; without a store the hub only observes (the panes still get each kind's rule,
     e.g. a probe's damped state). `Poller(sources=[...])` polls exactly those (tests, the demo).
     Call `start(app)` once; `Poller.for_app(app)` finds it again from any widget.
     """
+
+    # Past tense, frozen payloads, and no bubbling: a pane update is for the node that
+    # subscribed, not for every ancestor up to the app (a walk paid 1,000 times a minute).
+
+    class SourceUpdated(Message, bubble=False):
+        """A source finished a poll: `update` carries its frozen snapshot and freshness."""
+
+        def __init__(self, update: SourceUpdate) -> None:
+            super().__init__()
+            self.update = update
+
+    class PauseChanged(Message, bubble=False):
+        """Live updates were paused (`paused=True`) or resumed."""
+
+        def __init__(self, paused: bool) -> None:
+            super().__init__()
+            self.paused = paused
 
     def __init__(
         self,
@@ -203,22 +220,22 @@ class Poller:
     # --- subscribers -------------------------------------------------------------------------
 
     def subscribe(self, node: "DOMNode") -> None:
-        """Send `node` a `SourceUpdated` per finished poll, starting with the newest of each."""
+        """Send `node` a `Poller.SourceUpdated` per finished poll, starting with the newest of each."""
         if self._signal is None:
             raise RuntimeError("Poller.start(app) first")
 
         def deliver(item: Any) -> None:
             # One message object per node: messages carry per-delivery state.
             if isinstance(item, SourceUpdate):
-                node.post_message(SourceUpdated(item))
+                node.post_message(Poller.SourceUpdated(item))
             else:
-                node.post_message(PollerPauseChanged(bool(item)))
+                node.post_message(Poller.PauseChanged(bool(item)))
 
         self._signal.subscribe(node, deliver, immediate=True)
         for update in self._latest.values():
-            node.post_message(SourceUpdated(update))
+            node.post_message(Poller.SourceUpdated(update))
         if self._paused:
-            node.post_message(PollerPauseChanged(True))
+            node.post_message(Poller.PauseChanged(True))
 
     def unsubscribe(self, node: "DOMNode") -> None:
         if self._signal is not None:

@@ -18,6 +18,7 @@ from rich.cells import cell_len
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.content import Content
+from textual.reactive import var
 from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Static
@@ -197,6 +198,8 @@ class SourcePane(FocusMarked, Vertical, can_focus=True):
 
     ALLOW_MAXIMIZE = True
     TITLE: ClassVar[str] = "Signals"
+    #: Live updates paused: the subtitle says so (bound from `SignalPanes.paused`).
+    paused: var[bool] = var(False)
     #: The empty state: what to add to warroom.toml. Shown when nothing of this kind is configured.
     EMPTY: ClassVar[str] = ""
     #: Rows a pane is happy with when space is short (besides its border).
@@ -234,7 +237,6 @@ class SourcePane(FocusMarked, Vertical, can_focus=True):
         super().__init__(id=id, classes=classes)
         self.sources: list[SourceInfo] = list(sources)
         self.updates: dict[str, SourceUpdate] = {}
-        self.paused = False
         self._subtitle_text = ""
         self._wanted = 1  # ordinary rows
         self._most = 1  # ordinary and detail rows
@@ -280,8 +282,7 @@ class SourcePane(FocusMarked, Vertical, can_focus=True):
         if self.configured:
             self.redraw(now)
 
-    def set_paused(self, paused: bool) -> None:
-        self.paused = paused
+    def watch_paused(self) -> None:
         self._subtitle()
 
     def _subtitle(self) -> None:
@@ -357,7 +358,3 @@ class SourcePane(FocusMarked, Vertical, can_focus=True):
         if update is not None:
             return update.snapshot.as_text()
         return "\n".join(self.row_list.texts) if self.configured else ""
-
-
-def pane_label(info: SourceInfo) -> str:
-    return untrusted(info.name, cap=60)

@@ -4,14 +4,14 @@
     SourceSummary(config)  mounted above the timeline (shown below 100 columns)
 
 Both subscribe to the app's `Poller` (started here if the app has none) and receive one
-`SourceUpdated` message per finished poll; each update goes to the pane that owns its key, which
+`Poller.SourceUpdated` message per finished poll; each update goes to the pane that owns its key, which
 repaints only the rows that changed. Every kind of source has a pane: an unconfigured kind shows
 how to configure it. Height is shared out by what each pane has to show (`share_heights`), so at
 120x40 every pane is on screen; what is left over goes to panes with `Detail` rows to show
 (`grow_heights`: a process table, every rollback, long log lines in full), so at 200x60 the space
 is used by more content, not left blank.
 
-`/pin PANE` (the shell's `PinRequested`) records what a pane shows as an `evidence.pinned` event.
+`/pin PANE` (`SignalPanes.pin`) records what a pane shows as an `evidence.pinned` event.
 `z` is the screen's: every pane is focusable and maximizable (`Screen.maximize`).
 """
 
@@ -23,12 +23,13 @@ from typing import TYPE_CHECKING, Any, Iterable
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.content import Content
+from textual.message import Message
 from textual.widget import Widget
 
 from warroom.sources import registry
 from warroom.sources.registry import configured_sources
 from warroom.sources.snapshots import CommandOutput
-from warroom.ui.pane_messages import PollerPauseChanged, SourceUpdated
+from warroom.ui.poller import Poller
 from warroom.ui.widgets.deploys import DeploysPane
 from warroom.ui.widgets.pane_base import RowList, SourceInfo, SourcePane, hidden
 from warroom.layout.pane_layout import grow_heights, share_heights
@@ -57,6 +58,15 @@ class SignalPanes(PollerFed):
     SignalPanes.-stacked > .pane-column { height: auto; }
     """
 
+    class CommandFeedback(Message):
+        """A line for the command line after `/pin` ("pinned api", "no pane named x"); bubbles
+        up to the war room screen. `error` shows it as a failure."""
+
+        def __init__(self, text: str, error: bool = False) -> None:
+            super().__init__()
+            self.text = text
+            self.error = error
+
     def __init__(self, config: "Config | None" = None, **kwargs: Any) -> None:
         super().__init__(config, **kwargs)
         self.panes: list[SourcePane] = []
@@ -78,6 +88,8 @@ class SignalPanes(PollerFed):
         left, right = columns["left"], columns["right"]
         self.panes = left + right
         for pane in self.panes:
+            pane.data_bind(SignalPanes.paused)
+        for pane in self.panes:
             for key in pane.keys:
                 self.by_key[key] = pane
         with Vertical(classes="pane-column", id="panes-left"):
@@ -95,7 +107,7 @@ class SignalPanes(PollerFed):
 
     # --- feed --------------------------------------------------------------------------------
 
-    def on_source_updated(self, message: SourceUpdated) -> None:
+    def on_poller_source_updated(self, message: Poller.SourceUpdated) -> None:
         update = message.update
         pane = self.by_key.get(update.key)
         if pane is None:
@@ -103,10 +115,8 @@ class SignalPanes(PollerFed):
         pane.show(update, self.now())
         self.relayout()
 
-    def on_poller_pause_changed(self, message: PollerPauseChanged) -> None:
-        self.paused = message.paused
-        for pane in self.panes:
-            pane.set_paused(message.paused)
+    def on_poller_pause_changed(self, message: Poller.PauseChanged) -> None:
+        self.paused = message.paused  # the panes are bound to it
 
     def _tick(self) -> None:
         if self.paused:
@@ -171,15 +181,9 @@ class SignalPanes(PollerFed):
         by_key = [i for k, i in self.infos.items() if k.lower() == wanted]
         return by_key or [i for i in self.infos.values() if i.name.lower() == wanted]
 
-    def pane_for(self, key: str) -> SourcePane | None:
-        return self.by_key.get(key)
-
-    async def on_pin_requested(self, message: Any) -> None:
-        message.stop()
-        await self.pin(message.pane)
-
     async def pin(self, name: str) -> list[Any]:
-        """Record what the named pane shows now as evidence; answers with `CommandFeedback`."""
+        """Record what the named pane shows now as evidence (`/pin NAME`); answers with
+        `SignalPanes.CommandFeedback`."""
         from warroom.domain.evidence import evidence_from_output
         from warroom.redact import redact_text
 
@@ -228,12 +232,7 @@ class SignalPanes(PollerFed):
         return recorded
 
     def _feedback(self, text: str, error: bool = False) -> list[Any]:
-        try:
-            from warroom.ui.messages import CommandFeedback
-        except ImportError:  # pragma: no cover - the shell's messages are part of the app
-            self.app.notify(text, markup=False, severity="error" if error else "information")
-            return []
-        self.post_message(CommandFeedback(text, error=error))
+        self.post_message(self.CommandFeedback(text, error=error))
         return []
 
 
@@ -267,11 +266,11 @@ class SourceSummary(PollerFed):
     def texts(self) -> list[str]:
         return self.query_one(RowList).texts
 
-    def on_source_updated(self, message: SourceUpdated) -> None:
+    def on_poller_source_updated(self, message: Poller.SourceUpdated) -> None:
         self.updates[message.update.key] = message.update
         self.redraw()
 
-    def on_poller_pause_changed(self, message: PollerPauseChanged) -> None:
+    def on_poller_pause_changed(self, message: Poller.PauseChanged) -> None:
         self.paused = message.paused
         self.redraw()
 
@@ -295,9 +294,4 @@ class SourceSummary(PollerFed):
         if self.paused:
             rows.append(Content("⏸ PAUSED · p resumes"))
         self.query_one(RowList).set_rows(rows)
-
-
-def panes_of(widget: Widget) -> Iterable[SourcePane]:
-    """Every signal pane under `widget` (tests, the shell's zoom)."""
-    return widget.query(SourcePane)
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any, Callable
 
+from textual.reactive import var
 from textual.widget import Widget
 
 from warroom.domain.deploy_rules import RECENT
@@ -44,8 +45,11 @@ def detected_at(state: Any) -> datetime | None:
 
 
 class PollerFed(Widget):
-    """A widget fed by the app's `Poller` (one `SourceUpdated` message per finished poll): the
+    """A widget fed by the app's `Poller` (one `Poller.SourceUpdated` message per finished poll): the
     config and clock it reads (the app's unless given), joining the poller and leaving it."""
+
+    #: Live updates paused, as the poller says (`Poller.PauseChanged`); panes bind to it.
+    paused: var[bool] = var(False)
 
     def __init__(
         self,
@@ -60,7 +64,6 @@ class PollerFed(Widget):
         self._config_arg = config
         self._clock_arg = clock
         self.poller: Poller | None = poller
-        self.paused = False
 
     @property
     def config(self) -> "Config":

@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from rich.text import Text
+from textual.reactive import var
 from textual.widget import Widget
 
 from warroom.domain.incident import IncidentState
@@ -27,6 +28,8 @@ class RoleBoard(FocusMarked, Widget, can_focus=True):
     """Roles, holders and since-when; one or more columns depending on its width."""
 
     ALLOW_MAXIMIZE = True
+    #: The folded incident whose roles are shown (bound from the screen).
+    incident: var[IncidentState | None] = var(None, always_update=True)
     COMPONENT_CLASSES = {"roles--name", "roles--holder", "roles--since", "roles--vacant", "roles--no-ic"}
     DEFAULT_CSS = """
     RoleBoard {
@@ -52,21 +55,18 @@ class RoleBoard(FocusMarked, Widget, can_focus=True):
     ) -> None:
         super().__init__(name=name, id=id, classes=classes)
         self.extra_roles = tuple(extra_roles)
-        self.state: IncidentState | None = None
 
     @property
     def roles(self) -> list[str]:
         return role_names(self.extra_roles)
 
-    def set_incident(self, state: IncidentState | None) -> None:
+    def watch_incident(self, old: IncidentState | None, state: IncidentState | None) -> None:
         """Show the roles as of `state` (repaints only if a role changed)."""
-        old = self.state.roles if self.state is not None else None
-        self.state = state
-        if state is None or old != state.roles:
+        if state is None or old is None or old.roles != state.roles:
             self.refresh(layout=True)
 
     def vacant(self) -> list[str]:
-        held = self.state.roles if self.state is not None else {}
+        held = self.incident.roles if self.incident is not None else {}
         return [r for r in self.roles if r not in held]
 
     def _columns(self, width: int) -> int:
@@ -78,7 +78,7 @@ class RoleBoard(FocusMarked, Widget, can_focus=True):
 
     def _cell(self, role: str, width: int) -> Text:
         get = self.get_component_rich_style
-        holder = self.state.roles.get(role) if self.state is not None else None
+        holder = self.incident.roles.get(role) if self.incident is not None else None
         name_width = 11 if width < 36 else 18
         label = SHORT_ROLE.get(role, role) if width < 36 else role
         cell = Text(fit_cells(label, name_width) + " ", style=get("roles--name"))
