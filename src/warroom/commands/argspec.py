@@ -116,19 +116,19 @@ class ArgSpec:
                 words += argv[i + 1 :]
                 break
             name, eq, value = word.partition("=")
-            arg = options.get(name)
-            if arg is not None and arg.fast:
-                if arg.is_flag:
+            option = options.get(name)
+            if option is not None and option.fast:
+                if option.is_flag:
                     if eq:
                         return None  # `--json=x`: argparse says what is wrong
-                    values[arg.dest] = True
+                    values[option.dest] = True
                 else:
                     if not eq:
                         if i + 1 >= len(argv):
                             return None
                         value = argv[i + 1]
                         i += 1
-                    values[arg.dest] = value
+                    values[option.dest] = value
             elif word.startswith("-") and len(word) > 1:
                 return None  # unknown, `--help`, or an option only argparse reads
             else:

@@ -120,8 +120,13 @@ async def _headless(world: Any, args: argparse.Namespace) -> int:
     stop = asyncio.Event()
     interrupted: list[int] = []
     loop = asyncio.get_running_loop()
+
+    def on_signal(code: int) -> None:
+        interrupted.append(code)
+        stop.set()
+
     for sig, code in ((signal.SIGINT, 130), (signal.SIGTERM, 143), (signal.SIGHUP, 129)):
-        loop.add_signal_handler(sig, lambda code=code: (interrupted.append(code), stop.set()))
+        loop.add_signal_handler(sig, on_signal, code)
     rate = ErrorRate(bucket=max(1.0, round(10.0 / world.speed)))
     reported: set[tuple[str, str]] = set()  # each distinct recording problem is printed once
 

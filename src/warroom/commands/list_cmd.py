@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+from typing import Any
 
 from warroom.commands.argspec import Arg, ArgSpec
 from warroom.commands.context import now_utc, open_store, warn_unreadable
@@ -25,7 +26,7 @@ def run(args: argparse.Namespace) -> int:
     warn_unreadable(states)
     if args.open:
         states = [s for s in states if s.is_open]
-    rows = []
+    rows: list[dict[str, Any]] = []
     for s in states:
         start = s.milestones.started or s.declared_at
         end = s.milestones.resolved or now

@@ -34,5 +34,6 @@ def run(args: argparse.Namespace | SimpleNamespace) -> int:
         incident_id = resolve_incident(store, args.incident)
         at = parse_at_for(store, incident_id, args.at)
         ev = store.append(incident_id, Kind.NOTE, {"text": text}, actor=actor, at=at)
+    assert ev is not None  # append returns None only for a repeated dedupe key, and a note has none
     print(f"{short_id(incident_id)} note #{ev.id} saved")
     return 0

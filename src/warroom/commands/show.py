@@ -148,6 +148,7 @@ def render_text(state: IncidentState, extra_roles: tuple[str, ...], now: datetim
 def run(args: argparse.Namespace) -> int:
     now = now_utc()
     with open_store(args) as store:
+        incident_id: int | None
         if args.incident or store.open_incident_ids():
             incident_id = resolve_incident(store, args.incident)
         else:  # nothing open: show the most recent incident

@@ -282,7 +282,7 @@ def read_log(t: Table) -> LogConfig:
                      "needs 'path' (a file or glob to follow) or 'argv' (a command whose output to follow)")
     pattern = t.text("pattern", d.pattern)
     try:
-        re.compile(pattern, re.IGNORECASE)
+        re.compile(pattern or "", re.IGNORECASE)
     except re.error as exc:
         t.fail("pattern", f"bad regex: {exc}")
         pattern = d.pattern

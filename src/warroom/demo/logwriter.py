@@ -21,6 +21,7 @@ import random
 import threading
 from datetime import datetime, timedelta
 from pathlib import Path
+from typing import TextIO
 
 from warroom.demo.state import Phase, WorldState
 
@@ -210,15 +211,16 @@ class LogWriter:
         self.poll = poll
         self._lock = threading.Lock()
         self._done = 0.0  # script time every line up to (inclusive) has been written
-        self._fh = None
+        self._fh: TextIO | None = None
         self.written = 0
         self.errors_written = 0
         self.rotated_to: Path | None = None
         self.path.parent.mkdir(parents=True, exist_ok=True)
 
-    def _open(self) -> None:
+    def _open(self) -> TextIO:
         if self._fh is None:
             self._fh = open(self.path, "a", encoding="utf-8", newline="\n")
+        return self._fh
 
     def write_history(self, minutes: float = 15.0) -> int:
         """Back-dated lines for the last `minutes` (thinned), so a backfill has a baseline."""
@@ -237,9 +239,9 @@ class LogWriter:
                 out.append(f"{_ts(at)} {lines.info()}")
             at += timedelta(seconds=rng.uniform(0.5, 3.0))
         with self._lock:
-            self._open()
-            self._fh.write("\n".join(out) + "\n")
-            self._fh.flush()
+            fh = self._open()
+            fh.write("\n".join(out) + "\n")
+            fh.flush()
         self.written += len(out)
         return len(out)
 
@@ -270,9 +272,9 @@ class LogWriter:
             if "ERROR" in line:
                 self.errors_written += 1
             text.append(f"{_ts(at)} {line}")
-        self._open()
-        self._fh.write("\n".join(text) + "\n")
-        self._fh.flush()
+        fh = self._open()
+        fh.write("\n".join(text) + "\n")
+        fh.flush()
         self.written += len(text)
         return len(text)
 

@@ -110,7 +110,9 @@ class DemoService:
             return 200, self.uniform(0.005, 0.03), "text/plain", "ok\n"
         if path == "/api/checkout":
             if phase is Phase.OUTAGE:
-                body = {"error": "upstream payment call failed after 5 retries", "code": "PAYMENT_UPSTREAM"}
+                body: dict[str, object] = {
+                    "error": "upstream payment call failed after 5 retries", "code": "PAYMENT_UPSTREAM"
+                }
                 return 502, self.uniform(1.0, 2.0), "application/json", json.dumps(body)
             delay = self.uniform(0.3, 0.9) if provider_slow else self.uniform(0.04, 0.12)
             body = {"status": "ok", "order_id": self._rng_int(100000, 999999)}

@@ -18,7 +18,7 @@ incident produce the same key for the same deploy, and the store records it once
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import Iterable, Sequence
+from typing import Any, Iterable, Sequence
 
 from warroom.domain.events import Kind, format_ts, utc
 from warroom.domain.signals import SignalEvent
@@ -70,7 +70,7 @@ class Deploy(Record):
             head += f" (rollback: {self.rollback_command})"
         return head
 
-    def to_json(self) -> dict:
+    def to_json(self) -> dict[str, Any]:
         """A JSON-ready dict (event payloads, `warroom snapshot --json`)."""
         return {
             "source": self.source,

@@ -8,7 +8,7 @@ from warroom.domain.severity import Severity
 
 def _sev(value: object) -> str:
     try:
-        return Severity.parse(value).label  # type: ignore[arg-type]
+        return Severity.parse(value).label
     except (ValueError, TypeError):
         return str(value)
 

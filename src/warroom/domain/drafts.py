@@ -175,6 +175,7 @@ def severity_headline(state: IncidentState, now: datetime) -> str:
     if not changes:
         return f"{state.severity.label} declared"
     last = changes[-1]
+    assert last.before is not None  # the changes kept above all have a before
     verb = "raised" if last.is_upgrade else "lowered"
     return f"{last.after.label} ({verb} from {last.before.label} at {_clock(last.at, now)})"
 

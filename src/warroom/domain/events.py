@@ -88,6 +88,18 @@ class Event:
     `warroom note` imports this module, and `dataclasses` (with `inspect`) costs ~10 ms.
     """
 
+    # The slots' types, for type checkers (annotations alone create no class attributes).
+    incident_id: int
+    at: datetime
+    kind: str
+    actor: str
+    payload: Mapping[str, Any]
+    id: int | None
+    recorded_at: datetime | None
+    origin: Mapping[str, Any]
+    dedupe_key: str | None
+    problem: str | None
+
     __slots__ = ("incident_id", "at", "kind", "actor", "payload", "id", "recorded_at", "origin", "dedupe_key",
                  "problem")
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import field, replace
 from datetime import datetime
-from typing import Iterable
+from typing import Any, Iterable, Mapping
 
 from warroom.domain.events import Event, Kind, parse_ts, short_id
 from warroom.domain.roles import IC
@@ -146,7 +146,7 @@ def _when(event: Event, key: str = "at") -> datetime:
     return when if when.year >= 2000 else event.at
 
 
-def _public_summary(payload: dict) -> str:
+def _public_summary(payload: Mapping[str, Any]) -> str:
     """A resolution's public summary (`resolve --public`), one line; "" when none was given."""
     return " ".join(str(payload.get("public") or "").split())
 
@@ -177,8 +177,8 @@ def apply(state: IncidentState | None, ev: Event) -> IncidentState | None:
         return None  # events before a declaration (should not happen) are ignored
     if ev.kind == Kind.SEVERITY:
         sev = Severity.parse(p["to"])
-        change = SeverityChange(ev.at, state.severity, sev, str(p.get("reason") or ""), ev.actor)
-        return replace(state, severity=sev, severity_history=state.severity_history + (change,))
+        raised = SeverityChange(ev.at, state.severity, sev, str(p.get("reason") or ""), ev.actor)
+        return replace(state, severity=sev, severity_history=state.severity_history + (raised,))
     if ev.kind == Kind.STATUS:
         status = Status.parse(p["to"])
         change = StatusChange(ev.at, state.status, status, str(p.get("text") or ""), ev.actor)

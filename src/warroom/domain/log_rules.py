@@ -11,6 +11,7 @@ No I/O here; the clock is passed in. The log source (`warroom.sources.logs`) fee
 from __future__ import annotations
 
 import re
+from typing import Any
 from datetime import datetime, timedelta, timezone, tzinfo
 
 from warroom.domain.events import Kind, utc
@@ -69,7 +70,7 @@ _ISO = re.compile(
 _SYSLOG = re.compile(r"(?:<\d{1,3}>)?" + r"(" + _MONTH + r") +(\d{1,2}) (\d{2}):(\d{2}):(\d{2})")
 _CLF = re.compile(r"\[(\d{2})/(" + _MONTH + r")/(\d{4}):(\d{2}):(\d{2}):(\d{2}) ([+-])(\d{2})(\d{2})\]")
 _MONTHS = {m: i + 1 for i, m in enumerate("Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split())}
-_ISO_SEEN: dict[tuple, datetime] = {}
+_ISO_SEEN: dict[tuple[object, ...], datetime] = {}
 TIMESTAMP_SCAN = 100  # characters from the start of a line searched for its timestamp
 
 
@@ -184,7 +185,7 @@ class GroupTable:
 
     def __init__(self, capacity: int = 200) -> None:
         self.capacity = max(4, capacity)
-        self._rows: dict[str, list] = {}  # key -> [count, example, last_seen]
+        self._rows: dict[str, list[Any]] = {}  # key -> [count, example, last_seen]
         self.evicted = 0  # groups dropped to stay within capacity
 
     def add(self, text: str, at: datetime, n: int = 1, *, key: str | None = None) -> None:

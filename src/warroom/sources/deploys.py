@@ -20,6 +20,7 @@ import dataclasses
 import shlex
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
+from typing import Sequence
 
 from warroom.config.model import DeploysConfig
 from warroom.domain.deploy_rules import Deploy, newest_first
@@ -156,6 +157,9 @@ class DeploysSource:
         cfg = self.config
         now = utc(now)
         window = None
+        found: Sequence[Deploy]
+        error: str | None
+        commands: Sequence[str]
         try:
             if cfg.kind == "git":
                 window = self.window(now)

@@ -33,7 +33,7 @@ MAX_LOOKUPS = 64
 def _lookup(host: str, port: int, result: concurrent.futures.Future[list[str]]) -> None:
     try:
         infos = socket.getaddrinfo(host, port, 0, socket.SOCK_STREAM)
-        result.set_result(list(dict.fromkeys(info[4][0] for info in infos)))
+        result.set_result(list(dict.fromkeys(str(info[4][0]) for info in infos)))
     except BaseException as exc:  # noqa: BLE001 - handed to the waiters
         result.set_exception(exc)
     finally:
@@ -259,7 +259,7 @@ class FreshTransport(httpx.AsyncBaseTransport):
             url=httpcore.URL(scheme=request.url.raw_scheme, host=request.url.raw_host,
                              port=request.url.port, target=request.url.raw_path),
             headers=request.headers.raw,
-            content=request.stream,  # type: ignore[arg-type] - an async byte stream, as httpcore reads it
+            content=request.stream,  # type: ignore[arg-type]  # an async byte stream, as httpcore reads it
             extensions=request.extensions,
         )
         try:

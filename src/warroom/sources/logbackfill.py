@@ -152,9 +152,9 @@ def backfill(
     job = partial(
         tally_range, matcher=matcher, now=now, local=local, cutoff=cutoff, capacity=into_groups.capacity
     )
-    for pieces, mtime in zip(run_pieces(jobs, job, workers=workers, **pieces), mtimes):
+    for tallies, mtime in zip(run_pieces(jobs, job, workers=workers, **pieces), mtimes):
         last: datetime | None = None
-        for tally in pieces:
+        for tally in tallies:
             # The untimed lines a piece started with happened at the previous piece's last time.
             at = min(last or mtime, now)
             if at >= cutoff:

@@ -82,7 +82,7 @@ def _stored_time(text: object) -> datetime | None:
 
 def _stored_json(text: object) -> dict[str, Any] | None:
     try:
-        value = json.loads(text)  # type: ignore[arg-type]
+        value = json.loads(text)
     except (TypeError, ValueError, RecursionError):
         return None
     return value if isinstance(value, dict) else None

@@ -18,9 +18,11 @@ from warroom.store.schema import BUSY_TIMEOUT_MS, busy_or
 if TYPE_CHECKING:  # the fold is imported only by readers: `warroom note` never folds
     from pathlib import Path
 
-    from typing import Any, Iterable, Mapping
+    from typing import Any, Callable, Iterable, Mapping, TypeVar
     from warroom.domain.incident import IncidentState
     from warroom.domain.signals import Sample
+
+    T = TypeVar("T")
 
 
 class EventStore:
@@ -63,7 +65,7 @@ class EventStore:
 
     # -- writing -----------------------------------------------------------------------------
 
-    def _write(self, fn: Any) -> Any:
+    def _write(self, fn: Callable[[sqlite3.Connection], T]) -> T:
         if self.read_only:
             raise UserError(f"database {self._path} cannot be written ({self.read_only}); nothing was written")
         try:
@@ -202,14 +204,17 @@ class EventStore:
         return [i for i, is_open in open_.items() if is_open]
 
     def latest_incident_id(self) -> int | None:
-        return self._read("SELECT MAX(incident_id) FROM events")[0][0]
+        latest: int | None = self._read("SELECT MAX(incident_id) FROM events")[0][0]
+        return latest
 
     def max_event_id(self) -> int:
-        return self._read("SELECT COALESCE(MAX(id), 0) FROM events")[0][0]
+        highest: int = self._read("SELECT COALESCE(MAX(id), 0) FROM events")[0][0]
+        return highest
 
     def data_version(self) -> int:
         """Changes whenever another connection commits: a cheap "anything new?" check."""
-        return self._read("PRAGMA data_version")[0][0]
+        version: int = self._read("PRAGMA data_version")[0][0]
+        return version
 
     def samples(self, incident_id: int, series: str | None = None) -> list[tuple[str, str, float]]:
         if series is None:

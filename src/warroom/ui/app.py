@@ -377,9 +377,15 @@ class WarRoomApp(QuitKeepingText, ThemedApp):
         yield SystemCommand("Next theme", "Cycle the warroom themes (t)", screen.action_next_theme)
         yield SystemCommand("Draft status update", "Internal / external update drafts (d)", screen.action_draft)
         # Choosing a pane is leaving the command line deliberately: key mode (see WarRoomScreen).
-        yield SystemCommand("Next pane", "Move the focus to the next pane (Tab)",
-                            lambda: (screen.enter_key_mode(), screen.focus_next()))
-        yield SystemCommand("Previous pane", "Move the focus to the previous pane (Shift+Tab)",
-                            lambda: (screen.enter_key_mode(), screen.focus_previous()))
+        def next_pane() -> None:
+            screen.enter_key_mode()
+            screen.focus_next()
+
+        def previous_pane() -> None:
+            screen.enter_key_mode()
+            screen.focus_previous()
+
+        yield SystemCommand("Next pane", "Move the focus to the next pane (Tab)", next_pane)
+        yield SystemCommand("Previous pane", "Move the focus to the previous pane (Shift+Tab)", previous_pane)
         yield SystemCommand("Timeline", "Focus the timeline", lambda: screen.enter_key_mode(screen.query_one("#timeline")))
         yield SystemCommand("Role board", "Focus the role board", lambda: screen.enter_key_mode(screen.query_one("#roles")))

@@ -114,4 +114,4 @@ def install() -> None:
     if not getattr(linux_driver.XTermParser, "warroom_paste_safe", False):
         parser = paste_safe_parser_class()
         parser.warroom_paste_safe = True  # type: ignore[attr-defined]
-        linux_driver.XTermParser = parser  # type: ignore[misc]
+        linux_driver.XTermParser = parser  # type: ignore[misc,assignment]

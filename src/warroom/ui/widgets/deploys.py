@@ -61,7 +61,7 @@ class DeploysPane(SourcePane):
             self.redraw(now)
 
     def all_deploys(self) -> tuple[Deploy, ...]:
-        found = []
+        found: list[Deploy] = []
         for update in self.updates.values():
             snap = update.snapshot if isinstance(update.snapshot, DeployList) else update.last_good
             if snap is not None:
