@@ -33,7 +33,7 @@ import sys
 import tempfile
 import threading
 import time
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
@@ -57,7 +57,7 @@ STATUS_JSON = json.dumps({
 class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
 
-    def do_GET(self) -> None:  # noqa: N802
+    def do_GET(self) -> None:
         if self.path.startswith("/api/v2/"):
             status, body = 200, STATUS_JSON
         elif self.path.startswith("/fail"):
@@ -99,7 +99,7 @@ def write_log(path: Path, rate: int, stop: threading.Event, written: list[int]) 
         while not stop.is_set():
             lines = []
             for _ in range(batch):
-                stamp = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+                stamp = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
                 if rng.random() < 0.05:
                     msg = rng.choice(MESSAGES).format(n=rng.randint(100, 9999), c=rng.randint(1, 64), h=rng.getrandbits(32))
                 else:
@@ -118,7 +118,7 @@ def make_repo(path: Path) -> None:
     env = {**os.environ, "GIT_CONFIG_NOSYSTEM": "1", "HOME": str(path.parent)}
     path.mkdir(parents=True)
     subprocess.run(["git", "init", "-q", "-b", "main"], cwd=path, env=env, check=True)
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     for n in range(12):
         (path / "f.txt").write_text(str(n))
         when = (now - timedelta(minutes=10 * n)).isoformat()
@@ -133,7 +133,14 @@ def make_repo(path: Path) -> None:
 
 def bench_config(port: int, log: Path, repo: Path):
     from warroom.config.model import (
-        CommandConfig, Config, DeploysConfig, LogConfig, ProbeConfig, ResourcesConfig, Secret, StatusPageConfig,
+        CommandConfig,
+        Config,
+        DeploysConfig,
+        LogConfig,
+        ProbeConfig,
+        ResourcesConfig,
+        Secret,
+        StatusPageConfig,
     )
 
     base = f"http://127.0.0.1:{port}"
@@ -293,7 +300,7 @@ def main() -> None:
         work = Path(tmp)
         make_repo(work / "repo")
         with EventStore.open(work / "warroom.db") as store:
-            store.declare("Checkout returns 500", 1, actor="bench", at=datetime.now(timezone.utc) - timedelta(minutes=20))
+            store.declare("Checkout returns 500", 1, actor="bench", at=datetime.now(UTC) - timedelta(minutes=20))
         server = start_server()
         stop, written = threading.Event(), [0]
         log = work / "api.log"

@@ -20,16 +20,13 @@ import random
 import subprocess
 import tempfile
 import time
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from warroom.config.model import LogConfig
 from warroom.sources.logs import LogSource
 from warroom.sources.logscan import Matcher, scan_file_range, scan_ranges_parallel
 
-WORDS = (
-    "request handled user session cache upstream latency ok payment worker queue timeout "
-    "retry connect db pool order checkout inventory shard replica"
-).split()
+WORDS = ["request", "handled", "user", "session", "cache", "upstream", "latency", "ok", "payment", "worker", "queue", "timeout", "retry", "connect", "db", "pool", "order", "checkout", "inventory", "shard", "replica"]
 LEVELS = (b"ERROR", b"panic:", b"FATAL", b"error")
 
 
@@ -74,7 +71,7 @@ def main() -> None:
     ap.add_argument("--mb", type=int, default=200)
     ap.add_argument("--repeat", type=int, default=3)
     args = ap.parse_args()
-    end = datetime.now(timezone.utc)
+    end = datetime.now(UTC)
     with tempfile.TemporaryDirectory(prefix="warroom-logscan-") as tmp:
         path = os.path.join(tmp, "big.log")
         expected = generate(path, args.mb, end)

@@ -23,7 +23,7 @@ import subprocess
 import sys
 import time
 import urllib.request
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
@@ -98,7 +98,7 @@ def sources(urls: list[str], timeout: float = 5.0):
 async def burst(base: str, n: int) -> tuple[float, float]:
     """(median reported, median server-side) for n probes fired at once."""
     server_stats(base)
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     results = await asyncio.gather(*(s.collect(now) for s in sources([f"{base}/d{i}" for i in range(n)])))
     failed = [r.error for r in results if not r.ok]
     if failed:
@@ -122,7 +122,7 @@ async def singles(base: str, runs: int) -> float:
     source = sources([f"{base}/single"])[0]
     out = []
     for _ in range(runs):
-        out.append((await source.collect(datetime.now(timezone.utc))).elapsed)
+        out.append((await source.collect(datetime.now(UTC))).elapsed)
     return statistics.median(out)
 
 

@@ -20,17 +20,17 @@ import asyncio
 import statistics
 import sys
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from probe_fidelity import serve, sources  # noqa: E402
+from probe_fidelity import serve, sources
 
 
 async def timed_round(urls: list[str], deadline: float, lags: list[float] | None = None) -> list[tuple]:
     """(url, reported elapsed, time from collect() to result, queued, ok) per url, all at once."""
     probes = sources(urls, timeout=deadline)
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     stop = asyncio.Event()
 
     async def ticker() -> None:  # how late the loop runs a 5 ms timer

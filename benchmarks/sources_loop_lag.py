@@ -27,7 +27,7 @@ from warroom.store.aio import AsyncEventStore
 
 
 class Handler(BaseHTTPRequestHandler):
-    def do_GET(self) -> None:  # noqa: N802
+    def do_GET(self) -> None:
         if self.path.startswith("/api/v2/"):
             body = json.dumps({"page": {"name": "x"}, "status": {"indicator": "none",
                               "description": "All Systems Operational"}, "components": []}).encode()

@@ -65,7 +65,7 @@ WARROOM_MARKERS = [b"INC-1 Checkout", b"note 199:", b"bench-ic"]
 
 
 class _Health(BaseHTTPRequestHandler):
-    def do_GET(self) -> None:  # noqa: N802
+    def do_GET(self) -> None:
         body = b"ok"
         self.send_response(200)
         self.send_header("Content-Length", str(len(body)))

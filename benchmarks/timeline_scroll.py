@@ -19,7 +19,7 @@ import random
 import sys
 import time
 import tracemalloc
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -32,7 +32,7 @@ from warroom.domain.events import Event, Kind  # noqa: E402
 from warroom.ui.app import ThemedApp  # noqa: E402
 from warroom.ui.widgets.timeline import Timeline, describe  # noqa: E402
 
-T0 = datetime(2025, 3, 4, 14, 0, tzinfo=timezone.utc)
+T0 = datetime(2025, 3, 4, 14, 0, tzinfo=UTC)
 ACTORS = ["alice", "bob", "carol", "warroom"]
 KINDS = [Kind.NOTE, Kind.NOTE, Kind.PROBE_DOWN, Kind.DEPLOY, Kind.NOTE, Kind.LOG_SPIKE]
 
@@ -48,7 +48,7 @@ def make_events(n: int) -> list[Event]:
 
 
 class Host(ThemedApp):
-    def __init__(self, widget) -> None:  # noqa: ANN001
+    def __init__(self, widget) -> None:
         super().__init__()
         self.widget = widget
 
@@ -56,7 +56,7 @@ class Host(ThemedApp):
         yield self.widget
 
 
-async def measure(widget, fill, pages: int, size: tuple[int, int], trace: bool) -> tuple[float, float, float]:  # noqa: ANN001
+async def measure(widget, fill, pages: int, size: tuple[int, int], trace: bool) -> tuple[float, float, float]:
     """(append seconds, scroll seconds, MiB allocated by the content when `trace`)."""
     app = Host(widget)
     async with app.run_test(size=size) as pilot:

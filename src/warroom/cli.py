@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import importlib
 import sys
+
 TYPE_CHECKING = False  # not `typing`: its import costs `warroom note` ~3 ms
 
 from warroom import __version__
@@ -136,7 +137,7 @@ def _join_relative_times(argv: list[str]) -> list[str]:
     return out
 
 
-def build_parser(name: str, module: object = None) -> tuple["argparse.ArgumentParser", object]:
+def build_parser(name: str, module: object = None) -> tuple[argparse.ArgumentParser, object]:
     """The command's argparse parser, built from its declared arguments, and its module."""
     import argparse
 

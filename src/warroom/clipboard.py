@@ -17,10 +17,11 @@ import asyncio
 import base64
 import os
 import threading
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, Literal, Mapping
+from typing import Any, Literal
 
 Method = Literal["pyperclip", "tmux buffer", "OSC 52"]
 
@@ -71,7 +72,7 @@ def write_draft_file(text: str, directory: Path | str, label: str = "draft", now
     """Write `text` to `<directory>/<label>-<UTC stamp>.txt` (mode 0600, never overwriting)."""
     directory = Path(directory)
     directory.mkdir(mode=0o700, parents=True, exist_ok=True)
-    stamp = (now or datetime.now(timezone.utc)).astimezone(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+    stamp = (now or datetime.now(UTC)).astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
     safe = "".join(c if c.isalnum() or c in "-_." else "-" for c in label) or "draft"
     data = text if text.endswith("\n") else text + "\n"
     for n in range(1, 1000):

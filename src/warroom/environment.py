@@ -16,7 +16,7 @@ import os
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from typing import Mapping
+    from collections.abc import Mapping
 
 #: WARROOM_BUSY_TIMEOUT_MS: how long a write waits for a lock held by another process.
 BUSY_TIMEOUT_DEFAULT_MS = 5000
@@ -25,7 +25,7 @@ BUSY_TIMEOUT_MAX_MS = 300_000  # 5 minutes, the same bound as every other timeou
 USER_MAX = 80
 
 
-def busy_timeout_ms(environ: "Mapping[str, str] | None" = None) -> int:
+def busy_timeout_ms(environ: Mapping[str, str] | None = None) -> int:
     """$WARROOM_BUSY_TIMEOUT_MS as milliseconds; ValueError naming the variable when it is bad."""
     env = os.environ if environ is None else environ
     text = env.get("WARROOM_BUSY_TIMEOUT_MS", "").strip()
@@ -38,7 +38,7 @@ def busy_timeout_ms(environ: "Mapping[str, str] | None" = None) -> int:
     return int(text)
 
 
-def environment_problem(environ: "Mapping[str, str] | None" = None) -> str | None:
+def environment_problem(environ: Mapping[str, str] | None = None) -> str | None:
     """The first thing wrong with the warroom variables that are set, as one line; None if fine.
 
     An empty variable means "not set" (the shell idiom `WARROOM_USER= warroom ...`); one that is
@@ -62,5 +62,5 @@ def environment_problem(environ: "Mapping[str, str] | None" = None) -> str | Non
 
         problem = name_problem(user)
         if problem:
-            return f"WARROOM_USER={ascii(user[:40])}: {problem}"
+            return f"WARROOM_USER={user[:40]!a}: {problem}"
     return None

@@ -16,7 +16,7 @@ import os
 import sqlite3
 import tempfile
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 from warroom.domain.describe import RECORDED_LATE
@@ -73,7 +73,7 @@ class PendingEvents:
         return bool(self.items)
 
     def keep(self, signal: Any, error: str, now: datetime | None = None) -> None:
-        self.items.append(KeptEvent(signal, now or datetime.now(timezone.utc), error))
+        self.items.append(KeptEvent(signal, now or datetime.now(UTC), error))
         self.last_error = error
 
     def describe(self) -> str:
@@ -89,9 +89,9 @@ class PendingEvents:
         temporary folder, then the home folder. Returns the path, None if nowhere took it."""
         if not self.items:
             return None
-        now = now or datetime.now(timezone.utc)
+        now = now or datetime.now(UTC)
         db = os.path.abspath(os.fspath(db_path))
-        name = f"{os.path.basename(db)}.pending-{now.astimezone(timezone.utc):%Y%m%dT%H%M%SZ}.jsonl"
+        name = f"{os.path.basename(db)}.pending-{now.astimezone(UTC):%Y%m%dT%H%M%SZ}.jsonl"
         body = "".join(json.dumps(item.to_json(incident_id), ensure_ascii=False) + "\n" for item in self.items)
         for folder in _folders(db):
             path = os.path.join(folder, name)
@@ -162,7 +162,7 @@ class KeepsPending:
         while self.pending:
             item = self.pending.items[0]
             try:
-                ev = await self._append(item.signal, late_s=item.late_by(datetime.now(timezone.utc)))
+                ev = await self._append(item.signal, late_s=item.late_by(datetime.now(UTC)))
             except Exception as exc:  # still failing (or a bug): keep it, never drop it
                 self.pending.last_error = str(exc)
                 break

@@ -21,9 +21,10 @@ import dataclasses
 import os
 import socket
 import time
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import datetime, timezone
-from typing import TYPE_CHECKING, Any, Callable, Iterable
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any
 
 from warroom.domain.events import Event, Kind
 from warroom.domain.signals import Sample, SignalEvent
@@ -42,7 +43,7 @@ SYSTEM_ACTOR = "warroom"
 STATE_KINDS = frozenset({Kind.PROBE_DOWN, Kind.PROBE_UP, Kind.STATUSPAGE, Kind.RESOURCE})
 
 
-def build_sources(config: "Config") -> list["Source"]:
+def build_sources(config: Config) -> list[Source]:
     """One source per configured entry of every registered kind (`sources.registry`)."""
     return registry.build_sources(config)
 
@@ -70,12 +71,12 @@ class SourceHub(KeepsPending):
 
     def __init__(
         self,
-        config: "Config",
-        store: "AsyncEventStore | None" = None,
+        config: Config,
+        store: AsyncEventStore | None = None,
         incident_id: int | None = None,
         *,
         holder: str | None = None,
-        sources: Iterable["Source"] | None = None,
+        sources: Iterable[Source] | None = None,
         lease_ttl: float = 15.0,
         sample_every: float = 10.0,
     ) -> None:
@@ -195,8 +196,8 @@ class SourceHub(KeepsPending):
 
     async def poll(self, source: Any, now: datetime | None = None) -> PollOutcome:
         """Collect one source once, observe it, and record what changed (if we hold the lease)."""
-        snapshot = await source.collect(now or datetime.now(timezone.utc))
-        when = getattr(snapshot, "taken_at", None) or now or datetime.now(timezone.utc)
+        snapshot = await source.collect(now or datetime.now(UTC))
+        when = getattr(snapshot, "taken_at", None) or now or datetime.now(UTC)
         try:
             observer = self.observer(source)
             signals, samples = observer.observe(snapshot, when)

@@ -148,11 +148,11 @@ async def run_argv(
 
     try:
         await asyncio.wait_for(everything(), timeout)
-    except asyncio.TimeoutError:
+    except TimeoutError:
         _kill_group(proc.pid)
         try:
             await asyncio.wait_for(proc.wait(), 2)
-        except asyncio.TimeoutError:
+        except TimeoutError:
             pass
         close_transport(proc)
         return CommandResult(

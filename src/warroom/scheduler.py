@@ -13,9 +13,10 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
-from typing import TYPE_CHECKING, Any, Callable
+from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING, Any
 
 from warroom.sources.registry import source_failed
 from warroom.sources.snapshots import PollFailure
@@ -35,7 +36,7 @@ __all__ = ["MAX_BACKOFF", "PollFailure", "Scheduler", "SourceUpdate", "backoff_d
 
 
 def utcnow() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 @dataclass(frozen=True)
@@ -97,10 +98,10 @@ class Scheduler:
 
     def __init__(
         self,
-        hub: "SourceHub",
+        hub: SourceHub,
         *,
         publish: Callable[[SourceUpdate], None] | None = None,
-        on_outcome: "Callable[[Source, PollOutcome], None] | None" = None,
+        on_outcome: Callable[[Source, PollOutcome], None] | None = None,
         on_recorded: Callable[[], None] | None = None,
         clock: Clock | None = None,
         max_backoff: float = MAX_BACKOFF,
@@ -125,18 +126,18 @@ class Scheduler:
             if key is None or k == key:
                 event.set()
 
-    def deadline(self, source: "Source") -> float:
+    def deadline(self, source: Source) -> float:
         """A safety net only: sources enforce their own timeouts well inside this."""
         timeout = float(getattr(source, "timeout", 0) or 0)
         return max(15.0, 2.0 * float(source.interval), timeout + 5.0)
 
-    async def poll(self, source: "Source", now: datetime) -> "PollOutcome":
+    async def poll(self, source: Source, now: datetime) -> PollOutcome:
         """One poll through the hub, within the deadline; never raises (but for cancellation)."""
         from warroom.recorder import PollOutcome
 
         try:
             return await asyncio.wait_for(self.hub.poll(source, now), self.deadline(source))
-        except asyncio.TimeoutError:
+        except TimeoutError:
             return PollOutcome(PollFailure(now, f"no result within {self.deadline(source):.0f}s"))
         except asyncio.CancelledError:
             raise
@@ -144,7 +145,7 @@ class Scheduler:
             log.exception("polling %s failed", source.key)
             return PollOutcome(PollFailure(now, f"{type(exc).__name__}: {exc}"))
 
-    async def run_source(self, source: "Source", first_delay: float = 0.0, stop: asyncio.Event | None = None) -> None:
+    async def run_source(self, source: Source, first_delay: float = 0.0, stop: asyncio.Event | None = None) -> None:
         """Poll `source` until cancelled (or `stop` is set), each run `interval` after the last."""
         key = source.key
         kind = str(getattr(source, "kind", ""))
@@ -189,7 +190,7 @@ class Scheduler:
         if stop is None:
             try:
                 await asyncio.wait_for(wake.wait(), delay)
-            except asyncio.TimeoutError:
+            except TimeoutError:
                 pass
             return False
         waits = [asyncio.ensure_future(wake.wait()), asyncio.ensure_future(stop.wait())]
@@ -221,7 +222,7 @@ class Scheduler:
             else:
                 try:
                     await asyncio.wait_for(stop.wait(), timeout=max(0.0, deadline - loop.time()))
-                except asyncio.TimeoutError:
+                except TimeoutError:
                     pass
         finally:
             stop.set()

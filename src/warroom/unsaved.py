@@ -12,10 +12,10 @@ folder, then the temporary folder, take it. No Textual here: the app calls it fr
 from __future__ import annotations
 
 import os
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Iterable, Sequence
 
 
 @dataclass(frozen=True)

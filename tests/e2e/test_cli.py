@@ -38,9 +38,9 @@ def test_full_incident_from_the_shell(run_warroom, home_env):
     assert shown["severity_upgrades"][0]["reason"] == "all regions"
     assert 20 * 60 - 5 <= shown["metrics"]["mttd"] <= 20 * 60 + 5
     assert shown["metrics"]["mttr"] >= 20 * 60
-    note = [e for e in shown["timeline"] if e["kind"] == "note"][0]
+    note = next(e for e in shown["timeline"] if e["kind"] == "note")
     assert note["actor"] == "bob" and note["payload"]["text"] == "error rate climbing on api"
-    assert [e for e in shown["timeline"] if e["kind"] == "note"][0]["origin"]["pid"] > 0
+    assert next(e for e in shown["timeline"] if e["kind"] == "note")["origin"]["pid"] > 0
     text = run_warroom("show").stdout  # nothing open: the most recent incident
     assert "INC-1 SEV-1 [Resolved] Checkout returns 500" in text
     assert "Scribe" in text and "VACANT" in text

@@ -8,7 +8,7 @@ import json
 import shutil
 import sqlite3
 import subprocess
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -189,7 +189,7 @@ def bad_database(run_warroom, home_env) -> tuple[Path, int, int]:
     three-digit year), a payload that is not JSON, and a kind from a newer writer."""
     assert run_warroom("declare", "Checkout returns 500", "--sev", "2").returncode == 0
     db = Path(home_env["XDG_DATA_HOME"]) / "warroom" / "warroom.db"
-    now = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    now = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
     bad_time = _insert(db, "202-12-06T05:00:00.000000Z", "note", '{"text": "typo"}', recorded_at=now)
     bad_json = _insert(db, now, "severity.changed", "{not json")
     _insert(db, now, "from.the.future", '{"text": "newer kind"}')

@@ -6,6 +6,7 @@ import shutil
 from pathlib import Path
 
 from tests.unit.config.config_helpers import EXAMPLE
+
 SUMMARY = ("OK — 2 probes, 1 status page, 2 logs, 2 deploy sources, resources on, 1 command, "
            "1 action, 1 notify")
 

@@ -175,7 +175,7 @@ class Hook:
         hook = self
 
         class Handler(BaseHTTPRequestHandler):
-            def do_POST(self) -> None:  # noqa: N802
+            def do_POST(self) -> None:
                 hook.bodies.append(self.rfile.read(int(self.headers.get("Content-Length") or 0)))
                 self.send_response(status)
                 self.send_header("Content-Length", str(len(body)))

@@ -106,7 +106,7 @@ def test_events_still_unwritten_at_exit_go_to_a_file_beside_the_database(run_war
         try:
             _down_then_up(srv, proc)
             proc.send_signal(signal.SIGINT)
-            out, err = proc.communicate(timeout=30)
+            _out, err = proc.communicate(timeout=30)
         finally:
             lock.execute("ROLLBACK")
             lock.close()
@@ -135,7 +135,7 @@ def test_a_full_disk_at_exit_puts_the_file_in_the_temporary_folder(run_warroom, 
         proc = _record(home_env, db, cfg, {"TMPDIR": str(spare)})
         _down_then_up(srv, proc)
         proc.send_signal(signal.SIGINT)
-        out, err = proc.communicate(timeout=30)
+        _out, err = proc.communicate(timeout=30)
         assert not list(disk.glob("*.pending-*"))  # the full disk took nothing
     assert proc.returncode == 1
     files = list(spare.glob("warroom.db.pending-*.jsonl"))

@@ -84,7 +84,7 @@ class _Server(ThreadingHTTPServer):
     request_queue_size = 256
     allow_reuse_address = True
 
-    def __init__(self, owner: "TestHTTPServer", ssl_context: ssl.SSLContext | None) -> None:
+    def __init__(self, owner: TestHTTPServer, ssl_context: ssl.SSLContext | None) -> None:
         self.owner = owner
         self.ssl_context = ssl_context
         super().__init__(("127.0.0.1", 0), _Handler)
@@ -103,10 +103,10 @@ class _Handler(BaseHTTPRequestHandler):
             self.request = self.server.ssl_context.wrap_socket(self.request, server_side=True)
         super().setup()
 
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - stdlib signature
+    def log_message(self, format: str, *args: Any) -> None:
         pass
 
-    def do_GET(self) -> None:  # noqa: N802 - stdlib naming
+    def do_GET(self) -> None:
         self._dispatch()
 
     do_POST = do_HEAD = do_PUT = do_DELETE = do_GET
@@ -128,7 +128,7 @@ class _Handler(BaseHTTPRequestHandler):
             owner._timed(path, time.perf_counter() - started)
             self.close_connection = True
 
-    def _answer(self, owner: "TestHTTPServer", path: str, query: dict[str, list[str]]) -> None:
+    def _answer(self, owner: TestHTTPServer, path: str, query: dict[str, list[str]]) -> None:
         route = owner._route(path)
         if route is not None:
             if route.delay:
@@ -180,7 +180,7 @@ class _Handler(BaseHTTPRequestHandler):
         self.wfile.flush()
         self.server.owner._sent(self.path.split("?")[0], len(body))
 
-    def _big(self, owner: "TestHTTPServer", path: str) -> None:
+    def _big(self, owner: TestHTTPServer, path: str) -> None:
         self.send_response(200)
         self.send_header("Content-Length", str(BIG_BODY_SIZE))
         self.send_header("Connection", "close")
@@ -193,7 +193,7 @@ class _Handler(BaseHTTPRequestHandler):
             owner._sent(path, len(piece))
             left -= len(piece)
 
-    def _drip(self, owner: "TestHTTPServer", path: str) -> None:
+    def _drip(self, owner: TestHTTPServer, path: str) -> None:
         self.send_response(200)
         self.send_header("Content-Length", "100000")
         self.send_header("Connection", "close")
@@ -301,7 +301,7 @@ class TestHTTPServer:
             server.shutdown()
             server.server_close()
 
-    def __enter__(self) -> "TestHTTPServer":
+    def __enter__(self) -> TestHTTPServer:
         return self
 
     def __exit__(self, *exc: object) -> None:

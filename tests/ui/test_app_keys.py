@@ -6,11 +6,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from tests.ui.warroom_helpers import feedback, settle, stored, submit
 from warroom.domain.events import Kind
 from warroom.ui.screenshots import fixture_app
 from warroom.ui.widgets.commandline import CommandInput
-
-from tests.ui.warroom_helpers import feedback, settle, stored, submit
 
 
 async def test_ctrl_c_twice_quits_with_status_130_and_what_was_saved_stays(tmp_path: Path):

@@ -8,12 +8,11 @@ from pathlib import Path
 
 import pytest
 
+from tests.ui.warroom_helpers import settle, wait_for
 from warroom.ui.screens.too_small import TooSmall
 from warroom.ui.screenshots import fixture_app
 from warroom.ui.widgets.header import IncidentHeader
 from warroom.ui.widgets.timeline import Timeline
-
-from tests.ui.warroom_helpers import settle, wait_for
 
 
 def panes(app) -> list:

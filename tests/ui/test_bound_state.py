@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import timedelta
 from pathlib import Path
 
+from tests.ui.warroom_helpers import settle, wait_for
 from warroom.domain.events import Event, Kind
 from warroom.domain.incident import apply_readable
 from warroom.ui.screens.too_small import TooSmall
@@ -14,8 +15,6 @@ from warroom.ui.screenshots import FROZEN_NOW, fixture_app
 from warroom.ui.widgets.header import IncidentHeader
 from warroom.ui.widgets.pane_base import SourcePane
 from warroom.ui.widgets.roles import RoleBoard
-
-from tests.ui.warroom_helpers import settle, wait_for
 
 
 def with_event(state, kind: str, payload: dict) -> object:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from textual.app import App, ComposeResult
 from textual.containers import Horizontal
@@ -12,7 +12,7 @@ from warroom.domain.events import Event, Kind
 from warroom.domain.incident import IncidentState, fold
 from warroom.ui.widgets.countdown import Countdown
 
-T0 = datetime(2025, 3, 4, 14, 0, 0, tzinfo=timezone.utc)
+T0 = datetime(2025, 3, 4, 14, 0, 0, tzinfo=UTC)
 
 
 def incident(severity: int = 1, posts: tuple[timedelta, ...] = (), resolved_after: timedelta | None = None,

@@ -7,12 +7,11 @@ from pathlib import Path
 
 from textual.widgets import Checkbox
 
+from tests.ui.warroom_helpers import wait_for
 from warroom.config.model import Config
 from warroom.ui.app import WarRoomApp
 from warroom.ui.screens.declare import DeclareScreen
 from warroom.ui.screenshots import FROZEN_NOW
-
-from tests.ui.warroom_helpers import wait_for
 
 
 async def test_the_drill_checkbox_shows_a_tick_only_when_ticked(tmp_path: Path) -> None:

@@ -2,20 +2,19 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from textual.widgets import Input
 
+from tests.ui.warroom_helpers import stored, wait_for
 from warroom.config.model import Config
 from warroom.domain.events import Kind
 from warroom.ui.app import WarRoomApp
 from warroom.ui.screens.declare import DeclareScreen
 from warroom.ui.screens.warroom import WarRoomScreen
 
-from tests.ui.warroom_helpers import stored, wait_for
-
-NOW = datetime(2025, 3, 4, 14, 10, tzinfo=timezone.utc)
+NOW = datetime(2025, 3, 4, 14, 10, tzinfo=UTC)
 
 
 async def test_declare_dialog_names_the_ic_and_refuses_a_name_that_is_not_one_word(tmp_path: Path):

@@ -12,14 +12,13 @@ from pathlib import Path
 
 from textual.widgets import Static
 
+from tests.support.http_server import TestHTTPServer
+from tests.ui.test_draft_screen import T0, Clock, DraftApp, config, declared, screen_text
 from warroom.config.model import NotifyConfig, Secret
 from warroom.domain.events import Kind
 from warroom.ui.screens.confirm import ConfirmScreen
 from warroom.ui.screens.draft import DraftScreen
 from warroom.ui.widgets.countdown import Countdown
-
-from tests.support.http_server import TestHTTPServer
-from tests.ui.test_draft_screen import T0, Clock, DraftApp, config, declared, screen_text
 
 HOOK = "/services/T000/B000/XXXXSECRETTOKEN"
 

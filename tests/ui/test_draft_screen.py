@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import json
 import threading
-from datetime import datetime, timedelta, timezone
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Iterator
 
 import pytest
 from textual.app import App
@@ -20,7 +20,7 @@ from warroom.store.aio import AsyncEventStore
 from warroom.ui.screens.draft import DraftScreen
 from warroom.ui.widgets.countdown import Countdown
 
-T0 = datetime(2025, 3, 4, 14, 0, 0, tzinfo=timezone.utc)
+T0 = datetime(2025, 3, 4, 14, 0, 0, tzinfo=UTC)
 
 
 class Clock:
@@ -166,7 +166,7 @@ class _Webhook(BaseHTTPRequestHandler):
     status = 200
     body = b"ok"
 
-    def do_POST(self) -> None:  # noqa: N802
+    def do_POST(self) -> None:
         data = self.rfile.read(int(self.headers.get("Content-Length", 0)))
         type(self).received.append((self.headers.get("Content-Type", ""), data))
         self.send_response(type(self).status)

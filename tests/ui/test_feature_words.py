@@ -3,11 +3,12 @@ affected, and the external draft says it (the internal title never reaches custo
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from textual.widgets import Input
 
+from tests.ui.warroom_helpers import settle, stored, submit, timeline_texts, wait_for
 from warroom.config.model import Config
 from warroom.domain.events import Kind
 from warroom.store.sync import EventStore
@@ -16,9 +17,7 @@ from warroom.ui.screens.declare import DeclareScreen
 from warroom.ui.screens.draft import DraftScreen
 from warroom.ui.screens.warroom import WarRoomScreen
 
-from tests.ui.warroom_helpers import settle, stored, submit, timeline_texts, wait_for
-
-NOW = datetime(2026, 12, 6, 5, 30, tzinfo=timezone.utc)
+NOW = datetime(2026, 12, 6, 5, 30, tzinfo=UTC)
 TITLE = "Checkout returns 500 from pg-primary-3"
 
 

@@ -12,14 +12,13 @@ from pathlib import Path
 
 import pytest
 
+from tests.ui.warroom_helpers import wait_for
 from warroom.config.model import Config
 from warroom.store.sync import EventStore
 from warroom.ui.app import WarRoomApp
 from warroom.ui.screenshots import DECLARED_AT, settle
 from warroom.ui.widgets.countdown import Countdown
 from warroom.ui.widgets.header import IncidentHeader
-
-from tests.ui.warroom_helpers import wait_for
 
 
 def screen_lines(app) -> list[str]:

@@ -11,18 +11,23 @@ import sys
 from dataclasses import replace
 from pathlib import Path
 
+from tests.ui.warroom_helpers import wait_for
 from warroom.config.model import CommandConfig, Config
 from warroom.domain.events import Kind
 from warroom.store.sync import EventStore
 from warroom.ui.app import WarRoomApp
 from warroom.ui.poller import build_sources
 from warroom.ui.screenshots import (
-    FROZEN_NOW, SIGNALS_CONFIG, build_fixture, fixture_app, frozen_clock, frozen_sources, settle,
+    FROZEN_NOW,
+    SIGNALS_CONFIG,
+    build_fixture,
+    fixture_app,
+    frozen_clock,
+    frozen_sources,
+    settle,
 )
 from warroom.ui.widgets.commands import CommandPane
 from warroom.ui.widgets.timeline import Timeline
-
-from tests.ui.warroom_helpers import wait_for
 
 
 def screen_lines(app) -> list[str]:

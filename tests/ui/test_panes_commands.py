@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from datetime import UTC
 
 from tests.ui.test_panes_support import PanesApp, pane_text, wait_for
 from warroom.config.model import CommandConfig, Config
@@ -87,11 +88,11 @@ async def test_a_pane_title_from_config_is_literal_not_markup() -> None:
 
 
 async def test_a_run_that_hangs_past_its_time_is_shown_late(tmp_path) -> None:
-    from datetime import datetime, timedelta, timezone
+    from datetime import datetime, timedelta
 
     marker = tmp_path / "ran"
     script = f"if [ -e {marker} ]; then sleep 30; fi; touch {marker}; echo ok"
-    now = [datetime(2025, 3, 4, 14, 0, tzinfo=timezone.utc)]
+    now = [datetime(2025, 3, 4, 14, 0, tzinfo=UTC)]
     app = PanesApp(Config(commands=(CommandConfig("stuck", ("sh", "-c", script), interval=0.05, timeout=60),)),
                    clock=lambda: now[0])
     async with app.run_test(size=(160, 20)) as pilot:

@@ -3,7 +3,7 @@ marked with their exact rollback, hostile subjects literal, a missing repo shown
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from tests.ui.test_panes_support import PanesApp, git_repo, pane_text, wait_for
@@ -26,7 +26,7 @@ def incident_detected_at(at: datetime):
 
 
 async def test_newest_first_with_suspects_before_detection_marked(tmp_path: Path) -> None:
-    now = datetime.now(timezone.utc).replace(microsecond=0)
+    now = datetime.now(UTC).replace(microsecond=0)
     detected = now - timedelta(minutes=10)
     repo = git_repo(tmp_path / "api", [
         ((now - timedelta(minutes=100)).isoformat(), "dave", "Old change"),
@@ -59,7 +59,7 @@ async def test_newest_first_with_suspects_before_detection_marked(tmp_path: Path
 async def test_three_hours_in_the_suspects_are_still_listed(tmp_path: Path) -> None:
     """`since = 1h`, but the incident was detected three hours ago: the deploy ten minutes
     before detection stays on screen, marked, at once (not after the next 10-minute poll)."""
-    now = datetime.now(timezone.utc).replace(microsecond=0)
+    now = datetime.now(UTC).replace(microsecond=0)
     detected = now - timedelta(hours=3)
     repo = git_repo(tmp_path / "api", [
         ((detected - timedelta(hours=2)).isoformat(), "dave", "Long before"),
@@ -94,7 +94,7 @@ async def test_no_deploys_configured_says_how(tmp_path: Path) -> None:
 
 
 async def test_rows_that_do_not_fit_wait_for_zoom(tmp_path: Path) -> None:
-    now = datetime.now(timezone.utc).replace(microsecond=0)
+    now = datetime.now(UTC).replace(microsecond=0)
     repo = git_repo(tmp_path / "api", [((now - timedelta(minutes=n)).isoformat(), "alice", f"Change {n}") for n in range(30, 0, -1)])
     app = PanesApp(Config(deploys=(DeploysConfig("api", "git", repo=str(repo), since=7200, interval=5),)))
     async with app.run_test(size=(100, 30)) as pilot:

@@ -3,7 +3,7 @@ long log lines, probe requests), so 200x60 shows more instead of blank rows."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from textual.content import Content
@@ -66,7 +66,7 @@ async def test_resources_show_a_process_table_only_when_there_is_room() -> None:
 async def test_at_200x60_the_panes_use_the_height(tmp_path: Path) -> None:
     db = tmp_path / "warroom.db"
     with EventStore.open(db) as store:
-        store.declare("Checkout 500s", 2, actor="alice", at=datetime.now(timezone.utc) - timedelta(minutes=5))
+        store.declare("Checkout 500s", 2, actor="alice", at=datetime.now(UTC) - timedelta(minutes=5))
     log = tmp_path / "api.log"
     log.write_text("")
     with TestHTTPServer() as srv:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sys
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -24,7 +24,7 @@ SCRIPT = "print('pid|state|query'); print('4711|active|[b]UPDATE orders[/b] \\x1
 def db(tmp_path: Path) -> Path:
     path = tmp_path / "warroom.db"
     with EventStore.open(path) as store:
-        store.declare("Checkout 500s", 2, actor="alice", at=datetime.now(timezone.utc) - timedelta(minutes=5))
+        store.declare("Checkout 500s", 2, actor="alice", at=datetime.now(UTC) - timedelta(minutes=5))
     return path
 
 

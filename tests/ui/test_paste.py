@@ -8,12 +8,11 @@ from pathlib import Path
 
 from textual import events
 
+from tests.conftest import warroom_executable
+from tests.ui.warroom_helpers import feedback, settle, stored, timeline_texts, wait_for
 from warroom.domain.events import Kind
 from warroom.ui.screenshots import fixture_app
 from warroom.ui.widgets.commandline import CommandInput
-
-from tests.conftest import warroom_executable
-from tests.ui.warroom_helpers import feedback, settle, stored, timeline_texts, wait_for
 
 
 async def paste(pilot, text: str) -> CommandInput:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from textual.app import App
@@ -143,7 +143,7 @@ async def test_pause_holds_updates_back_and_resume_shows_the_newest() -> None:
 
 
 async def test_with_a_store_the_poll_is_recorded_through_the_recorder(tmp_path: Path) -> None:
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     repo = git_repo(tmp_path / "repo", [((now - timedelta(minutes=5)).isoformat(), "alice", "Bump pool size")])
     store = await AsyncEventStore.open(tmp_path / "warroom.db")
     declared = await store.declare("Checkout 500s", 2, actor="alice")

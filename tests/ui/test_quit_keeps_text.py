@@ -6,21 +6,20 @@ from __future__ import annotations
 
 import sqlite3
 import stat
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 from textual.widgets import Button
 
+from tests.ui.warroom_helpers import feedback, settle, stored, submit, wait_for
 from warroom.config.model import Config
 from warroom.store.sync import EventStore
 from warroom.ui.app import WarRoomApp
 from warroom.ui.screens.quit_unsaved import QuitUnsavedScreen
 from warroom.ui.widgets.commandline import CommandInput
 
-from tests.ui.warroom_helpers import feedback, settle, stored, submit, wait_for
-
-NOW = datetime(2025, 3, 4, 14, 10, tzinfo=timezone.utc)
+NOW = datetime(2025, 3, 4, 14, 10, tzinfo=UTC)
 
 
 @pytest.fixture

@@ -3,7 +3,7 @@ and a note holding bidi controls reads on the timeline exactly as it is stored."
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -29,7 +29,7 @@ sleep 60
 def db(tmp_path: Path) -> Path:
     path = tmp_path / "warroom.db"
     with EventStore.open(path) as store:
-        store.declare("Checkout 500s", 2, actor="alice", at=datetime.now(timezone.utc) - timedelta(minutes=5))
+        store.declare("Checkout 500s", 2, actor="alice", at=datetime.now(UTC) - timedelta(minutes=5))
     return path
 
 

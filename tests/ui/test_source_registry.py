@@ -5,21 +5,23 @@ poller and the war room screen (its own pane, its line in the summary, `/pin` na
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 import pytest
 from textual.content import Content
 
+from tests.ui.warroom_helpers import wait_for
 from warroom import cli
 from warroom.config.fields import Table
 from warroom.config.loader import load_config, register_section, unregister_section
 from warroom.domain.events import format_ts
 from warroom.domain.signals import Sample, SignalEvent
-from warroom.records import Record, record
 from warroom.recorder import SourceHub, run_headless
+from warroom.records import Record, record
 from warroom.scheduler import SourceUpdate
 from warroom.sources import registry
 from warroom.sources.observers import SignalObserver
@@ -30,8 +32,6 @@ from warroom.ui.app import WarRoomApp
 from warroom.ui.poller import Poller
 from warroom.ui.screens.warroom import source_names
 from warroom.ui.widgets.pane_base import Detail, SourcePane, error_row, line
-
-from tests.ui.warroom_helpers import wait_for
 
 # --- the kind: a die that rolls 1, 2, ... faces, 1, 2, ... ---------------------------------------
 

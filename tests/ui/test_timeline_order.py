@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import subprocess
 import sys
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from textual.app import ComposeResult
@@ -18,7 +18,7 @@ from warroom.store.sync import EventStore
 from warroom.ui.app import ThemedApp, WarRoomApp
 from warroom.ui.widgets.timeline import Timeline
 
-T0 = datetime(2025, 3, 4, 14, 0, tzinfo=timezone.utc)
+T0 = datetime(2025, 3, 4, 14, 0, tzinfo=UTC)
 
 
 def note(id_: int, at_seconds: float, text: str, recorded_seconds: float | None = None) -> Event:
@@ -131,7 +131,7 @@ def _warroom(db: Path, *args: str) -> None:
 
 async def test_a_back_dated_note_from_another_process_lands_in_time_order(tmp_path: Path) -> None:
     db = tmp_path / "warroom.db"
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     with EventStore.open(db) as store:
         store.declare("Checkout 500s", 2, actor="alice", at=now - timedelta(minutes=30))
         store.append(1, Kind.NOTE, {"text": "twenty minutes ago"}, actor="bob", at=now - timedelta(minutes=20))

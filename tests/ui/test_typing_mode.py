@@ -8,13 +8,12 @@ from pathlib import Path
 
 from textual import events
 
+from tests.ui.warroom_helpers import feedback, settle, stored, wait_for
 from warroom.domain.events import Kind
 from warroom.store.sync import EventStore
 from warroom.ui.screenshots import fixture_app
 from warroom.ui.widgets.commandline import CommandInput, CommandLine
 from warroom.ui.widgets.timeline import Timeline
-
-from tests.ui.warroom_helpers import feedback, settle, stored, wait_for
 
 
 def command(app) -> CommandInput:

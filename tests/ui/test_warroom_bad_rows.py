@@ -8,14 +8,13 @@ import sqlite3
 from datetime import timedelta
 from pathlib import Path
 
+from tests.ui.warroom_helpers import settle, timeline_texts, wait_for
 from warroom.config.model import Config
 from warroom.domain.events import Kind, format_ts
 from warroom.store.sync import EventStore
 from warroom.ui.app import WarRoomApp
 from warroom.ui.screens.warroom import WarRoomScreen
 from warroom.ui.screenshots import FROZEN_NOW
-
-from tests.ui.warroom_helpers import settle, timeline_texts, wait_for
 
 BAD_AT = "202-12-06T05:00:00.000000Z"  # what `note --at 0202-12-06T05:00Z` stored before
 

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
+from tests.ui.warroom_helpers import feedback, screen, settle, stored, submit, timeline_texts, wait_for
 from warroom.config.model import Config, TeamConfig, UIConfig
 from warroom.domain.events import Kind
 from warroom.store.sync import EventStore
@@ -17,9 +18,7 @@ from warroom.ui.widgets.commandline import CommandInput, CommandLine
 from warroom.ui.widgets.header import HeaderLine, IncidentHeader
 from warroom.ui.widgets.roles import RoleBoard
 
-from tests.ui.warroom_helpers import feedback, screen, settle, stored, submit, timeline_texts, wait_for
-
-NOW = datetime(2025, 3, 4, 14, 10, tzinfo=timezone.utc)
+NOW = datetime(2025, 3, 4, 14, 10, tzinfo=UTC)
 CONFIG = Config(team=TeamConfig(roster=("alice", "bob", "carol"), extra_roles=("Deputy",)))
 
 

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from warroom.domain.events import Event, Kind
 from warroom.domain.incident import fold
 from warroom.services.follow import advance
 
-T0 = datetime(2025, 3, 4, 14, 0, tzinfo=timezone.utc)
+T0 = datetime(2025, 3, 4, 14, 0, tzinfo=UTC)
 
 
 def test_advance_equals_a_full_fold():

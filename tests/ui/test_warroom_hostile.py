@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import timedelta
 from pathlib import Path
 
+from tests.ui.warroom_helpers import settle, submit, timeline_texts
 from warroom.config.model import Config, TeamConfig
 from warroom.domain.events import Kind
 from warroom.store.sync import EventStore
@@ -13,8 +14,6 @@ from warroom.ui.app import WarRoomApp
 from warroom.ui.screenshots import FROZEN_NOW
 from warroom.ui.widgets.header import IncidentHeader
 from warroom.ui.widgets.timeline import PREFIX_WIDTH, Timeline
-
-from tests.ui.warroom_helpers import settle, submit, timeline_texts
 
 CLICK = "[@click=app.quit]x[/]"
 LINK = "[link=file:///etc/passwd]passwd[/link]"

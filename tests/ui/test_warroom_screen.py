@@ -5,6 +5,8 @@ from __future__ import annotations
 import subprocess
 from pathlib import Path
 
+from tests.conftest import warroom_executable
+from tests.ui.warroom_helpers import settle, stored, timeline_texts, wait_for
 from warroom.config.model import Config
 from warroom.domain.events import Kind
 from warroom.store.sync import EventStore
@@ -16,9 +18,6 @@ from warroom.ui.widgets.commandline import CommandInput
 from warroom.ui.widgets.header import IncidentHeader
 from warroom.ui.widgets.roles import RoleBoard
 from warroom.ui.widgets.timeline import Timeline
-
-from tests.conftest import warroom_executable
-from tests.ui.warroom_helpers import settle, stored, timeline_texts, wait_for
 
 
 async def test_keys_focus_zoom_theme_and_palette(tmp_path: Path):

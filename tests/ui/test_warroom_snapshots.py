@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
+from warroom.config.themes import theme_names
 from warroom.ui.app import WarRoomApp
 from warroom.ui.screenshots import FIXTURE_CONFIG, fixture_app, frozen_clock, settle
-from warroom.config.themes import theme_names
 
 
 def fixture(tmp_path: Path, theme: str | None = None) -> WarRoomApp:

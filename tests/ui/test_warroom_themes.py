@@ -9,7 +9,6 @@ from pathlib import Path
 import pytest
 from textual.color import Color
 
-from warroom.errors import UserError
 from warroom.config.themes import (
     PACKAGE_THEMES,
     REPO_THEMES,
@@ -18,6 +17,7 @@ from warroom.config.themes import (
     parse_theme_file,
     resolve_theme_name,
 )
+from warroom.errors import UserError
 from warroom.ui.textual_themes import to_textual_theme
 
 EXPECTED = {"warroom-dark", "warroom-light", "warroom-high-contrast", "warroom-colorblind"}
@@ -37,7 +37,7 @@ def contrast(a: str, b: str) -> float:
 
 def test_the_four_themes_exist_once_in_git_and_load_from_the_source_tree():
     specs = load_theme_specs()
-    assert EXPECTED <= set(specs)
+    assert set(specs) >= EXPECTED
     assert next(iter(specs)) == "warroom-dark", "the default comes first"
     assert {spec.path.parent for spec in specs.values()} == {REPO_THEMES}, "a checkout reads themes/"
     assert not PACKAGE_THEMES.exists(), "themes/ is the one copy in git; the build copies it into the package"
@@ -74,7 +74,7 @@ def test_names_resolve_with_or_without_prefix_and_bad_ones_are_clear():
     assert resolve_theme_name("light") == "warroom-light"
     assert resolve_theme_name("warroom-colorblind") == "warroom-colorblind"
     assert resolve_theme_name(None) == "warroom-dark"
-    with pytest.raises(UserError, match="unknown theme 'neon'.*warroom-dark"):
+    with pytest.raises(UserError, match=r"unknown theme 'neon'.*warroom-dark"):
         resolve_theme_name("neon")
 
 
@@ -90,7 +90,8 @@ def test_a_broken_theme_file_is_named_in_the_error(tmp_path: Path):
 
 def _as_256(colour: str) -> str:
     """The colour a 256-colour terminal (tmux with TERM=screen-256color) shows for `colour`."""
-    from rich.color import Color as RichColor, ColorSystem
+    from rich.color import Color as RichColor
+    from rich.color import ColorSystem
 
     c = Color.parse(colour)
     rgb = RichColor.from_rgb(c.r, c.g, c.b).downgrade(ColorSystem.EIGHT_BIT).get_truecolor()
@@ -114,10 +115,9 @@ def test_readable_without_true_colour(name: str):
 async def test_switching_theme_repaints_the_header_badge_in_the_new_colours(tmp_path: Path):
     """The header draws its spans from theme variables: `t` must not leave the old theme's
     SEV badge behind."""
+    from tests.ui.warroom_helpers import settle
     from warroom.ui.screenshots import fixture_app
     from warroom.ui.widgets.header import HeaderLine
-
-    from tests.ui.warroom_helpers import settle
 
     app = fixture_app(tmp_path / "w.db", theme="warroom-dark")
     async with app.run_test(size=(120, 40)) as pilot:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from textual.app import ComposeResult
 
@@ -10,7 +10,7 @@ from warroom.domain.events import Event, Kind
 from warroom.ui.app import ThemedApp
 from warroom.ui.widgets.timeline import Timeline, describe, wrap_cells
 
-T0 = datetime(2025, 3, 4, 14, 0, tzinfo=timezone.utc)
+T0 = datetime(2025, 3, 4, 14, 0, tzinfo=UTC)
 
 
 def note(i: int, text: str | None = None, actor: str = "alice") -> Event:
@@ -41,7 +41,7 @@ async def test_newest_at_the_bottom_with_time_kind_and_actor():
         assert line(timeline, 2).startswith("14:01:10 SEV       bob        SEV-2 → SEV-1 (raised): spreading")
         probe = timeline.render_line(1)
         human = timeline.render_line(0)
-        body_style = lambda strip: [s.style for s in strip if "probe" in s.text or "first" in s.text][0]  # noqa: E731
+        body_style = lambda strip: next(s.style for s in strip if "probe" in s.text or "first" in s.text)  # noqa: E731
         assert body_style(probe).color != body_style(human).color, "system events are dimmed"
 
 
@@ -112,4 +112,4 @@ def test_wrap_cells_handles_wide_characters_and_long_words():
     assert wrap_cells("ab cd ef", 5) == ["ab cd", "ef"]
     assert wrap_cells("x" * 12, 5) == ["xxxxx", "xxxxx", "xx"]
     lines = wrap_cells("障害が発生しました 障害", 6)
-    assert all(sum(2 for _ in l) <= 6 for l in lines)
+    assert all(sum(2 for _ in row) <= 6 for row in lines)

@@ -12,7 +12,7 @@ from warroom.ui.screenshots import settle
 from warroom.ui.widgets.commandline import CommandInput, CommandLine
 from warroom.ui.widgets.timeline import Timeline
 
-__all__ = ["settle", "submit", "stored", "timeline_texts", "feedback", "wait_for"]
+__all__ = ["feedback", "settle", "stored", "submit", "timeline_texts", "wait_for"]
 
 
 async def wait_for(pilot: Any, condition, what: str, tries: int = 250) -> None:
@@ -38,7 +38,7 @@ async def submit(pilot: Any, line: str) -> str:
     command.value = line
     before = room.query_one(CommandLine).feedback_text
     await pilot.press("enter")
-    await wait_for(pilot, lambda: not room._busy and room.query_one(CommandLine).feedback_text != before
+    await wait_for(pilot, lambda: (not room._busy and room.query_one(CommandLine).feedback_text != before)
                    or pilot.app.screen is not room, f"the line {line!r} to be handled")
     await pilot.pause()
     return room.query_one(CommandLine).feedback_text

@@ -11,7 +11,7 @@ import subprocess
 import sys
 import textwrap
 import uuid
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -23,7 +23,7 @@ DRAFT = """[Investigating] We are aware of an issue affecting checkout.
 Started: 2026-11-26 03:12 UTC
 Impact: Most users cannot pay
 We'll post an update within 30 minutes."""
-NOW = datetime(2026, 11, 26, 3, 12, tzinfo=timezone.utc)
+NOW = datetime(2026, 11, 26, 3, 12, tzinfo=UTC)
 
 
 def _local_clipboard_exists() -> bool:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from tests.support.http_server import TestHTTPServer
 from warroom.config.model import Config, ProbeConfig, Secret
@@ -18,7 +18,7 @@ def _probe(url: str) -> ProbeSource:
 async def _poll(hub: SourceHub, times: int) -> list:
     out = []
     for _ in range(times):
-        outcome = await hub.poll(hub.sources[0], datetime.now(timezone.utc))
+        outcome = await hub.poll(hub.sources[0], datetime.now(UTC))
         out += outcome.events
     return out
 

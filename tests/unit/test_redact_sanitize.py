@@ -19,7 +19,7 @@ def test_every_env_reference_in_the_config_is_found_wherever_it_is_used():
             'headers = { Authorization = "Bearer ${API_TOKEN}" }\n'
             '[[command]]\nname = "c"\nargv = ["psql", "${DB_URL}"]\n'
             '[[log]]\nname = "l"\nargv = ["kubectl", "--token=${KUBE_TOKEN}"]\n')
-    config, problems = parse_config(text, "warroom.toml", {})
+    config, _problems = parse_config(text, "warroom.toml", {})
     assert env_names_in(config) == {"BASE_PATH", "API_TOKEN", "DB_URL", "KUBE_TOKEN"}
 
 

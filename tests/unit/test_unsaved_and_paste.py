@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import os
 import stat
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -13,7 +13,7 @@ import pytest
 from warroom.ui.paste_input import PASTE_END, PASTE_START, PasteFilter
 from warroom.unsaved import Unsaved, write_unsaved
 
-NOW = datetime(2026, 3, 6, 5, 12, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 3, 6, 5, 12, 0, tzinfo=UTC)
 
 
 def test_unsaved_text_goes_to_a_new_0600_file_beside_the_database(tmp_path: Path):

@@ -18,7 +18,7 @@ import argparse
 import asyncio
 import json
 import re
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from warroom.commands.argspec import Arg, ArgSpec
 from warroom.errors import UserError
@@ -89,7 +89,7 @@ def _with_scheme(url: str) -> str:
 async def _probe_all(configs: list) -> list:
     from warroom.sources.probes import ProbeSource
 
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     sources = [ProbeSource(cfg) for cfg in configs]
     try:
         return list(await asyncio.gather(*(s.collect(now) for s in sources)))

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import os
 TYPE_CHECKING = False  # not `typing`: its import costs `warroom note` ~3 ms
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from warroom.commands.argspec import Arg
 from warroom.domain.events import parse_incident_ref, short_id
@@ -13,13 +12,13 @@ from warroom.store.sync import EventStore
 
 if TYPE_CHECKING:
     import argparse
+    from collections.abc import Iterable
     from pathlib import Path
-    from typing import Iterable
 
     from warroom.domain.incident import IncidentState
 
 
-def db_file(args: "argparse.Namespace") -> str:
+def db_file(args: argparse.Namespace) -> str:
     """`--db`, else $WARROOM_DB, else the XDG default, as a string (no pathlib on the note path).
     A file named by --db or $WARROOM_DB must be in an existing folder (a typo is an error)."""
     from warroom.paths import db_file_checked
@@ -27,7 +26,7 @@ def db_file(args: "argparse.Namespace") -> str:
     return db_file_checked(getattr(args, "db", None))
 
 
-def db_path(args: "argparse.Namespace") -> "Path":
+def db_path(args: argparse.Namespace) -> Path:
     from pathlib import Path
 
     return Path(db_file(args))
@@ -82,7 +81,7 @@ def resolve_incident(store: EventStore, ref: str | None) -> int:
 
 
 def now_utc() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 def parse_at(
@@ -121,7 +120,7 @@ def parse_at_for(store: EventStore, incident_id: int, text: str | None, now: dat
     return parse_at(text, now, started=started, option=option)
 
 
-def warn_unreadable(states: "Iterable[IncidentState]", limit: int = 5) -> None:
+def warn_unreadable(states: Iterable[IncidentState], limit: int = 5) -> None:
     """One stderr line per stored row that could not be read as written (a bad time or payload,
     see `store.rows.row_to_event`): the command still answers, and nobody misses the damage."""
     import sys

@@ -12,7 +12,6 @@ from warroom.domain.roles import IC
 from warroom.domain.severity import PICK_HIGHER, Severity
 from warroom.errors import UserError
 
-
 #: `warroom declare`'s arguments (argparse's parser is built from them).
 ARGS = ArgSpec(
     Arg("title", help="one-line summary of what users see"),

@@ -25,7 +25,6 @@ from typing import Any
 from warroom.commands.argspec import Arg, ArgSpec
 from warroom.errors import UserError
 
-
 #: `warroom demo`'s arguments (argparse's parser is built from them).
 ARGS = ArgSpec(
     Arg("--speed", type=float, default=1.0, metavar="N",
@@ -158,8 +157,8 @@ async def _headless(world: Any, args: argparse.Namespace) -> int:
 
 
 def _print_summary(world: Any, rate: ErrorRate) -> None:
-    from warroom.commands.show import render_text
     from warroom.commands.context import now_utc
+    from warroom.commands.show import render_text
     from warroom.store.sync import EventStore
 
     print()

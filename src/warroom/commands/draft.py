@@ -12,7 +12,13 @@ from pathlib import Path
 
 from warroom.commands.argspec import Arg, ArgSpec
 from warroom.commands.context import (
-    ACTOR_ARG, INCIDENT_ARG, current_actor, load_config_for, now_utc, open_store, resolve_incident,
+    ACTOR_ARG,
+    INCIDENT_ARG,
+    current_actor,
+    load_config_for,
+    now_utc,
+    open_store,
+    resolve_incident,
 )
 from warroom.domain.events import Kind, short_id
 from warroom.errors import UserError

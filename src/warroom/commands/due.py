@@ -13,7 +13,13 @@ import argparse
 
 from warroom.commands.argspec import Arg, ArgSpec
 from warroom.commands.context import (
-    INCIDENT_ARG, load_config_for, now_utc, open_store, parse_at, resolve_incident, warn_unreadable,
+    INCIDENT_ARG,
+    load_config_for,
+    now_utc,
+    open_store,
+    parse_at,
+    resolve_incident,
+    warn_unreadable,
 )
 from warroom.domain.events import short_id
 

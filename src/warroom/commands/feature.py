@@ -11,7 +11,6 @@ from warroom.domain.feature import parse_feature
 from warroom.errors import UserError
 from warroom.sanitize import clean
 
-
 #: `warroom feature`'s arguments (argparse's parser is built from them).
 ARGS = ArgSpec(
     Arg("text", nargs="+", help="what customers see affected, in their words (e.g. Checkout)"),

@@ -11,7 +11,6 @@ from warroom.domain.events import format_ts
 from warroom.domain.metrics import format_duration
 from warroom.sanitize import clean, terminal_json
 
-
 #: `warroom list`'s arguments (argparse's parser is built from them).
 ARGS = ArgSpec(
     Arg("--json", action="store_true", help="machine-readable output"),

@@ -6,11 +6,17 @@ import argparse
 
 from warroom.commands.argspec import Arg, ArgSpec
 from warroom.commands.context import (
-    ACTOR_ARG, INCIDENT_ARG, check_milestone, current_actor, now_utc, open_store, parse_at_for, resolve_incident,
+    ACTOR_ARG,
+    INCIDENT_ARG,
+    check_milestone,
+    current_actor,
+    now_utc,
+    open_store,
+    parse_at_for,
+    resolve_incident,
 )
 from warroom.domain.events import Kind, format_ts, short_id
 from warroom.domain.incident import MILESTONE_NAMES
-
 
 #: `warroom milestone`'s arguments (argparse's parser is built from them).
 ARGS = ArgSpec(

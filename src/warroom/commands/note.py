@@ -6,7 +6,13 @@ TYPE_CHECKING = False  # not `typing`: its import costs `warroom note` ~3 ms
 
 from warroom.commands.argspec import Arg, ArgSpec
 from warroom.commands.context import (
-    ACTOR_ARG, INCIDENT_ARG, at_arg, current_actor, open_store, parse_at_for, resolve_incident,
+    ACTOR_ARG,
+    INCIDENT_ARG,
+    at_arg,
+    current_actor,
+    open_store,
+    parse_at_for,
+    resolve_incident,
 )
 from warroom.domain.events import Kind, short_id
 from warroom.errors import UserError

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import gc
 import sys
+
 from warroom.commands.argspec import Arg, ArgSpec
 from warroom.commands.context import ACTOR_ARG, current_actor, db_path, load_config_for
 from warroom.domain.events import parse_incident_ref

@@ -18,7 +18,6 @@ from warroom.domain.events import short_id
 from warroom.errors import UserError
 from warroom.sanitize import clean
 
-
 #: `warroom record`'s arguments (argparse's parser is built from them).
 ARGS = ArgSpec(
     INCIDENT_ARG,
@@ -70,7 +69,7 @@ async def _record(args: argparse.Namespace, incident_id: int) -> int:
     return _report_pending(hub, store.path)
 
 
-def _report_pending(hub, db) -> int:  # noqa: ANN001
+def _report_pending(hub, db) -> int:
     """Events the database never took: say where they are (one line), exit 1."""
     kept = len(hub.pending)
     if not kept:

@@ -6,14 +6,19 @@ import argparse
 
 from warroom.commands.argspec import Arg, ArgSpec
 from warroom.commands.context import (
-    ACTOR_ARG, INCIDENT_ARG, at_arg, current_actor, open_store, parse_at_for, resolve_incident,
+    ACTOR_ARG,
+    INCIDENT_ARG,
+    at_arg,
+    current_actor,
+    open_store,
+    parse_at_for,
+    resolve_incident,
 )
 from warroom.domain.events import Kind, short_id
 from warroom.domain.names import check_name
 from warroom.domain.roles import canonical_role
 from warroom.errors import UserError
 from warroom.sanitize import clean
-
 
 #: `warroom role`'s arguments (argparse's parser is built from them).
 ARGS = ArgSpec(

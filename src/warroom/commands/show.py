@@ -15,7 +15,6 @@ from warroom.domain.roles import role_names
 from warroom.errors import UserError
 from warroom.sanitize import clean, terminal_json
 
-
 #: `warroom show`'s arguments (argparse's parser is built from them).
 ARGS = ArgSpec(
     Arg("incident", nargs="?", metavar="ID", help="INC-7 or 7 (default: the one open incident)"),

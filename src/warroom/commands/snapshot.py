@@ -9,7 +9,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 from warroom.commands.argspec import Arg, ArgSpec
@@ -17,7 +17,6 @@ from warroom.commands.context import load_config_for
 from warroom.redact import redact_text
 from warroom.sanitize import clean, terminal_json
 from warroom.sources.registry import build_sources, kind_names, kind_of
-
 
 #: `warroom snapshot`'s arguments (argparse's parser is built from them).
 ARGS = ArgSpec(
@@ -58,7 +57,7 @@ async def _snapshot(args: argparse.Namespace) -> int:
         print("no sources configured: add [[probe]], [[log]], [[deploys]]... to warroom.toml "
               "(see `warroom config check`)")
         return 0
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     try:
         for s in sources:
             warm = getattr(s, "prime", None)  # sources that need two looks (CPU %) get a head start

@@ -6,12 +6,17 @@ import argparse
 
 from warroom.commands.argspec import Arg, ArgSpec
 from warroom.commands.context import (
-    ACTOR_ARG, INCIDENT_ARG, at_arg, current_actor, open_store, parse_at_for, resolve_incident,
+    ACTOR_ARG,
+    INCIDENT_ARG,
+    at_arg,
+    current_actor,
+    open_store,
+    parse_at_for,
+    resolve_incident,
 )
 from warroom.domain.events import Kind, short_id
 from warroom.domain.status import Status
 from warroom.errors import UserError
-
 
 #: `warroom status`'s arguments (argparse's parser is built from them).
 ARGS = ArgSpec(

@@ -4,7 +4,7 @@
 available here too, imported on first use so that `import warroom.config` stays cheap.
 """
 
-from warroom.config.model import *  # noqa: F401,F403
+from warroom.config.model import *  # noqa: F403
 
 _LAZY = frozenset({"load", "load_config", "check_config", "inspect_config", "parse_config",
                    "defaults", "ConfigError", "ConfigProblem"})

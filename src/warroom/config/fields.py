@@ -113,7 +113,7 @@ def suggest(word: str, choices: Iterable[str]) -> str | None:
     if best is None:
         return None
     edits, neg_ratio = score(best)
-    if edits <= max(2, len(word) // 3) and edits < len(best) or -neg_ratio >= 0.75:
+    if (edits <= max(2, len(word) // 3) and edits < len(best)) or -neg_ratio >= 0.75:
         return best
     return None
 
@@ -421,9 +421,9 @@ def _url_problem(url: str, partial: bool, expanded: bool = False) -> str | None:
     if not host:
         return "has no host"
     try:
-        parts.port
+        port = parts.port
     except ValueError:
         return "has a bad port (use 1-65535)"
-    if parts.port == 0:
+    if port == 0:
         return "has a bad port (use 1-65535)"
     return None

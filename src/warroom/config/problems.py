@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-
 from warroom.errors import UserError
 from warroom.records import Record, record
 

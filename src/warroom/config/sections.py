@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from warroom.config.fields import suggest, Table, type_name
+from warroom.config.fields import Table, suggest, type_name
 from warroom.config.model import (
     ActionConfig,
     CadenceConfig,

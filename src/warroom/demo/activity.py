@@ -14,7 +14,7 @@ import urllib.request
 
 def _age(seconds: float) -> str:
     """`interval` the way psql prints an age: 00:00:31.2 (to the tenth)."""
-    tenths = int(round(max(0.0, float(seconds)) * 10))
+    tenths = round(max(0.0, float(seconds)) * 10)
     whole, tenth = divmod(tenths, 10)
     return f"{whole // 3600:02d}:{whole % 3600 // 60:02d}:{whole % 60:02d}.{tenth}"
 
@@ -56,7 +56,7 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     url = args[0].rstrip("/") + "/debug/activity"
     try:
-        with urllib.request.urlopen(url, timeout=3) as resp:  # noqa: S310 (a loopback URL we built)
+        with urllib.request.urlopen(url, timeout=3) as resp:
             activity = json.loads(resp.read().decode("utf-8"))
     except Exception as exc:  # any failure is this pane's output, with a non-zero exit
         print(f"cannot reach the demo service at {url}: {exc}", file=sys.stderr)

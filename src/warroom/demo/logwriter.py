@@ -219,7 +219,7 @@ class LogWriter:
 
     def _open(self) -> TextIO:
         if self._fh is None:
-            self._fh = open(self.path, "a", encoding="utf-8", newline="\n")
+            self._fh = open(self.path, "a", encoding="utf-8", newline="\n")  # noqa: SIM115 - held until close()
         return self._fh
 
     def write_history(self, minutes: float = 15.0) -> int:

@@ -17,10 +17,11 @@ from __future__ import annotations
 
 import math
 import threading
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Any, Callable, Mapping
+from typing import Any
 
 from warroom.demo.state import ScriptClock, WorldState
 from warroom.domain.events import Event, Kind

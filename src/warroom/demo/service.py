@@ -217,10 +217,10 @@ class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     server_version = "warroom-demo/1"
 
-    def do_GET(self) -> None:  # noqa: N802 (http.server's naming)
+    def do_GET(self) -> None:
         self._answer(head=False)
 
-    def do_HEAD(self) -> None:  # noqa: N802
+    def do_HEAD(self) -> None:
         self._answer(head=True)
 
     def _answer(self, head: bool) -> None:
@@ -244,5 +244,5 @@ class _Handler(BaseHTTPRequestHandler):
         finally:
             self.demo.request_finished(rid)
 
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
+    def log_message(self, format: str, *args: Any) -> None:
         """Silence: the demo's access log is the log writer's job, and stderr belongs to the UI."""

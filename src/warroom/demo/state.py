@@ -10,9 +10,9 @@ from __future__ import annotations
 import math
 import threading
 import time
-from datetime import datetime, timezone
+from collections.abc import Callable
+from datetime import UTC, datetime
 from enum import Enum
-from typing import Callable
 
 
 class Phase(str, Enum):
@@ -24,7 +24,7 @@ class Phase(str, Enum):
 
 
 def utc_now() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 class ScriptClock:
@@ -69,7 +69,7 @@ class ManualClock(ScriptClock):
 
     def __init__(self, speed: float = 1.0, start: datetime | None = None) -> None:
         self._t = 0.0
-        self._start_wall = start or datetime(2025, 3, 14, 9, 30, tzinfo=timezone.utc)
+        self._start_wall = start or datetime(2025, 3, 14, 9, 30, tzinfo=UTC)
         super().__init__(speed, monotonic=lambda: self._t, wall=self._wall_now)
 
     def _wall_now(self) -> datetime:

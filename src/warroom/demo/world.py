@@ -90,7 +90,7 @@ class DemoWorld:
     def base_url(self) -> str:
         return self.service.base_url if self.service else ""
 
-    def build(self) -> "DemoWorld":
+    def build(self) -> DemoWorld:
         """Create everything but start no background thread (tests drive `tick`/`run_due`)."""
         try:
             self.dir = prepare_keep_dir(self.keep) if self.keep else Path(tempfile.mkdtemp(prefix="warroom-demo-"))
@@ -118,7 +118,7 @@ class DemoWorld:
             raise
         return self
 
-    def start(self) -> "DemoWorld":
+    def start(self) -> DemoWorld:
         """Build the world, then start the clock, the log writer and the story."""
         if self.runner is None:
             self.build()
@@ -150,7 +150,7 @@ class DemoWorld:
         if self.dir is not None and not self.keep:
             shutil.rmtree(self.dir, ignore_errors=True)
 
-    def __enter__(self) -> "DemoWorld":
+    def __enter__(self) -> DemoWorld:
         return self.start()
 
     def __exit__(self, *exc: object) -> None:

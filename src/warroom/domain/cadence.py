@@ -55,7 +55,7 @@ class UpdateCadence(Record):
     sev2_first_user_comms: int = 30
 
     @classmethod
-    def from_config(cls, cfg: Any | None) -> "UpdateCadence":
+    def from_config(cls, cfg: Any | None) -> UpdateCadence:
         """From a `CadenceConfig` (or anything with the same attributes); None gives the playbook's."""
         if cfg is None:
             return cls()

@@ -17,8 +17,9 @@ incident produce the same key for the same deploy, and the store records it once
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
-from typing import Any, Iterable, Sequence
+from typing import Any
 
 from warroom.domain.events import Kind, format_ts, utc
 from warroom.domain.signals import SignalEvent

@@ -26,11 +26,12 @@ from __future__ import annotations
 
 import difflib
 import re
+from collections.abc import Iterable
 from datetime import datetime, timedelta
-from functools import lru_cache
+from functools import cache
 from importlib import resources
 from string import Template
-from typing import TYPE_CHECKING, Any, Iterable
+from typing import TYPE_CHECKING, Any
 
 from warroom.domain.cadence import UpdateCadence
 from warroom.domain.events import Event, Kind
@@ -111,7 +112,7 @@ def normalize_audience(text: str) -> str:
     return key
 
 
-@lru_cache(maxsize=None)
+@cache
 def packaged_template(name: str) -> str:
     """The playbook's template shipped with warroom (read-only package data)."""
     if name not in TEMPLATE_NAMES:

@@ -7,12 +7,13 @@ kind is kept in the timeline and otherwise ignored by the fold.
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 TYPE_CHECKING = False  # not `typing`: its import costs `warroom note` ~3 ms
 
 if TYPE_CHECKING:
-    from typing import Any, Mapping
+    from collections.abc import Mapping
+    from typing import Any
 
 
 class Kind:
@@ -65,8 +66,8 @@ class Kind:
 def utc(dt: datetime) -> datetime:
     """Return `dt` as an aware UTC datetime (naive values are taken as UTC)."""
     if dt.tzinfo is None:
-        return dt.replace(tzinfo=timezone.utc)
-    return dt.astimezone(timezone.utc)
+        return dt.replace(tzinfo=UTC)
+    return dt.astimezone(UTC)
 
 
 def format_ts(dt: datetime) -> str:

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from dataclasses import field, replace
 from datetime import datetime
-from typing import Any, Iterable, Mapping
+from typing import Any
 
 from warroom.domain.events import Event, Kind, parse_ts, short_id
 from warroom.domain.roles import IC

@@ -11,8 +11,8 @@ No I/O here; the clock is passed in. The log source (`warroom.sources.logs`) fee
 from __future__ import annotations
 
 import re
+from datetime import UTC, datetime, timedelta, timezone, tzinfo
 from typing import Any
-from datetime import datetime, timedelta, timezone, tzinfo
 
 from warroom.domain.events import Kind, utc
 from warroom.domain.signals import SignalEvent
@@ -69,7 +69,7 @@ _ISO = re.compile(
 )
 _SYSLOG = re.compile(r"(?:<\d{1,3}>)?" + r"(" + _MONTH + r") +(\d{1,2}) (\d{2}):(\d{2}):(\d{2})")
 _CLF = re.compile(r"\[(\d{2})/(" + _MONTH + r")/(\d{4}):(\d{2}):(\d{2}):(\d{2}) ([+-])(\d{2})(\d{2})\]")
-_MONTHS = {m: i + 1 for i, m in enumerate("Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split())}
+_MONTHS = {m: i + 1 for i, m in enumerate(["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"])}
 _ISO_SEEN: dict[tuple[object, ...], datetime] = {}
 TIMESTAMP_SCAN = 100  # characters from the start of a line searched for its timestamp
 
@@ -78,13 +78,13 @@ def _zone(text: str | None, local: tzinfo) -> tzinfo:
     if not text:
         return local
     if text == "Z":
-        return timezone.utc
+        return UTC
     sign = -1 if text[0] == "-" else 1
     digits = text[1:].replace(":", "")
     return timezone(sign * timedelta(hours=int(digits[:2]), minutes=int(digits[2:4])))
 
 
-def leading_timestamp(text: str, now: datetime, local: tzinfo = timezone.utc) -> datetime | None:
+def leading_timestamp(text: str, now: datetime, local: tzinfo = UTC) -> datetime | None:
     """The time a log line says it was written, as aware UTC, or None.
 
     Recognised near the start of the line (first TIMESTAMP_SCAN characters): ISO 8601 / RFC 3339
@@ -295,7 +295,7 @@ class SpikeDetector:
         else:
             return None
         self._fired_threshold, self._fired_minute = threshold, minute
-        at = datetime.fromtimestamp(minute * 60, timezone.utc)
+        at = datetime.fromtimestamp(minute * 60, UTC)
         return SignalEvent(
             kind=Kind.LOG_SPIKE,
             text=f"log {self.name} error spike: {count}/min (baseline {_rate(baseline)}/min)",

@@ -19,9 +19,10 @@ differ: one record per transition across processes comes from the store's record
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
 from enum import Enum
-from typing import Any, Iterable, Protocol
+from typing import Any, Protocol
 
 from warroom.domain.events import Kind, format_ts
 from warroom.domain.metrics import format_duration
@@ -54,7 +55,7 @@ def describe_failure(status_code: int | None, elapsed: float, failure: str | Non
     return error or failure or "failed"
 
 
-def streak_words(state: "ProbeState", streak: int, ok: bool, what: str) -> str | None:
+def streak_words(state: ProbeState, streak: int, ok: bool, what: str) -> str | None:
     """A state that the newest results disagree with, as the health pane says it:
     `UP · 1 failure (503)` (not yet DOWN: flap damping waits for more), `DOWN · 1 success (200)`;
     None when the newest result agrees with the state. `what` is the result in a word or two

@@ -15,8 +15,8 @@ decides which process records them.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
-from typing import Mapping
 
 from warroom.domain.events import Kind, format_ts, utc
 from warroom.domain.signals import Sample, SignalEvent

@@ -28,7 +28,7 @@ class Severity(IntEnum):
         return SEVERITY_TABLE[self].response
 
     @classmethod
-    def parse(cls, text: str | int) -> "Severity":
+    def parse(cls, text: str | int) -> Severity:
         """Accept `1`, `SEV1`, `sev-1`, `SEV-1`."""
         t = str(text).strip().upper().replace(" ", "")
         if t.startswith("SEV"):

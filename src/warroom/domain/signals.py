@@ -7,9 +7,10 @@ once (the store ignores a second event with the same key in the same incident).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import field
 from datetime import datetime
-from typing import Any, Mapping
+from typing import Any
 
 from warroom.records import Record, record
 

@@ -8,8 +8,9 @@ events written here are exactly the ones the headless commands write (`warroom s
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import field
-from typing import Any, Iterable
+from typing import Any
 
 from warroom.domain.events import Kind
 from warroom.domain.feature import parse_feature

@@ -18,7 +18,7 @@ class Status(str, Enum):
         return list(Status).index(self)
 
     @classmethod
-    def parse(cls, text: str) -> "Status":
+    def parse(cls, text: str) -> Status:
         t = text.strip().lower()
         for status in cls:
             if status.value.lower() == t or (len(t) >= 3 and status.value.lower().startswith(t)):

@@ -11,7 +11,7 @@ before the incident started (that is almost always yesterday's clock time by mis
 from __future__ import annotations
 
 import re
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from warroom.domain.events import utc
 
@@ -21,7 +21,7 @@ _CLOCK = re.compile(r"^(\d{1,2}):(\d{2})(?::(\d{2}))?$")
 _UNITS = {"d": 86400, "h": 3600, "m": 60, "s": 1}
 
 #: No incident record holds a time before this: anything earlier is a typo.
-EARLIEST = datetime(2000, 1, 1, tzinfo=timezone.utc)
+EARLIEST = datetime(2000, 1, 1, tzinfo=UTC)
 #: How far ahead of `now` a given time may be (clocks on a shared box drift a little).
 FUTURE_SLACK = timedelta(minutes=5)
 #: How far before the incident's start a bare `HH:MM` may land before a full date is needed.
@@ -132,5 +132,5 @@ def _parse(text: str, now: datetime) -> datetime:
     except ValueError:
         raise ValueError(f"not a time: {text!r} ({_FORMS})") from None
     if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=timezone.utc)
+        parsed = parsed.replace(tzinfo=UTC)
     return utc(parsed)

@@ -6,7 +6,7 @@ string build per update, not a widget and a layout.
 
 from __future__ import annotations
 
-from typing import Iterable, Sequence
+from collections.abc import Iterable, Sequence
 
 BARS = "▁▂▃▄▅▆▇█"
 #: Shown for a missing value (a failed probe has no latency): a gap, not a zero.

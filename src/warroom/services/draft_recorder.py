@@ -9,10 +9,11 @@ a post fails, so the words are never lost.
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable
+from typing import TYPE_CHECKING, Any
 
 from warroom.domain.events import Event, Kind
 
@@ -128,7 +129,7 @@ class DraftRecorder:
         except OSError as exc:
             return f"(could not save a copy: {exc.strerror or exc})"
 
-    async def reload(self) -> "IncidentState":
+    async def reload(self) -> IncidentState:
         """The incident refolded from the store (raises on a store error)."""
         assert self.store is not None
         return await self.store.incident(self.incident_id)

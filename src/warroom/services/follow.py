@@ -9,8 +9,9 @@ by another process just before ours is never skipped.
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable, Iterable
 from dataclasses import replace
-from typing import TYPE_CHECKING, Callable, Iterable
+from typing import TYPE_CHECKING
 
 from warroom.domain.events import Event
 from warroom.domain.incident import IncidentState, apply_readable, fold
@@ -77,7 +78,7 @@ class StoreFollower:
         while True:
             try:
                 await asyncio.wait_for(self._wake.wait(), self.interval)
-            except asyncio.TimeoutError:
+            except TimeoutError:
                 pass
             poked = self._wake.is_set()
             self._wake.clear()

@@ -21,7 +21,7 @@ from warroom.redact import redact_text
 from warroom.runner import run_argv
 from warroom.sanitize import clean
 from warroom.sources.registry import COMMAND
-from warroom.sources.snapshots import CommandOutput  # noqa: F401 (re-exported)
+from warroom.sources.snapshots import CommandOutput
 
 MAX_LINES = 200
 LINE_CAP = 1000

@@ -18,9 +18,9 @@ from __future__ import annotations
 
 import dataclasses
 import shlex
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
-from typing import Sequence
+from datetime import UTC, datetime
 
 from warroom.config.model import DeploysConfig
 from warroom.domain.deploy_rules import Deploy, newest_first
@@ -31,7 +31,7 @@ from warroom.sanitize import clean
 from warroom.sources.deploys_git import collect_git
 from warroom.sources.deploys_kubectl import collect_kubectl
 from warroom.sources.registry import DEPLOYS
-from warroom.sources.snapshots import DeployList  # noqa: F401 (re-exported)
+from warroom.sources.snapshots import DeployList
 
 __all__ = ["Deploy", "DeployList", "DeploysSource", "parse_deploy_lines"]
 
@@ -42,7 +42,7 @@ def _line_time(text: str) -> datetime | None:
     t = text.strip()
     try:
         if t.replace(".", "", 1).isdigit():
-            return datetime.fromtimestamp(float(t), tz=timezone.utc)
+            return datetime.fromtimestamp(float(t), tz=UTC)
         if t.endswith(("Z", "z")):
             t = t[:-1] + "+00:00"
         return utc(datetime.fromisoformat(t))

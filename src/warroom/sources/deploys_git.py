@@ -10,8 +10,8 @@ was reached from (`%S`). Times come in any zone and out of order across refs: so
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime, timedelta
-from typing import Sequence
 
 from warroom.domain.deploy_rules import Deploy
 from warroom.domain.events import utc

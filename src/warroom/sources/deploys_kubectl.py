@@ -20,8 +20,9 @@ from __future__ import annotations
 import asyncio
 import json
 import shlex
+from collections.abc import Sequence
 from datetime import datetime
-from typing import Any, Sequence
+from typing import Any
 
 from warroom.domain.deploy_rules import Deploy
 from warroom.domain.events import utc

@@ -24,7 +24,7 @@ import socket
 import ssl
 import time
 from collections import deque
-from typing import Iterable
+from collections.abc import Iterable
 
 import httpx
 
@@ -154,7 +154,7 @@ async def fetch(url: str, *, method: str = "GET", headers: Iterable[tuple[str, s
                            max_redirects, body_cap)
     except TimeoutError:
         return progress.result("timeout", f"timeout after {timeout:g}s")
-    except Exception as exc:  # noqa: BLE001 - a probe reports every failure, it never raises
+    except Exception as exc:
         failure, error = classify(exc, max_redirects=max_redirects, timeout=timeout)
         return progress.result(failure, error)
     return progress.result(None, None)
@@ -195,20 +195,22 @@ async def _request(p: _Progress, ctx: ssl.SSLContext, url: str, method: str,
     transport = FreshTransport(ctx, p.clock)
     request_headers = {"User-Agent": USER_AGENT, "Accept-Encoding": "identity"}
     request_headers.update(dict(headers))
-    async with httpx.AsyncClient(transport=transport, trust_env=False, follow_redirects=follow,
-                                 max_redirects=max_redirects, timeout=timeout) as client:
-        async with client.stream(method, url, headers=request_headers) as response:
-            p.status_code = response.status_code
-            p.content_type = response.headers.get("content-type", "")
-            if method.upper() != "HEAD":
-                async for chunk in response.aiter_bytes():
-                    room = cap - p.size
-                    if len(chunk) > room:
-                        p.truncated = True
-                    p.chunks.append(chunk[:room])
-                    p.size += min(len(chunk), max(room, 0))
-                    if p.truncated:
-                        break  # leaving the block closes the connection: the rest is never read
+    async with (
+        httpx.AsyncClient(transport=transport, trust_env=False, follow_redirects=follow,
+                          max_redirects=max_redirects, timeout=timeout) as client,
+        client.stream(method, url, headers=request_headers) as response,
+    ):
+        p.status_code = response.status_code
+        p.content_type = response.headers.get("content-type", "")
+        if method.upper() != "HEAD":
+            async for chunk in response.aiter_bytes():
+                room = cap - p.size
+                if len(chunk) > room:
+                    p.truncated = True
+                p.chunks.append(chunk[:room])
+                p.size += min(len(chunk), max(room, 0))
+                if p.truncated:
+                    break  # leaving the block closes the connection: the rest is never read
 
 
 # -- failure classes ----------------------------------------------------------------------------

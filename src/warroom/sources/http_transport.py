@@ -18,7 +18,8 @@ import socket
 import ssl
 import threading
 import time
-from typing import Any, AsyncIterator, Iterable
+from collections.abc import AsyncIterator, Iterable
+from typing import Any
 
 import httpcore
 import httpx
@@ -34,7 +35,7 @@ def _lookup(host: str, port: int, result: concurrent.futures.Future[list[str]]) 
     try:
         infos = socket.getaddrinfo(host, port, 0, socket.SOCK_STREAM)
         result.set_result(list(dict.fromkeys(str(info[4][0]) for info in infos)))
-    except BaseException as exc:  # noqa: BLE001 - handed to the waiters
+    except BaseException as exc:
         result.set_exception(exc)
     finally:
         with _LOOKUPS_LOCK:
@@ -126,7 +127,7 @@ class _AsyncioStream(httpcore.AsyncNetworkStream):
             self._clock.last_read = time.perf_counter()
             return data
         except (OSError, ssl.SSLError) as exc:
-            raise _wrapped(httpcore.ReadError, str(exc), exc)
+            raise _wrapped(httpcore.ReadError, str(exc), exc) from exc
 
     async def write(self, buffer: bytes, timeout: float | None = None) -> None:
         if not buffer:
@@ -135,7 +136,7 @@ class _AsyncioStream(httpcore.AsyncNetworkStream):
             self._writer.write(buffer)
             await self._writer.drain()
         except (OSError, ssl.SSLError, RuntimeError) as exc:
-            raise _wrapped(httpcore.WriteError, str(exc), exc)
+            raise _wrapped(httpcore.WriteError, str(exc), exc) from exc
 
     async def aclose(self) -> None:
         transport = self._writer.transport
@@ -151,10 +152,10 @@ class _AsyncioStream(httpcore.AsyncNetworkStream):
         try:
             await self._writer.start_tls(ssl_context, server_hostname=server_hostname,
                                          ssl_handshake_timeout=timeout)
-        except (TimeoutError, asyncio.TimeoutError) as exc:
-            raise _wrapped(httpcore.ConnectTimeout, "TLS handshake timed out", exc)
+        except TimeoutError as exc:
+            raise _wrapped(httpcore.ConnectTimeout, "TLS handshake timed out", exc) from exc
         except (OSError, ssl.SSLError) as exc:
-            raise _wrapped(httpcore.ConnectError, str(exc), exc)
+            raise _wrapped(httpcore.ConnectError, str(exc), exc) from exc
         return self
 
     def get_extra_info(self, info: str) -> Any:
@@ -176,7 +177,7 @@ class _AsyncioBackend(httpcore.AsyncNetworkBackend):
         try:
             addresses = await resolve_host(host, port)
         except socket.gaierror as exc:
-            raise _wrapped(httpcore.ConnectError, f"DNS lookup failed: {exc.strerror or exc}", exc)
+            raise _wrapped(httpcore.ConnectError, f"DNS lookup failed: {exc.strerror or exc}", exc) from exc
         last: OSError | None = None
         for address in addresses:
             try:

@@ -18,7 +18,7 @@ You cannot know when a log line was written in general, so:
 from __future__ import annotations
 
 import os
-from datetime import datetime, timedelta, timezone, tzinfo
+from datetime import UTC, datetime, timedelta, tzinfo
 from functools import partial
 
 from warroom.domain.log_rules import GroupTable, MinuteCounter
@@ -138,7 +138,7 @@ def backfill(
         if end <= 0:
             continue
         try:
-            mtime = datetime.fromtimestamp(os.stat(path).st_mtime, timezone.utc)
+            mtime = datetime.fromtimestamp(os.stat(path).st_mtime, UTC)
             if mtime < cutoff:
                 continue  # not written during the window
             start = backfill_start(path, end, cutoff, now, local, max_bytes=max_bytes, probe_step=probe_step)

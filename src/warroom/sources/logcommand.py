@@ -21,7 +21,7 @@ import shlex
 import shutil
 import signal
 import time
-from datetime import datetime, timezone, tzinfo
+from datetime import UTC, datetime, tzinfo
 from functools import partial
 
 from warroom.redact import known_secrets, redact_bytes, redact_text
@@ -47,7 +47,7 @@ class CommandFollower:
         matcher: Matcher,
         *,
         restart_delays: tuple[float, ...] = RESTART_DELAYS,
-        local: tzinfo = timezone.utc,
+        local: tzinfo = UTC,
     ) -> None:
         self.argv = tuple(str(a) for a in argv)
         self.command_line = clean(redact_text(shlex.join(self.argv)), cap=300)
@@ -141,7 +141,7 @@ class CommandFollower:
             self.error = f"{self.command_line}: exit {code}{tail}"
 
     async def _read_stdout(self, stream: asyncio.StreamReader) -> None:
-        now = datetime.now(timezone.utc)
+        now = datetime.now(UTC)
         scanner = LineScanner(self.matcher, stamp=partial(stamp_bytes, now=now, local=self.local))
         held = b""  # the unfinished last line, kept back until it can be redacted whole
         while True:
@@ -188,7 +188,7 @@ class CommandFollower:
                 try:
                     await asyncio.wait_for(proc.wait(), wait)
                     break
-                except asyncio.TimeoutError:
+                except TimeoutError:
                     continue
         if self._task is not None:
             self._task.cancel()

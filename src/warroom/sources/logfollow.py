@@ -24,7 +24,7 @@ import glob
 import os
 import stat
 import time
-from typing import Callable
+from collections.abc import Callable
 
 from warroom.sources.logscan import READ_BLOCK, LineScanner, Matcher
 

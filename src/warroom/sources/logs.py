@@ -25,7 +25,7 @@ import math
 import threading
 import time
 from dataclasses import replace
-from datetime import datetime, timedelta, timezone, tzinfo
+from datetime import UTC, datetime, timedelta, tzinfo
 
 from warroom.config.model import LogConfig
 from warroom.domain.events import utc
@@ -38,14 +38,14 @@ from warroom.sources.logcommand import RESTART_DELAYS, CommandFollower
 from warroom.sources.logfollow import RETIRE_GRACE, FileSet
 from warroom.sources.logscan import Matcher, PatternError, describe
 from warroom.sources.registry import LOG
-from warroom.sources.snapshots import LogCounts  # noqa: F401 (re-exported)
+from warroom.sources.snapshots import LogCounts
 
 TOP_GROUPS = 10
 BACKLOG_AGE = timedelta(minutes=2)  # a command's line older than this is its replay of history
 
 
 def _local_tz() -> tzinfo:
-    return datetime.now().astimezone().tzinfo or timezone.utc
+    return datetime.now().astimezone().tzinfo or UTC
 
 
 class LogSource:
@@ -180,7 +180,7 @@ class LogSource:
             Sample(
                 f"log.{self.name}.per_min",
                 float(snapshot.per_minute[minute - window_first]),
-                datetime.fromtimestamp(minute * 60, timezone.utc),
+                datetime.fromtimestamp(minute * 60, UTC),
             )
             for minute in range(first, last_full + 1)
         ]

@@ -19,11 +19,12 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
-from datetime import datetime, timezone, tzinfo
+from datetime import UTC, datetime, tzinfo
 from functools import partial
 from multiprocessing import get_context
-from typing import Callable, TypeVar
+from typing import TypeVar
 
 from warroom.domain.log_rules import TIMESTAMP_SCAN, leading_timestamp, mask_message
 from warroom.records import Record, record
@@ -218,7 +219,7 @@ class LineScanner:
         return hits
 
 
-def stamp_bytes(line: bytes, now: datetime, local: tzinfo = timezone.utc) -> datetime | None:
+def stamp_bytes(line: bytes, now: datetime, local: tzinfo = UTC) -> datetime | None:
     """`leading_timestamp` for raw bytes (latin-1 keeps every digit where it was)."""
     return leading_timestamp(line[:TIMESTAMP_SCAN].decode("latin-1"), now, local)
 
@@ -289,7 +290,7 @@ def scan_file_range(
     end: int,
     matcher: Matcher,
     now: datetime | None = None,
-    local: tzinfo = timezone.utc,
+    local: tzinfo = UTC,
     emit: Emit | None = None,
 ) -> RangeScan:
     """The matching lines that START in [start, end) of `path` (a line running past `end` is
@@ -383,7 +384,7 @@ def scan_ranges_parallel(
     jobs: list[tuple[str, int, int]],
     matcher: Matcher,
     now: datetime | None = None,
-    local: tzinfo = timezone.utc,
+    local: tzinfo = UTC,
     **kw,
 ) -> list[RangeScan]:
     """`scan_file_range` for each (path, start, end), split over worker processes when big."""

@@ -10,15 +10,15 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Mapping
 from datetime import datetime
-from typing import Mapping
 
 from warroom.config.model import ProbeConfig, Secret
 from warroom.redact import redact_values
 from warroom.sanitize import clean_bytes
 from warroom.sources.http_client import BODY_CAP, fetch
 from warroom.sources.registry import PROBE
-from warroom.sources.snapshots import ProbeResult  # noqa: F401 (re-exported)
+from warroom.sources.snapshots import ProbeResult
 
 #: Every value `ProbeResult.failure` can take (None when the probe passed).
 FAILURE_CLASSES = ("dns", "refused", "timeout", "tls", "too many redirects", "body mismatch",
@@ -78,7 +78,7 @@ class ProbeSource:
             got = await fetch(url, method=cfg.method, headers=headers, timeout=cfg.timeout,
                               verify=cfg.verify_tls, follow_redirects=cfg.follow_redirects,
                               max_redirects=cfg.max_redirects, body_cap=BODY_CAP)
-        except Exception as exc:  # noqa: BLE001 - fetch does not raise; belt and braces
+        except Exception as exc:
             return self._result(now, failure="connection", error=redact_values(
                 f"probe failed: {type(exc).__name__}", hidden))
         excerpt = clean_bytes(got.body[: EXCERPT_CHARS * 4], cap=None)

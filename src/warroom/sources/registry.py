@@ -14,8 +14,9 @@ Nothing here imports httpx or psutil: a kind's source module is imported when a 
 from __future__ import annotations
 
 import importlib
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Callable, Iterator, Sequence
+from typing import TYPE_CHECKING, Any
 
 from warroom.sources import snapshots as snap
 
@@ -94,12 +95,12 @@ class SourceKind:
 
     kind: str  # "probe": the sources' `kind`, and their keys' prefix
     section: str  # the TOML array it is configured by: `[[probe]]`
-    configured: Callable[["Config"], Sequence[Any]]  # the config entries of this kind
-    build: Callable[[Any], "Source"]  # one source from one entry
+    configured: Callable[[Config], Sequence[Any]]  # the config entries of this kind
+    build: Callable[[Any], Source]  # one source from one entry
     snapshot_type: type
     pane: PaneSpec
     summary: str  # "module:function" writing the summary line: (info, update, now, *, detected_at)
-    observer: Callable[[Any], "SignalObserver"] | None = None  # the rule, given the source
+    observer: Callable[[Any], SignalObserver] | None = None  # the rule, given the source
     singleton: bool = False  # one source at most, keyed and named by the kind (`resources`)
     #: Did the source fail (back off, show stale) rather than report bad news? A probe answering
     #: 503 is a result; only its `failure == "config"` is the source failing.
@@ -110,7 +111,7 @@ class SourceKind:
     def key_of(self, name: str) -> str:
         return self.kind if self.singleton else f"{self.kind}:{name}"
 
-    def infos(self, config: "Config") -> list[SourceInfo]:
+    def infos(self, config: Config) -> list[SourceInfo]:
         out = []
         for entry in self.configured(config):
             name = self.kind if self.singleton else entry.name
@@ -144,17 +145,17 @@ def kind_of(name: str) -> SourceKind | None:
     return _KINDS.get(name)
 
 
-def configured_sources(config: "Config") -> list[SourceInfo]:
+def configured_sources(config: Config) -> list[SourceInfo]:
     """Every configured source, in registry order then config order (keys match the sources')."""
     return [info for kind in _KINDS.values() for info in kind.infos(config)]
 
 
-def source_names(config: "Config") -> list[str]:
+def source_names(config: Config) -> list[str]:
     """Every configured source's name, in the order the summary lists them (completion for /pin)."""
     return [info.name for info in configured_sources(config)]
 
 
-def build_sources(config: "Config") -> list["Source"]:
+def build_sources(config: Config) -> list[Source]:
     """One source per configured entry of every kind (whatever a source prints is redacted of
     every secret the config uses)."""
     from warroom.redact import register_config_secrets
@@ -163,7 +164,7 @@ def build_sources(config: "Config") -> list["Source"]:
     return [kind.build(entry) for kind in _KINDS.values() for entry in kind.configured(config)]
 
 
-def observer_for(source: Any) -> "SignalObserver":
+def observer_for(source: Any) -> SignalObserver:
     """The rule that watches `source` (a plain `SignalObserver` for kinds without one)."""
     from warroom.sources.observers import SignalObserver
 
@@ -179,7 +180,7 @@ def source_failed(kind: str, snapshot: Any) -> bool:
     return found.failed(snapshot) if found is not None else _errored(snapshot)
 
 
-def _resources(config: "Config") -> Sequence[Any]:
+def _resources(config: Config) -> Sequence[Any]:
     res = config.resources
     return (res,) if res is not None and res.enabled else ()
 
@@ -194,7 +195,7 @@ def _never_failed(snapshot: Any) -> bool:
     return False
 
 
-def _observer(name: str) -> Callable[[Any], "SignalObserver"]:
+def _observer(name: str) -> Callable[[Any], SignalObserver]:
     return _lazy(f"warroom.sources.observers:{name}")
 
 
@@ -224,7 +225,7 @@ for _kind in (
     register(_kind)
 
 
-def iter_panes(config: "Config") -> Iterator[tuple[PaneSpec, list[SourceInfo]]]:
+def iter_panes(config: Config) -> Iterator[tuple[PaneSpec, list[SourceInfo]]]:
     """Each pane the screen shows, with its sources: one per `id`, or one per source for
     `per_source` kinds (with no sources: one pane that says how to configure the kind)."""
     infos = configured_sources(config)

@@ -23,18 +23,27 @@ import os
 import socket
 import threading
 import time
-from dataclasses import dataclass
+from collections.abc import Callable
 from datetime import datetime
-from typing import Any, Callable
+from typing import Any
 
 import psutil
 
 from warroom.config.model import ResourcesConfig
 from warroom.domain.events import utc
 from warroom.sanitize import clean
-from warroom.sources.tcp_states import tcp_states_from_proc, tcp_states_from_psutil
 from warroom.sources.registry import RESOURCES
-from warroom.sources.snapshots import CoreLoad, DiskUsage, MemoryUsage, ProcessUsage, ResourceSnapshot, SwapUsage, human_bytes, human_size  # noqa: F401 (re-exported)
+from warroom.sources.snapshots import (  # noqa: F401 (re-exported)
+    CoreLoad,
+    DiskUsage,
+    MemoryUsage,
+    ProcessUsage,
+    ResourceSnapshot,
+    SwapUsage,
+    human_bytes,
+    human_size,
+)
+from warroom.sources.tcp_states import tcp_states_from_proc, tcp_states_from_psutil
 
 NO_PERMISSION = "connection states need root or CAP_NET_ADMIN"
 BUSIEST = 4
@@ -235,7 +244,7 @@ class ResourcesSource:
             return ResourceSnapshot(now, error=f"previous sample still running after {stuck:.0f}s (a hung mount?)")
         try:
             return await asyncio.wait_for(asyncio.shield(self._in_thread(self._sampler.sample, now)), self.timeout)
-        except asyncio.TimeoutError:
+        except TimeoutError:
             return ResourceSnapshot(now, error=f"sampling took over {self.timeout:g}s (a hung mount?)")
         except Exception as exc:  # never take the app down
             return ResourceSnapshot(now, error=f"{type(exc).__name__}: {clean(str(exc), cap=300)}")

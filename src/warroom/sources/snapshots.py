@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import asdict, dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 from warroom.domain.deploy_rules import Deploy
@@ -222,7 +222,7 @@ class DeployList:
         head = f"deploys {self.name} ({self.kind}"
         if self.window:
             head += f", last {_span(self.window)}"
-        head += f") at {self.taken_at.astimezone(timezone.utc):%Y-%m-%d %H:%M:%S} UTC"
+        head += f") at {self.taken_at.astimezone(UTC):%Y-%m-%d %H:%M:%S} UTC"
         lines = [head]
         if self.error:
             lines.append(f"error: {self.error}")

@@ -14,8 +14,9 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Mapping
 from datetime import datetime
-from typing import Any, Mapping
+from typing import Any
 
 from warroom.config.model import StatusPageConfig
 from warroom.redact import redact_values
@@ -23,7 +24,7 @@ from warroom.sanitize import clean
 from warroom.sources.http_client import fetch
 from warroom.sources.probes import revealed_values
 from warroom.sources.registry import STATUSPAGE
-from warroom.sources.snapshots import ComponentStatus, StatusIncident, StatusPageResult  # noqa: F401 (re-exported)
+from warroom.sources.snapshots import ComponentStatus, StatusIncident, StatusPageResult
 
 BODY_CAP = 4 * 1024 * 1024  # big providers' summary.json runs to a few hundred KiB
 INDICATORS = ("none", "minor", "major", "critical")

@@ -16,16 +16,17 @@ import queue
 import sqlite3
 import threading
 from collections import defaultdict
+from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime
 from pathlib import Path
-from typing import Any, Callable, Iterable, Mapping, TypeVar
+from typing import Any, TypeVar
 
 from warroom.domain.events import Event
 from warroom.domain.incident import IncidentState, fold
 from warroom.domain.signals import Sample
 from warroom.errors import UserError
-from warroom.store.rows import EVENT_COLUMNS, row_to_event
 from warroom.store.opening import Opened, open_connection
+from warroom.store.rows import EVENT_COLUMNS, row_to_event
 from warroom.store.schema import BUSY_TIMEOUT_MS, busy_or
 from warroom.store.sync import EventStore
 
@@ -35,7 +36,7 @@ T = TypeVar("T")
 class AsyncEventStore:
     """Async twin of `EventStore`. Open with `await AsyncEventStore.open(path)`."""
 
-    def __init__(self, conn: "SQLiteThread", path: Path, read_only: str | None = None, *,
+    def __init__(self, conn: SQLiteThread, path: Path, read_only: str | None = None, *,
                  busy_timeout_ms: int = BUSY_TIMEOUT_MS) -> None:
         self._conn = conn
         self.path = path
@@ -48,7 +49,7 @@ class AsyncEventStore:
     @classmethod
     async def open(
         cls, path: Path | str, *, busy_timeout_ms: int = BUSY_TIMEOUT_MS, allow_read_only: bool = True
-    ) -> "AsyncEventStore":
+    ) -> AsyncEventStore:
         """Open (or create) the database in the store's thread: writable, or read-only when it
         cannot be written (see `warroom.store.opening`)."""
         path = Path(path).expanduser()
@@ -162,7 +163,7 @@ class SQLiteThread:
         self._thread = threading.Thread(target=self._serve, name="warroom-sqlite")
 
     @classmethod
-    async def start(cls, connector: Callable[[], sqlite3.Connection]) -> "SQLiteThread":
+    async def start(cls, connector: Callable[[], sqlite3.Connection]) -> SQLiteThread:
         """A new thread with the connection `connector` opens in it (so opening never blocks the loop)."""
         thread = cls()
         thread._thread.start()
@@ -178,12 +179,12 @@ class SQLiteThread:
             future, fn = item
             try:
                 result = fn()
-            except BaseException as exc:  # noqa: BLE001 - handed to the awaiting caller
+            except BaseException as exc:
                 _settle(future, None, exc)
             else:
                 _settle(future, result, None)
 
-    def _call(self, fn: Callable[[], T]) -> "asyncio.Future[T]":
+    def _call(self, fn: Callable[[], T]) -> asyncio.Future[T]:
         future: asyncio.Future[T] = asyncio.get_running_loop().create_future()
         self._calls.put((future, fn))
         return future
@@ -206,7 +207,7 @@ class SQLiteThread:
             self._calls.put(None)
 
 
-def _settle(future: "asyncio.Future[Any]", result: Any, error: BaseException | None) -> None:
+def _settle(future: asyncio.Future[Any], result: Any, error: BaseException | None) -> None:
     """Hand a result (or error) from the SQLite thread to the loop that awaits it."""
 
     def apply() -> None:

@@ -94,7 +94,7 @@ def identify(conn: sqlite3.Connection, path: str) -> bool:
             f"{path} is not a warroom database (a SQLite file of another program, application_id "
             f"{app_id:#010x}); it was left unchanged: pick another --db"
         )
-    if not tables or WARROOM_TABLES <= tables:
+    if not tables or tables >= WARROOM_TABLES:
         return True
     listed = ", ".join(sorted(tables)[:4]) + (", …" if len(tables) > 4 else "")
     raise UserError(
@@ -199,7 +199,7 @@ def _open_read_only(path: str, busy_timeout_ms: int, cause: BaseException) -> Op
         try:
             conn.execute(f"PRAGMA busy_timeout={int(busy_timeout_ms)}")
             fresh = identify(conn, path)
-            if fresh and not (WARROOM_TABLES <= _tables(conn)):
+            if fresh and not (_tables(conn) >= WARROOM_TABLES):
                 conn.close()
                 raise UserError(f"database {path} is empty and cannot be written ({reason})")
             _check_version(conn, path)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import os
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from functools import lru_cache
 
 from warroom.domain.events import Event, format_ts, parse_ts
@@ -12,7 +12,8 @@ from warroom.domain.events import Event, format_ts, parse_ts
 TYPE_CHECKING = False  # not `typing`: its import costs `warroom note` ~3 ms
 
 if TYPE_CHECKING:
-    from typing import Any, Mapping
+    from collections.abc import Mapping
+    from typing import Any
 
 EVENT_COLUMNS = "id, incident_id, at, recorded_at, kind, actor, payload, origin, dedupe_key"
 INSERT_EVENT = (
@@ -41,7 +42,7 @@ def origin() -> dict[str, Any]:
 
 
 def now_utc() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 def event_params(
@@ -127,4 +128,4 @@ def row_to_event(row: tuple[Any, ...]) -> Event:
 #: Payload fields that hold times the fold reads (back-dated milestones, declared start).
 _PAYLOAD_TIMES = ("at", "started_at", "detected_at")
 #: The time shown for an event whose own and recorded times are both unreadable.
-_FALLBACK_TIME = datetime(2000, 1, 1, tzinfo=timezone.utc)
+_FALLBACK_TIME = datetime(2000, 1, 1, tzinfo=UTC)

@@ -74,7 +74,7 @@ PRAGMAS = (
 )
 
 
-def prepare_path(path: "str | Path") -> None:
+def prepare_path(path: str | Path) -> None:
     """Create the folder (0700) and an empty file (0600) before SQLite touches it."""
     path = os.fspath(path)
     folder = os.path.dirname(path) or "."
@@ -94,7 +94,7 @@ def prepare_path(path: "str | Path") -> None:
     # SQLite gives the -wal and -shm files the database file's own mode, so they stay 0600 too.
 
 
-def migrate(conn: sqlite3.Connection, path: "str | Path") -> None:
+def migrate(conn: sqlite3.Connection, path: str | Path) -> None:
     """Bring the schema up to SCHEMA_VERSION; refuse a file written by a newer warroom."""
     version = conn.execute("PRAGMA user_version").fetchone()[0]
     if version > SCHEMA_VERSION:
@@ -134,7 +134,7 @@ def _split_statements(script: str) -> list[str]:
     return statements
 
 
-def busy_or(exc: sqlite3.Error, path: "str | Path") -> UserError:
+def busy_or(exc: sqlite3.Error, path: str | Path) -> UserError:
     msg = str(exc)
     if "locked" in msg or "busy" in msg:
         return StoreBusyError(

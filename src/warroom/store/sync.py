@@ -8,6 +8,7 @@ import sqlite3
 import time
 from collections import defaultdict
 from datetime import datetime
+
 TYPE_CHECKING = False  # not `typing`: its import costs `warroom note` ~3 ms
 
 from warroom.domain.events import Event, Kind, format_ts
@@ -16,9 +17,10 @@ from warroom.store.rows import EVENT_COLUMNS, INSERT_EVENT, event_params, row_to
 from warroom.store.schema import BUSY_TIMEOUT_MS, busy_or
 
 if TYPE_CHECKING:  # the fold is imported only by readers: `warroom note` never folds
+    from collections.abc import Callable, Iterable, Mapping
     from pathlib import Path
+    from typing import Any, TypeVar
 
-    from typing import Any, Callable, Iterable, Mapping, TypeVar
     from warroom.domain.incident import IncidentState
     from warroom.domain.signals import Sample
 
@@ -29,7 +31,7 @@ class EventStore:
     """One SQLite file holding every incident. Each append is one `BEGIN IMMEDIATE` transaction,
     committed before the call returns: once `append` returns an event, it is on disk."""
 
-    def __init__(self, conn: sqlite3.Connection, path: "str | Path", read_only: str | None = None) -> None:
+    def __init__(self, conn: sqlite3.Connection, path: str | Path, read_only: str | None = None) -> None:
         self._conn = conn
         self._path = path
         #: Why this store is open read-only ("the disk is full"...), or None when it can write.
@@ -38,13 +40,13 @@ class EventStore:
         self.notices: list[str] = []
 
     @property
-    def path(self) -> "Path":
+    def path(self) -> Path:
         from pathlib import Path  # not at import time: `warroom note` never needs it
 
         return Path(self._path)
 
     @classmethod
-    def open(cls, path: "Path | str", *, busy_timeout_ms: int = BUSY_TIMEOUT_MS) -> "EventStore":
+    def open(cls, path: Path | str, *, busy_timeout_ms: int = BUSY_TIMEOUT_MS) -> EventStore:
         """Open (or create) the database; read-only when it cannot be written (see `opening`)."""
         from warroom.store.opening import open_connection
 
@@ -57,7 +59,7 @@ class EventStore:
     def close(self) -> None:
         self._conn.close()
 
-    def __enter__(self) -> "EventStore":
+    def __enter__(self) -> EventStore:
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -140,7 +142,7 @@ class EventStore:
 
         return self._write(insert)[1]
 
-    def add_samples(self, incident_id: int, samples: Iterable["Sample"]) -> int:
+    def add_samples(self, incident_id: int, samples: Iterable[Sample]) -> int:
         rows = [(incident_id, s.series, format_ts(s.at), float(s.value)) for s in samples]
         if not rows:
             return 0
@@ -164,7 +166,7 @@ class EventStore:
         )
         return [row_to_event(r) for r in rows]
 
-    def incident(self, incident_id: int) -> "IncidentState":
+    def incident(self, incident_id: int) -> IncidentState:
         from warroom.domain.incident import fold
 
         state = fold(self.events(incident_id))
@@ -172,7 +174,7 @@ class EventStore:
             raise UserError(f"no incident INC-{incident_id} in {self._path}")
         return state
 
-    def incidents(self) -> list["IncidentState"]:
+    def incidents(self) -> list[IncidentState]:
         """Every incident, oldest first."""
         from warroom.domain.incident import fold
 

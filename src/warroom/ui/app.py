@@ -27,9 +27,10 @@ import os
 import signal
 import sys
 import threading
-from datetime import datetime, timezone
+from collections.abc import Callable, Iterable
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable, Iterable
+from typing import TYPE_CHECKING, Any
 
 from textual.app import App, SystemCommand
 from textual.binding import Binding
@@ -37,9 +38,9 @@ from textual.reactive import var
 from textual.screen import Screen
 
 from warroom.config.model import Config
+from warroom.config.themes import THEME_VARIABLES, resolve_theme_name
 from warroom.domain.incident import IncidentState
 from warroom.ui.quitting import QuitKeepingText
-from warroom.config.themes import THEME_VARIABLES, resolve_theme_name
 from warroom.ui.textual_themes import load_themes
 
 if TYPE_CHECKING:  # the async store loads after the first frame
@@ -49,7 +50,7 @@ if TYPE_CHECKING:  # the async store loads after the first frame
 
 
 def utcnow() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 class ThemedApp(App[None]):
@@ -130,7 +131,7 @@ class WarRoomApp(QuitKeepingText, ThemedApp):
         #: Set once the terminal is gone: the driver stops writing (it would block the exit).
         self.terminal_gone = threading.Event()
 
-    def get_driver_class(self) -> "type[Driver]":
+    def get_driver_class(self) -> type[Driver]:
         """Textual's driver for this platform; on Linux and macOS one that stops writing once
         the terminal is gone (`warroom.ui.terminal_driver`)."""
         driver_class = super().get_driver_class()

@@ -11,7 +11,8 @@ Textual's terminal driver use `PasteSafeParser`, the parser with the filter in f
 from __future__ import annotations
 
 import re
-from typing import Any, Iterable
+from collections.abc import Iterable
+from typing import Any
 
 from warroom.sanitize import clean
 

@@ -14,13 +14,23 @@ from __future__ import annotations
 
 import logging
 import weakref
-from typing import TYPE_CHECKING, Any, Iterable, Sequence
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING, Any
 
 from textual.message import Message
 from textual.signal import Signal
 
-from warroom.scheduler import MAX_BACKOFF, Clock, PollFailure, Scheduler, SourceUpdate, backoff_delay, is_failure
-from warroom.scheduler import source_name, utcnow
+from warroom.scheduler import (
+    MAX_BACKOFF,
+    Clock,
+    PollFailure,
+    Scheduler,
+    SourceUpdate,
+    backoff_delay,
+    is_failure,
+    source_name,
+    utcnow,
+)
 from warroom.sources import registry
 
 if TYPE_CHECKING:
@@ -39,12 +49,12 @@ __all__ = ["MAX_BACKOFF", "PollFailure", "Poller", "SourceUpdate", "backoff_dela
            "source_name"]
 
 
-def build_sources(config: "Config") -> list["Source"]:
+def build_sources(config: Config) -> list[Source]:
     """The configured sources of every registered kind."""
     return registry.build_sources(config)
 
 
-_BY_APP: "weakref.WeakKeyDictionary[App[Any], Poller]" = weakref.WeakKeyDictionary()
+_BY_APP: weakref.WeakKeyDictionary[App[Any], Poller] = weakref.WeakKeyDictionary()
 
 
 class Poller:
@@ -75,10 +85,10 @@ class Poller:
 
     def __init__(
         self,
-        config: "Config | None" = None,
+        config: Config | None = None,
         *,
-        sources: Iterable["Source"] | None = None,
-        hub: "SourceHub | None" = None,
+        sources: Iterable[Source] | None = None,
+        hub: SourceHub | None = None,
         store: Any | None = None,
         incident_id: int | None = None,
         holder: str | None = None,
@@ -107,14 +117,14 @@ class Poller:
     # --- lifecycle ---------------------------------------------------------------------------
 
     @classmethod
-    def for_app(cls, app: "App[Any]") -> "Poller | None":
+    def for_app(cls, app: App[Any]) -> Poller | None:
         """The poller started on this app, if any."""
         return _BY_APP.get(app)
 
     @classmethod
     def ensure(
-        cls, app: "App[Any]", config: "Config | None" = None, *, clock: Clock | None = None, owner: Any = None
-    ) -> "Poller":
+        cls, app: App[Any], config: Config | None = None, *, clock: Clock | None = None, owner: Any = None
+    ) -> Poller:
         """The app's poller, started now if there is none: recording through the app's store
         (`app.store`, `app.incident_id`) when it has them, collecting only otherwise.
 
@@ -140,10 +150,10 @@ class Poller:
         return self._host is not None
 
     @property
-    def sources(self) -> list["Source"]:
+    def sources(self) -> list[Source]:
         return list(self._sources or [])
 
-    def start(self, host: "DOMNode") -> None:
+    def start(self, host: DOMNode) -> None:
         """Start one worker per source on `host` (normally the app). Idempotent."""
         if self._host is not None:
             return
@@ -219,7 +229,7 @@ class Poller:
 
     # --- subscribers -------------------------------------------------------------------------
 
-    def subscribe(self, node: "DOMNode") -> None:
+    def subscribe(self, node: DOMNode) -> None:
         """Send `node` a `Poller.SourceUpdated` per finished poll, starting with the newest of each."""
         if self._signal is None:
             raise RuntimeError("Poller.start(app) first")
@@ -237,7 +247,7 @@ class Poller:
         if self._paused:
             node.post_message(Poller.PauseChanged(True))
 
-    def unsubscribe(self, node: "DOMNode") -> None:
+    def unsubscribe(self, node: DOMNode) -> None:
         if self._signal is not None:
             self._signal.unsubscribe(node)
 
@@ -279,7 +289,7 @@ class Poller:
         if self.scheduler is not None:
             self.scheduler.poll_now(key)
 
-    def probe_trackers(self) -> "dict[str, ProbeTracker]":
+    def probe_trackers(self) -> dict[str, ProbeTracker]:
         """The flap-damping tracker of each probe, as the recorder's rule runs it (live)."""
         if self._hub is None:
             return {}
@@ -309,7 +319,7 @@ class Poller:
         self._latest[update.key] = update
         self._publish(update)
 
-    def _publish(self, item: "SourceUpdate | bool") -> None:
+    def _publish(self, item: SourceUpdate | bool) -> None:
         """Publish an update, or the new paused flag, to every subscriber."""
         if self._signal is not None:
             self._signal.publish(item)

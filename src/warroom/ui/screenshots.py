@@ -17,13 +17,21 @@ import argparse
 import asyncio
 import sys
 import tempfile
-from datetime import datetime, timedelta, timezone
+from collections.abc import Callable, Sequence
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any, Callable, Sequence
+from typing import Any
 
 from warroom.config.model import (
-    CommandConfig, Config, DeploysConfig, LogConfig, ProbeConfig, ResourcesConfig, Secret,
-    StatusPageConfig, TeamConfig,
+    CommandConfig,
+    Config,
+    DeploysConfig,
+    LogConfig,
+    ProbeConfig,
+    ResourcesConfig,
+    Secret,
+    StatusPageConfig,
+    TeamConfig,
 )
 from warroom.domain.events import Kind
 from warroom.store.sync import EventStore
@@ -31,7 +39,7 @@ from warroom.store.sync import EventStore
 DEFAULT = "warroom-dark"
 
 #: When the fixture incident was declared, and the frozen "now" it is shown at.
-DECLARED_AT = datetime(2025, 3, 4, 14, 2, 0, tzinfo=timezone.utc)
+DECLARED_AT = datetime(2025, 3, 4, 14, 2, 0, tzinfo=UTC)
 FROZEN_NOW = DECLARED_AT + timedelta(minutes=19, seconds=30)
 
 FIXTURE_CONFIG = Config(
@@ -156,17 +164,15 @@ def frozen_sources(now: datetime) -> list[FrozenSource]:
     """Snapshots of every kind for the fixture incident, as seen at `now` (14:21:30 UTC): the
     checkout probes recovered after the rollback, the error burst in the api log dying down, the
     suspect deploy 3 minutes before detection, a busy database."""
-    from warroom.sources.commands import CommandOutput
-    from warroom.sources.deploys import DeployList
-    from warroom.sources.registry import COMMAND, DEPLOYS, LOG, PROBE, RESOURCES, STATUSPAGE, configured_sources
-    from warroom.sources.logs import LogCounts
-    from warroom.sources.probes import ProbeResult
-    from warroom.sources.resources import (
-        CoreLoad, DiskUsage, MemoryUsage, ProcessUsage, ResourceSnapshot, SwapUsage,
-    )
-    from warroom.sources.statuspage import ComponentStatus, StatusIncident, StatusPageResult
     from warroom.domain.deploy_rules import Deploy
     from warroom.domain.log_rules import LogGroup
+    from warroom.sources.commands import CommandOutput
+    from warroom.sources.deploys import DeployList
+    from warroom.sources.logs import LogCounts
+    from warroom.sources.probes import ProbeResult
+    from warroom.sources.registry import COMMAND, DEPLOYS, LOG, PROBE, RESOURCES, STATUSPAGE, configured_sources
+    from warroom.sources.resources import CoreLoad, DiskUsage, MemoryUsage, ProcessUsage, ResourceSnapshot, SwapUsage
+    from warroom.sources.statuspage import ComponentStatus, StatusIncident, StatusPageResult
 
     def ago(seconds: float) -> datetime:
         return now - timedelta(seconds=seconds)

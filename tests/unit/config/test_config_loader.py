@@ -6,8 +6,8 @@ import os
 from pathlib import Path
 
 import pytest
-from tests.unit.config.config_helpers import EXAMPLE, EXAMPLE_ENV, messages
 
+from tests.unit.config.config_helpers import EXAMPLE, EXAMPLE_ENV, messages
 from warroom.config import (
     CadenceConfig,
     Config,
@@ -75,7 +75,7 @@ def test_example_without_its_environment_still_loads_but_check_names_each_variab
                              "environment variable CHECKOUT_TOKEN is not set")
     assert found[1].endswith("[[notify]] #1 url: environment variable SLACK_INCIDENT_WEBHOOK is not set")
     header_line = EXAMPLE.read_text().splitlines().index(
-        next(l for l in EXAMPLE.read_text().splitlines() if l.startswith("headers = ")))
+        next(row for row in EXAMPLE.read_text().splitlines() if row.startswith("headers = ")))
     assert f":{header_line + 1}: " in found[0]
 
 

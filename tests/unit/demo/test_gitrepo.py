@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -13,7 +13,7 @@ import pytest
 from warroom.demo.gitrepo import DemoRepo
 from warroom.demo.story import HISTORY, HOTFIX_FILES, HOTFIX_SUBJECT
 
-NOW = datetime(2025, 3, 14, 9, 30, tzinfo=timezone.utc)
+NOW = datetime(2025, 3, 14, 9, 30, tzinfo=UTC)
 pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="needs git")
 
 

@@ -110,7 +110,7 @@ def test_activity_command_fails_clearly_when_the_service_is_gone() -> None:
 
 
 def test_stop_closes_the_port(world) -> None:
-    state, service = world
+    _state, service = world
     port = service.port
     service.stop()
     with pytest.raises(OSError):

@@ -2,19 +2,24 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
 from warroom.config.model import CadenceConfig
 from warroom.domain.cadence import (
-    UpdateCadence, format_duration, missed_updates, next_update, silence_phrase, user_comms_due,
+    UpdateCadence,
+    format_duration,
+    missed_updates,
+    next_update,
+    silence_phrase,
+    user_comms_due,
 )
 from warroom.domain.events import Event, Kind
 from warroom.domain.incident import fold
 from warroom.domain.severity import Severity
 
-T0 = datetime(2026, 11, 26, 3, 0, tzinfo=timezone.utc)
+T0 = datetime(2026, 11, 26, 3, 0, tzinfo=UTC)
 
 
 def at(minutes: float) -> datetime:
@@ -28,20 +33,20 @@ class Record:
         self.events: list[Event] = []
         self.add(0, Kind.DECLARED, {"title": "Checkout returning 500s", "severity": sev})
 
-    def add(self, minute: float, kind: str, payload: dict) -> "Record":
+    def add(self, minute: float, kind: str, payload: dict) -> Record:
         self.events.append(Event(7, at(minute), kind, "alice", payload, id=len(self.events) + 1))
         return self
 
-    def post(self, minute: float, audience: str = "internal", text: str = "update") -> "Record":
+    def post(self, minute: float, audience: str = "internal", text: str = "update") -> Record:
         return self.add(minute, Kind.COMMS_POSTED, {"audience": audience, "text": text})
 
-    def sev(self, minute: float, to: int) -> "Record":
+    def sev(self, minute: float, to: int) -> Record:
         return self.add(minute, Kind.SEVERITY, {"to": to})
 
-    def resolve(self, minute: float) -> "Record":
+    def resolve(self, minute: float) -> Record:
         return self.add(minute, Kind.RESOLVED, {"text": "fixed"})
 
-    def reopen(self, minute: float) -> "Record":
+    def reopen(self, minute: float) -> Record:
         return self.add(minute, Kind.REOPENED, {})
 
     @property

@@ -1,11 +1,11 @@
 """New deploys become one timeline event each; opening a war room does not flood the timeline."""
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 
 from warroom.domain.deploy_rules import Deploy, DeployTracker, deploys_before, newest_first
 from warroom.domain.events import Kind
 
-NOW = datetime(2026, 11, 26, 3, 30, tzinfo=timezone.utc)
+NOW = datetime(2026, 11, 26, 3, 30, tzinfo=UTC)
 
 
 def git(sha: str, minutes_ago: float, subject: str = "Bump pool size", author: str = "alice") -> Deploy:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from string import Template
 
 import pytest
@@ -10,14 +10,21 @@ import pytest
 from warroom.config.model import CadenceConfig, TeamConfig, TemplatesConfig
 from warroom.domain.cadence import UpdateCadence
 from warroom.domain.drafts import (
-    DRILL_BANNER, Draft, add_business_days, changes_since_last_post, last_post, needed_roles, normalize_audience,
-    packaged_template, render_draft,
+    DRILL_BANNER,
+    Draft,
+    add_business_days,
+    changes_since_last_post,
+    last_post,
+    needed_roles,
+    normalize_audience,
+    packaged_template,
+    render_draft,
 )
 from warroom.domain.events import Event, Kind
 from warroom.domain.incident import fold
 from warroom.domain.roles import COMMS, IC, SCRIBE, TECH
 
-T0 = datetime(2026, 11, 26, 3, 12, tzinfo=timezone.utc)
+T0 = datetime(2026, 11, 26, 3, 12, tzinfo=UTC)
 NOW = T0 + timedelta(minutes=20)
 TEAM = TeamConfig(name="payments", status_page="https://status.example.com", channel_prefix="#incident-")
 
@@ -347,9 +354,9 @@ def test_tactical_after_resolution_with_nothing_new_names_a_postmortem_owner_rol
 
 
 def test_review_deadline_counts_business_days():
-    friday = datetime(2026, 11, 27, 23, 0, tzinfo=timezone.utc)
+    friday = datetime(2026, 11, 27, 23, 0, tzinfo=UTC)
     assert add_business_days(friday, 5).date().isoformat() == "2026-12-04"  # the next Friday
-    saturday = datetime(2026, 11, 28, 9, 0, tzinfo=timezone.utc)
+    saturday = datetime(2026, 11, 28, 9, 0, tzinfo=UTC)
     assert add_business_days(saturday, 5).date().isoformat() == "2026-12-04"
 
 

@@ -8,7 +8,7 @@ one), a severity change is said as such, every incident has its own channel, and
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -21,7 +21,7 @@ from warroom.domain.roles import COMMS, IC
 from warroom.domain.slash import Append, Invalid, Unchanged, interpret
 from warroom.domain.user_comms import first_user_update
 
-T0 = datetime(2026, 12, 6, 5, 0, tzinfo=timezone.utc)
+T0 = datetime(2026, 12, 6, 5, 0, tzinfo=UTC)
 TEAM = TeamConfig(status_page="https://status.example.com", channel_prefix="#incident-")
 INTERNAL_TITLE = "Checkout returns 500 from pg-primary-3"
 INTERNAL_SUMMARY = "rolled back a1b2c3d on api-7, pg-primary-3 failover"
@@ -45,7 +45,7 @@ class Incident:
         self.add(0, Kind.ROLE_ASSIGNED, {"role": IC, "person": "alice"})
         self.add(0, Kind.ROLE_ASSIGNED, {"role": COMMS, "person": "bob"})
 
-    def add(self, minute: float, kind: str, payload: dict) -> "Incident":
+    def add(self, minute: float, kind: str, payload: dict) -> Incident:
         ev = Event(self.events[0].incident_id, self.t0 + timedelta(minutes=minute), kind, "alice", payload,
                    id=len(self.events) + 1)
         self.events.append(ev)

@@ -1,12 +1,12 @@
 """Pinning a pane's output keeps command, exit code, UTC time and a capped copy of the output."""
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from warroom.domain.events import Kind
 from warroom.domain.evidence import cap_output, evidence_from_output, evidence_from_snapshot
 
-TAKEN = datetime(2026, 11, 26, 3, 12, 9, 500000, tzinfo=timezone.utc)
+TAKEN = datetime(2026, 11, 26, 3, 12, 9, 500000, tzinfo=UTC)
 
 
 def test_pinned_command_text_and_payload():

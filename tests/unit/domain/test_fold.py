@@ -1,6 +1,6 @@
 """The fold, severity rules, roles, milestones and MTTx, from hand-written event lists."""
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -11,7 +11,7 @@ from warroom.domain.roles import COMMS, IC, TECH, canonical_role, role_names
 from warroom.domain.severity import PICK_HIGHER, SEVERITY_TABLE, Severity
 from warroom.domain.status import Status
 
-T0 = datetime(2026, 11, 26, 3, 0, tzinfo=timezone.utc)
+T0 = datetime(2026, 11, 26, 3, 0, tzinfo=UTC)
 
 
 def ev(n: int, minutes: float, kind: str, actor: str = "alice", incident: int = 1, **payload) -> Event:

@@ -4,7 +4,7 @@ and a row with a bad time, a broken payload or a newer kind folds with the rest 
 from __future__ import annotations
 
 import json
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 
@@ -15,7 +15,7 @@ from warroom.domain.severity import Severity
 from warroom.domain.slash import Invalid, interpret
 from warroom.store.rows import row_to_event
 
-T0 = datetime(2025, 3, 4, 14, 0, tzinfo=timezone.utc)
+T0 = datetime(2025, 3, 4, 14, 0, tzinfo=UTC)
 AT = "2025-03-04T14:00:00.000000Z"
 
 

@@ -2,20 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 
 from warroom.domain.events import Kind
-from warroom.domain.log_rules import (
-    GroupTable,
-    MinuteCounter,
-    SpikeDetector,
-    leading_timestamp,
-    mask_message,
-)
+from warroom.domain.log_rules import GroupTable, MinuteCounter, SpikeDetector, leading_timestamp, mask_message
 
-T0 = datetime(2024, 5, 1, 12, 0, 0, tzinfo=timezone.utc)
+T0 = datetime(2024, 5, 1, 12, 0, 0, tzinfo=UTC)
 
 
 @pytest.mark.parametrize(
@@ -86,19 +80,19 @@ def test_minute_counts_cover_the_last_15_minutes_oldest_first() -> None:
     assert sum(per_minute) == 6
 
 
-NOW = datetime(2024, 5, 1, 12, 30, tzinfo=timezone.utc)
+NOW = datetime(2024, 5, 1, 12, 30, tzinfo=UTC)
 PLUS2 = timezone(timedelta(hours=2))
 
 
 @pytest.mark.parametrize(
     ("line", "expected"),
     [
-        ("2024-05-01T12:03:04.123456789Z stdout F error", datetime(2024, 5, 1, 12, 3, 4, tzinfo=timezone.utc)),
-        ("2024-05-01 14:03:04,120+02:00 ERROR x", datetime(2024, 5, 1, 12, 3, 4, tzinfo=timezone.utc)),
-        ('{"level":"error","ts":"2024-05-01T12:03:04Z","msg":"x"}', datetime(2024, 5, 1, 12, 3, 4, tzinfo=timezone.utc)),
-        ("2024/05/01 14:03:04 [error] 7#7: upstream", datetime(2024, 5, 1, 12, 3, 4, tzinfo=timezone.utc)),  # local +2
-        ("May  1 14:03:04 host api: error", datetime(2024, 5, 1, 12, 3, 4, tzinfo=timezone.utc)),  # local +2
-        ('1.2.3.4 - - [01/May/2024:12:03:04 +0000] "GET /" 500', datetime(2024, 5, 1, 12, 3, 4, tzinfo=timezone.utc)),
+        ("2024-05-01T12:03:04.123456789Z stdout F error", datetime(2024, 5, 1, 12, 3, 4, tzinfo=UTC)),
+        ("2024-05-01 14:03:04,120+02:00 ERROR x", datetime(2024, 5, 1, 12, 3, 4, tzinfo=UTC)),
+        ('{"level":"error","ts":"2024-05-01T12:03:04Z","msg":"x"}', datetime(2024, 5, 1, 12, 3, 4, tzinfo=UTC)),
+        ("2024/05/01 14:03:04 [error] 7#7: upstream", datetime(2024, 5, 1, 12, 3, 4, tzinfo=UTC)),  # local +2
+        ("May  1 14:03:04 host api: error", datetime(2024, 5, 1, 12, 3, 4, tzinfo=UTC)),  # local +2
+        ('1.2.3.4 - - [01/May/2024:12:03:04 +0000] "GET /" 500', datetime(2024, 5, 1, 12, 3, 4, tzinfo=UTC)),
         ("error without any time", None),
         ("2024-13-45T99:00:00Z error", None),
     ],
@@ -108,8 +102,8 @@ def test_leading_timestamps_in_common_log_formats(line: str, expected: datetime 
 
 
 def test_syslog_lines_from_december_read_in_january_are_last_year() -> None:
-    jan = datetime(2025, 1, 1, 0, 5, tzinfo=timezone.utc)
-    assert leading_timestamp("Dec 31 23:59:00 h x: error", jan) == datetime(2024, 12, 31, 23, 59, tzinfo=timezone.utc)
+    jan = datetime(2025, 1, 1, 0, 5, tzinfo=UTC)
+    assert leading_timestamp("Dec 31 23:59:00 h x: error", jan) == datetime(2024, 12, 31, 23, 59, tzinfo=UTC)
 
 
 def _window(*counts: int) -> tuple[int, ...]:
@@ -137,7 +131,7 @@ def test_a_spike_can_fire_again_after_the_rate_fell_back_for_a_while() -> None:
     history = [2] * 13
     events = []
     # minute by minute: spike, 3 quiet minutes, spike again
-    for i, count in enumerate([2, 100, 2, 2, 2, 2, 120]):
+    for count in [2, 100, 2, 2, 2, 2, 120]:
         history.append(count)
         window = tuple(history[-14:]) + (0,)
         events.append(det.observe(window, base + timedelta(minutes=len(history) - 1)))

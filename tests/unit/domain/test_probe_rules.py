@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
 from warroom.domain.events import Kind
 from warroom.domain.probe_rules import ProbeState, ProbeTracker, StatusPageTracker, status_page_text
 
-T0 = datetime(2026, 3, 1, 9, 0, tzinfo=timezone.utc)
+T0 = datetime(2026, 3, 1, 9, 0, tzinfo=UTC)
 
 
 def at(minutes: float) -> datetime:

@@ -1,11 +1,11 @@
 """Disk and memory thresholds: one event going over, one coming back, no flapping in between."""
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from warroom.domain.events import Kind
 from warroom.domain.resource_rules import ResourceThresholds, resource_samples
 
-NOW = datetime(2026, 11, 26, 3, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 11, 26, 3, 0, tzinfo=UTC)
 
 
 def at(seconds: int) -> datetime:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from warroom.domain.events import Event, Kind
 from warroom.domain.incident import IncidentState, fold
@@ -19,7 +19,7 @@ from warroom.domain.slash import (
     interpret,
 )
 
-T0 = datetime(2025, 3, 4, 14, 0, tzinfo=timezone.utc)
+T0 = datetime(2025, 3, 4, 14, 0, tzinfo=UTC)
 
 
 def state(*extra: Event) -> IncidentState:

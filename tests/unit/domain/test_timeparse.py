@@ -1,10 +1,10 @@
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
 from warroom.domain.timeparse import parse_duration, parse_time
 
-NOW = datetime(2026, 11, 26, 3, 20, 30, tzinfo=timezone.utc)
+NOW = datetime(2026, 11, 26, 3, 20, 30, tzinfo=UTC)
 
 
 @pytest.mark.parametrize(
@@ -13,11 +13,11 @@ NOW = datetime(2026, 11, 26, 3, 20, 30, tzinfo=timezone.utc)
         ("-15m", NOW - timedelta(minutes=15)),
         ("-1h30m", NOW - timedelta(minutes=90)),
         ("-90s", NOW - timedelta(seconds=90)),
-        ("03:12", datetime(2026, 11, 26, 3, 12, tzinfo=timezone.utc)),
-        ("03:12:05", datetime(2026, 11, 26, 3, 12, 5, tzinfo=timezone.utc)),
-        ("2026-11-25T23:59:00Z", datetime(2026, 11, 25, 23, 59, tzinfo=timezone.utc)),
-        ("2026-11-26 04:00+01:00", datetime(2026, 11, 26, 3, 0, tzinfo=timezone.utc)),
-        ("2026-11-26T01:00", datetime(2026, 11, 26, 1, 0, tzinfo=timezone.utc)),
+        ("03:12", datetime(2026, 11, 26, 3, 12, tzinfo=UTC)),
+        ("03:12:05", datetime(2026, 11, 26, 3, 12, 5, tzinfo=UTC)),
+        ("2026-11-25T23:59:00Z", datetime(2026, 11, 25, 23, 59, tzinfo=UTC)),
+        ("2026-11-26 04:00+01:00", datetime(2026, 11, 26, 3, 0, tzinfo=UTC)),
+        ("2026-11-26T01:00", datetime(2026, 11, 26, 1, 0, tzinfo=UTC)),
         ("now", NOW),
     ],
 )
@@ -26,7 +26,7 @@ def test_parse_time_forms(text, expected):
 
 
 def test_clock_time_after_now_means_yesterday():
-    assert parse_time("23:55", NOW) == datetime(2026, 11, 25, 23, 55, tzinfo=timezone.utc)
+    assert parse_time("23:55", NOW) == datetime(2026, 11, 25, 23, 55, tzinfo=UTC)
 
 
 @pytest.mark.parametrize("bad", ["yesterday", "25:00", "-15x", "", "12:61"])
@@ -64,7 +64,7 @@ def test_impossible_times_are_refused(text, why):
 
 
 def test_up_to_five_minutes_ahead_is_accepted_for_drifting_clocks():
-    assert parse_time("2026-11-26T03:25:00Z", NOW) == datetime(2026, 11, 26, 3, 25, tzinfo=timezone.utc)
+    assert parse_time("2026-11-26T03:25:00Z", NOW) == datetime(2026, 11, 26, 3, 25, tzinfo=UTC)
 
 
 def test_as_of_queries_may_look_ahead_but_not_out_of_range():
@@ -74,9 +74,9 @@ def test_as_of_queries_may_look_ahead_but_not_out_of_range():
 
 
 def test_bare_clock_more_than_12h_before_the_start_needs_a_full_date():
-    started = datetime(2026, 11, 26, 3, 0, tzinfo=timezone.utc)
+    started = datetime(2026, 11, 26, 3, 0, tzinfo=UTC)
     # 23:59 today is ahead of now, so it means yesterday: 3 h before the start, accepted.
-    assert parse_time("23:59", NOW, started=started) == datetime(2026, 11, 25, 23, 59, tzinfo=timezone.utc)
+    assert parse_time("23:59", NOW, started=started) == datetime(2026, 11, 25, 23, 59, tzinfo=UTC)
     with pytest.raises(ValueError, match="use a full date"):
         parse_time("12:00", NOW, started=started)  # yesterday noon: 15 h before the start
     # The same time written in full is the user's explicit choice.
@@ -85,4 +85,4 @@ def test_bare_clock_more_than_12h_before_the_start_needs_a_full_date():
 
 def test_check_time_names_the_limit():
     with pytest.raises(ValueError, match="26323 days in the future"):
-        check_time(datetime(2099, 1, 1, tzinfo=timezone.utc), datetime(2026, 12, 6, 5, 30, tzinfo=timezone.utc))
+        check_time(datetime(2099, 1, 1, tzinfo=UTC), datetime(2026, 12, 6, 5, 30, tzinfo=UTC))

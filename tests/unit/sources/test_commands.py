@@ -2,14 +2,14 @@
 
 import os
 import sys
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from warroom.config.model import CommandConfig
 from warroom.domain.events import Kind
 from warroom.domain.evidence import evidence_from_snapshot
 from warroom.sources.commands import MAX_LINES, CommandSource
 
-NOW = datetime(2026, 11, 26, 3, 12, 9, tzinfo=timezone.utc)
+NOW = datetime(2026, 11, 26, 3, 12, 9, tzinfo=UTC)
 PY = sys.executable
 
 

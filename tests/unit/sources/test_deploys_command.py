@@ -1,13 +1,13 @@
 """Deploys from a command whose output lines are deploys (format in sources/deploys.py)."""
 
 import sys
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from warroom.config.model import DeploysConfig
 from warroom.domain.deploy_rules import DeployTracker
 from warroom.sources.deploys import DeploysSource, parse_deploy_lines
 
-NOW = datetime(2026, 11, 26, 12, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 11, 26, 12, 0, tzinfo=UTC)
 
 OUTPUT = "\n".join(
     [
@@ -34,12 +34,12 @@ async def test_lines_become_deploys_newest_first_and_the_rest_is_kept_as_is():
     assert snap.error is None
     assert [d.ident for d in snap.deploys] == ["v1.42.0", "v1.41.9", "build-77"]  # by time, any zone
     bump, hotfix, build = snap.deploys
-    assert hotfix.at == datetime(2026, 11, 26, 11, 40, tzinfo=timezone.utc)
+    assert hotfix.at == datetime(2026, 11, 26, 11, 40, tzinfo=UTC)
     assert (hotfix.author, hotfix.subject) == ("alice", "Hotfix [bold]cache[/bold]")
     assert hotfix.rollback_argv == ("helm", "rollback", "api", "41", "--namespace", "pay ments")
     assert hotfix.rollback_command == "helm rollback api 41 --namespace 'pay ments'"
     assert (bump.subject, bump.rollback_argv, bump.rollback_command) == ("Bump pool size", (), "")
-    assert build.at == datetime(2026, 11, 26, 11, 0, tzinfo=timezone.utc)
+    assert build.at == datetime(2026, 11, 26, 11, 0, tzinfo=UTC)
     assert snap.unparsed == ("NAME  REVISION  STATUS", "garbage line")
     text = snap.as_text()
     assert text.endswith("NAME  REVISION  STATUS\ngarbage line")

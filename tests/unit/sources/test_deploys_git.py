@@ -2,7 +2,7 @@
 
 import os
 import subprocess
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 
@@ -11,7 +11,7 @@ from warroom.domain.deploy_rules import DeployTracker
 from warroom.runner import run_argv
 from warroom.sources.deploys import DeploysSource
 
-NOW = datetime(2026, 11, 26, 12, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 11, 26, 12, 0, tzinfo=UTC)
 
 
 @pytest.fixture(autouse=True)
@@ -88,7 +88,7 @@ async def test_commits_on_all_refs_sorted_by_time_within_the_window(repo):
     assert [d.ident for d in snap.deploys] == [shas[k] for k in order]
     by = {d.ident: d for d in snap.deploys}
     tokyo = by[shas["tokyo"]]
-    assert tokyo.at == NOW - timedelta(minutes=90) and tokyo.at.tzinfo == timezone.utc
+    assert tokyo.at == NOW - timedelta(minutes=90) and tokyo.at.tzinfo == UTC
     assert by[shas["ny"]].at == NOW - timedelta(minutes=10)
     assert (tokyo.short, tokyo.author, tokyo.subject) == (shas["tokyo"][:7], "bob", "Bump pool size")
     # dated when it landed (committer time), not when it was first written

@@ -2,7 +2,7 @@
 
 import json
 import os
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -13,7 +13,7 @@ from warroom.runner import run_argv
 from warroom.sources.deploys import DeploysSource
 
 BIN = Path(__file__).resolve().parents[2] / "fixtures" / "bin"
-NOW = datetime(2026, 11, 26, 12, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 11, 26, 12, 0, tzinfo=UTC)
 
 
 def ts(minutes_ago: float) -> str:
@@ -94,7 +94,7 @@ async def test_revisions_dated_by_replicasets_with_images_and_rollbacks(kube):
 async def test_no_namespace_and_a_context(kube):
     snap = await source(("web",), namespace=None, context="prod").collect(NOW)
     assert snap.error is None
-    [web2, web1] = snap.deploys
+    [web2, _web1] = snap.deploys
     assert web2.rollback_command == "kubectl rollout undo deploy/web --to-revision=1 --context prod"
     assert "-n" not in web2.rollback_argv
 

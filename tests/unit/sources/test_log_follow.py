@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -14,7 +14,7 @@ from warroom.sources.logfollow import FileFollower, FileSet
 from warroom.sources.logs import LogCounts, LogSource
 from warroom.sources.logscan import EXAMPLE_CAP, LINE_KEEP, Matcher
 
-NOW = datetime(2024, 5, 1, 12, 0, 30, tzinfo=timezone.utc)
+NOW = datetime(2024, 5, 1, 12, 0, 30, tzinfo=UTC)
 
 
 def source(path: Path | str, **kw) -> LogSource:

@@ -6,7 +6,7 @@ import asyncio
 import os
 import sys
 from collections import Counter
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from warroom.config.model import LogConfig
@@ -15,7 +15,7 @@ from warroom.sources.base import Source
 from warroom.sources.logs import LogCounts, LogSource
 from warroom.sources.logscan import Matcher
 
-NOW = datetime(2024, 5, 1, 12, 30, 30, tzinfo=timezone.utc)
+NOW = datetime(2024, 5, 1, 12, 30, 30, tzinfo=UTC)
 
 
 def iso(t: datetime) -> str:
@@ -95,7 +95,7 @@ async def test_samples_give_each_finished_minute_once(tmp_path: Path) -> None:
     assert {s.series for s in samples} == {"log.api.per_min"}
     assert len(samples) == 9  # the finished minutes the backfill fully observed: 12:21 to 12:29
     by_minute = {s.at: s.value for s in samples}
-    minute = lambda m: datetime.fromtimestamp((minute_of(NOW) - m) * 60, timezone.utc)  # noqa: E731
+    minute = lambda m: datetime.fromtimestamp((minute_of(NOW) - m) * 60, UTC)  # noqa: E731
     assert by_minute[minute(1)] == 1 and by_minute[minute(2)] == 2 and by_minute[minute(5)] == 1
     assert src.samples(snap) == []  # same minute: nothing new
     later = await src.collect(NOW + timedelta(minutes=1))
@@ -116,7 +116,7 @@ async def poll_until(src: LogSource, done, timeout: float = 10.0, now=None) -> L
     loop = asyncio.get_running_loop()
     end = loop.time() + timeout
     while True:
-        snap = await src.collect(now or datetime.now(timezone.utc))
+        snap = await src.collect(now or datetime.now(UTC))
         if done(snap) or loop.time() > end:
             return snap
         await asyncio.sleep(0.02)
@@ -167,7 +167,7 @@ async def test_a_missing_binary_says_command_not_found(tmp_path: Path, monkeypat
 
 async def test_a_commands_replay_of_history_lands_in_the_minutes_it_happened(tmp_path: Path, monkeypatch) -> None:
     """A fake `kubectl logs --timestamps -f` printing the real format: RFC 3339 with nanoseconds."""
-    now = datetime.now(timezone.utc).replace(second=30)
+    now = datetime.now(UTC).replace(second=30)
     lines = [
         f"{(now - timedelta(minutes=20)).strftime('%Y-%m-%dT%H:%M:%S.%f')}123Z ERROR older than the window",
         f"{(now - timedelta(minutes=5)).strftime('%Y-%m-%dT%H:%M:%S.%f')}123Z ERROR replayed by --since",
@@ -211,13 +211,13 @@ def test_a_parallel_backfill_counts_exactly_what_a_sequential_one_does(tmp_path:
     from warroom.sources.logbackfill import tally_range
     from warroom.sources.logscan import split_range
 
-    job = partial(tally_range, matcher=Matcher(), now=NOW, local=timezone.utc, cutoff=NOW - timedelta(minutes=10), capacity=200)
+    job = partial(tally_range, matcher=Matcher(), now=NOW, local=UTC, cutoff=NOW - timedelta(minutes=10), capacity=200)
     assert any(job(str(log), a, b).head for a, b in split_range(0, end, 4, 16 * 1024)[1:])
 
     def run(workers: int):
         groups, minutes = GroupTable(), MinuteCounter()
         result = backfill(
-            [(str(log), end)], Matcher(), NOW, timezone.utc, 600, into_groups=groups, into_minutes=minutes,
+            [(str(log), end)], Matcher(), NOW, UTC, 600, into_groups=groups, into_minutes=minutes,
             workers=workers, min_parallel=0, piece_min=16 * 1024,
         )
         return result.total, minutes.per_minute(NOW), [(g.pattern_key, g.count) for g in groups.top(20)]
@@ -242,7 +242,7 @@ async def test_a_one_shot_snapshot_of_a_command_reads_its_replay_then_stops_it()
         snap = await src.collect_once(NOW, quiet=0.3, limit=10)
         assert snap.total == 30 and snap.error is None
         await asyncio.sleep(0.05)
-        assert not alive(int(open(pidfile.name).read()))
+        assert not alive(int(Path(pidfile.name).read_text()))
 
 
 async def test_a_one_shot_snapshot_of_a_finite_command_is_not_an_error() -> None:

@@ -9,7 +9,7 @@ import re
 import socket
 import threading
 import time
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -20,7 +20,7 @@ from warroom.domain.probe_rules import ProbeTracker
 from warroom.sources.base import Snapshot, Source
 from warroom.sources.probes import ProbeResult, ProbeSource
 
-NOW = datetime(2026, 3, 1, 12, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
 
 
 @pytest.fixture(scope="module")

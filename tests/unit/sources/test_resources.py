@@ -6,7 +6,7 @@ import socket
 import subprocess
 import sys
 import threading
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import psutil
 import pytest
@@ -16,7 +16,7 @@ from warroom.domain.resource_rules import ResourceThresholds
 from warroom.sources.resources import ResourcesSource, human_bytes, human_size
 from warroom.sources.tcp_states import PSUTIL_TCP_STATES, tcp_states_from_proc, tcp_states_from_psutil
 
-NOW = datetime(2026, 11, 26, 3, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 11, 26, 3, 0, tzinfo=UTC)
 
 
 @pytest.fixture

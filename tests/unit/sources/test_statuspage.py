@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -13,7 +13,7 @@ from warroom.domain.events import Kind
 from warroom.domain.probe_rules import StatusPageTracker
 from warroom.sources.statuspage import ComponentStatus, StatusIncident, StatusPageSource, parse_statuspage
 
-NOW = datetime(2026, 3, 1, 12, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
 
 
 @pytest.fixture

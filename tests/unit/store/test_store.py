@@ -11,6 +11,7 @@ import sys
 import textwrap
 import threading
 import time
+from datetime import UTC
 from pathlib import Path
 
 import pytest
@@ -99,9 +100,9 @@ def test_not_a_database_is_a_clear_error(tmp_path: Path):
 
 
 def test_samples_are_stored_for_later_charts(db_path: Path):
-    from datetime import datetime, timezone
+    from datetime import datetime
 
-    at = datetime(2026, 11, 26, 3, 0, tzinfo=timezone.utc)
+    at = datetime(2026, 11, 26, 3, 0, tzinfo=UTC)
     with EventStore.open(db_path) as store:
         inc = store.declare("x", 2, actor="a").incident_id
         store.add_samples(inc, [Sample("probe.api.latency_ms", 12.5, at), Sample("probe.api.up", 1, at)])

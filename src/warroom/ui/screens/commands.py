@@ -18,8 +18,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, Protocol
 
 from warroom.domain.slash import Append, Empty, Invalid, Pin, SetActor, ShowHelp, Unchanged, interpret
-from warroom.ui.widgets.commandline import CommandInput, CommandLine, submitted_text
 from warroom.services import command_line
+from warroom.ui.widgets.commandline import CommandInput, CommandLine, submitted_text
 
 if TYPE_CHECKING:
     from textual.app import App
@@ -122,7 +122,7 @@ async def run_line(screen: LineScreen, line: str) -> None:
     await _append(screen, command, line, done)
 
 
-async def _append(screen: LineScreen, command: Append, line: str, done) -> None:  # noqa: ANN001
+async def _append(screen: LineScreen, command: Append, line: str, done) -> None:
     app = screen.wapp
     command_input = screen.query_one(CommandInput)
     command_input.add_class("-busy")

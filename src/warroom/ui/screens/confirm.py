@@ -14,7 +14,7 @@ Untrusted parts (titles, notes, draft text, host names) are shown cleaned, as pl
 
 from __future__ import annotations
 
-from typing import Iterable
+from collections.abc import Iterable
 
 from rich.text import Text
 from textual.app import ComposeResult

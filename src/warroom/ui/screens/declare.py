@@ -165,7 +165,7 @@ class DeclareScreen(Screen[int | None]):
         self.query_one("#declare-error", Static).update(Text(text))
 
     async def action_declare(self) -> None:
-        app: "WarRoomHost" = self.app  # type: ignore[assignment]
+        app: WarRoomHost = self.app  # type: ignore[assignment]
         title = " ".join(self.query_one("#declare-title", Input).value.split())
         if not title:
             self._error("A title is needed: one line saying what users see.")

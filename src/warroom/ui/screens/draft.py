@@ -18,9 +18,10 @@ Rendering, diffs and deadlines are the domain's (`drafts`, `cadence`); this scre
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from collections.abc import Callable
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable
+from typing import TYPE_CHECKING, Any
 
 from rich.cells import cell_len
 from textual import events, on, work
@@ -34,14 +35,19 @@ from textual.screen import Screen
 from textual.widgets import Footer, Static, Tab, Tabs, TextArea
 
 from warroom.domain.drafts import AUDIENCES, changes_since_last_post, last_post, render_draft
-from warroom.unsaved import Unsaved
 from warroom.sanitize import clean, escape_invisible
-from warroom.ui.screens.draft_effects import DraftCommands, DraftEffects
 from warroom.services.draft_recorder import DraftRecorder
+from warroom.ui.screens.draft_effects import DraftCommands, DraftEffects
 from warroom.ui.screens.draft_text import (
-    AUDIENCE_LABELS, HINTS, NARROW, SHORT_AUDIENCE_LABELS, copy_lines, diff_content,
+    AUDIENCE_LABELS,
+    HINTS,
+    NARROW,
+    SHORT_AUDIENCE_LABELS,
+    copy_lines,
+    diff_content,
 )
 from warroom.ui.widgets.countdown import Countdown
+from warroom.unsaved import Unsaved
 
 if TYPE_CHECKING:
     from warroom.domain.events import Event
@@ -113,7 +119,7 @@ class DraftScreen(DraftEffects, Screen[None]):
 
     def __init__(
         self,
-        state: "IncidentState | None" = None,
+        state: IncidentState | None = None,
         *,
         audience: str = "internal",
         store: Any | None = None,
@@ -149,7 +155,7 @@ class DraftScreen(DraftEffects, Screen[None]):
         actor = given["actor"] or getattr(app, "actor", None) or "unknown"
         clock = given["clock"] or getattr(app, "clock", None)
         if not callable(clock):
-            clock = lambda: datetime.now(timezone.utc)  # noqa: E731
+            clock = lambda: datetime.now(UTC)  # noqa: E731
         incident_id = state.incident_id if state is not None else getattr(app, "incident_id", None)
         return DraftRecorder(store, incident_id, config, Path(db_path) if db_path else None, str(actor), clock)
 

@@ -9,8 +9,9 @@ screen stays about showing the draft.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from rich.cells import cell_len
 from textual import work

@@ -7,7 +7,7 @@ word typed a moment too late cannot throw the text away.
 
 from __future__ import annotations
 
-from typing import Sequence
+from collections.abc import Sequence
 
 from rich.text import Text
 from textual.app import ComposeResult

@@ -21,7 +21,7 @@ class UnsavedLines:
 
     _command: CommandInput | None
 
-    def __init__(self, *args, **kwargs) -> None:  # noqa: ANN002, ANN003
+    def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self._not_saved: list[str] = []
         #: The line `run_line` is working on (its save may not have answered yet).

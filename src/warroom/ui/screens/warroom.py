@@ -25,10 +25,10 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from rich.text import Text
-from textual.events import Resize
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
+from textual.events import Resize
 from textual.message import Message
 from textual.reactive import var
 from textual.screen import Screen
@@ -61,7 +61,7 @@ XWIDE = 192
 XTALL = 50
 
 
-def source_names(config: "Config") -> list[str]:
+def source_names(config: Config) -> list[str]:
     """Every configured source's pane name, in the registry's order (completion for /pin)."""
     from warroom.sources.registry import source_names as registered_names
 
@@ -169,7 +169,7 @@ class WarRoomScreen(TypingMode, UnsavedLines, Screen[None]):
         self._command: CommandInput | None = None
 
     @property
-    def wapp(self) -> "WarRoomHost":
+    def wapp(self) -> WarRoomHost:
         return self.app  # type: ignore[return-value]
 
     # --- composition -------------------------------------------------------------------------

@@ -12,7 +12,8 @@ turns them back into newlines, so Enter saves one note with its lines.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Callable
+from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual import events
@@ -68,7 +69,7 @@ class CommandInput(Input):
             super().__init__()
             self.candidates = candidates
 
-    def __init__(self, **kwargs) -> None:  # noqa: ANN003
+    def __init__(self, **kwargs) -> None:
         super().__init__(**kwargs)
         self.history: list[str] = []
         self._history_pos: int | None = None
@@ -165,7 +166,7 @@ class CommandLine(Container):
     }
     """
 
-    def __init__(self, actor: str, *, id: str | None = None) -> None:  # noqa: A002
+    def __init__(self, actor: str, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self._actor = actor
         self.key_mode = False

@@ -27,8 +27,18 @@ from warroom.config.model import CommandConfig
 from warroom.sanitize import clean
 from warroom.sources.snapshots import CommandOutput
 from warroom.ui.widgets.pane_base import (
-    BAD_STYLE, MUTED_STYLE, OK_STYLE, WARN_STYLE, Detail, SourceInfo, SourcePane, age_text, freshness, line,
-    seconds_since, untrusted,
+    BAD_STYLE,
+    MUTED_STYLE,
+    OK_STYLE,
+    WARN_STYLE,
+    Detail,
+    SourceInfo,
+    SourcePane,
+    age_text,
+    freshness,
+    line,
+    seconds_since,
+    untrusted,
 )
 
 COMMAND_EMPTY = (

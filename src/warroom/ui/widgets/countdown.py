@@ -15,8 +15,9 @@ A 1 s interval repaints this one line. Phases read in words and symbols, not col
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
-from typing import TYPE_CHECKING, Any, Callable
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING, Any
 
 from textual.content import Content
 from textual.message import Message
@@ -25,9 +26,7 @@ from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Static
 
-from warroom.domain.cadence import (
-    UpdateCadence, UpdateDue, UserCommsDue, format_duration, next_update, user_comms_due,
-)
+from warroom.domain.cadence import UpdateCadence, UpdateDue, UserCommsDue, format_duration, next_update, user_comms_due
 from warroom.domain.severity import Severity
 
 if TYPE_CHECKING:
@@ -151,7 +150,7 @@ class Countdown(Static):
 
     def __init__(
         self,
-        state: "IncidentState | None" = None,
+        state: IncidentState | None = None,
         *,
         cadence: Any | None = None,
         clock: Clock | None = None,
@@ -209,7 +208,7 @@ class Countdown(Static):
         clock = self._clock_arg or getattr(self.app, "clock", None)
         if callable(clock):
             return clock()
-        return datetime.now(timezone.utc)
+        return datetime.now(UTC)
 
     # --- repaint -----------------------------------------------------------------------------
 

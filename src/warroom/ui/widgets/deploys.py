@@ -24,7 +24,15 @@ from warroom.domain.events import utc
 from warroom.domain.metrics import format_duration
 from warroom.sources.snapshots import DeployList
 from warroom.ui.widgets.pane_base import (
-    MUTED_STYLE, Detail, SourceInfo, SourcePane, error_row, freshness, line, pad, untrusted,
+    MUTED_STYLE,
+    Detail,
+    SourceInfo,
+    SourcePane,
+    error_row,
+    freshness,
+    line,
+    pad,
+    untrusted,
 )
 
 SUSPECT_STYLE = "bold $text-warning"

@@ -122,7 +122,7 @@ class HeaderLine(Widget):
     HeaderLine { height: 1; text-wrap: nowrap; text-overflow: ellipsis; }
     """
 
-    def __init__(self, *, id: str | None = None) -> None:  # noqa: A002
+    def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self._content = Content("")
         self._variants: tuple[Content, ...] = (self._content,)
@@ -159,7 +159,7 @@ class HeaderLine(Widget):
     def render(self) -> RenderResult:
         return self.shown
 
-    def get_content_width(self, container, viewport) -> int:  # noqa: ANN001
+    def get_content_width(self, container, viewport) -> int:
         return self._content.cell_length
 
 
@@ -186,12 +186,12 @@ class IncidentHeader(Container):
     }
     """
 
-    def __init__(self, *, id: str | None = None) -> None:  # noqa: A002
+    def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self._now: datetime | None = None
         self._read_only = False
 
-    def compose(self):  # noqa: ANN201
+    def compose(self):
         yield HeaderLine(id="incident-title")
         yield HeaderLine(id="incident-state")
 

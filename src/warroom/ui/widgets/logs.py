@@ -20,15 +20,26 @@ from textual.content import Content
 
 from warroom.config.model import LogConfig
 from warroom.domain.events import utc
+from warroom.layout.sparkline_text import sparkline
 from warroom.sources.snapshots import LogCounts
 from warroom.ui.widgets.pane_base import (
-    BAD_STYLE, MUTED_STYLE, WARN_STYLE, Detail, SourceInfo, SourcePane, age_text, error_row, freshness, line, rpad,
-    seconds_since, untrusted,
+    BAD_STYLE,
+    MUTED_STYLE,
+    WARN_STYLE,
+    Detail,
+    SourceInfo,
+    SourcePane,
+    age_text,
+    error_row,
+    freshness,
+    line,
+    rpad,
+    seconds_since,
+    untrusted,
 )
 
 #: Rows a long example line may continue on when there is room.
 MORE_ROWS_PER_EXAMPLE = 2
-from warroom.layout.sparkline_text import sparkline
 
 LOG_EMPTY = (
     "No logs followed. Add to warroom.toml:\n"

@@ -11,8 +11,9 @@ State is never colour alone: every state has a word and a symbol (`✔ UP`, `✖
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, ClassVar, Iterable, Sequence
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.cells import cell_len
 from textual.app import ComposeResult
@@ -125,7 +126,7 @@ def pick_rows(rows: Sequence[Content | Detail], budget: int | None) -> list[Cont
 LATE_AFTER = 10.0
 
 
-def freshness(update: "SourceUpdate | None", now: datetime) -> tuple[str, str] | None:
+def freshness(update: SourceUpdate | None, now: datetime) -> tuple[str, str] | None:
     """`("STALE · last good 2m ago · retry in 40s", style)` while a source is failing or its next
     result is overdue, else None."""
     if update is None:
@@ -142,7 +143,7 @@ def freshness(update: "SourceUpdate | None", now: datetime) -> tuple[str, str] |
             else f"FAILING · no result yet · retry in {retry}", WARN_STYLE)
 
 
-def error_row(update: "SourceUpdate", now: datetime, label: str = "") -> Content:
+def error_row(update: SourceUpdate, now: datetime, label: str = "") -> Content:
     """`✖ ERROR <what> · 40s ago` for a failed poll (the error text is untrusted)."""
     age = age_text(seconds_since(update.snapshot.taken_at, now))
     prefix = f"{label}: " if label else ""
@@ -227,7 +228,7 @@ class SourcePane(FocusMarked, Vertical, can_focus=True):
     ONE_SOURCE: ClassVar[bool] = False
 
     @classmethod
-    def for_sources(cls, sources: list[SourceInfo], *, id: str | None = None) -> "SourcePane":
+    def for_sources(cls, sources: list[SourceInfo], *, id: str | None = None) -> SourcePane:
         """The pane for these sources (none: the pane that says how to configure its kind)."""
         if cls.ONE_SOURCE:
             return cls(sources[0] if sources else None, id=id)  # type: ignore[arg-type]
@@ -268,13 +269,13 @@ class SourcePane(FocusMarked, Vertical, can_focus=True):
 
     # --- feeding -----------------------------------------------------------------------------
 
-    def show(self, update: "SourceUpdate", now: datetime) -> None:
+    def show(self, update: SourceUpdate, now: datetime) -> None:
         """A new poll result for one of this pane's sources."""
         self.updates[update.key] = update
         self.received(update, now)
         self.redraw(now)
 
-    def received(self, update: "SourceUpdate", now: datetime) -> None:
+    def received(self, update: SourceUpdate, now: datetime) -> None:
         """Hook: remember history (sparklines, trackers) once per new result."""
 
     def tick(self, now: datetime) -> None:

@@ -18,7 +18,7 @@ is used by more content, not left blank.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, Iterable
+from typing import TYPE_CHECKING, Any
 
 from textual.app import ComposeResult
 from textual.containers import Vertical
@@ -26,13 +26,13 @@ from textual.content import Content
 from textual.message import Message
 from textual.widget import Widget
 
+from warroom.layout.pane_layout import grow_heights, share_heights
 from warroom.sources import registry
 from warroom.sources.registry import configured_sources
 from warroom.sources.snapshots import CommandOutput
 from warroom.ui.poller import Poller
 from warroom.ui.widgets.deploys import DeploysPane
 from warroom.ui.widgets.pane_base import RowList, SourceInfo, SourcePane, hidden
-from warroom.layout.pane_layout import grow_heights, share_heights
 from warroom.ui.widgets.poller_fed import PollerFed, detected_at
 from warroom.ui.widgets.summary import summary_row
 
@@ -67,7 +67,7 @@ class SignalPanes(PollerFed):
             self.text = text
             self.error = error
 
-    def __init__(self, config: "Config | None" = None, **kwargs: Any) -> None:
+    def __init__(self, config: Config | None = None, **kwargs: Any) -> None:
         super().__init__(config, **kwargs)
         self.panes: list[SourcePane] = []
         self.by_key: dict[str, SourcePane] = {}
@@ -243,7 +243,7 @@ class SourceSummary(PollerFed):
     SourceSummary { height: auto; padding: 0 1; }
     """
 
-    def __init__(self, config: "Config | None" = None, **kwargs: Any) -> None:
+    def __init__(self, config: Config | None = None, **kwargs: Any) -> None:
         super().__init__(config, **kwargs)
         self.infos: list[SourceInfo] = []
         self.updates: dict[str, SourceUpdate] = {}
@@ -258,7 +258,7 @@ class SourceSummary(PollerFed):
         self.redraw()
 
     @property
-    def trackers(self) -> "dict[str, ProbeTracker]":
+    def trackers(self) -> dict[str, ProbeTracker]:
         """Each probe's flap-damping tracker: the recorder's, which the scheduler runs (live)."""
         return self.poller.probe_trackers() if self.poller is not None else {}
 

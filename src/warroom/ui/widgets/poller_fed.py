@@ -3,15 +3,16 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
-from typing import TYPE_CHECKING, Any, Callable
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any
 
 from textual.reactive import var
 from textual.widget import Widget
 
 from warroom.domain.deploy_rules import RECENT
-from warroom.ui.poller import Poller
 from warroom.sources.registry import configured_sources  # noqa: F401 (re-exported for the panes)
+from warroom.ui.poller import Poller
 
 if TYPE_CHECKING:
     from warroom.config.model import Config
@@ -28,10 +29,10 @@ async def _leave(node: Widget, poller: Poller | None) -> None:
 
 def _clock_of(node: Widget, clock: Callable[[], datetime] | None) -> Callable[[], datetime]:
     found = clock or getattr(node.app, "clock", None)
-    return found if callable(found) else (lambda: datetime.now(timezone.utc))
+    return found if callable(found) else (lambda: datetime.now(UTC))
 
 
-def _config_of(node: Widget, config: "Config | None") -> "Config":
+def _config_of(node: Widget, config: Config | None) -> Config:
     if config is not None:
         return config
     from warroom.config.model import Config
@@ -53,7 +54,7 @@ class PollerFed(Widget):
 
     def __init__(
         self,
-        config: "Config | None" = None,
+        config: Config | None = None,
         *,
         poller: Poller | None = None,
         clock: Callable[[], datetime] | None = None,
@@ -66,7 +67,7 @@ class PollerFed(Widget):
         self.poller: Poller | None = poller
 
     @property
-    def config(self) -> "Config":
+    def config(self) -> Config:
         return _config_of(self, self._config_arg)
 
     def now(self) -> datetime:

@@ -25,14 +25,26 @@ from textual.content import Content
 from warroom.config.model import ProbeConfig
 from warroom.domain.events import utc
 from warroom.domain.probe_rules import ProbeState, streak_words
+from warroom.layout.sparkline_text import sparkline
 from warroom.sources.observers import ProbeStatus
 from warroom.sources.registry import PROBE, STATUSPAGE
 from warroom.sources.snapshots import ProbeResult, StatusPageResult
 from warroom.ui.widgets.pane_base import (
-    BAD_STYLE, MUTED_STYLE, OK_STYLE, WARN_STYLE, Detail, SourceInfo, SourcePane, age_text, freshness, line, pad,
-    rpad, seconds_since, untrusted,
+    BAD_STYLE,
+    MUTED_STYLE,
+    OK_STYLE,
+    WARN_STYLE,
+    Detail,
+    SourceInfo,
+    SourcePane,
+    age_text,
+    freshness,
+    line,
+    pad,
+    rpad,
+    seconds_since,
+    untrusted,
 )
-from warroom.layout.sparkline_text import sparkline
 
 if TYPE_CHECKING:
     from warroom.scheduler import SourceUpdate
@@ -87,7 +99,7 @@ class ProbesPane(SourcePane):
         self.history = {s.key: _ProbeHistory() for s in sources if s.kind == PROBE}
         self._state_w = STATE_WIDTH
 
-    def received(self, update: "SourceUpdate", now: datetime) -> None:
+    def received(self, update: SourceUpdate, now: datetime) -> None:
         history = self.history.get(update.key)
         result = update.snapshot
         if history is None or not isinstance(result, ProbeResult) or result.taken_at == history.last_taken:
@@ -135,7 +147,7 @@ class ProbesPane(SourcePane):
         what = result.status_text if result.status_code is not None else untrusted(result.failure or "error", 20)
         return streak_words(status.state, status.streak, result.ok, what)
 
-    def _details(self, info: SourceInfo, update: "SourceUpdate | None") -> list[Content]:
+    def _details(self, info: SourceInfo, update: SourceUpdate | None) -> list[Content]:
         """What the one-line row cuts short: the probe's request and body; the page's components."""
         indent = " " * self._state_w
         snap = update.snapshot if update is not None else None
@@ -156,7 +168,7 @@ class ProbesPane(SourcePane):
             parts += [(" · body: ", MUTED_STYLE), untrusted(result.body_excerpt, 200)]
         return [line(*parts)]
 
-    def _probe_row(self, info: SourceInfo, name: str, name_w: int, spark_w: int, update: "SourceUpdate | None",
+    def _probe_row(self, info: SourceInfo, name: str, name_w: int, spark_w: int, update: SourceUpdate | None,
                    now: datetime) -> Content:
         history = self.history[info.key]
         if update is None:
@@ -183,7 +195,7 @@ class ProbesPane(SourcePane):
             parts.append(("  " + untrusted(result.error), BAD_STYLE if not result.ok else WARN_STYLE))
         return line(*parts)
 
-    def _page_row(self, info: SourceInfo, name: str, name_w: int, update: "SourceUpdate | None", now: datetime) -> Content:
+    def _page_row(self, info: SourceInfo, name: str, name_w: int, update: SourceUpdate | None, now: datetime) -> Content:
         if update is None:
             return line(pad("? UNKNOWN", self._state_w), pad(name, name_w), ("  waiting for the first answer", MUTED_STYLE))
         page = update.snapshot

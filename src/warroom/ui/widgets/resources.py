@@ -16,18 +16,31 @@ Sampling happens in the source's thread (psutil never runs on the event loop); t
 from __future__ import annotations
 
 from collections import deque
+from collections.abc import Callable
 from datetime import datetime
-from typing import TYPE_CHECKING, Callable
+from typing import TYPE_CHECKING
 
 from textual.content import Content
 
 from warroom.config.model import ResourcesConfig
+from warroom.layout.sparkline_text import bar, sparkline
 from warroom.sources.snapshots import ProcessUsage, ResourceSnapshot, human_bytes, human_size
 from warroom.ui.widgets.pane_base import (
-    BAD_STYLE, MUTED_STYLE, WARN_STYLE, Detail, SourceInfo, SourcePane, age_text, error_row, freshness, line, pad,
-    rpad, seconds_since, untrusted,
+    BAD_STYLE,
+    MUTED_STYLE,
+    WARN_STYLE,
+    Detail,
+    SourceInfo,
+    SourcePane,
+    age_text,
+    error_row,
+    freshness,
+    line,
+    pad,
+    rpad,
+    seconds_since,
+    untrusted,
 )
-from warroom.layout.sparkline_text import bar, sparkline
 
 if TYPE_CHECKING:
     from warroom.scheduler import SourceUpdate
@@ -70,7 +83,7 @@ class ResourcesPane(SourcePane):
         cfg = cfg if isinstance(cfg, ResourcesConfig) else ResourcesConfig()
         return float(cfg.disk_threshold), float(cfg.memory_threshold)
 
-    def received(self, update: "SourceUpdate", now: datetime) -> None:
+    def received(self, update: SourceUpdate, now: datetime) -> None:
         snap = update.snapshot
         if isinstance(snap, ResourceSnapshot) and snap.taken_at != self._last_taken:
             self._last_taken = snap.taken_at

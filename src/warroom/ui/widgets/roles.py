@@ -72,7 +72,7 @@ class RoleBoard(FocusMarked, Widget, can_focus=True):
     def _columns(self, width: int) -> int:
         return max(1, min(len(self.roles), width // CELL_WIDTH))
 
-    def get_content_height(self, container, viewport, width: int) -> int:  # noqa: ANN001
+    def get_content_height(self, container, viewport, width: int) -> int:
         columns = self._columns(width)
         return -(-len(self.roles) // columns)
 

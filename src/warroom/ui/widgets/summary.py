@@ -19,19 +19,34 @@ from typing import TYPE_CHECKING
 from textual.content import Content
 
 from warroom.config.model import ResourcesConfig
-from warroom.sources import registry
-from warroom.sources.observers import ProbeStatus
-from warroom.sources.snapshots import CommandOutput, DeployList, LogCounts, ProbeResult, ResourceSnapshot, StatusPageResult
-
 from warroom.domain.deploy_rules import deploys_before
 from warroom.domain.probe_rules import ProbeState, streak_words
+from warroom.layout.sparkline_text import sparkline
+from warroom.sources import registry
+from warroom.sources.observers import ProbeStatus
+from warroom.sources.snapshots import (
+    CommandOutput,
+    DeployList,
+    LogCounts,
+    ProbeResult,
+    ResourceSnapshot,
+    StatusPageResult,
+)
 from warroom.ui.widgets.deploys import when_text
 from warroom.ui.widgets.logs import rate_values
 from warroom.ui.widgets.pane_base import (
-    BAD_STYLE, MUTED_STYLE, OK_STYLE, WARN_STYLE, SourceInfo, age_text, line, pad, seconds_since, untrusted,
+    BAD_STYLE,
+    MUTED_STYLE,
+    OK_STYLE,
+    WARN_STYLE,
+    SourceInfo,
+    age_text,
+    line,
+    pad,
+    seconds_since,
+    untrusted,
 )
 from warroom.ui.widgets.probes import INDICATORS, PROBE_STATES, latency_text
-from warroom.layout.sparkline_text import sparkline
 
 if TYPE_CHECKING:
     from warroom.scheduler import SourceUpdate
@@ -45,7 +60,7 @@ Row = Content | None
 
 def summary_row(
     info: SourceInfo,
-    update: "SourceUpdate | None",
+    update: SourceUpdate | None,
     now: datetime,
     *,
     detected_at: datetime | None = None,
@@ -68,7 +83,7 @@ def summary_row(
 Part = str | tuple[str, str]
 
 
-def probe_row(info: SourceInfo, update: "SourceUpdate", now: datetime, *, name: str, age: Part, stale: Part,
+def probe_row(info: SourceInfo, update: SourceUpdate, now: datetime, *, name: str, age: Part, stale: Part,
               detected_at: datetime | None) -> Row:
     snap = update.snapshot
     if not isinstance(snap, ProbeResult) or snap.failure == "config":
@@ -86,7 +101,7 @@ def probe_row(info: SourceInfo, update: "SourceUpdate", now: datetime, *, name: 
     return line((pad(word, STATE_W), style), name, f" {code} {latency}{detail}", age)
 
 
-def statuspage_row(info: SourceInfo, update: "SourceUpdate", now: datetime, *, name: str, age: Part, stale: Part,
+def statuspage_row(info: SourceInfo, update: SourceUpdate, now: datetime, *, name: str, age: Part, stale: Part,
                    detected_at: datetime | None) -> Row:
     snap = update.snapshot
     if not isinstance(snap, StatusPageResult) or snap.error:
@@ -96,7 +111,7 @@ def statuspage_row(info: SourceInfo, update: "SourceUpdate", now: datetime, *, n
     return line((pad(word, STATE_W), style), name, f" {untrusted(snap.description, 60)}{broken}", age)
 
 
-def log_row(info: SourceInfo, update: "SourceUpdate", now: datetime, *, name: str, age: Part, stale: Part,
+def log_row(info: SourceInfo, update: SourceUpdate, now: datetime, *, name: str, age: Part, stale: Part,
             detected_at: datetime | None) -> Row:
     snap = update.snapshot
     if not isinstance(snap, LogCounts):
@@ -107,7 +122,7 @@ def log_row(info: SourceInfo, update: "SourceUpdate", now: datetime, *, name: st
                 sparkline(rate_values(snap), 10), err, age)
 
 
-def deploys_row(info: SourceInfo, update: "SourceUpdate", now: datetime, *, name: str, age: Part, stale: Part,
+def deploys_row(info: SourceInfo, update: SourceUpdate, now: datetime, *, name: str, age: Part, stale: Part,
                 detected_at: datetime | None) -> Row:
     snap = update.snapshot
     if not isinstance(snap, DeployList) or not (snap.deploys or not snap.error):
@@ -122,7 +137,7 @@ def deploys_row(info: SourceInfo, update: "SourceUpdate", now: datetime, *, name
                 f" {untrusted(newest.short, 12)} {when_text(newest.at, now)} {what}", stale, age)
 
 
-def resources_row(info: SourceInfo, update: "SourceUpdate", now: datetime, *, name: str, age: Part, stale: Part,
+def resources_row(info: SourceInfo, update: SourceUpdate, now: datetime, *, name: str, age: Part, stale: Part,
                   detected_at: datetime | None) -> Row:
     snap = update.snapshot
     if not isinstance(snap, ResourceSnapshot) or snap.cpu_percent is None:
@@ -139,7 +154,7 @@ def resources_row(info: SourceInfo, update: "SourceUpdate", now: datetime, *, na
     return line(*parts, stale, age)
 
 
-def command_row(info: SourceInfo, update: "SourceUpdate", now: datetime, *, name: str, age: Part, stale: Part,
+def command_row(info: SourceInfo, update: SourceUpdate, now: datetime, *, name: str, age: Part, stale: Part,
                 detected_at: datetime | None) -> Row:
     snap = update.snapshot
     if not isinstance(snap, CommandOutput):

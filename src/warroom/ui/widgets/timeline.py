@@ -15,8 +15,9 @@ scrolled back keeps the same line at the top of the pane, even when rows are ins
 from __future__ import annotations
 
 from bisect import bisect_right
+from collections.abc import Iterable
 from datetime import datetime, timedelta
-from typing import Iterable, NamedTuple
+from typing import NamedTuple
 
 from rich.cells import cell_len
 from rich.segment import Segment
@@ -30,11 +31,24 @@ from warroom.domain.events import Event
 from warroom.sanitize import clean
 from warroom.ui.widgets.focus_mark import FocusMarked
 from warroom.ui.widgets.timeline_prefix import (  # noqa: F401 - re-exported: tests and callers import them here
-    ACTOR_WIDTH, COMPACT_PREFIX_WIDTH, KIND_WIDTH, LATE_MARK, PREFIX_WIDTH, SHORT_PREFIX_WIDTH, TIME_WIDTH,
-    indent_for, prefix_segments,
+    ACTOR_WIDTH,
+    COMPACT_PREFIX_WIDTH,
+    KIND_WIDTH,
+    LATE_MARK,
+    PREFIX_WIDTH,
+    SHORT_PREFIX_WIDTH,
+    TIME_WIDTH,
+    indent_for,
+    prefix_segments,
 )
 from warroom.ui.widgets.timeline_text import (  # noqa: F401 - re-exported: tests and callers import them here
-    ALARM_KINDS, COMPACT_WORDS, GOOD_KINDS, KIND_LABELS, fit_cells, describe, wrap_cells,
+    ALARM_KINDS,
+    COMPACT_WORDS,
+    GOOD_KINDS,
+    KIND_LABELS,
+    describe,
+    fit_cells,
+    wrap_cells,
 )
 
 #: An event placed this far before one recorded earlier is marked as added later.

@@ -10,7 +10,7 @@ text does not say what happened lead with a word (`COMPACT_WORDS`, added by the 
 
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 from rich.segment import Segment
 from rich.style import Style
