@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -14,7 +13,7 @@ from warroom.demo.gitrepo import DemoRepo
 from warroom.demo.story import HISTORY, HOTFIX_FILES, HOTFIX_SUBJECT
 
 NOW = datetime(2025, 3, 14, 9, 30, tzinfo=timezone.utc)
-pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="needs git")
+pytestmark = pytest.mark.requires("git")
 
 
 def bare_env(tmp_path: Path) -> dict[str, str]:
