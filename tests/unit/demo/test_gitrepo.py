@@ -40,6 +40,7 @@ def test_history_lands_at_realistic_past_times_without_any_git_config(tmp_path) 
     assert len(shas) == len(HISTORY)
     log = git_log(repo.path)
     times = [datetime.fromisoformat(t) for _, _, t, _ in log]
+    assert len(times) == len(HISTORY)
     assert all(NOW - timedelta(hours=2) < t < NOW for t in times)  # within `since = "2h"`
     newest = log[0]
     assert NOW - times[0] == timedelta(minutes=8)  # one lands minutes before the failure
