@@ -135,6 +135,7 @@ def test_proc_parser_names_states_like_ss(tmp_path):
     }
 
 
+@pytest.mark.usefixtures("burns_cpu")
 async def test_top_processes_by_cpu_and_memory(resources):
     spinner = subprocess.Popen([sys.executable, "-c", "while True: pass"])
     hog = subprocess.Popen(
