@@ -38,10 +38,6 @@ def busy_timeout_ms(environ: "Mapping[str, str] | None" = None) -> int:
     return int(text)
 
 
-def _is_handle(text: str) -> bool:
-    return all(c.isalnum() or c in "._-@" for c in text)
-
-
 def environment_problem(environ: "Mapping[str, str] | None" = None) -> str | None:
     """The first thing wrong with the warroom variables that are set, as one line; None if fine.
 
@@ -61,7 +57,10 @@ def environment_problem(environ: "Mapping[str, str] | None" = None) -> str | Non
         if any(ord(c) < 32 or ord(c) == 127 for c in value):
             return f"{name} holds a control character: name a path"
     user = env.get("WARROOM_USER", "").strip()
-    if user and (len(user) > USER_MAX or not _is_handle(user)):
-        return (f"WARROOM_USER={ascii(user[:40])}: a name is one word "
-                f"(letters, digits, . _ - @; at most {USER_MAX})")
+    if user:
+        from warroom.domain.names import name_problem  # the one rule for names (import-free too)
+
+        problem = name_problem(user)
+        if problem:
+            return f"WARROOM_USER={ascii(user[:40])}: {problem}"
     return None

@@ -52,6 +52,20 @@ async def declared(tmp_path: Path, severity: int = 1) -> tuple[AsyncEventStore, 
     return store, ev.incident_id
 
 
+async def confirm(pilot) -> None:
+    """Say yes on the confirmation the last key opened: move to its confirm button, press Enter."""
+    from warroom.ui.screens.confirm import ConfirmScreen
+
+    app = pilot.app
+    await pilot.pause()
+    assert isinstance(app.screen, ConfirmScreen), f"no confirmation: {app.screen!r}"
+    assert app.focused is app.screen.query_one("#cancel"), "Cancel has the focus"
+    await pilot.press("tab", "enter")
+    await pilot.pause()
+    await app.workers.wait_for_complete()
+    await pilot.pause()
+
+
 def screen_text(app: App) -> str:
     return str(app.screen.query_one("#draft-status", Static).render())
 
@@ -73,6 +87,7 @@ async def test_renders_each_audience_and_shows_all_lines_new_before_any_post(tmp
         changes = str(screen.query_one("#draft-changes", Static).render())
         assert "+🚨 SEV-1 declared: Checkout returns 500" in changes
         assert "nothing posted yet" in str(screen.query_one("#draft-changes-title", Static).render())
+        await pilot.press("escape")  # the screen opens in typing mode; Esc is for the keys
         await pilot.press("2")
         assert screen.audience == "external"
         assert screen.text.startswith("[Investigating]")
@@ -91,8 +106,7 @@ async def test_p_records_exactly_the_edited_text_and_restarts_the_countdown(tmp_
         screen = app.screen
         countdown = screen.query_one(Countdown)
         assert countdown.phase == "overdue"
-        await pilot.press("e")
-        assert screen.editor.has_focus
+        assert screen.editor.has_focus, "the screen opens in typing mode"
         screen.editor.move_cursor(screen.editor.document.end)
         screen.editor.insert("\nStill [b]investigating")
         await pilot.press(*"[/b]")  # typed keys reach the editor too
@@ -101,8 +115,7 @@ async def test_p_records_exactly_the_edited_text_and_restarts_the_countdown(tmp_
         expected = screen.text
         assert expected.endswith("\nStill [b]investigating[/b]")
         await pilot.press("p")
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        await confirm(pilot)
         posted = [e for e in await store.events(incident_id) if e.kind == Kind.COMMS_POSTED]
         assert len(posted) == 1
         assert posted[0].payload == {"audience": "internal", "text": expected}
@@ -127,7 +140,7 @@ async def test_c_says_which_copy_method_worked_and_writes_the_file(tmp_path: Pat
     app = DraftApp(store, config(), clock, await store.incident(incident_id))
     async with app.run_test(size=(120, 36)) as pilot:
         screen = app.screen
-        await pilot.press("c")
+        await pilot.press("escape", "c")
         await app.workers.wait_for_complete()
         await pilot.pause()
         outcome = screen.last_outcome
@@ -184,9 +197,8 @@ async def test_shift_p_posts_exact_json_and_records_the_result(tmp_path: Path, w
     app = DraftApp(store, cfg, Clock(T0 + timedelta(minutes=3)), await store.incident(incident_id))
     async with app.run_test(size=(120, 36)) as pilot:
         screen = app.screen
-        await pilot.press("P")
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        await pilot.press("escape", "P")
+        await confirm(pilot)
         # Exactly the draft, escaped as Slack documents (`<person: VACANT>` arrives as typed).
         assert handler.received == [("application/json", json.dumps({"text": slack_escape(screen.text)}).encode())]
         sent = [e for e in await store.events(incident_id) if e.kind == Kind.NOTIFY_SENT]
@@ -207,9 +219,8 @@ async def test_a_failing_webhook_is_shown_and_the_draft_kept(tmp_path: Path, web
     async with app.run_test(size=(120, 36)) as pilot:
         screen = app.screen
         before = screen.text
-        await pilot.press("P")
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        await pilot.press("escape", "P")
+        await confirm(pilot)
         status = screen_text(app)
         assert "slack: FAILED: HTTP 500 [b]server[/b] exploded" in status  # literal, not markup
         assert "1 of 1 failed, not marked posted: the draft is kept in the editor\nand saved to " in status
@@ -227,7 +238,7 @@ async def test_without_a_webhook_P_says_how_to_configure_one(tmp_path: Path) -> 
     store, incident_id = await declared(tmp_path)
     app = DraftApp(store, config(), Clock(T0), await store.incident(incident_id))
     async with app.run_test(size=(120, 36)) as pilot:
-        await pilot.press("P")
+        await pilot.press("escape", "P")
         await app.workers.wait_for_complete()
         await pilot.pause()
         assert "No webhook configured: add [[notify]]" in screen_text(app)
@@ -269,11 +280,13 @@ async def test_at_80_columns_hint_and_tabs_are_short_enough_to_read_whole(tmp_pa
     async with app.run_test(size=(80, 24)) as pilot:
         screen = app.screen
         hint = str(screen.query_one("#draft-hint", Static).render())
-        assert hint.endswith("Esc back") and len(hint) <= 78
+        assert hint.startswith("Typing into the draft") and len(hint) <= 78
         assert [str(t.label) for t in screen.query("Tab")] == ["1 Internal (chat)", "2 External (status page)", "3 Tactical (C/A/N)"]
-        await pilot.press("e")
+        await pilot.press("escape")
         hint = str(screen.query_one("#draft-hint", Static).render())
-        assert hint.startswith("Editing") and len(hint) <= 78
+        assert hint.startswith("KEYS:") and hint.endswith("Esc back") and len(hint) <= 78
+        await pilot.press("e")
+        assert screen.editor.has_focus
         await pilot.press("escape")
         await pilot.resize_terminal(140, 30)
         await pilot.pause()

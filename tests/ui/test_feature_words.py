@@ -23,13 +23,13 @@ TITLE = "Checkout returns 500 from pg-primary-3"
 
 
 async def external_draft(pilot) -> str:
-    """Open the draft screen as `d` does and pick the external audience (`2`)."""
+    """Open the draft screen as `d` does and pick the external audience (Esc, then `2`)."""
     app = pilot.app
     await wait_for(pilot, lambda: app.screen.wapp.store_ready.is_set(), "the database")
     app.screen.action_draft()
     await wait_for(pilot, lambda: isinstance(app.screen, DraftScreen) and app.screen.query("#draft-editor")
                    and app.screen.text, "the draft screen")
-    await pilot.press("2")
+    await pilot.press("escape", "2")  # the draft opens in typing mode: Esc for its keys
     await wait_for(pilot, lambda: app.screen.audience == "external", "the external draft")
     await pilot.pause()
     return app.screen.text

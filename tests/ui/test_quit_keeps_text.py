@@ -161,3 +161,44 @@ async def test_the_palette_quit_asks_too(db: Path):
         await wait_for(pilot, lambda: app.screen is app.warroom_screen, "back in the war room")
         assert app.is_running and app.screen.query_one(CommandInput).value == "paged the db on-call"
         assert "not quitting" in feedback(pilot)
+
+
+async def test_quitting_from_an_edited_status_draft_asks_and_keeps_the_draft(db: Path):
+    """The Comms Lead's edited draft is typing too: Ctrl+Q from the draft screen asks first and
+    the file holds the edited text."""
+    from textual.widgets import TextArea
+
+    app = app_for(db)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("escape", "d")
+        await wait_for(pilot, lambda: app.screen.query("#draft-editor"), "the draft screen")
+        editor = app.screen.query_one("#draft-editor", TextArea)
+        await wait_for(pilot, lambda: editor.text.strip() != "", "the rendered draft")
+        editor.insert("EU card payments only; retries are safe. ")
+        await pilot.pause()
+        await pilot.press("ctrl+q")
+        await wait_for(pilot, lambda: isinstance(app.screen, QuitUnsavedScreen), "the quit question")
+        assert "status draft (internal) edited, not posted" in str(app.screen.query_one("#quit-items").render())
+        await pilot.click("#quit-write")
+        await wait_for(pilot, lambda: not app.is_running, "quitting after writing")
+    [written] = unsaved_files(db)
+    assert "EU card payments only; retries are safe." in written.read_text()
+
+
+async def test_quitting_a_half_filled_declare_dialog_asks_first(tmp_path: Path):
+    from textual.widgets import Input
+
+    db = tmp_path / "warroom.db"
+    app = app_for(db)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for(pilot, lambda: app.screen.query("#declare-title"), "the declare dialog")
+        app.screen.query_one("#declare-title", Input).value = "Checkout returns 502 for EU cards"
+        app.screen.query_one("#declare-impact", Input).value = "EU card payments fail"
+        await pilot.press("ctrl+q")
+        await wait_for(pilot, lambda: isinstance(app.screen, QuitUnsavedScreen), "the quit question")
+        items = str(app.screen.query_one("#quit-items").render())
+        assert "declare dialog filled in, not declared" in items
+        await pilot.press("enter")  # Cancel has the focus: back to the dialog, text still there
+        await wait_for(pilot, lambda: app.screen.query("#declare-title"), "back in the dialog")
+        assert app.screen.query_one("#declare-title", Input).value == "Checkout returns 502 for EU cards"

@@ -96,17 +96,83 @@ async def test_resolve_asks_first_and_cancel_writes_nothing(db: Path):
         room.query_one(CommandInput).value = "/resolve metrics normal"
         await pilot.press("enter")
         await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen), "the confirmation")
-        await pilot.press("n")
+        dialog = app.screen
+        said = " ".join(str(w.render()) for w in dialog.query("Static"))
+        # Exactly what will happen: the incident, the text, who, and that it closes.
+        assert "Resolve INC-1?" in said and "INC-1 · SEV-2 · Investigating · Checkout 500s" in said
+        assert "Resolution: metrics normal" in said and "resolved by carol" in said
+        assert app.focused is dialog.query_one("#cancel"), "Cancel has the focus"
+        # No letter typed in prose confirms: y, n and the rest of a sentence do nothing.
+        await pilot.press(*"yes y n")
+        assert app.screen is dialog and last(db).kind == Kind.DECLARED
+        await pilot.press("enter")  # Enter on the focused Cancel cancels
         await wait_for(pilot, lambda: app.screen is room, "back on the war room")
         assert last(db).kind == Kind.DECLARED
-        room.query_one(CommandInput).value = "/resolve metrics normal"
+        assert "not resolved" in feedback(pilot)
+        command = room.query_one(CommandInput)
+        assert command.value == "" and command.history[-1] == "/resolve metrics normal"
+        command.value = "/resolve metrics normal"
         await pilot.press("enter")
         await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen), "the confirmation")
-        await pilot.press("y")
+        await pilot.press("escape")  # Esc cancels too
+        await wait_for(pilot, lambda: app.screen is room, "back on the war room")
+        assert last(db).kind == Kind.DECLARED
+        command.value = "/resolve metrics normal"
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen), "the confirmation")
+        await pilot.press("tab", "enter")  # moving to Resolve and pressing it is the deliberate yes
         await wait_for(pilot, lambda: last(db).kind == Kind.RESOLVED, "the resolve event")
         assert dict(last(db).payload) == {"text": "metrics normal"}
         await wait_for(pilot, lambda: not app.incident.is_open, "the refold")
         assert "✓ Resolved" in app.screen.query_one(IncidentHeader).state_text
+
+
+async def test_an_unchanged_command_clears_the_line_so_the_next_is_not_glued_on(db: Path):
+    app = app_for(db)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        room = screen(pilot)
+        command = room.query_one(CommandInput)
+        for _ in range(2):
+            await pilot.press(*"/role comms carol", "enter")
+            await wait_for(pilot, lambda: not room._busy and command.value == "", "the line consumed")
+        assert "carol is already Comms Lead" in feedback(pilot)
+        await pilot.press(*"/ack", "enter")
+        await wait_for(pilot, lambda: last(db).kind == Kind.ACKNOWLEDGED, "the ack")
+        roles = [dict(e.payload) for e in stored(db) if e.kind == Kind.ROLE_ASSIGNED]
+        assert roles == [{"role": "Comms Lead", "person": "carol"}], "carol stays carol, recorded once"
+        assert command.history[-2:] == ["/role comms carol", "/ack"]
+
+
+@pytest.mark.parametrize("first, again, message", [
+    ("/sev 1", "/sev 1", "already SEV-1: nothing recorded"),
+    ("/status identified", "/status identified", "already Identified: nothing recorded"),
+    ("/ack", "/ack", "already acknowledged at 14:10:00 UTC"),
+    ("/ic alice", "/ic @alice", "alice is already Incident Commander"),
+])
+async def test_a_command_that_changes_nothing_is_a_message_not_kept_input(db: Path, first, again, message):
+    app = app_for(db)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await submit(pilot, first)
+        count = len(stored(db))
+        said = await submit(pilot, again)
+        assert message in said
+        command = screen(pilot).query_one(CommandInput)
+        assert command.value == "" and command.history[-1] == again
+        assert not screen(pilot).query_one(CommandLine).has_class("-error")
+        assert len(stored(db)) == count, "nothing recorded"
+
+
+async def test_a_name_that_is_not_one_handle_is_refused_and_kept_to_fix(db: Path):
+    app = app_for(db)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        said = await submit(pilot, "/role comms carol/ack")
+        assert "'carol/ack' refused: a name is one word of letters, digits, . _ - @" in said
+        assert screen(pilot).query_one(CommandInput).value == "/role comms carol/ack"
+        assert "refused" in await submit(pilot, "/as bob smith")
+        assert app.actor == "carol" and len(stored(db)) == 1
 
 
 async def test_as_changes_who_is_typing(db: Path):

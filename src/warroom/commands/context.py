@@ -74,13 +74,19 @@ def open_store(args: argparse.Namespace) -> EventStore:
 
 
 def current_actor(args: argparse.Namespace | None = None) -> str:
-    """`--as`, then $WARROOM_USER, then the login name."""
+    """`--as`, then $WARROOM_USER, then the login name. A given name must be a handle
+    (`domain.names`): anything else is a one-line UserError, before anything is written."""
+    from warroom.domain.names import check_name
+
     explicit = getattr(args, "as_", None) if args is not None else None
-    if explicit:
-        return explicit.strip()
-    env = os.environ.get("WARROOM_USER", "").strip()
-    if env:
-        return env
+    try:
+        if explicit is not None:
+            return check_name(explicit, "--as name")
+        env = os.environ.get("WARROOM_USER", "").strip()
+        if env:
+            return check_name(env, "$WARROOM_USER")
+    except ValueError as exc:
+        raise UserError(str(exc)) from None
     from warroom.store.rows import origin
 
     return origin()["user"]

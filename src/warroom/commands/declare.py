@@ -46,6 +46,7 @@ def run(args: argparse.Namespace) -> int:
     if started and detected and started > detected:
         raise UserError("--started-at is after --detected-at: impact starts before anyone can detect it")
     actor = current_actor(args)
+    ic = _ic_name(args.ic)
     with open_store(args) as store:
         ev = store.declare(
             title,
@@ -58,7 +59,19 @@ def run(args: argparse.Namespace) -> int:
             drill=args.drill,
             feature=feature,
         )
-        if args.ic:
-            store.append(ev.incident_id, Kind.ROLE_ASSIGNED, {"role": IC, "person": args.ic.strip()}, actor=actor)
+        if ic:
+            store.append(ev.incident_id, Kind.ROLE_ASSIGNED, {"role": IC, "person": ic}, actor=actor)
     print(short_id(ev.incident_id))
     return 0
+
+
+def _ic_name(text: str | None) -> str | None:
+    """`--ic` as a checked handle (`@alice` is alice), or None when not given."""
+    if text is None:
+        return None
+    from warroom.domain.names import check_name
+
+    try:
+        return check_name(text.strip().lstrip("@"), "--ic name")
+    except ValueError as exc:
+        raise UserError(str(exc)) from None

@@ -40,9 +40,10 @@ def run(args: argparse.Namespace | SimpleNamespace) -> int:
     text = " ".join(args.text).strip()
     if not text:
         raise UserError("the note is empty")
+    actor = current_actor(args)  # a bad --as / $WARROOM_USER is refused before the database opens
     with open_store(args) as store:
         incident_id = resolve_incident(store, args.incident)
         at = parse_at_for(store, incident_id, args.at)
-        ev = store.append(incident_id, Kind.NOTE, {"text": text}, actor=current_actor(args), at=at)
+        ev = store.append(incident_id, Kind.NOTE, {"text": text}, actor=actor, at=at)
     print(f"{short_id(incident_id)} note #{ev.id} saved")
     return 0

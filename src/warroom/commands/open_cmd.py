@@ -74,11 +74,12 @@ def _run(args: argparse.Namespace | SimpleNamespace) -> int:
             notices = store.notices  # shown on the screen (this check opened the file first)
     else:
         notices = []
+    actor = current_actor(args)  # a bad --as / $WARROOM_USER is said before the screen opens
     if not sys.stdout.isatty() or not sys.stdin.isatty():
         raise UserError("the war room needs a terminal; for scripts use `warroom show` or `warroom list`")
     from warroom.ui.app import WarRoomApp
 
-    app = WarRoomApp(path, config, incident_id, theme=theme, actor=current_actor(args))
+    app = WarRoomApp(path, config, incident_id, theme=theme, actor=actor)
     app.store_notices += notices
     app.run()
     if getattr(app, "pending_events_note", None):  # source events the database never took

@@ -8,6 +8,7 @@ from warroom.commands.context import (
     add_actor_option, add_at_option, add_incident_option, current_actor, open_store, parse_at_for, resolve_incident,
 )
 from warroom.domain.events import Kind, short_id
+from warroom.domain.names import check_name
 from warroom.domain.roles import canonical_role
 from warroom.errors import UserError
 from warroom.sanitize import clean
@@ -35,16 +36,20 @@ def run(args: argparse.Namespace) -> int:
         role = canonical_role(args.role, _extra_roles(args))
     except ValueError as exc:
         raise UserError(str(exc)) from None
-    person = args.name.strip().lstrip("@")
-    if not person:
-        raise UserError("the name is empty")
+    person = args.name.strip()
+    if person != "-":
+        try:
+            person = check_name(person.lstrip("@"), f"{role} name")
+        except ValueError as exc:
+            raise UserError(str(exc)) from None
+    actor = current_actor(args)
     with open_store(args) as store:
         incident_id = resolve_incident(store, args.incident)
         if person == "-":
-            store.append(incident_id, Kind.ROLE_RELEASED, {"role": role}, actor=current_actor(args), at=parse_at_for(store, incident_id, args.at))
+            store.append(incident_id, Kind.ROLE_RELEASED, {"role": role}, actor=actor, at=parse_at_for(store, incident_id, args.at))
             print(f"{short_id(incident_id)} {role} is now vacant")
             return 0
         store.append(incident_id, Kind.ROLE_ASSIGNED, {"role": role, "person": person},
-                     actor=current_actor(args), at=parse_at_for(store, incident_id, args.at))
+                     actor=actor, at=parse_at_for(store, incident_id, args.at))
     print(f"{short_id(incident_id)} {role}: {clean(person)}")
     return 0

@@ -48,9 +48,23 @@ def read_team(t: Table) -> TeamConfig:
         name=t.text("name", d.name, allow_empty=True),
         status_page=t.text("status_page", d.status_page, allow_empty=True),
         channel_prefix=t.text("channel_prefix", d.channel_prefix),
-        roster=t.strings("roster", unique=True),
+        roster=_roster(t),
         extra_roles=t.strings("extra_roles", unique=True),
     )
+
+
+def _roster(t: Table) -> tuple[str, ...]:
+    """`roster`: names offered to /ic, /role and /as, so each must be a handle (`domain.names`)."""
+    from warroom.domain.names import name_problem, shown
+
+    roster = t.strings("roster", unique=True)
+    ok = True
+    for n, name in enumerate(roster):
+        problem = name_problem(name)
+        if problem:
+            t.fail("roster", f"name {shown(name)} refused: {problem}", (n,))
+            ok = False
+    return roster if ok else ()
 
 
 CADENCE_KEYS = ("sev1", "sev2", "sev3", "sev4", "sev2_first_user_comms")

@@ -14,6 +14,7 @@ from typing import Any, Iterable
 from warroom.domain.events import Kind
 from warroom.domain.feature import parse_feature
 from warroom.domain.incident import IncidentState
+from warroom.domain.names import check_name
 from warroom.domain.roles import IC, canonical_role, role_names
 from warroom.domain.severity import Severity
 from warroom.domain.status import Status
@@ -23,7 +24,7 @@ SLASH_COMMANDS: dict[str, tuple[str, str]] = {
     "sev": ("/sev N [reason]", "Change severity (1 is the worst). Pick higher when in doubt."),
     "status": ("/status NAME [text]", "Investigating, identified, monitoring or resolved"),
     "ic": ("/ic NAME", "Name the Incident Commander"),
-    "role": ("/role ROLE NAME", "Assign a role: /role comms alice, /role tech-lead bob"),
+    "role": ("/role ROLE NAME", "Assign a role: /role comms alice, /role tech-lead bob (- vacates it)"),
     "ack": ("/ack", "Acknowledge the incident (starts MTTA)"),
     "mitigated": ("/mitigated TEXT", "Record the mitigation that stopped the bleeding"),
     "resolve": ("/resolve [text] [--public TEXT]", "Resolve the incident (asks first); --public is what customers read"),
@@ -76,7 +77,15 @@ class Empty:
     pass
 
 
-Command = Append | SetActor | Pin | ShowHelp | Invalid | Empty
+@dataclass(frozen=True)
+class Unchanged:
+    """The line asks for what already holds (`/sev 1` at SEV-1): nothing is written, and the
+    line is still consumed (cleared, kept in history); `message` says what already holds."""
+
+    message: str
+
+
+Command = Append | SetActor | Pin | ShowHelp | Invalid | Empty | Unchanged
 
 
 def _usage(name: str) -> str:
@@ -84,14 +93,11 @@ def _usage(name: str) -> str:
 
 
 def _name(text: str, what: str) -> str | Invalid:
-    name = " ".join(text.split()).lstrip("@")
-    if not name:
-        return Invalid(f"{what}: a name is needed")
-    if not name.isprintable():
-        return Invalid(f"{what}: names cannot contain control characters")
-    if len(name) > MAX_NAME:
-        return Invalid(f"{what}: names are at most {MAX_NAME} characters")
-    return name
+    """One handle (`domain.names`): `@alice` is alice; `carol smith` or `carol/ack` is refused."""
+    try:
+        return check_name(text.strip().lstrip("@"), f"{what} name")
+    except ValueError as exc:
+        return Invalid(str(exc))
 
 
 def _text(text: str) -> str | Invalid:
@@ -117,12 +123,16 @@ def _split_role(words: list[str], extra_roles: tuple[str, ...]) -> tuple[str, st
 
 
 def _assign(state: IncidentState, role: str, raw_name: str) -> Command:
+    if raw_name.strip() == "-":  # vacate, as `warroom role ROLE -` does
+        if state.roles.get(role) is None:
+            return Unchanged(f"{role} is already vacant: nothing recorded")
+        return Append(Kind.ROLE_RELEASED, {"role": role}, f"{role} is now vacant")
     name = _name(raw_name, role)
     if isinstance(name, Invalid):
         return name
     holder = state.roles.get(role)
     if holder is not None and holder.person == name:
-        return Invalid(f"{name} is already {role}")
+        return Unchanged(f"{name} is already {role}: nothing recorded")
     return Append(Kind.ROLE_ASSIGNED, {"role": role, "person": name}, f"{name} is {role}")
 
 
@@ -174,7 +184,7 @@ def _slash(line: str, state: IncidentState, extras: tuple[str, ...]) -> Command:
         except ValueError as exc:
             return Invalid(str(exc))
         if new == state.severity:
-            return Invalid(f"already {new.label}: nothing recorded")
+            return Unchanged(f"already {new.label}: nothing recorded")
         reason_text = _text(reason)
         if isinstance(reason_text, Invalid):
             return reason_text
@@ -193,7 +203,7 @@ def _slash(line: str, state: IncidentState, extras: tuple[str, ...]) -> Command:
         except ValueError as exc:
             return Invalid(str(exc))
         if new_status is state.status:
-            return Invalid(f"already {new_status.value}: nothing recorded")
+            return Unchanged(f"already {new_status.value}: nothing recorded")
         note_text = _text(note)
         if isinstance(note_text, Invalid):
             return note_text
@@ -214,7 +224,7 @@ def _slash(line: str, state: IncidentState, extras: tuple[str, ...]) -> Command:
         return _assign(state, *split)
     if name == "ack":
         if state.milestones.acknowledged is not None:
-            return Invalid(f"already acknowledged at {state.milestones.acknowledged:%H:%M:%S} UTC")
+            return Unchanged(f"already acknowledged at {state.milestones.acknowledged:%H:%M:%S} UTC: nothing recorded")
         return Append(Kind.ACKNOWLEDGED, {}, "acknowledged")
     if name == "mitigated":
         body = _text(rest)
@@ -227,7 +237,7 @@ def _slash(line: str, state: IncidentState, extras: tuple[str, ...]) -> Command:
         return _feature(state, rest)
     # resolve
     if closed:
-        return Invalid(f"{state.short_id} is already resolved")
+        return Unchanged(f"{state.short_id} is already resolved: nothing recorded")
     internal, public = _split_public(rest)
     if public is not None and not public:
         return Invalid(_usage("resolve") + " (--public needs the words customers should read)")
@@ -247,7 +257,7 @@ def _slash(line: str, state: IncidentState, extras: tuple[str, ...]) -> Command:
         Kind.RESOLVED,
         payload,
         f"{state.short_id} resolved",
-        confirm=f"Resolve {state.short_id}? Confirm the metrics are back to normal first. {customers}",
+        confirm=f"Resolve {state.short_id}?\nConfirm the metrics are back to normal first.\n{customers}",
     )
 
 
@@ -270,7 +280,7 @@ def _feature(state: IncidentState, rest: str) -> Command:
     except ValueError as exc:
         return Invalid(str(exc))
     if feature == state.feature:
-        return Invalid(f"feature is already {feature}: nothing recorded")
+        return Unchanged(f"feature is already {feature}: nothing recorded")
     return Append(Kind.FEATURE_SET, {"text": feature}, f"feature: {feature} (the external draft now names it)")
 
 

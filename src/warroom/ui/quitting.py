@@ -67,9 +67,19 @@ class QuitKeepingText(_Base):
         self.request_quit(0)
 
     def unsaved_text(self) -> list[Any]:
-        """The war room's text that is not in the database (`warroom.unsaved.Unsaved` items)."""
+        """Text typed anywhere that is not in the database (`warroom.unsaved.Unsaved` items):
+        the war room's command line and failed notes, an edited status draft, a half-filled
+        declare dialog. Every screen that holds typing says so through its `unsaved_text()`."""
+        items: list[Any] = []
+        screens = list(self.screen_stack)
         room = self.warroom_screen
-        return room.unsaved_text() if room is not None and room.is_attached else []
+        if room is not None and room.is_attached and room not in screens:
+            screens.insert(0, room)
+        for screen in screens:
+            collect = getattr(screen, "unsaved_text", None)
+            if callable(collect) and screen.is_attached:
+                items.extend(collect())
+        return items
 
     def request_quit(self, code: int) -> None:
         """Quit with `code`; with unsaved text, ask first (write it to a file, drop it, or stay).

@@ -18,7 +18,7 @@ from warroom.domain.drafts import channel_name, render_draft
 from warroom.domain.events import Event, Kind, format_ts
 from warroom.domain.incident import fold
 from warroom.domain.roles import COMMS, IC
-from warroom.domain.slash import Append, Invalid, interpret
+from warroom.domain.slash import Append, Invalid, Unchanged, interpret
 from warroom.domain.user_comms import first_user_update
 
 T0 = datetime(2026, 12, 6, 5, 0, tzinfo=timezone.utc)
@@ -202,7 +202,7 @@ def test_slash_feature_records_the_feature_and_refuses_nonsense():
     assert isinstance(interpret("/feature", state), Invalid)
     assert isinstance(interpret("/feature " + "x" * 500, state), Invalid)
     named = Incident().add(1, Kind.FEATURE_SET, {"text": "Checkout"}).state
-    assert isinstance(interpret("/feature Checkout", named), Invalid)
+    assert isinstance(interpret("/feature Checkout", named), Unchanged)  # a message; the line is consumed
 
 
 def test_slash_resolve_takes_a_public_summary_and_the_confirmation_shows_it():

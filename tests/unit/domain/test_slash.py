@@ -14,6 +14,7 @@ from warroom.domain.slash import (
     Pin,
     SetActor,
     ShowHelp,
+    Unchanged,
     complete,
     interpret,
 )
@@ -49,21 +50,21 @@ def test_sev_refuses_nonsense_and_no_change():
     bad = interpret("/sev 7", state())
     assert isinstance(bad, Invalid) and "unknown severity" in bad.message
     same = interpret("/sev 2", state())
-    assert isinstance(same, Invalid) and "already SEV-2" in same.message
+    assert isinstance(same, Unchanged) and "already SEV-2" in same.message
 
 
 def test_status_accepts_prefixes_and_keeps_the_text():
     cmd = interpret("/status ident bad deploy 4f2a91c", state())
     assert isinstance(cmd, Append) and cmd.kind == Kind.STATUS
     assert cmd.payload == {"from": "Investigating", "to": "Identified", "text": "bad deploy 4f2a91c"}
-    assert isinstance(interpret("/status investigating", state()), Invalid)
+    assert isinstance(interpret("/status investigating", state()), Unchanged)
     assert isinstance(interpret("/status sideways", state()), Invalid)
 
 
 def test_ic_and_role_use_canonical_role_names():
     assert interpret("/ic @alice", state()).payload == {"role": "Incident Commander", "person": "alice"}
     assert interpret("/role comms carol", state()).payload == {"role": "Comms Lead", "person": "carol"}
-    assert interpret("/role comms lead carol smith", state()).payload == {"role": "Comms Lead", "person": "carol smith"}
+    assert interpret("/role comms lead carol", state()).payload == {"role": "Comms Lead", "person": "carol"}
     assert interpret("/role tech-lead bob", state()).payload == {"role": "Tech Lead", "person": "bob"}
     assert interpret("/role deputy dave", state(), ["Deputy"]).payload == {"role": "Deputy", "person": "dave"}
     unknown = interpret("/role janitor dave", state())
@@ -74,7 +75,7 @@ def test_ic_and_role_use_canonical_role_names():
 def test_assigning_the_same_person_again_records_nothing():
     held = state(Event(1, T0, Kind.ROLE_ASSIGNED, "alice", {"role": "Incident Commander", "person": "alice"}, id=2))
     again = interpret("/ic alice", held)
-    assert isinstance(again, Invalid) and "already Incident Commander" in again.message
+    assert isinstance(again, Unchanged) and "already Incident Commander" in again.message
 
 
 def test_names_with_control_characters_are_refused():
@@ -82,10 +83,30 @@ def test_names_with_control_characters_are_refused():
     assert isinstance(interpret("/as \x07", state()), Invalid)
 
 
+def test_names_are_one_handle_each():
+    for line in ("/role comms carol/ack", "/role comms carol smith", "/ic al ice", "/as bob;rm",
+                 "/as \u202ebob", "/ic " + "a" * 81):
+        refused = interpret(line, state())
+        assert isinstance(refused, Invalid), line
+        assert "refused" in refused.message and "\n" not in refused.message
+    assert "a name is one word of letters, digits, . _ - @" in interpret("/role comms carol/ack", state()).message
+    for name in ("carol", "c.smith", "c_smith", "carol-2", "carol@example.com", "josé"):
+        assert interpret(f"/role comms {name}", state()).payload["person"] == name
+        assert interpret(f"/as {name}", state()) == SetActor(name)
+
+
+def test_role_dash_vacates_and_punctuation_alone_is_not_a_name():
+    held = state(Event(1, T0, Kind.ROLE_ASSIGNED, "alice", {"role": "Comms Lead", "person": "bob"}, id=2))
+    assert interpret("/role comms -", held) == Append(Kind.ROLE_RELEASED, {"role": "Comms Lead"}, "Comms Lead is now vacant")
+    assert isinstance(interpret("/role comms -", state()), Unchanged)
+    for line in ("/ic .", "/as @", "/role comms --"):
+        assert isinstance(interpret(line, state()), Invalid), line
+
+
 def test_ack_mitigated_resolve():
     assert interpret("/ack", state()) == Append(Kind.ACKNOWLEDGED, {}, "acknowledged")
     acked = state(Event(1, T0, Kind.ACKNOWLEDGED, "alice", {}, id=2))
-    assert isinstance(interpret("/ack", acked), Invalid)
+    assert isinstance(interpret("/ack", acked), Unchanged)
     assert interpret("/mitigated rolled back 4f2a91c", state()).payload == {"text": "rolled back 4f2a91c"}
     assert isinstance(interpret("/mitigated", state()), Invalid)
     resolve = interpret("/resolve metrics normal for 30m", state())
@@ -93,7 +114,7 @@ def test_ack_mitigated_resolve():
     assert resolve.payload == {"text": "metrics normal for 30m"}
     assert resolve.confirm and "INC-1" in resolve.confirm
     resolved = state(Event(1, T0, Kind.RESOLVED, "alice", {"text": ""}, id=2))
-    assert isinstance(interpret("/resolve", resolved), Invalid)
+    assert isinstance(interpret("/resolve", resolved), Unchanged)
 
 
 def test_screen_commands():

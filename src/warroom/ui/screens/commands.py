@@ -2,15 +2,22 @@
 
 `domain.slash.interpret` decides what the line means; this module does it: append the event
 (feedback only once the store has committed it), ask before resolving, switch who is typing,
-forward `/pin` to the signal panes. A store error (a locked database) is shown in the command
-line and the typed text stays in the input, so nothing is lost.
+forward `/pin` to the signal panes.
+
+What happens to the line (the rule, also in the README):
+- every line that is carried out, asked about or found to change nothing is consumed: the input
+  is cleared and the line kept in history (Up recalls it). "already SEV-1" is a message, not
+  kept input, so the next command is never glued onto it;
+- a line that is an outright error (unknown command, bad argument, a name that is not a handle,
+  no such pane) stays in the input to be fixed, with the error beside it;
+- a store error (a locked database) is shown and the text stays in the input: Enter retries.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from warroom.domain.slash import Append, Empty, Invalid, Pin, SetActor, ShowHelp, interpret
+from warroom.domain.slash import Append, Empty, Invalid, Pin, SetActor, ShowHelp, Unchanged, interpret
 from warroom.ui.messages import PinRequested
 from warroom.ui.widgets.commandline import CommandInput, CommandLine, submitted_text
 
@@ -45,6 +52,9 @@ async def run_line(screen: "WarRoomScreen", line: str) -> None:
         return
     if isinstance(command, Invalid):
         screen.feedback(command.message, "error")
+        return  # the text stays in the input to be corrected
+    if isinstance(command, Unchanged):
+        done(command.message)
         return
     if isinstance(command, ShowHelp):
         done("help: Esc closes it")
@@ -79,12 +89,26 @@ async def run_line(screen: "WarRoomScreen", line: str) -> None:
             if yes:
                 await _append(screen, command, line, done)
             else:
-                screen.feedback("not resolved")
+                done("not resolved: nothing recorded (Up recalls the line)")
             command_input.focus()
 
-        screen.app.push_screen(ConfirmScreen(command.confirm, yes="Resolve", no="Cancel"), answered)
+        title, details = confirm_lines(command, state, app.actor)
+        screen.app.push_screen(ConfirmScreen(title, details, confirm="Resolve", cancel="Cancel"), answered)
         return
     await _append(screen, command, line, done)
+
+
+def confirm_lines(command: Append, state, actor: str) -> tuple[str, list[str]]:  # noqa: ANN001
+    """The question and what will happen, for a command that asks first (resolving)."""
+    question, *rest = (command.confirm or "").split("\n")
+    text = str(command.payload.get("text") or "")
+    details = [
+        f"Incident: {state.short_id} · {state.severity.label} · {state.status.value} · {state.title}",
+        f"Resolution: {text}" if text else "Resolution: (no text)",
+        f"Recorded as resolved by {actor}: the incident closes and the update countdown stops.",
+        *rest,
+    ]
+    return question, details
 
 
 async def _append(screen: "WarRoomScreen", command: Append, line: str, done) -> None:  # noqa: ANN001

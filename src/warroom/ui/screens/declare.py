@@ -17,8 +17,12 @@ from textual.screen import Screen
 from textual.widgets import Button, Checkbox, Footer, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
+from warroom.domain.events import Kind
 from warroom.domain.feature import parse_feature
+from warroom.domain.names import check_name
+from warroom.domain.roles import IC
 from warroom.domain.severity import PICK_HIGHER, SEVERITY_TABLE, Severity
+from warroom.unsaved import Unsaved
 
 if TYPE_CHECKING:
     from warroom.ui.app import WarRoomApp
@@ -60,7 +64,7 @@ class DeclareScreen(Screen[int | None]):
     DeclareScreen { align: center top; background: $background; }
     DeclareScreen > VerticalScroll { width: 96; max-width: 100%; height: 1fr; padding: 0 1; }
     DeclareScreen #declare-heading { text-style: bold; color: $primary; }
-    DeclareScreen .row { height: 1; margin-top: 1; }
+    DeclareScreen .row { height: 1; }
     DeclareScreen .label { width: 13; color: $text-muted; }
     DeclareScreen .row Input { width: 1fr; }
     DeclareScreen #declare-severity { height: auto; max-height: 8; border: none; padding: 0; background: $surface; }
@@ -76,6 +80,16 @@ class DeclareScreen(Screen[int | None]):
     def __init__(self) -> None:
         super().__init__()
         self.severity: Severity | None = None
+
+    def unsaved_text(self) -> list[Unsaved]:
+        """What was typed into the dialog and not declared yet: quitting must not drop it."""
+        fields = (("title", "#declare-title"), ("impact", "#declare-impact"), ("feature", "#declare-feature"),
+                  ("detected by", "#declare-detected-by"), ("IC", "#declare-ic"))
+        typed = [(label, self.query_one(selector, Input).value.strip()) for label, selector in fields]
+        if not any(value for _, value in typed):
+            return []
+        text = "\n".join(f"{label}: {value}" for label, value in typed if value)
+        return [Unsaved("declare dialog filled in, not declared", text)]
 
     def compose(self) -> ComposeResult:
         with VerticalScroll():
@@ -97,6 +111,9 @@ class DeclareScreen(Screen[int | None]):
             with Horizontal(classes="row"):
                 yield Static(Text("Detected by"), classes="label")
                 yield Input(id="declare-detected-by", compact=True, placeholder="alert / user report / synthetic / dashboard")
+            with Horizontal(classes="row"):
+                yield Static(Text("IC"), classes="label")
+                yield Input(id="declare-ic", compact=True, placeholder="Incident Commander's handle (optional): alice")
             yield DrillCheckbox(Text("Drill (a practice run: labelled everywhere, left out of metrics)"), id="declare-drill", compact=True)
             yield Static("", id="declare-error", markup=False)
             with Horizontal(id="declare-buttons"):
@@ -129,9 +146,9 @@ class DeclareScreen(Screen[int | None]):
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
         order = ["declare-title", "declare-severity", "declare-impact", "declare-feature", "declare-detected-by",
-                 "declare-ok"]
+                 "declare-ic", "declare-ok"]
         current = event.input.id or ""
-        if current == "declare-detected-by":
+        if current == "declare-ic":
             self.run_worker(self.action_declare())
             return
         self.query_one(f"#{order[order.index(current) + 1]}").focus()
@@ -156,6 +173,14 @@ class DeclareScreen(Screen[int | None]):
             self._error("Pick a severity (1-4). Pick higher when in doubt.")
             self.query_one(OptionList).focus()
             return
+        ic = self.query_one("#declare-ic", Input).value.strip().lstrip("@")
+        if ic:
+            try:
+                ic = check_name(ic, "IC name")
+            except ValueError as exc:  # one handle: `alice`, not `alice smith`
+                self._error(str(exc))
+                self.query_one("#declare-ic").focus()
+                return
         feature = ""
         if self.query_one("#declare-feature", Input).value.strip():
             try:
@@ -178,6 +203,12 @@ class DeclareScreen(Screen[int | None]):
         except Exception as exc:  # a locked database: say so, keep everything typed
             self._error(f"NOT DECLARED: {exc} (everything typed is kept; try again)")
             return
+        if ic:
+            try:
+                await app.store.append(event.incident_id, Kind.ROLE_ASSIGNED, {"role": IC, "person": ic},
+                                       actor=app.actor, at=app.clock())
+            except Exception as exc:  # declared; only naming the IC failed: say so on the war room
+                app.notify(f"{IC} not recorded: {exc} (type /ic {ic})", severity="error")
         self.dismiss(event.incident_id)
 
     def action_cancel(self) -> None:

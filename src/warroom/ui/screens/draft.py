@@ -8,6 +8,11 @@ edit the text, see what changed since the last update posted to that audience, t
     P  send it to every `[[notify]]` webhook and record each HTTP result (`notify.sent`)
     e  edit (Esc leaves the editor so these keys work again)   r  re-render, dropping edits
 
+The screen opens in typing mode: the editor has the focus and everything typed is text, so a word
+like `Please` or `/pin` never posts or marks anything. Only Esc leaves typing mode for the keys
+above (a KEYS hint says so); a letter that is not a key goes back into the editor. `p` and `P`
+act outside the record, so each asks first (`ConfirmScreen`, Cancel focused, no letter confirms).
+
 Rendering, diffs and deadlines are the domain's (`drafts`, `cadence`); this screen only shows them.
 """
 
@@ -18,21 +23,21 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable
 
 from rich.cells import cell_len
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
-from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Footer, Static, Tab, Tabs, TextArea
 
 from warroom.domain.drafts import AUDIENCES, changes_since_last_post, last_post, render_draft
-from warroom.domain.events import Event
+from warroom.unsaved import Unsaved
 from warroom.sanitize import clean, escape_invisible
+from warroom.ui.screens.draft_effects import DraftCommands, DraftEffects, DraftPosted  # noqa: F401  (DraftPosted: re-exported)
 from warroom.ui.screens.draft_recorder import DraftRecorder
 from warroom.ui.screens.draft_text import (
-    AUDIENCE_LABELS, HINTS, NARROW, SHORT_AUDIENCE_LABELS, copy_lines, diff_content, fit_path,
+    AUDIENCE_LABELS, HINTS, NARROW, SHORT_AUDIENCE_LABELS, copy_lines, diff_content,
 )
 from warroom.ui.widgets.countdown import Countdown
 
@@ -40,15 +45,23 @@ if TYPE_CHECKING:
     from warroom.domain.incident import IncidentState
 
 
-class DraftPosted(Message):
-    """An update was marked posted from the draft screen (bubbles: the app refolds its incident)."""
+class DraftEditor(TextArea):
+    """The draft's text. While it has the focus everything typed is text (typing mode): the
+    screen's keys never fire here, Tab indents instead of leaving, and only Esc leaves."""
 
-    def __init__(self, event: Event) -> None:
-        super().__init__()
-        self.event = event
+    async def _on_key(self, event: events.Key) -> None:
+        if event.key == "escape":
+            event.prevent_default()  # not TextArea's own Esc (focus the next widget): the screen's
+        elif event.key == "shift+tab":
+            event.prevent_default()  # stays in the editor: only Esc leaves typing mode
+            event.stop()
 
 
-class DraftScreen(Screen[None]):
+#: The screen's own keys: they act only in key mode (after Esc), never while typing.
+KEY_MODE_ACTIONS = frozenset({"copy", "mark_posted", "post", "edit", "rerender", "audience"})
+
+
+class DraftScreen(DraftEffects, Screen[None]):
     """Write, copy, mark posted and post a status update for the incident on screen.
 
     Everything is optional and otherwise taken from the app (`app.incident` or `app.state`,
@@ -71,6 +84,7 @@ class DraftScreen(Screen[None]):
     DraftScreen #draft-status.-error { color: $text-error; }
     """
 
+    COMMANDS = {DraftCommands}
     BINDINGS = [
         Binding("c", "copy", "Copy"),
         Binding("p", "mark_posted", "Mark posted"),
@@ -80,6 +94,7 @@ class DraftScreen(Screen[None]):
         Binding("1", "audience('internal')", "Internal", show=False),
         Binding("2", "audience('external')", "External", show=False),
         Binding("3", "audience('tactical')", "Tactical", show=False),
+        Binding("escape", "keys_mode", "Keys"),
         Binding("escape", "leave", "Back"),
     ]
 
@@ -131,7 +146,7 @@ class DraftScreen(Screen[None]):
             yield Countdown(self._state_arg, bell=False, id="draft-countdown")
         yield Tabs(*(Tab(self._tab_label(a), id=f"audience-{a}") for a in AUDIENCES), id="draft-audience")
         with Horizontal(id="draft-body"):
-            yield TextArea("", id="draft-editor", soft_wrap=True, tab_behavior="focus")
+            yield DraftEditor("", id="draft-editor", soft_wrap=True, tab_behavior="indent")
             with Vertical(id="draft-changes-box"):
                 yield Static("", id="draft-changes-title", markup=False)
                 with VerticalScroll():
@@ -149,7 +164,8 @@ class DraftScreen(Screen[None]):
         countdown.set_incident(self.state)
         self.query_one("#draft-audience", Tabs).active = f"audience-{self.audience}"
         self._show_audience()
-        self.query_one("#draft-audience", Tabs).focus()
+        self.editor.move_cursor(self.editor.document.end)
+        self.editor.focus()  # typing mode: what is typed first is text, never a key
         self._hint()
 
     # --- showing -----------------------------------------------------------------------------
@@ -246,6 +262,11 @@ class DraftScreen(Screen[None]):
             self.audience = audience
             self._show_audience()
 
+    def unsaved_text(self) -> list[Unsaved]:
+        """Drafts someone edited here and that are not posted: quitting must not drop them."""
+        return [Unsaved(f"status draft ({audience}) edited, not posted", text)
+                for audience, text in self._edited.items() if text.strip()]
+
     @on(TextArea.Changed, "#draft-editor")
     def _edited_text(self) -> None:
         if self._loading:
@@ -259,9 +280,39 @@ class DraftScreen(Screen[None]):
 
     def on_descendant_focus(self) -> None:
         self._hint()
+        self.refresh_bindings()
 
     def on_descendant_blur(self) -> None:
         self._hint()
+        self.refresh_bindings()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """The screen's keys are shown dimmed and do nothing while typing in the editor."""
+        if not self.is_mounted:
+            return True
+        typing = self.editor.has_focus
+        if action == "keys_mode":
+            return typing  # Esc while typing: to the keys (shown as "Keys")
+        if action == "leave":
+            return not typing  # Esc in key mode: back to the war room
+        if action in KEY_MODE_ACTIONS and typing:
+            return None
+        return True
+
+    _BOUND = frozenset("cpPer123")
+
+    def on_key(self, event: events.Key) -> None:
+        """In key mode, a printable key that is not one of the screen's goes back into the
+        editor (typing mode again) instead of being dropped."""
+        editor = self.editor
+        if editor.has_focus or not event.is_printable or event.character is None:
+            return
+        if event.character in self._BOUND or event.key in {"space", "tab"}:
+            return
+        event.stop()
+        event.prevent_default()
+        editor.focus()
+        editor.insert(event.character)
 
     # --- actions -----------------------------------------------------------------------------
 
@@ -271,9 +322,13 @@ class DraftScreen(Screen[None]):
     def action_edit(self) -> None:
         self.editor.focus()
 
+    def action_keys_mode(self) -> None:
+        """Leave typing mode: the screen's keys work (the only way out of the editor)."""
+        self.query_one("#draft-audience", Tabs).focus()
+
     def action_leave(self) -> None:
         if self.editor.has_focus:
-            self.query_one("#draft-audience", Tabs).focus()
+            self.action_keys_mode()
         else:
             self.dismiss()
 
@@ -308,56 +363,6 @@ class DraftScreen(Screen[None]):
         detail = "\n".join(f"{a.method}: {'ok' if a.ok else a.detail or 'failed'}" for a in outcome.attempts)
         self._status(f"{first}\n{tried}", error=not outcome.copied and outcome.path is None,
                      detail=f"{outcome.message()}\n{detail}")
-
-    @work(exclusive=True, group="draft-post")
-    async def action_mark_posted(self) -> None:
-        recorder = self.recorder
-        assert recorder is not None
-        if not self._can_write():
-            return
-        text = self.text
-        if not text.strip():
-            self._status("Nothing to mark posted: the draft is empty.", error=True)
-            return
-        at = recorder.clock()
-        try:
-            event = await recorder.mark_posted(self.audience, text, at)
-        except Exception as exc:
-            self._status(f"Could not record the update (the draft is kept): {exc}", error=True)
-            return
-        await self._reload_state()
-        self._status(f"{self.audience.capitalize()} update marked posted at {at:%H:%M:%S} UTC; the countdown restarts.")
-        if event is not None:
-            self.post_message(DraftPosted(event))
-
-    @work(exclusive=True, group="draft-post")
-    async def action_post(self) -> None:
-        recorder = self.recorder
-        assert recorder is not None
-        if not recorder.webhooks:
-            self._status(
-                f'No webhook configured: add [[notify]] kind = "slack", url = "${{SLACK_INCIDENT_WEBHOOK}}" to {recorder.config_path}.',
-                error=True,
-            )
-            return
-        if not self._can_write():
-            return
-        text = self.text
-        self._status(f"Posting to {len(recorder.webhooks)} webhook(s)…")
-        sent = await recorder.post_webhooks(self.audience, text)
-        if sent.failed:
-            kept = await recorder.keep_copy(text, self._label())
-            if isinstance(kept, Path):
-                lead = "and saved to "
-                kept = lead + fit_path(kept, max(8, self._width() - cell_len(lead)))
-            self._status(
-                "\n".join([*sent.lines[:2], f"{sent.failed} of {sent.total} failed, not marked posted: the draft is kept in the editor", kept]),
-                error=True,
-                detail="\n".join(sent.lines),
-            )
-        else:
-            self._status("\n".join(sent.lines) + "\nNot yet marked posted: press p to record it as the update.")
-        await self._reload_state(keep_status=True)
 
     def _can_write(self) -> bool:
         assert self.recorder is not None

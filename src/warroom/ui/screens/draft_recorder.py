@@ -20,6 +20,32 @@ if TYPE_CHECKING:
     from warroom.domain.incident import IncidentState
 
 
+def webhook_host(target: Any) -> str:
+    """The host (and port, when given) a `[[notify]]` URL points at; words when it cannot be known."""
+    from urllib.parse import urlsplit
+
+    url = getattr(target, "url", "")
+    template = getattr(url, "template", "")
+    try:
+        template_host = urlsplit(template).hostname or ""
+    except ValueError:
+        template_host = ""
+    if "${" in template_host:  # `https://${TEAM_TOKEN}.example.com`: the host itself is a secret
+        return "(a host set from the environment)"
+    try:
+        revealed = url.reveal() if hasattr(url, "reveal") else str(url)
+    except KeyError as exc:  # ${SLACK_WEBHOOK} not set: the post will fail and say so
+        return f"({exc.args[0] if exc.args else exc}: the post will fail)"
+    try:
+        split = urlsplit(revealed)
+        host, port = split.hostname, split.port
+    except ValueError:
+        return "(not a valid URL)"
+    if not host:
+        return "(not a valid URL)"
+    return f"{host}:{port}" if port else host
+
+
 @dataclass
 class WebhookRound:
     """Every `[[notify]]` target tried once: a line per result, and how many failed."""
@@ -43,6 +69,12 @@ class DraftRecorder:
     @property
     def webhooks(self) -> tuple[Any, ...]:
         return tuple(getattr(self.config, "notify", ()) or ())
+
+    def webhook_targets(self) -> list[str]:
+        """Where `P` would post, one line per webhook: its name and host (`slack → hooks.slack.com`),
+        never the URL's path, query or userinfo, which hold the token."""
+        return [f"{getattr(t, 'name', None) or getattr(t, 'kind', 'webhook')} → {webhook_host(t)}"
+                for t in self.webhooks]
 
     @property
     def config_path(self) -> str:

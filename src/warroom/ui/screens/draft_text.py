@@ -30,12 +30,12 @@ NARROW = 110
 #: The key hint under the editor: the long form when it fits, else the short one.
 HINTS = {
     "keys": (
-        "1/2/3 or ←/→ audience · e edit · c copy · p mark posted · P post to webhook · Esc back",
-        "1/2/3 audience · e edit · c copy · p mark posted · P webhook · Esc back",
+        "KEYS: 1/2/3 or ←/→ audience · e edit · c copy · p mark posted · P post to webhook · Esc back",
+        "KEYS: 1/2/3 audience · e edit · c copy · p mark posted · P webhook · Esc back",
     ),
     "editing": (
-        "Editing — Esc leaves the editor: c copy · p mark posted · P post · r re-render",
-        "Editing — Esc leaves the editor for c/p/P/r",
+        "Typing into the draft — Esc for the keys: c copy · p mark posted · P post · r re-render",
+        "Typing into the draft — Esc for the keys (c/p/P/r)",
     ),
 }
 
@@ -111,3 +111,41 @@ def diff_content(lines: list[str]) -> Content:
             style = ""
         parts.append((line + "\n", style) if style else line + "\n")
     return Content.assemble(*parts).rstrip("\n")
+
+
+def _size(text: str) -> str:
+    lines = len(text.splitlines()) or 1
+    return f"{lines} line{'s' if lines != 1 else ''}, {len(text)} characters, exactly as in the editor"
+
+
+def mark_posted_question(audience: str, text: str, actor: str, severity: str, minutes: int | None) -> tuple[str, list[str]]:
+    """What `p` asks before recording an update as posted: which audience, the text, and that
+    the countdown restarts (nothing is sent anywhere)."""
+    from warroom.ui.screens.confirm import first_line
+
+    restart = (
+        f"The update countdown restarts: the next {severity} update is due in {minutes} min."
+        if minutes else f"The update countdown restarts (no scheduled updates at {severity})."
+    )
+    return f"Mark the {audience} update as posted?", [
+        f"Audience: {AUDIENCE_LABELS.get(audience, audience)}",
+        f"First line: {first_line(text)}",
+        f"Size: {_size(text)}",
+        f"Records that {clean(actor, cap=40)} posted it now; nothing is sent anywhere.",
+        restart,
+    ]
+
+
+def post_question(audience: str, text: str, targets: list[str]) -> tuple[str, list[str]]:
+    """What `P` asks before sending the draft to every `[[notify]]` webhook: where (name and
+    host only: the URL holds the token), which audience, and the text."""
+    from warroom.ui.screens.confirm import first_line
+
+    count = len(targets)
+    return f"Post the {audience} update to {count} webhook{'s' if count != 1 else ''}?", [
+        *(f"To: {target}" for target in targets),
+        f"Audience: {AUDIENCE_LABELS.get(audience, audience)}",
+        f"First line: {first_line(text)}",
+        f"Size: {_size(text)}",
+        "Each result is recorded; the update is not marked posted until you press p.",
+    ]
