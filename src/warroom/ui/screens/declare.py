@@ -25,7 +25,7 @@ from warroom.domain.severity import PICK_HIGHER, SEVERITY_TABLE, Severity
 from warroom.unsaved import Unsaved
 
 if TYPE_CHECKING:
-    from warroom.ui.app import WarRoomApp
+    from warroom.ui.host import WarRoomHost
 
 
 def severity_prompt(sev: Severity) -> Table:
@@ -42,10 +42,12 @@ def severity_prompt(sev: Severity) -> Table:
 class DrillCheckbox(Checkbox):
     """A checkbox whose mark says on/off in the glyph itself (✓ or blank), not only in colour."""
 
-    @property
-    def _button(self):  # noqa: ANN202
+    BUTTON_INNER = " "
+
+    def watch_value(self) -> None:
+        """The mark follows the value (Textual draws `BUTTON_INNER` inside the button)."""
         self.BUTTON_INNER = "✓" if self.value else " "
-        return super()._button
+        super().watch_value()
 
 
 class DeclareScreen(Screen[int | None]):
@@ -163,7 +165,7 @@ class DeclareScreen(Screen[int | None]):
         self.query_one("#declare-error", Static).update(Text(text))
 
     async def action_declare(self) -> None:
-        app: "WarRoomApp" = self.app  # type: ignore[assignment]
+        app: "WarRoomHost" = self.app  # type: ignore[assignment]
         title = " ".join(self.query_one("#declare-title", Input).value.split())
         if not title:
             self._error("A title is needed: one line saying what users see.")

@@ -155,12 +155,14 @@ def _describe(event: Event) -> str:
         return _s(dict(p) if isinstance(p, dict) else p)
 
 
-def _fit(text: str, width: int) -> str:
-    """Pad or cut (with an ellipsis) to exactly `width` cells."""
+def fit_cells(text: str, width: int) -> str:
+    """Pad or cut (with an ellipsis) to exactly `width` cells (a wide character that would
+    straddle the edge is left out and the gap padded)."""
     n = cell_len(text)
     if n <= width:
         return text + " " * (width - n)
-    return chop_cells(text, width - 1)[0] + "…"
+    cut = chop_cells(text, width - 1)[0] + "…"
+    return cut + " " * (width - cell_len(cut))
 
 
 def wrap_cells(text: str, width: int) -> list[str]:
