@@ -37,7 +37,7 @@ def record(cls: T) -> T:
     if not issubclass(cls, Record):
         raise TypeError(f"@record needs a Record subclass, not {cls.__name__}")
     dataclass(init=False, repr=False, eq=False)(cls)  # makes `cls` a dataclass in place
-    spec = tuple((f.name, f.init, f.default, f.default_factory) for f in fields(cls))
+    spec = tuple((f.name, f.init, f.default, f.default_factory) for f in fields(cls))  # type: ignore[arg-type]  # a dataclass now
     cls._record_spec = spec  # type: ignore[attr-defined]
     cls._record_init = tuple(name for name, init, _d, _f in spec if init)  # type: ignore[attr-defined]
     return cls

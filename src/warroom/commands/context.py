@@ -14,11 +14,12 @@ if TYPE_CHECKING:
     import argparse
     from collections.abc import Iterable
     from pathlib import Path
+    from types import SimpleNamespace
 
     from warroom.domain.incident import IncidentState
 
 
-def db_file(args: argparse.Namespace) -> str:
+def db_file(args: argparse.Namespace | SimpleNamespace) -> str:
     """`--db`, else $WARROOM_DB, else the XDG default, as a string (no pathlib on the note path).
     A file named by --db or $WARROOM_DB must be in an existing folder (a typo is an error)."""
     from warroom.paths import db_file_checked
@@ -26,13 +27,13 @@ def db_file(args: argparse.Namespace) -> str:
     return db_file_checked(getattr(args, "db", None))
 
 
-def db_path(args: argparse.Namespace) -> Path:
+def db_path(args: argparse.Namespace | SimpleNamespace) -> Path:
     from pathlib import Path
 
     return Path(db_file(args))
 
 
-def open_store(args: argparse.Namespace) -> EventStore:
+def open_store(args: argparse.Namespace | SimpleNamespace) -> EventStore:
     """The store for a headless command; a one-time notice (the file was open to others) goes
     to stderr as one line, so stdout stays what the command prints."""
     store = EventStore.open(db_file(args))
@@ -44,7 +45,7 @@ def open_store(args: argparse.Namespace) -> EventStore:
     return store
 
 
-def current_actor(args: argparse.Namespace | None = None) -> str:
+def current_actor(args: argparse.Namespace | SimpleNamespace | None = None) -> str:
     """`--as`, then $WARROOM_USER, then the login name (`services.actor.acting_name`)."""
     from warroom.services.actor import acting_name
 
@@ -135,7 +136,7 @@ def warn_unreadable(states: Iterable[IncidentState], limit: int = 5) -> None:
               file=sys.stderr)
 
 
-def load_config_for(args: argparse.Namespace):
+def load_config_for(args: argparse.Namespace | SimpleNamespace):
     """The config named by --config / $WARROOM_CONFIG / ./warroom.toml / XDG, or defaults."""
     from warroom.config.loader import load
 

@@ -33,6 +33,7 @@ def run(args: argparse.Namespace) -> int:
     with open_store(args) as store:
         incident_id = resolve_incident(store, args.incident)
         when = parse_at_for(store, incident_id, args.time, now)
+        assert when is not None  # TIME is a required argument, and only a missing one gives None
         check_milestone(store, incident_id, args.name, when)
         payload = {"name": args.name, "at": format_ts(when), "reason": args.reason.strip()}
         store.append(incident_id, Kind.MILESTONE, payload, actor=current_actor(args))

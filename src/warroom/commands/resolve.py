@@ -37,8 +37,9 @@ def run(args: argparse.Namespace) -> int:
     if args.public and not public:
         raise UserError("--public is empty: say in one line what customers should read, or leave it out")
     with open_store(args) as store:
-        if public and not args.incident and not store.open_incident_ids() and store.latest_incident_id():
-            incident_id = store.latest_incident_id()  # `--public` after resolving: the latest one, as `draft` does
+        latest = store.latest_incident_id() if public and not args.incident and not store.open_incident_ids() else None
+        if latest:
+            incident_id = latest  # `--public` after resolving: the latest one, as `draft` does
         else:
             incident_id = resolve_incident(store, args.incident)
         state = store.incident(incident_id)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Mapping
 from dataclasses import field
 from pathlib import Path
 from typing import Any
@@ -28,7 +29,7 @@ class Secret(Record):
     def env_names(self) -> tuple[str, ...]:
         return tuple(_ENV_REF.findall(self.template))
 
-    def reveal(self, environ: dict[str, str] | None = None) -> str:
+    def reveal(self, environ: Mapping[str, str] | None = None) -> str:
         """Expand `${ENV}` at use; a missing variable raises KeyError naming it."""
         env = os.environ if environ is None else environ
 

@@ -8,7 +8,7 @@ from warroom.domain.severity import Severity
 
 def _sev(value: object) -> str:
     try:
-        return Severity.parse(value).label
+        return Severity.parse(value).label  # type: ignore[arg-type]  # any payload value: a bad one is caught below
     except (ValueError, TypeError):
         return str(value)
 

@@ -38,11 +38,17 @@ class ProbeState(str, Enum):
 class ProbeOutcome(Protocol):
     """The fields of a probe result the rules read (sources.probes.ProbeResult has them all)."""
 
-    ok: bool
-    status_code: int | None
-    elapsed: float
-    failure: str | None
-    error: str | None
+    # Read-only properties: a frozen result record matches them.
+    @property
+    def ok(self) -> bool: ...
+    @property
+    def status_code(self) -> int | None: ...
+    @property
+    def elapsed(self) -> float: ...
+    @property
+    def failure(self) -> str | None: ...
+    @property
+    def error(self) -> str | None: ...
 
 
 def describe_failure(status_code: int | None, elapsed: float, failure: str | None,

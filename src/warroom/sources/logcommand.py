@@ -35,7 +35,7 @@ PENDING_MAX = 50_000  # matching lines held between drains; beyond that only cou
 READ_SIZE = 64 * 1024
 HOLD_MAX = 64 * 1024  # an unfinished line held back for redaction at most this long
 
-Hit = tuple[bytes, object]
+Hit = tuple[bytes, datetime | None]  # a matching line and its time, when it has one
 
 
 class CommandFollower:

@@ -25,6 +25,7 @@ import os
 import stat
 import time
 from collections.abc import Callable
+from datetime import datetime
 
 from warroom.sources.logscan import READ_BLOCK, LineScanner, Matcher
 
@@ -33,7 +34,7 @@ CHECK_BYTES = 64  # bytes before our position re-read each poll to notice trunca
 MAX_RETIRED = 16  # rotated descriptors kept open per path at most
 RETIRE_GRACE = 5.0  # seconds a rotated/deleted file must stay unchanged before we let go
 
-Hit = tuple[bytes, object]
+Hit = tuple[bytes, datetime | None]  # a matching line and its time, when it has one
 Emit = Callable[[list[Hit]], None]  # receives matching lines as each block is scanned
 FileId = tuple[int, int]  # (st_dev, st_ino)
 

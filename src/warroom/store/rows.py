@@ -83,7 +83,7 @@ def _stored_time(text: object) -> datetime | None:
 
 def _stored_json(text: object) -> dict[str, Any] | None:
     try:
-        value = json.loads(text)
+        value = json.loads(text)  # type: ignore[arg-type]  # whatever the row holds: not text is caught below
     except (TypeError, ValueError, RecursionError):
         return None
     return value if isinstance(value, dict) else None

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
@@ -33,7 +35,7 @@ KEYS: list[tuple[str, str]] = [
 ]
 
 
-def _table(title: str, rows: list[tuple[str, ...]], headers: tuple[str, ...] = ()) -> Table:
+def _table(title: str, rows: Sequence[tuple[str, ...]], headers: tuple[str, ...] = ()) -> Table:
     table = Table(title=title, title_justify="left", show_header=bool(headers), box=None, expand=True, padding=(0, 1))
     for i, header in enumerate(headers or ("",) * len(rows[0])):
         table.add_column(header, style="bold" if i == 0 else "", no_wrap=i == 0)

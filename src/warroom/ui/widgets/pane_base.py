@@ -86,7 +86,7 @@ def rpad(text: str, width: int) -> str:
     return " " * max(0, width - cell_len(text)) + text
 
 
-def line(*parts: str | tuple[str, str]) -> Content:
+def line(*parts: str | tuple[str, str] | Content) -> Content:
     """One row from plain strings and (text, style) pairs. Nothing here is parsed as markup."""
     return Content.assemble(*parts)
 
