@@ -208,7 +208,7 @@ def test_list_due_and_show_read_a_database_with_a_bad_row_and_flag_it(run_warroo
     assert "INC-1    SEV-2  Investigating" in run_warroom("list").stdout
     assert "next update due" in run_warroom("due").stdout
     shown = run_warroom("show").stdout
-    assert f"[unreadable row: event #{bad_time}: bad time '202-12-06T05:00:00.000000Z'" in shown
+    assert f"⚠ unreadable row: event #{bad_time}: bad time '202-12-06T05:00:00.000000Z'" in shown
     assert "newer kind" in shown
     data = json.loads(run_warroom("show", "--json").stdout)
     flagged = {e["id"]: e["problem"] for e in data["timeline"] if e.get("problem")}

@@ -56,5 +56,5 @@ def test_damaged_rows_are_read_flagged_and_folded_around():
     assert state.severity == 2 and state.status.value == "Investigating"
     assert state.milestones.detected == T0  # the unreadable back-dating changed nothing
     assert len(state.events) == 7
-    assert describe(events[1]).startswith("[unreadable row: event #2: bad time")
+    assert describe(events[1]).startswith("⚠ unreadable row: event #2: bad time")
     assert events[1].to_json()["problem"] == events[1].problem
