@@ -7,6 +7,7 @@ import argparse
 from warroom.commands.context import (
     add_actor_option, check_milestone, add_at_option, add_incident_option, current_actor, open_store, parse_at_for, resolve_incident,
 )
+from warroom.domain import catalogue
 from warroom.domain.events import Kind, short_id
 
 
@@ -24,6 +25,6 @@ def run(args: argparse.Namespace) -> int:
             return 0
         at = parse_at_for(store, incident_id, args.at)
         check_milestone(store, incident_id, "acknowledged", at)
-        store.append(incident_id, Kind.ACKNOWLEDGED, {}, actor=current_actor(args), at=at)
+        store.append(incident_id, Kind.ACKNOWLEDGED, catalogue.acknowledged(), actor=current_actor(args), at=at)
     print(f"{short_id(incident_id)} acknowledged")
     return 0

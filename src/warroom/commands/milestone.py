@@ -7,7 +7,8 @@ import argparse
 from warroom.commands.context import (
     add_actor_option, add_incident_option, check_milestone, current_actor, now_utc, open_store, parse_at_for, resolve_incident,
 )
-from warroom.domain.events import Kind, format_ts, short_id
+from warroom.domain import catalogue
+from warroom.domain.events import Kind, short_id
 from warroom.domain.incident import MILESTONE_NAMES
 
 
@@ -25,7 +26,7 @@ def run(args: argparse.Namespace) -> int:
         incident_id = resolve_incident(store, args.incident)
         when = parse_at_for(store, incident_id, args.time, now)
         check_milestone(store, incident_id, args.name, when)
-        payload = {"name": args.name, "at": format_ts(when), "reason": args.reason.strip()}
+        payload = catalogue.milestone_set(args.name, when, args.reason.strip())
         store.append(incident_id, Kind.MILESTONE, payload, actor=current_actor(args))
     print(f"{short_id(incident_id)} {args.name} set to {when:%Y-%m-%d %H:%M:%S} UTC")
     return 0

@@ -9,6 +9,7 @@ from warroom.commands.context import (
     add_actor_option, add_at_option, add_incident_option, current_actor, open_store, parse_at_for, resolve_incident,
     simple_args,
 )
+from warroom.domain import catalogue
 from warroom.domain.events import Kind, short_id
 from warroom.errors import UserError
 
@@ -44,6 +45,6 @@ def run(args: argparse.Namespace | SimpleNamespace) -> int:
     with open_store(args) as store:
         incident_id = resolve_incident(store, args.incident)
         at = parse_at_for(store, incident_id, args.at)
-        ev = store.append(incident_id, Kind.NOTE, {"text": text}, actor=actor, at=at)
+        ev = store.append(incident_id, Kind.NOTE, catalogue.note(text), actor=actor, at=at)
     print(f"{short_id(incident_id)} note #{ev.id} saved")
     return 0

@@ -7,6 +7,7 @@ import argparse
 from warroom.commands.context import (
     add_actor_option, add_at_option, add_incident_option, current_actor, open_store, parse_at_for, resolve_incident,
 )
+from warroom.domain import catalogue
 from warroom.domain.events import Kind, short_id
 from warroom.domain.severity import Severity
 from warroom.errors import UserError
@@ -31,7 +32,7 @@ def run(args: argparse.Namespace) -> int:
         if new == state.severity:
             print(f"{short_id(incident_id)} is already {new.label}; nothing recorded")
             return 0
-        payload = {"from": int(state.severity), "to": int(new), "reason": args.reason.strip()}
+        payload = catalogue.severity_changed(int(state.severity), int(new), args.reason.strip())
         store.append(incident_id, Kind.SEVERITY, payload, actor=current_actor(args), at=parse_at_for(store, incident_id, args.at))
     direction = "raised" if new < state.severity else "lowered"
     note = " (a late upgrade stays visible in the postmortem)" if new < state.severity else ""

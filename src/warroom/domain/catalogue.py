@@ -177,7 +177,7 @@ def public_summary(text: str) -> Payload:
 
 def comms_posted(audience: str, text: str) -> Payload:
     """`comms.posted`: an update marked posted to an audience (internal, external, tactical...)."""
-    return {"audience": _str(audience, "audience", required=True), "text": _str(text, "text", required=True)}
+    return {"audience": _str(audience, "audience", required=True), "text": _str(text, "text")}
 
 
 def notify_sent(audience: str, text: str, result: Mapping[str, Any]) -> Payload:
