@@ -19,7 +19,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Mapping
 
-from warroom.domain.events import Kind, format_ts, utc
+from warroom.domain import catalogue
+from warroom.domain.events import Kind, utc
 from warroom.domain.signals import Sample, SignalEvent
 
 
@@ -71,14 +72,9 @@ class ResourceThresholds:
     def _event(
         text: str, metric: str, state: str, value: float, threshold: float, now: datetime, host: str
     ) -> SignalEvent:
-        payload = {
-            "metric": metric,
-            "state": state,
-            "value": round(value, 1),
-            "threshold": threshold,
-            "host": host,
-            "at": format_ts(now),
-        }
+        payload = catalogue.resource_threshold(
+            metric=metric, state=state, value=value, threshold=threshold, host=host, at=now
+        )
         return SignalEvent(kind=Kind.RESOURCE, text=text, at=now, payload=payload)
 
 
