@@ -24,8 +24,9 @@ from textual.widget import Widget
 from textual.widgets import Static
 
 from warroom.domain.cadence import (
-    UpdateCadence, UpdateDue, UserCommsDue, format_duration, next_update, user_comms_due,
+    UpdateCadence, UpdateDue, UserCommsDue, next_update, user_comms_due,
 )
+from warroom.domain.metrics import format_duration
 from warroom.domain.severity import Severity
 from warroom.ui.pane_messages import CountdownPhaseChanged
 
