@@ -114,7 +114,7 @@ def test_bare_clock_time_far_before_the_start_needs_a_full_date(at_clock):
     assert ok.returncode == 0, ok.stderr
     shown = at_clock("2026-11-26 03:21:00", "show").stdout
     # A time on another day than the start carries its date (a bare 23:59 read as tonight).
-    assert "2026-11-25 23:59:00 note" in shown and "2026-11-25 12:00:00 note" in shown
+    assert "2026-11-25 23:59:00 NOTE" in shown and "2026-11-25 12:00:00 NOTE" in shown
 
 
 def test_five_minutes_ahead_is_the_limit_end_to_end(at_clock):
