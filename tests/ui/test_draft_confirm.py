@@ -192,7 +192,7 @@ async def test_the_palette_entries_ask_first_too(tmp_path: Path) -> None:
 
 
 def test_a_webhook_is_shown_by_name_and_host_never_by_its_token(monkeypatch) -> None:
-    from warroom.ui.screens.draft_recorder import webhook_host
+    from warroom.services.draft_recorder import webhook_host
 
     monkeypatch.setenv("HOOK", "https://hooks.slack.com/services/T0/B0/SECRET")
     monkeypatch.setenv("SUB", "team-secret")

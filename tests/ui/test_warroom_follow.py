@@ -6,7 +6,7 @@ from datetime import datetime, timedelta, timezone
 
 from warroom.domain.events import Event, Kind
 from warroom.domain.incident import fold
-from warroom.ui.follow import advance
+from warroom.services.follow import advance
 
 T0 = datetime(2025, 3, 4, 14, 0, tzinfo=timezone.utc)
 

@@ -13,7 +13,7 @@ import pytest
 
 from warroom.ui.app import WarRoomApp
 from warroom.ui.screenshots import FIXTURE_CONFIG, fixture_app, frozen_clock, settle
-from warroom.ui.themes import theme_names
+from warroom.config.themes import theme_names
 
 
 def fixture(tmp_path: Path, theme: str | None = None) -> WarRoomApp:

@@ -11,7 +11,7 @@ import pytest
 from textual.color import Color
 
 from warroom.errors import UserError
-from warroom.ui.themes import (
+from warroom.config.themes import (
     PACKAGE_THEMES,
     REPO_THEMES,
     THEME_VARIABLES,
@@ -19,6 +19,7 @@ from warroom.ui.themes import (
     parse_theme_file,
     resolve_theme_name,
 )
+from warroom.ui.textual_themes import to_textual_theme
 
 EXPECTED = {"warroom-dark", "warroom-light", "warroom-high-contrast", "warroom-colorblind"}
 
@@ -58,7 +59,7 @@ def test_every_theme_defines_every_variable_and_is_readable(name: str):
         assert ratio >= 3.0, f"{level} badge text ({ratio:.1f}:1)"
     for key in ("wr-vacant", "wr-good", "wr-actor", "wr-kind"):
         assert contrast(spec.variables[key], spec.fields["surface"]) >= 3.0, key
-    spec.to_theme()
+    to_textual_theme(spec)
 
 
 def _hue(colour: str) -> float:

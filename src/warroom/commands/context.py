@@ -74,22 +74,10 @@ def open_store(args: argparse.Namespace) -> EventStore:
 
 
 def current_actor(args: argparse.Namespace | None = None) -> str:
-    """`--as`, then $WARROOM_USER, then the login name. A given name must be a handle
-    (`domain.names`): anything else is a one-line UserError, before anything is written."""
-    from warroom.domain.names import check_name
+    """`--as`, then $WARROOM_USER, then the login name (`services.actor.acting_name`)."""
+    from warroom.services.actor import acting_name
 
-    explicit = getattr(args, "as_", None) if args is not None else None
-    try:
-        if explicit is not None:
-            return check_name(explicit, "--as name")
-        env = os.environ.get("WARROOM_USER", "").strip()
-        if env:
-            return check_name(env, "$WARROOM_USER")
-    except ValueError as exc:
-        raise UserError(str(exc)) from None
-    from warroom.store.rows import origin
-
-    return origin()["user"]
+    return acting_name(getattr(args, "as_", None) if args is not None else None)
 
 
 def add_incident_option(parser: argparse.ArgumentParser) -> None:

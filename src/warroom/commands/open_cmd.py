@@ -61,7 +61,7 @@ def _run(args: argparse.Namespace | SimpleNamespace) -> int:
         except ValueError as exc:
             raise UserError(str(exc)) from None
     config = load_config_for(args)
-    from warroom.ui.themes import resolve_theme_name
+    from warroom.config.themes import resolve_theme_name
 
     theme = resolve_theme_name(args.theme or config.ui.theme)
     path = db_path(args)

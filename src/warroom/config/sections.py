@@ -104,7 +104,7 @@ def read_ui(t: Table) -> UIConfig:
     d = UIConfig()
     theme = t.text("theme", d.theme)
     if theme is not None and theme != d.theme:
-        from warroom.ui.themes import theme_names  # reads themes/*.toml; no Textual import
+        from warroom.config.themes import theme_names  # reads themes/*.toml; no Textual import
 
         names = theme_names()
         if theme not in names and f"warroom-{theme}" not in names:

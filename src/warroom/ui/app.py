@@ -38,7 +38,8 @@ from textual.screen import Screen
 from warroom.config.model import Config
 from warroom.domain.incident import IncidentState
 from warroom.ui.quitting import QuitKeepingText
-from warroom.ui.themes import THEME_VARIABLES, load_themes, resolve_theme_name
+from warroom.config.themes import THEME_VARIABLES, resolve_theme_name
+from warroom.ui.textual_themes import load_themes
 
 if TYPE_CHECKING:  # aiosqlite loads after the first frame, with the store
     from warroom.store.aio import AsyncEventStore
@@ -102,9 +103,9 @@ class WarRoomApp(QuitKeepingText, ThemedApp):
         self.requested_incident = incident_id
         self.clock: Callable[[], datetime] = clock or utcnow
         if actor is None:
-            from warroom.commands.context import current_actor
+            from warroom.services.actor import acting_name
 
-            actor = current_actor()
+            actor = acting_name()
         self.actor = actor
         self.fixed_sources = list(sources) if sources is not None else None
         self.store: AsyncEventStore = None  # type: ignore[assignment]  # opened on mount

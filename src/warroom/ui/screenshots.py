@@ -320,7 +320,7 @@ by hand. Regenerate them after a visible change and look at them before committi
 
 
 async def make_screenshots(out: Path) -> list[Path]:
-    from warroom.ui.themes import theme_names
+    from warroom.config.themes import theme_names
 
     out.mkdir(parents=True, exist_ok=True)
     written: list[Path] = []

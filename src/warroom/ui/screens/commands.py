@@ -1,8 +1,8 @@
 """Run one line from the war room's command line against the store.
 
-`domain.slash.interpret` decides what the line means; this module does it: append the event
-(feedback only once the store has committed it), ask before resolving, switch who is typing,
-forward `/pin` to the signal panes.
+`domain.slash.interpret` decides what the line means and `services.command_line` whether and
+how it is recorded; this module shows it: feedback (only once the store has committed), the
+confirm dialog before resolving, who is typing, forwarding `/pin` to the signal panes.
 
 What happens to the line (the rule, also in the README):
 - every line that is carried out, asked about or found to change nothing is consumed: the input
@@ -15,17 +15,44 @@ What happens to the line (the rule, also in the README):
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, Protocol
 
 from warroom.domain.slash import Append, Empty, Invalid, Pin, SetActor, ShowHelp, Unchanged, interpret
 from warroom.ui.messages import PinRequested
 from warroom.ui.widgets.commandline import CommandInput, CommandLine, submitted_text
+from warroom.services import command_line
 
 if TYPE_CHECKING:
-    from warroom.ui.screens.warroom import WarRoomScreen
+    from textual.app import App
+    from textual.widget import Widget
+
+    from warroom.domain.incident import IncidentState
+    from warroom.services.follow import StoreFollower
+    from warroom.ui.host import WarRoomHost
 
 
-async def run_line(screen: "WarRoomScreen", line: str) -> None:
+class LineScreen(Protocol):
+    """What a line needs from the screen it was typed on (the war room screen), typed here so
+    this module does not import the screen that imports it."""
+
+    incident_id: int
+    state: IncidentState | None
+    follower: StoreFollower | None
+    _signal_panes: Widget | None
+
+    @property
+    def wapp(self) -> WarRoomHost: ...
+    @property
+    def app(self) -> App[Any]: ...
+    def query_one(self, selector: Any, expect_type: Any = None) -> Any: ...
+    def feedback(self, text: str, kind: str = "info") -> None: ...
+    def action_help(self) -> None: ...
+    def pane_names(self) -> list[str]: ...
+    def saved(self, line: str) -> None: ...
+    def not_saved(self, line: str) -> None: ...
+
+
+async def run_line(screen: LineScreen, line: str) -> None:
     """Interpret and carry out `line` (already submitted from the command line)."""
     app = screen.wapp
     command_input = screen.query_one(CommandInput)
@@ -76,11 +103,9 @@ async def run_line(screen: "WarRoomScreen", line: str) -> None:
         done(f"pinning {command.pane}…")
         return
     assert isinstance(command, Append)
-    if app.config.ui.readonly:
-        screen.feedback("read-only screen (ui.readonly = true): nothing recorded", "error")
-        return
-    if getattr(app, "read_only", None):  # the database cannot be written: never try
-        screen.feedback(f"READ-ONLY: {app.db_path} cannot be written ({app.read_only}): nothing recorded", "error")
+    refused = command_line.refusal(app.config.ui.readonly, getattr(app, "read_only", None), app.db_path)
+    if refused:  # a read-only screen, or a database that cannot be written: never try
+        screen.feedback(refused, "error")
         return
     if command.confirm:
         from warroom.ui.screens.confirm import ConfirmScreen
@@ -89,45 +114,29 @@ async def run_line(screen: "WarRoomScreen", line: str) -> None:
             if yes:
                 await _append(screen, command, line, done)
             else:
-                done("not resolved: nothing recorded (Up recalls the line)")
+                done(command_line.NOT_RESOLVED)
             command_input.focus()
 
-        title, details = confirm_lines(command, state, app.actor)
+        title, details = command_line.confirm_lines(command, state, app.actor)
         screen.app.push_screen(ConfirmScreen(title, details, confirm="Resolve", cancel="Cancel"), answered)
         return
     await _append(screen, command, line, done)
 
 
-def confirm_lines(command: Append, state, actor: str) -> tuple[str, list[str]]:  # noqa: ANN001
-    """The question and what will happen, for a command that asks first (resolving)."""
-    question, *rest = (command.confirm or "").split("\n")
-    text = str(command.payload.get("text") or "")
-    details = [
-        f"Incident: {state.short_id} · {state.severity.label} · {state.status.value} · {state.title}",
-        f"Resolution: {text}" if text else "Resolution: (no text)",
-        f"Recorded as resolved by {actor}: the incident closes and the update countdown stops.",
-        *rest,
-    ]
-    return question, details
-
-
-async def _append(screen: "WarRoomScreen", command: Append, line: str, done) -> None:  # noqa: ANN001
+async def _append(screen: LineScreen, command: Append, line: str, done) -> None:  # noqa: ANN001
     app = screen.wapp
     command_input = screen.query_one(CommandInput)
     command_input.add_class("-busy")
     screen.feedback("saving…")
     try:
-        event = await app.store.append(
-            screen.incident_id, command.kind, command.payload, actor=app.actor, at=app.clock()
-        )
+        saved = await command_line.record(app.store, screen.incident_id, command, app.actor, app.clock())
     except Exception as exc:  # locked database, full disk: say so, keep the text
-        screen.feedback(f"NOT SAVED: {exc} (your text is kept: Enter retries)", "error")
+        screen.feedback(command_line.not_saved(exc), "error")
         screen.not_saved(line)  # quitting asks before dropping it
         return
     finally:
         command_input.remove_class("-busy")
     screen.saved(line)
-    event_id = f"#{event.id}" if event is not None else ""
-    done(f"saved {event_id} · {command.done}", "saved")
+    done(saved, "saved")
     if screen.follower is not None:
         screen.follower.poke()

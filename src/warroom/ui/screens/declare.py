@@ -26,7 +26,7 @@ from warroom.domain.severity import PICK_HIGHER, SEVERITY_TABLE, Severity
 from warroom.unsaved import Unsaved
 
 if TYPE_CHECKING:
-    from warroom.ui.app import WarRoomApp
+    from warroom.ui.host import WarRoomHost
 
 
 def severity_prompt(sev: Severity) -> Table:
@@ -164,7 +164,7 @@ class DeclareScreen(Screen[int | None]):
         self.query_one("#declare-error", Static).update(Text(text))
 
     async def action_declare(self) -> None:
-        app: "WarRoomApp" = self.app  # type: ignore[assignment]
+        app: "WarRoomHost" = self.app  # type: ignore[assignment]
         title = " ".join(self.query_one("#declare-title", Input).value.split())
         if not title:
             self._error("A title is needed: one line saying what users see.")

@@ -35,7 +35,7 @@ from warroom.domain.drafts import AUDIENCES, changes_since_last_post, last_post,
 from warroom.unsaved import Unsaved
 from warroom.sanitize import clean, escape_invisible
 from warroom.ui.screens.draft_effects import DraftCommands, DraftEffects, DraftPosted  # noqa: F401  (DraftPosted: re-exported)
-from warroom.ui.screens.draft_recorder import DraftRecorder
+from warroom.services.draft_recorder import DraftRecorder
 from warroom.ui.screens.draft_text import (
     AUDIENCE_LABELS, HINTS, NARROW, SHORT_AUDIENCE_LABELS, copy_lines, diff_content,
 )

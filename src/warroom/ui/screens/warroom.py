@@ -37,7 +37,7 @@ from warroom.domain.events import Event
 from warroom.domain.incident import IncidentState, fold
 from warroom.errors import UserError
 from warroom.sanitize import clean
-from warroom.ui.follow import StoreFollower, advance
+from warroom.services.follow import StoreFollower, advance
 from warroom.ui.messages import CommandFeedback, EventsAppended
 from warroom.ui.screens.too_small import MIN_HEIGHT, MIN_WIDTH, TooSmall
 from warroom.ui.screens.typing_mode import TypingMode
@@ -50,7 +50,7 @@ from warroom.ui.widgets.timeline import Timeline
 if TYPE_CHECKING:
     from warroom.config.model import Config
     from warroom.domain.slash import Completion
-    from warroom.ui.app import WarRoomApp
+    from warroom.ui.host import WarRoomHost
 
 NO_SOURCES_LINE = "No sources configured: add [[probe]], [[log]], [[deploys]] ... to warroom.toml"
 
@@ -145,7 +145,7 @@ class WarRoomScreen(TypingMode, UnsavedLines, Screen[None]):
         self._command: CommandInput | None = None
 
     @property
-    def wapp(self) -> "WarRoomApp":
+    def wapp(self) -> "WarRoomHost":
         return self.app  # type: ignore[return-value]
 
     # --- composition -------------------------------------------------------------------------

@@ -27,7 +27,7 @@ from warroom.ui.widgets.pane_base import (
 
 #: Rows a long example line may continue on when there is room.
 MORE_ROWS_PER_EXAMPLE = 2
-from warroom.ui.widgets.sparkline_text import sparkline
+from warroom.layout.sparkline_text import sparkline
 
 LOG_EMPTY = (
     "No logs followed. Add to warroom.toml:\n"

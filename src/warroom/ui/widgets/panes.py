@@ -30,7 +30,7 @@ from warroom.ui.widgets.commands import CommandPane
 from warroom.ui.widgets.deploys import DeploysPane
 from warroom.ui.widgets.logs import LogPane
 from warroom.ui.widgets.pane_base import RowList, SourceInfo, SourcePane, hidden
-from warroom.ui.widgets.pane_layout import grow_heights, share_heights
+from warroom.layout.pane_layout import grow_heights, share_heights
 from warroom.ui.widgets.poller_fed import PollerFed, configured_sources, detected_at
 from warroom.ui.widgets.probes import ProbesPane
 from warroom.ui.widgets.resources import ResourcesPane

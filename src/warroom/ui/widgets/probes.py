@@ -27,7 +27,7 @@ from warroom.ui.widgets.pane_base import (
     BAD_STYLE, MUTED_STYLE, OK_STYLE, WARN_STYLE, Detail, SourceInfo, SourcePane, age_text, freshness, line, pad,
     rpad, seconds_since, untrusted,
 )
-from warroom.ui.widgets.sparkline_text import sparkline
+from warroom.layout.sparkline_text import sparkline
 
 HISTORY = 120  # latencies kept per probe (the sparkline shows the newest that fit)
 

@@ -25,7 +25,7 @@ from warroom.ui.widgets.pane_base import (
     BAD_STYLE, MUTED_STYLE, WARN_STYLE, Detail, SourceInfo, SourcePane, age_text, error_row, freshness, line, pad,
     rpad, seconds_since, untrusted,
 )
-from warroom.ui.widgets.sparkline_text import bar, sparkline
+from warroom.layout.sparkline_text import bar, sparkline
 
 CPU_HISTORY = 60
 BAR_WIDTH = 10

@@ -26,7 +26,7 @@ from warroom.ui.widgets.pane_base import (
     BAD_STYLE, MUTED_STYLE, OK_STYLE, WARN_STYLE, SourceInfo, age_text, line, pad, seconds_since, untrusted,
 )
 from warroom.ui.widgets.probes import INDICATORS, PROBE_STATES, latency_text
-from warroom.ui.widgets.sparkline_text import sparkline
+from warroom.layout.sparkline_text import sparkline
 
 STATE_W = 10
 NAME_W = 14

@@ -1,4 +1,5 @@
-"""Themes are data: `themes/*.toml` loaded into Textual themes at start.
+"""Themes are data: `themes/*.toml` read into `ThemeSpec`s (Textual builds its themes from
+them in `ui/textual_themes.py`, the only theme code that imports Textual).
 
 The canonical files live in the repository's `themes/`; identical copies ship as package data in
 `warroom/data/themes/` (a test keeps them identical) so a non-editable install finds them too.
@@ -57,10 +58,9 @@ class ThemeSpec:
     variables: dict[str, str]
     path: Path
 
-    def to_theme(self) -> Any:
-        from textual.theme import Theme
-
-        return Theme(**self.fields, variables={**THEME_VARIABLES, **self.variables})
+    def theme_variables(self) -> dict[str, str]:
+        """The `$wr-*` CSS variables this theme defines, the defaults filled in."""
+        return {**THEME_VARIABLES, **self.variables}
 
 
 def theme_dirs() -> list[Path]:
@@ -105,6 +105,7 @@ def load_theme_specs() -> dict[str, ThemeSpec]:
 
 
 def theme_names() -> list[str]:
+    """The names of every theme, the default first (config and `--theme` check against them)."""
     return list(load_theme_specs())
 
 
@@ -118,7 +119,3 @@ def resolve_theme_name(name: str | None, names: list[str] | None = None) -> str:
             return candidate
     raise UserError(f"unknown theme {name!r}: choose one of {', '.join(names)}")
 
-
-def load_themes() -> list[Any]:
-    """Every theme as a `textual.theme.Theme`, ready for `App.register_theme`."""
-    return [spec.to_theme() for spec in load_theme_specs().values()]
