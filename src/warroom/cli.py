@@ -11,12 +11,15 @@ import sys
 TYPE_CHECKING = False  # not `typing`: its import costs `warroom note` ~3 ms
 
 from warroom import __version__
+from warroom.commands.argspec import Arg, ArgSpec
 from warroom.errors import UserError
 
 if TYPE_CHECKING:
     import argparse
 
-# name -> (module, one-line help). Each module has `add_arguments(parser)` and `run(args) -> int`.
+# name -> (module, one-line help). Each module has `run(args) -> int` and declares its arguments
+# once, as `ARGS` (an `ArgSpec`, which argparse's parser and, for `note` and `open`, the fast path
+# both read); `config`, whose actions are argparse subcommands, has `add_arguments(parser)`.
 COMMANDS: dict[str, tuple[str, str]] = {
     "open": ("warroom.commands.open_cmd", "Open the war room on an incident (the default)"),
     "demo": ("warroom.commands.demo_cmd", "Watch a live demo incident unfold, nothing to configure"),
@@ -41,10 +44,12 @@ COMMANDS: dict[str, tuple[str, str]] = {
 }
 
 
-def _add_common(parser: "argparse.ArgumentParser") -> None:
-    g = parser.add_argument_group("common options")
-    g.add_argument("--db", metavar="PATH", help="database file (default $WARROOM_DB, then $XDG_DATA_HOME/warroom/warroom.db)")
-    g.add_argument("--config", metavar="PATH", help="config file (default $WARROOM_CONFIG, ./warroom.toml, $XDG_CONFIG_HOME/warroom/warroom.toml)")
+#: The options every command takes.
+COMMON_ARGS = ArgSpec(
+    Arg("--db", metavar="PATH", help="database file (default $WARROOM_DB, then $XDG_DATA_HOME/warroom/warroom.db)"),
+    Arg("--config", metavar="PATH",
+        help="config file (default $WARROOM_CONFIG, ./warroom.toml, $XDG_CONFIG_HOME/warroom/warroom.toml)"),
+)
 
 
 def _top_help() -> str:
@@ -131,7 +136,8 @@ def _join_relative_times(argv: list[str]) -> list[str]:
     return out
 
 
-def build_parser(name: str) -> tuple["argparse.ArgumentParser", object]:
+def build_parser(name: str, module: object = None) -> tuple["argparse.ArgumentParser", object]:
+    """The command's argparse parser, built from its declared arguments, and its module."""
     import argparse
 
     class OneLineErrors(argparse.ArgumentParser):
@@ -143,11 +149,30 @@ def build_parser(name: str) -> tuple["argparse.ArgumentParser", object]:
             self.exit(2, f"{self.prog}: error: {clean(message, cap=300)} (see `{self.prog} --help`)\n")
 
     module_name, help_ = COMMANDS[name]
-    module = importlib.import_module(module_name)
+    if module is None:
+        module = importlib.import_module(module_name)
     parser = OneLineErrors(prog=f"warroom {name}", description=help_)
-    _add_common(parser)
-    module.add_arguments(parser)
+    COMMON_ARGS.add_to(parser.add_argument_group("common options"))
+    spec = getattr(module, "ARGS", None)
+    if spec is not None:
+        spec.add_to(parser)
+    else:
+        module.add_arguments(parser)  # type: ignore[attr-defined]
     return parser, module
+
+
+def parse_arguments(name: str, argv: list[str]) -> tuple[object, object]:
+    """The command's module and its arguments. A command whose `ARGS` are marked `fast` has its
+    common forms read without argparse (`ArgSpec.parse_fast`); any other line, and every other
+    command, goes to the argparse parser built from the same declaration (`build_parser`)."""
+    module = importlib.import_module(COMMANDS[name][0])
+    spec = getattr(module, "ARGS", None)
+    if spec is not None and spec.fast:
+        fast = (COMMON_ARGS + spec).parse_fast(argv)
+        if fast is not None:
+            return module, fast
+    parser, _ = build_parser(name, module)
+    return module, parser.parse_args(argv)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -165,14 +190,8 @@ def main(argv: list[str] | None = None) -> int:
             raise UserError(problem)
         name, rest = _split(argv)
         rest = _join_relative_times(rest)
-        if name in ("note", "open"):  # the commands typed most under pressure skip argparse when they can
-            module = importlib.import_module(COMMANDS[name][0])
-            fast = module.fast_args(rest)
-            if fast is not None:
-                return int(module.run(fast) or 0)
-        parser, module = build_parser(name)
-        args = parser.parse_args(rest)
-        return int(module.run(args) or 0)
+        module, args = parse_arguments(name, rest)
+        return int(module.run(args) or 0)  # type: ignore[attr-defined]
     except UserError as exc:
         from warroom.sanitize import visible
 

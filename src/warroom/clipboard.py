@@ -139,10 +139,20 @@ def osc52_sequence(text: str) -> bytes:
     return b"\x1b]52;c;" + base64.b64encode(text.encode("utf-8")) + b"\x07"
 
 
+def _on_an_event_loop() -> bool:
+    """True on a thread running an asyncio loop: the app's own (the only loop in the process),
+    where its methods are called directly; elsewhere they go through `call_from_thread`."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return False
+    return True
+
+
 def _try_osc52(text: str, app: Any | None) -> CopyAttempt:
     if app is not None:
         try:
-            if getattr(app, "_thread_id", None) == threading.get_ident() or getattr(app, "_loop", None) is None:
+            if _on_an_event_loop() or not app.is_running:
                 app.copy_to_clipboard(text)
             else:
                 app.call_from_thread(app.copy_to_clipboard, text)

@@ -1,9 +1,11 @@
 """Runs sources, turns what they see into events and samples, and records them once.
 
-The pieces: `build_sources(config)` makes one Source per configured item; a `SignalObserver`
-per source wraps the pure domain rule for its kind (flap damping, spikes, new deploys,
+The pieces: `build_sources(config)` makes one Source per configured item of every kind in
+`sources.registry`; a `SignalObserver` per source (`sources.observers`, named by its kind's
+registry entry) wraps the pure domain rule for its kind (flap damping, spikes, new deploys,
 thresholds) and the samples it yields; `SourceHub.poll(source, now)` collects, observes and —
-if this process holds the incident's recorder lease — appends the events and samples.
+if this process holds the incident's recorder lease — appends the events and samples. The loop
+that calls it on each source's interval is `warroom.scheduler.Scheduler`, shared with the screen.
 
 Several warroom processes may watch one incident (two screens, a screen and `warroom record`).
 Each keeps observing (so its panes and rules stay current) but only the lease holder records.
@@ -15,6 +17,7 @@ dedupe key, so even two holders in a hand-over race record them once.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import os
 import socket
 import time
@@ -22,9 +25,11 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any, Callable, Iterable
 
-from warroom.domain.events import Event
+from warroom.domain.events import Event, Kind
 from warroom.domain.signals import Sample, SignalEvent
 from warroom.pending import LATE_FIELD, KeepsPending, PendingEvents, is_write_failure
+from warroom.sources import registry
+from warroom.sources.observers import SignalObserver
 
 if TYPE_CHECKING:
     from warroom.config.model import Config
@@ -34,137 +39,17 @@ if TYPE_CHECKING:
 SYSTEM_ACTOR = "warroom"
 
 #: Signals that say what state a subject is in; recorded only when the record says otherwise.
-STATE_KINDS = frozenset({"probe.down", "probe.up", "statuspage.changed", "resource.threshold"})
+STATE_KINDS = frozenset({Kind.PROBE_DOWN, Kind.PROBE_UP, Kind.STATUSPAGE, Kind.RESOURCE})
 
 
 def build_sources(config: "Config") -> list["Source"]:
-    """One source per configured probe, status page, log, deploys, command, plus resources."""
-    from warroom.redact import register_config_secrets
-
-    # Whatever any source prints (a command echoing $TOKEN) is redacted of every secret the config uses.
-    register_config_secrets(config)
-    out: list[Any] = []
-    if config.probes:
-        from warroom.sources.probes import ProbeSource
-
-        out += [ProbeSource(p) for p in config.probes]
-    if config.statuspages:
-        from warroom.sources.statuspage import StatusPageSource
-
-        out += [StatusPageSource(s) for s in config.statuspages]
-    if config.logs:
-        from warroom.sources.logs import LogSource
-
-        out += [LogSource(c) for c in config.logs]
-    if config.deploys:
-        from warroom.sources.deploys import DeploysSource
-
-        out += [DeploysSource(d) for d in config.deploys]
-    if config.resources is not None and config.resources.enabled:
-        from warroom.sources.resources import ResourcesSource
-
-        out.append(ResourcesSource(config.resources))
-    if config.commands:
-        from warroom.sources.commands import CommandSource
-
-        out += [CommandSource(c) for c in config.commands]
-    return out
-
-
-class SignalObserver:
-    """Turns one source's snapshots into events and samples (stateful, no I/O).
-
-    `throttle`: the hub keeps at most one sample per series every `sample_every` seconds
-    (down-sampling). Observers whose samples are already one per period opt out.
-    """
-
-    throttle = True
-
-    def observe(self, snapshot: Any, now: datetime) -> tuple[list[SignalEvent], list[Sample]]:
-        return [], []
-
-
-class _ProbeObserver(SignalObserver):
-    def __init__(self, source: Any) -> None:
-        from warroom.domain.probe_rules import ProbeTracker
-
-        cfg = source.config
-        self.tracker = ProbeTracker(cfg.name, cfg.fail_threshold, cfg.recover_threshold)
-
-    def observe(self, snapshot: Any, now: datetime) -> tuple[list[SignalEvent], list[Sample]]:
-        ev = self.tracker.observe_result(snapshot, now)
-        return ([ev] if ev else []), self.tracker.samples(snapshot, now)
-
-
-class _StatusPageObserver(SignalObserver):
-    def __init__(self, source: Any) -> None:
-        from warroom.domain.probe_rules import StatusPageTracker
-
-        self.tracker = StatusPageTracker(source.config.name)
-
-    def observe(self, snapshot: Any, now: datetime) -> tuple[list[SignalEvent], list[Sample]]:
-        ev = self.tracker.observe_result(snapshot, now)
-        return ([ev] if ev else []), []
-
-
-class _LogObserver(SignalObserver):
-    throttle = False  # the source hands out one sample per finished minute
-
-    def __init__(self, source: Any) -> None:
-        from warroom.domain.log_rules import SpikeDetector
-
-        cfg = source.config
-        self.source = source
-        self.detector = SpikeDetector(cfg.name, cfg.spike_factor, cfg.spike_min)
-
-    def observe(self, snapshot: Any, now: datetime) -> tuple[list[SignalEvent], list[Sample]]:
-        if getattr(snapshot, "error", None) and not getattr(snapshot, "per_minute", None):
-            return [], []
-        covered = getattr(snapshot, "covered_minutes", None)
-        ev = self.detector.observe(snapshot.per_minute, now, covered=covered)
-        return ([ev] if ev else []), list(self.source.samples(snapshot))
-
-
-class _DeploysObserver(SignalObserver):
-    def __init__(self, source: Any) -> None:
-        from warroom.domain.deploy_rules import DeployTracker
-
-        self.tracker = DeployTracker()
-
-    def observe(self, snapshot: Any, now: datetime) -> tuple[list[SignalEvent], list[Sample]]:
-        if getattr(snapshot, "error", None) and not snapshot.deploys:
-            return [], []
-        return self.tracker.observe(snapshot.deploys, now), []
-
-
-class _ResourcesObserver(SignalObserver):
-    def __init__(self, source: Any) -> None:
-        from warroom.domain.resource_rules import ResourceThresholds
-
-        cfg = source.config
-        self.thresholds = ResourceThresholds(disk=cfg.disk_threshold, memory=cfg.memory_threshold)
-
-    def observe(self, snapshot: Any, now: datetime) -> tuple[list[SignalEvent], list[Sample]]:
-        from warroom.domain.resource_rules import resource_samples
-
-        mem = snapshot.memory_percent
-        disks = snapshot.disk_percents
-        events = self.thresholds.observe(mem, disks, now, host=socket.gethostname())
-        return events, resource_samples(snapshot.cpu_percent, mem, disks, now)
-
-
-_OBSERVERS: dict[str, Callable[[Any], SignalObserver]] = {
-    "probe": _ProbeObserver,
-    "statuspage": _StatusPageObserver,
-    "log": _LogObserver,
-    "deploys": _DeploysObserver,
-    "resources": _ResourcesObserver,
-}
+    """One source per configured entry of every registered kind (`sources.registry`)."""
+    return registry.build_sources(config)
 
 
 def observer_for(source: Any) -> SignalObserver:
-    factory = _OBSERVERS.get(source.kind)
-    return factory(source) if factory else SignalObserver()
+    """The rule that watches `source`, as its kind registered it."""
+    return registry.observer_for(source)
 
 
 @dataclass(frozen=True)
@@ -173,6 +58,7 @@ class PollOutcome:
     events: tuple[Event, ...] = ()  # what this process recorded from this poll
     observed: tuple[SignalEvent, ...] = ()  # what the rules saw (recorded here or elsewhere)
     record_error: str | None = None  # the store refused (locked...): shown, never raised
+    status: Any = None  # what the kind's rule says now (a probe's damped state), for the panes
 
 
 def default_holder() -> str:
@@ -312,9 +198,17 @@ class SourceHub(KeepsPending):
         snapshot = await source.collect(now or datetime.now(timezone.utc))
         when = getattr(snapshot, "taken_at", None) or now or datetime.now(timezone.utc)
         try:
-            signals, samples = self.observer(source).observe(snapshot, when)
+            observer = self.observer(source)
+            signals, samples = observer.observe(snapshot, when)
+            status = observer.status()
         except Exception as exc:  # a rule bug must not stop the source being shown
             return PollOutcome(snapshot, record_error=f"rule failed: {exc!r}")
+        outcome = await self._record_poll(source, snapshot, signals, samples)
+        return dataclasses.replace(outcome, status=status) if status is not None else outcome
+
+    async def _record_poll(self, source: Any, snapshot: Any, signals: list[SignalEvent],
+                           samples: list[Sample]) -> PollOutcome:
+        """Record what one poll's rule saw, if this process holds the lease."""
         if not self.recording:
             return PollOutcome(snapshot, observed=tuple(signals))
         try:
@@ -366,47 +260,8 @@ async def run_headless(
     stop: asyncio.Event | None = None,
     on_outcome: Callable[[Any, PollOutcome], None] | None = None,
 ) -> None:
-    """Poll every source on its own interval until `duration` passes or `stop` is set.
+    """Poll every source on its own interval until `duration` passes or `stop` is set: the
+    war room's own loop (`warroom.scheduler.Scheduler`), with nothing on screen."""
+    from warroom.scheduler import Scheduler
 
-    Each source's next run starts `interval` seconds after its last one finished, so a slow
-    source never piles up; one failing or hanging source never delays the others.
-    """
-    stop = stop or asyncio.Event()
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + duration if duration is not None else None
-
-    count = max(1, len(hub.sources))
-
-    async def one(index: int, source: Any) -> None:
-        # Stagger first runs over (at most) a second or two: 150 probes starting in the same
-        # loop iteration queue behind each other and read slow.
-        first_delay = (index / count) * min(float(source.interval), 2.0)
-        if first_delay:
-            try:
-                await asyncio.wait_for(stop.wait(), timeout=first_delay)
-                return
-            except asyncio.TimeoutError:
-                pass
-        while not stop.is_set():
-            outcome = await hub.poll(source)
-            if on_outcome is not None:
-                on_outcome(source, outcome)
-            try:
-                await asyncio.wait_for(stop.wait(), timeout=max(0.05, float(source.interval)))
-            except asyncio.TimeoutError:
-                pass
-
-    tasks = [asyncio.create_task(one(i, s), name=f"poll {s.key}") for i, s in enumerate(hub.sources)]
-    try:
-        if deadline is None:
-            await stop.wait()
-        else:
-            try:
-                await asyncio.wait_for(stop.wait(), timeout=max(0.0, deadline - loop.time()))
-            except asyncio.TimeoutError:
-                pass
-    finally:
-        stop.set()
-        for t in tasks:
-            t.cancel()
-        await asyncio.gather(*tasks, return_exceptions=True)
+    await Scheduler(hub, on_outcome=on_outcome).run(duration=duration, stop=stop)

@@ -14,16 +14,24 @@ generated ones do: the same constructor (positional or keyword, defaults, `defau
 `__post_init__`), the same repr (`TeamConfig(name='payments', roster=('alice',))`), equal only
 to the same class with equal fields, hashable by those fields, and `FrozenInstanceError` on
 assignment. Only `__post_init__` may set fields, with `object.__setattr__`, as usual.
+
+`record` is marked `typing.dataclass_transform`, so type checkers read these classes as frozen
+dataclasses: their constructors are checked field by field, as `@dataclass(frozen=True)`'s are.
+
+The one way to write a value type in warroom is `@record`. Objects that change as they work
+(trackers, sources, accumulators) are plain classes with an `__init__`. `domain.events.Event` is
+the one exception, written by hand: `warroom note` imports it and must not pay for `dataclasses`.
 """
 
 from __future__ import annotations
 
-from dataclasses import MISSING, FrozenInstanceError, dataclass, fields
-from typing import Any, TypeVar
+from dataclasses import MISSING, FrozenInstanceError, dataclass, field, fields
+from typing import Any, TypeVar, dataclass_transform
 
 T = TypeVar("T", bound=type)
 
 
+@dataclass_transform(eq_default=True, frozen_default=True, field_specifiers=(field,))
 def record(cls: T) -> T:
     """Make `cls` (a `Record` subclass) a frozen dataclass through `Record`'s shared methods."""
     if not issubclass(cls, Record):

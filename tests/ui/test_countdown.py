@@ -91,7 +91,7 @@ async def test_none_phase_for_sev4_and_after_resolution() -> None:
         assert shown(app) == "SEV-4: no scheduled updates"
         countdown = app.query_one(Countdown)
         assert countdown.has_class("-none")
-        countdown.set_incident(incident(1, resolved_after=timedelta(minutes=30)))
+        countdown.incident = incident(1, resolved_after=timedelta(minutes=30))
         assert shown(app) == "no update due (resolved)"
 
 
@@ -111,7 +111,7 @@ async def test_bell_rings_once_when_the_deadline_passes_and_posting_resets_it() 
         assert app.bells == 1, "the bell rings once per missed deadline, not every second"
         assert shown(app) == "✖ UPDATE OVERDUE 1m 30s · silent 16m 30s"
         # An update is posted: the countdown restarts from it.
-        countdown.set_incident(incident(1, posts=(timedelta(minutes=16, seconds=30),)))
+        countdown.incident = incident(1, posts=(timedelta(minutes=16, seconds=30),))
         assert shown(app) == "◷ next update in 15m"
         assert countdown.has_class("-ok") and not countdown.has_class("-overdue")
         # ...and the next missed deadline rings again, once.

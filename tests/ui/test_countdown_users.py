@@ -46,13 +46,13 @@ async def test_user_comms_deadline_shown_while_it_is_the_nearer_one() -> None:
         countdown = app.query_one(Countdown)
         # Both fall due at +30m: one external post meets both, so the header names user comms.
         assert shown(app) == "◷ user comms due in 9m" and countdown.has_class("-ok")
-        countdown.set_incident(incident(2, posted(10, "internal")))  # update now due at +40m
+        countdown.incident = incident(2, posted(10, "internal"))  # update now due at +40m
         assert shown(app) == "◷ user comms due in 9m"
         clock.now = at(28, 30)
         countdown.tick()
         assert shown(app) == "▲ USER COMMS DUE in 1m 30s" and countdown.has_class("-soon")
         # Users told (external): back to the plain update countdown from that post.
-        countdown.set_incident(incident(2, posted(10, "internal"), posted(28, "external")))
+        countdown.incident = incident(2, posted(10, "internal"), posted(28, "external"))
         assert shown(app) == "◷ next update in 29m 30s" and countdown.has_class("-ok")
 
 
@@ -94,7 +94,7 @@ async def test_cadence_switched_off_in_config_never_says_resolved_for_an_open_in
         countdown = app.query_one(Countdown)
         assert shown(app) == "no required updates (SEV-3 cadence off)"
         assert countdown.has_class("-none")
-        countdown.set_incident(incident(3, (100, Kind.RESOLVED, {"text": "fixed"})))
+        countdown.incident = incident(3, (100, Kind.RESOLVED, {"text": "fixed"}))
         assert shown(app) == "no update due (resolved)"
 
 

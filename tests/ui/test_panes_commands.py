@@ -27,7 +27,8 @@ async def test_output_exit_code_and_age_with_hostile_text_literal() -> None:
     app = PanesApp(config)
     async with app.run_test(size=(160, 40)) as pilot:
         ok = app.query_one("#pane-command-0", CommandPane)
-        await wait_for(pilot, lambda: ok.updates and "4711" in output(app, "pane-command-0"), "the output")
+        await wait_for(pilot, lambda: ok.updates and "4711" in output(app, "pane-command-0")
+                       and len(ok.row_list.texts) == 2, "the output, and the $ line once the height is shared out")
         assert ok.border_title == "long queries"
         head, command = ok.row_list.texts
         assert head.startswith("✔ exit 0 in ") and "ago" in head and "every 0.2s" in head

@@ -67,7 +67,7 @@ class PanesApp(App[None]):
             with Container(id="source-summary"):
                 yield SourceSummary()
 
-    def on_command_feedback(self, message: Any) -> None:
+    def on_signal_panes_command_feedback(self, message: Any) -> None:
         self.feedback.append((message.text, message.error))
 
 

@@ -16,7 +16,6 @@ from tests.ui.test_panes_support import git_repo, wait_for
 from warroom.config.model import CommandConfig, Config, DeploysConfig, Secret, StatusPageConfig
 from warroom.domain.events import Kind
 from warroom.store.aio import AsyncEventStore
-from warroom.ui.pane_messages import PollerPauseChanged, SourceUpdated
 from warroom.ui.poller import Poller, backoff_delay
 
 
@@ -28,10 +27,10 @@ class Listener(Widget):
         self.updates: list = []
         self.pauses: list[bool] = []
 
-    def on_source_updated(self, message: SourceUpdated) -> None:
+    def on_poller_source_updated(self, message: Poller.SourceUpdated) -> None:
         self.updates.append(message.update)
 
-    def on_poller_pause_changed(self, message: PollerPauseChanged) -> None:
+    def on_poller_pause_changed(self, message: Poller.PauseChanged) -> None:
         self.pauses.append(message.paused)
 
 

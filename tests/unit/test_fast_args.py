@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from warroom.cli import build_parser
+from warroom.cli import COMMON_ARGS, build_parser
 from warroom.commands import note, open_cmd
 
 NOTE_LINES = [
@@ -26,7 +26,7 @@ OPEN_LINES = [
 @pytest.mark.parametrize(("command", "module", "argv"), [("note", note, a) for a in NOTE_LINES]
                          + [("open", open_cmd, a) for a in OPEN_LINES])
 def test_the_fast_path_means_what_argparse_means(command, module, argv):
-    fast = module.fast_args(list(argv))
+    fast = (COMMON_ARGS + module.ARGS).parse_fast(list(argv))
     assert fast is not None, "a common form takes the fast path"
     parser, _ = build_parser(command)
     full = vars(parser.parse_args(argv))
@@ -38,4 +38,4 @@ def test_the_fast_path_means_what_argparse_means(command, module, argv):
     (open_cmd, ["--help"]), (open_cmd, ["1", "2"]), (open_cmd, ["--theme"]), (open_cmd, ["-x"]),
 ])
 def test_anything_unusual_goes_to_argparse(module, argv):
-    assert module.fast_args(argv) is None
+    assert (COMMON_ARGS + module.ARGS).parse_fast(argv) is None

@@ -1,1 +1,1 @@
-"""One module per `warroom` subcommand: `add_arguments(parser)` and `run(args) -> int`."""
+"""One module per `warroom` subcommand: its arguments (`ARGS`) and `run(args) -> int`."""

@@ -4,17 +4,20 @@ from __future__ import annotations
 
 import argparse
 
+from warroom.commands.argspec import ArgSpec
 from warroom.commands.context import (
-    add_actor_option, check_milestone, add_at_option, add_incident_option, current_actor, open_store, parse_at_for, resolve_incident,
+    ACTOR_ARG, INCIDENT_ARG, at_arg, check_milestone, current_actor, open_store, parse_at_for, resolve_incident,
 )
 from warroom.domain import catalogue
 from warroom.domain.events import Kind, short_id
 
 
-def add_arguments(parser: argparse.ArgumentParser) -> None:
-    add_at_option(parser, "it was acknowledged")
-    add_actor_option(parser)
-    add_incident_option(parser)
+#: `warroom ack`'s arguments (argparse's parser is built from them).
+ARGS = ArgSpec(
+    at_arg("it was acknowledged"),
+    ACTOR_ARG,
+    INCIDENT_ARG,
+)
 
 
 def run(args: argparse.Namespace) -> int:

@@ -20,6 +20,7 @@ import json
 import re
 from datetime import datetime, timezone
 
+from warroom.commands.argspec import Arg, ArgSpec
 from warroom.errors import UserError
 
 #: The longest --timeout (the same bound as a `timeout` in warroom.toml).
@@ -27,16 +28,18 @@ MAX_TIMEOUT = 300.0
 _PART = re.compile(r"([1-5])xx|(\d{3})(?:-(\d{3}))?", re.IGNORECASE)
 
 
-def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("urls", nargs="+", metavar="URL", help="http(s) URLs to probe")
-    parser.add_argument("--timeout", type=float, default=5.0, metavar="S",
-                        help="give up on a URL after S seconds, whole request (default 5)")
-    parser.add_argument("--expect", metavar="CODES",
-                        help='statuses that count as up: 200, "200,204", "200-299", "2xx" (default 200-399)')
-    parser.add_argument("-k", "--insecure", action="store_true", help="do not verify TLS certificates")
-    parser.add_argument("-L", "--location", action="store_true", help="follow redirects (at most 5)")
-    parser.add_argument("-X", "--method", default="GET", help="HTTP method (default GET)")
-    parser.add_argument("--json", action="store_true", help="print the results as JSON")
+#: `warroom check`'s arguments (argparse's parser is built from them).
+ARGS = ArgSpec(
+    Arg("urls", nargs="+", metavar="URL", help="http(s) URLs to probe"),
+    Arg("--timeout", type=float, default=5.0, metavar="S",
+        help="give up on a URL after S seconds, whole request (default 5)"),
+    Arg("--expect", metavar="CODES",
+        help='statuses that count as up: 200, "200,204", "200-299", "2xx" (default 200-399)'),
+    Arg("-k", "--insecure", action="store_true", help="do not verify TLS certificates"),
+    Arg("-L", "--location", action="store_true", help="follow redirects (at most 5)"),
+    Arg("-X", "--method", default="GET", help="HTTP method (default GET)"),
+    Arg("--json", action="store_true", help="print the results as JSON"),
+)
 
 
 def parse_expect(text: str):  # -> StatusRange

@@ -6,6 +6,7 @@ import os
 TYPE_CHECKING = False  # not `typing`: its import costs `warroom note` ~3 ms
 from datetime import datetime, timezone
 
+from warroom.commands.argspec import Arg
 from warroom.domain.events import parse_incident_ref, short_id
 from warroom.errors import UserError
 from warroom.store.sync import EventStore
@@ -16,35 +17,6 @@ if TYPE_CHECKING:
     from typing import Iterable
 
     from warroom.domain.incident import IncidentState
-
-
-def simple_args(argv: list[str], options: dict[str, str]) -> tuple[dict[str, str | None], list[str]] | None:
-    """The common forms of a command line, parsed without argparse (~4 ms of imports, paid by
-    every `warroom note` and every war room launch): `--opt VALUE`, `--opt=VALUE` for the
-    `options` given (name -> attribute), and plain words. None for anything else (`--help`, an
-    unknown option, a missing value), and argparse takes over with its full messages."""
-    values: dict[str, str | None] = dict.fromkeys(options.values())
-    words: list[str] = []
-    i = 0
-    while i < len(argv):
-        word = argv[i]
-        if word == "--":
-            words += argv[i + 1 :]
-            break
-        name, eq, value = word.partition("=")
-        if name in options:
-            if not eq:
-                if i + 1 >= len(argv):
-                    return None
-                value = argv[i + 1]
-                i += 1
-            values[options[name]] = value
-        elif word.startswith("-") and len(word) > 1:
-            return None
-        else:
-            words.append(word)
-        i += 1
-    return values, words
 
 
 def db_file(args: "argparse.Namespace") -> str:
@@ -80,16 +52,14 @@ def current_actor(args: argparse.Namespace | None = None) -> str:
     return acting_name(getattr(args, "as_", None) if args is not None else None)
 
 
-def add_incident_option(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--incident", "-i", metavar="ID", help="incident id (INC-7 or 7); default: the one open incident")
+#: The options most commands share, declared once (entries of the commands' `ArgSpec`s).
+INCIDENT_ARG = Arg("--incident", "-i", metavar="ID", help="incident id (INC-7 or 7); default: the one open incident")
+ACTOR_ARG = Arg("--as", dest="as_", metavar="NAME", help="who is acting (default $WARROOM_USER, then login name)")
 
 
-def add_actor_option(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--as", dest="as_", metavar="NAME", help="who is acting (default $WARROOM_USER, then login name)")
-
-
-def add_at_option(parser: argparse.ArgumentParser, what: str = "it happened") -> None:
-    parser.add_argument("--at", metavar="TIME", help=f"when {what}: ISO 8601, HH:MM (UTC) or -15m (default now)")
+def at_arg(what: str = "it happened") -> Arg:
+    """`--at TIME`: when the recorded thing happened."""
+    return Arg("--at", metavar="TIME", help=f"when {what}: ISO 8601, HH:MM (UTC) or -15m (default now)")
 
 
 def resolve_incident(store: EventStore, ref: str | None) -> int:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import argparse
 
-from warroom.commands.context import add_actor_option, current_actor, now_utc, open_store, parse_at
+from warroom.commands.argspec import Arg, ArgSpec
+from warroom.commands.context import ACTOR_ARG, current_actor, now_utc, open_store, parse_at
 from warroom.domain import catalogue
 from warroom.domain.events import Kind, short_id
 from warroom.domain.feature import parse_feature
@@ -13,18 +14,20 @@ from warroom.domain.severity import PICK_HIGHER, Severity
 from warroom.errors import UserError
 
 
-def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("title", help="one-line summary of what users see")
-    parser.add_argument("--sev", required=True, metavar="N", help=f"severity 1-4 (SEV-1 worst). {PICK_HIGHER}")
-    parser.add_argument("--impact", default="", metavar="TEXT", help="who is affected and how")
-    parser.add_argument("--feature", default="", metavar="TEXT",
-                        help="what customers see affected, e.g. Checkout (the external draft's <feature>)")
-    parser.add_argument("--detected-by", default="", metavar="TEXT", help="alert / user report / synthetic / dashboard")
-    parser.add_argument("--started-at", metavar="TIME", help="when impact began (ISO 8601, HH:MM UTC, -15m); default now")
-    parser.add_argument("--detected-at", metavar="TIME", help="when it was detected; default now")
-    parser.add_argument("--drill", action="store_true", help="a practice run: labelled everywhere, left out of metrics")
-    parser.add_argument("--ic", metavar="NAME", help="name the Incident Commander at once")
-    add_actor_option(parser)
+#: `warroom declare`'s arguments (argparse's parser is built from them).
+ARGS = ArgSpec(
+    Arg("title", help="one-line summary of what users see"),
+    Arg("--sev", required=True, metavar="N", help=f"severity 1-4 (SEV-1 worst). {PICK_HIGHER}"),
+    Arg("--impact", default="", metavar="TEXT", help="who is affected and how"),
+    Arg("--feature", default="", metavar="TEXT",
+        help="what customers see affected, e.g. Checkout (the external draft's <feature>)"),
+    Arg("--detected-by", default="", metavar="TEXT", help="alert / user report / synthetic / dashboard"),
+    Arg("--started-at", metavar="TIME", help="when impact began (ISO 8601, HH:MM UTC, -15m); default now"),
+    Arg("--detected-at", metavar="TIME", help="when it was detected; default now"),
+    Arg("--drill", action="store_true", help="a practice run: labelled everywhere, left out of metrics"),
+    Arg("--ic", metavar="NAME", help="name the Incident Commander at once"),
+    ACTOR_ARG,
+)
 
 
 def run(args: argparse.Namespace) -> int:

@@ -22,20 +22,23 @@ import time
 from pathlib import Path
 from typing import Any
 
+from warroom.commands.argspec import Arg, ArgSpec
 from warroom.errors import UserError
 
 
-def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--speed", type=float, default=1.0, metavar="N",
-                        help="play the script N times faster (default 1: about 10 minutes; 20: about 30 s)")
-    parser.add_argument("--seed", type=int, default=0, metavar="N", help="seed for the demo's randomness (default 0)")
-    parser.add_argument("--keep", metavar="DIR",
-                        help="keep the database, config, log and repo in DIR (a new or empty directory)")
-    parser.add_argument("--headless", action="store_true",
-                        help="no screen: record with the sources and print the timeline at the end")
-    parser.add_argument("--duration", type=float, metavar="S",
-                        help="stop after S seconds (headless default: the whole script plus 3 s)")
-    parser.add_argument("--theme", metavar="NAME", help="theme for the war room screen")
+#: `warroom demo`'s arguments (argparse's parser is built from them).
+ARGS = ArgSpec(
+    Arg("--speed", type=float, default=1.0, metavar="N",
+        help="play the script N times faster (default 1: about 10 minutes; 20: about 30 s)"),
+    Arg("--seed", type=int, default=0, metavar="N", help="seed for the demo's randomness (default 0)"),
+    Arg("--keep", metavar="DIR",
+        help="keep the database, config, log and repo in DIR (a new or empty directory)"),
+    Arg("--headless", action="store_true",
+        help="no screen: record with the sources and print the timeline at the end"),
+    Arg("--duration", type=float, metavar="S",
+        help="stop after S seconds (headless default: the whole script plus 3 s)"),
+    Arg("--theme", metavar="NAME", help="theme for the war room screen"),
+)
 
 
 class _Terminated(Exception):
@@ -108,6 +111,7 @@ class ErrorRate:
 async def _headless(world: Any, args: argparse.Namespace) -> int:
     from warroom.recorder import SourceHub, run_headless
     from warroom.sanitize import clean
+    from warroom.sources.snapshots import LogCounts
     from warroom.store.aio import AsyncEventStore
 
     duration = args.duration if args.duration is not None else default_duration(world)
@@ -122,7 +126,7 @@ async def _headless(world: Any, args: argparse.Namespace) -> int:
     reported: set[tuple[str, str]] = set()  # each distinct recording problem is printed once
 
     def show(source: Any, outcome: Any) -> None:
-        if source.kind == "log" and hasattr(outcome.snapshot, "total"):
+        if isinstance(outcome.snapshot, LogCounts):
             rate.add(int(outcome.snapshot.total))
         for ev in outcome.events:
             print(f"{ev.at:%H:%M:%S} {clean(str(ev.payload.get('text', ev.kind)))}", flush=True)

@@ -10,8 +10,9 @@ import argparse
 import sys
 from pathlib import Path
 
+from warroom.commands.argspec import Arg, ArgSpec
 from warroom.commands.context import (
-    add_actor_option, add_incident_option, current_actor, load_config_for, now_utc, open_store, resolve_incident,
+    ACTOR_ARG, INCIDENT_ARG, current_actor, load_config_for, now_utc, open_store, resolve_incident,
 )
 from warroom.domain import catalogue
 from warroom.domain.events import Kind, short_id
@@ -20,18 +21,20 @@ from warroom.errors import UserError
 AUDIENCE_CHOICES = ("internal", "external", "can", "tactical")
 
 
-def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
+#: `warroom draft`'s arguments (argparse's parser is built from them).
+ARGS = ArgSpec(
+    Arg(
         "--audience", "-a", default="internal", choices=AUDIENCE_CHOICES,
         help="internal (chat channel), external (status page) or can (Conditions / Actions / Needs); default internal",
-    )
-    parser.add_argument("--copy", "-c", action="store_true", help="copy it (pyperclip, tmux buffer or OSC 52) and save it to a file")
-    parser.add_argument("--posted", "-p", action="store_true", help="mark it posted: records the exact text and resets the countdown")
-    parser.add_argument("--post", "-P", action="store_true", help="send it to every [[notify]] webhook and record the result")
-    parser.add_argument("--diff", action="store_true", help="also show what changed since the last posted update")
-    parser.add_argument("--text-file", metavar="PATH", help="use this (edited) text instead of the rendered draft; - reads stdin")
-    add_actor_option(parser)
-    add_incident_option(parser)
+        ),
+    Arg("--copy", "-c", action="store_true", help="copy it (pyperclip, tmux buffer or OSC 52) and save it to a file"),
+    Arg("--posted", "-p", action="store_true", help="mark it posted: records the exact text and resets the countdown"),
+    Arg("--post", "-P", action="store_true", help="send it to every [[notify]] webhook and record the result"),
+    Arg("--diff", action="store_true", help="also show what changed since the last posted update"),
+    Arg("--text-file", metavar="PATH", help="use this (edited) text instead of the rendered draft; - reads stdin"),
+    ACTOR_ARG,
+    INCIDENT_ARG,
+)
 
 
 def _read_text(spec: str) -> str:

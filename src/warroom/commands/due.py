@@ -11,16 +11,21 @@ from __future__ import annotations
 
 import argparse
 
-from warroom.commands.context import add_incident_option, load_config_for, now_utc, open_store, parse_at, resolve_incident, warn_unreadable
+from warroom.commands.argspec import Arg, ArgSpec
+from warroom.commands.context import (
+    INCIDENT_ARG, load_config_for, now_utc, open_store, parse_at, resolve_incident, warn_unreadable,
+)
 from warroom.domain.events import short_id
 
 EXIT_OVERDUE = 1
 
 
-def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--short", "-s", action="store_true", help="one short word per incident, for a tmux status line")
-    parser.add_argument("--at", metavar="TIME", help="as of TIME instead of now (ISO 8601, HH:MM UTC, -15m): replay the clock")
-    add_incident_option(parser)
+#: `warroom due`'s arguments (argparse's parser is built from them).
+ARGS = ArgSpec(
+    Arg("--short", "-s", action="store_true", help="one short word per incident, for a tmux status line"),
+    Arg("--at", metavar="TIME", help="as of TIME instead of now (ISO 8601, HH:MM UTC, -15m): replay the clock"),
+    INCIDENT_ARG,
+)
 
 
 def _cadence(args: argparse.Namespace, cadence_type):

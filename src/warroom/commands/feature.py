@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import argparse
 
-from warroom.commands.context import (
-    add_actor_option, add_incident_option, current_actor, open_store, resolve_incident,
-)
+from warroom.commands.argspec import Arg, ArgSpec
+from warroom.commands.context import ACTOR_ARG, INCIDENT_ARG, current_actor, open_store, resolve_incident
 from warroom.domain import catalogue
 from warroom.domain.events import Kind, short_id
 from warroom.domain.feature import parse_feature
@@ -14,10 +13,12 @@ from warroom.errors import UserError
 from warroom.sanitize import clean
 
 
-def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("text", nargs="+", help="what customers see affected, in their words (e.g. Checkout)")
-    add_actor_option(parser)
-    add_incident_option(parser)
+#: `warroom feature`'s arguments (argparse's parser is built from them).
+ARGS = ArgSpec(
+    Arg("text", nargs="+", help="what customers see affected, in their words (e.g. Checkout)"),
+    ACTOR_ARG,
+    INCIDENT_ARG,
+)
 
 
 def run(args: argparse.Namespace) -> int:

@@ -4,15 +4,18 @@ from __future__ import annotations
 
 import argparse
 
+from warroom.commands.argspec import Arg, ArgSpec
 from warroom.commands.context import now_utc, open_store, warn_unreadable
 from warroom.domain.events import format_ts
 from warroom.domain.metrics import format_duration
 from warroom.sanitize import clean, terminal_json
 
 
-def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--json", action="store_true", help="machine-readable output")
-    parser.add_argument("--open", action="store_true", help="only incidents not yet resolved")
+#: `warroom list`'s arguments (argparse's parser is built from them).
+ARGS = ArgSpec(
+    Arg("--json", action="store_true", help="machine-readable output"),
+    Arg("--open", action="store_true", help="only incidents not yet resolved"),
+)
 
 
 def run(args: argparse.Namespace) -> int:

@@ -4,20 +4,23 @@ from __future__ import annotations
 
 import argparse
 
+from warroom.commands.argspec import Arg, ArgSpec
 from warroom.commands.context import (
-    add_actor_option, add_incident_option, check_milestone, current_actor, now_utc, open_store, parse_at_for, resolve_incident,
+    ACTOR_ARG, INCIDENT_ARG, check_milestone, current_actor, now_utc, open_store, parse_at_for, resolve_incident,
 )
 from warroom.domain import catalogue
 from warroom.domain.events import Kind, short_id
 from warroom.domain.incident import MILESTONE_NAMES
 
 
-def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("name", choices=MILESTONE_NAMES, help="which milestone")
-    parser.add_argument("--at", dest="time", required=True, metavar="TIME", help="when: ISO 8601, HH:MM (UTC) or -15m")
-    parser.add_argument("--reason", default="", metavar="TEXT", help="how we know")
-    add_actor_option(parser)
-    add_incident_option(parser)
+#: `warroom milestone`'s arguments (argparse's parser is built from them).
+ARGS = ArgSpec(
+    Arg("name", choices=MILESTONE_NAMES, help="which milestone"),
+    Arg("--at", dest="time", required=True, metavar="TIME", help="when: ISO 8601, HH:MM (UTC) or -15m"),
+    Arg("--reason", default="", metavar="TEXT", help="how we know"),
+    ACTOR_ARG,
+    INCIDENT_ARG,
+)
 
 
 def run(args: argparse.Namespace) -> int:

@@ -4,19 +4,22 @@ from __future__ import annotations
 
 import argparse
 
+from warroom.commands.argspec import Arg, ArgSpec
 from warroom.commands.context import (
-    add_actor_option, check_milestone, add_at_option, add_incident_option, current_actor, open_store, parse_at_for, resolve_incident,
+    ACTOR_ARG, INCIDENT_ARG, at_arg, check_milestone, current_actor, open_store, parse_at_for, resolve_incident,
 )
 from warroom.domain import catalogue
 from warroom.domain.events import Kind, short_id
 from warroom.errors import UserError
 
 
-def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("text", nargs="+", help="the mitigation, e.g. 'rolled back deploy a1b2c3d'")
-    add_at_option(parser, "it took effect")
-    add_actor_option(parser)
-    add_incident_option(parser)
+#: `warroom mitigated`'s arguments (argparse's parser is built from them).
+ARGS = ArgSpec(
+    Arg("text", nargs="+", help="the mitigation, e.g. 'rolled back deploy a1b2c3d'"),
+    at_arg("it took effect"),
+    ACTOR_ARG,
+    INCIDENT_ARG,
+)
 
 
 def run(args: argparse.Namespace) -> int:

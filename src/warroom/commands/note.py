@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from types import SimpleNamespace
 TYPE_CHECKING = False  # not `typing`: its import costs `warroom note` ~3 ms
 
+from warroom.commands.argspec import Arg, ArgSpec
 from warroom.commands.context import (
-    add_actor_option, add_at_option, add_incident_option, current_actor, open_store, parse_at_for, resolve_incident,
-    simple_args,
+    ACTOR_ARG, INCIDENT_ARG, at_arg, current_actor, open_store, parse_at_for, resolve_incident,
 )
 from warroom.domain import catalogue
 from warroom.domain.events import Kind, short_id
@@ -15,26 +14,16 @@ from warroom.errors import UserError
 
 if TYPE_CHECKING:
     import argparse
+    from types import SimpleNamespace
 
-
-def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("text", nargs="+", help="what happened or what you saw")
-    add_at_option(parser)
-    add_actor_option(parser)
-    add_incident_option(parser)
-
-
-_VALUE_OPTIONS = {"--at": "at", "--as": "as_", "--incident": "incident", "-i": "incident", "--db": "db",
-                  "--config": "config"}
-
-
-def fast_args(argv: list[str]) -> SimpleNamespace | None:
-    """The common forms without argparse (see `simple_args`); None for anything unusual."""
-    parsed = simple_args(argv, _VALUE_OPTIONS)
-    if parsed is None or not parsed[1]:
-        return None
-    values, words = parsed
-    return SimpleNamespace(text=words, **values)
+#: `warroom note`'s arguments: argparse's parser and the fast path both read this.
+ARGS = ArgSpec(
+    Arg("text", nargs="+", help="what happened or what you saw"),
+    at_arg(),
+    ACTOR_ARG,
+    INCIDENT_ARG,
+    fast=True,
+)
 
 
 def run(args: argparse.Namespace | SimpleNamespace) -> int:

@@ -8,38 +8,29 @@ from __future__ import annotations
 
 import gc
 import sys
-from types import SimpleNamespace
-
-from warroom.commands.context import add_actor_option, current_actor, db_path, load_config_for, simple_args
+from warroom.commands.argspec import Arg, ArgSpec
+from warroom.commands.context import ACTOR_ARG, current_actor, db_path, load_config_for
 from warroom.domain.events import parse_incident_ref
 from warroom.errors import UserError
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     import argparse
+    from types import SimpleNamespace
 
-_VALUE_OPTIONS = {"--theme": "theme", "--as": "as_", "--db": "db", "--config": "config"}
-
-
-def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("incident", nargs="?", metavar="ID", help="incident to open (INC-7 or 7); default: the open one")
-    parser.add_argument(
+#: `warroom [open] [ID] [--theme T]`: argparse's parser and the fast path (the war room's first
+#: frame waits for every import) both read this.
+ARGS = ArgSpec(
+    Arg("incident", nargs="?", metavar="ID", help="incident to open (INC-7 or 7); default: the open one"),
+    Arg(
         "--theme",
         metavar="NAME",
         help="warroom-dark (default), warroom-light, warroom-high-contrast, warroom-colorblind "
         "(the warroom- prefix may be left out); default: [ui] theme in warroom.toml",
-    )
-    add_actor_option(parser)
-
-
-def fast_args(argv: list[str]) -> SimpleNamespace | None:
-    """`warroom [ID] [--theme T] [--as NAME] [--db P] [--config P]` without argparse (the war
-    room's first frame waits for every import); None for anything else, argparse takes over."""
-    parsed = simple_args(argv, _VALUE_OPTIONS)
-    if parsed is None or len(parsed[1]) > 1:
-        return None
-    values, words = parsed
-    return SimpleNamespace(incident=words[0] if words else None, **values)
+    ),
+    ACTOR_ARG,
+    fast=True,
+)
 
 
 def run(args: argparse.Namespace | SimpleNamespace) -> int:

@@ -11,17 +11,20 @@ import asyncio
 import signal
 import sys
 
-from warroom.commands.context import add_incident_option, db_path, load_config_for, open_store, resolve_incident
+from warroom.commands.argspec import Arg, ArgSpec
+from warroom.commands.context import INCIDENT_ARG, db_path, load_config_for, open_store, resolve_incident
 from warroom.domain.describe import describe
 from warroom.domain.events import short_id
 from warroom.errors import UserError
 from warroom.sanitize import clean
 
 
-def add_arguments(parser: argparse.ArgumentParser) -> None:
-    add_incident_option(parser)
-    parser.add_argument("--duration", type=float, metavar="S", help="stop after S seconds (default: until Ctrl+C)")
-    parser.add_argument("--quiet", action="store_true", help="do not print recorded events")
+#: `warroom record`'s arguments (argparse's parser is built from them).
+ARGS = ArgSpec(
+    INCIDENT_ARG,
+    Arg("--duration", type=float, metavar="S", help="stop after S seconds (default: until Ctrl+C)"),
+    Arg("--quiet", action="store_true", help="do not print recorded events"),
+)
 
 
 async def _record(args: argparse.Namespace, incident_id: int) -> int:

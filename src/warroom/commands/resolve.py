@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import argparse
 
+from warroom.commands.argspec import Arg, ArgSpec
 from warroom.commands.context import (
-    add_actor_option, check_milestone, add_at_option, add_incident_option, current_actor, open_store, parse_at_for, resolve_incident,
+    ACTOR_ARG, INCIDENT_ARG, at_arg, check_milestone, current_actor, open_store, parse_at_for, resolve_incident,
 )
 from warroom.domain import catalogue
 from warroom.domain.events import Kind, short_id
@@ -13,14 +14,16 @@ from warroom.domain.metrics import format_duration, incident_metrics
 from warroom.errors import UserError
 
 
-def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("text", nargs="*", help="one-line internal summary for the channel's [Resolved] update")
-    parser.add_argument("--public", default="", metavar="TEXT",
-                        help="what customers read in the external [Resolved] update (without it they get a "
-                             "generic resolved sentence, never the internal summary)")
-    add_at_option(parser, "it was resolved")
-    add_actor_option(parser)
-    add_incident_option(parser)
+#: `warroom resolve`'s arguments (argparse's parser is built from them).
+ARGS = ArgSpec(
+    Arg("text", nargs="*", help="one-line internal summary for the channel's [Resolved] update"),
+    Arg("--public", default="", metavar="TEXT",
+        help="what customers read in the external [Resolved] update (without it they get a "
+        "generic resolved sentence, never the internal summary)"),
+    at_arg("it was resolved"),
+    ACTOR_ARG,
+    INCIDENT_ARG,
+)
 
 
 def run(args: argparse.Namespace) -> int:

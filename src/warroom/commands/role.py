@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import argparse
 
+from warroom.commands.argspec import Arg, ArgSpec
 from warroom.commands.context import (
-    add_actor_option, add_at_option, add_incident_option, current_actor, open_store, parse_at_for, resolve_incident,
+    ACTOR_ARG, INCIDENT_ARG, at_arg, current_actor, open_store, parse_at_for, resolve_incident,
 )
 from warroom.domain import catalogue
 from warroom.domain.events import Kind, short_id
@@ -15,21 +16,20 @@ from warroom.errors import UserError
 from warroom.sanitize import clean
 
 
-def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("role", help="ic, comms, tech, scribe, or a role from [team] extra_roles")
-    parser.add_argument("name", help="who holds it now ('-' to vacate)")
-    add_at_option(parser)
-    add_actor_option(parser)
-    add_incident_option(parser)
+#: `warroom role`'s arguments (argparse's parser is built from them).
+ARGS = ArgSpec(
+    Arg("role", help="ic, comms, tech, scribe, or a role from [team] extra_roles"),
+    Arg("name", help="who holds it now ('-' to vacate)"),
+    at_arg(),
+    ACTOR_ARG,
+    INCIDENT_ARG,
+)
 
 
 def _extra_roles(args: argparse.Namespace) -> tuple[str, ...]:
-    try:
-        from warroom.commands.context import load_config_for
+    from warroom.commands.context import load_config_for
 
-        return tuple(load_config_for(args).team.extra_roles)
-    except ImportError:
-        return ()
+    return tuple(load_config_for(args).team.extra_roles)
 
 
 def run(args: argparse.Namespace) -> int:

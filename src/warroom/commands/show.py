@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 from datetime import datetime
 
+from warroom.commands.argspec import Arg, ArgSpec
 from warroom.commands.context import now_utc, open_store, resolve_incident, warn_unreadable
 from warroom.domain.describe import describe, describe_beside_label, kind_label
 from warroom.domain.events import format_ts
@@ -15,9 +16,11 @@ from warroom.errors import UserError
 from warroom.sanitize import clean, terminal_json
 
 
-def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("incident", nargs="?", metavar="ID", help="INC-7 or 7 (default: the one open incident)")
-    parser.add_argument("--json", action="store_true", help="machine-readable output")
+#: `warroom show`'s arguments (argparse's parser is built from them).
+ARGS = ArgSpec(
+    Arg("incident", nargs="?", metavar="ID", help="INC-7 or 7 (default: the one open incident)"),
+    Arg("--json", action="store_true", help="machine-readable output"),
+)
 
 
 def _hm(dt: datetime | None) -> str:

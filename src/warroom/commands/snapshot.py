@@ -12,31 +12,30 @@ import json
 from datetime import datetime, timezone
 from typing import Any
 
+from warroom.commands.argspec import Arg, ArgSpec
 from warroom.commands.context import load_config_for
 from warroom.redact import redact_text
 from warroom.sanitize import clean, terminal_json
+from warroom.sources.registry import build_sources, kind_names, kind_of
 
 
-def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--json", action="store_true", help="machine-readable output")
-    parser.add_argument("--only", metavar="KIND", action="append",
-                        help="probe, statuspage, log, deploys, resources or command (repeatable)")
+#: `warroom snapshot`'s arguments (argparse's parser is built from them).
+ARGS = ArgSpec(
+    Arg("--json", action="store_true", help="machine-readable output"),
+    Arg("--only", metavar="KIND", action="append",
+        help=f"{', '.join(kind_names()[:-1])} or {kind_names()[-1]} (repeatable)"),
+)
 
 
-def _to_json(snapshot: Any) -> Any:
-    if hasattr(snapshot, "to_json"):
-        return snapshot.to_json()
-    import dataclasses
+def _to_json(kind: str, snapshot: Any) -> Any:
+    """The snapshot as its kind prints it for `--json` (`SourceKind.json`)."""
+    found = kind_of(kind)
+    return found.json(snapshot) if found is not None and isinstance(snapshot, found.snapshot_type) else snapshot.to_json()
 
-    def default(o: Any) -> Any:
-        if isinstance(o, datetime):
-            return o.isoformat()
-        if dataclasses.is_dataclass(o):
-            return dataclasses.asdict(o)
-        return str(o)
 
-    return json.loads(json.dumps(dataclasses.asdict(snapshot) if dataclasses.is_dataclass(snapshot) else snapshot,
-                                 default=default))
+def _to_text(kind: str, snapshot: Any) -> str:
+    found = kind_of(kind)
+    return found.text(snapshot) if found is not None and isinstance(snapshot, found.snapshot_type) else snapshot.as_text()
 
 
 def _redacted(value: Any) -> Any:
@@ -51,8 +50,6 @@ def _redacted(value: Any) -> Any:
 
 
 async def _snapshot(args: argparse.Namespace) -> int:
-    from warroom.recorder import build_sources
-
     config = load_config_for(args)
     sources = build_sources(config)
     if args.only:
@@ -77,12 +74,12 @@ async def _snapshot(args: argparse.Namespace) -> int:
             await s.aclose()
     failed = sum(1 for snap in snapshots if getattr(snap, "error", None))
     if args.json:
-        out = [{"key": s.key, "kind": s.kind, "snapshot": _to_json(snap)} for s, snap in zip(sources, snapshots)]
+        out = [{"key": s.key, "kind": s.kind, "snapshot": _to_json(s.kind, snap)} for s, snap in zip(sources, snapshots)]
         out = _redacted(json.loads(json.dumps(out, default=str)))  # every source: no secret value
         print(terminal_json(out, indent=2))
     else:
         for s, snap in zip(sources, snapshots):
-            text = snap.as_text() if hasattr(snap, "as_text") else repr(snap)
+            text = _to_text(s.kind, snap)
             # Names come from the config and text from the world: both cleaned, then redacted.
             print(f"== {redact_text(clean(s.key, cap=None))}")
             print(redact_text(clean(text, cap=None, keep_newlines=True)))

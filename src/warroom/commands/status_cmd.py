@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import argparse
 
+from warroom.commands.argspec import Arg, ArgSpec
 from warroom.commands.context import (
-    add_actor_option, add_at_option, add_incident_option, current_actor, open_store, parse_at_for, resolve_incident,
+    ACTOR_ARG, INCIDENT_ARG, at_arg, current_actor, open_store, parse_at_for, resolve_incident,
 )
 from warroom.domain import catalogue
 from warroom.domain.events import Kind, short_id
@@ -13,12 +14,14 @@ from warroom.domain.status import Status
 from warroom.errors import UserError
 
 
-def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("status", help="investigating | identified | monitoring | resolved")
-    parser.add_argument("text", nargs="*", help="what changed")
-    add_at_option(parser)
-    add_actor_option(parser)
-    add_incident_option(parser)
+#: `warroom status`'s arguments (argparse's parser is built from them).
+ARGS = ArgSpec(
+    Arg("status", help="investigating | identified | monitoring | resolved"),
+    Arg("text", nargs="*", help="what changed"),
+    at_arg(),
+    ACTOR_ARG,
+    INCIDENT_ARG,
+)
 
 
 def run(args: argparse.Namespace) -> int:

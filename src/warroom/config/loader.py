@@ -57,6 +57,23 @@ ARRAYS: dict[str, tuple[str, tuple[str, ...], Reader]] = {
     "notify": ("notify", s.NOTIFY_KEYS, s.read_notify),
 }
 
+#: Arrays of tables registered by source kinds that are not built in: section -> (keys, reader).
+#: Their entries land in `Config.sections` (`config.section(name)`).
+SECTIONS: dict[str, tuple[tuple[str, ...], Reader]] = {}
+
+
+def register_section(name: str, keys: tuple[str, ...], reader: Reader) -> None:
+    """Accept `[[name]]` tables with these keys, each read by `reader(table)` into a record
+    with a `name` (names unique in the section, as for every array)."""
+    if name in TABLES or name in ARRAYS:
+        raise ValueError(f"[[{name}]] is already a section")
+    SECTIONS[name] = (keys, reader)
+
+
+def unregister_section(name: str) -> None:
+    SECTIONS.pop(name, None)
+
+
 _SYNTAX = re.compile(r"^(?P<msg>.*?)\s*\(at (?:line (?P<line>\d+), column (?P<col>\d+)|end of document)\)$")
 
 
@@ -127,7 +144,7 @@ def parse_config(text: str, file: str = "warroom.toml", environ: Mapping[str, st
         return defaults(), [_syntax_problem(file, exc, text)]
     report = Report(file, text, env)
     for key, value in data.items():
-        if key not in TABLES and key not in ARRAYS:
+        if key not in TABLES and key not in ARRAYS and key not in SECTIONS:
             _unknown_section(report, key, value)
     fields: dict[str, Any] = {"resources": ResourcesConfig()}
     for name, (keys, reader) in TABLES.items():
@@ -138,6 +155,10 @@ def parse_config(text: str, file: str = "warroom.toml", environ: Mapping[str, st
     for name, (field_name, keys, reader) in ARRAYS.items():
         if name in data:
             fields[field_name] = _array(report, name, data[name], keys, reader)
+    sections = [(name, _array(report, name, data[name], keys, reader)) for name, (keys, reader) in SECTIONS.items()
+                if name in data]
+    if sections:
+        fields["sections"] = tuple(sections)
     problems = sorted(report.problems, key=lambda p: p.line or 0)
     return Config(path=path, **fields), problems
 
@@ -156,11 +177,11 @@ def _syntax_problem(file: str, exc: tomllib.TOMLDecodeError, text: str) -> Confi
 
 
 def _header(name: str) -> str:
-    return f"[[{name}]]" if name in ARRAYS else f"[{name}]"
+    return f"[[{name}]]" if name in ARRAYS or name in SECTIONS else f"[{name}]"
 
 
 def _unknown_section(report: Report, key: str, value: Any) -> None:
-    known = list(TABLES) + list(ARRAYS)
+    known = list(TABLES) + list(ARRAYS) + list(SECTIONS)
     if isinstance(value, dict) or (isinstance(value, list) and value and
                                    all(isinstance(v, dict) for v in value)):
         written = f"[{key}]" if isinstance(value, dict) else f"[[{key}]]"

@@ -11,6 +11,7 @@ import os
 import re
 from dataclasses import field
 from pathlib import Path
+from typing import Any
 
 from warroom.records import Record, record
 
@@ -242,3 +243,10 @@ class Config(Record):
     notify: tuple[NotifyConfig, ...] = ()
     templates: TemplatesConfig = field(default_factory=TemplatesConfig)
     runbooks: RunbooksConfig = field(default_factory=RunbooksConfig)
+    #: Arrays of tables added with `loader.register_section` (a source kind's own section):
+    #: (section name, its entries) pairs, in the order the sections were registered.
+    sections: tuple[tuple[str, tuple[Any, ...]], ...] = ()
+
+    def section(self, name: str) -> tuple[Any, ...]:
+        """The entries of a registered `[[name]]` section (empty when the file has none)."""
+        return next((entries for section, entries in self.sections if section == name), ())

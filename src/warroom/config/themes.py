@@ -1,8 +1,9 @@
 """Themes are data: `themes/*.toml` read into `ThemeSpec`s (Textual builds its themes from
 them in `ui/textual_themes.py`, the only theme code that imports Textual).
 
-The canonical files live in the repository's `themes/`; identical copies ship as package data in
-`warroom/data/themes/` (a test keeps them identical) so a non-editable install finds them too.
+The files live once, in the repository's `themes/`. The build copies them into the package
+(`warroom/data/themes/`, see setup.py), so a wheel or a regular install finds them there; an
+editable install has no such copy and reads the source tree's `themes/`.
 Loading needs only tomllib, so `warroom open --theme NAME` can check the name before Textual starts.
 """
 
@@ -64,8 +65,11 @@ class ThemeSpec:
 
 
 def theme_dirs() -> list[Path]:
-    """Where themes are looked for: the repository's `themes/` first, then the packaged copy."""
-    return [d for d in (REPO_THEMES, PACKAGE_THEMES) if d.is_dir()]
+    """Where themes are looked for: the source tree's `themes/` when this module runs from one
+    (an editable install, or a checkout), then the copy the build put in the package."""
+    in_source_tree = (REPO_THEMES.parent / "pyproject.toml").is_file()
+    candidates = (REPO_THEMES, PACKAGE_THEMES) if in_source_tree else (PACKAGE_THEMES,)
+    return [d for d in candidates if d.is_dir()]
 
 
 def parse_theme_file(path: Path) -> ThemeSpec:
@@ -92,7 +96,7 @@ def _load_theme_specs() -> dict[str, ThemeSpec]:
     for directory in theme_dirs():
         for path in sorted(directory.glob("*.toml")):
             if path.name in seen_files:
-                continue  # the packaged copy of a repository file (a test keeps them identical)
+                continue  # the same file in a later directory: the first one found wins
             seen_files.add(path.name)
             spec = parse_theme_file(path)
             specs.setdefault(spec.name, spec)

@@ -196,13 +196,15 @@ class DemoService:
         return {"phase": phase.value, "sessions": [s for s in sessions if s["age"] >= 0],
                 "inflight": inflight}
 
-    def _enter(self, path: str) -> int:
+    def request_started(self, path: str) -> int:
+        """Count a request as in flight (`stats` shows it); its id for `request_finished`."""
         rid = next(self._ids)
         with self._inflight_lock:
             self._inflight[rid] = (path, time.monotonic())
         return rid
 
-    def _leave(self, rid: int) -> None:
+    def request_finished(self, rid: int) -> None:
+        """The request `rid` is answered (or abandoned): no longer in flight, one more served."""
         with self._inflight_lock:
             self._inflight.pop(rid, None)
             self.requests_served += 1
@@ -221,7 +223,7 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _answer(self, head: bool) -> None:
         path = self.path.split("?", 1)[0]
-        rid = self.demo._enter(path)
+        rid = self.demo.request_started(path)
         try:
             status, delay, ctype, body = self.demo.plan(path)
             # Waiting on the stop event (not sleep) lets shutdown cut slow answers short.
@@ -238,7 +240,7 @@ class _Handler(BaseHTTPRequestHandler):
         except (BrokenPipeError, ConnectionResetError):
             pass
         finally:
-            self.demo._leave(rid)
+            self.demo.request_finished(rid)
 
     def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
         """Silence: the demo's access log is the log writer's job, and stderr belongs to the UI."""

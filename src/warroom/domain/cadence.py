@@ -24,13 +24,13 @@ The SEV-2 rule's trace afterwards (due, sent, on time or late by N minutes) is `
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any, Literal
 
 from warroom.domain.metrics import format_duration
 from warroom.domain.severity import Severity
 from warroom.domain.status import Status
+from warroom.records import Record, record
 
 if TYPE_CHECKING:
     from warroom.domain.incident import IncidentState
@@ -44,8 +44,8 @@ SOON = timedelta(minutes=2)
 USER_AUDIENCE = "external"
 
 
-@dataclass(frozen=True)
-class UpdateCadence:
+@record
+class UpdateCadence(Record):
     """Minutes between required updates per severity (None: no required updates)."""
 
     sev1: int | None = 15
@@ -73,17 +73,13 @@ class UpdateCadence:
         value = getattr(self, f"sev{int(severity)}")
         return int(value) if value else None
 
-    def interval_for(self, severity: Severity | int) -> timedelta | None:
-        minutes = self.minutes_for(severity)
-        return timedelta(minutes=minutes) if minutes else None
-
 
 #: The playbook's cadence, to tell "switched off in config" from "none at this severity".
 PLAYBOOK_CADENCE = UpdateCadence()
 
 
-@dataclass(frozen=True)
-class UpdateDue:
+@record
+class UpdateDue(Record):
     """The countdown to the next required update, as of `now`."""
 
     now: datetime
@@ -151,8 +147,8 @@ class UpdateDue:
         return format_duration(self.remaining).replace(" ", "")
 
 
-@dataclass(frozen=True)
-class UserCommsDue:
+@record
+class UserCommsDue(Record):
     """The SEV-2 rule: users hear from us (an `external` update) within 30 min."""
 
     #: Whether the rule applies at all (the incident reached SEV-2 or worse by `now`).
@@ -177,8 +173,8 @@ class UserCommsDue:
         return f"user comms due in {format_duration(self.remaining)} ({self.due_at:%H:%M} UTC)"
 
 
-@dataclass(frozen=True)
-class MissedUpdate:
+@record
+class MissedUpdate(Record):
     """A silence that outlived the cadence in force: derived from the record, never appended."""
 
     #: When the silence began (declaration, a posted update, or a reopen).
@@ -216,16 +212,20 @@ def silence_phrase(length: timedelta) -> str:
 # --- the one sweep both questions share -------------------------------------------------------
 
 
-@dataclass
 class _Sweep:
-    anchor: datetime  # start of the current silence
-    due: datetime | None
-    minutes: int | None  # cadence in force
-    severity: Severity
-    resolved: bool
-    last_post: datetime | None
-    missed_in_silence: MissedUpdate | None  # the current silence's miss, if its deadline passed
-    misses: list[MissedUpdate]
+    """The walk's working state (mutable, so a plain class rather than a record)."""
+
+    __slots__ = ("anchor", "due", "minutes", "severity", "resolved", "last_post", "missed_in_silence", "misses")
+
+    def __init__(self, *, anchor: datetime, due: datetime | None, minutes: int | None, severity: Severity) -> None:
+        self.anchor = anchor  # start of the current silence
+        self.due = due
+        self.minutes = minutes  # cadence in force
+        self.severity = severity
+        self.resolved = False
+        self.last_post: datetime | None = None
+        self.missed_in_silence: MissedUpdate | None = None  # the current silence's miss, once its deadline passed
+        self.misses: list[MissedUpdate] = []
 
 
 def _cadence_changes(state: IncidentState, now: datetime) -> list[tuple[datetime, int, Severity | None, bool | None]]:
@@ -274,10 +274,6 @@ def _sweep(state: IncidentState, now: datetime, cadence: UpdateCadence) -> _Swee
         due=start + timedelta(minutes=minutes) if minutes else None,
         minutes=minutes,
         severity=first_sev,
-        resolved=False,
-        last_post=None,
-        missed_in_silence=None,
-        misses=[],
     )
     # Changes come before posts at the same instant: a post made as severity changes counts after it.
     timeline: list[tuple[datetime, int, int, Any]] = [(c[0], 0, c[1], c) for c in _cadence_changes(state, now)]

@@ -17,19 +17,19 @@ incident produce the same key for the same deploy, and the store records it once
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Iterable, Sequence
 
 from warroom.domain import catalogue
 from warroom.domain.events import Kind, format_ts, utc
 from warroom.domain.signals import SignalEvent
+from warroom.records import Record, record
 
 RECENT = timedelta(minutes=30)
 
 
-@dataclass(frozen=True)
-class Deploy:
+@record
+class Deploy(Record):
     """One deploy: a commit on a ref, a Kubernetes revision, or a line from a command.
 
     `ident` is unique within its source: the full sha (git), `<deployment>:<revision>`

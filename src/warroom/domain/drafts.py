@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import difflib
 import re
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import lru_cache
 from importlib import resources
@@ -38,6 +37,7 @@ from warroom.domain.catalogue import short_text
 from warroom.domain.events import Event, Kind
 from warroom.domain.roles import COMMS, IC, SCRIBE, role_names
 from warroom.domain.status import Status
+from warroom.records import Record, record
 
 if TYPE_CHECKING:
     from warroom.domain.incident import CommsPost, IncidentState, StatusChange
@@ -93,8 +93,8 @@ _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 _ESCAPE = re.compile(r"\x1b(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)?|.)")
 
 
-@dataclass(frozen=True)
-class Draft:
+@record
+class Draft(Record):
     """A rendered update: who it is for and the exact text."""
 
     audience: str

@@ -31,7 +31,7 @@ class Kind:
     REOPENED = "incident.reopened"
     MILESTONE = "milestone.set"
     AMENDED = "event.amended"
-    # Signals recorded by sources (issue 3).
+    # Signals recorded by sources (probes, status pages, logs, deploys, resources).
     PROBE_DOWN = "probe.down"
     PROBE_UP = "probe.up"
     STATUSPAGE = "statuspage.changed"
@@ -40,10 +40,10 @@ class Kind:
     RESOURCE = "resource.threshold"
     EVIDENCE = "evidence.pinned"
     SOURCE_ERROR = "source.error"
-    # Communication (issue 6).
+    # Communication: status updates posted, notifications sent.
     COMMS_POSTED = "comms.posted"
     NOTIFY_SENT = "notify.sent"
-    #: The customer-facing name of what is broken (the external draft's `<feature>`), issue 10.
+    #: The customer-facing name of what is broken (the external draft's `<feature>`).
     FEATURE_SET = "feature.set"
     #: The public summary given after resolving (`warroom resolve --public TEXT` once resolved).
     PUBLIC_SUMMARY = "resolution.public"

@@ -11,12 +11,12 @@ No I/O here; the clock is passed in. The log source (`warroom.sources.logs`) fee
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone, tzinfo
 
 from warroom.domain import catalogue
 from warroom.domain.events import Kind, utc
 from warroom.domain.signals import SignalEvent
+from warroom.records import Record, record
 
 WINDOW_MINUTES = 15
 GROUP_KEY_CAP = 300  # characters of the masked message that decide its group
@@ -165,8 +165,8 @@ class MinuteCounter:
 # --- grouping ----------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class LogGroup:
+@record
+class LogGroup(Record):
     """One row of the `uniq -c` table: the masked message, how many, the newest example."""
 
     pattern_key: str

@@ -15,7 +15,6 @@ decides which process records them.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Mapping
 
@@ -28,14 +27,17 @@ def _pct(value: float) -> str:
     return f"{value:.0f}%"
 
 
-@dataclass
 class ResourceThresholds:
     """Remembers which metrics are over their threshold; see the module docstring."""
 
-    disk: float = 95.0
-    memory: float = 95.0
-    hysteresis: float = 2.0
-    _high: set[str] = field(default_factory=set, repr=False)
+    def __init__(self, disk: float = 95.0, memory: float = 95.0, hysteresis: float = 2.0) -> None:
+        self.disk = disk
+        self.memory = memory
+        self.hysteresis = hysteresis
+        self._high: set[str] = set()
+
+    def __repr__(self) -> str:
+        return f"ResourceThresholds(disk={self.disk!r}, memory={self.memory!r}, hysteresis={self.hysteresis!r})"
 
     def observe(
         self,

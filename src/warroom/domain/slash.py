@@ -8,7 +8,7 @@ events written here are exactly the ones the headless commands write (`warroom s
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Any, Iterable
 
 from warroom.domain import catalogue
@@ -19,6 +19,7 @@ from warroom.domain.names import check_name
 from warroom.domain.roles import IC, canonical_role, role_names
 from warroom.domain.severity import Severity
 from warroom.domain.status import Status
+from warroom.records import Record, record
 
 #: name -> (usage, what it does). The order is the order /help shows them in.
 SLASH_COMMANDS: dict[str, tuple[str, str]] = {
@@ -40,8 +41,8 @@ MAX_TEXT = 4000
 MAX_NAME = 80
 
 
-@dataclass(frozen=True)
-class Append:
+@record
+class Append(Record):
     """Append one event. `done` is the feedback shown once the store has committed it."""
 
     kind: str
@@ -51,35 +52,35 @@ class Append:
     confirm: str | None = None
 
 
-@dataclass(frozen=True)
-class SetActor:
+@record
+class SetActor(Record):
     name: str
 
 
-@dataclass(frozen=True)
-class Pin:
+@record
+class Pin(Record):
     pane: str
 
 
-@dataclass(frozen=True)
-class ShowHelp:
+@record
+class ShowHelp(Record):
     pass
 
 
-@dataclass(frozen=True)
-class Invalid:
+@record
+class Invalid(Record):
     """The line cannot be run; `message` says why and how to fix it. Nothing is written."""
 
     message: str
 
 
-@dataclass(frozen=True)
-class Empty:
+@record
+class Empty(Record):
     pass
 
 
-@dataclass(frozen=True)
-class Unchanged:
+@record
+class Unchanged(Record):
     """The line asks for what already holds (`/sev 1` at SEV-1): nothing is written, and the
     line is still consumed (cleared, kept in history); `message` says what already holds."""
 
@@ -297,8 +298,8 @@ def _feature(state: IncidentState, rest: str) -> Command:
 # Tab completion
 
 
-@dataclass(frozen=True)
-class Completion:
+@record
+class Completion(Record):
     """The new input text, and the candidates to show when more than one still fits."""
 
     text: str

@@ -9,12 +9,12 @@ record as of `now`, nothing appended.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any, Literal
 
 from warroom.domain.cadence import USER_AUDIENCE, UpdateCadence
 from warroom.domain.severity import Severity
+from warroom.records import Record, record
 
 if TYPE_CHECKING:
     from warroom.domain.incident import IncidentState
@@ -35,8 +35,8 @@ def late_minutes(delta: timedelta) -> int:
     return -(-seconds // 60)
 
 
-@dataclass(frozen=True)
-class FirstUserUpdate:
+@record
+class FirstUserUpdate(Record):
     """The trace the SEV-2 rule leaves ("user comms within 30 min"): when the first user-facing
     (`external`) update was due, when it went out, and whether that was on time. Derived from the
     record as of `now`, so it reads the same during the incident and in the postmortem."""

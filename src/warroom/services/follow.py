@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Callable, Iterable
 from warroom.domain.events import Event
 from warroom.domain.incident import IncidentState, apply_readable, fold
 
-if TYPE_CHECKING:  # aiosqlite is not needed to draw the first frame
+if TYPE_CHECKING:  # the async store is not needed to draw the first frame
     from warroom.store.aio import AsyncEventStore
 
 POLL_INTERVAL = 0.4

@@ -19,7 +19,7 @@ class Source(Protocol):
     """A live signal. `collect` never raises: failures come back inside the snapshot."""
 
     key: str  # unique across the config: "probe:api", "log:api", "resources", ...
-    kind: str  # "probe" | "statuspage" | "log" | "deploys" | "resources" | "command"
+    kind: str  # a kind registered in `warroom.sources.registry`
     interval: float  # seconds between the end of one collect and the start of the next
 
     async def collect(self, now: datetime) -> Snapshot: ...

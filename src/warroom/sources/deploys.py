@@ -23,77 +23,18 @@ from datetime import datetime, timezone
 
 from warroom.config.model import DeploysConfig
 from warroom.domain.deploy_rules import Deploy, newest_first
-from warroom.domain.events import format_ts, utc
+from warroom.domain.events import utc
 from warroom.redact import redact_text
 from warroom.runner import run_argv
 from warroom.sanitize import clean
 from warroom.sources.deploys_git import collect_git
 from warroom.sources.deploys_kubectl import collect_kubectl
+from warroom.sources.registry import DEPLOYS
+from warroom.sources.snapshots import DeployList  # noqa: F401 (re-exported)
 
 __all__ = ["Deploy", "DeployList", "DeploysSource", "parse_deploy_lines"]
 
 UNPARSED_CAP = 50
-
-
-@dataclass(frozen=True)
-class DeployList:
-    """One look at a deploys source: its deploys newest first, and what went wrong if anything."""
-
-    name: str
-    kind: str  # git | kubectl | command
-    taken_at: datetime
-    deploys: tuple[Deploy, ...] = ()
-    error: str | None = None
-    unparsed: tuple[str, ...] = ()  # command kind: lines that were not deploys, as-is
-    commands: tuple[str, ...] = ()  # the command lines run for this snapshot
-    window: float | None = None  # git: seconds looked back
-
-    def as_text(self) -> str:
-        """Plain text like the CLI prints: one deploy a line, its rollback under it."""
-        head = f"deploys {self.name} ({self.kind}"
-        if self.window:
-            head += f", last {_span(self.window)}"
-        head += f") at {self.taken_at.astimezone(timezone.utc):%Y-%m-%d %H:%M:%S} UTC"
-        lines = [head]
-        if self.error:
-            lines.append(f"error: {self.error}")
-        if not self.deploys and not self.error:
-            lines.append("no deploys")
-        for d in self.deploys:
-            when = f"{utc(d.at):%Y-%m-%d %H:%M:%S} UTC"
-            where = f"deploy/{d.ref}" if d.revision is not None else d.ref
-            what = d.subject or (f"image {d.image}" if d.image else "")
-            cols = [c for c in (d.short, when, where, d.author, what) if c]
-            lines.append("  ".join(cols))
-            if d.image and d.subject:
-                lines.append(f"    image: {d.image}")
-            if d.rollback_command:
-                lines.append(f"    rollback: {d.rollback_command}")
-        lines += self.unparsed
-        return "\n".join(lines)
-
-    def to_json(self) -> dict:
-        return {
-            "name": self.name,
-            "kind": self.kind,
-            "taken_at": format_ts(self.taken_at),
-            "error": self.error,
-            "deploys": [d.to_json() for d in self.deploys],
-            "unparsed": list(self.unparsed),
-            "commands": list(self.commands),
-            "window": self.window,
-        }
-
-
-def _span(seconds: float) -> str:
-    s = int(seconds)
-    if s % 86400 == 0:
-        return f"{s // 86400}d"
-    if s % 3600 == 0:
-        return f"{s // 3600}h"
-    if s % 60 == 0:
-        return f"{s // 60}m"
-    return f"{s}s"
 
 
 def _line_time(text: str) -> datetime | None:
@@ -179,7 +120,7 @@ class DeploysSource:
 
     config: DeploysConfig
     key: str = field(init=False)
-    kind: str = field(init=False, default="deploys")
+    kind: str = field(init=False, default=DEPLOYS)
     interval: float = field(init=False)
 
     #: The window reaches back at least this far (git): the incident's detection less the
@@ -188,7 +129,7 @@ class DeploysSource:
     reach_back_to: datetime | None = field(init=False, default=None)
 
     def __post_init__(self) -> None:
-        self.key = f"deploys:{self.config.name}"
+        self.key = f"{DEPLOYS}:{self.config.name}"
         self.interval = self.config.interval
 
     def reach_back(self, to: datetime | None) -> bool:

@@ -24,12 +24,12 @@ import socket
 import ssl
 import time
 from collections import deque
-from dataclasses import dataclass
 from typing import Iterable
 
 import httpx
 
 from warroom import __version__
+from warroom.records import Record, record
 from warroom.sources.http_transport import FreshTransport, RequestClock
 
 BODY_CAP = 1024 * 1024
@@ -46,8 +46,8 @@ def ssl_context(verify: bool) -> ssl.SSLContext:
     return ctx
 
 
-@dataclass(frozen=True)
-class Fetched:
+@record
+class Fetched(Record):
     """What one request produced. `status_code` is None when no response arrived."""
 
     status_code: int | None

@@ -18,7 +18,7 @@ import socket
 import ssl
 import threading
 import time
-from typing import Any, Iterable
+from typing import Any, AsyncIterator, Iterable
 
 import httpcore
 import httpx
@@ -192,10 +192,85 @@ class _AsyncioBackend(httpcore.AsyncNetworkBackend):
         await asyncio.sleep(seconds)
 
 
-class FreshTransport(httpx.AsyncHTTPTransport):
-    """httpx's transport over `_AsyncioBackend`, one connection, never reused."""
+#: httpcore's errors as httpx's, most specific first (httpx maps them the same way inside its own
+#: transport, but that mapping is not public).
+_HTTPX_ERRORS: tuple[tuple[type[Exception], type[httpx.HTTPError]], ...] = (
+    (httpcore.ConnectTimeout, httpx.ConnectTimeout),
+    (httpcore.ReadTimeout, httpx.ReadTimeout),
+    (httpcore.WriteTimeout, httpx.WriteTimeout),
+    (httpcore.PoolTimeout, httpx.PoolTimeout),
+    (httpcore.TimeoutException, httpx.TimeoutException),
+    (httpcore.ConnectError, httpx.ConnectError),
+    (httpcore.ReadError, httpx.ReadError),
+    (httpcore.WriteError, httpx.WriteError),
+    (httpcore.NetworkError, httpx.NetworkError),
+    (httpcore.ProxyError, httpx.ProxyError),
+    (httpcore.UnsupportedProtocol, httpx.UnsupportedProtocol),
+    (httpcore.LocalProtocolError, httpx.LocalProtocolError),
+    (httpcore.RemoteProtocolError, httpx.RemoteProtocolError),
+    (httpcore.ProtocolError, httpx.ProtocolError),
+)
 
-    def __init__(self, ctx: ssl.SSLContext, clock: RequestClock) -> None:  # noqa: D107 - pool only
-        self._pool = httpcore.AsyncConnectionPool(
+
+def _as_httpx(exc: Exception) -> Exception:
+    """The httpx error for an httpcore one (its cause kept), or `exc` itself."""
+    for core, mapped in _HTTPX_ERRORS:
+        if isinstance(exc, core):
+            error = mapped(str(exc))
+            error.__cause__ = exc
+            return error
+    return exc
+
+
+class _ResponseBody(httpx.AsyncByteStream):
+    """An httpcore response body read through httpx, its errors mapped as httpx's."""
+
+    def __init__(self, stream: Any) -> None:
+        self._stream = stream
+
+    async def __aiter__(self) -> AsyncIterator[bytes]:
+        try:
+            async for part in self._stream:
+                yield part
+        except Exception as exc:
+            mapped = _as_httpx(exc)
+            if mapped is exc:
+                raise
+            raise mapped from exc
+
+    async def aclose(self) -> None:
+        close = getattr(self._stream, "aclose", None)
+        if close is not None:
+            await close()
+
+
+class FreshTransport(httpx.AsyncBaseTransport):
+    """An httpx transport over `_AsyncioBackend`: one connection, never reused, through
+    httpcore's public connection pool and httpx's public transport interface."""
+
+    def __init__(self, ctx: ssl.SSLContext, clock: RequestClock) -> None:
+        self._connections = httpcore.AsyncConnectionPool(
             ssl_context=ctx, max_connections=1, max_keepalive_connections=0,
             http1=True, http2=False, retries=0, network_backend=_AsyncioBackend(clock))
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        core_request = httpcore.Request(
+            method=request.method,
+            url=httpcore.URL(scheme=request.url.raw_scheme, host=request.url.raw_host,
+                             port=request.url.port, target=request.url.raw_path),
+            headers=request.headers.raw,
+            content=request.stream,  # type: ignore[arg-type] - an async byte stream, as httpcore reads it
+            extensions=request.extensions,
+        )
+        try:
+            response = await self._connections.handle_async_request(core_request)
+        except Exception as exc:
+            mapped = _as_httpx(exc)
+            if mapped is exc:
+                raise
+            raise mapped from exc
+        return httpx.Response(status_code=response.status, headers=response.headers,
+                              stream=_ResponseBody(response.stream), extensions=response.extensions)
+
+    async def aclose(self) -> None:
+        await self._connections.aclose()

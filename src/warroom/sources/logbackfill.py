@@ -18,7 +18,6 @@ You cannot know when a log line was written in general, so:
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone, tzinfo
 from functools import partial
 
@@ -31,18 +30,19 @@ PROBE_STEP = 4 * 1024 * 1024
 HEAD_MAX = 10_000  # untimed lines kept per piece until the previous piece says when they were
 
 
-@dataclass
 class Tally:
-    """One piece's counts. `head` are its first untimed lines, whose time is the last time of
-    the piece before (unknown to this worker)."""
+    """One piece's counts, filled in as it is read (a working object, not a record). `head` are
+    its first untimed lines, whose time is the last time of the piece before (unknown to this
+    worker)."""
 
-    groups: GroupTable
-    minutes: MinuteCounter = field(default_factory=MinuteCounter)
-    total: int = 0
-    head: list[tuple[str, str]] = field(default_factory=list)  # (text, key)
-    head_extra: int = 0  # untimed head lines beyond HEAD_MAX: counted, not grouped
-    last_time: datetime | None = None
-    scanned: int = 0
+    def __init__(self, groups: GroupTable) -> None:
+        self.groups = groups
+        self.minutes = MinuteCounter()
+        self.total = 0
+        self.head: list[tuple[str, str]] = []  # (text, key)
+        self.head_extra = 0  # untimed head lines beyond HEAD_MAX: counted, not grouped
+        self.last_time: datetime | None = None
+        self.scanned = 0
 
 
 def tally_range(
@@ -107,10 +107,12 @@ def backfill_start(
         os.close(fd)
 
 
-@dataclass
 class BackfillResult:
-    total: int = 0
-    scanned: int = 0  # bytes read
+    """What a backfill counted, added up as the pieces come in."""
+
+    def __init__(self) -> None:
+        self.total = 0
+        self.scanned = 0  # bytes read
 
 
 def backfill(

@@ -24,12 +24,11 @@ import asyncio
 import math
 import threading
 import time
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import datetime, timedelta, timezone, tzinfo
-from typing import Any
 
 from warroom.config.model import LogConfig
-from warroom.domain.events import format_ts, utc
+from warroom.domain.events import utc
 from warroom.domain.log_rules import WINDOW_MINUTES, GroupTable, LogGroup, MinuteCounter, minute_of
 from warroom.domain.signals import Sample
 from warroom.redact import redact_text
@@ -38,68 +37,11 @@ from warroom.sources.logbackfill import MAX_BYTES, PROBE_STEP, backfill
 from warroom.sources.logcommand import RESTART_DELAYS, CommandFollower
 from warroom.sources.logfollow import RETIRE_GRACE, FileSet
 from warroom.sources.logscan import Matcher, PatternError, describe
+from warroom.sources.registry import LOG
+from warroom.sources.snapshots import LogCounts  # noqa: F401 (re-exported)
 
 TOP_GROUPS = 10
 BACKLOG_AGE = timedelta(minutes=2)  # a command's line older than this is its replay of history
-
-
-@dataclass(frozen=True)
-class LogCounts:
-    """What one log looks like now. Everything a UI shows is already cleaned text."""
-
-    name: str
-    taken_at: datetime
-    error: str | None  # "permission denied: /var/log/x.log", "command not found: kubectl", ...
-    per_minute: tuple[int, ...]  # WINDOW_MINUTES counts, oldest first; last = current minute
-    total: int  # matching lines counted since start (including the backfill window)
-    top: tuple[LogGroup, ...]  # biggest groups first, at most TOP_GROUPS
-    files: tuple[str, ...]  # paths followed now (empty for a command)
-    waiting: bool  # nothing to read yet: the file (or any glob match) does not exist
-    message: str  # one status line: "waiting for /var/log/x.log", "following 3 files", ...
-    source: str  # the configured path/glob, or the command line
-    pattern: str
-    covered_minutes: int  # how many of the newest per_minute buckets were observed
-    backfilled: int = 0  # of `total`, lines that came from the backfill window
-
-    @property
-    def current_minute(self) -> int:
-        return self.per_minute[-1] if self.per_minute else 0
-
-    @property
-    def last_full_minute(self) -> int:
-        return self.per_minute[-2] if len(self.per_minute) > 1 else 0
-
-    def as_text(self) -> str:
-        """For `warroom snapshot`: like the seed's `grep | sort | uniq -c | sort -rn | head`."""
-        out = [f"log {self.name}: {self.source} (pattern {self.pattern})"]
-        if self.error:
-            out.append(f"error: {self.error}")
-        if self.message and self.message != self.error:
-            out.append(self.message)
-        out.append("per minute, oldest first: " + " ".join(str(n) for n in self.per_minute))
-        backfilled = f" ({self.backfilled} from the backfill window)" if self.backfilled else ""
-        out.append(f"total {self.total}{backfilled}")
-        width = max([7] + [len(str(g.count)) for g in self.top])
-        out += [f"{g.count:>{width}} {g.example}" for g in self.top]
-        return "\n".join(out)
-
-    def to_json(self) -> dict[str, Any]:
-        """For `warroom snapshot --json`."""
-        return {
-            "name": self.name,
-            "taken_at": format_ts(self.taken_at),
-            "error": self.error,
-            "per_minute": list(self.per_minute),
-            "total": self.total,
-            "top": [{"pattern": g.pattern_key, "count": g.count, "example": g.example} for g in self.top],
-            "files": list(self.files),
-            "waiting": self.waiting,
-            "message": self.message,
-            "source": self.source,
-            "pattern": self.pattern,
-            "covered_minutes": self.covered_minutes,
-            "backfilled": self.backfilled,
-        }
 
 
 def _local_tz() -> tzinfo:
@@ -109,7 +51,7 @@ def _local_tz() -> tzinfo:
 class LogSource:
     """One `[[log]]`: `collect(now)` never raises; `aclose()` stops a followed command."""
 
-    kind = "log"
+    kind = LOG
 
     def __init__(
         self,
@@ -124,7 +66,7 @@ class LogSource:
     ) -> None:
         self.cfg = self.config = cfg
         self.name = cfg.name
-        self.key = f"log:{cfg.name}"
+        self.key = f"{LOG}:{cfg.name}"
         self.interval = cfg.interval
         self.local = local_tz or _local_tz()
         self.backfill_max_bytes = backfill_max_bytes

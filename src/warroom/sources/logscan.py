@@ -20,13 +20,13 @@ from __future__ import annotations
 import os
 import re
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass
 from datetime import datetime, timezone, tzinfo
 from functools import partial
 from multiprocessing import get_context
 from typing import Callable, TypeVar
 
 from warroom.domain.log_rules import TIMESTAMP_SCAN, leading_timestamp, mask_message
+from warroom.records import Record, record
 from warroom.sanitize import clean_bytes
 
 DEFAULT_PATTERN = "error|panic|fatal"
@@ -258,8 +258,8 @@ def describe(line: bytes) -> tuple[str, str]:
 # --- backfill: a byte range of a file ----------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class RangeScan:
+@record
+class RangeScan(Record):
     """The matching lines of one byte range, in file order."""
 
     hits: list[tuple[bytes, datetime | None]]

@@ -10,76 +10,21 @@ from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Mapping
+from typing import Mapping
 
 from warroom.config.model import ProbeConfig, Secret
-from warroom.domain.events import format_ts
 from warroom.redact import redact_values
 from warroom.sanitize import clean_bytes
 from warroom.sources.http_client import BODY_CAP, fetch
+from warroom.sources.registry import PROBE
+from warroom.sources.snapshots import ProbeResult  # noqa: F401 (re-exported)
 
 #: Every value `ProbeResult.failure` can take (None when the probe passed).
 FAILURE_CLASSES = ("dns", "refused", "timeout", "tls", "too many redirects", "body mismatch",
                    "unexpected status", "connection", "protocol", "config")
 
 EXCERPT_CHARS = 200
-
-
-@dataclass(frozen=True)
-class ProbeResult:
-    """One probe run. `status_code` is None when no response arrived (curl prints 000)."""
-
-    name: str
-    url: str  # redacted: safe to show and store
-    method: str
-    taken_at: datetime
-    ok: bool
-    status_code: int | None
-    elapsed: float  # seconds, DNS to last byte read (to the deadline when it timed out)
-    failure: str | None  # one of FAILURE_CLASSES, None when ok
-    error: str | None  # one human line: "timeout after 5s", "503 (expected 200-399)", ...
-    body_excerpt: str = ""  # the start of the body, cleaned, at most EXCERPT_CHARS
-    body_bytes: int = 0  # body bytes read (never more than 1 MiB)
-    expected: str = ""  # the accepted statuses, e.g. "200-399"
-    queued: float = 0.0  # seconds it waited to start (pacing of bursts; not part of `elapsed`)
-
-    @property
-    def status_text(self) -> str:
-        """`200`, or `000` when there was no response (as curl prints it)."""
-        return f"{self.status_code:03d}" if self.status_code is not None else "000"
-
-    def curl_line(self) -> str:
-        """`status=200 time=0.042s`; failures add `error=<class>` (and the detail when it helps)."""
-        line = f"status={self.status_text} time={self.elapsed:.3f}s"
-        if self.failure is None:
-            return line
-        line += " error=" + self.failure.replace(" ", "-")
-        if self.failure == "unexpected status":
-            line += f" (expected {self.expected})"
-        elif self.error and self.failure not in ("timeout", "refused", "too many redirects"):
-            line += f" ({self.error})"
-        return line
-
-    def as_text(self) -> str:
-        """What `warroom snapshot` prints and a pin records: the playbook's curl line, plus the URL."""
-        state = "UP" if self.ok else "FAILING"
-        lines = [f"{self.method} {self.url}", f"{state}  {self.curl_line()}"]
-        if self.error and not self.ok:
-            lines.append(f"error: {self.error}")
-        if self.body_excerpt and not self.ok:
-            lines.append(f"body: {self.body_excerpt}")
-        return "\n".join(lines)
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "name": self.name, "url": self.url, "method": self.method,
-            "taken_at": format_ts(self.taken_at), "ok": self.ok, "status_code": self.status_code,
-            "elapsed": round(self.elapsed, 6), "failure": self.failure, "error": self.error,
-            "body_excerpt": self.body_excerpt, "body_bytes": self.body_bytes, "expected": self.expected,
-            "queued": round(self.queued, 6),
-        }
 
 
 def revealed_values(secrets: list[Secret], environ: Mapping[str, str]) -> list[str]:
@@ -98,12 +43,12 @@ def revealed_values(secrets: list[Secret], environ: Mapping[str, str]) -> list[s
 class ProbeSource:
     """A configured `[[probe]]`: key `probe:<name>`, a fresh request per `collect`."""
 
-    kind = "probe"
+    kind = PROBE
 
     def __init__(self, cfg: ProbeConfig, environ: Mapping[str, str] | None = None) -> None:
         self.config = cfg
         self.name = cfg.name
-        self.key = f"probe:{cfg.name}"
+        self.key = f"{PROBE}:{cfg.name}"
         self.interval = cfg.interval
         self._environ = environ
         self._url_shown = cfg.url.redacted()

@@ -19,191 +19,26 @@ per-process counters, which are deltas between collects, consistent.
 from __future__ import annotations
 
 import asyncio
-import math
 import os
 import socket
 import threading
 import time
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Callable
 
 import psutil
 
 from warroom.config.model import ResourcesConfig
-from warroom.domain.events import format_ts, utc
-from warroom.domain.resource_rules import resource_samples
-from warroom.domain.signals import Sample
+from warroom.domain.events import utc
 from warroom.sanitize import clean
 from warroom.sources.tcp_states import tcp_states_from_proc, tcp_states_from_psutil
+from warroom.sources.registry import RESOURCES
+from warroom.sources.snapshots import CoreLoad, DiskUsage, MemoryUsage, ProcessUsage, ResourceSnapshot, SwapUsage, human_bytes, human_size  # noqa: F401 (re-exported)
 
 NO_PERMISSION = "connection states need root or CAP_NET_ADMIN"
 BUSIEST = 4
 FIRST_SAMPLE_GAP = 0.2
-
-
-def human_bytes(n: float) -> str:
-    """`free -h` style: `0B`, `8.6Mi`, `406Mi`, `23Gi` (at most 4 characters before the `i`)."""
-    n = max(0, int(n))
-    if n < 1024:
-        return f"{n}B"
-    for power, unit in enumerate("KMGTPE", 1):
-        value = n / 1024**power
-        for text in (f"{value:.1f}{unit}", f"{int(value)}{unit}"):
-            if len(text) <= 4:
-                return text + "i"
-    return f"{n / 1024**6:.0f}Ei"
-
-
-def human_size(n: float) -> str:
-    """`df -h` style, rounded up: `0`, `4.0K`, `916M`, `252G`."""
-    n = max(0, int(n))
-    if n < 1024:
-        return str(n)
-    value = float(n)
-    for unit in "KMGTPE":
-        value /= 1024
-        tenths = math.ceil(value * 10) / 10
-        if tenths < 10:
-            return f"{tenths:.1f}{unit}"
-        whole = math.ceil(value)
-        if whole < 1024:
-            return f"{whole}{unit}"
-    return f"{math.ceil(value)}E"
-
-
-@dataclass(frozen=True)
-class CoreLoad:
-    index: int
-    percent: float
-
-
-@dataclass(frozen=True)
-class MemoryUsage:
-    """Bytes, like `free -b`; `percent` is (total - available) / total."""
-
-    total: int
-    used: int
-    free: int
-    shared: int
-    buff_cache: int
-    available: int
-    percent: float
-
-
-@dataclass(frozen=True)
-class SwapUsage:
-    total: int
-    used: int
-    free: int
-
-
-@dataclass(frozen=True)
-class DiskUsage:
-    """One configured mount, like a `df -h` row; `error` set (and sizes 0) if it can't be read."""
-
-    mount: str
-    size: int = 0
-    used: int = 0
-    avail: int = 0
-    percent: float = 0.0  # used / (used + avail), as df computes Use%
-    filesystem: str = ""
-    mounted_on: str = ""
-    error: str | None = None
-
-    @property
-    def use_text(self) -> str:
-        """df's Use% column: rounded up, `-` for a filesystem with no blocks."""
-        return "-" if self.used + self.avail == 0 else f"{math.ceil(self.percent)}%"
-
-
-@dataclass(frozen=True)
-class ProcessUsage:
-    pid: int
-    name: str
-    cpu_percent: float  # of one core, like top (can exceed 100 for threaded processes)
-    rss: int
-
-
-@dataclass(frozen=True)
-class ResourceSnapshot:
-    """One look at the host. Fields are None / empty when that part could not be read."""
-
-    taken_at: datetime
-    error: str | None = None
-    host: str = ""
-    cpu_percent: float | None = None
-    cpu_count: int = 0
-    busiest_cores: tuple[CoreLoad, ...] = ()
-    load: tuple[float, float, float] | None = None
-    memory: MemoryUsage | None = None
-    swap: SwapUsage | None = None
-    disks: tuple[DiskUsage, ...] = ()
-    tcp_states: tuple[tuple[str, int], ...] = ()  # (ss state name, count), most first
-    tcp_error: str | None = None
-    top_cpu: tuple[ProcessUsage, ...] = ()
-    top_memory: tuple[ProcessUsage, ...] = ()
-
-    @property
-    def memory_percent(self) -> float | None:
-        return self.memory.percent if self.memory else None
-
-    @property
-    def disk_percents(self) -> dict[str, float]:
-        """{mount: use %} for the mounts that could be read (for `ResourceThresholds`)."""
-        return {d.mount: d.percent for d in self.disks if d.error is None and d.used + d.avail > 0}
-
-    def samples(self) -> list[Sample]:
-        return resource_samples(self.cpu_percent, self.memory_percent, self.disk_percents, self.taken_at)
-
-    def to_json(self) -> dict:
-        data = asdict(self)
-        data["taken_at"] = format_ts(self.taken_at)
-        return data
-
-    def as_text(self) -> str:
-        """Plain text like `uptime`, `free -h`, `df -h`, `ss -tan | uniq -c` and `top` would show."""
-        t = utc(self.taken_at)
-        lines = [f"resources {self.host} at {t:%Y-%m-%d %H:%M:%S} UTC".replace("  ", " ")]
-        if self.error:
-            lines.append(f"error: {self.error}")
-        if self.cpu_percent is not None:
-            busiest = ", ".join(f"cpu{c.index} {c.percent:.0f}%" for c in self.busiest_cores)
-            lines.append(f"cpu {self.cpu_percent:.0f}% of {self.cpu_count} cores" + (f"  busiest: {busiest}" if busiest else ""))
-        if self.load:
-            lines.append("load average: " + ", ".join(f"{x:.2f}" for x in self.load))
-        if self.memory:
-            m = self.memory
-            lines.append(f"{'':<9}{'total':>11}{'used':>12}{'free':>12}{'shared':>12}{'buff/cache':>12}{'available':>12}")
-            lines.append(_free_row("Mem:", (m.total, m.used, m.free, m.shared, m.buff_cache, m.available)))
-            if self.swap:
-                lines.append(_free_row("Swap:", (self.swap.total, self.swap.used, self.swap.free)))
-        if self.disks:
-            lines.append(f"{'Filesystem':<16}{'Size':>6}{'Used':>6}{'Avail':>6}{'Use%':>5} Mounted on")
-            for d in self.disks:
-                if d.error:
-                    lines.append(f"{d.mount}: {d.error}")
-                    continue
-                on = d.mounted_on if d.mounted_on in ("", d.mount) else f"{d.mounted_on} (for {d.mount})"
-                lines.append(
-                    f"{d.filesystem or '-':<16}{human_size(d.size):>6}{human_size(d.used):>6}"
-                    f"{human_size(d.avail):>6}{d.use_text:>5} {on or d.mount}"
-                )
-        if self.tcp_error:
-            lines.append(f"tcp states: {self.tcp_error}")
-        elif self.tcp_states:
-            lines.append("tcp states (ss -tan):")
-            lines += [f"{count:>7} {state}" for state, count in self.tcp_states]
-        for title, procs in (("top cpu", self.top_cpu), ("top memory", self.top_memory)):
-            if procs:
-                lines.append(f"{title}:")
-                lines.append(f"{'PID':>9} {'CPU%':>6} {'RSS':>7} COMMAND")
-                lines += [f"{p.pid:>9} {p.cpu_percent:>6.1f} {human_bytes(p.rss):>7} {p.name}" for p in procs]
-        return "\n".join(lines)
-
-
-def _free_row(label: str, values: tuple[int, ...]) -> str:
-    return f"{label:<9}{human_bytes(values[0]):>11}" + "".join(f"{human_bytes(v):>12}" for v in values[1:])
 
 
 def _cpu_busy(t) -> tuple[float, float]:
@@ -220,11 +55,15 @@ def _percent(before, after) -> float:
     return 0.0 if dt <= 0 else max(0.0, min(100.0, (b1 - b0) / dt * 100.0))
 
 
-@dataclass
 class _Tracked:
-    proc: psutil.Process
-    cpu: float  # user + system seconds at the last look
-    seen: float  # monotonic time of the last look
+    """A process being watched between two looks (updated in place)."""
+
+    __slots__ = ("proc", "cpu", "seen")
+
+    def __init__(self, proc: psutil.Process, cpu: float, seen: float) -> None:
+        self.proc = proc
+        self.cpu = cpu  # user + system seconds at the last look
+        self.seen = seen  # monotonic time of the last look
 
 
 class HostSampler:
@@ -341,8 +180,8 @@ class HostSampler:
 class ResourcesSource:
     """`[resources]` as a source: key `resources`, kind `resources`."""
 
-    key = "resources"
-    kind = "resources"
+    key = RESOURCES
+    kind = RESOURCES
 
     def __init__(self, config: ResourcesConfig, *, timeout: float = 10.0) -> None:
         self.config = cfg = config

@@ -14,76 +14,20 @@ from __future__ import annotations
 
 import json
 import os
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Mapping
 
 from warroom.config.model import StatusPageConfig
-from warroom.domain.events import format_ts
 from warroom.redact import redact_values
 from warroom.sanitize import clean
 from warroom.sources.http_client import fetch
 from warroom.sources.probes import revealed_values
+from warroom.sources.registry import STATUSPAGE
+from warroom.sources.snapshots import ComponentStatus, StatusIncident, StatusPageResult  # noqa: F401 (re-exported)
 
 BODY_CAP = 4 * 1024 * 1024  # big providers' summary.json runs to a few hundred KiB
 INDICATORS = ("none", "minor", "major", "critical")
 _TEXT_CAP = 200
-
-
-@dataclass(frozen=True)
-class ComponentStatus:
-    name: str
-    status: str  # degraded_performance | partial_outage | major_outage | under_maintenance | ...
-
-
-@dataclass(frozen=True)
-class StatusIncident:
-    name: str
-    status: str  # investigating | identified | monitoring | ...
-    impact: str  # none | minor | major | critical
-
-
-@dataclass(frozen=True)
-class StatusPageResult:
-    """One look at a status page. `indicator` is None when the page could not be read."""
-
-    name: str
-    url: str  # redacted
-    taken_at: datetime
-    indicator: str | None  # none | minor | major | critical
-    description: str  # "All Systems Operational", "reachable (HTTP 200)", "" on error
-    components: tuple[ComponentStatus, ...] = ()  # only the ones not operational
-    incidents: tuple[StatusIncident, ...] = ()  # unresolved
-    page_name: str = ""  # the provider's own name for the page (Statuspage JSON only)
-    statuspage_json: bool = False  # True when the answer was Statuspage v2 JSON
-    status_code: int | None = None
-    elapsed: float = 0.0
-    error: str | None = None
-
-    @property
-    def operational(self) -> bool:
-        return self.error is None and self.indicator == "none" and not self.components
-
-    def as_text(self) -> str:
-        """What `warroom snapshot` prints and a pin records."""
-        lines = [self.url]
-        if self.error:
-            lines.append(f"error: {self.error}")
-        else:
-            lines.append(f"{self.indicator}: {self.description}")
-            lines += [f"  {c.name}: {c.status}" for c in self.components]
-            lines += [f"  incident: {i.name} ({i.status}, impact {i.impact})" for i in self.incidents]
-        return "\n".join(lines)
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "name": self.name, "url": self.url, "taken_at": format_ts(self.taken_at),
-            "indicator": self.indicator, "description": self.description,
-            "components": [{"name": c.name, "status": c.status} for c in self.components],
-            "incidents": [{"name": i.name, "status": i.status, "impact": i.impact} for i in self.incidents],
-            "page_name": self.page_name, "statuspage_json": self.statuspage_json,
-            "status_code": self.status_code, "elapsed": round(self.elapsed, 6), "error": self.error,
-        }
 
 
 def _text(value: Any) -> str:
@@ -125,7 +69,7 @@ def parse_statuspage(body: bytes) -> dict[str, Any] | None:
 class StatusPageSource:
     """A configured `[[statuspage]]`: key `statuspage:<name>`."""
 
-    kind = "statuspage"
+    kind = STATUSPAGE
 
     def __init__(self, cfg: StatusPageConfig, environ: Mapping[str, str] | None = None) -> None:
         self.config = cfg

@@ -1,4 +1,4 @@
 """The event store: one SQLite file, append-only events, down-sampled samples.
 
-`sync.EventStore` (stdlib sqlite3) serves the CLI; `aio.AsyncEventStore` (aiosqlite) serves the UI.
+`sync.EventStore` (stdlib sqlite3) serves the CLI; `aio.AsyncEventStore` (the same rules on a thread of its own) serves the UI.
 """

@@ -1,19 +1,24 @@
-"""The async event store for the UI and the recorder: aiosqlite, same file format and rules.
+"""The async event store for the UI and the recorder: same file format and rules as `EventStore`.
 
-Each call runs the blocking `EventStore` logic on aiosqlite's own connection thread as one unit
-(one round trip): an append is one short `BEGIN IMMEDIATE` transaction, committed before the
-awaitable returns. One implementation of the rules, two ways to call it.
+Each call runs the blocking `EventStore` logic on the store's own SQLite thread as one unit (one
+round trip): an append is one short `BEGIN IMMEDIATE` transaction, committed before the awaitable
+returns. One implementation of the rules, two ways to call it.
+
+The thread (`SQLiteThread`) is the store's own, built from public standard-library parts:
+aiosqlite offers no public way to run a whole function (a transaction of several statements)
+in its connection's thread, only one statement per await, which made appends three round trips.
 """
 
 from __future__ import annotations
 
+import asyncio
+import queue
 import sqlite3
+import threading
 from collections import defaultdict
 from datetime import datetime
 from pathlib import Path
 from typing import Any, Callable, Iterable, Mapping, TypeVar
-
-import aiosqlite
 
 from warroom.domain.events import Event
 from warroom.domain.incident import IncidentState, fold
@@ -30,26 +35,26 @@ T = TypeVar("T")
 class AsyncEventStore:
     """Async twin of `EventStore`. Open with `await AsyncEventStore.open(path)`."""
 
-    def __init__(self, conn: aiosqlite.Connection, path: Path, read_only: str | None = None) -> None:
+    def __init__(self, conn: "SQLiteThread", path: Path, read_only: str | None = None, *,
+                 busy_timeout_ms: int = BUSY_TIMEOUT_MS) -> None:
         self._conn = conn
         self.path = path
         #: Why this store is open read-only ("the disk is full"...), or None when it can write.
         self.read_only = read_only
         #: One-time lines for the user found on opening (others could read the file...).
         self.notices: list[str] = []
-        self._busy_timeout_ms = BUSY_TIMEOUT_MS
+        self._busy_timeout_ms = busy_timeout_ms
 
     @classmethod
     async def open(
         cls, path: Path | str, *, busy_timeout_ms: int = BUSY_TIMEOUT_MS, allow_read_only: bool = True
     ) -> "AsyncEventStore":
-        """Open (or create) the database in aiosqlite's thread: writable, or read-only when it
+        """Open (or create) the database in the store's thread: writable, or read-only when it
         cannot be written (see `warroom.store.opening`)."""
         path = Path(path).expanduser()
         conn, opened = await _connect(path, busy_timeout_ms, allow_read_only)
-        store = cls(conn, path, opened.read_only)
+        store = cls(conn, path, opened.read_only, busy_timeout_ms=busy_timeout_ms)
         store.notices = opened.notices
-        store._busy_timeout_ms = busy_timeout_ms
         return store
 
     async def reopen_writable(self) -> bool:
@@ -71,14 +76,9 @@ class AsyncEventStore:
         await self._conn.close()
 
     async def _run(self, fn: Callable[[sqlite3.Connection], T]) -> T:
-        """Run `fn(raw_connection)` in aiosqlite's worker thread: one round trip."""
-        # aiosqlite keeps the sqlite3 connection private; its `_execute` runs a callable in the
-        # connection's own thread, which is exactly the unit we need for a whole transaction.
-        def call() -> T:
-            return fn(self._conn._conn)  # type: ignore[attr-defined]
-
+        """Run `fn(raw_connection)` in the store's thread: one round trip."""
         try:
-            return await self._conn._execute(call)  # type: ignore[attr-defined]
+            return await self._conn.run(fn)
         except sqlite3.Error as exc:
             raise busy_or(exc, self.path) from None
 
@@ -148,8 +148,83 @@ class AsyncEventStore:
         await self._run(lambda raw: EventStore(raw, self.path, self.read_only).release_lease(incident_id, holder))
 
 
-async def _connect(path: Path, busy_timeout_ms: int, allow_read_only: bool) -> tuple[aiosqlite.Connection, Opened]:
-    """An aiosqlite connection whose whole opening (checks, fallback) runs in its own thread."""
+class SQLiteThread:
+    """One sqlite3 connection and the one thread that ever touches it: calls queue in order and
+    each runs whole (a transaction of several statements is one call).
+
+    A plain queue and `loop.call_soon_threadsafe`, not `run_in_executor`: an executor's futures
+    cost about a third of the append rate (measured with benchmarks/append_rate.py)."""
+
+    def __init__(self) -> None:
+        self._calls: queue.SimpleQueue[tuple[asyncio.Future[Any], Callable[[], Any]] | None] = queue.SimpleQueue()
+        self._raw: sqlite3.Connection | None = None
+        # Not a daemon: a write in progress finishes before the process ends.
+        self._thread = threading.Thread(target=self._serve, name="warroom-sqlite")
+
+    @classmethod
+    async def start(cls, connector: Callable[[], sqlite3.Connection]) -> "SQLiteThread":
+        """A new thread with the connection `connector` opens in it (so opening never blocks the loop)."""
+        thread = cls()
+        thread._thread.start()
+        try:
+            thread._raw = await thread._call(connector)
+        except BaseException:
+            thread._calls.put(None)
+            raise
+        return thread
+
+    def _serve(self) -> None:
+        while (item := self._calls.get()) is not None:
+            future, fn = item
+            try:
+                result = fn()
+            except BaseException as exc:  # noqa: BLE001 - handed to the awaiting caller
+                _settle(future, None, exc)
+            else:
+                _settle(future, result, None)
+
+    def _call(self, fn: Callable[[], T]) -> "asyncio.Future[T]":
+        future: asyncio.Future[T] = asyncio.get_running_loop().create_future()
+        self._calls.put((future, fn))
+        return future
+
+    async def run(self, fn: Callable[[sqlite3.Connection], T]) -> T:
+        """`fn(connection)` in the connection's thread, after every call queued before it."""
+        raw = self._raw
+        if raw is None:
+            raise ValueError("the database connection is closed")
+        return await self._call(lambda: fn(raw))
+
+    async def close(self) -> None:
+        """Close the connection (after the calls already queued) and let the thread end."""
+        raw, self._raw = self._raw, None
+        if raw is None:
+            return
+        try:
+            await self._call(raw.close)
+        finally:
+            self._calls.put(None)
+
+
+def _settle(future: "asyncio.Future[Any]", result: Any, error: BaseException | None) -> None:
+    """Hand a result (or error) from the SQLite thread to the loop that awaits it."""
+
+    def apply() -> None:
+        if future.done():
+            return  # the caller was cancelled
+        if error is not None:
+            future.set_exception(error)
+        else:
+            future.set_result(result)
+
+    try:
+        future.get_loop().call_soon_threadsafe(apply)
+    except RuntimeError:
+        pass  # the loop is closed: nobody is waiting any more
+
+
+async def _connect(path: Path, busy_timeout_ms: int, allow_read_only: bool) -> tuple[SQLiteThread, Opened]:
+    """A connection in a thread of its own, whose whole opening (checks, fallback) runs there."""
     found: list[Opened] = []
 
     def connector() -> sqlite3.Connection:
@@ -157,5 +232,5 @@ async def _connect(path: Path, busy_timeout_ms: int, allow_read_only: bool) -> t
         found.append(opened)
         return opened.conn
 
-    conn = await aiosqlite.Connection(connector, 64)
+    conn = await SQLiteThread.start(connector)
     return conn, found[0]

@@ -26,6 +26,7 @@ import gc
 import os
 import signal
 import sys
+import threading
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Iterable
@@ -41,7 +42,9 @@ from warroom.ui.quitting import QuitKeepingText
 from warroom.config.themes import THEME_VARIABLES, resolve_theme_name
 from warroom.ui.textual_themes import load_themes
 
-if TYPE_CHECKING:  # aiosqlite loads after the first frame, with the store
+if TYPE_CHECKING:  # the async store loads after the first frame
+    from textual.driver import Driver
+
     from warroom.store.aio import AsyncEventStore
 
 
@@ -124,6 +127,18 @@ class WarRoomApp(QuitKeepingText, ThemedApp):
         self.incident_id: int | None = None
         self.warroom_screen: Any | None = None
         self._hanging_up = False
+        #: Set once the terminal is gone: the driver stops writing (it would block the exit).
+        self.terminal_gone = threading.Event()
+
+    def get_driver_class(self) -> "type[Driver]":
+        """Textual's driver for this platform; on Linux and macOS one that stops writing once
+        the terminal is gone (`warroom.ui.terminal_driver`)."""
+        driver_class = super().get_driver_class()
+        if driver_class.__module__ == "textual.drivers.linux_driver" and driver_class.__name__ == "LinuxDriver":
+            from warroom.ui.terminal_driver import TerminalDriver
+
+            return TerminalDriver
+        return driver_class
 
     def run(self, *args: Any, **kwargs: Any) -> Any:
         """Run on the real terminal, following its size as it changes.
@@ -152,7 +167,7 @@ class WarRoomApp(QuitKeepingText, ThemedApp):
 
     def first_frame_shown(self) -> None:
         """The first screen is drawn: let the garbage collector run again (see `run`), and open
-        the async store. Opened earlier, its thread (SQLite, aiosqlite's queue) would take turns
+        the async store. Opened earlier, its thread (SQLite) would take turns
         for the GIL with drawing the first frame."""
         gc.enable()
         self._open_store_once()
@@ -182,7 +197,7 @@ class WarRoomApp(QuitKeepingText, ThemedApp):
         from warroom.ui.screens.warroom import WarRoomScreen
 
         self.incident_id = picked[0]
-        self.warroom_screen = WarRoomScreen(*picked)
+        self.warroom_screen = WarRoomScreen(*picked).data_bind(WarRoomApp.incident, WarRoomApp.paused)
         return self.warroom_screen
 
     def on_mount(self) -> None:
@@ -223,7 +238,7 @@ class WarRoomApp(QuitKeepingText, ThemedApp):
             return
         self._hanging_up = True
         if not self._terminal_there():
-            self._write_nowhere()
+            self.terminal_gone.set()  # the driver writes nothing more (see `terminal_driver`)
         self._quit_keeping_text(self.HUNG_UP, "hung up")
 
     def _terminated(self) -> None:
@@ -247,19 +262,6 @@ class WarRoomApp(QuitKeepingText, ThemedApp):
         except (OSError, ValueError):
             fd = 0
         return os.isatty(fd)
-
-    def _write_nowhere(self) -> None:
-        """Send what Textual still writes to /dev/null. Its writer thread died on the first
-        write to the dead terminal, and shutting down writes again (restoring the terminal):
-        into the dead thread's full queue, which would block the exit forever."""
-        from textual.drivers._writer_thread import WriterThread
-
-        driver = getattr(self, "_driver", None)
-        if driver is None or not hasattr(driver, "_writer_thread"):
-            return
-        writer = WriterThread(open(os.devnull, "w"))  # noqa: SIM115 - lives as long as the process
-        writer.start()
-        driver._writer_thread = writer
 
     async def _open_store(self) -> None:
         """Open the database for writing and following; the room's live parts wait for it
@@ -331,7 +333,7 @@ class WarRoomApp(QuitKeepingText, ThemedApp):
         from warroom.ui.screens.warroom import WarRoomScreen
 
         self.incident_id = incident_id
-        self.warroom_screen = WarRoomScreen(incident_id, state)
+        self.warroom_screen = WarRoomScreen(incident_id, state).data_bind(WarRoomApp.incident, WarRoomApp.paused)
         self.push_screen(self.warroom_screen)
 
     async def on_unmount(self) -> None:
@@ -344,11 +346,9 @@ class WarRoomApp(QuitKeepingText, ThemedApp):
         return getattr(self.warroom_screen, "follower", None)
 
     def poller(self) -> Any | None:
-        """The signal poller started on this app (issue 3's panes), if any."""
-        try:
-            from warroom.ui.poller import Poller
-        except ImportError:
-            return None
+        """The signal poller started on this app (it feeds the signal panes), if any."""
+        from warroom.ui.poller import Poller
+
         return Poller.for_app(self)
 
     def next_theme(self) -> str:

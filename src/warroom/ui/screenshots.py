@@ -118,6 +118,8 @@ class FrozenSource:
 
     def __init__(self, key: str, kind: str, name: str, snapshots: Sequence[Any]) -> None:
         self.key, self.kind, self.name = key, kind, name
+        #: The config entry the rules read (thresholds), set from SIGNALS_CONFIG by `frozen_sources`.
+        self.config: Any = None
         self.interval = 0.0  # as fast as the poller goes: a history plays in a fraction of a second
         self._snapshots = list(snapshots)
         self._next = 0
@@ -142,6 +144,10 @@ class FrozenSource:
             self.interval = 3600.0  # nothing new to tell: stop the 20 Hz replay
         return snapshot
 
+    def samples(self, snapshot: Any) -> list[Any]:
+        """A replay hands out no samples (nothing is recorded from it)."""
+        return []
+
     async def aclose(self) -> None:
         return None
 
@@ -152,6 +158,7 @@ def frozen_sources(now: datetime) -> list[FrozenSource]:
     suspect deploy 3 minutes before detection, a busy database."""
     from warroom.sources.commands import CommandOutput
     from warroom.sources.deploys import DeployList
+    from warroom.sources.registry import COMMAND, DEPLOYS, LOG, PROBE, RESOURCES, STATUSPAGE, configured_sources
     from warroom.sources.logs import LogCounts
     from warroom.sources.probes import ProbeResult
     from warroom.sources.resources import (
@@ -174,7 +181,7 @@ def frozen_sources(now: datetime) -> list[FrozenSource]:
                 name=name, url=url, method="GET", taken_at=ago(4 + 10 * (n - 1 - i)), ok=not bad,
                 status_code=503 if bad else 200, elapsed=elapsed, failure="unexpected status" if bad else None,
                 error="503 (expected 200-399)" if bad else None, expected="200-399"))
-        return FrozenSource(f"probe:{name}", "probe", name, snaps)
+        return FrozenSource(f"{PROBE}:{name}", PROBE, name, snaps)
 
     def commit(sha: str, minutes_ago: float, author: str, subject: str) -> Deploy:
         argv = ("git", "revert", "--no-edit", sha)
@@ -212,22 +219,22 @@ def frozen_sources(now: datetime) -> list[FrozenSource]:
     sql = "select state, count(*) from pg_stat_activity group by 1 order by 2 desc"
     sessions = ("        state        | count\n---------------------+-------\n idle                |   112\n"
                 " active              |    38\n idle in transaction |     4\n(3 rows)\n")
-    return [
+    out = [
         probes("checkout-api", "https://checkout.internal/healthz",
                [0.14, 0.15, 0.13, 2.91, 3.12, 3.40, 2.84, 0.41, 0.16, 0.14, 0.13, 0.12], failing=4),
         probes("checkout-eu", "https://eu.checkout.internal/healthz",
                [0.19, 0.21, 0.18, 1.92, 2.40, 2.05, 0.88, 0.31, 0.22, 0.20, 0.19, 0.19]),
         probes("login", "https://login.internal/healthz", [0.05, 0.04, 0.05, 0.06, 0.05, 0.04, 0.05, 0.05]),
-        FrozenSource("statuspage:payments-provider", "statuspage", "payments-provider", [StatusPageResult(
+        FrozenSource(f"{STATUSPAGE}:payments-provider", STATUSPAGE, "payments-provider", [StatusPageResult(
             "payments-provider", "https://status.payprovider.example/api/v2/summary.json", ago(25), "minor",
             "Partially Degraded Service", (ComponentStatus("Card payments EU", "degraded_performance"),),
             (StatusIncident("Elevated card authorization latency in Europe", "monitoring", "minor"),),
             "PayProvider", True, 200, 0.21)]),
-        FrozenSource("log:api", "log", "api", [LogCounts(
+        FrozenSource(f"{LOG}:api", LOG, "api", [LogCounts(
             "api", ago(1), None, (3, 2, 4, 212, 240, 251, 236, 198, 75, 12, 6, 4, 3, 2, 1), 2706, top,
             ("/var/log/payments/api.log",), False, "following /var/log/payments/api.log",
             "/var/log/payments/api.log", "error|panic|fatal", 15)]),
-        FrozenSource("deploys:payments", "deploys", "payments", [DeployList("payments", "git", ago(20), (
+        FrozenSource(f"{DEPLOYS}:payments", DEPLOYS, "payments", [DeployList("payments", "git", ago(20), (
             commit("4f2a91c0d3b7e6a5f4c3b2a1908f7e6d5c4b3a29", 32.5, "carol", "payments: raise connection pool to 400"),
             commit("7b9e2d41c8a3f5e6d7c8b9a0f1e2d3c4b5a69788", 60.2, "dave", "checkout: retry idempotent payment calls"),
             commit("e1c0a77b2d4f6e8a0c1b3d5f7e9a2c4b6d8f0a1c", 101.0, "alice", "eu-west-1: bump payments replicas to 12"),
@@ -235,10 +242,14 @@ def frozen_sources(now: datetime) -> list[FrozenSource]:
             commit("9a8b7c6d5e4f3a2b1c0d9e8f7a6b5c4d3e2f1a0b", 171.5, "carol", "payments: idempotency keys on refunds (#476)"),
             commit("c0ffee1234567890abcdef1234567890abcdef12", 205.0, "erin", "search: cache facet counts for 60s (#471)"),
         ), window=7200.0)]),
-        FrozenSource("resources", "resources", "resources", resources),
-        FrozenSource("command:db connections", "command", "db connections", [CommandOutput(
+        FrozenSource(RESOURCES, RESOURCES, RESOURCES, resources),
+        FrozenSource(f"{COMMAND}:db connections", COMMAND, "db connections", [CommandOutput(
             "db connections", f"psql -c '{sql}'", ago(6), 0, 0.08, sessions)]),
     ]
+    entries = {info.key: info.config for info in configured_sources(SIGNALS_CONFIG)}
+    for source in out:
+        source.config = entries.get(source.key)
+    return out
 
 
 def fixture_app(

@@ -1,1 +1,1 @@
-"""Screens: the war room, the declare dialog, help, confirm, too-small (and issue 6's draft)."""
+"""Screens: the war room, the declare dialog, help, confirm, too-small, and the status update draft."""

@@ -18,7 +18,6 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, Protocol
 
 from warroom.domain.slash import Append, Empty, Invalid, Pin, SetActor, ShowHelp, Unchanged, interpret
-from warroom.ui.messages import PinRequested
 from warroom.ui.widgets.commandline import CommandInput, CommandLine, submitted_text
 from warroom.services import command_line
 
@@ -38,7 +37,7 @@ class LineScreen(Protocol):
     incident_id: int
     state: IncidentState | None
     follower: StoreFollower | None
-    _signal_panes: Widget | None
+    signal_panes: Widget | None
 
     @property
     def wapp(self) -> WarRoomHost: ...
@@ -93,13 +92,13 @@ async def run_line(screen: LineScreen, line: str) -> None:
         done(f"you are typing as {command.name}")
         return
     if isinstance(command, Pin):
-        panes = screen._signal_panes
+        panes = screen.signal_panes
         resolve = getattr(panes, "resolve", None)
         if panes is None or (callable(resolve) and not resolve(command.pane)):
             known = ", ".join(screen.pane_names()) or "none configured"
             screen.feedback(f"no pane named {command.pane} (panes: {known})", "error")
             return  # the text stays in the input to be corrected
-        panes.post_message(PinRequested(command.pane))  # the panes answer with CommandFeedback
+        panes.call_later(panes.pin, command.pane)  # the panes answer with SignalPanes.CommandFeedback
         done(f"pinning {command.pane}…")
         return
     assert isinstance(command, Append)

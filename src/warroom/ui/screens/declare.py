@@ -43,10 +43,12 @@ def severity_prompt(sev: Severity) -> Table:
 class DrillCheckbox(Checkbox):
     """A checkbox whose mark says on/off in the glyph itself (✓ or blank), not only in colour."""
 
-    @property
-    def _button(self):  # noqa: ANN202
+    BUTTON_INNER = " "
+
+    def watch_value(self) -> None:
+        """The mark follows the value (Textual draws `BUTTON_INNER` inside the button)."""
         self.BUTTON_INNER = "✓" if self.value else " "
-        return super()._button
+        super().watch_value()
 
 
 class DeclareScreen(Screen[int | None]):

@@ -28,13 +28,15 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
+from textual.message import Message
+from textual.reactive import var
 from textual.screen import Screen
 from textual.widgets import Footer, Static, Tab, Tabs, TextArea
 
 from warroom.domain.drafts import AUDIENCES, changes_since_last_post, last_post, render_draft
 from warroom.unsaved import Unsaved
 from warroom.sanitize import clean, escape_invisible
-from warroom.ui.screens.draft_effects import DraftCommands, DraftEffects, DraftPosted  # noqa: F401  (DraftPosted: re-exported)
+from warroom.ui.screens.draft_effects import DraftCommands, DraftEffects
 from warroom.services.draft_recorder import DraftRecorder
 from warroom.ui.screens.draft_text import (
     AUDIENCE_LABELS, HINTS, NARROW, SHORT_AUDIENCE_LABELS, copy_lines, diff_content,
@@ -42,6 +44,7 @@ from warroom.ui.screens.draft_text import (
 from warroom.ui.widgets.countdown import Countdown
 
 if TYPE_CHECKING:
+    from warroom.domain.events import Event
     from warroom.domain.incident import IncidentState
 
 
@@ -68,6 +71,16 @@ class DraftScreen(DraftEffects, Screen[None]):
     `app.store`, `app.config`, `app.db_path`, `app.actor`, `app.clock`), so the shell can simply
     `push_screen(DraftScreen())`.
     """
+
+    class Posted(Message):
+        """An update was marked posted from the draft screen (bubbles: the app refolds its incident)."""
+
+        def __init__(self, event: Event) -> None:
+            super().__init__()
+            self.event = event
+
+    #: The incident as last folded (the countdown is bound to it; a post refolds it).
+    state: var[IncidentState | None] = var(None, always_update=True)
 
     DEFAULT_CSS = """
     DraftScreen { layout: vertical; }
@@ -115,7 +128,7 @@ class DraftScreen(DraftEffects, Screen[None]):
         self._state_arg = state
         self._given = dict(store=store, config=config, db_path=db_path, actor=actor, clock=clock)
         self.audience = audience if audience in AUDIENCES else "internal"
-        self.state: IncidentState | None = state
+        self.state = state
         #: The text per audience once someone edited it (edits survive switching audience).
         self._edited: dict[str, str] = {}
         self._rendered: dict[str, str] = {}
@@ -143,7 +156,7 @@ class DraftScreen(DraftEffects, Screen[None]):
     def compose(self) -> ComposeResult:
         with Horizontal(id="draft-header"):
             yield Static("", id="draft-title", markup=False)
-            yield Countdown(self._state_arg, bell=False, id="draft-countdown")
+            yield Countdown(self._state_arg, bell=False, id="draft-countdown").data_bind(incident=DraftScreen.state)
         yield Tabs(*(Tab(self._tab_label(a), id=f"audience-{a}") for a in AUDIENCES), id="draft-audience")
         with Horizontal(id="draft-body"):
             yield DraftEditor("", id="draft-editor", soft_wrap=True, tab_behavior="indent")
@@ -158,10 +171,10 @@ class DraftScreen(DraftEffects, Screen[None]):
     def on_mount(self) -> None:
         self.recorder = self._resolve()
         countdown = self.query_one(Countdown)
-        countdown._clock_arg = self.recorder.clock
-        if self.recorder.config is not None:
-            countdown._cadence_arg = getattr(self.recorder.config, "cadence", None)
-        countdown.set_incident(self.state)
+        config = self.recorder.config
+        countdown.use_clock_and_cadence(self.recorder.clock, getattr(config, "cadence", None) if config is not None else None)
+        if countdown.is_mounted:
+            countdown.tick()  # counted again with the recorder's clock and cadence
         self.query_one("#draft-audience", Tabs).active = f"audience-{self.audience}"
         self._show_audience()
         self.editor.move_cursor(self.editor.document.end)
@@ -380,7 +393,6 @@ class DraftScreen(DraftEffects, Screen[None]):
         except Exception as exc:
             self._status(f"Recorded, but could not reload the incident: {exc}", error=True)
             return
-        self.query_one(Countdown).set_incident(self.state)
         # Un-edited drafts re-render from the new record; edits are kept as typed.
         self._show_audience()
         poke = getattr(getattr(self.app, "follower", None), "poke", None)

@@ -15,18 +15,8 @@ from typing import Any, Callable
 from rich.cells import cell_len
 from textual import work
 from textual.command import DiscoveryHit, Hit, Hits, Provider
-from textual.message import Message
 
-from warroom.domain.events import Event
 from warroom.ui.screens.draft_text import fit_path, mark_posted_question, post_question
-
-
-class DraftPosted(Message):
-    """An update was marked posted from the draft screen (bubbles: the app refolds its incident)."""
-
-    def __init__(self, event: Event) -> None:
-        super().__init__()
-        self.event = event
 
 
 class DraftCommands(Provider):
@@ -105,7 +95,7 @@ class DraftEffects:
         await self._reload_state()
         self._status(f"{audience.capitalize()} update marked posted at {at:%H:%M:%S} UTC; the countdown restarts.")
         if event is not None:
-            self.post_message(DraftPosted(event))
+            self.post_message(self.Posted(event))  # type: ignore[attr-defined]
 
     def action_post(self) -> None:
         """Ask (each webhook's name and host, the audience, the first line), then post."""

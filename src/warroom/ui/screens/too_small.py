@@ -9,6 +9,7 @@ from __future__ import annotations
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Vertical
+from textual.reactive import var
 from textual.widgets import Static
 
 from warroom.domain.incident import IncidentState
@@ -19,7 +20,11 @@ MIN_HEIGHT = 15
 
 
 class TooSmall(Vertical):
-    """Shown by the war room screen's CSS when the terminal is narrower or shorter than the minimum."""
+    """Shown by the war room screen's CSS when the terminal is narrower or shorter than the minimum.
+    Its `incident` is bound from the screen (`data_bind(WarRoomScreen.incident)`)."""
+
+    #: The folded incident: severity, status and IC are shown.
+    incident: var[IncidentState | None] = var(None, always_update=True)
 
     DEFAULT_CSS = """
     TooSmall {
@@ -37,6 +42,9 @@ class TooSmall(Vertical):
         & > #too-small-typing { color: $text-muted; margin-top: 1; }
     }
     """
+
+    def on_mount(self) -> None:
+        self.watch_incident(self.incident)
 
     def compose(self) -> ComposeResult:
         yield Static(Text(f"Terminal too small: need {MIN_WIDTH}x{MIN_HEIGHT}"), id="too-small-message")
@@ -62,7 +70,9 @@ class TooSmall(Vertical):
         """What the (hidden) command line holds, as it is typed."""
         self.query_one("#too-small-typing", Static).update(self._typing(text))
 
-    def set_incident(self, state: IncidentState) -> None:
+    def watch_incident(self, state: IncidentState | None) -> None:
+        if state is None or not self.is_mounted:
+            return
         sev = self.query_one("#too-small-sev", Static)
         sev.update(Text(f" {state.severity.label} {state.short_id} "))
         sev.set_classes(f"sev-{int(state.severity)}")

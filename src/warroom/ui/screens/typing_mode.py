@@ -60,13 +60,18 @@ class TypingMode(_Base):
                     return
         super().set_focus(widget, scroll_visible, from_app_focus)
 
-    def _forward_event(self, event: events.Event) -> None:
-        # A click on a pane focuses it (in Screen._forward_event): that is key mode, deliberately.
-        if isinstance(event, events.MouseDown) and not event.is_forwarded and not self.app.mouse_captured:
-            target = self.get_focusable_widget_at(event.x, event.y)
-            if target is not None and target is not self._command and target.focus_on_click():
-                self._show_key_mode(True)
-        super()._forward_event(event)
+    def on_mouse_down(self, event: events.MouseDown) -> None:
+        """A click on a pane is key mode, deliberately: the pane takes the focus.
+
+        Textual first offers the focus to the clicked pane (sent back to the command line by
+        `set_focus`, as in typing mode), then the press bubbles up here from the widget under
+        the mouse: this gives the pane the focus in key mode. A press on a scroll bar stops
+        there (Textual's scroll bars keep their presses): scrolling a pane keeps typing mode."""
+        if self.app.mouse_captured:
+            return
+        target = self.get_focusable_widget_at(event.screen_x, event.screen_y)
+        if target is not None and target is not self._command and target.focus_on_click():
+            self.enter_key_mode(target)
 
     def on_key(self, event: events.Key) -> None:
         """In key mode a printable key that is no binding goes back to the command line, with

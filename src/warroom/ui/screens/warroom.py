@@ -29,6 +29,8 @@ from textual.events import Resize
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
+from textual.message import Message
+from textual.reactive import var
 from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Footer, Static
@@ -38,7 +40,6 @@ from warroom.domain.incident import IncidentState, fold
 from warroom.errors import UserError
 from warroom.sanitize import clean
 from warroom.services.follow import StoreFollower, advance
-from warroom.ui.messages import CommandFeedback, EventsAppended
 from warroom.ui.screens.too_small import MIN_HEIGHT, MIN_WIDTH, TooSmall
 from warroom.ui.screens.typing_mode import TypingMode
 from warroom.ui.screens.unsaved_lines import UnsavedLines
@@ -51,6 +52,7 @@ if TYPE_CHECKING:
     from warroom.config.model import Config
     from warroom.domain.slash import Completion
     from warroom.ui.host import WarRoomHost
+    from warroom.ui.widgets.panes import SignalPanes
 
 NO_SOURCES_LINE = "No sources configured: add [[probe]], [[log]], [[deploys]] ... to warroom.toml"
 
@@ -60,16 +62,37 @@ XTALL = 50
 
 
 def source_names(config: "Config") -> list[str]:
-    """Every configured source's pane name, in config order (completion for /pin)."""
-    names = [s.name for group in (config.probes, config.statuspages, config.logs, config.deploys) for s in group]
-    if config.resources is not None and config.resources.enabled:
-        names.append("resources")
-    names += [c.name for c in config.commands]
-    return names
+    """Every configured source's pane name, in the registry's order (completion for /pin)."""
+    from warroom.sources.registry import source_names as registered_names
+
+    return registered_names(config)
+
+
+def breakpoint_class(dimension: int, breakpoints: list[tuple[int, str]]) -> str | None:
+    """The class Textual gives a screen for `dimension` cells: that of the largest breakpoint not
+    above it (Textual's documented rule for `HORIZONTAL_BREAKPOINTS`/`VERTICAL_BREAKPOINTS`)."""
+    reached = [(at, name) for at, name in breakpoints if dimension >= at]
+    return max(reached)[1] if reached else None
 
 
 class WarRoomScreen(TypingMode, UnsavedLines, Screen[None]):
     """The screen an IC lives in for hours. Feed: the store follower; input: the command line."""
+
+    class EventsAppended(Message):
+        """New committed events of the incident on screen, in id order (from any process).
+
+        Posted when the store follower delivers them; the screen has already refolded the
+        incident (`app.incident`) and hands the events to the timeline (or holds them, paused).
+        """
+
+        def __init__(self, events: tuple[Event, ...]) -> None:
+            super().__init__()
+            self.events = events
+
+    #: The folded incident on screen and the pause state, bound from the app (`app.incident`,
+    #: `app.paused`); the header, role board, countdowns and too-small view bind to these.
+    incident: var[IncidentState | None] = var(None, always_update=True)
+    paused: var[bool] = var(False)
 
     AUTO_FOCUS = "#command-input"
     HORIZONTAL_BREAKPOINTS = [
@@ -141,7 +164,8 @@ class WarRoomScreen(TypingMode, UnsavedLines, Screen[None]):
         self.follower: StoreFollower | None = None
         self._held: list[Event] = []
         self._busy = False
-        self._signal_panes: Widget | None = None
+        #: The signal panes (probes, logs, resources...) once mounted; `/pin` asks them.
+        self.signal_panes: Widget | None = None
         self._command: CommandInput | None = None
 
     @property
@@ -153,7 +177,7 @@ class WarRoomScreen(TypingMode, UnsavedLines, Screen[None]):
     def compose(self) -> ComposeResult:
         config = self.wapp.config
         self._apply_breakpoints(*self.app.size)
-        yield IncidentHeader(id="header")
+        yield IncidentHeader(id="header").data_bind(WarRoomScreen.incident, WarRoomScreen.paused)
         column = Vertical(id="signal-column", classes="-starting")
         column.border_title = "starting the signal sources…"
         yield column
@@ -162,6 +186,7 @@ class WarRoomScreen(TypingMode, UnsavedLines, Screen[None]):
             timeline.border_title = "Timeline (UTC)"
             yield timeline
             roles = RoleBoard(tuple(config.team.extra_roles), id="roles", classes="section")
+            roles.data_bind(WarRoomScreen.incident)
             roles.border_title = "Roles"
             yield roles
         yield CommandLine(self.wapp.actor, id="command-line")
@@ -198,7 +223,8 @@ class WarRoomScreen(TypingMode, UnsavedLines, Screen[None]):
         assert self.state is not None
         self.follower = StoreFollower(self.wapp.store, self.incident_id, self.state.last_event_id, self._deliver)
         self.run_worker(self.follower.run(), name="follow store", group="follow", exit_on_error=False)
-        self.call_after_refresh(self._mount_live_widgets)
+        # Through the screen's own queue: the countdowns bind to the screen's reactives there.
+        self.call_after_refresh(self.call_later, self._mount_live_widgets)
 
     def _mount_live_widgets(self) -> None:
         slots = self.query("#header, #signal-column, #incident-column")
@@ -218,8 +244,8 @@ class WarRoomScreen(TypingMode, UnsavedLines, Screen[None]):
         # Imported here, after the first frame: the panes bring httpx, psutil and the sources.
         from warroom.ui.widgets.panes import SignalPanes, SourceSummary
 
-        self._signal_panes = SignalPanes(config, id="signal-panes")
-        panes_slot.mount(self._signal_panes)
+        self.signal_panes = SignalPanes(config, id="signal-panes")
+        panes_slot.mount(self.signal_panes)
         if source_names(config):
             summary: Widget = SourceSummary(config, id="source-summary")
         else:
@@ -234,10 +260,10 @@ class WarRoomScreen(TypingMode, UnsavedLines, Screen[None]):
         widget restyled, laid out and drawn a second time. Set here, the Resize finds nothing
         to change.
         """
-        horizontal = self._get_breakpoint_classes(width, self.HORIZONTAL_BREAKPOINTS)
-        vertical = self._get_breakpoint_classes(height, self.VERTICAL_BREAKPOINTS)
+        chosen = {breakpoint_class(width, self.HORIZONTAL_BREAKPOINTS),
+                  breakpoint_class(height, self.VERTICAL_BREAKPOINTS)}
         every = {name for _, name in self.HORIZONTAL_BREAKPOINTS + self.VERTICAL_BREAKPOINTS}
-        self.update_classes({name: name in horizontal | vertical for name in every}, update=False)
+        self.update_classes({name: name in chosen for name in every}, update=False)
 
     # --- state -------------------------------------------------------------------------------
 
@@ -251,14 +277,13 @@ class WarRoomScreen(TypingMode, UnsavedLines, Screen[None]):
         height = self.app.size.height if height is None else height
         if (width >= MIN_WIDTH and height >= MIN_HEIGHT) or self.query(TooSmall) or self.state is None:
             return
-        view = TooSmall(id="too-small")
+        view = TooSmall(id="too-small").data_bind(WarRoomScreen.incident)
         await self.mount(view, before=self.query_one(CommandLine))
-        view.set_incident(self.state)
         from warroom.ui.widgets.countdown import Countdown
 
         slot = view.query_one("#too-small-slot")
         if not slot.children:
-            slot.mount(Countdown(self.state, bell=False, classes="countdown"))
+            slot.mount(Countdown(self.state, bell=False, classes="countdown").data_bind(WarRoomScreen.incident))
 
     def _set_state(self, state: IncidentState) -> None:
         self.state = state
@@ -268,9 +293,9 @@ class WarRoomScreen(TypingMode, UnsavedLines, Screen[None]):
         """Called by the follower with new committed events (any process), in id order."""
         if self.state is not None:
             self._set_state(advance(self.state, events))
-        self.post_message(EventsAppended(events))
+        self.post_message(self.EventsAppended(events))
 
-    def on_events_appended(self, message: EventsAppended) -> None:
+    def on_war_room_screen_events_appended(self, message: WarRoomScreen.EventsAppended) -> None:
         if self.wapp.paused:
             self._held.extend(message.events)
             self._show_held()
@@ -282,13 +307,6 @@ class WarRoomScreen(TypingMode, UnsavedLines, Screen[None]):
         state = self.state
         if state is None:
             return
-        now = self.wapp.clock()
-        self.query_one(IncidentHeader).set_incident(state, now)
-        self.query_one(RoleBoard).set_incident(state)
-        for view in self.query(TooSmall):
-            view.set_incident(state)
-        for countdown in self.query(".countdown"):
-            countdown.set_incident(state)  # type: ignore[attr-defined]
         self.query_one(Timeline).border_title = f"Timeline (UTC) · {len(state.events)} events"
 
     def show_read_only(self) -> None:
@@ -311,11 +329,11 @@ class WarRoomScreen(TypingMode, UnsavedLines, Screen[None]):
 
         header = self.query_one(IncidentHeader)
         if not header.query(".countdown") and self.state is not None:
-            header.mount(Countdown(self.state, id="countdown", classes="countdown"))
+            header.mount(Countdown(self.state, id="countdown", classes="countdown").data_bind(WarRoomScreen.incident))
 
     def _tick(self) -> None:
         if self.state is not None:
-            self.query_one(IncidentHeader).tick(self.state, self.wapp.clock())
+            self.query_one(IncidentHeader).tick(self.wapp.clock())
         error = self.follower.last_error if self.follower else None
         timeline = self.query_one(Timeline)
         if error is not None:
@@ -347,7 +365,7 @@ class WarRoomScreen(TypingMode, UnsavedLines, Screen[None]):
 
     def pane_names(self) -> list[str]:
         """What `/pin` accepts: the signal panes' own names when they are mounted."""
-        names = getattr(self._signal_panes, "pane_names", None)
+        names = getattr(self.signal_panes, "pane_names", None)
         return list(names()) if callable(names) else source_names(self.wapp.config)
 
     def on_command_input_completed(self, message: CommandInput.Completed) -> None:
@@ -365,7 +383,7 @@ class WarRoomScreen(TypingMode, UnsavedLines, Screen[None]):
     def on_command_input_pasted(self, message: CommandInput.Pasted) -> None:
         self.feedback(f"pasted {message.lines} lines (⏎ marks each break): Enter saves them as one note")
 
-    def on_command_feedback(self, message: CommandFeedback) -> None:
+    def on_signal_panes_command_feedback(self, message: SignalPanes.CommandFeedback) -> None:
         self.feedback(message.text, "error" if message.error else "info")
 
     def feedback(self, text: str, kind: str = "info") -> None:
@@ -411,7 +429,6 @@ class WarRoomScreen(TypingMode, UnsavedLines, Screen[None]):
     def action_pause(self) -> None:
         paused = not self.wapp.paused
         self.wapp.paused = paused
-        self.query_one(IncidentHeader).set_paused(paused)
         poller = self.wapp.poller()
         if poller is not None:
             poller.pause() if paused else poller.resume()

@@ -117,8 +117,9 @@ class CommandInput(Input):
     def action_leave(self) -> None:
         self.post_message(self.Left())
 
-    def _on_paste(self, event: events.Paste) -> None:
-        """Keep the whole paste, in order (Textual's Input keeps its first line only)."""
+    def on_paste(self, event: events.Paste) -> None:
+        """Keep the whole paste, in order (Textual's Input keeps its first line only): handled
+        here first, `prevent_default` keeps Input's own paste handler from running."""
         event.stop()
         event.prevent_default()
         text = pasted_text(event.text)

@@ -18,13 +18,14 @@ from __future__ import annotations
 
 import shlex
 from datetime import datetime
-from typing import Any
 
 from textual.app import ComposeResult
 from textual.content import Content
 from textual.widgets import Static
 
+from warroom.config.model import CommandConfig
 from warroom.sanitize import clean
+from warroom.sources.snapshots import CommandOutput
 from warroom.ui.widgets.pane_base import (
     BAD_STYLE, MUTED_STYLE, OK_STYLE, WARN_STYLE, Detail, SourceInfo, SourcePane, age_text, freshness, line,
     seconds_since, untrusted,
@@ -52,6 +53,8 @@ class CommandPane(SourcePane):
     CommandPane > .command-output { height: auto; text-wrap: nowrap; text-overflow: ellipsis; }
     """
 
+    ONE_SOURCE = True
+
     def __init__(self, source: SourceInfo | None, *, id: str | None = None, classes: str | None = None) -> None:
         super().__init__([source] if source is not None else [], id=id, classes=classes)
         self._output = ""
@@ -67,18 +70,18 @@ class CommandPane(SourcePane):
     def rows(self, now: datetime) -> list[Content | Detail]:
         info = self.sources[0]
         update = self.updates.get(info.key)
-        argv = tuple(getattr(info.config, "argv", ()) or ())
+        argv = tuple(info.config.argv) if isinstance(info.config, CommandConfig) else ()
         command = untrusted(shlex.join(argv), 300) if argv else ""
         if update is None:
             self._set_output("")
             return [line(("waiting for the first run", MUTED_STYLE), (f" · every {info.interval:g}s", MUTED_STYLE)),
                     Detail(line(("$ ", MUTED_STYLE), command))]
         out = update.snapshot
-        shown = out if hasattr(out, "stdout") else update.last_good
-        age = age_text(seconds_since(getattr(out, "taken_at", None), now))
-        if getattr(out, "error", None):
+        shown = out if isinstance(out, CommandOutput) else update.last_good
+        age = age_text(seconds_since(out.taken_at, now))
+        if out.error or not isinstance(out, CommandOutput):
             status: tuple[str, str] = (f"✖ {untrusted(out.error)}", BAD_STYLE)
-        elif getattr(out, "exit_code", None) == 0:
+        elif out.exit_code == 0:
             status = (f"✔ exit 0 in {out.duration:.2f}s", OK_STYLE)
         else:
             status = (f"▲ exit {out.exit_code} in {out.duration:.2f}s", WARN_STYLE)
@@ -87,7 +90,7 @@ class CommandPane(SourcePane):
         if stale:
             head.append(("  " + stale[0], stale[1]))
         rows: list[Content | Detail] = [
-            line(*head), Detail(line(("$ ", MUTED_STYLE), untrusted(getattr(out, "command_line", "") or command, 300))),
+            line(*head), Detail(line(("$ ", MUTED_STYLE), untrusted((out.command_line if isinstance(out, CommandOutput) else "") or command, 300))),
         ]
         text = ""
         if shown is not None:
@@ -134,6 +137,5 @@ class CommandPane(SourcePane):
         update = self.updates.get(key)
         if update is None:
             return "no run yet"
-        snap: Any = update.snapshot
-        return snap.as_text() if hasattr(snap, "as_text") else f"error: {update.error}"
+        return update.snapshot.as_text()
 

@@ -19,6 +19,8 @@ from datetime import datetime, timedelta, timezone
 from typing import TYPE_CHECKING, Any, Callable
 
 from textual.content import Content
+from textual.message import Message
+from textual.reactive import var
 from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Static
@@ -28,7 +30,6 @@ from warroom.domain.cadence import (
 )
 from warroom.domain.metrics import format_duration
 from warroom.domain.severity import Severity
-from warroom.ui.pane_messages import CountdownPhaseChanged
 
 if TYPE_CHECKING:
     from warroom.domain.incident import IncidentState
@@ -98,15 +99,6 @@ def countdown_variants(
     return [update]
 
 
-def countdown_text(due: UpdateDue | None, users: UserCommsDue | None = None, *, is_open: bool = True) -> str:
-    """The words the header shows in full (plain text; the widget adds the colour).
-
-    `users` is the SEV-2 user-comms rule; `is_open` tells an incident with no required updates
-    (cadence off in config) from a resolved one.
-    """
-    return countdown_variants(due, users, is_open=is_open)[0]
-
-
 def countdown_phase(due: UpdateDue | None, users: UserCommsDue | None = None) -> str:
     """The colour class: the more urgent of the two deadlines (`met` counts as nothing due)."""
     phase = due.phase if due is not None else "none"
@@ -119,11 +111,22 @@ class Countdown(Static):
     """Time to the next required update (or to SEV-2 user comms, when that is more urgent);
     amber in the last 2 min; red, silent-for and one bell per missed deadline when overdue.
 
-    Mount it in the header (`IncidentHeader`) and call `set_incident(state)` whenever the
-    incident's state is refolded. `clock` defaults to the app's `clock` attribute (if any) so
+    Mount it in the header (`IncidentHeader`) with its `incident` bound to the screen's
+    (`data_bind(WarRoomScreen.incident)`): a refolded incident moves it at once. `clock` defaults to the app's `clock` attribute (if any) so
     snapshot tests freeze time; `cadence` to the app config's `[cadence]`. Pass `bell=False` to a
     second copy (the "terminal too small" view) so the room hears one bell, not two.
     """
+
+    class PhaseChanged(Message):
+        """The countdown moved between ok / soon / overdue / none (bubbles to the app)."""
+
+        def __init__(self, phase: str, text: str) -> None:
+            super().__init__()
+            self.phase = phase
+            self.text = text
+
+    #: The folded incident it counts for (bound from the screen, or set directly).
+    incident: var[IncidentState | None] = var(None, always_update=True)
 
     DEFAULT_CSS = """
     Countdown {
@@ -159,7 +162,7 @@ class Countdown(Static):
         classes: str | None = None,
     ) -> None:
         super().__init__("", name=name, id=id, classes=classes, markup=False)
-        self._state = state
+        self.set_reactive(Countdown.incident, state)
         self._cadence_arg = cadence
         self._clock_arg = clock
         self.rings_bell = bell
@@ -182,11 +185,16 @@ class Countdown(Static):
 
     # --- inputs ------------------------------------------------------------------------------
 
-    def set_incident(self, state: "IncidentState | None") -> None:
-        """Give the countdown the latest folded state (a post or a severity change moves it)."""
-        self._state = state
+    def watch_incident(self) -> None:
+        """A post or a severity change moves the countdown."""
         if self.is_mounted:
             self.tick()
+
+    def use_clock_and_cadence(self, clock: Clock | None, cadence: Any | None) -> None:
+        """Read the time from `clock` and the update cadence from `cadence` (config's or an
+        `UpdateCadence`); None for either: the app's."""
+        self._clock_arg = clock
+        self._cadence_arg = cadence
 
     @property
     def cadence(self) -> UpdateCadence:
@@ -212,7 +220,7 @@ class Countdown(Static):
 
     def tick(self) -> None:
         """Recompute from (state, now) and repaint if the text or phase changed."""
-        state = self._state
+        state = self.incident
         now = self.now()
         due = users = None
         if state is not None:
@@ -232,7 +240,7 @@ class Countdown(Static):
             for name in PHASES:
                 self.set_class(name == phase, f"-{name}")
             self.phase = phase
-            self.post_message(CountdownPhaseChanged(phase, text))
+            self.post_message(self.PhaseChanged(phase, text))
         if due is not None:
             self._maybe_ring("update", due.phase, due.due_at)
             if users is not None:

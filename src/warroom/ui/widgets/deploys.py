@@ -16,13 +16,13 @@ Commit subjects and authors are untrusted text: cleaned, never markup.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
 
 from textual.content import Content
 
-from warroom.domain.deploy_rules import deploys_before, newest_first
+from warroom.domain.deploy_rules import Deploy, deploys_before, newest_first
 from warroom.domain.events import utc
 from warroom.domain.metrics import format_duration
+from warroom.sources.snapshots import DeployList
 from warroom.ui.widgets.pane_base import (
     MUTED_STYLE, Detail, SourceInfo, SourcePane, error_row, freshness, line, pad, untrusted,
 )
@@ -60,10 +60,10 @@ class DeploysPane(SourcePane):
             self.detected_at = detected_at
             self.redraw(now)
 
-    def all_deploys(self) -> tuple[Any, ...]:
+    def all_deploys(self) -> tuple[Deploy, ...]:
         found = []
         for update in self.updates.values():
-            snap = update.snapshot if hasattr(update.snapshot, "deploys") else update.last_good
+            snap = update.snapshot if isinstance(update.snapshot, DeployList) else update.last_good
             if snap is not None:
                 found.extend(snap.deploys)
         return newest_first(found)
@@ -80,7 +80,7 @@ class DeploysPane(SourcePane):
             if update is not None and update.error:
                 command = ""
                 snap = update.snapshot
-                if getattr(snap, "commands", ()) and snap.commands[-1] not in update.error:
+                if isinstance(snap, DeployList) and snap.commands and snap.commands[-1] not in update.error:
                     command = f" ({untrusted(snap.commands[-1], 200)})"
                 out.append(line(error_row(update, now, untrusted(info.name, 40)), command))
                 stale = freshness(update, now)
@@ -124,6 +124,5 @@ class DeploysPane(SourcePane):
         update = self.updates.get(key)
         if update is None:
             return "no result yet"
-        snap = update.snapshot
-        return snap.as_text() if hasattr(snap, "as_text") else f"error: {update.error}"
+        return update.snapshot.as_text()
 

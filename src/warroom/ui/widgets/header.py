@@ -10,7 +10,7 @@ state is in words and symbols as well as colour: `SEV-2`, `DRILL`, `⏸ PAUSED`,
 Two widgets that each draw one line of styled text, not a row of Statics: the header is on the
 first frame, and every widget there costs Textual a few milliseconds to mount and style. Span
 colours are theme variables (`$wr-sev2`), resolved when drawn (a theme switch redraws them).
-The screen mounts issue 6's `Countdown` into the header itself, after the first frame.
+The screen mounts the update `Countdown` into the header itself, after the first frame.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from datetime import datetime
 from textual.app import RenderResult
 from textual.containers import Container
 from textual.content import Content
+from textual.reactive import var
 from textual.widget import Widget
 
 from warroom.domain.incident import IncidentState
@@ -45,11 +46,6 @@ def elapsed_text(state: IncidentState, now: datetime) -> str:
     if state.milestones.resolved is not None and not state.is_open:
         return f"lasted {format_duration(state.milestones.resolved - start)}"
     return f"elapsed {format_duration(now - start)}"
-
-
-def ic_text(state: IncidentState) -> str:
-    commander = state.commander
-    return f"IC {clean(commander, cap=40)}" if commander else NO_IC
 
 
 def sev_badge(state: IncidentState) -> str:
@@ -168,7 +164,13 @@ class HeaderLine(Widget):
 
 
 class IncidentHeader(Container):
-    """The top of the war room. Feed it with `set_incident`, `tick` and `set_paused`."""
+    """The top of the war room: `incident` and `paused` are bound from the screen
+    (`data_bind(WarRoomScreen.incident, WarRoomScreen.paused)`); `tick` moves the elapsed time."""
+
+    #: The folded incident shown.
+    incident: var[IncidentState | None] = var(None, always_update=True)
+    #: Live updates paused: the title says so.
+    paused: var[bool] = var(False)
 
     DEFAULT_CSS = """
     IncidentHeader {
@@ -186,14 +188,15 @@ class IncidentHeader(Container):
 
     def __init__(self, *, id: str | None = None) -> None:  # noqa: A002
         super().__init__(id=id)
-        self._state: IncidentState | None = None
         self._now: datetime | None = None
-        self._paused = False
         self._read_only = False
 
     def compose(self):  # noqa: ANN201
         yield HeaderLine(id="incident-title")
         yield HeaderLine(id="incident-state")
+
+    def on_mount(self) -> None:
+        self._show()
 
     @property
     def title_text(self) -> str:
@@ -214,20 +217,21 @@ class IncidentHeader(Container):
     @property
     def no_ic(self) -> bool:
         """The loud no-IC warning is showing."""
-        return self._state is not None and self._state.commander is None
+        return self.incident is not None and self.incident.commander is None
 
-    def set_incident(self, state: IncidentState, now: datetime) -> None:
-        self._state, self._now = state, now
+    def watch_incident(self) -> None:
+        clock = getattr(self.app, "clock", None)
+        self._now = clock() if callable(clock) else None
         self._show()
 
-    def tick(self, state: IncidentState, now: datetime) -> None:
+    def watch_paused(self) -> None:
+        self._show()
+
+    def tick(self, now: datetime) -> None:
         """Repaint the elapsed time (called every second; repaints only when the text changes)."""
-        self._state, self._now = state, now
-        self.query_one("#incident-state", HeaderLine).show(*state_variants(state, now))
-
-    def set_paused(self, paused: bool) -> None:
-        self._paused = paused
-        self._show()
+        self._now = now
+        if self.incident is not None:
+            self.query_one("#incident-state", HeaderLine).show(*state_variants(self.incident, now))
 
     def set_read_only(self, read_only: bool) -> None:
         """Show the READ-ONLY badge: the database cannot be written, nothing here is recorded."""
@@ -235,7 +239,8 @@ class IncidentHeader(Container):
         self._show()
 
     def _show(self) -> None:
-        if self._state is None or self._now is None:
+        state = self.incident
+        if state is None or self._now is None or not self.is_mounted:
             return
-        self.query_one("#incident-title", HeaderLine).show(title_line(self._state, self._paused, self._read_only))
-        self.query_one("#incident-state", HeaderLine).show(*state_variants(self._state, self._now))
+        self.query_one("#incident-title", HeaderLine).show(title_line(state, self.paused, self._read_only))
+        self.query_one("#incident-state", HeaderLine).show(*state_variants(state, self._now))

@@ -14,12 +14,13 @@ cleaned and rendered as plain text, never markup.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
 
 from rich.cells import cell_len, chop_cells
 from textual.content import Content
 
+from warroom.config.model import LogConfig
 from warroom.domain.events import utc
+from warroom.sources.snapshots import LogCounts
 from warroom.ui.widgets.pane_base import (
     BAD_STYLE, MUTED_STYLE, WARN_STYLE, Detail, SourceInfo, SourcePane, age_text, error_row, freshness, line, rpad,
     seconds_since, untrusted,
@@ -39,11 +40,11 @@ LOG_EMPTY = (
 )
 
 
-def rate_values(counts: Any) -> list[int | None]:
+def rate_values(counts: LogCounts) -> list[int | None]:
     """Per-minute counts, oldest first; minutes before following began are gaps, not zeros."""
     per_minute = list(counts.per_minute)
     # The current minute is always observed (it is being counted), even before a full minute.
-    covered = max(1, int(getattr(counts, "covered_minutes", len(per_minute)) or 0))
+    covered = max(1, counts.covered_minutes)
     unknown = max(0, len(per_minute) - covered)
     return [None] * unknown + per_minute[unknown:]
 
@@ -54,6 +55,7 @@ class LogPane(SourcePane):
     TITLE = "Log errors"
     EMPTY = LOG_EMPTY
     MIN_ROWS = 3
+    ONE_SOURCE = True
 
     def __init__(self, source: SourceInfo | None, *, id: str | None = None, classes: str | None = None) -> None:
         super().__init__([source] if source is not None else [], id=id, classes=classes)
@@ -67,9 +69,9 @@ class LogPane(SourcePane):
     def rows(self, now: datetime) -> list[Content | Detail]:
         update = self.updates.get(self.info.key)
         if update is None:
-            pattern = untrusted(getattr(self.info.config, "pattern", ""), 80)
+            pattern = untrusted(self.info.config.pattern if isinstance(self.info.config, LogConfig) else "", 80)
             return [line(("waiting for the first count", MUTED_STYLE), (f" · pattern {pattern}" if pattern else "", MUTED_STYLE))]
-        counts = update.snapshot if hasattr(update.snapshot, "per_minute") else update.last_good
+        counts = update.snapshot if isinstance(update.snapshot, LogCounts) else update.last_good
         out: list[Content | Detail] = []
         stale = freshness(update, now)
         if counts is None:
@@ -107,9 +109,9 @@ class LogPane(SourcePane):
         if update is None:
             return "no count yet"
         counts = update.snapshot
-        if not hasattr(counts, "per_minute"):
+        if not isinstance(counts, LogCounts):
             return f"error: {update.error}"
-        return counts.as_text() if hasattr(counts, "as_text") else log_text(counts)
+        return counts.as_text()
 
 
 def continuation(text: str, room: int, most: int = MORE_ROWS_PER_EXAMPLE) -> list[str]:
@@ -128,7 +130,7 @@ def continuation(text: str, room: int, most: int = MORE_ROWS_PER_EXAMPLE) -> lis
     return out
 
 
-def log_text(counts: Any) -> str:
+def log_text(counts: LogCounts) -> str:
     """A log count as plain text for evidence: the rate, the total, `uniq -c` style top lines."""
     lines = [
         f"log {counts.name}: {counts.source} (pattern {counts.pattern}) at {utc(counts.taken_at):%Y-%m-%d %H:%M:%S} UTC",

@@ -11,7 +11,6 @@ State is never colour alone: every state has a word and a symbol (`✔ UP`, `✖
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, ClassVar, Iterable, Sequence
 
@@ -19,32 +18,23 @@ from rich.cells import cell_len
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.content import Content
+from textual.reactive import var
 from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Static
 
 from warroom.domain.events import utc
 from warroom.sanitize import clean
+from warroom.sources.registry import SourceInfo
 from warroom.ui.widgets.focus_mark import FocusMarked
 
 if TYPE_CHECKING:
-    from warroom.ui.poller import SourceUpdate
+    from warroom.scheduler import SourceUpdate
 
 OK_STYLE = "$text-success"
 BAD_STYLE = "bold $text-error"
 WARN_STYLE = "$text-warning"
 MUTED_STYLE = "$text-muted"
-
-
-@dataclass(frozen=True)
-class SourceInfo:
-    """A configured source as a pane knows it before its first result."""
-
-    key: str
-    kind: str
-    name: str
-    interval: float
-    config: Any = None
 
 
 def age_text(seconds: float | None) -> str:
@@ -154,7 +144,7 @@ def freshness(update: "SourceUpdate | None", now: datetime) -> tuple[str, str] |
 
 def error_row(update: "SourceUpdate", now: datetime, label: str = "") -> Content:
     """`✖ ERROR <what> · 40s ago` for a failed poll (the error text is untrusted)."""
-    age = age_text(seconds_since(getattr(update.snapshot, "taken_at", None), now))
+    age = age_text(seconds_since(update.snapshot.taken_at, now))
     prefix = f"{label}: " if label else ""
     return line(("✖ ERROR ", BAD_STYLE), prefix + untrusted(update.error), (f" · {age} ago", MUTED_STYLE))
 
@@ -208,6 +198,8 @@ class SourcePane(FocusMarked, Vertical, can_focus=True):
 
     ALLOW_MAXIMIZE = True
     TITLE: ClassVar[str] = "Signals"
+    #: Live updates paused: the subtitle says so (bound from `SignalPanes.paused`).
+    paused: var[bool] = var(False)
     #: The empty state: what to add to warroom.toml. Shown when nothing of this kind is configured.
     EMPTY: ClassVar[str] = ""
     #: Rows a pane is happy with when space is short (besides its border).
@@ -231,11 +223,20 @@ class SourcePane(FocusMarked, Vertical, can_focus=True):
     SourcePane > .pane-empty { height: auto; color: $text-muted; }
     """
 
+    #: The pane shows one source (`cls(info_or_None)`), not a list (`cls(infos)`).
+    ONE_SOURCE: ClassVar[bool] = False
+
+    @classmethod
+    def for_sources(cls, sources: list[SourceInfo], *, id: str | None = None) -> "SourcePane":
+        """The pane for these sources (none: the pane that says how to configure its kind)."""
+        if cls.ONE_SOURCE:
+            return cls(sources[0] if sources else None, id=id)  # type: ignore[arg-type]
+        return cls(sources, id=id)
+
     def __init__(self, sources: Iterable[SourceInfo] = (), *, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(id=id, classes=classes)
         self.sources: list[SourceInfo] = list(sources)
         self.updates: dict[str, SourceUpdate] = {}
-        self.paused = False
         self._subtitle_text = ""
         self._wanted = 1  # ordinary rows
         self._most = 1  # ordinary and detail rows
@@ -281,14 +282,13 @@ class SourcePane(FocusMarked, Vertical, can_focus=True):
         if self.configured:
             self.redraw(now)
 
-    def set_paused(self, paused: bool) -> None:
-        self.paused = paused
+    def watch_paused(self) -> None:
         self._subtitle()
 
     def _subtitle(self) -> None:
         """Paused, and whether what this pane sees is being recorded (a locked database...)."""
         notes = ["⏸ PAUSED"] if self.paused else []
-        errors = [u.record_error for u in self.updates.values() if getattr(u, "record_error", None)]
+        errors = [u.record_error for u in self.updates.values() if u.record_error]
         if errors:
             notes.append(f"⚠ not recorded: {untrusted(errors[0], 80)}")
         text = " · ".join(notes)
@@ -354,11 +354,7 @@ class SourcePane(FocusMarked, Vertical, can_focus=True):
     def pin_text(self, key: str) -> str:
         """What `/pin` records for one source: its snapshot's `as_text()` (what `warroom snapshot`
         prints), else the rows as shown. Panes add what only they know (a probe's state)."""
-        snap = getattr(self.updates.get(key), "snapshot", None)
-        if snap is not None and hasattr(snap, "as_text"):
-            return snap.as_text()
+        update = self.updates.get(key)
+        if update is not None:
+            return update.snapshot.as_text()
         return "\n".join(self.row_list.texts) if self.configured else ""
-
-
-def pane_label(info: SourceInfo) -> str:
-    return untrusted(info.name, cap=60)

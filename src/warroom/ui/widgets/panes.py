@@ -4,14 +4,14 @@
     SourceSummary(config)  mounted above the timeline (shown below 100 columns)
 
 Both subscribe to the app's `Poller` (started here if the app has none) and receive one
-`SourceUpdated` message per finished poll; each update goes to the pane that owns its key, which
+`Poller.SourceUpdated` message per finished poll; each update goes to the pane that owns its key, which
 repaints only the rows that changed. Every kind of source has a pane: an unconfigured kind shows
 how to configure it. Height is shared out by what each pane has to show (`share_heights`), so at
 120x40 every pane is on screen; what is left over goes to panes with `Detail` rows to show
 (`grow_heights`: a process table, every rollback, long log lines in full), so at 200x60 the space
 is used by more content, not left blank.
 
-`/pin PANE` (the shell's `PinRequested`) records what a pane shows as an `evidence.pinned` event.
+`/pin PANE` (`SignalPanes.pin`) records what a pane shows as an `evidence.pinned` event.
 `z` is the screen's: every pane is focusable and maximizable (`Screen.maximize`).
 """
 
@@ -23,21 +23,23 @@ from typing import TYPE_CHECKING, Any, Iterable
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.content import Content
+from textual.message import Message
 from textual.widget import Widget
 
-from warroom.ui.pane_messages import PollerPauseChanged, SourceUpdated
-from warroom.ui.widgets.commands import CommandPane
+from warroom.sources import registry
+from warroom.sources.registry import configured_sources
+from warroom.sources.snapshots import CommandOutput
+from warroom.ui.poller import Poller
 from warroom.ui.widgets.deploys import DeploysPane
-from warroom.ui.widgets.logs import LogPane
 from warroom.ui.widgets.pane_base import RowList, SourceInfo, SourcePane, hidden
 from warroom.layout.pane_layout import grow_heights, share_heights
-from warroom.ui.widgets.poller_fed import PollerFed, configured_sources, detected_at
-from warroom.ui.widgets.probes import ProbesPane
-from warroom.ui.widgets.resources import ResourcesPane
+from warroom.ui.widgets.poller_fed import PollerFed, detected_at
 from warroom.ui.widgets.summary import summary_row
 
 if TYPE_CHECKING:
     from warroom.config.model import Config
+    from warroom.domain.probe_rules import ProbeTracker
+    from warroom.scheduler import SourceUpdate
 
 
 #: Below this many columns the two pane columns stack into one.
@@ -56,6 +58,15 @@ class SignalPanes(PollerFed):
     SignalPanes.-stacked > .pane-column { height: auto; }
     """
 
+    class CommandFeedback(Message):
+        """A line for the command line after `/pin` ("pinned api", "no pane named x"); bubbles
+        up to the war room screen. `error` shows it as a failure."""
+
+        def __init__(self, text: str, error: bool = False) -> None:
+            super().__init__()
+            self.text = text
+            self.error = error
+
     def __init__(self, config: "Config | None" = None, **kwargs: Any) -> None:
         super().__init__(config, **kwargs)
         self.panes: list[SourcePane] = []
@@ -64,19 +75,20 @@ class SignalPanes(PollerFed):
         self._last_layout: tuple[Any, ...] = ()
 
     def compose(self) -> ComposeResult:
-        infos = configured_sources(self.config)
-        self.infos = {i.key: i for i in infos}
-        of = lambda kind: [i for i in infos if i.kind == kind]  # noqa: E731
-        health = ProbesPane(of("probe") + of("statuspage"), id="pane-health")
-        deploys = DeploysPane(of("deploys"), id="pane-deploys")
-        resources = ResourcesPane(next(iter(of("resources")), None), id="pane-resources")
-        logs = [LogPane(i, id=f"pane-log-{n}") for n, i in enumerate(of("log"))] or [LogPane(None, id="pane-logs")]
-        commands = [CommandPane(i, id=f"pane-command-{n}") for n, i in enumerate(of("command"))] or [
-            CommandPane(None, id="pane-commands")
-        ]
-        left = [health, deploys, resources]
-        right = [*logs, *commands]
+        self.infos = {i.key: i for i in configured_sources(self.config)}
+        columns: dict[str, list[SourcePane]] = {"left": [], "right": []}
+        for spec, infos in registry.iter_panes(self.config):
+            pane_cls: type[SourcePane] = registry.imported(spec.path)
+            if not spec.per_source:
+                panes = [pane_cls.for_sources(infos, id=f"pane-{spec.id}")]
+            else:
+                panes = [pane_cls.for_sources([i], id=f"pane-{spec.id}-{n}") for n, i in enumerate(infos)]
+                panes = panes or [pane_cls.for_sources([], id=f"pane-{spec.id}s")]
+            columns.setdefault(spec.column, []).extend(panes)
+        left, right = columns["left"], columns["right"]
         self.panes = left + right
+        for pane in self.panes:
+            pane.data_bind(SignalPanes.paused)
         for pane in self.panes:
             for key in pane.keys:
                 self.by_key[key] = pane
@@ -95,7 +107,7 @@ class SignalPanes(PollerFed):
 
     # --- feed --------------------------------------------------------------------------------
 
-    def on_source_updated(self, message: SourceUpdated) -> None:
+    def on_poller_source_updated(self, message: Poller.SourceUpdated) -> None:
         update = message.update
         pane = self.by_key.get(update.key)
         if pane is None:
@@ -103,10 +115,8 @@ class SignalPanes(PollerFed):
         pane.show(update, self.now())
         self.relayout()
 
-    def on_poller_pause_changed(self, message: PollerPauseChanged) -> None:
-        self.paused = message.paused
-        for pane in self.panes:
-            pane.set_paused(message.paused)
+    def on_poller_pause_changed(self, message: Poller.PauseChanged) -> None:
+        self.paused = message.paused  # the panes are bound to it
 
     def _tick(self) -> None:
         if self.paused:
@@ -171,15 +181,9 @@ class SignalPanes(PollerFed):
         by_key = [i for k, i in self.infos.items() if k.lower() == wanted]
         return by_key or [i for i in self.infos.values() if i.name.lower() == wanted]
 
-    def pane_for(self, key: str) -> SourcePane | None:
-        return self.by_key.get(key)
-
-    async def on_pin_requested(self, message: Any) -> None:
-        message.stop()
-        await self.pin(message.pane)
-
     async def pin(self, name: str) -> list[Any]:
-        """Record what the named pane shows now as evidence; answers with `CommandFeedback`."""
+        """Record what the named pane shows now as evidence (`/pin NAME`); answers with
+        `SignalPanes.CommandFeedback`."""
         from warroom.domain.evidence import evidence_from_output
         from warroom.redact import redact_text
 
@@ -199,17 +203,18 @@ class SignalPanes(PollerFed):
                 self._feedback(f"{info.name}: nothing to pin yet (no result so far)", True)
                 continue
             snap = update.snapshot
+            run = snap if isinstance(snap, CommandOutput) else None
             # One path for every pane: the pane's own text (the snapshot's `as_text` plus what
             # only the pane knows, e.g. a probe's flap-damped UP/DOWN), the command and exit code
             # from the snapshot when it has them.
             ev = evidence_from_output(
                 info.name,
-                getattr(snap, "command_line", "") or "",
-                getattr(snap, "exit_code", None),
+                run.command_line if run is not None else "",
+                run.exit_code if run is not None else None,
                 snap.taken_at,
                 pane.pin_text(info.key),
                 source_kind=info.kind,
-                error=getattr(snap, "error", None) if hasattr(snap, "exit_code") else None,
+                error=run.error if run is not None else None,
                 pinned_at=now,
             )
             payload = {"text": redact_text(ev.text), **dict(ev.payload)}
@@ -227,12 +232,7 @@ class SignalPanes(PollerFed):
         return recorded
 
     def _feedback(self, text: str, error: bool = False) -> list[Any]:
-        try:
-            from warroom.ui.messages import CommandFeedback
-        except ImportError:  # pragma: no cover - the shell's messages are part of the app
-            self.app.notify(text, markup=False, severity="error" if error else "information")
-            return []
-        self.post_message(CommandFeedback(text, error=error))
+        self.post_message(self.CommandFeedback(text, error=error))
         return []
 
 
@@ -246,8 +246,7 @@ class SourceSummary(PollerFed):
     def __init__(self, config: "Config | None" = None, **kwargs: Any) -> None:
         super().__init__(config, **kwargs)
         self.infos: list[SourceInfo] = []
-        self.updates: dict[str, Any] = {}
-        self.trackers: dict[str, Any] = {}
+        self.updates: dict[str, SourceUpdate] = {}
         self.detected_at: datetime | None = None
 
     def compose(self) -> ComposeResult:
@@ -255,31 +254,23 @@ class SourceSummary(PollerFed):
         yield RowList(classes="summary-rows")
 
     def on_mount(self) -> None:
-        from warroom.domain.probe_rules import ProbeTracker
-
-        for info in self.infos:
-            if info.kind == "probe":
-                cfg = info.config
-                self.trackers[info.key] = ProbeTracker(info.name, cfg.fail_threshold or 1, cfg.recover_threshold or 1)
         self._join_poller()
         self.redraw()
+
+    @property
+    def trackers(self) -> "dict[str, ProbeTracker]":
+        """Each probe's flap-damping tracker: the recorder's, which the scheduler runs (live)."""
+        return self.poller.probe_trackers() if self.poller is not None else {}
 
     @property
     def texts(self) -> list[str]:
         return self.query_one(RowList).texts
 
-    def on_source_updated(self, message: SourceUpdated) -> None:
-        update = message.update
-        previous = self.updates.get(update.key)
-        self.updates[update.key] = update
-        tracker = self.trackers.get(update.key)
-        snap = update.snapshot
-        new = previous is None or previous.snapshot.taken_at != snap.taken_at
-        if tracker is not None and new and hasattr(snap, "ok") and getattr(snap, "failure", None) != "config":
-            tracker.observe_result(snap, snap.taken_at)
+    def on_poller_source_updated(self, message: Poller.SourceUpdated) -> None:
+        self.updates[message.update.key] = message.update
         self.redraw()
 
-    def on_poller_pause_changed(self, message: PollerPauseChanged) -> None:
+    def on_poller_pause_changed(self, message: Poller.PauseChanged) -> None:
         self.paused = message.paused
         self.redraw()
 
@@ -299,14 +290,8 @@ class SourceSummary(PollerFed):
         now = self.now()
         rows: list[Content] = []
         for info in self.infos:
-            tracker = self.trackers.get(info.key)
-            rows.append(summary_row(info, self.updates.get(info.key), now, tracker=tracker, detected_at=self.detected_at))
+            rows.append(summary_row(info, self.updates.get(info.key), now, detected_at=self.detected_at))
         if self.paused:
             rows.append(Content("⏸ PAUSED · p resumes"))
         self.query_one(RowList).set_rows(rows)
-
-
-def panes_of(widget: Widget) -> Iterable[SourcePane]:
-    """Every signal pane under `widget` (tests, the shell's zoom)."""
-    return widget.query(SourcePane)
 

@@ -6,26 +6,15 @@ from __future__ import annotations
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any, Callable
 
+from textual.reactive import var
 from textual.widget import Widget
 
 from warroom.domain.deploy_rules import RECENT
 from warroom.ui.poller import Poller
-from warroom.ui.widgets.pane_base import SourceInfo
+from warroom.sources.registry import configured_sources  # noqa: F401 (re-exported for the panes)
 
 if TYPE_CHECKING:
     from warroom.config.model import Config
-
-
-def configured_sources(config: "Config") -> list[SourceInfo]:
-    """Every configured source as the panes name it (keys match the sources' own keys)."""
-    out = [SourceInfo(f"probe:{p.name}", "probe", p.name, p.interval, p) for p in config.probes]
-    out += [SourceInfo(f"statuspage:{s.name}", "statuspage", s.name, s.interval, s) for s in config.statuspages]
-    out += [SourceInfo(f"log:{c.name}", "log", c.name, c.interval, c) for c in config.logs]
-    out += [SourceInfo(f"deploys:{d.name}", "deploys", d.name, d.interval, d) for d in config.deploys]
-    if config.resources is not None and config.resources.enabled:
-        out.append(SourceInfo("resources", "resources", "resources", config.resources.interval, config.resources))
-    out += [SourceInfo(f"command:{c.name}", "command", c.name, c.interval, c) for c in config.commands]
-    return out
 
 
 async def _leave(node: Widget, poller: Poller | None) -> None:
@@ -56,8 +45,11 @@ def detected_at(state: Any) -> datetime | None:
 
 
 class PollerFed(Widget):
-    """A widget fed by the app's `Poller` (one `SourceUpdated` message per finished poll): the
+    """A widget fed by the app's `Poller` (one `Poller.SourceUpdated` message per finished poll): the
     config and clock it reads (the app's unless given), joining the poller and leaving it."""
+
+    #: Live updates paused, as the poller says (`Poller.PauseChanged`); panes bind to it.
+    paused: var[bool] = var(False)
 
     def __init__(
         self,
@@ -72,7 +64,6 @@ class PollerFed(Widget):
         self._config_arg = config
         self._clock_arg = clock
         self.poller: Poller | None = poller
-        self.paused = False
 
     @property
     def config(self) -> "Config":

@@ -9,25 +9,33 @@ With room to spare (a tall terminal, `z`), each probe gets a detail row (`↳ GE
 and each status page one row per degraded component and open incident.
 
 The UP/DOWN state is the domain's flap-damped `ProbeTracker` (2 failures in a row = DOWN,
-2 successes = UP), fed the same results the recorder sees, so the pane and the timeline agree.
+2 successes = UP) as the recorder runs it: each update carries its `ProbeStatus`, so the pane and
+the timeline agree and the rule runs once.
 """
 
 from __future__ import annotations
 
 from collections import deque
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING
 
 from rich.cells import cell_len
 from textual.content import Content
 
+from warroom.config.model import ProbeConfig
 from warroom.domain.events import utc
-from warroom.domain.probe_rules import ProbeState, ProbeTracker, streak_words
+from warroom.domain.probe_rules import ProbeState, streak_words
+from warroom.sources.observers import ProbeStatus
+from warroom.sources.registry import PROBE, STATUSPAGE
+from warroom.sources.snapshots import ProbeResult, StatusPageResult
 from warroom.ui.widgets.pane_base import (
     BAD_STYLE, MUTED_STYLE, OK_STYLE, WARN_STYLE, Detail, SourceInfo, SourcePane, age_text, freshness, line, pad,
     rpad, seconds_since, untrusted,
 )
 from warroom.layout.sparkline_text import sparkline
+
+if TYPE_CHECKING:
+    from warroom.scheduler import SourceUpdate
 
 HISTORY = 120  # latencies kept per probe (the sparkline shows the newest that fit)
 
@@ -52,11 +60,9 @@ def latency_text(seconds: float | None) -> str:
 
 
 class _ProbeHistory:
-    def __init__(self, info: SourceInfo) -> None:
-        cfg = info.config
-        self.tracker = ProbeTracker(
-            info.name, getattr(cfg, "fail_threshold", 2) or 1, getattr(cfg, "recover_threshold", 2) or 1
-        )
+    """What the pane remembers of one probe: the latencies its sparkline draws."""
+
+    def __init__(self) -> None:
         self.latencies: deque[float | None] = deque(maxlen=HISTORY)
         self.last_taken: datetime | None = None
 
@@ -78,23 +84,27 @@ class ProbesPane(SourcePane):
 
     def __init__(self, sources: list[SourceInfo], *, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(sources, id=id, classes=classes)
-        self.history = {s.key: _ProbeHistory(s) for s in sources if s.kind == "probe"}
+        self.history = {s.key: _ProbeHistory() for s in sources if s.kind == PROBE}
         self._state_w = STATE_WIDTH
 
-    def received(self, update: Any, now: datetime) -> None:
+    def received(self, update: "SourceUpdate", now: datetime) -> None:
         history = self.history.get(update.key)
         result = update.snapshot
-        if history is None or not hasattr(result, "ok") or result.taken_at == history.last_taken:
+        if history is None or not isinstance(result, ProbeResult) or result.taken_at == history.last_taken:
             return
         history.last_taken = result.taken_at
-        if getattr(result, "failure", None) == "config":
+        if result.failure == "config":
             return  # a broken config says nothing about the endpoint
-        history.tracker.observe_result(result, result.taken_at)
         history.latencies.append(result.elapsed if result.status_code is not None else None)
 
+    def status_of(self, key: str) -> ProbeStatus:
+        """The probe's damped state after its newest shown poll (UNKNOWN before any)."""
+        update = self.updates.get(key)
+        status = update.status if update is not None else None
+        return status if isinstance(status, ProbeStatus) else ProbeStatus(ProbeState.UNKNOWN)
+
     def state_of(self, key: str) -> ProbeState:
-        history = self.history.get(key)
-        return history.tracker.state if history else ProbeState.UNKNOWN
+        return self.status_of(key).state
 
     def rows(self, now: datetime) -> list[Content | Detail]:
         names = [untrusted(s.name, cap=24) for s in self.sources]
@@ -106,7 +116,7 @@ class ProbesPane(SourcePane):
         out: list[Content | Detail] = []
         for info, name in zip(self.sources, names):
             update = self.updates.get(info.key)
-            if info.kind == "statuspage":
+            if info.kind == STATUSPAGE:
                 row = self._page_row(info, name, name_w, update, now)
             else:
                 row = self._probe_row(info, name, name_w, spark_w, update, now)
@@ -117,44 +127,46 @@ class ProbesPane(SourcePane):
 
     def _state_words(self, info: SourceInfo) -> str | None:
         """`UP · 1 failure (503)` while the newest result disagrees with the damped state."""
-        history = self.history.get(info.key)
         update = self.updates.get(info.key)
-        result = getattr(update, "snapshot", None)
-        if history is None or not hasattr(result, "ok") or getattr(result, "failure", None) == "config":
+        result = update.snapshot if update is not None else None
+        if not isinstance(result, ProbeResult) or result.failure == "config":
             return None
+        status = self.status_of(info.key)
         what = result.status_text if result.status_code is not None else untrusted(result.failure or "error", 20)
-        return streak_words(history.tracker.state, history.tracker.streak, result.ok, what)
+        return streak_words(status.state, status.streak, result.ok, what)
 
-    def _details(self, info: SourceInfo, update: Any) -> list[Content]:
+    def _details(self, info: SourceInfo, update: "SourceUpdate | None") -> list[Content]:
         """What the one-line row cuts short: the probe's request and body; the page's components."""
         indent = " " * self._state_w
-        snap = getattr(update, "snapshot", None)
-        if info.kind == "statuspage":
-            if snap is None or not hasattr(snap, "indicator") or getattr(snap, "error", None):
+        snap = update.snapshot if update is not None else None
+        if info.kind == STATUSPAGE:
+            if not isinstance(snap, StatusPageResult) or snap.error:
                 return []
             out = [line(indent, ("↳ ", MUTED_STYLE), f"{untrusted(c.name, 60)}: ", (untrusted(c.status, 40), WARN_STYLE))
                    for c in snap.components]
             out += [line(indent, ("↳ incident: ", MUTED_STYLE), untrusted(i.name, 120), (f" ({untrusted(i.status, 30)})", MUTED_STYLE))
                     for i in snap.incidents]
             return out
-        cfg = info.config
-        method = untrusted(getattr(cfg, "method", None) or getattr(snap, "method", None) or "GET", 10)
-        url = getattr(snap, "url", None) or getattr(getattr(cfg, "url", None), "redacted", lambda: "")()
+        cfg = info.config if isinstance(info.config, ProbeConfig) else None
+        result = snap if isinstance(snap, ProbeResult) else None
+        method = untrusted((cfg.method if cfg else None) or (result.method if result else None) or "GET", 10)
+        url = (result.url if result else None) or (cfg.url.redacted() if cfg else "")
         parts: list[str | tuple[str, str]] = [indent, ("↳ ", MUTED_STYLE), f"{method} {untrusted(url, 200)}"]
-        if snap is not None and hasattr(snap, "ok") and not snap.ok and getattr(snap, "body_excerpt", ""):
-            parts += [(" · body: ", MUTED_STYLE), untrusted(snap.body_excerpt, 200)]
+        if result is not None and not result.ok and result.body_excerpt:
+            parts += [(" · body: ", MUTED_STYLE), untrusted(result.body_excerpt, 200)]
         return [line(*parts)]
 
-    def _probe_row(self, info: SourceInfo, name: str, name_w: int, spark_w: int, update: Any, now: datetime) -> Content:
+    def _probe_row(self, info: SourceInfo, name: str, name_w: int, spark_w: int, update: "SourceUpdate | None",
+                   now: datetime) -> Content:
         history = self.history[info.key]
         if update is None:
             return line(pad("? UNKNOWN", self._state_w), pad(name, name_w), ("  waiting for the first result", MUTED_STYLE))
         result = update.snapshot
-        if not hasattr(result, "ok") or getattr(result, "failure", None) == "config":
+        if not isinstance(result, ProbeResult) or result.failure == "config":
             age = age_text(seconds_since(result.taken_at, now))
             return line((pad("✖ ERROR", self._state_w), BAD_STYLE), pad(name, name_w), "  ",
                         untrusted(result.error), (f"  {age} ago", MUTED_STYLE))
-        word, style = PROBE_STATES[history.tracker.state]
+        word, style = PROBE_STATES[self.state_of(info.key)]
         disagreeing = self._state_words(info)
         if disagreeing:  # no ✔ beside a failure: `▲ UP · 1 failure (503)`, amber
             word, style = f"▲ {disagreeing}", WARN_STYLE
@@ -171,12 +183,12 @@ class ProbesPane(SourcePane):
             parts.append(("  " + untrusted(result.error), BAD_STYLE if not result.ok else WARN_STYLE))
         return line(*parts)
 
-    def _page_row(self, info: SourceInfo, name: str, name_w: int, update: Any, now: datetime) -> Content:
+    def _page_row(self, info: SourceInfo, name: str, name_w: int, update: "SourceUpdate | None", now: datetime) -> Content:
         if update is None:
             return line(pad("? UNKNOWN", self._state_w), pad(name, name_w), ("  waiting for the first answer", MUTED_STYLE))
         page = update.snapshot
         age = age_text(seconds_since(page.taken_at, now))
-        if getattr(page, "error", None) or not hasattr(page, "indicator"):
+        if page.error or not isinstance(page, StatusPageResult):
             return line((pad("? ERROR", self._state_w), BAD_STYLE), pad(name, name_w), "  ",
                         untrusted(page.error), (f"  {age} ago", MUTED_STYLE))
         word, style = INDICATORS.get(page.indicator or "", (f"? {untrusted(page.indicator, 10).upper()}", WARN_STYLE))
@@ -191,25 +203,24 @@ class ProbesPane(SourcePane):
         if update is None:
             return "no result yet"
         snap = update.snapshot
-        if hasattr(snap, "ok"):
+        if isinstance(snap, ProbeResult):
             return probe_text(snap, self.state_of(key))
-        if hasattr(snap, "indicator"):
-            return snap.as_text() if hasattr(snap, "as_text") else statuspage_text(snap)
+        if isinstance(snap, StatusPageResult):
+            return snap.as_text()
         return f"error: {snap.error}"
 
 
-def probe_text(result: Any, state: ProbeState = ProbeState.UNKNOWN) -> str:
+def probe_text(result: ProbeResult, state: ProbeState = ProbeState.UNKNOWN) -> str:
     """A probe result as plain text for evidence: the snapshot's own text (curl line, error,
     body) and the pane's state (`state: DOWN`: 2 failures in a row, not just this result)."""
-    head = result.as_text() if hasattr(result, "as_text") else f"{result.method} {result.url}\n{result.curl_line()}"
     return "\n".join([
         f"probe {result.name} at {utc(result.taken_at):%Y-%m-%d %H:%M:%S} UTC",
-        head,
+        result.as_text(),
         f"state: {state.value.upper()} (as the war room shows it)",
     ])
 
 
-def statuspage_text(page: Any) -> str:
+def statuspage_text(page: StatusPageResult) -> str:
     """A status page result as plain text for evidence."""
     lines = [f"status page {page.name}: {page.url} at {utc(page.taken_at):%Y-%m-%d %H:%M:%S} UTC"]
     if page.error:

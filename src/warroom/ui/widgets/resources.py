@@ -17,15 +17,20 @@ from __future__ import annotations
 
 from collections import deque
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Callable
 
 from textual.content import Content
 
+from warroom.config.model import ResourcesConfig
+from warroom.sources.snapshots import ProcessUsage, ResourceSnapshot, human_bytes, human_size
 from warroom.ui.widgets.pane_base import (
     BAD_STYLE, MUTED_STYLE, WARN_STYLE, Detail, SourceInfo, SourcePane, age_text, error_row, freshness, line, pad,
     rpad, seconds_since, untrusted,
 )
 from warroom.layout.sparkline_text import bar, sparkline
+
+if TYPE_CHECKING:
+    from warroom.scheduler import SourceUpdate
 
 CPU_HISTORY = 60
 BAR_WIDTH = 10
@@ -52,6 +57,8 @@ class ResourcesPane(SourcePane):
     MIN_ROWS = 3
     WHOLE = True
 
+    ONE_SOURCE = True
+
     def __init__(self, source: SourceInfo | None, *, id: str | None = None, classes: str | None = None) -> None:
         super().__init__([source] if source is not None else [], id=id, classes=classes)
         self.cpu_history: deque[float | None] = deque(maxlen=CPU_HISTORY)
@@ -60,22 +67,20 @@ class ResourcesPane(SourcePane):
     @property
     def thresholds(self) -> tuple[float, float]:
         cfg = self.sources[0].config if self.sources else None
-        return float(getattr(cfg, "disk_threshold", 95.0)), float(getattr(cfg, "memory_threshold", 95.0))
+        cfg = cfg if isinstance(cfg, ResourcesConfig) else ResourcesConfig()
+        return float(cfg.disk_threshold), float(cfg.memory_threshold)
 
-    def received(self, update: Any, now: datetime) -> None:
+    def received(self, update: "SourceUpdate", now: datetime) -> None:
         snap = update.snapshot
-        if hasattr(snap, "cpu_percent") and snap.taken_at != self._last_taken:
+        if isinstance(snap, ResourceSnapshot) and snap.taken_at != self._last_taken:
             self._last_taken = snap.taken_at
             self.cpu_history.append(snap.cpu_percent)
 
     def rows(self, now: datetime) -> list[Content | Detail]:
-        # Imported here: the source module loads psutil, which only a configured [resources] needs.
-        from warroom.sources.resources import human_bytes, human_size
-
         update = self.updates.get(self.sources[0].key)
         if update is None:
             return [line(("waiting for the first sample", MUTED_STYLE))]
-        snap = update.snapshot if hasattr(update.snapshot, "cpu_percent") else update.last_good
+        snap = update.snapshot if isinstance(update.snapshot, ResourceSnapshot) else update.last_good
         out: list[Content | Detail] = []
         if update.error:
             out.append(error_row(update, now))
@@ -131,13 +136,12 @@ class ResourcesPane(SourcePane):
         update = self.updates.get(key)
         if update is None:
             return "no sample yet"
-        snap = update.snapshot
-        return snap.as_text() if hasattr(snap, "as_text") else f"error: {update.error}"
+        return update.snapshot.as_text()
 
 
-def process_table(snap: Any, human_bytes: Any) -> list[Content]:
+def process_table(snap: ResourceSnapshot, human_bytes: Callable[[float], str]) -> list[Content]:
     """The busiest and biggest processes (each once), busiest first: `  4711  92.0%  67Mi  pytest`."""
-    seen: dict[int, Any] = {}
+    seen: dict[int, ProcessUsage] = {}
     for p in (*snap.top_cpu, *snap.top_memory):
         seen.setdefault(p.pid, p)
     if not seen:

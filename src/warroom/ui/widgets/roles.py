@@ -9,35 +9,27 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from rich.cells import cell_len
 from rich.text import Text
+from textual.reactive import var
 from textual.widget import Widget
 
 from warroom.domain.incident import IncidentState
 from warroom.domain.roles import IC, SCRIBE, role_names
 from warroom.sanitize import clean
 from warroom.ui.widgets.focus_mark import FocusMarked
+from warroom.ui.widgets.timeline_text import fit_cells
 
 #: Short names so two columns fit at 80 wide; the help screen spells them out.
 SHORT_ROLE = {IC: "IC", "Tech Lead": "Tech Lead"}
 CELL_WIDTH = 38
 
 
-def _fit(text: str, width: int) -> str:
-    if cell_len(text) <= width:
-        return text + " " * (width - cell_len(text))
-    out = ""
-    for ch in text:
-        if cell_len(out + ch) > width - 1:
-            break
-        out += ch
-    return out + "…" + " " * (width - 1 - cell_len(out))
-
-
 class RoleBoard(FocusMarked, Widget, can_focus=True):
     """Roles, holders and since-when; one or more columns depending on its width."""
 
     ALLOW_MAXIMIZE = True
+    #: The folded incident whose roles are shown (bound from the screen).
+    incident: var[IncidentState | None] = var(None, always_update=True)
     COMPONENT_CLASSES = {"roles--name", "roles--holder", "roles--since", "roles--vacant", "roles--no-ic"}
     DEFAULT_CSS = """
     RoleBoard {
@@ -63,21 +55,18 @@ class RoleBoard(FocusMarked, Widget, can_focus=True):
     ) -> None:
         super().__init__(name=name, id=id, classes=classes)
         self.extra_roles = tuple(extra_roles)
-        self.state: IncidentState | None = None
 
     @property
     def roles(self) -> list[str]:
         return role_names(self.extra_roles)
 
-    def set_incident(self, state: IncidentState | None) -> None:
+    def watch_incident(self, old: IncidentState | None, state: IncidentState | None) -> None:
         """Show the roles as of `state` (repaints only if a role changed)."""
-        old = self.state.roles if self.state is not None else None
-        self.state = state
-        if state is None or old != state.roles:
+        if state is None or old is None or old.roles != state.roles:
             self.refresh(layout=True)
 
     def vacant(self) -> list[str]:
-        held = self.state.roles if self.state is not None else {}
+        held = self.incident.roles if self.incident is not None else {}
         return [r for r in self.roles if r not in held]
 
     def _columns(self, width: int) -> int:
@@ -89,21 +78,21 @@ class RoleBoard(FocusMarked, Widget, can_focus=True):
 
     def _cell(self, role: str, width: int) -> Text:
         get = self.get_component_rich_style
-        holder = self.state.roles.get(role) if self.state is not None else None
+        holder = self.incident.roles.get(role) if self.incident is not None else None
         name_width = 11 if width < 36 else 18
         label = SHORT_ROLE.get(role, role) if width < 36 else role
-        cell = Text(_fit(label, name_width) + " ", style=get("roles--name"))
+        cell = Text(fit_cells(label, name_width) + " ", style=get("roles--name"))
         rest = width - name_width - 1
         if holder is not None:
             since = _since(holder.since)
             person_width = max(4, rest - len(since) - 1)
-            cell.append(_fit(clean(holder.person, cap=200), person_width), get("roles--holder"))
+            cell.append(fit_cells(clean(holder.person, cap=200), person_width), get("roles--holder"))
             cell.append(" " + since, get("roles--since"))
         elif role == IC:
-            cell.append(_fit("⚠ VACANT: /ic NAME", rest), get("roles--no-ic"))
+            cell.append(fit_cells("⚠ VACANT: /ic NAME", rest), get("roles--no-ic"))
         else:
             word = "○ vacant (optional)" if role == SCRIBE else "⚠ VACANT"
-            cell.append(_fit(word, rest), get("roles--vacant"))
+            cell.append(fit_cells(word, rest), get("roles--vacant"))
         return cell
 
     def render(self) -> Text:

@@ -34,7 +34,7 @@ from warroom.ui.widgets.timeline_prefix import (  # noqa: F401 - re-exported: te
     indent_for, prefix_segments,
 )
 from warroom.ui.widgets.timeline_text import (  # noqa: F401 - re-exported: tests and callers import them here
-    ALARM_KINDS, COMPACT_WORDS, GOOD_KINDS, KIND_LABELS, _fit, describe, wrap_cells,
+    ALARM_KINDS, COMPACT_WORDS, GOOD_KINDS, KIND_LABELS, fit_cells, describe, wrap_cells,
 )
 
 #: An event placed this far before one recorded earlier is marked as added later.
@@ -353,7 +353,7 @@ class Timeline(FocusMarked, ScrollView, can_focus=True):
     def _actor(self, actor: str, width: int = ACTOR_WIDTH) -> str:
         shown = self._actors.get((actor, width))
         if shown is None:
-            shown = _fit(clean(actor, cap=200), width)
+            shown = fit_cells(clean(actor, cap=200), width)
             self._actors[(actor, width)] = shown
         return shown
 

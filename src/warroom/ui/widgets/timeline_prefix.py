@@ -17,7 +17,7 @@ from rich.style import Style
 
 from warroom.domain.events import Event
 from warroom.sanitize import clean
-from warroom.ui.widgets.timeline_text import ALARM_KINDS, GOOD_KINDS, KIND_GLYPHS, KIND_LABELS, _fit
+from warroom.ui.widgets.timeline_text import ALARM_KINDS, GOOD_KINDS, KIND_GLYPHS, KIND_LABELS, fit_cells
 
 TIME_WIDTH = 8
 KIND_WIDTH = 9
@@ -70,6 +70,6 @@ def prefix_segments(
     label = KIND_LABELS.get(kind) or clean(kind, cap=KIND_WIDTH)
     return [
         Segment(event.at.strftime("%H:%M:%S"), time_style), mark,
-        Segment(_fit(label, KIND_WIDTH) + " ", kind_style),
+        Segment(fit_cells(label, KIND_WIDTH) + " ", kind_style),
         Segment(actor(event.actor, ACTOR_WIDTH) + " ", actor_style),
     ]

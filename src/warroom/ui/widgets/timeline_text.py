@@ -30,12 +30,14 @@ describe = short_text
 describe_alone = long_text
 
 
-def _fit(text: str, width: int) -> str:
-    """Pad or cut (with an ellipsis) to exactly `width` cells."""
+def fit_cells(text: str, width: int) -> str:
+    """Pad or cut (with an ellipsis) to exactly `width` cells (a wide character that would
+    straddle the edge is left out and the gap padded)."""
     n = cell_len(text)
     if n <= width:
         return text + " " * (width - n)
-    return chop_cells(text, width - 1)[0] + "…"
+    cut = chop_cells(text, width - 1)[0] + "…"
+    return cut + " " * (width - cell_len(cut))
 
 
 def wrap_cells(text: str, width: int) -> list[str]:
