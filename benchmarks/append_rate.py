@@ -2,6 +2,7 @@
 
 Reference measured in the same run: raw sqlite3 in WAL+NORMAL with one BEGIN IMMEDIATE/COMMIT per
 row, and plain aiosqlite doing the same with three awaited statements. Target: >= 2,000/s.
+Prints PASS or FAIL and exits 1 when the target is missed (see verdict.py).
 Usage: python benchmarks/append_rate.py [N]
 """
 
@@ -16,7 +17,10 @@ from pathlib import Path
 
 import aiosqlite
 
+from verdict import Verdict
 from warroom.store.aio import AsyncEventStore
+
+TARGET_RATE = 2000  # committed appends per second
 
 
 def raw_sqlite(path: Path, n: int) -> float:
@@ -58,7 +62,8 @@ async def warroom_store(path: Path, n: int) -> float:
     return rate
 
 
-def main() -> None:
+def main() -> int:
+    verdict = Verdict()
     n = int(sys.argv[1]) if len(sys.argv) > 1 else 5000
     with tempfile.TemporaryDirectory() as tmp:
         raw = raw_sqlite(Path(tmp) / "raw.db", n)
@@ -66,9 +71,11 @@ def main() -> None:
         ours = asyncio.run(warroom_store(Path(tmp) / "warroom.db", n))
     print(f"raw sqlite3 (WAL+NORMAL)     {raw:9.0f} appends/s")
     print(f"aiosqlite, 3 awaits/append   {plain:9.0f} appends/s")
-    print(f"warroom AsyncEventStore      {ours:9.0f} appends/s  (target >= 2,000/s)")
+    met = verdict.check(f"appends >= {TARGET_RATE:,}/s", ours >= TARGET_RATE)
+    print(f"warroom AsyncEventStore      {ours:9.0f} appends/s  (target >= {TARGET_RATE:,}/s)  {met}")
     print(f"ratio to raw sqlite3 {ours / raw:.2f}x, to plain aiosqlite {ours / plain:.2f}x")
+    return verdict.finish()
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

@@ -14,8 +14,9 @@ given size, so rendering really goes out to a terminal:
 Each measures, after a warm-up, the lag of `asyncio.sleep(0.05)` (p50/p99/max) on its own event
 loop and its CPU time (threads and waited children included) as a share of one core.
 
-Targets (issue 4): warroom lag p99 <= 50 ms and CPU <= 35 % of a core. Printed as ratios to the
-targets and to the naive dashboard measured in the same run.
+Targets: warroom lag p99 <= 50 ms and CPU <= 35 % of a core. Printed as ratios to the targets
+and to the naive dashboard measured in the same run, with PASS or FAIL; exits 1 when a target is
+missed (see verdict.py). Without tmux it stops (exit 1) unless `--headless` asks for that run.
 """
 
 from __future__ import annotations
@@ -39,6 +40,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
+
+from verdict import Verdict  # noqa: E402
 
 LAG_TICK = 0.05
 TARGET_LAG_MS = 50.0
@@ -286,6 +289,10 @@ def main() -> None:
     if args.child:
         child(args)
         return
+    if not args.headless and not shutil.which("tmux"):
+        print("dashboard_load: FAIL (tmux is not installed: install it, or pass --headless)", file=sys.stderr)
+        sys.exit(1)
+    verdict = Verdict()
 
     from warroom.store.sync import EventStore
 
@@ -316,14 +323,13 @@ def main() -> None:
     for mode, r in results.items():
         print(f"{mode:<9}{r['lag_p50_ms']:>8.1f}ms{r['lag_p99_ms']:>8.1f}ms{r['lag_max_ms']:>8.1f}ms{r['cpu_percent']:>8.1f}%")
     live, naive = results["warroom"], results["naive"]
-    lag_ok = live["lag_p99_ms"] <= TARGET_LAG_MS
-    cpu_ok = live["cpu_percent"] <= TARGET_CPU
-    print(f"warroom lag p99 / target {TARGET_LAG_MS:g} ms: {live['lag_p99_ms'] / TARGET_LAG_MS:.2f}x  "
-          f"({'PASS' if lag_ok else 'FAIL'})")
-    print(f"warroom CPU / target {TARGET_CPU:g} %: {live['cpu_percent'] / TARGET_CPU:.2f}x  ({'PASS' if cpu_ok else 'FAIL'})")
+    lag_ok = verdict.check(f"lag p99 <= {TARGET_LAG_MS:g} ms", live["lag_p99_ms"] <= TARGET_LAG_MS)
+    cpu_ok = verdict.check(f"CPU <= {TARGET_CPU:g} %", live["cpu_percent"] <= TARGET_CPU)
+    print(f"warroom lag p99 / target {TARGET_LAG_MS:g} ms: {live['lag_p99_ms'] / TARGET_LAG_MS:.2f}x  ({lag_ok})")
+    print(f"warroom CPU / target {TARGET_CPU:g} %: {live['cpu_percent'] / TARGET_CPU:.2f}x  ({cpu_ok})")
     print(f"warroom vs naive 10 Hz refill: lag p99 {live['lag_p99_ms'] / max(naive['lag_p99_ms'], 0.01):.2f}x, "
           f"CPU {live['cpu_percent'] / max(naive['cpu_percent'], 0.01):.2f}x")
-    sys.exit(0 if lag_ok and cpu_ok else 1)
+    sys.exit(verdict.finish())
 
 
 if __name__ == "__main__":

@@ -29,6 +29,7 @@ import termios
 import time
 from pathlib import Path
 
+from verdict import Verdict
 from warroom.store.sync import EventStore
 
 TARGETS = {"closed": 3.0, "closed+HUP": 2.0}
@@ -66,19 +67,19 @@ def once(tmp: Path, send_hup: bool) -> tuple[float, int]:
 
 
 def main() -> int:
+    verdict = Verdict()
     runs = int(sys.argv[1]) if len(sys.argv) > 1 else 5
-    ok = True
     with tempfile.TemporaryDirectory() as tmp:
         for label, hup in (("closed", False), ("closed+HUP", True)):
             results = [once(Path(tmp), hup) for _ in range(runs)]
             times = [t for t, _ in results]
             codes = sorted({c for _, c in results})
             median = statistics.median(times)
-            passed = median <= TARGETS[label] and codes == [129]
-            ok = ok and passed
+            met = verdict.check(f"{label} exits 129 within {TARGETS[label]:g}s",
+                                median <= TARGETS[label] and codes == [129])
             print(f"{label:11s} median {median:.3f}s (min {min(times):.3f}, max {max(times):.3f})  exit codes {codes}"
-                  f"  target <= {TARGETS[label]:g}s: {'pass' if passed else 'FAIL'}")
-    return 0 if ok else 1
+                  f"  target <= {TARGETS[label]:g}s, exit 129: {met}")
+    return verdict.finish()
 
 
 if __name__ == "__main__":

@@ -8,6 +8,7 @@ INTERVAL seconds and `tail -n 0 -F app.log` runs beside it. Two scenarios:
     within 2 poll intervals.
   - 20 deletes and re-creations of app.log. Target: 0 lost.
 Reports lines lost and duplicated for warroom and lines lost for `tail -F` in the same run.
+Prints PASS or FAIL per target and exits 1 when one is missed (see verdict.py).
 
     python benchmarks/log_follow.py [--interval 0.1] [--rotations 20]
 """
@@ -18,10 +19,12 @@ import argparse
 import os
 import re
 import subprocess
+import sys
 import tempfile
 import threading
 import time
 
+from verdict import Verdict
 from warroom.sources.logfollow import FileSet
 from warroom.sources.logscan import Matcher
 
@@ -119,7 +122,8 @@ def run(scenario: str, rounds: int, interval: float) -> dict:
         }
 
 
-def main() -> None:
+def main() -> int:
+    verdict = Verdict()
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--interval", type=float, default=0.1)
     ap.add_argument("--rotations", type=int, default=20)
@@ -129,19 +133,23 @@ def main() -> None:
     print(
         f"{args.rotations} rename rotations with late writes: {rot['written']} lines written; "
         f"warroom lost {rot['lost']} (target 0), duplicated {rot['duplicated']}; "
-        f"tail -F lost {rot['tail_lost']}"
+        f"tail -F lost {rot['tail_lost']}  {verdict.check('0 lost over rotations', rot['lost'] == 0)}"
     )
     worst = rot["worst_notice"]
+    in_time = rot["noticed"] == args.rotations and worst is not None and worst <= 2 * args.interval
     print(
         f"rotation noticed: {rot['noticed']}/{args.rotations}, worst after "
-        f"{worst:.3f}s = {worst / args.interval:.2f} poll intervals (target <= 2)"
+        + (f"{worst:.3f}s = {worst / args.interval:.2f}" if worst is not None else "never: -")
+        + f" poll intervals (target <= 2)  {verdict.check('every rotation noticed within 2 polls', in_time)}"
     )
     rec = run("recreate", args.rotations, args.interval)
     print(
         f"{args.rotations} deletes + re-creations: {rec['written']} lines written; "
         f"warroom lost {rec['lost']} (target 0), duplicated {rec['duplicated']}; tail -F lost {rec['tail_lost']}"
+        f"  {verdict.check('0 lost over re-creations', rec['lost'] == 0)}"
     )
+    return verdict.finish()
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

@@ -7,6 +7,8 @@ once so every contender finds it in the page cache, then times (best of N):
   - the backfill scan with timestamps on all cores           (target >= 0.6x grep)
   - a whole one-shot backfill through LogSource.collect (grouping included), for information.
 The file is deleted afterwards. Ratios are grep_time / our_time: 1.0 means as fast as grep.
+Every contender must also count grep's lines. Prints PASS or FAIL per target and exits 1 when
+one is missed (see verdict.py).
 
     python benchmarks/log_scan.py [--mb 200] [--repeat 3]
 """
@@ -18,13 +20,18 @@ import asyncio
 import os
 import random
 import subprocess
+import sys
 import tempfile
 import time
 from datetime import datetime, timedelta, timezone
 
 from warroom.config.model import LogConfig
 from warroom.sources.logs import LogSource
+from verdict import Verdict
 from warroom.sources.logscan import Matcher, scan_file_range, scan_ranges_parallel
+
+TARGET_ONE_CORE = 0.3  # x grep's speed
+TARGET_TWO_CORES = 0.6
 
 WORDS = (
     "request handled user session cache upstream latency ok payment worker queue timeout "
@@ -69,7 +76,8 @@ def best(fn, repeat: int) -> tuple[float, object]:
     return min(times), result
 
 
-def main() -> None:
+def main() -> int:
+    verdict = Verdict()
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--mb", type=int, default=200)
     ap.add_argument("--repeat", type=int, default=3)
@@ -101,16 +109,21 @@ def main() -> None:
             return snap.total
 
         t_full, n_full = best(backfill, 2)
-        assert n_grep == expected == len(r_one.hits) == len(r_two.hits) == n_full, (
-            n_grep, expected, len(r_one.hits), len(r_two.hits), n_full)
+        counts = (n_grep, len(r_one.hits), len(r_two.hits), n_full)
+        same = verdict.check("every scan counts the generated lines", all(n == expected for n in counts))
         mb = size / 1e6
         load = os.getloadavg()[0]
         print(f"file: {mb:.0f} MB, {expected} matching lines (2 %); cores: {os.cpu_count()}; load avg {load:.2f}")
+        print(f"matching lines counted: grep {n_grep}, scanner {counts[1]}, parallel {counts[2]}, "
+              f"backfill {n_full}  {same}")
         print(f"grep -ciE 'error|panic|fatal'       {t_grep:6.3f} s  {mb / t_grep:7.0f} MB/s  (reference)")
-        print(f"scanner, one core                   {t_one:6.3f} s  {mb / t_one:7.0f} MB/s  ratio {t_grep / t_one:.2f}x (target >= 0.3x)")
-        print(f"backfill scan + timestamps, 2 cores {t_two:6.3f} s  {mb / t_two:7.0f} MB/s  ratio {t_grep / t_two:.2f}x (target >= 0.6x)")
+        one = verdict.check(f"one core >= {TARGET_ONE_CORE:g}x grep", t_grep / t_one >= TARGET_ONE_CORE)
+        two = verdict.check(f"2 cores >= {TARGET_TWO_CORES:g}x grep", t_grep / t_two >= TARGET_TWO_CORES)
+        print(f"scanner, one core                   {t_one:6.3f} s  {mb / t_one:7.0f} MB/s  ratio {t_grep / t_one:.2f}x (target >= {TARGET_ONE_CORE:g}x)  {one}")
+        print(f"backfill scan + timestamps, 2 cores {t_two:6.3f} s  {mb / t_two:7.0f} MB/s  ratio {t_grep / t_two:.2f}x (target >= {TARGET_TWO_CORES:g}x)  {two}")
         print(f"whole one-shot backfill (grouping)  {t_full:6.3f} s  {mb / t_full:7.0f} MB/s  ratio {t_grep / t_full:.2f}x (information)")
+    return verdict.finish()
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

@@ -8,6 +8,9 @@ temp dir, and prints medians and the ratio, in two environments (as `startup.py`
   as-is     this shell's environment unchanged: with PYTHONDONTWRITEBYTECODE=1 (set on this
             machine) and an editable install, every run compiles warroom's modules from source.
 
+The target holds in both environments. Prints PASS or FAIL per environment and exits 1 when
+one misses it (see verdict.py).
+
 Usage: python benchmarks/note_latency.py [RUNS]
 """
 
@@ -21,6 +24,10 @@ import tempfile
 import time
 from pathlib import Path
 
+from verdict import Verdict
+
+TARGET_RATIO = 3.0  # warroom note / python3 -c pass
+
 
 def timed(argv: list[str], env: dict[str, str]) -> float:
     start = time.perf_counter()
@@ -28,7 +35,8 @@ def timed(argv: list[str], env: dict[str, str]) -> float:
     return time.perf_counter() - start
 
 
-def main() -> None:
+def main() -> int:
+    verdict = Verdict()
     runs = int(sys.argv[1]) if len(sys.argv) > 1 else 30
     exe = str(Path(sys.executable).parent / "warroom")
     with tempfile.TemporaryDirectory() as tmp:
@@ -46,8 +54,10 @@ def main() -> None:
             print(f"{label}:")
             print(f"  python3 -c pass  median {b * 1000:.1f} ms")
             print(f"  warroom note     median {n * 1000:.1f} ms")
-            print(f"  ratio            {n / b:.2f}x  (target <= 3x)")
+            met = verdict.check(f"{label} ratio <= {TARGET_RATIO:g}x", n / b <= TARGET_RATIO)
+            print(f"  ratio            {n / b:.2f}x  (target <= {TARGET_RATIO:g}x)  {met}")
+    return verdict.finish()
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

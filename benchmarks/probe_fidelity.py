@@ -6,7 +6,8 @@
    median reported time vs the median time the server itself measured for the same requests
    (accept to last byte written). Target: <= 1.5x.
 2. One probe at a time: median reported time vs `curl -w time_total` on the same endpoint.
-   Target: within 2 ms.
+   Target: within 2 ms (curl is needed: without it the target is missed, not skipped).
+Prints PASS or FAIL per target and exits 1 when one is missed (see verdict.py).
 For reference it also times the same burst through one shared `httpx.AsyncClient` (what the
 probes deliberately do not do). The server is a small asyncio server in its own process on
 127.0.0.1 (`serve()`, reused by probe_isolation.py); all loops are bounded.
@@ -27,6 +28,11 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
+
+from verdict import Verdict  # noqa: E402
+
+TARGET_RATIO = 1.5  # reported / server-side time, in a burst
+TARGET_CURL_MS = 2.0  # single probe vs curl time_total
 
 DELAY = 0.020
 
@@ -138,7 +144,8 @@ def curl_singles(base: str, runs: int) -> float | None:
     return statistics.median(out)
 
 
-def main() -> None:
+def main() -> int:
+    verdict = Verdict()
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--concurrency", type=int, default=150)
@@ -158,13 +165,18 @@ def main() -> None:
         proc.wait()
     print(f"{args.concurrency} concurrent probes of a {DELAY * 1000:.0f} ms endpoint, {args.rounds} rounds:")
     print(f"  probes' median {reported * 1000:.1f} ms, server-side median {true * 1000:.1f} ms: "
-          f"ratio {reported / true:.2f}x (target <= 1.5x)")
+          f"ratio {reported / true:.2f}x (target <= {TARGET_RATIO:g}x)  "
+          f"{verdict.check(f'burst ratio <= {TARGET_RATIO:g}x', reported / true <= TARGET_RATIO)}")
     print(f"  for reference, one shared httpx.AsyncClient: median {shared * 1000:.1f} ms, ratio {shared / true:.2f}x")
     if curl is None:
-        print(f"single probe median {single * 1000:.2f} ms (curl not installed, no comparison)")
+        print(f"single probe median {single * 1000:.2f} ms (curl not installed, no comparison)  "
+              f"{verdict.check('single probe within 2 ms of curl (curl not installed)', False)}")
     else:
+        near = abs(single - curl) * 1000 <= TARGET_CURL_MS
         print(f"single probe median {single * 1000:.2f} ms vs curl time_total median {curl * 1000:.2f} ms: "
-              f"difference {(single - curl) * 1000:+.2f} ms (target within 2 ms), ratio {single / curl:.3f}x")
+              f"difference {(single - curl) * 1000:+.2f} ms (target within {TARGET_CURL_MS:g} ms), "
+              f"ratio {single / curl:.3f}x  {verdict.check(f'single probe within {TARGET_CURL_MS:g} ms of curl', near)}")
+    return verdict.finish()
 
 
 if __name__ == "__main__":
@@ -174,4 +186,4 @@ if __name__ == "__main__":
         except KeyboardInterrupt:
             pass
     else:
-        main()
+        sys.exit(main())

@@ -11,6 +11,8 @@ httpx's read timeout never fires). Reported:
   the start gate's pacing queue (`ProbeResult.queued`) during a burst of 200 starts,
 - the event loop's lag while all this runs (a 5 ms ticker's lateness, p99 and max).
 Server: benchmarks/probe_fidelity.py's asyncio server in its own process on 127.0.0.1.
+Prints PASS or FAIL per target (and fails when a healthy probe failed) and exits 1 when one is
+missed (see verdict.py).
 """
 
 from __future__ import annotations
@@ -25,6 +27,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from probe_fidelity import serve, sources  # noqa: E402
+from verdict import Verdict  # noqa: E402
+
+TARGET_RATIO = 1.2  # healthy median with the bad ones / alone
+TARGET_OVERRUN = 0.1  # seconds past the deadline, from a probe's start
 
 
 async def timed_round(urls: list[str], deadline: float, lags: list[float] | None = None) -> list[tuple]:
@@ -52,7 +58,8 @@ async def timed_round(urls: list[str], deadline: float, lags: list[float] | None
     return [(u, r.elapsed, took, r.queued, r.ok) for u, (took, r) in zip(urls, done)]
 
 
-def main() -> None:
+def main() -> int:
+    verdict = Verdict()
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--endpoints", type=int, default=200)
@@ -83,14 +90,19 @@ def main() -> None:
     baseline, with_bad = statistics.median(baselines), statistics.median(mixed)
     print(f"{args.endpoints} endpoints, {bad} hanging or dripping, deadline {args.deadline:g}s, {args.rounds} rounds:")
     print(f"  healthy median alone {baseline * 1000:.1f} ms, with the bad ones {with_bad * 1000:.1f} ms: "
-          f"ratio {with_bad / baseline:.2f}x (target <= 1.2x); healthy probes that failed: {failed}")
-    print(f"  slowest probe from its start to its result: deadline + {(worst_started - args.deadline) * 1000:.0f} ms "
-          f"(target <= deadline + 100 ms)")
+          f"ratio {with_bad / baseline:.2f}x (target <= {TARGET_RATIO:g}x)  "
+          f"{verdict.check(f'healthy ratio <= {TARGET_RATIO:g}x', with_bad / baseline <= TARGET_RATIO)}; "
+          f"healthy probes that failed: {failed}  {verdict.check('no healthy probe failed', failed == 0)}")
+    overrun = worst_started - args.deadline
+    print(f"  slowest probe from its start to its result: deadline + {overrun * 1000:.0f} ms "
+          f"(target <= deadline + {TARGET_OVERRUN * 1000:.0f} ms)  "
+          f"{verdict.check(f'every probe ends by deadline + {TARGET_OVERRUN * 1000:.0f} ms', overrun <= TARGET_OVERRUN)}")
     print(f"  slowest probe from collect() to its result: deadline + {(worst - args.deadline) * 1000:.0f} ms "
           f"(includes the start gate's pacing queue for a burst of {args.endpoints} at once)")
     lags.sort()
     print(f"  event-loop lag meanwhile: p99 {lags[int(len(lags) * 0.99)] * 1000:.1f} ms, max {lags[-1] * 1000:.1f} ms")
+    return verdict.finish()
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

@@ -4,6 +4,7 @@ Starts, on this machine only: a local HTTP service (10 probes + a Statuspage v2 
 file written at 1,000 lines/s (2 % errors), a git repository, resources at 1 Hz and a command
 pane; runs them all through the recorder's headless loop into a real database, and measures how
 late a 10 ms ticker wakes up. The reference is the same ticker on an idle loop in the same run.
+Prints PASS or FAIL and exits 1 when the target is missed (see verdict.py).
 Usage: python benchmarks/sources_loop_lag.py [SECONDS]
 """
 
@@ -21,6 +22,7 @@ import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
+from verdict import Verdict
 from warroom.config.loader import load_config
 from warroom.recorder import SourceHub, run_headless
 from warroom.store.aio import AsyncEventStore
@@ -70,7 +72,11 @@ def write_log(path: Path, stop: threading.Event) -> None:
             time.sleep(max(0.0, 0.1 - (time.monotonic() - t)))
 
 
-async def main(seconds: float) -> None:
+TARGET_P99 = 0.050  # seconds of lag
+
+
+async def main(seconds: float) -> int:
+    verdict = Verdict()
     idle = await ticker(min(5.0, seconds))
     server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
@@ -109,10 +115,13 @@ async def main(seconds: float) -> None:
     server.shutdown()
     busy = results[1]
     print(f"idle loop      lag p99 {p99(idle) * 1000:6.1f} ms")
-    print(f"every source   lag p99 {p99(busy) * 1000:6.1f} ms  (target < 50 ms), max {max(busy) * 1000:.1f} ms")
+    met = verdict.check(f"lag p99 < {TARGET_P99 * 1000:.0f} ms", p99(busy) < TARGET_P99)
+    print(f"every source   lag p99 {p99(busy) * 1000:6.1f} ms  (target < {TARGET_P99 * 1000:.0f} ms), "
+          f"max {max(busy) * 1000:.1f} ms  {met}")
     print(f"ratio to idle  {p99(busy) / max(p99(idle), 1e-4):.1f}x; process CPU {cpu * 100:.0f}% of a core "
           f"(includes the log writer thread)")
+    return verdict.finish()
 
 
 if __name__ == "__main__":
-    asyncio.run(main(float(sys.argv[1]) if len(sys.argv) > 1 else 20.0))
+    sys.exit(asyncio.run(main(float(sys.argv[1]) if len(sys.argv) > 1 else 20.0)))

@@ -17,7 +17,8 @@ loaded into the header, the timeline and the role board (markers below). Memory 
 `--settle` seconds with every pane live (resources sampled, a log file and a command pane
 followed, a local HTTP probe), against the minimal app's after the same wait.
 
-Targets (issue 4): first frame <= 1.3x the minimal app, memory <= 2x.
+Targets: first frame <= 1.3x the minimal app (median ratio, in both environments), memory <= 2x.
+Prints PASS or FAIL per target and exits 1 when one is missed (see verdict.py).
 """
 
 from __future__ import annotations
@@ -43,6 +44,11 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
+
+from verdict import Verdict  # noqa: E402
+
+TARGET_FRAME = 1.3  # first full frame, warroom / minimal app
+TARGET_MEMORY = 2.0  # resident memory with every pane live, warroom / minimal app
 
 MINIMAL_APP = textwrap.dedent(
     """
@@ -160,6 +166,7 @@ def prepare(tmp: Path, port: int) -> tuple[Path, Path]:
 
 
 def main() -> int:
+    verdict = Verdict()
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=7)
     parser.add_argument("--size", default="120x40")
@@ -212,7 +219,8 @@ def main() -> int:
         print(f" {label}{dont_write}:")
         print(f"  minimal Textual app  {m * 1000:7.0f} ms  ({min(mins) * 1000:.0f}..{max(mins) * 1000:.0f})")
         print(f"  warroom              {w * 1000:7.0f} ms  ({min(wars) * 1000:.0f}..{max(wars) * 1000:.0f})")
-        print(f"  ratio                {w / m:7.2f}x   (target <= 1.3x)")
+        met = verdict.check(f"{label} first frame <= {TARGET_FRAME:g}x", w / m <= TARGET_FRAME)
+        print(f"  ratio                {w / m:7.2f}x   (target <= {TARGET_FRAME:g}x)  {met}")
         # Each warroom run follows a minimal one: their ratio cancels out a slow moment on a
         # shared machine better than the ratio of two medians does.
         paired = statistics.median(wt / mt for mt, wt in zip(mins, wars))
@@ -222,8 +230,9 @@ def main() -> int:
     print(f"resident memory after {args.settle:.0f} s with every pane live (compiled):")
     print(f"  minimal Textual app  {mr / 1024:7.1f} MiB")
     print(f"  warroom              {wr / 1024:7.1f} MiB")
-    print(f"  ratio                {wr / mr:7.2f}x   (target <= 2x)")
-    return 0
+    met = verdict.check(f"memory <= {TARGET_MEMORY:g}x", wr / mr <= TARGET_MEMORY)
+    print(f"  ratio                {wr / mr:7.2f}x   (target <= {TARGET_MEMORY:g}x)  {met}")
+    return verdict.finish()
 
 
 if __name__ == "__main__":

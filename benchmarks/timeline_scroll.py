@@ -7,7 +7,9 @@ Both widgets run in the same headless app size, one after the other, in this pro
            until the app has processed the resulting refresh
   scroll   jump to `--pages` random positions and render every visible line there
   memory   Python heap allocated by the widget's content (tracemalloc)
-Issue 4 measured Log at about 0.1 s to append 100k lines; RichLog and DataTable took seconds.
+Log appends 100k lines in about 0.1 s; RichLog and DataTable take seconds.
+Target: the Timeline no slower than Log to append and to scroll (ratios <= 1); memory is shown
+for information. Prints PASS or FAIL per target and exits 1 when one is missed (see verdict.py).
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ from textual.widgets import Log  # noqa: E402
 
 from warroom.domain.events import Event, Kind  # noqa: E402
 from warroom.ui.app import ThemedApp  # noqa: E402
+from verdict import Verdict  # noqa: E402
 from warroom.ui.widgets.timeline import Timeline, describe  # noqa: E402
 
 T0 = datetime(2025, 3, 4, 14, 0, tzinfo=timezone.utc)
@@ -83,7 +86,11 @@ async def measure(widget, fill, pages: int, size: tuple[int, int], trace: bool) 
     return append, scroll, memory
 
 
+TARGET_RATIO = 1.0  # Timeline time / Log time, to append and to scroll
+
+
 def main() -> int:
+    verdict = Verdict()
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--events", type=int, default=100_000)
     parser.add_argument("--pages", type=int, default=300)
@@ -110,7 +117,11 @@ def main() -> int:
     print(f"  {'Timeline':10} {ta:9.3f}s {ts:9.3f}s {tm:8.1f}MiB")
     print(f"  {'ratio':10} {ta / la:9.2f}x {ts / ls:9.2f}x {tm / lm if lm else float('nan'):8.2f}x")
     print("  (Timeline: wrapped columns, styled kinds, dimmed system events; Log: plain lines)")
-    return 0
+    append_met = verdict.check("append no slower than Log", ta / la <= TARGET_RATIO)
+    scroll_met = verdict.check("scroll no slower than Log", ts / ls <= TARGET_RATIO)
+    print(f"  append {ta / la:.2f}x (target <= {TARGET_RATIO:g}x)  {append_met}; "
+          f"scroll {ts / ls:.2f}x (target <= {TARGET_RATIO:g}x)  {scroll_met}")
+    return verdict.finish()
 
 
 if __name__ == "__main__":

@@ -9,6 +9,16 @@ from pathlib import Path
 
 import pytest
 
+from tests.support.cpu_lock import cpu_lock
+
+# Skips only for the reasons in tests/allowed_skips.py; `requires` tools fail when missing.
+from tests.support.skip_guard import (  # noqa: F401  (pytest finds hooks by name here)
+    pytest_configure,
+    pytest_make_collect_report,
+    pytest_runtest_makereport,
+    pytest_runtest_setup,
+)
+
 REPO = Path(__file__).resolve().parents[1]
 
 
@@ -53,6 +63,20 @@ def run_warroom(home_env: dict[str, str], tmp_path: Path):
         )
 
     return run
+
+
+@pytest.fixture
+def burns_cpu():
+    """For a test that loads the cores: no deadline test runs meanwhile (tests/support/cpu_lock.py)."""
+    with cpu_lock(exclusive=True):
+        yield
+
+
+@pytest.fixture
+def times_deadlines():
+    """For a test that times deadlines: no CPU hog runs meanwhile (tests/support/cpu_lock.py)."""
+    with cpu_lock(exclusive=False):
+        yield
 
 
 @pytest.fixture

@@ -177,10 +177,7 @@ def test_show_derives_missed_updates_from_the_record(run_warroom, home_env, tmp_
     import shutil
 
     faketime = shutil.which("faketime")
-    if faketime is None:
-        import pytest
-
-        pytest.skip("faketime is not installed (.ci/run installs it)")
+    assert faketime is not None, "faketime is required (.ci/run installs it)"
     env = {**home_env, "WARROOM_DB": str(tmp_path / "silent.db")}
     exe = str(warroom_executable())
 

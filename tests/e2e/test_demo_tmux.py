@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
 import socket
 import subprocess
 import time
@@ -21,7 +20,7 @@ import pytest
 
 from tests.conftest import warroom_executable
 
-pytestmark = [pytest.mark.e2e, pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed")]
+pytestmark = [pytest.mark.e2e, pytest.mark.requires("tmux")]
 
 # Pane -> what it shows once the incident is live (regex, case-insensitive), looked for OUTSIDE the
 # timeline: the timeline repeats source events and the story's notes, which would prove nothing.

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import shutil
 import stat
 import subprocess
 import threading
@@ -146,7 +145,7 @@ def test_copy_without_any_clipboard_still_saves_the_file(run_warroom, home_env, 
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
 
 
-@pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed")
+@pytest.mark.requires("tmux")
 def test_copy_inside_tmux_lands_in_the_tmux_buffer(run_warroom, home_env, tmp_path):
     declare(run_warroom)
     socket = f"warroom-e2e-{uuid.uuid4().hex[:10]}"

@@ -8,7 +8,6 @@ late by N minutes, also after resolution; the late case declares under `faketime
 from __future__ import annotations
 
 import json
-import shutil
 from datetime import timedelta
 
 import pytest
@@ -139,7 +138,7 @@ def test_show_traces_the_first_user_update_on_time(run_warroom):
     assert f"first user update due {due:%H:%M} UTC (30 min after reaching SEV-2), sent {sent:%H:%M} UTC: on time" in text
 
 
-@pytest.mark.skipif(shutil.which("faketime") is None, reason="faketime is not installed")
+@pytest.mark.requires("faketime")
 def test_show_traces_a_late_first_user_update_also_after_resolution(run_warroom):
     r = run_warroom("declare", TITLE, "--sev", "2", env={"FAKETIME": "-45m", "LD_PRELOAD": _libfaketime()})
     ok(r)
@@ -162,7 +161,7 @@ def _libfaketime() -> str:
 
     found = sorted(glob.glob("/usr/lib/*/faketime/libfaketime.so.1") + glob.glob("/usr/lib/faketime/libfaketime.so.1"))
     if not found:
-        pytest.skip("libfaketime.so.1 not found")
+        pytest.fail("libfaketime.so.1 not found beside faketime (.ci/run installs faketime)", pytrace=False)
     return found[0]
 
 

@@ -5,7 +5,6 @@ monochrome `capture-pane` reads (`▶ Timeline` on a heavy rule), which `z` fill
 from __future__ import annotations
 
 import re
-import shutil
 import time
 from pathlib import Path
 
@@ -15,7 +14,7 @@ from tests.conftest import warroom_executable
 from tests.e2e.test_tmux_warroom import Tmux, tmux  # noqa: F401 - the fixture
 from warroom.store.sync import EventStore
 
-pytestmark = [pytest.mark.e2e, pytest.mark.skipif(shutil.which("tmux") is None, reason="needs tmux")]
+pytestmark = [pytest.mark.e2e, pytest.mark.requires("tmux")]
 
 COUNTDOWN = re.compile(r"◷ (next update|user comms due) in (\d+m \d\ds|\d+s)\s*$")
 

@@ -28,7 +28,8 @@ def timeline(run_warroom) -> list[dict]:
 
 def test_declare_ic_must_be_one_handle(run_warroom):
     one_line_error(run_warroom("declare", "x", "--sev", "3", "--ic", "carol smith"), "'carol smith' refused", RULE)
-    assert json.loads(run_warroom("list", "--json").stdout or "[]") == [], "nothing declared"
+    listed = run_warroom("list", "--json")
+    assert (listed.returncode, json.loads(listed.stdout)) == (0, []), "nothing declared"
     assert run_warroom("declare", "x", "--sev", "3", "--ic", "@alice").returncode == 0
     shown = json.loads(run_warroom("show", "--json").stdout)
     assert shown["roles"]["Incident Commander"]["person"] == "alice"

@@ -5,7 +5,6 @@ unsaved text to a file it names; a paste with an escape sequence arrives whole a
 
 from __future__ import annotations
 
-import shutil
 import stat
 import subprocess
 import time
@@ -18,7 +17,7 @@ from tests.e2e.test_tmux_warroom import Tmux, tmux, wait_store  # noqa: F401 - t
 from warroom.domain.events import Kind
 from warroom.store.sync import EventStore
 
-pytestmark = [pytest.mark.e2e, pytest.mark.skipif(shutil.which("tmux") is None, reason="needs tmux")]
+pytestmark = [pytest.mark.e2e, pytest.mark.requires("tmux")]
 
 
 def declare(db: Path) -> None:

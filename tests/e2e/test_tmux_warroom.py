@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
 import socket
 import subprocess
 import time
@@ -21,7 +20,7 @@ from tests.conftest import warroom_executable
 from warroom.domain.events import Kind
 from warroom.store.sync import EventStore
 
-pytestmark = [pytest.mark.e2e, pytest.mark.skipif(shutil.which("tmux") is None, reason="needs tmux")]
+pytestmark = [pytest.mark.e2e, pytest.mark.requires("tmux")]
 
 
 class Tmux:

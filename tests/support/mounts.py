@@ -1,6 +1,7 @@
 """Real small filesystems for the full-disk and read-only cases: a size-limited tmpfs, a
 read-only bind mount. Both need `mount` (root, or a user namespace that allows it); where the
-kernel refuses, the test is skipped with mount's own words."""
+kernel refuses, the test is skipped with mount's own words (a skip listed in tests/allowed_skips.py).
+A missing `mount` command is a broken machine, not a refusal: the test fails."""
 
 from __future__ import annotations
 
@@ -16,11 +17,21 @@ import pytest
 
 def _mount(args: list[str], what: str) -> None:
     if shutil.which("mount") is None:
-        pytest.skip(f"{what}: no `mount` command on this machine")
+        pytest.fail(f"{what}: no `mount` command on this machine (util-linux)", pytrace=False)
     r = subprocess.run(["mount", *args], capture_output=True, text=True, timeout=30)
     if r.returncode != 0:
         reason = (r.stderr or r.stdout).strip() or f"exit {r.returncode}"
-        pytest.skip(f"{what}: mount {' '.join(args)} is not permitted here (uid {os.getuid()}): {reason}")
+        pytest.skip(f"mount is not permitted here (uid {os.getuid()}): {what}: mount {' '.join(args)}: {reason}")
+
+
+def _writable(folder: Path) -> bool:
+    probe = folder / ".warroom-write-probe"
+    try:
+        probe.touch()
+    except OSError:
+        return False
+    probe.unlink()
+    return True
 
 
 def _umount(path: Path) -> None:
@@ -49,14 +60,10 @@ def read_only_bind(source: Path, target: Path) -> Iterator[Path]:
     _mount(["--bind", "-o", "ro", str(source), str(target)], "a read-only bind mount")
     try:
         # Older util-linux binds read-write first and ignores `-o ro`: remount to make sure.
-        probe = target / ".warroom-write-probe"
-        try:
-            probe.touch()
-        except OSError:
-            pass
-        else:
-            probe.unlink()
-            pytest.skip("a read-only bind mount: `mount --bind -o ro` left the mount writable here")
+        if _writable(target):
+            _mount(["-o", "remount,bind,ro", str(target)], "remounting a bind mount read-only")
+        if _writable(target):
+            pytest.skip("mount is not permitted here to make a bind mount read-only: it stayed writable")
         yield target
     finally:
         _umount(target)

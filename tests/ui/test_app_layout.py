@@ -16,6 +16,10 @@ from warroom.ui.widgets.timeline import Timeline
 from tests.ui.warroom_helpers import settle, wait_for
 
 
+#: The fixture's sources, one pane each, in screen order.
+FIXTURE_PANES = ["pane-health", "pane-deploys", "pane-resources", "pane-log-0", "pane-command-0"]
+
+
 def panes(app) -> list:
     from warroom.ui.widgets.pane_base import SourcePane
 
@@ -43,6 +47,7 @@ async def test_every_pane_is_on_screen_with_data(tmp_path: Path, size: tuple[int
         await settle(pilot)
         await pilot.pause(0.2)
         screen_height = app.screen.size.height
+        assert [p.id for p in panes(app)] == FIXTURE_PANES  # the loop below checks every one
         for pane in panes(app):
             assert pane.region.height >= 3 and pane.region.bottom <= screen_height, (pane.id, pane.region)
             assert pane.updates, f"{pane.id} shows data, not its empty state"
@@ -57,6 +62,7 @@ async def test_200x60_uses_the_height_and_the_width(tmp_path: Path):
         assert room.has_class("-xwide") and room.has_class("-xtall")
         # One column of full-width panes down the whole height, not two half-width columns
         # over a blank lower half.
+        assert [p.id for p in panes(app)] == FIXTURE_PANES
         assert len({p.region.x for p in panes(app)}) == 1
         assert min(p.region.width for p in panes(app)) >= 100
         stacked_height = sum(p.region.height for p in panes(app))

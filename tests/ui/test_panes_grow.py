@@ -97,7 +97,10 @@ async def test_at_200x60_the_panes_use_the_height(tmp_path: Path) -> None:
                 # Either the column is full, or every pane already shows everything it has.
                 return blank <= 1 or all(p.size.height >= p.most_rows() for p in panes)
 
-            await wait_for(pilot, lambda: all(column_used(c) for c in room.query(".pane-column")), "panes using the height")
+            columns = list(room.query(".pane-column"))
+            in_columns = [p for c in columns for p in c.children if isinstance(p, SourcePane)]
+            assert len(in_columns) == len(room.query(SourcePane)) == 5, "every pane is in a column checked below"
+            await wait_for(pilot, lambda: all(column_used(c) for c in columns), "panes using the height")
             shown = "\n".join(t for p in room.query(SourcePane) if p.configured for t in p.row_list.texts)
             assert "↳ GET" in shown, "probe requests shown with the room"
             assert any(r.startswith(" " * 7) and "detail" in r for r in logs.row_list.texts), "long log lines continue"

@@ -55,7 +55,7 @@ async def test_at_120x40_every_pane_is_on_screen_with_empty_states_for_the_rest(
             region = pane.region
             assert region.height >= 3 and screen_region.contains_region(region), f"{pane.id} is cut off: {region}"
         assert {p.id for p in panes if not p.configured} == {"pane-deploys", "pane-resources", "pane-logs"}
-        assert not app.screen.query_one(SourceSummary).display or not app.screen.query_one("#source-summary").display
+        assert not app.screen.query_one("#source-summary", SourceSummary).display
 
 
 async def test_at_80x24_one_line_per_source_and_live_resize(db: Path, server) -> None:

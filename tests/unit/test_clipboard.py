@@ -33,7 +33,7 @@ def _local_clipboard_exists() -> bool:
 
 
 needs_no_clipboard = pytest.mark.skipif(_local_clipboard_exists(), reason="this machine has a local clipboard")
-needs_tmux = pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed")
+needs_tmux = pytest.mark.requires("tmux")
 
 
 def _env_without_clipboard() -> dict[str, str]:

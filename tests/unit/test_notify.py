@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import socket
 import threading
+import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
@@ -23,6 +24,7 @@ class Hook:
         self.requests: list[dict] = []
         self.status = 200
         self.body = b"ok"
+        self.delay = 0.0  # seconds the webhook takes to answer
         hook = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -33,6 +35,7 @@ class Hook:
                     "content_type": self.headers.get("Content-Type"),
                     "body": self.rfile.read(length),
                 })
+                time.sleep(hook.delay)
                 self.send_response(hook.status)
                 self.send_header("Content-Type", "text/plain")
                 self.send_header("Content-Length", str(len(hook.body)))
@@ -126,8 +129,30 @@ def test_an_unset_variable_is_named_and_nothing_is_sent(hook: Hook):
 
 
 async def test_async_variant_keeps_the_loop_free(hook: Hook):
-    result = await post_webhook_async(cfg_for(), "still investigating", environ={"SLACK_INCIDENT_WEBHOOK": hook.url})
+    """A webhook slow to answer (0.6 s) never stalls the event loop: a 10 ms ticker keeps ticking."""
+    import asyncio
+
+    hook.delay = 0.6
+    ticks: list[float] = []
+
+    async def ticker() -> None:
+        while True:
+            ticks.append(time.perf_counter())
+            await asyncio.sleep(0.01)
+
+    ticking = asyncio.create_task(ticker())
+    await asyncio.sleep(0.05)
+    started = time.perf_counter()
+    try:
+        result = await post_webhook_async(cfg_for(), "still investigating", environ={"SLACK_INCIDENT_WEBHOOK": hook.url})
+    finally:
+        ended = time.perf_counter()
+        ticking.cancel()
     assert result.ok and json.loads(hook.requests[0]["body"]) == {"text": "still investigating"}
+    assert ended - started >= hook.delay, "the post waited for the slow answer"
+    during = [t for t in ticks if started <= t <= ended]
+    gaps = [b - a for a, b in zip([started, *during], [*during, ended])]
+    assert len(during) >= 10 and max(gaps) < 0.25, f"the loop stalled {max(gaps):.3f} s during the post"
 
 
 def test_slack_markup_characters_are_escaped_so_blanks_arrive_as_typed():

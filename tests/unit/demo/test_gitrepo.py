@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -14,7 +13,7 @@ from warroom.demo.gitrepo import DemoRepo
 from warroom.demo.story import HISTORY, HOTFIX_FILES, HOTFIX_SUBJECT
 
 NOW = datetime(2025, 3, 14, 9, 30, tzinfo=timezone.utc)
-pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="needs git")
+pytestmark = pytest.mark.requires("git")
 
 
 def bare_env(tmp_path: Path) -> dict[str, str]:
@@ -41,6 +40,7 @@ def test_history_lands_at_realistic_past_times_without_any_git_config(tmp_path) 
     assert len(shas) == len(HISTORY)
     log = git_log(repo.path)
     times = [datetime.fromisoformat(t) for _, _, t, _ in log]
+    assert len(times) == len(HISTORY)
     assert all(NOW - timedelta(hours=2) < t < NOW for t in times)  # within `since = "2h"`
     newest = log[0]
     assert NOW - times[0] == timedelta(minutes=8)  # one lands minutes before the failure

@@ -119,6 +119,7 @@ def test_a_file_range_counts_lines_that_start_in_it(tmp_path: Path) -> None:
     assert got == expected
 
 
+@pytest.mark.usefixtures("burns_cpu")
 def test_parallel_backfill_gives_the_same_lines_in_order(tmp_path: Path) -> None:
     path = tmp_path / "app.log"
     expected = _write_log(path, 30000)

@@ -22,6 +22,9 @@ from warroom.sources.probes import ProbeResult, ProbeSource
 
 NOW = datetime(2026, 3, 1, 12, 0, tzinfo=timezone.utc)
 
+# Deadlines are timed here: no CPU hog test runs on the other worker meanwhile.
+pytestmark = pytest.mark.usefixtures("times_deadlines")
+
 
 @pytest.fixture(scope="module")
 def server():

@@ -1,7 +1,6 @@
 """Resources measured with psutil on this machine, checked against free, df and real sockets."""
 
 import asyncio
-import shutil
 import socket
 import subprocess
 import sys
@@ -53,7 +52,7 @@ async def test_snapshot_has_sane_values(resources):
     assert [s.series for s in snap.samples()] == ["resources.cpu", "resources.memory", "resources.disk:/"]
 
 
-@pytest.mark.skipif(shutil.which("free") is None, reason="needs procps free")
+@pytest.mark.requires("free")
 async def test_memory_reads_like_free_h(resources):
     snap = await resources().collect(NOW)
     free = subprocess.run(["free", "-h"], capture_output=True, text=True, check=True).stdout.splitlines()
@@ -65,7 +64,7 @@ async def test_memory_reads_like_free_h(resources):
     assert f"Mem:{human_bytes(snap.memory.total):>16}" in text  # aligned like free
 
 
-@pytest.mark.skipif(shutil.which("df") is None, reason="needs df")
+@pytest.mark.requires("df")
 async def test_disks_read_like_df_h(resources):
     snap = await resources(mounts=("/",)).collect(NOW)
     df = subprocess.run(["df", "-h", "/"], capture_output=True, text=True, check=True).stdout.splitlines()
@@ -108,7 +107,7 @@ async def test_connection_states_see_a_listening_and_a_connected_socket(resource
 
 def test_proc_and_psutil_both_see_an_ipv6_listener():
     if not socket.has_ipv6:
-        pytest.skip("no IPv6 here")
+        pytest.skip("no IPv6 loopback here: Python was built without IPv6")
     server = socket.socket(socket.AF_INET6)
     try:
         server.bind(("::1", 0))
@@ -136,6 +135,7 @@ def test_proc_parser_names_states_like_ss(tmp_path):
     }
 
 
+@pytest.mark.usefixtures("burns_cpu")
 async def test_top_processes_by_cpu_and_memory(resources):
     spinner = subprocess.Popen([sys.executable, "-c", "while True: pass"])
     hog = subprocess.Popen(
