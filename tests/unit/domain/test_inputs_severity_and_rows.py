@@ -1,4 +1,4 @@
-"""Numbers and stored rows that must never be taken at face value (issue 10): `-1` is not SEV-1,
+"""Numbers and stored rows that must never be taken at face value: `-1` is not SEV-1,
 and a row with a bad time, a broken payload or a newer kind folds with the rest of the record."""
 
 from __future__ import annotations
