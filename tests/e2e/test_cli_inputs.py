@@ -1,4 +1,4 @@
-"""No input may break the record (issue 10): times, numbers and environment through the installed
+"""No input may break the record: times, numbers and environment through the installed
 `warroom`, and a database that already holds a bad row. Every mistake is one line, exit 2, no
 traceback, nothing stored; every reader still answers and flags the damaged row."""
 
