@@ -204,7 +204,7 @@ def child(args: argparse.Namespace) -> None:
         from warroom.ui.poller import Poller
 
         class Naive(App[None]):
-            """What issue 4 warns about: every 100 ms, clear the table and refill it."""
+            """The naive refresh: every 100 ms, clear the table and refill it."""
 
             def compose(self) -> ComposeResult:
                 yield DataTable()

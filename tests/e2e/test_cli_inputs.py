@@ -1,4 +1,4 @@
-"""No input may break the record (issue 10): times, numbers and environment through the installed
+"""No input may break the record: times, numbers and environment through the installed
 `warroom`, and a database that already holds a bad row. Every mistake is one line, exit 2, no
 traceback, nothing stored; every reader still answers and flags the damaged row."""
 
@@ -113,7 +113,7 @@ def test_bare_clock_time_far_before_the_start_needs_a_full_date(at_clock):
     assert ok.returncode == 0, ok.stderr
     shown = at_clock("2026-11-26 03:21:00", "show").stdout
     # A time on another day than the start carries its date (a bare 23:59 read as tonight).
-    assert "2026-11-25 23:59:00 note" in shown and "2026-11-25 12:00:00 note" in shown
+    assert "2026-11-25 23:59:00 NOTE" in shown and "2026-11-25 12:00:00 NOTE" in shown
 
 
 def test_five_minutes_ahead_is_the_limit_end_to_end(at_clock):
@@ -207,7 +207,7 @@ def test_list_due_and_show_read_a_database_with_a_bad_row_and_flag_it(run_warroo
     assert "INC-1    SEV-2  Investigating" in run_warroom("list").stdout
     assert "next update due" in run_warroom("due").stdout
     shown = run_warroom("show").stdout
-    assert f"[unreadable row: event #{bad_time}: bad time '202-12-06T05:00:00.000000Z'" in shown
+    assert f"⚠ unreadable row: event #{bad_time}: bad time '202-12-06T05:00:00.000000Z'" in shown
     assert "newer kind" in shown
     data = json.loads(run_warroom("show", "--json").stdout)
     flagged = {e["id"]: e["problem"] for e in data["timeline"] if e.get("problem")}

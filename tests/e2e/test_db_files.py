@@ -1,5 +1,5 @@
 """The database file through the installed `warroom` command: where it may be, who may read
-it, and whose file it is (issue 10)."""
+it, and whose file it is."""
 
 from __future__ import annotations
 

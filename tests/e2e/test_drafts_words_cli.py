@@ -1,4 +1,4 @@
-"""Issue 10, through the installed `warroom`: the drafts say the right words to customers.
+"""Through the installed `warroom`: the drafts say the right words to customers.
 
 `declare --feature`, `warroom feature`, `resolve --public`, the internal draft after a severity
 change, one channel per incident, and the SEV-2 rule's trace in `show` / `show --json` (on time,

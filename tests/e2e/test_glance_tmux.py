@@ -1,4 +1,4 @@
-"""Issue 10, "readable at a glance", against the installed `warroom` in a real tmux: the header's
+"""Readable at a glance, against the installed `warroom` in a real tmux: the header's
 countdown is whole at 80x24 and 60x15 with no IC, and the focused pane is marked in the text a
 monochrome `capture-pane` reads (`▶ Timeline` on a heavy rule), which `z` fills the screen with."""
 

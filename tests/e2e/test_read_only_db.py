@@ -1,5 +1,5 @@
 """Reading when writing is impossible: `show` and `list` on a full disk and on a read-only
-mount, through the installed command (issue 10). Real filesystems (tests/support/mounts.py)."""
+mount, through the installed command. Real filesystems (tests/support/mounts.py)."""
 
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
 """`warroom record` while the database takes no writes (a full disk, a lock): a probe's DOWN
 and UP are kept in order and written late with their real time, or put in a file beside the
-database when the process ends first (issue 10). Real HTTP server, real tmpfs, real lock."""
+database when the process ends first. Real HTTP server, real tmpfs, real lock."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Issue 10 on the screen: `/feature` and the declare dialog's Feature field name what customers see
+"""On the screen: `/feature` and the declare dialog's Feature field name what customers see
 affected, and the external draft says it (the internal title never reaches customers)."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Issue 10, "readable at a glance": the header's countdown is the last thing it cuts.
+"""Readable at a glance: the header's countdown is the last thing it cuts.
 
 The header is drawn at each size the issue names and read back as text: the countdown must be
 whole (its time with seconds, or its overdue words), and the state line beside it gives way.

@@ -1,4 +1,4 @@
-"""Issue 10, "readable at a glance": the war room at 120x40 reads without squinting.
+"""Readable at a glance: the war room at 120x40 reads without squinting.
 
 The timeline's text column is wide enough for a sentence (>= 45 cells: a one-line note takes one
 line), and a command pane in the crowded signal column shows data rows, not just its table header

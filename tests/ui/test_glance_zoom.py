@@ -1,4 +1,4 @@
-"""Issue 10, "readable at a glance": `z` fills the screen with the focused pane, whichever it
+"""Readable at a glance: `z` fills the screen with the focused pane, whichever it
 is, and the focused pane is marked in the text itself (a monochrome `tmux capture-pane` shows it)."""
 
 from __future__ import annotations

@@ -59,7 +59,7 @@ async def test_one_failure_is_flagged_but_not_yet_down() -> None:
             await wait_for(pilot, lambda: len(pane.history["probe:api"].latencies) > count, "the failing result")
             await pilot.pause()
             row = rows(app)[0]
-            # Issue 10: the first failure of a streak is not a ✔: it reads as what it is.
+            # The first failure of a streak is not a ✔: it reads as what it is.
             assert row.startswith("▲ UP · 1 failure (500)") and "✔" not in row, row
             assert " 500 " in row and "api" in row
             srv.recover("/health")  # it answered 500 once: the next success reads ✔ UP again

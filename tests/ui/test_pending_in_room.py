@@ -1,6 +1,6 @@
 """The war room's own recorder while the disk is full: a probe's DOWN and UP are kept, not
 dropped, and written with their real time and the delay once space is freed; still unwritten
-when the room closes, they go to a file and the app says where (issue 10)."""
+when the room closes, they go to a file and the app says where."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
 """The war room on a database that cannot be written (a read-only mount): it opens, shows a
-READ-ONLY badge and a command line that takes no typing, and never tries to write (issue 10)."""
+READ-ONLY badge and a command line that takes no typing, and never tries to write."""
 
 from __future__ import annotations
 

@@ -15,6 +15,7 @@ from warroom.commands.context import (
     parse_at_for,
     resolve_incident,
 )
+from warroom.domain import catalogue
 from warroom.domain.events import Kind, short_id
 
 #: `warroom ack`'s arguments (argparse's parser is built from them).
@@ -33,6 +34,6 @@ def run(args: argparse.Namespace) -> int:
             return 0
         at = parse_at_for(store, incident_id, args.at)
         check_milestone(store, incident_id, "acknowledged", at)
-        store.append(incident_id, Kind.ACKNOWLEDGED, {}, actor=current_actor(args), at=at)
+        store.append(incident_id, Kind.ACKNOWLEDGED, catalogue.acknowledged(), actor=current_actor(args), at=at)
     print(f"{short_id(incident_id)} acknowledged")
     return 0

@@ -6,6 +6,7 @@ import argparse
 
 from warroom.commands.argspec import Arg, ArgSpec
 from warroom.commands.context import ACTOR_ARG, current_actor, now_utc, open_store, parse_at
+from warroom.domain import catalogue
 from warroom.domain.events import Kind, short_id
 from warroom.domain.feature import parse_feature
 from warroom.domain.roles import IC
@@ -62,7 +63,7 @@ def run(args: argparse.Namespace) -> int:
             feature=feature,
         )
         if ic:
-            store.append(ev.incident_id, Kind.ROLE_ASSIGNED, {"role": IC, "person": ic}, actor=actor)
+            store.append(ev.incident_id, Kind.ROLE_ASSIGNED, catalogue.role_assigned(IC, ic), actor=actor)
     print(short_id(ev.incident_id))
     return 0
 

@@ -20,6 +20,7 @@ from warroom.commands.context import (
     open_store,
     resolve_incident,
 )
+from warroom.domain import catalogue
 from warroom.domain.events import Kind, short_id
 from warroom.errors import UserError
 
@@ -100,7 +101,7 @@ def run(args: argparse.Namespace) -> int:
 
             for target in config.notify:
                 result = post_webhook(target, text)
-                payload = {"audience": audience, "text": text, **result.to_payload()}
+                payload = catalogue.notify_sent(audience, text, result.to_payload())
                 store.append(incident_id, Kind.NOTIFY_SENT, payload, actor=actor)
                 _say(result.describe())
                 if not result.ok:
@@ -113,7 +114,7 @@ def run(args: argparse.Namespace) -> int:
             return 1
 
         if args.posted:
-            store.append(incident_id, Kind.COMMS_POSTED, {"audience": audience, "text": text}, actor=actor, at=now)
+            store.append(incident_id, Kind.COMMS_POSTED, catalogue.comms_posted(audience, text), actor=actor, at=now)
             due = next_update(store.incident(incident_id), now, cadence)
             _say(f"{short_id(incident_id)} {audience} update marked posted at {now:%H:%M} UTC; {due.describe()}")
         elif args.post:

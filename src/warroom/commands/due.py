@@ -45,7 +45,8 @@ def _cadence(args: argparse.Namespace, cadence_type):
 
 
 def run(args: argparse.Namespace) -> int:
-    from warroom.domain.cadence import UpdateCadence, format_duration, next_update, user_comms_due
+    from warroom.domain.cadence import UpdateCadence, next_update, user_comms_due
+    from warroom.domain.metrics import format_duration
 
     cadence = _cadence(args, UpdateCadence)
     now = now_utc()

@@ -6,6 +6,7 @@ import argparse
 
 from warroom.commands.argspec import Arg, ArgSpec
 from warroom.commands.context import ACTOR_ARG, INCIDENT_ARG, current_actor, open_store, resolve_incident
+from warroom.domain import catalogue
 from warroom.domain.events import Kind, short_id
 from warroom.domain.feature import parse_feature
 from warroom.errors import UserError
@@ -29,7 +30,7 @@ def run(args: argparse.Namespace) -> int:
         if store.incident(incident_id).feature == feature:
             print(f"{short_id(incident_id)} feature is already {clean(feature)!r}; nothing recorded")
             return 0
-        store.append(incident_id, Kind.FEATURE_SET, {"text": feature}, actor=current_actor(args))
+        store.append(incident_id, Kind.FEATURE_SET, catalogue.feature_set(feature), actor=current_actor(args))
     print(f"{short_id(incident_id)} feature: {clean(feature)} "
           f"(the external draft now says \"an issue affecting {clean(feature)}\")")
     return 0

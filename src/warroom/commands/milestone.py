@@ -15,7 +15,8 @@ from warroom.commands.context import (
     parse_at_for,
     resolve_incident,
 )
-from warroom.domain.events import Kind, format_ts, short_id
+from warroom.domain import catalogue
+from warroom.domain.events import Kind, short_id
 from warroom.domain.incident import MILESTONE_NAMES
 
 #: `warroom milestone`'s arguments (argparse's parser is built from them).
@@ -35,7 +36,7 @@ def run(args: argparse.Namespace) -> int:
         when = parse_at_for(store, incident_id, args.time, now)
         assert when is not None  # TIME is a required argument, and only a missing one gives None
         check_milestone(store, incident_id, args.name, when)
-        payload = {"name": args.name, "at": format_ts(when), "reason": args.reason.strip()}
+        payload = catalogue.milestone_set(args.name, when, args.reason.strip())
         store.append(incident_id, Kind.MILESTONE, payload, actor=current_actor(args))
     print(f"{short_id(incident_id)} {args.name} set to {when:%Y-%m-%d %H:%M:%S} UTC")
     return 0

@@ -15,6 +15,7 @@ from warroom.commands.context import (
     parse_at_for,
     resolve_incident,
 )
+from warroom.domain import catalogue
 from warroom.domain.events import Kind, short_id
 from warroom.errors import UserError
 
@@ -35,6 +36,6 @@ def run(args: argparse.Namespace) -> int:
         incident_id = resolve_incident(store, args.incident)
         at = parse_at_for(store, incident_id, args.at)
         check_milestone(store, incident_id, "mitigated", at)
-        store.append(incident_id, Kind.MITIGATED, {"text": text}, actor=current_actor(args), at=at)
+        store.append(incident_id, Kind.MITIGATED, catalogue.mitigation_applied(text), actor=current_actor(args), at=at)
     print(f"{short_id(incident_id)} mitigation recorded")
     return 0

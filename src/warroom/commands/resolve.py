@@ -15,6 +15,7 @@ from warroom.commands.context import (
     parse_at_for,
     resolve_incident,
 )
+from warroom.domain import catalogue
 from warroom.domain.events import Kind, short_id
 from warroom.domain.metrics import format_duration, incident_metrics
 from warroom.errors import UserError
@@ -46,14 +47,14 @@ def run(args: argparse.Namespace) -> int:
         if not state.is_open:
             if public and public != state.public_summary:
                 # The Comms Lead often writes the customers' words after the IC resolved.
-                store.append(incident_id, Kind.PUBLIC_SUMMARY, {"text": public}, actor=current_actor(args))
+                store.append(incident_id, Kind.PUBLIC_SUMMARY, catalogue.public_summary(public), actor=current_actor(args))
                 print(f"{short_id(incident_id)} is already resolved; public summary recorded for the external draft")
                 return 0
             print(f"{short_id(incident_id)} is already resolved; nothing recorded")
             return 0
         at = parse_at_for(store, incident_id, args.at)
         check_milestone(store, incident_id, "resolved", at)
-        payload = {"text": text, **({"public": public} if public else {})}
+        payload = catalogue.resolved(text, public)
         store.append(incident_id, Kind.RESOLVED, payload, actor=current_actor(args), at=at)
         state = store.incident(incident_id)
     mttr = format_duration(incident_metrics(state).mttr)

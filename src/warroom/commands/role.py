@@ -14,6 +14,7 @@ from warroom.commands.context import (
     parse_at_for,
     resolve_incident,
 )
+from warroom.domain import catalogue
 from warroom.domain.events import Kind, short_id
 from warroom.domain.names import check_name
 from warroom.domain.roles import canonical_role
@@ -51,10 +52,10 @@ def run(args: argparse.Namespace) -> int:
     with open_store(args) as store:
         incident_id = resolve_incident(store, args.incident)
         if person == "-":
-            store.append(incident_id, Kind.ROLE_RELEASED, {"role": role}, actor=actor, at=parse_at_for(store, incident_id, args.at))
+            store.append(incident_id, Kind.ROLE_RELEASED, catalogue.role_released(role), actor=actor, at=parse_at_for(store, incident_id, args.at))
             print(f"{short_id(incident_id)} {role} is now vacant")
             return 0
-        store.append(incident_id, Kind.ROLE_ASSIGNED, {"role": role, "person": person},
+        store.append(incident_id, Kind.ROLE_ASSIGNED, catalogue.role_assigned(role, person),
                      actor=actor, at=parse_at_for(store, incident_id, args.at))
     print(f"{short_id(incident_id)} {role}: {clean(person)}")
     return 0

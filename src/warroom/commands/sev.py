@@ -14,6 +14,7 @@ from warroom.commands.context import (
     parse_at_for,
     resolve_incident,
 )
+from warroom.domain import catalogue
 from warroom.domain.events import Kind, short_id
 from warroom.domain.severity import Severity
 from warroom.errors import UserError
@@ -39,7 +40,7 @@ def run(args: argparse.Namespace) -> int:
         if new == state.severity:
             print(f"{short_id(incident_id)} is already {new.label}; nothing recorded")
             return 0
-        payload = {"from": int(state.severity), "to": int(new), "reason": args.reason.strip()}
+        payload = catalogue.severity_changed(int(state.severity), int(new), args.reason.strip())
         store.append(incident_id, Kind.SEVERITY, payload, actor=current_actor(args), at=parse_at_for(store, incident_id, args.at))
     direction = "raised" if new < state.severity else "lowered"
     note = " (a late upgrade stays visible in the postmortem)" if new < state.severity else ""

@@ -7,7 +7,7 @@ from datetime import datetime
 
 from warroom.commands.argspec import Arg, ArgSpec
 from warroom.commands.context import now_utc, open_store, resolve_incident, warn_unreadable
-from warroom.domain.describe import describe, kind_label
+from warroom.domain.describe import describe, describe_beside_label, kind_label
 from warroom.domain.events import format_ts
 from warroom.domain.incident import MILESTONE_NAMES, IncidentState
 from warroom.domain.metrics import format_duration, incident_metrics
@@ -137,9 +137,9 @@ def render_text(state: IncidentState, extra_roles: tuple[str, ...], now: datetim
     for ev in sorted(state.events, key=lambda e: (e.at, e.id or 0)):
         # A time on another day than the start carries its date: a bare 23:59 would read as tonight.
         when = f"{ev.at:%H:%M:%S}" if ev.at.date() == day else f"{ev.at:%Y-%m-%d %H:%M:%S}"
-        prefix = f"  {when} {kind_label(ev):<10} {clean(ev.actor, cap=24):<12} "
+        prefix = f"  {when} {clean(kind_label(ev), cap=10):<10} {clean(ev.actor, cap=24):<12} "
         # A pasted note keeps its lines: each further line starts under the text column.
-        text = clean(describe(ev), keep_newlines=True).replace("\n", "\n" + " " * len(prefix))
+        text = clean(describe_beside_label(ev), keep_newlines=True).replace("\n", "\n" + " " * len(prefix))
         lines.append(prefix + text)
     return "\n".join(lines)
 

@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from warroom.demo.state import ScriptClock, WorldState
+from warroom.domain import catalogue
 from warroom.domain.events import Event, Kind
 from warroom.store.sync import EventStore
 
@@ -58,7 +59,7 @@ class DemoContext:
         return self.store.append(self.incident_id, kind, payload, actor=actor, at=self.state.clock.now())
 
     def note(self, actor: str, text: str) -> Event | None:
-        return self.append(Kind.NOTE, {"text": text}, actor)
+        return self.append(Kind.NOTE, catalogue.note(text), actor)
 
     def seen(self, kind: str, after_id: int = 0, name: str | None = None) -> bool:
         """Has an event of `kind` (about source `name`, if given) been recorded after `after_id`?"""

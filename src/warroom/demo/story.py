@@ -21,6 +21,7 @@ from typing import Any
 from warroom.demo.gitrepo import PastDeploy
 from warroom.demo.scenario import DemoContext, Step
 from warroom.demo.state import Phase
+from warroom.domain import catalogue
 from warroom.domain.events import Kind
 from warroom.domain.roles import COMMS, IC, SCRIBE, TECH
 
@@ -56,15 +57,15 @@ def seed_incident(store: Any, now: datetime, channel_prefix: str = "#incident-")
     ev = store.declare(TITLE, 2, actor=IC_NAME, impact=IMPACT, detected_by="synthetic probe",
                        started_at=started, detected_at=detected, at=declared, feature="Checkout")
     iid = ev.incident_id
-    store.append(iid, Kind.ROLE_ASSIGNED, {"role": IC, "person": IC_NAME}, actor=IC_NAME,
+    store.append(iid, Kind.ROLE_ASSIGNED, catalogue.role_assigned(IC, IC_NAME), actor=IC_NAME,
                  at=declared + timedelta(seconds=10))
-    store.append(iid, Kind.ACKNOWLEDGED, {}, actor=IC_NAME, at=declared + timedelta(seconds=15))
-    store.append(iid, Kind.NOTE, {"text": f"Synthetic checkout probe alerting since {hhmm(detected)} UTC (p95 over 2 s). "
-                                          "Reproduced by hand: checkout takes about a second, some requests 502."},
+    store.append(iid, Kind.ACKNOWLEDGED, catalogue.acknowledged(), actor=IC_NAME, at=declared + timedelta(seconds=15))
+    store.append(iid, Kind.NOTE, catalogue.note(f"Synthetic checkout probe alerting since {hhmm(detected)} UTC (p95 over 2 s). "
+                                          "Reproduced by hand: checkout takes about a second, some requests 502."),
                  actor=IC_NAME, at=now - timedelta(minutes=2))
     sdk_at = now - timedelta(minutes=8)
-    store.append(iid, Kind.NOTE, {"text": "payments-provider status page: Minor Service Outage, Card payments degraded. "
-                                          f"Checking our side too: checkout SDK 4.2.0 went out at {hhmm(sdk_at)} UTC."},
+    store.append(iid, Kind.NOTE, catalogue.note("payments-provider status page: Minor Service Outage, Card payments degraded. "
+                                          f"Checking our side too: checkout SDK 4.2.0 went out at {hhmm(sdk_at)} UTC."),
                  actor=IC_NAME, at=now - timedelta(minutes=1))
     return iid
 
@@ -77,15 +78,15 @@ def _hotfix(ctx: DemoContext) -> str:
 
 
 def _role(role: str, person: str):
-    return lambda ctx: ctx.append(Kind.ROLE_ASSIGNED, {"role": role, "person": person}, IC_NAME)
+    return lambda ctx: ctx.append(Kind.ROLE_ASSIGNED, catalogue.role_assigned(role, person), IC_NAME)
 
 
 def _sev(before: int, after: int, reason: str):
-    return lambda ctx: ctx.append(Kind.SEVERITY, {"from": before, "to": after, "reason": reason}, IC_NAME)
+    return lambda ctx: ctx.append(Kind.SEVERITY, catalogue.severity_changed(before, after, reason), IC_NAME)
 
 
 def _status(before: str, after: str, text: str):
-    return lambda ctx: ctx.append(Kind.STATUS, {"from": before, "to": after, "text": text.format(hotfix=_hotfix(ctx))},
+    return lambda ctx: ctx.append(Kind.STATUS, catalogue.status_changed(before, after, text.format(hotfix=_hotfix(ctx))),
                                   IC_NAME)
 
 
@@ -140,7 +141,7 @@ def external_post(status: str, lead: str) -> Any:
 
 
 def _post(audience: str, make: Any):
-    return lambda ctx: ctx.append(Kind.COMMS_POSTED, {"audience": audience, "text": make(ctx)}, COMMS_NAME)
+    return lambda ctx: ctx.append(Kind.COMMS_POSTED, catalogue.comms_posted(audience, make(ctx)), COMMS_NAME)
 
 
 def internal_update(ctx: DemoContext) -> str:
@@ -182,7 +183,7 @@ def record_mitigation(ctx: DemoContext) -> None:
         text = f"Rolled back {_hotfix(ctx)}: git revert --no-edit {sha} (revert commit {revert[:7]})"
     else:
         text = "Rolled back the hotfix deploy (git was not available, so no revert commit was made)"
-    ctx.append(Kind.MITIGATED, {"text": text}, TECH_NAME)
+    ctx.append(Kind.MITIGATED, catalogue.mitigation_applied(text), TECH_NAME)
 
 
 def _resolved(ctx: DemoContext) -> str:
@@ -190,9 +191,9 @@ def _resolved(ctx: DemoContext) -> str:
 
 
 def resolve(ctx: DemoContext) -> None:
-    ctx.append(Kind.RESOLVED, {"text": f"Checkout healthy since the rollback of {_hotfix(ctx)}. Channel stays open "
-                                       "for postmortem prep; review within 5 business days.",
-                           "public": "Checkout and card payments are working normally."}, IC_NAME)
+    ctx.append(Kind.RESOLVED, catalogue.resolved(f"Checkout healthy since the rollback of {_hotfix(ctx)}. Channel stays "
+                                                 "open for postmortem prep; review within 5 business days.",
+                                                 "Checkout and card payments are working normally."), IC_NAME)
 
 
 def _probe_went(kind: str, after_fact: str | None = None):

@@ -27,6 +27,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any, Literal
 
+from warroom.domain.metrics import format_duration
 from warroom.domain.severity import Severity
 from warroom.domain.status import Status
 from warroom.records import Record, record
@@ -206,18 +207,6 @@ def silence_phrase(length: timedelta) -> str:
     """`went silent for 45 minutes`: the playbook's anti-pattern, in its own words."""
     minutes = int(length.total_seconds() // 60)
     return f"went silent for {minutes} minute{'' if minutes == 1 else 's'}"
-
-
-def format_duration(delta: timedelta) -> str:
-    """`12m 30s`, `4m`, `45s`, `1h 05m`: compact, whole seconds, no sign."""
-    total = int(abs(delta.total_seconds()))
-    hours, rest = divmod(total, 3600)
-    minutes, seconds = divmod(rest, 60)
-    if hours:
-        return f"{hours}h {minutes:02d}m"
-    if minutes:
-        return f"{minutes}m {seconds:02d}s" if seconds else f"{minutes}m"
-    return f"{seconds}s"
 
 
 # --- the one sweep both questions share -------------------------------------------------------

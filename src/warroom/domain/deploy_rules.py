@@ -21,6 +21,7 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
+from warroom.domain import catalogue
 from warroom.domain.events import Kind, format_ts, utc
 from warroom.domain.signals import SignalEvent
 from warroom.records import Record, record
@@ -139,7 +140,7 @@ class DeployTracker:
 def deploy_event(deploy: Deploy, now: datetime) -> SignalEvent:
     """The event for one deploy: dated when it happened (never in the future), keyed naturally."""
     at = min(utc(deploy.at), utc(now))
-    payload = deploy.to_json() | {"seen_at": format_ts(now)}
+    payload = catalogue.deploy_seen(deploy.to_json(), seen_at=now)
     return SignalEvent(
         kind=Kind.DEPLOY,
         text=deploy.describe(),

@@ -34,6 +34,7 @@ from string import Template
 from typing import TYPE_CHECKING, Any
 
 from warroom.domain.cadence import UpdateCadence
+from warroom.domain.catalogue import short_text
 from warroom.domain.events import Event, Kind
 from warroom.domain.roles import COMMS, IC, SCRIBE, role_names
 from warroom.domain.status import Status
@@ -184,7 +185,9 @@ def severity_headline(state: IncidentState, now: datetime) -> str:
 def _items(events: Iterable[Event], empty: str) -> str:
     lines = []
     for ev in events:
-        text = _one_line(ev.payload.get("text") or ev.payload.get("what") or "")
+        # The catalogue's words beside a label (a note's text, a mitigation's what): the draft's
+        # section names the kind. `what` is an older writer's field for a mitigation.
+        text = _one_line(short_text(ev) or str(ev.payload.get("what") or ""))
         if text:
             lines.append(f"- {ev.at:%H:%M} {text}")
     return "\n".join(lines) if lines else f"- {empty}"

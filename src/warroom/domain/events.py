@@ -17,7 +17,8 @@ if TYPE_CHECKING:
 
 
 class Kind:
-    """Every event kind the project writes, in one place."""
+    """The name of every event kind the project writes; the rest of each kind (label, payload
+    builder, wording) is its entry in `warroom.domain.catalogue`."""
 
     DECLARED = "incident.declared"
     SEVERITY = "severity.changed"
@@ -48,19 +49,7 @@ class Kind:
     #: The public summary given after resolving (`warroom resolve --public TEXT` once resolved).
     PUBLIC_SUMMARY = "resolution.public"
 
-    #: Kinds written by the machine rather than a person; the timeline dims them.
-    SYSTEM = frozenset(
-        {
-            PROBE_DOWN,
-            PROBE_UP,
-            STATUSPAGE,
-            LOG_SPIKE,
-            DEPLOY,
-            RESOURCE,
-            SOURCE_ERROR,
-            NOTIFY_SENT,
-        }
-    )
+    # Each kind's label, payload builder and wording: `warroom.domain.catalogue`.
 
 
 def utc(dt: datetime) -> datetime:
@@ -149,7 +138,9 @@ class Event:
 
     @property
     def is_system(self) -> bool:
-        return self.kind in Kind.SYSTEM or self.actor == "warroom"
+        from warroom.domain.catalogue import SYSTEM_KINDS  # the catalogue imports this module
+
+        return self.kind in SYSTEM_KINDS or self.actor == "warroom"
 
     def to_json(self) -> dict[str, Any]:
         extra = {"problem": self.problem} if self.problem else {}
@@ -178,3 +169,13 @@ def parse_incident_ref(text: str) -> int:
     if not t.isdigit() or not t.isascii() or len(t) > 18:  # SQLite integers stop at 2**63
         raise ValueError(f"not an incident id: {text[:40]!r} (expected INC-N or N)")
     return int(t)
+
+
+def __getattr__(name: str) -> Any:
+    """The catalogue, re-exported lazily (`from warroom.domain.events import CATALOGUE`): loading
+    it eagerly would cost `warroom note` its import and make the two modules import each other."""
+    if name in ("CATALOGUE", "EventKind", "entry", "short_text", "long_text", "SYSTEM_KINDS"):
+        from warroom.domain import catalogue
+
+        return getattr(catalogue, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

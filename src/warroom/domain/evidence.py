@@ -16,7 +16,8 @@ import re
 from datetime import datetime
 from typing import Any
 
-from warroom.domain.events import Kind, format_ts, utc
+from warroom.domain import catalogue
+from warroom.domain.events import Kind, utc
 from warroom.domain.signals import SignalEvent
 
 DEFAULT_CAP = 4000
@@ -76,16 +77,10 @@ def evidence_from_output(
         status = f"exit {exit_code} at {clock}"
     else:
         status = f"at {clock}"
-    payload: dict[str, Any] = {
-        "pane": pane,
-        "source_kind": source_kind,
-        "command": command_line,
-        "exit_code": exit_code,
-        "error": error,
-        "at": format_ts(taken_at),
-        "output": capped,
-        "lines_cut": cut,
-    }
+    payload = catalogue.evidence_pinned(
+        pane=pane, source_kind=source_kind, command=command_line, exit_code=exit_code, error=error, at=taken_at,
+        output=capped, lines_cut=cut,
+    )
     return SignalEvent(
         kind=Kind.EVIDENCE,
         text=f'pinned {source_kind} "{_plain(pane)}" ({status})',

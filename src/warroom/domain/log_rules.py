@@ -14,6 +14,7 @@ import re
 from datetime import UTC, datetime, timedelta, timezone, tzinfo
 from typing import Any
 
+from warroom.domain import catalogue
 from warroom.domain.events import Kind, utc
 from warroom.domain.signals import SignalEvent
 from warroom.records import Record, record
@@ -300,13 +301,10 @@ class SpikeDetector:
             kind=Kind.LOG_SPIKE,
             text=f"log {self.name} error spike: {count}/min (baseline {_rate(baseline)}/min)",
             at=utc(now),
-            payload={
-                "log": self.name,
-                "count": count,
-                "baseline": round(baseline, 2),
-                "factor": self.factor,
-                "minute": at.strftime("%Y-%m-%dT%H:%MZ"),
-            },
+            payload=catalogue.log_spike(
+                log=self.name, count=count, baseline=baseline, factor=self.factor,
+                minute=at.strftime("%Y-%m-%dT%H:%MZ"),
+            ),
             dedupe_key=f"log:{self.name}:spike:{at.strftime('%Y-%m-%dT%H:%MZ')}",
         )
 

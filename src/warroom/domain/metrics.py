@@ -35,22 +35,23 @@ def incident_metrics(state: IncidentState) -> IncidentMetrics:
 
 
 def format_duration(delta: timedelta | None) -> str:
-    """`1h 04m`, `7m`, `42s`; `-` when unknown."""
+    """How every view writes a span of time: `1d 01h`, `1h 05m`, `12m 30s`, `4m`, `45s`; `-` when unknown.
+
+    Whole seconds, no sign (the caller says "overdue by", "late", "after"), and the seconds are
+    kept under an hour so a countdown visibly moves."""
     if delta is None:
         return "-"
-    total = int(delta.total_seconds())
-    sign = "-" if total < 0 else ""
-    total = abs(total)
+    total = int(abs(delta.total_seconds()))
     hours, rest = divmod(total, 3600)
     minutes, seconds = divmod(rest, 60)
     if hours >= 24:
         days, hours = divmod(hours, 24)
-        return f"{sign}{days}d {hours:02d}h"
+        return f"{days}d {hours:02d}h"
     if hours:
-        return f"{sign}{hours}h {minutes:02d}m"
+        return f"{hours}h {minutes:02d}m"
     if minutes:
-        return f"{sign}{minutes}m" if seconds == 0 or minutes >= 10 else f"{sign}{minutes}m {seconds:02d}s"
-    return f"{sign}{seconds}s"
+        return f"{minutes}m {seconds:02d}s" if seconds else f"{minutes}m"
+    return f"{seconds}s"
 
 
 def aggregate(states: list[IncidentState]) -> dict[str, timedelta | None]:

@@ -24,6 +24,7 @@ from datetime import datetime
 from enum import Enum
 from typing import Any, Protocol
 
+from warroom.domain import catalogue
 from warroom.domain.events import Kind, format_ts
 from warroom.domain.metrics import format_duration
 from warroom.domain.signals import Sample, SignalEvent
@@ -125,9 +126,9 @@ class ProbeTracker:
             kind=Kind.PROBE_DOWN,
             text=f"probe {self.name} DOWN: {what}",
             at=now,
-            payload={"probe": self.name, "status_code": status_code, "elapsed": round(elapsed, 4),
-                     "failure": failure, "error": error, "previous": previous.value,
-                     "failures": self._streak, "first_failure_at": _ts(self._streak_start)},
+            payload=catalogue.probe_down(
+                probe=self.name, status_code=status_code, elapsed=elapsed, failure=failure, error=error,
+                previous=previous.value, failures=self._streak, first_failure_at=_ts(self._streak_start)),
             dedupe_key=f"probe:{self.name}:down:{_ts(self._streak_start)}",
         )
 
@@ -141,9 +142,10 @@ class ProbeTracker:
             kind=Kind.PROBE_UP,
             text=f"probe {self.name} UP after {format_duration(down_for)}",
             at=now,
-            payload={"probe": self.name, "status_code": status_code, "elapsed": round(elapsed, 4),
-                     "down_seconds": down_for.total_seconds() if down_for else None,
-                     "down_since": _ts(went_down), "first_success_at": _ts(self._streak_start)},
+            payload=catalogue.probe_up(
+                probe=self.name, status_code=status_code, elapsed=elapsed,
+                down_seconds=down_for.total_seconds() if down_for else None,
+                down_since=_ts(went_down), first_success_at=_ts(self._streak_start)),
             dedupe_key=f"probe:{self.name}:up:{_ts(self._streak_start)}",
         )
 
@@ -204,8 +206,8 @@ class StatusPageTracker:
             kind=Kind.STATUSPAGE,
             text=status_page_text(self.name, indicator, description, comps),
             at=now,
-            payload={"page": self.name, "indicator": indicator, "description": description,
-                     "components": [list(c) for c in comps], "first": first},
+            payload=catalogue.statuspage_changed(page=self.name, indicator=indicator, description=description,
+                                                 components=[list(c) for c in comps], first=first),
             dedupe_key=f"statuspage:{self.name}:{indicator}:{key_comps}:{format_ts(now)}",
         )
 

@@ -18,7 +18,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import datetime
 
-from warroom.domain.events import Kind, format_ts, utc
+from warroom.domain import catalogue
+from warroom.domain.events import Kind, utc
 from warroom.domain.signals import Sample, SignalEvent
 
 
@@ -73,14 +74,9 @@ class ResourceThresholds:
     def _event(
         text: str, metric: str, state: str, value: float, threshold: float, now: datetime, host: str
     ) -> SignalEvent:
-        payload = {
-            "metric": metric,
-            "state": state,
-            "value": round(value, 1),
-            "threshold": threshold,
-            "host": host,
-            "at": format_ts(now),
-        }
+        payload = catalogue.resource_threshold(
+            metric=metric, state=state, value=value, threshold=threshold, host=host, at=now
+        )
         return SignalEvent(kind=Kind.RESOURCE, text=text, at=now, payload=payload)
 
 

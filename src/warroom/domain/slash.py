@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from dataclasses import field
 from typing import Any
 
+from warroom.domain import catalogue
 from warroom.domain.events import Kind
 from warroom.domain.feature import parse_feature
 from warroom.domain.incident import IncidentState
@@ -128,18 +129,25 @@ def _assign(state: IncidentState, role: str, raw_name: str) -> Command:
     if raw_name.strip() == "-":  # vacate, as `warroom role ROLE -` does
         if state.roles.get(role) is None:
             return Unchanged(f"{role} is already vacant: nothing recorded")
-        return Append(Kind.ROLE_RELEASED, {"role": role}, f"{role} is now vacant")
+        return Append(Kind.ROLE_RELEASED, catalogue.role_released(role), f"{role} is now vacant")
     name = _name(raw_name, role)
     if isinstance(name, Invalid):
         return name
     holder = state.roles.get(role)
     if holder is not None and holder.person == name:
         return Unchanged(f"{name} is already {role}: nothing recorded")
-    return Append(Kind.ROLE_ASSIGNED, {"role": role, "person": name}, f"{name} is {role}")
+    return Append(Kind.ROLE_ASSIGNED, catalogue.role_assigned(role, name), f"{name} is {role}")
 
 
 def interpret(text: str, state: IncidentState, extra_roles: Iterable[str] = ()) -> Command:
     """What the typed line asks for, checked against the incident as it stands."""
+    try:
+        return _interpret(text, state, extra_roles)
+    except ValueError as exc:  # a payload the catalogue's builder refused: say why, keep the line
+        return Invalid(str(exc))
+
+
+def _interpret(text: str, state: IncidentState, extra_roles: Iterable[str]) -> Command:
     extras = tuple(extra_roles)
     line = text.strip()
     if not line:
@@ -151,7 +159,7 @@ def interpret(text: str, state: IncidentState, extra_roles: Iterable[str] = ()) 
     body = _text(line)
     if isinstance(body, Invalid):
         return body
-    return Append(Kind.NOTE, {"text": body}, "note saved")
+    return Append(Kind.NOTE, catalogue.note(body), "note saved")
 
 
 def _slash(line: str, state: IncidentState, extras: tuple[str, ...]) -> Command:
@@ -174,7 +182,7 @@ def _slash(line: str, state: IncidentState, extras: tuple[str, ...]) -> Command:
         body = _text(rest)
         if isinstance(body, Invalid):
             return body
-        return Append(Kind.NOTE, {"text": body}, "note saved") if body else Invalid(_usage("note"))
+        return Append(Kind.NOTE, catalogue.note(body), "note saved") if body else Invalid(_usage("note"))
 
     closed = not state.is_open
     if name == "sev":
@@ -193,7 +201,7 @@ def _slash(line: str, state: IncidentState, extras: tuple[str, ...]) -> Command:
         direction = "raised" if new < state.severity else "lowered"
         return Append(
             Kind.SEVERITY,
-            {"from": int(state.severity), "to": int(new), "reason": reason_text},
+            catalogue.severity_changed(int(state.severity), int(new), reason_text),
             f"severity {direction}: {state.severity.label} -> {new.label}",
         )
     if name == "status":
@@ -211,7 +219,7 @@ def _slash(line: str, state: IncidentState, extras: tuple[str, ...]) -> Command:
             return note_text
         return Append(
             Kind.STATUS,
-            {"from": state.status.value, "to": new_status.value, "text": note_text},
+            catalogue.status_changed(state.status.value, new_status.value, note_text),
             f"status: {state.status.value} -> {new_status.value}",
         )
     if name == "ic":
@@ -227,14 +235,14 @@ def _slash(line: str, state: IncidentState, extras: tuple[str, ...]) -> Command:
     if name == "ack":
         if state.milestones.acknowledged is not None:
             return Unchanged(f"already acknowledged at {state.milestones.acknowledged:%H:%M:%S} UTC: nothing recorded")
-        return Append(Kind.ACKNOWLEDGED, {}, "acknowledged")
+        return Append(Kind.ACKNOWLEDGED, catalogue.acknowledged(), "acknowledged")
     if name == "mitigated":
         body = _text(rest)
         if isinstance(body, Invalid):
             return body
         if not body:
             return Invalid(_usage("mitigated") + " (say what stopped the bleeding)")
-        return Append(Kind.MITIGATED, {"text": body}, "mitigation recorded")
+        return Append(Kind.MITIGATED, catalogue.mitigation_applied(body), "mitigation recorded")
     if name == "feature":
         return _feature(state, rest)
     # resolve
@@ -246,15 +254,16 @@ def _slash(line: str, state: IncidentState, extras: tuple[str, ...]) -> Command:
     body = _text(internal)
     if isinstance(body, Invalid):
         return body
-    payload: dict[str, Any] = {"text": body}
+    public_text = ""
     if public:
-        public_text = _text(" ".join(public.split()))
-        if isinstance(public_text, Invalid):
-            return public_text
-        payload["public"] = public_text
+        public_checked = _text(" ".join(public.split()))
+        if isinstance(public_checked, Invalid):
+            return public_checked
+        public_text = public_checked
         customers = f"Customers will read: {public_text}"
     else:
         customers = "No --public summary: customers get a generic resolved sentence."
+    payload = catalogue.resolved(body, public_text)
     return Append(
         Kind.RESOLVED,
         payload,
@@ -283,7 +292,7 @@ def _feature(state: IncidentState, rest: str) -> Command:
         return Invalid(str(exc))
     if feature == state.feature:
         return Unchanged(f"feature is already {feature}: nothing recorded")
-    return Append(Kind.FEATURE_SET, {"text": feature}, f"feature: {feature} (the external draft now names it)")
+    return Append(Kind.FEATURE_SET, catalogue.feature_set(feature), f"feature: {feature} (the external draft now names it)")
 
 
 # ---------------------------------------------------------------------------------------------

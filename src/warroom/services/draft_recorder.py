@@ -15,6 +15,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from warroom.domain import catalogue
 from warroom.domain.events import Event, Kind
 
 if TYPE_CHECKING:
@@ -95,7 +96,7 @@ class DraftRecorder:
         """Append `comms.posted` with the audience and the exact text (raises on a store error)."""
         assert self.store is not None
         return await self.store.append(
-            self.incident_id, Kind.COMMS_POSTED, {"audience": audience, "text": text}, actor=self.actor, at=at
+            self.incident_id, Kind.COMMS_POSTED, catalogue.comms_posted(audience, text), actor=self.actor, at=at
         )
 
     async def post_webhooks(self, audience: str, text: str) -> WebhookRound:
@@ -108,7 +109,7 @@ class DraftRecorder:
         failed = 0
         for target in targets:
             result = await post_webhook_async(target, text)
-            payload = {"audience": audience, "text": text, **result.to_payload()}
+            payload = catalogue.notify_sent(audience, text, result.to_payload())
             try:
                 await self.store.append(self.incident_id, Kind.NOTIFY_SENT, payload, actor=self.actor, at=self.clock())
             except Exception as exc:

@@ -122,17 +122,10 @@ class EventStore:
         feature: str = "",
     ) -> Event:
         """Allocate the next incident number and append its declaration, atomically."""
-        payload: dict[str, Any] = {"title": title, "severity": int(severity), "drill": bool(drill)}
-        if impact:
-            payload["impact"] = impact
-        if feature:
-            payload["feature"] = feature
-        if detected_by:
-            payload["detected_by"] = detected_by
-        if started_at:
-            payload["started_at"] = format_ts(started_at)
-        if detected_at:
-            payload["detected_at"] = format_ts(detected_at)
+        from warroom.domain.catalogue import declared
+
+        payload = declared(title, int(severity), drill=drill, impact=impact, feature=feature, detected_by=detected_by,
+                           started_at=started_at, detected_at=detected_at)
 
         def insert(conn: sqlite3.Connection) -> tuple[int, Event]:
             next_id = conn.execute("SELECT COALESCE(MAX(incident_id), 0) + 1 FROM events").fetchone()[0]

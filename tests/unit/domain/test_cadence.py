@@ -9,7 +9,6 @@ import pytest
 from warroom.config.model import CadenceConfig
 from warroom.domain.cadence import (
     UpdateCadence,
-    format_duration,
     missed_updates,
     next_update,
     silence_phrase,
@@ -17,6 +16,7 @@ from warroom.domain.cadence import (
 )
 from warroom.domain.events import Event, Kind
 from warroom.domain.incident import fold
+from warroom.domain.metrics import format_duration
 from warroom.domain.severity import Severity
 
 T0 = datetime(2026, 11, 26, 3, 0, tzinfo=UTC)

@@ -1,4 +1,4 @@
-"""Issue 10: the drafts say the right words to customers.
+"""The drafts say the right words to customers.
 
 The affected feature is its own field (never the internal title), each status has its own
 customer-facing sentence, the external Resolved line uses the public summary (never the internal

@@ -1,4 +1,4 @@
-"""Numbers and stored rows that must never be taken at face value (issue 10): `-1` is not SEV-1,
+"""Numbers and stored rows that must never be taken at face value: `-1` is not SEV-1,
 and a row with a bad time, a broken payload or a newer kind folds with the rest of the record."""
 
 from __future__ import annotations
@@ -56,5 +56,5 @@ def test_damaged_rows_are_read_flagged_and_folded_around():
     assert state.severity == 2 and state.status.value == "Investigating"
     assert state.milestones.detected == T0  # the unreadable back-dating changed nothing
     assert len(state.events) == 7
-    assert describe(events[1]).startswith("[unreadable row: event #2: bad time")
+    assert describe(events[1]).startswith("⚠ unreadable row: event #2: bad time")
     assert events[1].to_json()["problem"] == events[1].problem

@@ -42,7 +42,7 @@ def test_parse_duration():
         parse_duration("soon")
 
 
-# -- the rules every time a person gives must pass (issue 10) ------------------------------------
+# -- the rules every time a person gives must pass -------------------------------------------
 from warroom.domain.timeparse import check_time  # noqa: E402
 
 

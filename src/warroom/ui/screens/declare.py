@@ -17,6 +17,7 @@ from textual.screen import Screen
 from textual.widgets import Button, Checkbox, Footer, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
+from warroom.domain import catalogue
 from warroom.domain.events import Kind
 from warroom.domain.feature import parse_feature
 from warroom.domain.names import check_name
@@ -207,7 +208,7 @@ class DeclareScreen(Screen[int | None]):
             return
         if ic:
             try:
-                await app.store.append(event.incident_id, Kind.ROLE_ASSIGNED, {"role": IC, "person": ic},
+                await app.store.append(event.incident_id, Kind.ROLE_ASSIGNED, catalogue.role_assigned(IC, ic),
                                        actor=app.actor, at=app.clock())
             except Exception as exc:  # declared; only naming the IC failed: say so on the war room
                 app.notify(f"{IC} not recorded: {exc} (type /ic {ic})", severity="error")

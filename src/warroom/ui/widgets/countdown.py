@@ -26,7 +26,14 @@ from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Static
 
-from warroom.domain.cadence import UpdateCadence, UpdateDue, UserCommsDue, format_duration, next_update, user_comms_due
+from warroom.domain.cadence import (
+    UpdateCadence,
+    UpdateDue,
+    UserCommsDue,
+    next_update,
+    user_comms_due,
+)
+from warroom.domain.metrics import format_duration
 from warroom.domain.severity import Severity
 
 if TYPE_CHECKING:

@@ -89,7 +89,9 @@ def row_for(event: Event, late: bool) -> Row:
     if late:
         when = event.recorded_at
         text += f" (added {when:%H:%M})" if when is not None else " (added later)"
-    return Row(event, text, cell_len(text), late, COMPACT_WORDS.get(event.kind, ""))
+    # The compact layout's lead words make the catalogue's long form (none before a problem marker).
+    lead = "" if event.problem else COMPACT_WORDS.get(event.kind, "")
+    return Row(event, text, cell_len(text), late, lead)
 
 
 #: A batch with more out-of-order events than this is merged and the index rebuilt once.

@@ -1,0 +1,215 @@
+"""The payload builders of the event catalogue: one per kind, typed arguments in, a checked dict out.
+
+Every writer (slash commands, CLI commands, the source rules, the demo) builds an event's payload
+here, so a kind's payload has one shape; a bad field is a `ValueError` with a sentence. Reach them
+through `warroom.domain.catalogue` (`catalogue.note(text)`), where each kind's entry names its builder.
+
+Kept lean (no `typing`, no `dataclasses`): `warroom note` imports it and must feel instant.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from warroom.domain.events import format_ts
+
+TYPE_CHECKING = False  # not `typing`: its import costs `warroom note` ~3 ms
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+    from typing import Any
+
+    Payload = dict[str, Any]
+
+
+# --- checks the builders share ----------------------------------------------------------------
+
+
+def _str(value: object, field: str, *, required: bool = False) -> str:
+    if not isinstance(value, str):
+        raise ValueError(f"{field} must be text, not {type(value).__name__}")
+    if required and not value.strip():
+        raise ValueError(f"{field} is empty")
+    return value
+
+
+def _level(value: object, field: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 4:
+        raise ValueError(f"{field} must be a severity level 1-4, not {value!r}")
+    return int(value)
+
+
+def _number(value: object, field: str) -> float | int | None:
+    if value is not None and (isinstance(value, bool) or not isinstance(value, (int, float))):
+        raise ValueError(f"{field} must be a number, not {value!r}")
+    return value
+
+
+# --- builders: one per kind, typed arguments in, a checked payload out --------------------------
+
+
+def declared(
+    title: str, severity: int, *, drill: bool = False, impact: str = "", feature: str = "", detected_by: str = "",
+    started_at: datetime | None = None, detected_at: datetime | None = None,
+) -> Payload:
+    """`incident.declared`: the title, severity and what is known at the start (empty fields left out)."""
+    payload: Payload = {"title": _str(title, "title", required=True), "severity": _level(severity, "severity"),
+                        "drill": bool(drill)}
+    if _str(impact, "impact"):
+        payload["impact"] = impact
+    if _str(feature, "feature"):
+        payload["feature"] = feature
+    if _str(detected_by, "detected by"):
+        payload["detected_by"] = detected_by
+    if started_at:
+        payload["started_at"] = format_ts(started_at)
+    if detected_at:
+        payload["detected_at"] = format_ts(detected_at)
+    return payload
+
+
+def severity_changed(before: int, after: int, reason: str = "") -> Payload:
+    """`severity.changed`: from one level to another (1 is the worst), with why."""
+    return {"from": _level(before, "from"), "to": _level(after, "to"), "reason": _str(reason, "reason")}
+
+
+def status_changed(before: str, after: str, text: str = "") -> Payload:
+    """`status.changed`: Investigating -> Identified -> Monitoring (resolving is its own kind)."""
+    return {"from": _str(before, "from", required=True), "to": _str(after, "to", required=True),
+            "text": _str(text, "text")}
+
+
+def role_assigned(role: str, person: str) -> Payload:
+    """`role.assigned`: who holds a role now."""
+    return {"role": _str(role, "role", required=True), "person": _str(person, "person", required=True)}
+
+
+def role_released(role: str) -> Payload:
+    """`role.released`: the role is vacant."""
+    return {"role": _str(role, "role", required=True)}
+
+
+def note(text: str) -> Payload:
+    """`note`: what somebody saw or did, in their words."""
+    return {"text": _str(text, "the note", required=True)}
+
+
+def acknowledged() -> Payload:
+    """`incident.acknowledged`: somebody has it (the MTTA milestone); nothing else to say."""
+    return {}
+
+
+def mitigation_applied(text: str) -> Payload:
+    """`mitigation.applied`: what stopped the bleeding (the MTTM milestone)."""
+    return {"text": _str(text, "the mitigation", required=True)}
+
+
+def resolved(text: str = "", public: str = "") -> Payload:
+    """`incident.resolved`: the internal summary and, when given, what customers read."""
+    payload: Payload = {"text": _str(text, "text")}
+    if _str(public, "public summary"):
+        payload["public"] = public
+    return payload
+
+
+def reopened(text: str = "") -> Payload:
+    """`incident.reopened`: it came back."""
+    return {"text": _str(text, "text")}
+
+
+def milestone_set(name: str, at: datetime, reason: str = "") -> Payload:
+    """`milestone.set`: a milestone learned later, back-dated (`started`, `detected`...)."""
+    if not isinstance(at, datetime):
+        raise ValueError(f"milestone time must be a datetime, not {at!r}")
+    return {"name": _str(name, "milestone", required=True), "at": format_ts(at), "reason": _str(reason, "reason")}
+
+
+def amended(text: str) -> Payload:
+    """`event.amended`: a correction to an earlier event, in words."""
+    return {"text": _str(text, "text", required=True)}
+
+
+def feature_set(text: str) -> Payload:
+    """`feature.set`: the customer-facing name of what is broken (the external draft's <feature>)."""
+    return {"text": _str(text, "the feature", required=True)}
+
+
+def public_summary(text: str) -> Payload:
+    """`resolution.public`: the customers' words, given after resolving."""
+    return {"text": _str(text, "the public summary", required=True)}
+
+
+def comms_posted(audience: str, text: str) -> Payload:
+    """`comms.posted`: an update marked posted to an audience (internal, external, tactical...)."""
+    return {"audience": _str(audience, "audience", required=True), "text": _str(text, "text")}
+
+
+def notify_sent(audience: str, text: str, result: Mapping[str, Any]) -> Payload:
+    """`notify.sent`: a notifier ran for a posted update; `result` is what it reported."""
+    return {"audience": _str(audience, "audience", required=True), "text": _str(text, "text"), **dict(result)}
+
+
+def probe_down(
+    *, probe: str, status_code: int | None, elapsed: float, failure: str | None, error: str | None, previous: str,
+    failures: int, first_failure_at: str | None,
+) -> Payload:
+    """`probe.down`: the probe's failure streak crossed its threshold."""
+    return {"probe": _str(probe, "probe", required=True), "status_code": _number(status_code, "status_code"),
+            "elapsed": round(float(_number(elapsed, "elapsed") or 0), 4), "failure": failure, "error": error,
+            "previous": previous, "failures": failures, "first_failure_at": first_failure_at}
+
+
+def probe_up(
+    *, probe: str, status_code: int | None, elapsed: float, down_seconds: float | None, down_since: str | None,
+    first_success_at: str | None,
+) -> Payload:
+    """`probe.up`: a probe that was down answers again."""
+    return {"probe": _str(probe, "probe", required=True), "status_code": _number(status_code, "status_code"),
+            "elapsed": round(float(_number(elapsed, "elapsed") or 0), 4),
+            "down_seconds": _number(down_seconds, "down_seconds"), "down_since": down_since,
+            "first_success_at": first_success_at}
+
+
+def statuspage_changed(
+    *, page: str, indicator: str, description: str, components: list[list[str]], first: bool
+) -> Payload:
+    """`statuspage.changed`: a third party's status page says something new."""
+    return {"page": _str(page, "page", required=True), "indicator": _str(indicator, "indicator", required=True),
+            "description": _str(description, "description"), "components": [list(c) for c in components],
+            "first": bool(first)}
+
+
+def log_spike(*, log: str, count: int, baseline: float, factor: float, minute: str) -> Payload:
+    """`log.spike`: a minute's matching lines rose over the baseline by the configured factor."""
+    return {"log": _str(log, "log", required=True), "count": _number(count, "count"),
+            "baseline": round(float(_number(baseline, "baseline") or 0), 2), "factor": _number(factor, "factor"),
+            "minute": _str(minute, "minute", required=True)}
+
+
+def deploy_seen(deploy: Mapping[str, Any], *, seen_at: datetime) -> Payload:
+    """`deploy.seen`: a deploy's fields (`Deploy.to_json()`) and when the recorder saw it."""
+    return dict(deploy) | {"seen_at": format_ts(seen_at)}
+
+
+def resource_threshold(
+    *, metric: str, state: str, value: float, threshold: float, host: str, at: datetime
+) -> Payload:
+    """`resource.threshold`: memory or a disk crossed its threshold (`high`) or came back (`recovered`)."""
+    return {"metric": _str(metric, "metric", required=True), "state": _str(state, "state", required=True),
+            "value": round(float(_number(value, "value") or 0), 1), "threshold": _number(threshold, "threshold"),
+            "host": _str(host, "host"), "at": format_ts(at)}
+
+
+def evidence_pinned(
+    *, pane: str, source_kind: str, command: Any, exit_code: int | None, error: str | None, at: datetime,
+    output: str, lines_cut: int,
+) -> Payload:
+    """`evidence.pinned`: one pane's output, kept in the record as it was."""
+    return {"pane": _str(pane, "pane", required=True), "source_kind": _str(source_kind, "source kind"),
+            "command": command, "exit_code": _number(exit_code, "exit_code"), "error": error,
+            "at": format_ts(at), "output": _str(output, "output"), "lines_cut": lines_cut}
+
+
+def source_error(text: str, **details: Any) -> Payload:
+    """`source.error`: a source that could not run, in words (and whatever else it knows)."""
+    return {"text": _str(text, "text", required=True), **details}
