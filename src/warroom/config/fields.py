@@ -10,7 +10,7 @@ import math
 import re
 from collections.abc import Iterable, Mapping
 from datetime import date, datetime, time
-from typing import Any
+from typing import Any, overload
 
 from warroom.config.model import Secret
 from warroom.config.positions import KeyLines, Path
@@ -182,6 +182,11 @@ class Table:
         return key in self.data
 
     # -- scalars -------------------------------------------------------------------------------
+    @overload
+    def text(self, key: str, default: str, required: bool = False, allow_empty: bool = False) -> str: ...
+    @overload
+    def text(self, key: str, default: None = None, required: bool = False,
+             allow_empty: bool = False) -> str | None: ...
     def text(self, key: str, default: str | None = None, required: bool = False,
              allow_empty: bool = False) -> str | None:
         if key not in self.data:
@@ -197,6 +202,12 @@ class Table:
             return default
         return value
 
+    @overload
+    def choice(self, key: str, choices: tuple[str, ...], default: str, required: bool = False,
+               upper: bool = False) -> str: ...
+    @overload
+    def choice(self, key: str, choices: tuple[str, ...], default: None = None, required: bool = False,
+               upper: bool = False) -> str | None: ...
     def choice(self, key: str, choices: tuple[str, ...], default: str | None = None,
                required: bool = False, upper: bool = False) -> str | None:
         value = self.text(key, None, required)

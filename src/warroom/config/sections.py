@@ -92,8 +92,8 @@ def read_cadence(t: Table) -> CadenceConfig:
         sev2=_minutes(t, "sev2", d.sev2),
         sev3=_minutes(t, "sev3", d.sev3),
         sev4=_minutes(t, "sev4", d.sev4),
-        sev2_first_user_comms=_minutes(t, "sev2_first_user_comms", d.sev2_first_user_comms,
-                                       allow_off=False),
+        # allow_off=False: a number, never None (off)
+        sev2_first_user_comms=_minutes(t, "sev2_first_user_comms", d.sev2_first_user_comms, allow_off=False),  # type: ignore[arg-type]
     )
 
 
