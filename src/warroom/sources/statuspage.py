@@ -16,6 +16,7 @@ import json
 import os
 from collections.abc import Mapping
 from datetime import datetime
+from functools import partial
 from typing import Any
 
 from warroom.config.model import StatusPageConfig
@@ -84,29 +85,26 @@ class StatusPageSource:
         cfg = self.config
         environ = os.environ if self._environ is None else self._environ
         hidden = revealed_values([cfg.url], environ)
-        base = {"name": cfg.name, "url": cfg.url.redacted(), "taken_at": now}
+        base = partial(StatusPageResult, name=cfg.name, url=cfg.url.redacted(), taken_at=now)
         try:
             url = cfg.url.reveal(dict(environ))
         except KeyError as exc:
-            return StatusPageResult(**base, indicator=None, description="", error=str(exc.args[0]))
+            return base(indicator=None, description="", error=str(exc.args[0]))
         got = await fetch(url, timeout=cfg.timeout, body_cap=BODY_CAP,
                           headers=[("Accept", "application/json, */*;q=0.5")])
-        timing = {"status_code": got.status_code, "elapsed": got.elapsed}
+        timed = partial(base, status_code=got.status_code, elapsed=got.elapsed)
         if got.failure is not None:
-            return StatusPageResult(**base, **timing, indicator=None, description="",
-                                    error=redact_values(got.error or got.failure, hidden))
+            return timed(indicator=None, description="", error=redact_values(got.error or got.failure, hidden))
         assert got.status_code is not None
         parsed = parse_statuspage(got.body) if not got.truncated else None
         if parsed is not None and 200 <= got.status_code < 300:
             if parsed["indicator"] not in INDICATORS:
-                return StatusPageResult(**base, **timing, indicator=None, description="",
-                                        error=f"unknown status indicator {parsed['indicator']!r}")
-            return StatusPageResult(**base, **timing, statuspage_json=True, **parsed)
+                return timed(indicator=None, description="",
+                             error=f"unknown status indicator {parsed['indicator']!r}")
+            return timed(statuspage_json=True, **parsed)
         if 200 <= got.status_code < 300:
-            return StatusPageResult(**base, **timing, indicator="none",
-                                    description=f"reachable (HTTP {got.status_code})")
-        return StatusPageResult(**base, **timing, indicator=None, description="",
-                                error=f"HTTP {got.status_code} (expected 2xx)")
+            return timed(indicator="none", description=f"reachable (HTTP {got.status_code})")
+        return timed(indicator=None, description="", error=f"HTTP {got.status_code} (expected 2xx)")
 
     async def aclose(self) -> None:
         """Nothing to release: every run opens and closes its own connection."""
