@@ -17,7 +17,7 @@ import sqlite3
 import tempfile
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from warroom.domain.describe import RECORDED_LATE
 from warroom.domain.events import format_ts
@@ -140,6 +140,13 @@ class KeepsPending:
     _write_lock: Any
     store: Any
     incident_id: int | None
+
+    if TYPE_CHECKING:  # the host's (`recorder.SourceHub`): whether it records, its write of one signal
+
+        @property
+        def recording(self) -> bool: ...
+
+        async def _append(self, sig: Any, late_s: int | None = None) -> Any: ...
 
     async def _append_or_keep(self, sig: Any) -> Any:
         """Write a signal now, or keep it (behind any already kept: order is kept) when the

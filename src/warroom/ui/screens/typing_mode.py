@@ -36,6 +36,10 @@ class TypingMode(_Base):
     #: Key mode: the single-key bindings act; typing mode otherwise.
     key_mode: bool = False
 
+    if TYPE_CHECKING:  # the war room screen's, which this is mixed into
+
+        def feedback(self, text: str, kind: str = "info") -> None: ...
+
     def enter_key_mode(self, widget: Widget | None = None) -> None:
         """Leave the command line for the single keys, focusing `widget` (a pane) if given."""
         self._show_key_mode(True)
