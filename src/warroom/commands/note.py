@@ -14,7 +14,7 @@ from warroom.commands.context import (
     parse_at_for,
     resolve_incident,
 )
-from warroom.domain import catalogue
+from warroom.domain.event_payloads import note as note_payload  # the catalogue's builder, without its tables
 from warroom.domain.events import Kind, short_id
 from warroom.errors import UserError
 
@@ -40,7 +40,7 @@ def run(args: argparse.Namespace | SimpleNamespace) -> int:
     with open_store(args) as store:
         incident_id = resolve_incident(store, args.incident)
         at = parse_at_for(store, incident_id, args.at)
-        ev = store.append(incident_id, Kind.NOTE, catalogue.note(text), actor=actor, at=at)
+        ev = store.append(incident_id, Kind.NOTE, note_payload(text), actor=actor, at=at)
     assert ev is not None  # append returns None only for a repeated dedupe key, and a note has none
     print(f"{short_id(incident_id)} note #{ev.id} saved")
     return 0
