@@ -217,7 +217,7 @@ def child(args: argparse.Namespace) -> None:
                 self.query_one(DataTable).add_columns("source", "line")
                 self.set_interval(0.1, self.refill)
 
-            def on_source_updated(self, message) -> None:
+            def on_poller_source_updated(self, message) -> None:
                 self.latest[message.update.key] = message.update.snapshot
 
             def refill(self) -> None:
