@@ -46,12 +46,14 @@ from verdict import Verdict  # noqa: E402
 LAG_TICK = 0.05
 TARGET_LAG_MS = 50.0
 TARGET_CPU = 35.0
-STATUS_JSON = json.dumps({
-    "page": {"id": "x", "name": "Provider", "url": "https://status.example", "time_zone": "Etc/UTC"},
-    "status": {"indicator": "minor", "description": "Minor Service Outage"},
-    "components": [{"name": "Card API", "status": "degraded_performance", "group": False}],
-    "incidents": [],
-}).encode()
+STATUS_JSON = json.dumps(
+    {
+        "page": {"id": "x", "name": "Provider", "url": "https://status.example", "time_zone": "Etc/UTC"},
+        "status": {"indicator": "minor", "description": "Minor Service Outage"},
+        "components": [{"name": "Card API", "status": "degraded_performance", "group": False}],
+        "incidents": [],
+    }
+).encode()
 
 
 # --- the load (parent process) ------------------------------------------------------------------
@@ -104,7 +106,9 @@ def write_log(path: Path, rate: int, stop: threading.Event, written: list[int]) 
             for _ in range(batch):
                 stamp = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
                 if rng.random() < 0.05:
-                    msg = rng.choice(MESSAGES).format(n=rng.randint(100, 9999), c=rng.randint(1, 64), h=rng.getrandbits(32))
+                    msg = rng.choice(MESSAGES).format(
+                        n=rng.randint(100, 9999), c=rng.randint(1, 64), h=rng.getrandbits(32)
+                    )
                 else:
                     msg = f"INFO GET /api/orders/{rng.randint(1, 10**6)} 200 in {rng.randint(2, 80)}ms"
                 lines.append(f"{stamp} {msg}\n")
@@ -126,9 +130,20 @@ def make_repo(path: Path) -> None:
         (path / "f.txt").write_text(str(n))
         when = (now - timedelta(minutes=10 * n)).isoformat()
         subprocess.run(["git", "add", "f.txt"], cwd=path, env=env, check=True)
-        subprocess.run(["git", "commit", "-q", "-m", f"Change {n}: tune the pool"], cwd=path, check=True,
-                       env={**env, "GIT_AUTHOR_NAME": "alice", "GIT_AUTHOR_EMAIL": "a@x", "GIT_COMMITTER_NAME": "alice",
-                            "GIT_COMMITTER_EMAIL": "a@x", "GIT_AUTHOR_DATE": when, "GIT_COMMITTER_DATE": when})
+        subprocess.run(
+            ["git", "commit", "-q", "-m", f"Change {n}: tune the pool"],
+            cwd=path,
+            check=True,
+            env={
+                **env,
+                "GIT_AUTHOR_NAME": "alice",
+                "GIT_AUTHOR_EMAIL": "a@x",
+                "GIT_COMMITTER_NAME": "alice",
+                "GIT_COMMITTER_EMAIL": "a@x",
+                "GIT_AUTHOR_DATE": when,
+                "GIT_COMMITTER_DATE": when,
+            },
+        )
 
 
 # --- the apps (child process) -------------------------------------------------------------------
@@ -172,13 +187,17 @@ async def measure(app, warmup: float, seconds: float, out: Path) -> None:
     cpu1, wall1 = os.times(), time.perf_counter()
     used = sum(getattr(cpu1, f) - getattr(cpu0, f) for f in ("user", "system", "children_user", "children_system"))
     lags.sort()
-    out.write_text(json.dumps({
-        "samples": len(lags),
-        "lag_p50_ms": 1000 * statistics.median(lags),
-        "lag_p99_ms": 1000 * lags[min(len(lags) - 1, int(len(lags) * 0.99))],
-        "lag_max_ms": 1000 * lags[-1],
-        "cpu_percent": 100 * used / (wall1 - wall0),
-    }))
+    out.write_text(
+        json.dumps(
+            {
+                "samples": len(lags),
+                "lag_p50_ms": 1000 * statistics.median(lags),
+                "lag_p99_ms": 1000 * lags[min(len(lags) - 1, int(len(lags) * 0.99))],
+                "lag_max_ms": 1000 * lags[-1],
+                "cpu_percent": 100 * used / (wall1 - wall0),
+            }
+        )
+    )
     app.exit()
 
 
@@ -233,6 +252,7 @@ def child(args: argparse.Namespace) -> None:
 
         app = Naive()
     else:
+
         class Minimal(App[None]):
             def compose(self) -> ComposeResult:
                 yield Static("", id="clock")
@@ -253,8 +273,22 @@ def child(args: argparse.Namespace) -> None:
 def run_child(mode: str, args: argparse.Namespace, port: int, work: Path) -> dict:
     out = work / f"{mode}.json"
     out.unlink(missing_ok=True)
-    cmd = [sys.executable, str(Path(__file__).resolve()), "--child", mode, "--out", str(out), "--dir", str(work),
-           "--port", str(port), "--seconds", str(args.seconds), "--warmup", str(args.warmup)]
+    cmd = [
+        sys.executable,
+        str(Path(__file__).resolve()),
+        "--child",
+        mode,
+        "--out",
+        str(out),
+        "--dir",
+        str(work),
+        "--port",
+        str(port),
+        "--seconds",
+        str(args.seconds),
+        "--warmup",
+        str(args.warmup),
+    ]
     width, height = args.size.split("x")
     deadline = time.monotonic() + args.warmup + args.seconds + 60
     if args.headless or not shutil.which("tmux"):
@@ -268,8 +302,26 @@ def run_child(mode: str, args: argparse.Namespace, port: int, work: Path) -> dic
         sock = f"warroom-bench-{os.getpid()}"
         env = {**os.environ, "TERM": "screen-256color"}
         env.pop("TMUX", None)
-        subprocess.run(["tmux", "-L", sock, "-f", "/dev/null", "new-session", "-d", "-s", "bench", "-x", width, "-y", height,
-                        shlex.join(cmd)], check=True, env=env)
+        subprocess.run(
+            [
+                "tmux",
+                "-L",
+                sock,
+                "-f",
+                "/dev/null",
+                "new-session",
+                "-d",
+                "-s",
+                "bench",
+                "-x",
+                width,
+                "-y",
+                height,
+                shlex.join(cmd),
+            ],
+            check=True,
+            env=env,
+        )
         try:
             while not out.exists() and time.monotonic() < deadline:
                 time.sleep(0.2)
@@ -324,18 +376,24 @@ def main() -> None:
             stop.set()
             server.shutdown()
     where = "headless" if args.headless or not shutil.which("tmux") else f"tmux {args.size}"
-    print(f"dashboard load ({where}, {args.seconds:g}s measured after {args.warmup:g}s warm-up, "
-          f"log written at {results['warroom']['log_rate']:.0f} lines/s)")
+    print(
+        f"dashboard load ({where}, {args.seconds:g}s measured after {args.warmup:g}s warm-up, "
+        f"log written at {results['warroom']['log_rate']:.0f} lines/s)"
+    )
     print(f"{'app':<9}{'lag p50':>10}{'lag p99':>10}{'lag max':>10}{'CPU':>9}")
     for mode, r in results.items():
-        print(f"{mode:<9}{r['lag_p50_ms']:>8.1f}ms{r['lag_p99_ms']:>8.1f}ms{r['lag_max_ms']:>8.1f}ms{r['cpu_percent']:>8.1f}%")
+        print(
+            f"{mode:<9}{r['lag_p50_ms']:>8.1f}ms{r['lag_p99_ms']:>8.1f}ms{r['lag_max_ms']:>8.1f}ms{r['cpu_percent']:>8.1f}%"
+        )
     live, naive = results["warroom"], results["naive"]
     lag_ok = verdict.check(f"lag p99 <= {TARGET_LAG_MS:g} ms", live["lag_p99_ms"] <= TARGET_LAG_MS)
     cpu_ok = verdict.check(f"CPU <= {TARGET_CPU:g} %", live["cpu_percent"] <= TARGET_CPU)
     print(f"warroom lag p99 / target {TARGET_LAG_MS:g} ms: {live['lag_p99_ms'] / TARGET_LAG_MS:.2f}x  ({lag_ok})")
     print(f"warroom CPU / target {TARGET_CPU:g} %: {live['cpu_percent'] / TARGET_CPU:.2f}x  ({cpu_ok})")
-    print(f"warroom vs naive 10 Hz refill: lag p99 {live['lag_p99_ms'] / max(naive['lag_p99_ms'], 0.01):.2f}x, "
-          f"CPU {live['cpu_percent'] / max(naive['cpu_percent'], 0.01):.2f}x")
+    print(
+        f"warroom vs naive 10 Hz refill: lag p99 {live['lag_p99_ms'] / max(naive['lag_p99_ms'], 0.01):.2f}x, "
+        f"CPU {live['cpu_percent'] / max(naive['cpu_percent'], 0.01):.2f}x"
+    )
     sys.exit(verdict.finish())
 
 

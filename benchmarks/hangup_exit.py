@@ -45,8 +45,15 @@ def once(tmp: Path, send_hup: bool) -> tuple[float, int]:
     env.update(WARROOM_DB=str(db), WARROOM_USER="bench", TERM="xterm-256color", HOME=str(tmp))
     master, slave = pty.openpty()
     fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 40, 120, 0, 0))
-    proc = subprocess.Popen([str(Path(sys.executable).parent / "warroom")], stdin=slave, stdout=slave,
-                            stderr=slave, env=env, close_fds=True, start_new_session=True)
+    proc = subprocess.Popen(
+        [str(Path(sys.executable).parent / "warroom")],
+        stdin=slave,
+        stdout=slave,
+        stderr=slave,
+        env=env,
+        close_fds=True,
+        start_new_session=True,
+    )
     os.close(slave)
     seen = b""
     deadline = time.monotonic() + 30
@@ -76,10 +83,13 @@ def main() -> int:
             times = [t for t, _ in results]
             codes = sorted({c for _, c in results})
             median = statistics.median(times)
-            met = verdict.check(f"{label} exits 129 within {TARGETS[label]:g}s",
-                                median <= TARGETS[label] and codes == [129])
-            print(f"{label:11s} median {median:.3f}s (min {min(times):.3f}, max {max(times):.3f})  exit codes {codes}"
-                  f"  target <= {TARGETS[label]:g}s, exit 129: {met}")
+            met = verdict.check(
+                f"{label} exits 129 within {TARGETS[label]:g}s", median <= TARGETS[label] and codes == [129]
+            )
+            print(
+                f"{label:11s} median {median:.3f}s (min {min(times):.3f}, max {max(times):.3f})  exit codes {codes}"
+                f"  target <= {TARGETS[label]:g}s, exit 129: {met}"
+            )
     return verdict.finish()
 
 

@@ -34,7 +34,29 @@ from warroom.sources.logscan import Matcher, scan_file_range, scan_ranges_parall
 TARGET_ONE_CORE = 0.3  # x grep's speed
 TARGET_TWO_CORES = 0.6
 
-WORDS = ["request", "handled", "user", "session", "cache", "upstream", "latency", "ok", "payment", "worker", "queue", "timeout", "retry", "connect", "db", "pool", "order", "checkout", "inventory", "shard", "replica"]
+WORDS = [
+    "request",
+    "handled",
+    "user",
+    "session",
+    "cache",
+    "upstream",
+    "latency",
+    "ok",
+    "payment",
+    "worker",
+    "queue",
+    "timeout",
+    "retry",
+    "connect",
+    "db",
+    "pool",
+    "order",
+    "checkout",
+    "inventory",
+    "shard",
+    "replica",
+]
 LEVELS = (b"ERROR", b"panic:", b"FATAL", b"error")
 
 
@@ -96,9 +118,7 @@ def main() -> int:
 
         t_grep, n_grep = best(grep, args.repeat)
         t_one, r_one = best(lambda: scan_file_range(path, 0, size, matcher), args.repeat)
-        t_two, r_two = best(
-            lambda: scan_ranges_parallel([(path, 0, size)], matcher, end, workers=2)[0], args.repeat
-        )
+        t_two, r_two = best(lambda: scan_ranges_parallel([(path, 0, size)], matcher, end, workers=2)[0], args.repeat)
 
         def backfill() -> int:
             src = LogSource(LogConfig(name="bench", path=path, backfill=3600), backfill_max_bytes=size + 1)
@@ -112,14 +132,22 @@ def main() -> int:
         mb = size / 1e6
         load = os.getloadavg()[0]
         print(f"file: {mb:.0f} MB, {expected} matching lines (2 %); cores: {os.cpu_count()}; load avg {load:.2f}")
-        print(f"matching lines counted: grep {n_grep}, scanner {counts[1]}, parallel {counts[2]}, "
-              f"backfill {n_full}  {same}")
+        print(
+            f"matching lines counted: grep {n_grep}, scanner {counts[1]}, parallel {counts[2]}, "
+            f"backfill {n_full}  {same}"
+        )
         print(f"grep -ciE 'error|panic|fatal'       {t_grep:6.3f} s  {mb / t_grep:7.0f} MB/s  (reference)")
         one = verdict.check(f"one core >= {TARGET_ONE_CORE:g}x grep", t_grep / t_one >= TARGET_ONE_CORE)
         two = verdict.check(f"2 cores >= {TARGET_TWO_CORES:g}x grep", t_grep / t_two >= TARGET_TWO_CORES)
-        print(f"scanner, one core                   {t_one:6.3f} s  {mb / t_one:7.0f} MB/s  ratio {t_grep / t_one:.2f}x (target >= {TARGET_ONE_CORE:g}x)  {one}")
-        print(f"backfill scan + timestamps, 2 cores {t_two:6.3f} s  {mb / t_two:7.0f} MB/s  ratio {t_grep / t_two:.2f}x (target >= {TARGET_TWO_CORES:g}x)  {two}")
-        print(f"whole one-shot backfill (grouping)  {t_full:6.3f} s  {mb / t_full:7.0f} MB/s  ratio {t_grep / t_full:.2f}x (information)")
+        print(
+            f"scanner, one core                   {t_one:6.3f} s  {mb / t_one:7.0f} MB/s  ratio {t_grep / t_one:.2f}x (target >= {TARGET_ONE_CORE:g}x)  {one}"
+        )
+        print(
+            f"backfill scan + timestamps, 2 cores {t_two:6.3f} s  {mb / t_two:7.0f} MB/s  ratio {t_grep / t_two:.2f}x (target >= {TARGET_TWO_CORES:g}x)  {two}"
+        )
+        print(
+            f"whole one-shot backfill (grouping)  {t_full:6.3f} s  {mb / t_full:7.0f} MB/s  ratio {t_grep / t_full:.2f}x (information)"
+        )
     return verdict.finish()
 
 

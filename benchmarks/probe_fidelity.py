@@ -39,6 +39,7 @@ DELAY = 0.020
 
 # -- the server (its own process) ---------------------------------------------------------------
 
+
 async def _serve(drip_interval: float) -> None:
     times: list[float] = []
 
@@ -80,8 +81,9 @@ async def _serve(drip_interval: float) -> None:
 
 def serve(drip_interval: float = 0.02) -> tuple[subprocess.Popen, str]:
     """Start the benchmark server in its own process; (process, base URL)."""
-    proc = subprocess.Popen([sys.executable, __file__, "--serve", str(drip_interval)],
-                            stdout=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        [sys.executable, __file__, "--serve", str(drip_interval)], stdout=subprocess.PIPE, text=True
+    )
     port = int(proc.stdout.readline())
     return proc, f"http://127.0.0.1:{port}"
 
@@ -93,6 +95,7 @@ def server_stats(base: str) -> dict:
 
 
 # -- the measurements ---------------------------------------------------------------------------
+
 
 def sources(urls: list[str], timeout: float = 5.0):
     from warroom.config.model import ProbeConfig, Secret
@@ -116,6 +119,7 @@ async def shared_client_burst(base: str, n: int) -> float:
     import httpx
 
     async with httpx.AsyncClient(timeout=10) as client:
+
         async def one(i: int) -> float:
             t = time.perf_counter()
             await client.get(f"{base}/d{i}")
@@ -138,8 +142,12 @@ def curl_singles(base: str, runs: int) -> float | None:
         return None
     out = []
     for _ in range(runs):
-        proc = subprocess.run([curl, "-s", "-o", "/dev/null", "-w", "%{time_total}", f"{base}/single"],
-                              capture_output=True, text=True, timeout=10)
+        proc = subprocess.run(
+            [curl, "-s", "-o", "/dev/null", "-w", "%{time_total}", f"{base}/single"],
+            capture_output=True,
+            text=True,
+            timeout=10,
+        )
         out.append(float(proc.stdout))
     return statistics.median(out)
 
@@ -164,18 +172,24 @@ def main() -> int:
         proc.kill()
         proc.wait()
     print(f"{args.concurrency} concurrent probes of a {DELAY * 1000:.0f} ms endpoint, {args.rounds} rounds:")
-    print(f"  probes' median {reported * 1000:.1f} ms, server-side median {true * 1000:.1f} ms: "
-          f"ratio {reported / true:.2f}x (target <= {TARGET_RATIO:g}x)  "
-          f"{verdict.check(f'burst ratio <= {TARGET_RATIO:g}x', reported / true <= TARGET_RATIO)}")
+    print(
+        f"  probes' median {reported * 1000:.1f} ms, server-side median {true * 1000:.1f} ms: "
+        f"ratio {reported / true:.2f}x (target <= {TARGET_RATIO:g}x)  "
+        f"{verdict.check(f'burst ratio <= {TARGET_RATIO:g}x', reported / true <= TARGET_RATIO)}"
+    )
     print(f"  for reference, one shared httpx.AsyncClient: median {shared * 1000:.1f} ms, ratio {shared / true:.2f}x")
     if curl is None:
-        print(f"single probe median {single * 1000:.2f} ms (curl not installed, no comparison)  "
-              f"{verdict.check('single probe within 2 ms of curl (curl not installed)', False)}")
+        print(
+            f"single probe median {single * 1000:.2f} ms (curl not installed, no comparison)  "
+            f"{verdict.check('single probe within 2 ms of curl (curl not installed)', False)}"
+        )
     else:
         near = abs(single - curl) * 1000 <= TARGET_CURL_MS
-        print(f"single probe median {single * 1000:.2f} ms vs curl time_total median {curl * 1000:.2f} ms: "
-              f"difference {(single - curl) * 1000:+.2f} ms (target within {TARGET_CURL_MS:g} ms), "
-              f"ratio {single / curl:.3f}x  {verdict.check(f'single probe within {TARGET_CURL_MS:g} ms of curl', near)}")
+        print(
+            f"single probe median {single * 1000:.2f} ms vs curl time_total median {curl * 1000:.2f} ms: "
+            f"difference {(single - curl) * 1000:+.2f} ms (target within {TARGET_CURL_MS:g} ms), "
+            f"ratio {single / curl:.3f}x  {verdict.check(f'single probe within {TARGET_CURL_MS:g} ms of curl', near)}"
+        )
     return verdict.finish()
 
 

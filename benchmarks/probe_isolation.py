@@ -89,16 +89,22 @@ def main() -> int:
         proc.wait()
     baseline, with_bad = statistics.median(baselines), statistics.median(mixed)
     print(f"{args.endpoints} endpoints, {bad} hanging or dripping, deadline {args.deadline:g}s, {args.rounds} rounds:")
-    print(f"  healthy median alone {baseline * 1000:.1f} ms, with the bad ones {with_bad * 1000:.1f} ms: "
-          f"ratio {with_bad / baseline:.2f}x (target <= {TARGET_RATIO:g}x)  "
-          f"{verdict.check(f'healthy ratio <= {TARGET_RATIO:g}x', with_bad / baseline <= TARGET_RATIO)}; "
-          f"healthy probes that failed: {failed}  {verdict.check('no healthy probe failed', failed == 0)}")
+    print(
+        f"  healthy median alone {baseline * 1000:.1f} ms, with the bad ones {with_bad * 1000:.1f} ms: "
+        f"ratio {with_bad / baseline:.2f}x (target <= {TARGET_RATIO:g}x)  "
+        f"{verdict.check(f'healthy ratio <= {TARGET_RATIO:g}x', with_bad / baseline <= TARGET_RATIO)}; "
+        f"healthy probes that failed: {failed}  {verdict.check('no healthy probe failed', failed == 0)}"
+    )
     overrun = worst_started - args.deadline
-    print(f"  slowest probe from its start to its result: deadline + {overrun * 1000:.0f} ms "
-          f"(target <= deadline + {TARGET_OVERRUN * 1000:.0f} ms)  "
-          f"{verdict.check(f'every probe ends by deadline + {TARGET_OVERRUN * 1000:.0f} ms', overrun <= TARGET_OVERRUN)}")
-    print(f"  slowest probe from collect() to its result: deadline + {(worst - args.deadline) * 1000:.0f} ms "
-          f"(includes the start gate's pacing queue for a burst of {args.endpoints} at once)")
+    print(
+        f"  slowest probe from its start to its result: deadline + {overrun * 1000:.0f} ms "
+        f"(target <= deadline + {TARGET_OVERRUN * 1000:.0f} ms)  "
+        f"{verdict.check(f'every probe ends by deadline + {TARGET_OVERRUN * 1000:.0f} ms', overrun <= TARGET_OVERRUN)}"
+    )
+    print(
+        f"  slowest probe from collect() to its result: deadline + {(worst - args.deadline) * 1000:.0f} ms "
+        f"(includes the start gate's pacing queue for a burst of {args.endpoints} at once)"
+    )
     lags.sort()
     print(f"  event-loop lag meanwhile: p99 {lags[int(len(lags) * 0.99)] * 1000:.1f} ms, max {lags[-1] * 1000:.1f} ms")
     return verdict.finish()

@@ -32,8 +32,13 @@ from warroom.store.aio import AsyncEventStore
 class Handler(BaseHTTPRequestHandler):
     def do_GET(self) -> None:
         if self.path.startswith("/api/v2/"):
-            body = json.dumps({"page": {"name": "x"}, "status": {"indicator": "none",
-                              "description": "All Systems Operational"}, "components": []}).encode()
+            body = json.dumps(
+                {
+                    "page": {"name": "x"},
+                    "status": {"indicator": "none", "description": "All Systems Operational"},
+                    "components": [],
+                }
+            ).encode()
         else:
             body = b"ok"
         self.send_response(200)
@@ -87,8 +92,14 @@ async def main(seconds: float) -> int:
         log = tmpd / "app.log"
         log.touch()
         repo = tmpd / "repo"
-        env = {**os.environ, "GIT_CONFIG_GLOBAL": "/dev/null", "GIT_AUTHOR_NAME": "b", "GIT_AUTHOR_EMAIL": "b@x",
-               "GIT_COMMITTER_NAME": "b", "GIT_COMMITTER_EMAIL": "b@x"}
+        env = {
+            **os.environ,
+            "GIT_CONFIG_GLOBAL": "/dev/null",
+            "GIT_AUTHOR_NAME": "b",
+            "GIT_AUTHOR_EMAIL": "b@x",
+            "GIT_COMMITTER_NAME": "b",
+            "GIT_COMMITTER_EMAIL": "b@x",
+        }
         subprocess.run(["git", "init", "-q", str(repo)], check=True, env=env)
         subprocess.run(["git", "-C", str(repo), "commit", "-q", "--allow-empty", "-m", "deploy"], check=True, env=env)
         probes = "".join(f'[[probe]]\nname = "p{i}"\nurl = "{base}/health"\ninterval = 1\n\n' for i in range(10))
@@ -98,7 +109,7 @@ async def main(seconds: float) -> int:
             + f'[[statuspage]]\nname = "upstream"\nurl = "{base}/api/v2/summary.json"\ninterval = 5\n\n'
             + f'[[log]]\nname = "app"\npath = "{log}"\ninterval = 1\n\n'
             + f'[[deploys]]\nname = "app"\nkind = "git"\nrepo = "{repo}"\ninterval = 5\n\n'
-            + '[resources]\ninterval = 1\n\n'
+            + "[resources]\ninterval = 1\n\n"
             + f'[[command]]\nname = "uptime"\nargv = ["{sys.executable}", "-c", "print(1)"]\ninterval = 2\n'
         )
         store = await AsyncEventStore.open(tmpd / "w.db")
@@ -117,10 +128,14 @@ async def main(seconds: float) -> int:
     busy = results[1]
     print(f"idle loop      lag p99 {p99(idle) * 1000:6.1f} ms")
     met = verdict.check(f"lag p99 < {TARGET_P99 * 1000:.0f} ms", p99(busy) < TARGET_P99)
-    print(f"every source   lag p99 {p99(busy) * 1000:6.1f} ms  (target < {TARGET_P99 * 1000:.0f} ms), "
-          f"max {max(busy) * 1000:.1f} ms  {met}")
-    print(f"ratio to idle  {p99(busy) / max(p99(idle), 1e-4):.1f}x; process CPU {cpu * 100:.0f}% of a core "
-          f"(includes the log writer thread)")
+    print(
+        f"every source   lag p99 {p99(busy) * 1000:6.1f} ms  (target < {TARGET_P99 * 1000:.0f} ms), "
+        f"max {max(busy) * 1000:.1f} ms  {met}"
+    )
+    print(
+        f"ratio to idle  {p99(busy) / max(p99(idle), 1e-4):.1f}x; process CPU {cpu * 100:.0f}% of a core "
+        f"(includes the log writer thread)"
+    )
     return verdict.finish()
 
 

@@ -82,15 +82,22 @@ class _Health(BaseHTTPRequestHandler):
         pass
 
 
-def run_in_pty(argv: list[str], env: dict[str, str], size: tuple[int, int], markers: list[bytes],
-               settle: float, timeout: float = 30.0) -> tuple[float, int]:
+def run_in_pty(
+    argv: list[str],
+    env: dict[str, str],
+    size: tuple[int, int],
+    markers: list[bytes],
+    settle: float,
+    timeout: float = 30.0,
+) -> tuple[float, int]:
     """(seconds to the first frame containing every marker, VmRSS in KiB after `settle` s)."""
     master, slave = pty.openpty()
     cols, rows = size
     fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", rows, cols, 0, 0))
     start = time.perf_counter()
-    proc = subprocess.Popen(argv, stdin=slave, stdout=slave, stderr=slave, env=env, close_fds=True,
-                            start_new_session=True)
+    proc = subprocess.Popen(
+        argv, stdin=slave, stdout=slave, stderr=slave, env=env, close_fds=True, start_new_session=True
+    )
     os.close(slave)
     seen = b""
     first_frame: float | None = None
@@ -141,7 +148,8 @@ def prepare(tmp: Path, port: int) -> tuple[Path, Path]:
     log = tmp / "api.log"
     log.write_text("".join(f"2025-03-04T14:00:{i % 60:02d}Z ERROR upstream timeout id={i}\n" for i in range(500)))
     config = tmp / "warroom.toml"
-    config.write_text(textwrap.dedent(f"""
+    config.write_text(
+        textwrap.dedent(f"""
         [team]
         roster = ["bench-ic", "bob"]
 
@@ -161,7 +169,8 @@ def prepare(tmp: Path, port: int) -> tuple[Path, Path]:
         name = "uptime"
         argv = ["uptime"]
         interval = 2
-    """))
+    """)
+    )
     return db, config
 
 
@@ -185,10 +194,14 @@ def main() -> int:
         db, config = prepare(tmp, server.server_address[1])
         minimal = tmp / "minimal.py"
         minimal.write_text(MINIMAL_APP)
-        base = {k: v for k, v in os.environ.items()
-                if not k.startswith(("WARROOM_", "TEXTUAL")) and k not in {"COLUMNS", "LINES"}}
-        base.update(TERM="xterm-256color", COLORTERM="truecolor", HOME=str(tmp), WARROOM_DB=str(db),
-                    WARROOM_USER="bench")
+        base = {
+            k: v
+            for k, v in os.environ.items()
+            if not k.startswith(("WARROOM_", "TEXTUAL")) and k not in {"COLUMNS", "LINES"}
+        }
+        base.update(
+            TERM="xterm-256color", COLORTERM="truecolor", HOME=str(tmp), WARROOM_DB=str(db), WARROOM_USER="bench"
+        )
         compiled = {k: v for k, v in base.items() if k != "PYTHONDONTWRITEBYTECODE"}
         compiled["PYTHONPYCACHEPREFIX"] = str(tmp / "pycache")
         minimal_argv = [sys.executable, str(minimal)]
@@ -215,7 +228,9 @@ def main() -> int:
     print(f"first full frame at {size[0]}x{size[1]}, median of {args.runs} (min..max):")
     for label, (mins, wars, _, _) in results.items():
         m, w = statistics.median(mins), statistics.median(wars)
-        dont_write = " (PYTHONDONTWRITEBYTECODE=1)" if label == "as-is" and "PYTHONDONTWRITEBYTECODE" in os.environ else ""
+        dont_write = (
+            " (PYTHONDONTWRITEBYTECODE=1)" if label == "as-is" and "PYTHONDONTWRITEBYTECODE" in os.environ else ""
+        )
         print(f" {label}{dont_write}:")
         print(f"  minimal Textual app  {m * 1000:7.0f} ms  ({min(mins) * 1000:.0f}..{max(mins) * 1000:.0f})")
         print(f"  warroom              {w * 1000:7.0f} ms  ({min(wars) * 1000:.0f}..{max(wars) * 1000:.0f})")
@@ -224,7 +239,9 @@ def main() -> int:
         # Each warroom run follows a minimal one: their ratio cancels out a slow moment on a
         # shared machine better than the ratio of two medians does.
         paired = statistics.median(wt / mt for mt, wt in zip(mins, wars))
-        print(f"  paired ratio         {paired:7.2f}x   (median of run-by-run ratios; fastest runs {min(wars) / min(mins):.2f}x)")
+        print(
+            f"  paired ratio         {paired:7.2f}x   (median of run-by-run ratios; fastest runs {min(wars) / min(mins):.2f}x)"
+        )
     _, _, min_rss, war_rss = results["compiled"]
     mr, wr = statistics.median(min_rss), statistics.median(war_rss)
     print(f"resident memory after {args.settle:.0f} s with every pane live (compiled):")

@@ -45,7 +45,10 @@ def make_events(n: int) -> list[Event]:
     out = []
     for i in range(n):
         kind = KINDS[i % len(KINDS)]
-        words = " ".join(rnd.choice(["error", "rate", "checkout", "db", "p99", "latency", "rollback"]) for _ in range(rnd.randint(3, 14)))
+        words = " ".join(
+            rnd.choice(["error", "rate", "checkout", "db", "p99", "latency", "rollback"])
+            for _ in range(rnd.randint(3, 14))
+        )
         out.append(Event(1, T0 + timedelta(seconds=i), kind, ACTORS[i % 4], {"text": f"{i} {words}"}, id=i + 1))
     return out
 
@@ -79,7 +82,9 @@ async def measure(widget, fill, pages: int, size: tuple[int, int], trace: bool) 
         height = widget.scrollable_content_region.height
         start = time.perf_counter()
         for _ in range(pages):
-            widget.scroll_to(y=rnd.randrange(0, max(1, widget.virtual_size.height - height)), animate=False, immediate=True)
+            widget.scroll_to(
+                y=rnd.randrange(0, max(1, widget.virtual_size.height - height)), animate=False, immediate=True
+            )
             for y in range(height):
                 widget.render_line(y)
         scroll = time.perf_counter() - start
@@ -98,6 +103,7 @@ def main() -> int:
     args = parser.parse_args()
     size = tuple(int(x) for x in args.size.split("x"))
     events = make_events(args.events)
+
     # What Log shows for the same events: one plain line each (no columns, no wrapping),
     # formatted from the events inside the measured step, as the timeline has to.
     def lines() -> list[str]:
@@ -119,8 +125,10 @@ def main() -> int:
     print("  (Timeline: wrapped columns, styled kinds, dimmed system events; Log: plain lines)")
     append_met = verdict.check("append no slower than Log", ta / la <= TARGET_RATIO)
     scroll_met = verdict.check("scroll no slower than Log", ts / ls <= TARGET_RATIO)
-    print(f"  append {ta / la:.2f}x (target <= {TARGET_RATIO:g}x)  {append_met}; "
-          f"scroll {ts / ls:.2f}x (target <= {TARGET_RATIO:g}x)  {scroll_met}")
+    print(
+        f"  append {ta / la:.2f}x (target <= {TARGET_RATIO:g}x)  {append_met}; "
+        f"scroll {ts / ls:.2f}x (target <= {TARGET_RATIO:g}x)  {scroll_met}"
+    )
     return verdict.finish()
 
 

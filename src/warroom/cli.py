@@ -48,8 +48,11 @@ COMMANDS: dict[str, tuple[str, str]] = {
 #: The options every command takes.
 COMMON_ARGS = ArgSpec(
     Arg("--db", metavar="PATH", help="database file (default $WARROOM_DB, then $XDG_DATA_HOME/warroom/warroom.db)"),
-    Arg("--config", metavar="PATH",
-        help="config file (default $WARROOM_CONFIG, ./warroom.toml, $XDG_CONFIG_HOME/warroom/warroom.toml)"),
+    Arg(
+        "--config",
+        metavar="PATH",
+        help="config file (default $WARROOM_CONFIG, ./warroom.toml, $XDG_CONFIG_HOME/warroom/warroom.toml)",
+    ),
 )
 
 

@@ -79,7 +79,9 @@ def slack_escape(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
-def post_webhook(cfg: Any, text: str, timeout: float | None = None, environ: Mapping[str, str] | None = None) -> NotifyResult:
+def post_webhook(
+    cfg: Any, text: str, timeout: float | None = None, environ: Mapping[str, str] | None = None
+) -> NotifyResult:
     """POST `{"text": text}` to the webhook in `cfg` (a `NotifyConfig`). Blocking; never raises.
 
     Success is a 2xx answer (Slack: 200 with body `ok`). Redirects are not followed: a webhook that
@@ -90,7 +92,11 @@ def post_webhook(cfg: Any, text: str, timeout: float | None = None, environ: Map
     timeout = float(timeout if timeout is not None else getattr(cfg, "timeout", 10.0))
     start = time.perf_counter()
     try:
-        url = cfg.url.reveal(dict(environ) if environ is not None else None) if hasattr(cfg.url, "reveal") else str(cfg.url)
+        url = (
+            cfg.url.reveal(dict(environ) if environ is not None else None)
+            if hasattr(cfg.url, "reveal")
+            else str(cfg.url)
+        )
     except KeyError as exc:
         return NotifyResult(name, False, None, "", f"{exc.args[0] if exc.args else exc}", shown)
     secrets = _secret_parts(url)
@@ -113,7 +119,9 @@ def post_webhook(cfg: Any, text: str, timeout: float | None = None, environ: Map
     return NotifyResult(name, False, status, excerpt, reason.strip(), shown, duration)
 
 
-async def post_webhook_async(cfg: Any, text: str, timeout: float | None = None, environ: Mapping[str, str] | None = None) -> NotifyResult:
+async def post_webhook_async(
+    cfg: Any, text: str, timeout: float | None = None, environ: Mapping[str, str] | None = None
+) -> NotifyResult:
     """`post_webhook` in a worker thread, for the app (keeps the event loop free)."""
     import asyncio
 

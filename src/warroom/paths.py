@@ -22,6 +22,7 @@ def __getattr__(name: str):  # `pathlib` (with re, fnmatch, urllib) costs `warro
         return Path
     raise AttributeError(name)
 
+
 CONFIG_NAME = "warroom.toml"
 
 
@@ -85,7 +86,9 @@ def check_db_location(path: str, origin: str) -> None:
             "(warroom creates only its default folder)"
         )
     if os.path.isdir(path):
-        raise UserError(f"{origin} {path} is a folder; name the database file inside it (e.g. {path.rstrip('/')}/warroom.db)")
+        raise UserError(
+            f"{origin} {path} is a folder; name the database file inside it (e.g. {path.rstrip('/')}/warroom.db)"
+        )
 
 
 def db_file_checked(explicit: str | None, environ: Mapping[str, str] | None = None) -> str:

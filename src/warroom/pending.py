@@ -82,8 +82,9 @@ class PendingEvents:
         what = f"{n} event{'s' if n != 1 else ''}" if n else "events"
         return f"{what} kept to write when the database takes writes again ({self.last_error})"
 
-    def write_file(self, db_path: str | os.PathLike[str], incident_id: int | None,
-                   now: datetime | None = None) -> str | None:
+    def write_file(
+        self, db_path: str | os.PathLike[str], incident_id: int | None, now: datetime | None = None
+    ) -> str | None:
         """Write the waiting events to `<db>.pending-<UTC stamp>.jsonl` (0600) beside the
         database; when that folder cannot take it (the disk is full), the same name in the
         temporary folder, then the home folder. Returns the path, None if nowhere took it."""
@@ -118,7 +119,7 @@ def _write_private(path: str, data: bytes) -> bool:
     try:
         view = memoryview(data)
         while view:
-            view = view[os.write(fd, view):]
+            view = view[os.write(fd, view) :]
         os.fsync(fd)
     except OSError:
         os.close(fd)
@@ -207,4 +208,3 @@ class KeepsPending:
         if self.pending:
             self.pending_file = self.pending.write_file(self.store.path, self.incident_id)
         return self.pending_file
-

@@ -207,8 +207,9 @@ class SourceHub(KeepsPending):
         outcome = await self._record_poll(source, snapshot, signals, samples)
         return dataclasses.replace(outcome, status=status) if status is not None else outcome
 
-    async def _record_poll(self, source: Any, snapshot: Any, signals: list[SignalEvent],
-                           samples: list[Sample]) -> PollOutcome:
+    async def _record_poll(
+        self, source: Any, snapshot: Any, signals: list[SignalEvent], samples: list[Sample]
+    ) -> PollOutcome:
         """Record what one poll's rule saw, if this process holds the lease."""
         if not self.recording:
             return PollOutcome(snapshot, observed=tuple(signals))
@@ -224,8 +225,9 @@ class SourceHub(KeepsPending):
             if self.pending:  # samples wait too: the events first, the next samples later
                 return PollOutcome(snapshot, tuple(recorded), tuple(signals), self.pending.describe())
             if self.observer(source).throttle:
-                due = [s for s in samples
-                       if time.monotonic() - self._last_sample.get(s.series, -1e9) >= self.sample_every]
+                due = [
+                    s for s in samples if time.monotonic() - self._last_sample.get(s.series, -1e9) >= self.sample_every
+                ]
             else:
                 due = list(samples)
             if due:

@@ -72,7 +72,9 @@ def _expand(argv: tuple[str, ...], env: dict[str, str] | None) -> tuple[tuple[st
     return real, [s for s in secrets if len(s) >= 4], error
 
 
-def expand_argv(argv: tuple[str, ...], env: dict[str, str] | None = None) -> tuple[tuple[str, ...], list[bytes], str | None]:
+def expand_argv(
+    argv: tuple[str, ...], env: dict[str, str] | None = None
+) -> tuple[tuple[str, ...], list[bytes], str | None]:
     """`${NAME}` in argv items expanded now: (real argv, the secret values, error if unset)."""
     return _expand(argv, env)
 
@@ -156,8 +158,12 @@ async def run_argv(
             pass
         close_transport(proc)
         return CommandResult(
-            argv, None, _scrub(bytes(out_buf), secrets), _scrub(bytes(err_buf), secrets),
-            time.perf_counter() - start, f"timed out after {timeout:g}s",
+            argv,
+            None,
+            _scrub(bytes(out_buf), secrets),
+            _scrub(bytes(err_buf), secrets),
+            time.perf_counter() - start,
+            f"timed out after {timeout:g}s",
         )
     except asyncio.CancelledError:
         _kill_group(proc.pid)
@@ -165,7 +171,10 @@ async def run_argv(
         raise
     out, err = bytes(out_buf), bytes(err_buf)
     return CommandResult(
-        argv, proc.returncode, _scrub(out[:OUTPUT_CAP], secrets), _scrub(err[:OUTPUT_CAP], secrets),
+        argv,
+        proc.returncode,
+        _scrub(out[:OUTPUT_CAP], secrets),
+        _scrub(err[:OUTPUT_CAP], secrets),
         time.perf_counter() - start,
     )
 
@@ -193,13 +202,20 @@ def run_argv_sync(
         )
     except subprocess.TimeoutExpired as exc:
         return CommandResult(
-            argv, None, _scrub((exc.stdout or b"")[:OUTPUT_CAP], secrets), _scrub((exc.stderr or b"")[:OUTPUT_CAP], secrets),
-            time.perf_counter() - start, f"timed out after {timeout:g}s",
+            argv,
+            None,
+            _scrub((exc.stdout or b"")[:OUTPUT_CAP], secrets),
+            _scrub((exc.stderr or b"")[:OUTPUT_CAP], secrets),
+            time.perf_counter() - start,
+            f"timed out after {timeout:g}s",
         )
     except OSError as exc:
         return CommandResult(argv, None, b"", b"", time.perf_counter() - start, exc.strerror or str(exc))
     return CommandResult(
-        argv, proc.returncode, _scrub(proc.stdout[:OUTPUT_CAP], secrets), _scrub(proc.stderr[:OUTPUT_CAP], secrets),
+        argv,
+        proc.returncode,
+        _scrub(proc.stdout[:OUTPUT_CAP], secrets),
+        _scrub(proc.stderr[:OUTPUT_CAP], secrets),
         time.perf_counter() - start,
     )
 

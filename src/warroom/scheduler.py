@@ -176,11 +176,21 @@ class Scheduler:
             delay = backoff_delay(source.interval, failures, self.max_backoff)
             if self.publish is not None:
                 polled = self.clock()
-                self.publish(SourceUpdate(
-                    key=key, kind=kind, name=source_name(source), snapshot=snapshot, last_good=last_good,
-                    failures=failures, polled_at=polled, next_at=polled + timedelta(seconds=delay),
-                    events=tuple(outcome.events or ()), record_error=outcome.record_error, status=outcome.status,
-                ))
+                self.publish(
+                    SourceUpdate(
+                        key=key,
+                        kind=kind,
+                        name=source_name(source),
+                        snapshot=snapshot,
+                        last_good=last_good,
+                        failures=failures,
+                        polled_at=polled,
+                        next_at=polled + timedelta(seconds=delay),
+                        events=tuple(outcome.events or ()),
+                        record_error=outcome.record_error,
+                        status=outcome.status,
+                    )
+                )
             if await self._wait(wake, delay, stop):
                 return
 
@@ -213,7 +223,9 @@ class Scheduler:
         sources = self.sources
         count = max(1, len(sources))
         tasks = [
-            asyncio.create_task(self.run_source(s, (i / count) * min(float(s.interval), 2.0), stop), name=f"poll {s.key}")
+            asyncio.create_task(
+                self.run_source(s, (i / count) * min(float(s.interval), 2.0), stop), name=f"poll {s.key}"
+            )
             for i, s in enumerate(sources)
         ]
         try:

@@ -31,8 +31,9 @@ def unsaved_name(db_path: Path, now: datetime) -> str:
     return f"{db_path.name}.unsaved-{now:%Y%m%dT%H%M%SZ}.txt"
 
 
-def render_unsaved(items: Sequence[Unsaved], *, db_path: Path, now: datetime, actor: str,
-                   incident: str | None = None) -> str:
+def render_unsaved(
+    items: Sequence[Unsaved], *, db_path: Path, now: datetime, actor: str, incident: str | None = None
+) -> str:
     """The file's text: a header saying what it is, then each piece under its state."""
     where = f"{incident} in {db_path}" if incident else str(db_path)
     lines = [
@@ -55,8 +56,9 @@ def _candidates(db_path: Path) -> Iterable[Path]:
     yield Path(tempfile.gettempdir())
 
 
-def write_unsaved(items: Sequence[Unsaved], *, db_path: Path, now: datetime, actor: str,
-                  incident: str | None = None) -> Path:
+def write_unsaved(
+    items: Sequence[Unsaved], *, db_path: Path, now: datetime, actor: str, incident: str | None = None
+) -> Path:
     """Write `items` to a new 0600 file beside the database (or the fallbacks); its path.
 
     Raises OSError only when no folder at all can take it."""

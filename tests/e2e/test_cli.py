@@ -11,8 +11,18 @@ from tests.conftest import warroom_executable
 
 
 def test_full_incident_from_the_shell(run_warroom, home_env):
-    r = run_warroom("declare", "Checkout returns 500", "--sev", "2", "--impact", "EU card payments fail",
-                    "--detected-by", "synthetic probe", "--started-at", "-20m")
+    r = run_warroom(
+        "declare",
+        "Checkout returns 500",
+        "--sev",
+        "2",
+        "--impact",
+        "EU card payments fail",
+        "--detected-by",
+        "synthetic probe",
+        "--started-at",
+        "-20m",
+    )
     assert r.returncode == 0, r.stderr
     assert r.stdout.strip() == "INC-1"
     db = Path(home_env["XDG_DATA_HOME"]) / "warroom" / "warroom.db"
@@ -51,7 +61,11 @@ def test_full_incident_from_the_shell(run_warroom, home_env):
 def test_actor_defaults_to_warroom_user(run_warroom):
     run_warroom("declare", "x", "--sev", "3")
     run_warroom("note", "from env")
-    run_warroom("note", "explicit", env={"WARROOM_USER": ""}, )
+    run_warroom(
+        "note",
+        "explicit",
+        env={"WARROOM_USER": ""},
+    )
     events = json.loads(run_warroom("show", "--json").stdout)["timeline"]
     assert events[1]["actor"] == "tester"
     assert events[2]["actor"] not in ("", "tester")  # falls back to the login name
@@ -110,11 +124,16 @@ def test_drill_is_labelled(run_warroom):
 
 def test_python_dash_m_is_the_same_command(home_env, tmp_path):
     env = {**home_env, "WARROOM_DB": str(tmp_path / "m.db")}
-    r = subprocess.run([sys.executable, "-m", "warroom", "declare", "via -m", "--sev", "3"], env=env,
-                       capture_output=True, text=True)
+    r = subprocess.run(
+        [sys.executable, "-m", "warroom", "declare", "via -m", "--sev", "3"], env=env, capture_output=True, text=True
+    )
     assert r.returncode == 0 and r.stdout.strip() == "INC-1"
-    r = subprocess.run([str(warroom_executable()), "--db", str(tmp_path / "m.db"), "list"], env=home_env,
-                       capture_output=True, text=True)
+    r = subprocess.run(
+        [str(warroom_executable()), "--db", str(tmp_path / "m.db"), "list"],
+        env=home_env,
+        capture_output=True,
+        text=True,
+    )
     assert "via -m" in r.stdout
 
 

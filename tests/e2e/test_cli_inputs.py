@@ -97,8 +97,9 @@ def at_clock(home_env, tmp_path):
     exe = str(warroom_executable())
 
     def run(clock: str, *argv: str) -> subprocess.CompletedProcess:
-        return subprocess.run([faketime, clock, exe, *argv], env=home_env, cwd=tmp_path,
-                              capture_output=True, text=True, timeout=60)
+        return subprocess.run(
+            [faketime, clock, exe, *argv], env=home_env, cwd=tmp_path, capture_output=True, text=True, timeout=60
+        )
 
     return run
 
@@ -130,8 +131,7 @@ def test_five_minutes_ahead_is_the_limit_end_to_end(at_clock):
 @pytest.mark.parametrize("level", ["-1", "-2", "-sev1"])
 def test_only_severities_1_to_4_are_accepted(declared, level):
     run_warroom = declared
-    refused(run_warroom("sev", "--", level) if level.startswith("-") else run_warroom("sev", level),
-            "use 1, 2, 3 or 4")
+    refused(run_warroom("sev", "--", level) if level.startswith("-") else run_warroom("sev", level), "use 1, 2, 3 or 4")
     assert json.loads(run_warroom("show", "--json").stdout)["severity"] == "SEV-2"
 
 

@@ -7,8 +7,7 @@ from pathlib import Path
 
 from tests.unit.config.config_helpers import EXAMPLE
 
-SUMMARY = ("OK — 2 probes, 1 status page, 2 logs, 2 deploy sources, resources on, 1 command, "
-           "1 action, 1 notify")
+SUMMARY = "OK — 2 probes, 1 status page, 2 logs, 2 deploy sources, resources on, 1 command, 1 action, 1 notify"
 
 
 def no_traceback(*outputs: str) -> None:
@@ -35,7 +34,7 @@ def test_problems_go_to_stderr_one_a_line_with_exit_1(run_warroom, tmp_path: Pat
     assert r.stderr.splitlines() == [
         "bad.toml:2: [ui]: key 'thme' is unknown; did you mean 'theme'?",
         "bad.toml:6: [[probe]] #1 \"api\" url: scheme 'ftp' is not supported; use http:// or https://",
-        "bad.toml:7: [[probe]] #1 \"api\" interval: expected a duration (seconds, or a string like 90s, "
+        'bad.toml:7: [[probe]] #1 "api" interval: expected a duration (seconds, or a string like 90s, '
         "15m, 2h), got 'soon'",
         "bad.toml: 3 problems",
     ]
@@ -85,7 +84,7 @@ def test_env_values_never_appear_in_any_output(run_warroom, tmp_path: Path):
 def test_config_in_xdg_config_home_is_found(run_warroom, home_env):
     user = Path(home_env["XDG_CONFIG_HOME"]) / "warroom" / "warroom.toml"
     user.parent.mkdir(parents=True)
-    user.write_text('[resources]\nenabled = false\n')
+    user.write_text("[resources]\nenabled = false\n")
     assert run_warroom("config", "path").stdout.strip() == str(user)
     r = run_warroom("config", "check")
     assert r.returncode == 0 and "resources off" in r.stdout
@@ -99,8 +98,10 @@ def test_config_option_before_or_after_the_action(run_warroom, tmp_path: Path):
     before = run_warroom("--config", str(other), "config", "check")
     after = run_warroom("config", "check", "--config", str(other))
     assert before.returncode == after.returncode == 0
-    assert before.stdout == after.stdout == "elsewhere/team.toml: OK — 0 probes, 0 status pages, 0 logs, " \
+    assert (
+        before.stdout == after.stdout == "elsewhere/team.toml: OK — 0 probes, 0 status pages, 0 logs, "
         "0 deploy sources, resources on, 0 commands, 0 actions, 0 notify\n"
+    )
     shown = run_warroom("config", "show", "--config", str(other))
     assert 'name = "payments"' in shown.stdout
 

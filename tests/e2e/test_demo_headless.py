@@ -24,7 +24,9 @@ from warroom.store.sync import EventStore
 pytestmark = pytest.mark.e2e
 
 
-def _run_tracking_children(argv: list[str], env: dict[str, str], cwd: Path, timeout: float) -> tuple[int, str, str, set[int]]:
+def _run_tracking_children(
+    argv: list[str], env: dict[str, str], cwd: Path, timeout: float
+) -> tuple[int, str, str, set[int]]:
     """Run argv to the end (output to files: no pipe can fill up), noting every descendant seen."""
     out_path, err_path = cwd / "demo.out", cwd / "demo.err"
     seen: set[int] = set()
@@ -67,7 +69,7 @@ def test_headless_demo_detects_mitigates_and_resolves(tmp_path: Path, home_env: 
     assert children, "the command pane and git should have run as child processes"
 
     # The printed timeline: the probe went DOWN then UP, the bad deploy and the rollback were seen.
-    timeline = out[out.index("Timeline (UTC)"):]
+    timeline = out[out.index("Timeline (UTC)") :]
     down = re.search(r"probe api-health DOWN", timeline)
     up = re.search(r"probe api-health UP", timeline)
     assert down and up and down.start() < up.start(), timeline
@@ -95,8 +97,13 @@ def test_headless_demo_detects_mitigates_and_resolves(tmp_path: Path, home_env: 
     assert Kind.LOG_SPIKE in kinds
     assert Kind.RESOLVED in kinds
     assert {series for series, _, _ in samples}, "no samples recorded"
-    show = subprocess.run([str(warroom_executable()), "show", "--db", str(keep / "warroom.db")],
-                          env=home_env, capture_output=True, text=True, timeout=30)
+    show = subprocess.run(
+        [str(warroom_executable()), "show", "--db", str(keep / "warroom.db")],
+        env=home_env,
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
     assert show.returncode == 0 and "[Resolved]" in show.stdout
 
 
@@ -114,8 +121,13 @@ def test_demo_runs_without_git(tmp_path: Path, home_env: dict[str, str]) -> None
     port = int(re.search(r"service http://127\.0\.0\.1:(\d+)", out).group(1))
     _assert_nothing_left(port, children, keep)
 
-    snap = subprocess.run([str(warroom_executable()), "snapshot", "--config", str(keep / "warroom.toml")],
-                          env=env, capture_output=True, text=True, timeout=60)
+    snap = subprocess.run(
+        [str(warroom_executable()), "snapshot", "--config", str(keep / "warroom.toml")],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert "command not found: git" in snap.stdout + snap.stderr
 
 

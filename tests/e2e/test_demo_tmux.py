@@ -48,7 +48,7 @@ def without_timeline(screen: str) -> str:
             continue
         start = max(0, col - 1)
         for j in range(i, len(lines)):
-            if j > i and re.match(r"─\w", lines[j][start:start + 2]):  # the next box's title: "─Roles"
+            if j > i and re.match(r"─\w", lines[j][start : start + 2]):  # the next box's title: "─Roles"
                 break
             lines[j] = lines[j][:start]
         break
@@ -74,8 +74,9 @@ def test_every_pane_shows_the_live_demo(tmp_path: Path, home_env: dict[str, str]
         deadline = time.monotonic() + 40
         expected = len(IN_PANES) + len(ANYWHERE)
         while time.monotonic() < deadline and len(seen) < expected:
-            screen = subprocess.run([*tmux, "capture-pane", "-p"], env=env, capture_output=True, text=True,
-                                    timeout=10).stdout
+            screen = subprocess.run(
+                [*tmux, "capture-pane", "-p"], env=env, capture_output=True, text=True, timeout=10
+            ).stdout
             screens.append(screen)
             panes_only = without_timeline(screen)
             for pane, pattern in IN_PANES.items():
@@ -86,7 +87,9 @@ def test_every_pane_shows_the_live_demo(tmp_path: Path, home_env: dict[str, str]
                     seen[pane] = screen
             time.sleep(0.5)
         missing = sorted((set(IN_PANES) | set(ANYWHERE)) - set(seen))
-        assert not missing, f"panes never showed live data: {missing}\n--- last screen ---\n{screens[-1] if screens else ''}"
+        assert not missing, (
+            f"panes never showed live data: {missing}\n--- last screen ---\n{screens[-1] if screens else ''}"
+        )
 
         subprocess.run([*tmux, "send-keys", "C-q"], env=env, timeout=10)
         subprocess.run([*tmux, "wait-for", "demo-exited"], env=env, timeout=30)

@@ -24,8 +24,9 @@ TOKEN = "T0E2E/B0E2E/e2eSECRETtoken"
 
 
 def declare(run_warroom, sev: str = "2") -> dict:
-    r = run_warroom("declare", "Checkout returning 500s", "--sev", sev, "--impact", "Most users cannot pay",
-                    "--ic", "alice")
+    r = run_warroom(
+        "declare", "Checkout returning 500s", "--sev", sev, "--impact", "Most users cannot pay", "--ic", "alice"
+    )
     assert r.returncode == 0, r.stderr
     return show(run_warroom)
 
@@ -46,25 +47,39 @@ def test_draft_prints_each_audience_from_the_playbook(run_warroom):
     started = parse_ts(shown["milestones"]["started"])
     internal = run_warroom("draft")
     assert internal.returncode == 0, internal.stderr
-    assert internal.stdout == f"""🚨 SEV-2 declared: Checkout returning 500s
+    assert (
+        internal.stdout
+        == f"""🚨 SEV-2 declared: Checkout returning 500s
 Incident commander: @alice
 Comms lead: @<person: VACANT>
 Channel: #incident-{day}-inc-1
 Status page: <link>
 Updates every 30 min until resolved.
 """
+    )
     external = run_warroom("draft", "--audience", "external")
-    assert external.stdout == f"""[Investigating] We are aware of an issue affecting <feature>.
+    assert (
+        external.stdout
+        == f"""[Investigating] We are aware of an issue affecting <feature>.
 Started: {started:%Y-%m-%d %H:%M} UTC
 Impact: Most users cannot pay
 We'll post an update within 30 minutes.
 """
+    )
     can = run_warroom("draft", "--audience", "can")
     assert can.returncode == 0, can.stderr
     lines = can.stdout.splitlines()
-    assert lines[1:] == ["Conditions:", "- Impact: Most users cannot pay", "- Nothing new: still investigating.",
-                         "Actions:", "- No mitigation applied yet.", "Needs:", "- Comms Lead: VACANT, needs someone",
-                         "- Tech Lead: VACANT, needs someone", "Next update within 30 min."]
+    assert lines[1:] == [
+        "Conditions:",
+        "- Impact: Most users cannot pay",
+        "- Nothing new: still investigating.",
+        "Actions:",
+        "- No mitigation applied yet.",
+        "Needs:",
+        "- Comms Lead: VACANT, needs someone",
+        "- Tech Lead: VACANT, needs someone",
+        "Next update within 30 min.",
+    ]
     # Resolved: the playbook's one line.
     assert run_warroom("resolve", "Checkout is working again").returncode == 0
     assert run_warroom("draft", "-a", "internal").stdout == "[Resolved] Checkout is working again\n"
@@ -106,8 +121,12 @@ def test_configured_extra_roles_and_a_switched_off_cadence(run_warroom, tmp_path
     can = run_warroom("draft", "-a", "can")
     assert can.returncode == 0, can.stderr
     needs = can.stdout.split("Needs:\n")[1].splitlines()
-    assert needs == ["- Comms Lead: VACANT, needs someone", "- Tech Lead: VACANT, needs someone",
-                     "- Customer Liaison: VACANT, needs someone", "Next update when there is news."]
+    assert needs == [
+        "- Comms Lead: VACANT, needs someone",
+        "- Tech Lead: VACANT, needs someone",
+        "- Customer Liaison: VACANT, needs someone",
+        "Next update when there is news.",
+    ]
     r = run_warroom("due")
     assert (r.returncode, r.stdout) == (0, "INC-1 SEV-3: no required updates for SEV-3 (cadence off)\n")
     assert run_warroom("due", "--short").stdout == "INC-1 off\n"
@@ -132,8 +151,15 @@ def test_copy_without_any_clipboard_still_saves_the_file(run_warroom, home_env, 
     declare(run_warroom)
     env = {**home_env, "DISPLAY": "", "WAYLAND_DISPLAY": ""}
     # A new session has no controlling terminal (like cron), so not even OSC 52 can be sent.
-    r = subprocess.run([str(warroom_executable()), "draft", "-a", "external", "--copy"], env=env, cwd=tmp_path,
-                       capture_output=True, text=True, timeout=60, start_new_session=True)
+    r = subprocess.run(
+        [str(warroom_executable()), "draft", "-a", "external", "--copy"],
+        env=env,
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        start_new_session=True,
+    )
     assert r.returncode == 0, r.stderr
     m = re.search(r"No clipboard reachable; saved to (\S+)", r.stderr)
     assert m, r.stderr
@@ -152,8 +178,10 @@ def test_copy_inside_tmux_lands_in_the_tmux_buffer(run_warroom, home_env, tmp_pa
     out, err = tmp_path / "draft.out", tmp_path / "draft.err"
     env = {**home_env, "DISPLAY": "", "WAYLAND_DISPLAY": ""}
     tmux = ["tmux", "-L", socket, "-f", "/dev/null"]
-    inner = (f"cd {tmp_path} && {warroom_executable()} draft -a external --copy > {out} 2> {err};"
-             " tmux wait-for -S drafted; exec cat")
+    inner = (
+        f"cd {tmp_path} && {warroom_executable()} draft -a external --copy > {out} 2> {err};"
+        " tmux wait-for -S drafted; exec cat"
+    )
     try:
         subprocess.run([*tmux, "new-session", "-d", "-x", "100", "-y", "30", inner], env=env, check=True, timeout=30)
         subprocess.run([*tmux, "wait-for", "drafted"], env=env, check=True, timeout=60)

@@ -33,11 +33,14 @@ def shown(run_warroom, incident: str = "INC-1") -> dict:
 def test_declare_feature_names_it_in_the_external_draft_not_the_title(run_warroom):
     ok(run_warroom("declare", TITLE, "--sev", "2", "--impact", "EU card payments fail", "--feature", "Checkout"))
     started = parse_ts(shown(run_warroom)["milestones"]["started"])
-    assert ok(run_warroom("draft", "--audience", "external")) == f"""[Investigating] We are aware of an issue affecting Checkout.
+    assert (
+        ok(run_warroom("draft", "--audience", "external"))
+        == f"""[Investigating] We are aware of an issue affecting Checkout.
 Started: {started:%Y-%m-%d %H:%M} UTC
 Impact: EU card payments fail
 We'll post an update within 30 minutes.
 """
+    )
     assert shown(run_warroom)["feature"] == "Checkout"
     assert "feature  Checkout" in ok(run_warroom("show"))
 
@@ -63,10 +66,19 @@ def test_feature_command_fills_the_blank_and_refuses_bad_input(run_warroom):
     assert r.returncode != 0 and "--feature" in r.stderr and "Traceback" not in r.stderr
 
 
-@pytest.mark.parametrize("status, first_line", [
-    ("identified", "[Identified] We have identified the cause of the issue affecting Checkout and are applying a fix."),
-    ("monitoring", "[Monitoring] A fix is in place for the issue affecting Checkout and we are watching to make sure it holds."),
-])
+@pytest.mark.parametrize(
+    "status, first_line",
+    [
+        (
+            "identified",
+            "[Identified] We have identified the cause of the issue affecting Checkout and are applying a fix.",
+        ),
+        (
+            "monitoring",
+            "[Monitoring] A fix is in place for the issue affecting Checkout and we are watching to make sure it holds.",
+        ),
+    ],
+)
 def test_external_draft_at_each_status(run_warroom, status, first_line):
     ok(run_warroom("declare", TITLE, "--sev", "2", "--feature", "Checkout"))
     ok(run_warroom("status", status, "bad deploy a1b2c3d"))
@@ -135,7 +147,9 @@ def test_show_traces_the_first_user_update_on_time(run_warroom):
     assert due == parse_ts(state["declared_at"]) + timedelta(minutes=30)
     assert trace["outcome"] == "on_time" and trace["late_by_minutes"] == 0
     text = ok(run_warroom("show"))
-    assert f"first user update due {due:%H:%M} UTC (30 min after reaching SEV-2), sent {sent:%H:%M} UTC: on time" in text
+    assert (
+        f"first user update due {due:%H:%M} UTC (30 min after reaching SEV-2), sent {sent:%H:%M} UTC: on time" in text
+    )
 
 
 @pytest.mark.requires("faketime")

@@ -54,10 +54,19 @@ def test_role_accepts_handles_and_dash_still_vacates(run_warroom):
     assert "Comms Lead" not in json.loads(run_warroom("show", "--json").stdout)["roles"]
 
 
-@pytest.mark.parametrize("command", [
-    ("note", "hello"), ("ack",), ("sev", "1"), ("status", "identified"), ("mitigated", "rolled back"),
-    ("role", "tech", "bob"), ("resolve", "done"), ("milestone", "detected", "--at", "-1m"),
-])
+@pytest.mark.parametrize(
+    "command",
+    [
+        ("note", "hello"),
+        ("ack",),
+        ("sev", "1"),
+        ("status", "identified"),
+        ("mitigated", "rolled back"),
+        ("role", "tech", "bob"),
+        ("resolve", "done"),
+        ("milestone", "detected", "--at", "-1m"),
+    ],
+)
 def test_as_is_checked_on_every_command_before_and_after_it(run_warroom, command):
     run_warroom("declare", "x", "--sev", "2", "--started-at", "-5m")
     one_line_error(run_warroom(*command, "--as", "bob smith"), "--as name 'bob smith' refused", RULE)
@@ -90,7 +99,10 @@ def test_config_check_refuses_a_roster_name_with_file_and_line(run_warroom, tmp_
     config.write_text('[team]\nname = "payments"\nroster = [\n  "alice",\n  "carol smith",\n]\n', encoding="utf-8")
     r = run_warroom("config", "check", "--config", str(config))
     assert r.returncode != 0
-    assert "warroom.toml:5: [team] roster[1]: name 'carol smith' refused" in r.stderr + r.stdout and "'carol smith'" in r.stderr + r.stdout
+    assert (
+        "warroom.toml:5: [team] roster[1]: name 'carol smith' refused" in r.stderr + r.stdout
+        and "'carol smith'" in r.stderr + r.stdout
+    )
     assert RULE in r.stderr + r.stdout and "Traceback" not in r.stderr
 
 
@@ -103,8 +115,12 @@ def test_odd_names_already_in_a_database_still_read(run_warroom, home_env):
     db.parent.mkdir(parents=True)
     with EventStore.open(db) as store:
         ev = store.declare("old incident", 3, actor="old actor")
-        store.append(ev.incident_id, Kind.ROLE_ASSIGNED, {"role": "Incident Commander", "person": "alice smith"},
-                     actor="old actor")
+        store.append(
+            ev.incident_id,
+            Kind.ROLE_ASSIGNED,
+            {"role": "Incident Commander", "person": "alice smith"},
+            actor="old actor",
+        )
     shown = run_warroom("show")
     assert shown.returncode == 0 and "alice smith" in shown.stdout
     assert run_warroom("list").returncode == 0

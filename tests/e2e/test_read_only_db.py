@@ -30,7 +30,10 @@ def test_show_and_list_work_on_a_full_disk(run_warroom, tmp_path: Path):
         # Writing says why, in one line, and nothing pretends to be saved.
         r = run_warroom("--db", str(db), "note", "lost?")
         assert r.returncode == 2
-        assert r.stderr.strip() == f"warroom: error: database {db} cannot be written (the disk is full); nothing was written"
+        assert (
+            r.stderr.strip()
+            == f"warroom: error: database {db} cannot be written (the disk is full); nothing was written"
+        )
         filler.unlink()
         assert run_warroom("--db", str(db), "note", "space again").returncode == 0
         assert "space again" in run_warroom("--db", str(db), "show").stdout

@@ -45,10 +45,20 @@ def _timeline(run_warroom, db: Path) -> list[dict]:
 
 
 def _record(home_env, db: Path, cfg: Path, extra_env: dict[str, str] | None = None) -> subprocess.Popen:
-    env = {**home_env, "WARROOM_DB": str(db), "WARROOM_CONFIG": str(cfg), "WARROOM_BUSY_TIMEOUT_MS": "200",
-           **(extra_env or {})}
-    return subprocess.Popen([str(warroom_executable()), "record", "--duration", "60"], env=env,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    env = {
+        **home_env,
+        "WARROOM_DB": str(db),
+        "WARROOM_CONFIG": str(cfg),
+        "WARROOM_BUSY_TIMEOUT_MS": "200",
+        **(extra_env or {}),
+    }
+    return subprocess.Popen(
+        [str(warroom_executable()), "record", "--duration", "60"],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
 
 
 def _down_then_up(srv: TestHTTPServer, proc: subprocess.Popen) -> None:

@@ -18,8 +18,7 @@ from tests.support.http_server import TestHTTPServer
 def _config(tmp_path: Path, url: str) -> Path:
     cfg = tmp_path / "warroom.toml"
     cfg.write_text(
-        "[resources]\nenabled = false\n\n"
-        f'[[probe]]\nname = "api"\nurl = "{url}"\ninterval = 0.2\ntimeout = 1\n'
+        f'[resources]\nenabled = false\n\n[[probe]]\nname = "api"\nurl = "{url}"\ninterval = 0.2\ntimeout = 1\n'
     )
     return cfg
 
@@ -57,8 +56,13 @@ def _holder(proc: subprocess.Popen) -> str:
 def _recorder(home_env, env, out: Path, duration: int) -> subprocess.Popen:
     """`warroom record` with its output in a file (read while it runs, no pipe to fill)."""
     with out.open("w") as stdout:
-        return subprocess.Popen([str(warroom_executable()), "record", "--duration", str(duration)],
-                                env={**home_env, **env}, stdout=stdout, stderr=subprocess.STDOUT, text=True)
+        return subprocess.Popen(
+            [str(warroom_executable()), "record", "--duration", str(duration)],
+            env={**home_env, **env},
+            stdout=stdout,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
 
 
 def _started(out: Path) -> bool:

@@ -34,8 +34,10 @@ def _leaky(tmp_path: Path) -> Path:
 def test_a_followed_command_printing_the_token_never_shows_it(tmp_path: Path, run_warroom):
     script = _leaky(tmp_path)
     deploys = tmp_path / "deploys.sh"
-    deploys.write_text('#!/bin/sh\necho "2026-12-06T05:00:00Z a1b2c3d release with $TOKEN"\n'
-                       'echo "not a deploy line: ghp_abcdefghijklmnopqrstuvwxyz0123456789"\n')
+    deploys.write_text(
+        '#!/bin/sh\necho "2026-12-06T05:00:00Z a1b2c3d release with $TOKEN"\n'
+        'echo "not a deploy line: ghp_abcdefghijklmnopqrstuvwxyz0123456789"\n'
+    )
     deploys.chmod(0o755)
     cfg = tmp_path / "warroom.toml"
     cfg.write_text(
@@ -76,8 +78,9 @@ def test_an_escape_sequence_in_a_config_key_never_reaches_the_terminal(tmp_path:
 
 def test_a_name_with_an_escape_is_clean_in_snapshot_headers_and_config_show(tmp_path: Path, run_warroom):
     cfg = tmp_path / "warroom.toml"
-    cfg.write_text('[[command]]\nname = "db\\u001b]2;PWN\\u0007\\u202e"\nargv = ["echo", "ok"]\n'
-                   "[resources]\nenabled = false\n")
+    cfg.write_text(
+        '[[command]]\nname = "db\\u001b]2;PWN\\u0007\\u202e"\nargv = ["echo", "ok"]\n[resources]\nenabled = false\n'
+    )
     snap = run_warroom("snapshot", "--config", str(cfg))
     assert snap.returncode == 0, snap.stderr
     assert "\x1b" not in snap.stdout and "\u202e" not in snap.stdout

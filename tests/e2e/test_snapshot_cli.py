@@ -12,11 +12,20 @@ def test_snapshot_prints_each_source_readably_and_records_nothing(tmp_path, run_
     log = tmp_path / "app.log"
     log.write_text("2026-11-26T03:00:00Z ERROR db timeout\n")
     repo = tmp_path / "repo"
-    git_env = {"GIT_CONFIG_GLOBAL": "/dev/null", "GIT_AUTHOR_NAME": "a", "GIT_AUTHOR_EMAIL": "a@x",
-               "GIT_COMMITTER_NAME": "a", "GIT_COMMITTER_EMAIL": "a@x", "PATH": "/usr/bin:/bin"}
+    git_env = {
+        "GIT_CONFIG_GLOBAL": "/dev/null",
+        "GIT_AUTHOR_NAME": "a",
+        "GIT_AUTHOR_EMAIL": "a@x",
+        "GIT_COMMITTER_NAME": "a",
+        "GIT_COMMITTER_EMAIL": "a@x",
+        "PATH": "/usr/bin:/bin",
+    }
     subprocess.run(["git", "init", "-q", str(repo)], check=True, env=git_env)
-    subprocess.run(["git", "-C", str(repo), "commit", "-q", "--allow-empty", "-m", "[@click=app.quit]x[/] deploy"],
-                   check=True, env=git_env)
+    subprocess.run(
+        ["git", "-C", str(repo), "commit", "-q", "--allow-empty", "-m", "[@click=app.quit]x[/] deploy"],
+        check=True,
+        env=git_env,
+    )
     with TestHTTPServer() as srv:
         srv.set_status_page("major", components=[("Card API", "major_outage")])
         cfg = tmp_path / "warroom.toml"

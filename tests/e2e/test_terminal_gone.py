@@ -33,8 +33,15 @@ def start_in_pty(env: dict[str, str], argv: list[str]) -> tuple[subprocess.Popen
     master, slave = pty.openpty()
     fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 40, 120, 0, 0))
     # A session of its own with the terminal only inherited, never acquired: no SIGHUP comes.
-    proc = subprocess.Popen([str(warroom_executable()), *argv], stdin=slave, stdout=slave, stderr=slave,
-                            env=env, close_fds=True, start_new_session=True)
+    proc = subprocess.Popen(
+        [str(warroom_executable()), *argv],
+        stdin=slave,
+        stdout=slave,
+        stderr=slave,
+        env=env,
+        close_fds=True,
+        start_new_session=True,
+    )
     os.close(slave)
     seen = b""
     deadline = time.monotonic() + 30
@@ -56,6 +63,7 @@ def drain(master: int) -> list[bytes]:
                 out.append(chunk)
         except OSError:
             pass
+
     threading.Thread(target=run, daemon=True).start()
     return out
 
@@ -85,8 +93,9 @@ def quiet_follower(tmp_path: Path) -> tuple[Path, Path, str]:
 
 
 @pytest.mark.parametrize("sig, code", [(signal.SIGHUP, 129), (signal.SIGTERM, 143)])
-def test_a_hangup_or_sigterm_stops_the_followed_commands(home_env: dict[str, str], tmp_path: Path,
-                                                         sig: signal.Signals, code: int) -> None:
+def test_a_hangup_or_sigterm_stops_the_followed_commands(
+    home_env: dict[str, str], tmp_path: Path, sig: signal.Signals, code: int
+) -> None:
     db, config, marker = quiet_follower(tmp_path)
     env = {**home_env, "WARROOM_DB": str(db), "TERM": "xterm-256color"}
     proc, master = start_in_pty(env, ["--config", str(config)])
@@ -107,8 +116,13 @@ def test_a_hangup_or_sigterm_stops_the_followed_commands(home_env: dict[str, str
 def test_a_hangup_stops_warroom_record_and_what_it_follows(home_env: dict[str, str], tmp_path: Path) -> None:
     db, config, marker = quiet_follower(tmp_path)
     env = {**home_env, "WARROOM_DB": str(db)}
-    proc = subprocess.Popen([str(warroom_executable()), "record", "--config", str(config)], env=env,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True)
+    proc = subprocess.Popen(
+        [str(warroom_executable()), "record", "--config", str(config)],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        start_new_session=True,
+    )
     try:
         assert wait_until(lambda: running(marker), 15), "the recorder follows the command"
         proc.send_signal(signal.SIGHUP)

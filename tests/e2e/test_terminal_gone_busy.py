@@ -21,9 +21,11 @@ def test_a_vanished_terminal_ends_a_busy_war_room(home_env: dict[str, str], tmp_
     with EventStore.open(db) as store:
         store.declare("Checkout API returning 500s", 1, actor="alice")
     config = tmp_path / "warroom.toml"
-    config.write_text('[[log]]\nname = "busy"\n'
-                      'argv = ["sh", "-c", "i=0; while true; do i=$((i+1)); echo \\"error: request $i failed\\"; '
-                      'sleep 0.01; done"]\n')
+    config.write_text(
+        '[[log]]\nname = "busy"\n'
+        'argv = ["sh", "-c", "i=0; while true; do i=$((i+1)); echo \\"error: request $i failed\\"; '
+        'sleep 0.01; done"]\n'
+    )
     env = {**home_env, "WARROOM_DB": str(db), "TERM": "xterm-256color"}
     proc, master = start_in_pty(env, ["--config", str(config)])
     try:

@@ -26,8 +26,9 @@ def declare(db: Path) -> None:
 
 
 def warroom_show(tmux: Tmux) -> str:
-    result = subprocess.run([str(warroom_executable()), "show"], env=tmux.env, capture_output=True, text=True,
-                            timeout=30)
+    result = subprocess.run(
+        [str(warroom_executable()), "show"], env=tmux.env, capture_output=True, text=True, timeout=30
+    )
     assert result.returncode == 0, result.stderr
     return result.stdout
 

@@ -127,7 +127,10 @@ def test_note_and_sev_typed_in_tmux_reach_the_screen_and_the_store(tmux: Tmux, t
     # Another SSH session writes a note: the open screen shows it without a keypress.
     result = subprocess.run(
         [str(warroom_executable()), "note", "rollback started", "--as", "bob"],
-        env=tmux.env, capture_output=True, text=True, timeout=30,
+        env=tmux.env,
+        capture_output=True,
+        text=True,
+        timeout=30,
     )
     assert result.returncode == 0, result.stderr
     started = time.monotonic()
@@ -144,7 +147,7 @@ def test_small_and_large_terminals(tmux: Tmux, tmp_path: Path):
         inc = store.declare("Search latency", 3, actor="ic-alice").incident_id
         store.append(inc, Kind.ROLE_ASSIGNED, {"role": "Incident Commander", "person": "alice"}, actor="alice")
     config = tmp_path / "warroom.toml"
-    config.write_text("[team]\nextra_roles = [\"Deputy\"]\n\n[resources]\nenabled = false\n")
+    config.write_text('[team]\nextra_roles = ["Deputy"]\n\n[resources]\nenabled = false\n')
     # A shell (or pytest's terminal) may export COLUMNS/LINES; they must not pin the app's size.
     tmux.env.update(COLUMNS="80", LINES="24")
     tmux.start([str(warroom_executable()), "--config", str(config)], width=80, height=24)

@@ -22,7 +22,9 @@ def wheel(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("wheel")
     build = subprocess.run(
         [sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(out), str(REPO)],
-        capture_output=True, text=True, timeout=600,
+        capture_output=True,
+        text=True,
+        timeout=600,
     )
     assert build.returncode == 0, build.stderr[-2000:]
     (found,) = out.glob("warroom-*.whl")
@@ -42,18 +44,33 @@ def test_the_app_installed_from_the_wheel_loads_its_themes(wheel: Path, tmp_path
     target = tmp_path / "site"
     install = subprocess.run(
         [sys.executable, "-m", "pip", "install", "-q", "--no-deps", "--target", str(target), str(wheel)],
-        capture_output=True, text=True, timeout=300,
+        capture_output=True,
+        text=True,
+        timeout=300,
     )
     assert install.returncode == 0, install.stderr[-2000:]
     # The installed copy comes first on the path; Textual and the rest come from this venv.
-    env = {**os.environ, "PYTHONPATH": str(target), "HOME": str(tmp_path), "XDG_CONFIG_HOME": str(tmp_path / "cfg"),
-           "XDG_DATA_HOME": str(tmp_path / "data")}
+    env = {
+        **os.environ,
+        "PYTHONPATH": str(target),
+        "HOME": str(tmp_path),
+        "XDG_CONFIG_HOME": str(tmp_path / "cfg"),
+        "XDG_DATA_HOME": str(tmp_path / "data"),
+    }
     env.pop("WARROOM_CONFIG", None)
     env.pop("WARROOM_DB", None)
     where = subprocess.run(
-        [sys.executable, "-c", "from warroom.config.themes import load_theme_specs as l;"
-         "print('\\n'.join(f'{n} {s.path}' for n, s in l().items()))"],
-        capture_output=True, text=True, cwd=tmp_path, env=env, timeout=60,
+        [
+            sys.executable,
+            "-c",
+            "from warroom.config.themes import load_theme_specs as l;"
+            "print('\\n'.join(f'{n} {s.path}' for n, s in l().items()))",
+        ],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        env=env,
+        timeout=60,
     )
     assert where.returncode == 0, where.stderr
     lines = where.stdout.split("\n")
@@ -62,12 +79,26 @@ def test_the_app_installed_from_the_wheel_loads_its_themes(wheel: Path, tmp_path
         assert line.split(" ", 1)[1].startswith(str(target)), f"{line}: not the installed copy"
     assert len(list(filter(None, lines))) == 4
     cli = [sys.executable, "-c", "import sys; from warroom.cli import main; sys.exit(main())"]
-    wrong = subprocess.run([*cli, "open", "--theme", "no-such"], capture_output=True, text=True, cwd=tmp_path,
-                           env=env, stdin=subprocess.DEVNULL, timeout=60)
+    wrong = subprocess.run(
+        [*cli, "open", "--theme", "no-such"],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        env=env,
+        stdin=subprocess.DEVNULL,
+        timeout=60,
+    )
     assert wrong.returncode != 0
     for name in ("warroom-dark", "warroom-light", "warroom-high-contrast", "warroom-colorblind"):
         assert name in wrong.stderr, wrong.stderr
-    light = subprocess.run([*cli, "open", "--theme", "light"], capture_output=True, text=True, cwd=tmp_path, env=env,
-                           stdin=subprocess.DEVNULL, timeout=60)
+    light = subprocess.run(
+        [*cli, "open", "--theme", "light"],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        env=env,
+        stdin=subprocess.DEVNULL,
+        timeout=60,
+    )
     assert "needs a terminal" in light.stderr, "the theme was found; only the terminal is missing"
     assert "Traceback" not in light.stderr + wrong.stderr

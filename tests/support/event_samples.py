@@ -32,25 +32,65 @@ SAMPLES: dict[str, tuple[str, dict[str, Any]]] = {
     Kind.FEATURE_SET: ("carol", c.feature_set("Checkout")),
     Kind.PUBLIC_SUMMARY: ("carol", c.public_summary("Payments work again")),
     Kind.COMMS_POSTED: ("carol", c.comms_posted("internal", "SEV-1 declared\nmore lines")),
-    Kind.NOTIFY_SENT: ("carol", c.notify_sent("internal", "SEV-1 declared", {"target": "chat", "ok": True})
-                       | {"text": "chat: posted (200)"}),
-    Kind.PROBE_DOWN: ("warroom", c.probe_down(
-        probe="api", status_code=503, elapsed=0.2, failure="status", error=None, previous="up", failures=3,
-        first_failure_at="2025-03-04T13:59:00.000000Z") | {"text": "probe api DOWN: 503"}),
-    Kind.PROBE_UP: ("warroom", c.probe_up(
-        probe="api", status_code=200, elapsed=0.1, down_seconds=300.0, down_since=None, first_success_at=None)
-        | {"text": "probe api UP after 5m"}),
-    Kind.STATUSPAGE: ("warroom", c.statuspage_changed(
-        page="stripe", indicator="minor", description="Degraded", components=[["API", "degraded"]], first=False)
-        | {"text": "stripe: minor (Degraded)"}),
-    Kind.LOG_SPIKE: ("warroom", c.log_spike(log="app", count=50, baseline=2.0, factor=5.0, minute="2025-03-04T14:00Z")
-                     | {"text": "log app error spike: 50/min"}),
-    Kind.DEPLOY: ("warroom", c.deploy_seen({"source": "api", "ident": "a1b2c3d"}, seen_at=AT)
-                  | {"text": "deploy api a1b2c3d by dave"}),
-    Kind.RESOURCE: ("warroom", c.resource_threshold(
-        metric="memory", state="high", value=93.0, threshold=90.0, host="web1", at=AT) | {"text": "memory at 93%"}),
-    Kind.EVIDENCE: ("bob", c.evidence_pinned(
-        pane="slow queries", source_kind="command", command=["psql"], exit_code=0, error=None, at=AT,
-        output="3 rows", lines_cut=0) | {"text": 'pinned command "slow queries"'}),
+    Kind.NOTIFY_SENT: (
+        "carol",
+        c.notify_sent("internal", "SEV-1 declared", {"target": "chat", "ok": True}) | {"text": "chat: posted (200)"},
+    ),
+    Kind.PROBE_DOWN: (
+        "warroom",
+        c.probe_down(
+            probe="api",
+            status_code=503,
+            elapsed=0.2,
+            failure="status",
+            error=None,
+            previous="up",
+            failures=3,
+            first_failure_at="2025-03-04T13:59:00.000000Z",
+        )
+        | {"text": "probe api DOWN: 503"},
+    ),
+    Kind.PROBE_UP: (
+        "warroom",
+        c.probe_up(
+            probe="api", status_code=200, elapsed=0.1, down_seconds=300.0, down_since=None, first_success_at=None
+        )
+        | {"text": "probe api UP after 5m"},
+    ),
+    Kind.STATUSPAGE: (
+        "warroom",
+        c.statuspage_changed(
+            page="stripe", indicator="minor", description="Degraded", components=[["API", "degraded"]], first=False
+        )
+        | {"text": "stripe: minor (Degraded)"},
+    ),
+    Kind.LOG_SPIKE: (
+        "warroom",
+        c.log_spike(log="app", count=50, baseline=2.0, factor=5.0, minute="2025-03-04T14:00Z")
+        | {"text": "log app error spike: 50/min"},
+    ),
+    Kind.DEPLOY: (
+        "warroom",
+        c.deploy_seen({"source": "api", "ident": "a1b2c3d"}, seen_at=AT) | {"text": "deploy api a1b2c3d by dave"},
+    ),
+    Kind.RESOURCE: (
+        "warroom",
+        c.resource_threshold(metric="memory", state="high", value=93.0, threshold=90.0, host="web1", at=AT)
+        | {"text": "memory at 93%"},
+    ),
+    Kind.EVIDENCE: (
+        "bob",
+        c.evidence_pinned(
+            pane="slow queries",
+            source_kind="command",
+            command=["psql"],
+            exit_code=0,
+            error=None,
+            at=AT,
+            output="3 rows",
+            lines_cut=0,
+        )
+        | {"text": 'pinned command "slow queries"'},
+    ),
     Kind.SOURCE_ERROR: ("warroom", c.source_error("git not found", source="deploys")),
 }

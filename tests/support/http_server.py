@@ -230,8 +230,9 @@ class TestHTTPServer:
             ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
             ctx.load_cert_chain(self.cert_path, key_path)
             self._servers.append(_Server(self, ctx))
-        self._threads = [threading.Thread(target=s.serve_forever, kwargs={"poll_interval": 0.05},
-                                          daemon=True) for s in self._servers]
+        self._threads = [
+            threading.Thread(target=s.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True) for s in self._servers
+        ]
         for thread in self._threads:
             thread.start()
 
@@ -253,8 +254,14 @@ class TestHTTPServer:
         return f"https://{host}:{self.tls_port}{path}"
 
     # -- scripting --
-    def set_route(self, path: str, status: int = 200, body: bytes | str = b"ok", delay: float = 0.0,
-                  headers: dict[str, str] | None = None) -> None:
+    def set_route(
+        self,
+        path: str,
+        status: int = 200,
+        body: bytes | str = b"ok",
+        delay: float = 0.0,
+        headers: dict[str, str] | None = None,
+    ) -> None:
         """Answer `path` with this from now on (overrides the built-in endpoint)."""
         data = body.encode() if isinstance(body, str) else body
         with self._lock:
@@ -268,9 +275,13 @@ class TestHTTPServer:
         with self._lock:
             self._routes.pop(path, None)
 
-    def set_status_page(self, indicator: str = "none", description: str | None = None,
-                        components: list[tuple[str, str]] | None = None,
-                        incidents: list[tuple[str, str, str]] | None = None) -> None:
+    def set_status_page(
+        self,
+        indicator: str = "none",
+        description: str | None = None,
+        components: list[tuple[str, str]] | None = None,
+        incidents: list[tuple[str, str, str]] | None = None,
+    ) -> None:
         """What /api/v2/status.json and summary.json report (components: (name, status))."""
         with self._lock:
             self.status_page = StatusPage(indicator, description, list(components or []), list(incidents or []))
@@ -330,22 +341,42 @@ class TestHTTPServer:
         with self._lock:
             page = self.status_page
         doc: dict[str, Any] = {
-            "page": {"id": "kctbh9vrtdwd", "name": "Provider", "url": "https://status.provider.example",
-                     "time_zone": "Etc/UTC", "updated_at": "2026-01-01T00:00:00.000Z"},
-            "status": {"indicator": page.indicator,
-                       "description": page.description or _DESCRIPTIONS.get(page.indicator, page.indicator)},
+            "page": {
+                "id": "kctbh9vrtdwd",
+                "name": "Provider",
+                "url": "https://status.provider.example",
+                "time_zone": "Etc/UTC",
+                "updated_at": "2026-01-01T00:00:00.000Z",
+            },
+            "status": {
+                "indicator": page.indicator,
+                "description": page.description or _DESCRIPTIONS.get(page.indicator, page.indicator),
+            },
         }
         if summary:
             broken = dict(page.components)
             names = list(dict.fromkeys(["API", "Dashboard", *broken]))
             doc["components"] = [
-                {"id": f"c{i}", "name": name, "status": broken.get(name, "operational"), "group": False,
-                 "group_id": None, "only_show_if_degraded": False, "updated_at": "2026-01-01T00:00:00Z"}
+                {
+                    "id": f"c{i}",
+                    "name": name,
+                    "status": broken.get(name, "operational"),
+                    "group": False,
+                    "group_id": None,
+                    "only_show_if_degraded": False,
+                    "updated_at": "2026-01-01T00:00:00Z",
+                }
                 for i, name in enumerate(names)
             ]
             doc["incidents"] = [
-                {"id": f"i{i}", "name": name, "status": status, "impact": impact, "incident_updates": [],
-                 "shortlink": "https://stspg.io/x"}
+                {
+                    "id": f"i{i}",
+                    "name": name,
+                    "status": status,
+                    "impact": impact,
+                    "incident_updates": [],
+                    "shortlink": "https://stspg.io/x",
+                }
                 for i, (name, status, impact) in enumerate(page.incidents)
             ]
             doc["scheduled_maintenances"] = []
@@ -374,10 +405,29 @@ def self_signed_certificate() -> tuple[Path, Path]:
         atexit.register(shutil.rmtree, folder, True)
         cert, key = folder / "cert.pem", folder / "key.pem"
         subprocess.run(
-            [openssl, "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1",
-             "-nodes", "-keyout", str(key), "-out", str(cert), "-days", "2", "-subj", "/CN=localhost",
-             "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1"],
-            check=True, capture_output=True, timeout=30,
+            [
+                openssl,
+                "req",
+                "-x509",
+                "-newkey",
+                "ec",
+                "-pkeyopt",
+                "ec_paramgen_curve:prime256v1",
+                "-nodes",
+                "-keyout",
+                str(key),
+                "-out",
+                str(cert),
+                "-days",
+                "2",
+                "-subj",
+                "/CN=localhost",
+                "-addext",
+                "subjectAltName=DNS:localhost,IP:127.0.0.1",
+            ],
+            check=True,
+            capture_output=True,
+            timeout=30,
         )
         _CERT = (cert, key)
     return _CERT

@@ -54,7 +54,9 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
     for marker in item.iter_markers("requires"):
         missing = [tool for tool in marker.args if shutil.which(tool) is None]
         if missing:
-            pytest.fail(f"{', '.join(missing)} required by this test and not on PATH (.ci/run installs it)", pytrace=False)
+            pytest.fail(
+                f"{', '.join(missing)} required by this test and not on PATH (.ci/run installs it)", pytrace=False
+            )
 
 
 @pytest.hookimpl(hookwrapper=True)

@@ -77,8 +77,18 @@ async def test_every_key_is_also_in_the_command_palette(tmp_path: Path):
         await settle(pilot)
         commands = {c.title: c for c in app.get_system_commands(app.screen)}
         # :/Enter, z, p, t, d, ?, Tab, Shift+Tab, Ctrl+Q/Ctrl+C, and the themes by name.
-        for title in ("Command line", "Zoom pane", "Pause live updates", "Next theme", "Draft status update",
-                      "Help: commands and keys", "Next pane", "Previous pane", "Quit", "Theme: warroom-light"):
+        for title in (
+            "Command line",
+            "Zoom pane",
+            "Pause live updates",
+            "Next theme",
+            "Draft status update",
+            "Help: commands and keys",
+            "Next pane",
+            "Previous pane",
+            "Quit",
+            "Theme: warroom-light",
+        ):
             assert title in commands, title
         before = app.screen.focused
         commands["Next pane"].callback()

@@ -91,7 +91,9 @@ async def test_live_resize_relays_out_and_too_small_is_mounted_only_when_needed(
         assert header.region.height == 2
         assert not room.query(TooSmall), "not in the first frame: mounted when the terminal is that small"
         await shown(pilot, (200, 60))
-        assert header.region.height == 1 and room.query_one("#incident-state").region.y == 0, "IC on the one header line"
+        assert header.region.height == 1 and room.query_one("#incident-state").region.y == 0, (
+            "IC on the one header line"
+        )
         await pilot.resize_terminal(50, 12)
         await wait_for(pilot, lambda: room.query(TooSmall) and room.query_one(TooSmall).display, "the too-small view")
         text = " ".join(str(s.render()) for s in room.query_one(TooSmall).query("Static"))

@@ -18,8 +18,15 @@ from warroom.ui.widgets.roles import RoleBoard
 
 
 def with_event(state, kind: str, payload: dict) -> object:
-    event = Event(state.incident_id, FROZEN_NOW - timedelta(seconds=5), kind, "erin", payload,
-                  id=state.last_event_id + 1, recorded_at=FROZEN_NOW)
+    event = Event(
+        state.incident_id,
+        FROZEN_NOW - timedelta(seconds=5),
+        kind,
+        "erin",
+        payload,
+        id=state.last_event_id + 1,
+        recorded_at=FROZEN_NOW,
+    )
     return apply_readable(state, event)
 
 
@@ -32,9 +39,11 @@ async def test_a_new_incident_state_on_the_app_reaches_every_view_of_it(tmp_path
         await wait_for(pilot, lambda: room.query(".countdown"), "the header countdown")
         before = app.incident
         assert before is not None and "SEV-3" not in header.title_text
-        app.incident = with_event(with_event(before, Kind.SEVERITY, {"from": int(before.severity), "to": 3,
-                                                                     "reason": "contained"}),
-                                  Kind.ROLE_ASSIGNED, {"role": "Scribe", "person": "zed"})
+        app.incident = with_event(
+            with_event(before, Kind.SEVERITY, {"from": int(before.severity), "to": 3, "reason": "contained"}),
+            Kind.ROLE_ASSIGNED,
+            {"role": "Scribe", "person": "zed"},
+        )
         await pilot.pause()
         assert "SEV-3" in header.title_text, "the header shows the new severity"
         assert "zed" in str(roles.render()), "the role board shows the new scribe"

@@ -58,12 +58,12 @@ async def test_screen_and_show_word_each_kind_the_same(run_warroom, tmp_path):
     shown = run_warroom("show", "--db", str(db))
     assert shown.returncode == 0, shown.stderr
     out = shown.stdout
-    show_rows = out[out.index("Timeline (UTC)"):].splitlines()[1:]
+    show_rows = out[out.index("Timeline (UTC)") :].splitlines()[1:]
     assert len(show_rows) == len(events)
 
     wide = await _screen_lines(events, 200)  # the full columns: time, KIND, actor, words
     for ev, screen, show in zip(events, wide, show_rows):
-        label = screen[TIME_WIDTH + 1:TIME_WIDTH + 1 + KIND_WIDTH].strip()
+        label = screen[TIME_WIDTH + 1 : TIME_WIDTH + 1 + KIND_WIDTH].strip()
         words = screen[PREFIX_WIDTH:]
         # show: `  14:00:01 SEV        bob          SEV-2 → SEV-1 (raised): all regions`
         show_label, show_words = show[11:21].strip(), show[35:]

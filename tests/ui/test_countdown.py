@@ -15,8 +15,12 @@ from warroom.ui.widgets.countdown import Countdown
 T0 = datetime(2025, 3, 4, 14, 0, 0, tzinfo=UTC)
 
 
-def incident(severity: int = 1, posts: tuple[timedelta, ...] = (), resolved_after: timedelta | None = None,
-             audience: str = "external") -> IncidentState:
+def incident(
+    severity: int = 1,
+    posts: tuple[timedelta, ...] = (),
+    resolved_after: timedelta | None = None,
+    audience: str = "external",
+) -> IncidentState:
     """Declared at T0; `posts` are updates posted (external by default: they also tell users)."""
     events = [Event(1, T0, Kind.DECLARED, "alice", {"title": "checkout 500s", "severity": severity}, id=1)]
     for i, after in enumerate(posts, start=2):

@@ -17,8 +17,11 @@ from warroom.ui.screenshots import FROZEN_NOW
 async def test_the_drill_checkbox_shows_a_tick_only_when_ticked(tmp_path: Path) -> None:
     app = WarRoomApp(tmp_path / "w.db", Config(), clock=lambda: FROZEN_NOW, actor="alice")
     async with app.run_test(size=(100, 30)) as pilot:
-        await wait_for(pilot, lambda: isinstance(app.screen, DeclareScreen) and app.screen.query("#declare-drill"),
-                       "the declare dialog with its drill checkbox")
+        await wait_for(
+            pilot,
+            lambda: isinstance(app.screen, DeclareScreen) and app.screen.query("#declare-drill"),
+            "the declare dialog with its drill checkbox",
+        )
         drill = app.screen.query_one("#declare-drill", Checkbox)
         assert "✓" not in drill.render().plain and not drill.value
         drill.focus()

@@ -35,7 +35,9 @@ async def test_declare_dialog_names_the_ic_and_refuses_a_name_that_is_not_one_wo
         assert not db.exists() or not stored(db), "nothing declared"
         dialog.query_one("#declare-ic", Input).value = "@carol"
         await pilot.press("ctrl+s")
-        await wait_for(pilot, lambda: isinstance(app.screen, WarRoomScreen) and app.screen.state is not None, "the war room")
+        await wait_for(
+            pilot, lambda: isinstance(app.screen, WarRoomScreen) and app.screen.state is not None, "the war room"
+        )
         events = stored(db)
         assert [e.kind for e in events] == [Kind.DECLARED, Kind.ROLE_ASSIGNED]
         assert dict(events[1].payload) == {"role": "Incident Commander", "person": "carol"}

@@ -197,6 +197,12 @@ def test_a_webhook_is_shown_by_name_and_host_never_by_its_token(monkeypatch) -> 
     monkeypatch.setenv("SUB", "team-secret")
     monkeypatch.delenv("UNSET_HOOK", raising=False)
     assert webhook_host(NotifyConfig(kind="slack", url=Secret("${HOOK}"))) == "hooks.slack.com"
-    assert webhook_host(NotifyConfig(kind="slack", url=Secret("https://user:pw@chat.example.com:8443/x?token=y"))) == "chat.example.com:8443"
+    assert (
+        webhook_host(NotifyConfig(kind="slack", url=Secret("https://user:pw@chat.example.com:8443/x?token=y")))
+        == "chat.example.com:8443"
+    )
     assert "team-secret" not in webhook_host(NotifyConfig(kind="slack", url=Secret("https://${SUB}.example.com/x")))
-    assert webhook_host(NotifyConfig(kind="slack", url=Secret("${UNSET_HOOK}"))) == "(environment variable UNSET_HOOK is not set: the post will fail)"
+    assert (
+        webhook_host(NotifyConfig(kind="slack", url=Secret("${UNSET_HOOK}")))
+        == "(environment variable UNSET_HOOK is not set: the post will fail)"
+    )

@@ -48,7 +48,9 @@ class DraftApp(App[None]):
 async def declared(tmp_path: Path, severity: int = 1) -> tuple[AsyncEventStore, int]:
     store = await AsyncEventStore.open(tmp_path / "data" / "warroom.db")
     ev = await store.declare("Checkout returns 500", severity, actor="alice", impact="card payments fail", at=T0)
-    await store.append(ev.incident_id, Kind.ROLE_ASSIGNED, {"role": "Incident Commander", "person": "alice"}, actor="alice", at=T0)
+    await store.append(
+        ev.incident_id, Kind.ROLE_ASSIGNED, {"role": "Incident Commander", "person": "alice"}, actor="alice", at=T0
+    )
     return store, ev.incident_id
 
 
@@ -250,7 +252,16 @@ def test_snapshot_draft_screen(snap_compare, tmp_path: Path) -> None:
 
     async def setup():
         store, incident_id = await declared(tmp_path)
-        await store.append(incident_id, Kind.COMMS_POSTED, {"audience": "internal", "text": "🚨 SEV-1 declared: Checkout returns 500\nIncident commander: @<unassigned>"}, actor="bob", at=T0 + timedelta(minutes=2))
+        await store.append(
+            incident_id,
+            Kind.COMMS_POSTED,
+            {
+                "audience": "internal",
+                "text": "🚨 SEV-1 declared: Checkout returns 500\nIncident commander: @<unassigned>",
+            },
+            actor="bob",
+            at=T0 + timedelta(minutes=2),
+        )
         state = await store.incident(incident_id)
         await store.close()
         return state
@@ -281,7 +292,11 @@ async def test_at_80_columns_hint_and_tabs_are_short_enough_to_read_whole(tmp_pa
         screen = app.screen
         hint = str(screen.query_one("#draft-hint", Static).render())
         assert hint.startswith("Typing into the draft") and len(hint) <= 78
-        assert [str(t.label) for t in screen.query("Tab")] == ["1 Internal (chat)", "2 External (status page)", "3 Tactical (C/A/N)"]
+        assert [str(t.label) for t in screen.query("Tab")] == [
+            "1 Internal (chat)",
+            "2 External (status page)",
+            "3 Tactical (C/A/N)",
+        ]
         await pilot.press("escape")
         hint = str(screen.query_one("#draft-hint", Static).render())
         assert hint.startswith("KEYS:") and hint.endswith("Esc back") and len(hint) <= 78

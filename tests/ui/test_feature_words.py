@@ -26,8 +26,11 @@ async def external_draft(pilot) -> str:
     app = pilot.app
     await wait_for(pilot, lambda: app.screen.wapp.store_ready.is_set(), "the database")
     app.screen.action_draft()
-    await wait_for(pilot, lambda: isinstance(app.screen, DraftScreen) and app.screen.query("#draft-editor")
-                   and app.screen.text, "the draft screen")
+    await wait_for(
+        pilot,
+        lambda: isinstance(app.screen, DraftScreen) and app.screen.query("#draft-editor") and app.screen.text,
+        "the draft screen",
+    )
     await pilot.press("escape", "2")  # the draft opens in typing mode: Esc for its keys
     await wait_for(pilot, lambda: app.screen.audience == "external", "the external draft")
     await pilot.pause()
@@ -46,8 +49,11 @@ async def test_slash_feature_fills_the_external_drafts_blank(tmp_path: Path):
         ev = stored(db)[-1]
         assert (ev.kind, ev.actor, dict(ev.payload)) == (Kind.FEATURE_SET, "carol", {"text": "Checkout"})
         await wait_for(pilot, lambda: app.incident.feature == "Checkout", "the refold")
-        await wait_for(pilot, lambda: any("affected feature: Checkout" in t for t in timeline_texts(pilot)),
-                       "the feature in the timeline")
+        await wait_for(
+            pilot,
+            lambda: any("affected feature: Checkout" in t for t in timeline_texts(pilot)),
+            "the feature in the timeline",
+        )
         text = await external_draft(pilot)
         assert text.splitlines()[0] == "[Investigating] We are aware of an issue affecting Checkout."
         assert "pg-primary-3" not in text
@@ -75,8 +81,9 @@ async def test_declare_dialog_feature_field_is_recorded_and_drafted(tmp_path: Pa
         dialog.query_one("#declare-feature", Input).value = ""
         await pilot.press(*"Checkout")
         await pilot.press("ctrl+s")
-        await wait_for(pilot, lambda: isinstance(app.screen, WarRoomScreen) and app.screen.state is not None,
-                       "the war room")
+        await wait_for(
+            pilot, lambda: isinstance(app.screen, WarRoomScreen) and app.screen.state is not None, "the war room"
+        )
         declared = stored(db)[0]
         assert declared.kind == Kind.DECLARED and declared.payload["feature"] == "Checkout"
         assert app.incident.feature == "Checkout"

@@ -28,12 +28,15 @@ def screen_lines(app) -> list[str]:
 
 def no_ic_incident(db: Path, severity: int = 2) -> None:
     with EventStore.open(db) as store:
-        store.declare("Checkout API returning 500s for EU customers in every region", severity,
-                      actor="alice", at=DECLARED_AT)
+        store.declare(
+            "Checkout API returning 500s for EU customers in every region", severity, actor="alice", at=DECLARED_AT
+        )
 
 
-WHOLE = re.compile(r"(◷ next update in \d+m \d\ds|▲ UPDATE DUE in \d+m \d\ds|✖ UPDATE OVERDUE \d+m|"
-                   r"◷ user comms due in \d+m \d\ds|▲ USER COMMS DUE in \d+m \d\ds|✖ USER COMMS LATE \d+m)")
+WHOLE = re.compile(
+    r"(◷ next update in \d+m \d\ds|▲ UPDATE DUE in \d+m \d\ds|✖ UPDATE OVERDUE \d+m|"
+    r"◷ user comms due in \d+m \d\ds|▲ USER COMMS DUE in \d+m \d\ds|✖ USER COMMS LATE \d+m)"
+)
 
 
 @pytest.mark.parametrize("size", [(80, 24), (60, 15), (100, 30), (120, 40)])
@@ -60,7 +63,9 @@ async def test_the_state_line_gives_way_before_the_countdown_at_60x15(tmp_path: 
     db = tmp_path / "w.db"
     with EventStore.open(db) as store:
         store.declare("Checkout", 2, actor="alice", at=DECLARED_AT)
-        store.append(1, "role.assigned", {"role": "Incident Commander", "person": "alice"}, actor="alice", at=DECLARED_AT)
+        store.append(
+            1, "role.assigned", {"role": "Incident Commander", "person": "alice"}, actor="alice", at=DECLARED_AT
+        )
     now = DECLARED_AT + timedelta(minutes=3, seconds=15)
     app = WarRoomApp(db, Config(), clock=lambda: now, actor="carol")
     async with app.run_test(size=(60, 15)) as pilot:

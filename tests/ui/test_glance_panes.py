@@ -37,7 +37,7 @@ def screen_lines(app) -> list[str]:
 
 def rows_of(app, widget) -> list[str]:
     region = widget.region
-    return [row[region.x:region.right] for row in screen_lines(app)[region.y:region.bottom]]
+    return [row[region.x : region.right] for row in screen_lines(app)[region.y : region.bottom]]
 
 
 NOTE = "checkout p99 back to 380 ms, pool at 200 of 400 now"  # 51 cells: one line at >= 51
@@ -66,21 +66,28 @@ async def test_the_timeline_text_column_is_at_least_45_wide_at_120x40(tmp_path: 
 async def test_a_command_pane_shows_data_rows_at_120x40(tmp_path: Path):
     db = tmp_path / "w.db"
     build_fixture(db)
-    script = ("print('state               | count');print('--------------------+------');"
-              "print('idle                |   112');print('active              |    38');"
-              "print('idle in transaction |     4')")
+    script = (
+        "print('state               | count');print('--------------------+------');"
+        "print('idle                |   112');print('active              |    38');"
+        "print('idle in transaction |     4')"
+    )
     command = CommandConfig("db connections", (sys.executable, "-c", script), interval=60)
     config = replace(SIGNALS_CONFIG, commands=(command,))
     frozen = [s for s in frozen_sources(FROZEN_NOW) if s.kind != "command"]
-    app = WarRoomApp(db, config, clock=frozen_clock, actor="carol",
-                     sources=[*frozen, *build_sources(Config(commands=(command,)))])
+    app = WarRoomApp(
+        db, config, clock=frozen_clock, actor="carol", sources=[*frozen, *build_sources(Config(commands=(command,)))]
+    )
     async with app.run_test(size=(120, 40)) as pilot:
         await wait_for(pilot, lambda: app.screen.query(CommandPane), "the signal panes")
         for source in frozen:
             source.release()
         pane = app.screen.query_one(CommandPane)
-        await wait_for(pilot, lambda: pane.updates and "active" in str(pane.query_one(".command-output").render()),
-                       "the command's output", tries=500)
+        await wait_for(
+            pilot,
+            lambda: pane.updates and "active" in str(pane.query_one(".command-output").render()),
+            "the command's output",
+            tries=500,
+        )
         await wait_for(pilot, lambda: all(s.played for s in frozen), "every other pane's data")
         await pilot.pause(0.3)
         shown = "\n".join(rows_of(app, pane))

@@ -53,13 +53,19 @@ async def test_the_roles_pane_zoomed_shows_its_roles_over_the_whole_screen(tmp_p
         await pilot.pause(0.1)
         lines = screen_lines(app)
         assert any("Incident Commander" in line and "alice" in line for line in lines)
-        assert not any("╱" in line for line in lines[: 39]), "no hatching around a small box"
+        assert not any("╱" in line for line in lines[:39]), "no hatching around a small box"
 
 
-@pytest.mark.parametrize("selector, title", [
-    ("#timeline", "Timeline"), ("#roles", "Roles"), ("#pane-deploys", "Deploys"), ("#pane-health", "Health"),
-    ("#pane-command-0", "db connections"),
-])
+@pytest.mark.parametrize(
+    "selector, title",
+    [
+        ("#timeline", "Timeline"),
+        ("#roles", "Roles"),
+        ("#pane-deploys", "Deploys"),
+        ("#pane-health", "Health"),
+        ("#pane-command-0", "db connections"),
+    ],
+)
 async def test_the_focused_pane_is_marked_in_the_text(tmp_path: Path, selector, title):
     app = fixture_app(tmp_path / "w.db", signals=True)
     async with app.run_test(size=(120, 40)) as pilot:

@@ -21,15 +21,20 @@ def output(app: PanesApp, pane_id: str) -> str:
 
 
 async def test_output_exit_code_and_age_with_hostile_text_literal() -> None:
-    config = Config(commands=(
-        CommandConfig("long queries", (sys.executable, "-c", HOSTILE), interval=0.2),
-        CommandConfig("grep nothing", ("sh", "-c", "exit 1"), interval=0.2),
-    ))
+    config = Config(
+        commands=(
+            CommandConfig("long queries", (sys.executable, "-c", HOSTILE), interval=0.2),
+            CommandConfig("grep nothing", ("sh", "-c", "exit 1"), interval=0.2),
+        )
+    )
     app = PanesApp(config)
     async with app.run_test(size=(160, 40)) as pilot:
         ok = app.query_one("#pane-command-0", CommandPane)
-        await wait_for(pilot, lambda: ok.updates and "4711" in output(app, "pane-command-0")
-                       and len(ok.row_list.texts) == 2, "the output, and the $ line once the height is shared out")
+        await wait_for(
+            pilot,
+            lambda: ok.updates and "4711" in output(app, "pane-command-0") and len(ok.row_list.texts) == 2,
+            "the output, and the $ line once the height is shared out",
+        )
         assert ok.border_title == "long queries"
         head, command = ok.row_list.texts
         assert head.startswith("✔ exit 0 in ") and "ago" in head and "every 0.2s" in head
@@ -93,8 +98,10 @@ async def test_a_run_that_hangs_past_its_time_is_shown_late(tmp_path) -> None:
     marker = tmp_path / "ran"
     script = f"if [ -e {marker} ]; then sleep 30; fi; touch {marker}; echo ok"
     now = [datetime(2025, 3, 4, 14, 0, tzinfo=UTC)]
-    app = PanesApp(Config(commands=(CommandConfig("stuck", ("sh", "-c", script), interval=0.05, timeout=60),)),
-                   clock=lambda: now[0])
+    app = PanesApp(
+        Config(commands=(CommandConfig("stuck", ("sh", "-c", script), interval=0.05, timeout=60),)),
+        clock=lambda: now[0],
+    )
     async with app.run_test(size=(160, 20)) as pilot:
         pane = app.query_one("#pane-command-0", CommandPane)
         await wait_for(pilot, lambda: pane.updates, "the first run")

@@ -20,20 +20,24 @@ def rows(app: PanesApp) -> list[str]:
 
 
 def incident_detected_at(at: datetime):
-    declared = Event(1, at, Kind.DECLARED, "alice", {"title": "checkout 500s", "severity": 1,
-                                                      "detected_at": format_ts(at)}, id=1)
+    declared = Event(
+        1, at, Kind.DECLARED, "alice", {"title": "checkout 500s", "severity": 1, "detected_at": format_ts(at)}, id=1
+    )
     return fold([declared])
 
 
 async def test_newest_first_with_suspects_before_detection_marked(tmp_path: Path) -> None:
     now = datetime.now(UTC).replace(microsecond=0)
     detected = now - timedelta(minutes=10)
-    repo = git_repo(tmp_path / "api", [
-        ((now - timedelta(minutes=100)).isoformat(), "dave", "Old change"),
-        ((now - timedelta(minutes=30)).isoformat(), "alice", "Bump pool size"),
-        ((now - timedelta(minutes=15)).isoformat(), "mallory", HOSTILE),
-        ((now - timedelta(minutes=2)).isoformat(), "bob", "Hotfix after detection"),
-    ])
+    repo = git_repo(
+        tmp_path / "api",
+        [
+            ((now - timedelta(minutes=100)).isoformat(), "dave", "Old change"),
+            ((now - timedelta(minutes=30)).isoformat(), "alice", "Bump pool size"),
+            ((now - timedelta(minutes=15)).isoformat(), "mallory", HOSTILE),
+            ((now - timedelta(minutes=2)).isoformat(), "bob", "Hotfix after detection"),
+        ],
+    )
     app = PanesApp(Config(deploys=(DeploysConfig("api", "git", repo=str(repo), since=7200, interval=0.2),)))
     async with app.run_test(size=(160, 30)) as pilot:
         app.incident = incident_detected_at(detected)
@@ -61,11 +65,14 @@ async def test_three_hours_in_the_suspects_are_still_listed(tmp_path: Path) -> N
     before detection stays on screen, marked, at once (not after the next 10-minute poll)."""
     now = datetime.now(UTC).replace(microsecond=0)
     detected = now - timedelta(hours=3)
-    repo = git_repo(tmp_path / "api", [
-        ((detected - timedelta(hours=2)).isoformat(), "dave", "Long before"),
-        ((detected - timedelta(minutes=10)).isoformat(), "alice", "Bump pool size"),
-        ((now - timedelta(minutes=5)).isoformat(), "bob", "Hotfix"),
-    ])
+    repo = git_repo(
+        tmp_path / "api",
+        [
+            ((detected - timedelta(hours=2)).isoformat(), "dave", "Long before"),
+            ((detected - timedelta(minutes=10)).isoformat(), "alice", "Bump pool size"),
+            ((now - timedelta(minutes=5)).isoformat(), "bob", "Hotfix"),
+        ],
+    )
     app = PanesApp(Config(deploys=(DeploysConfig("api", "git", repo=str(repo), since=3600, interval=600),)))
     async with app.run_test(size=(160, 30)) as pilot:
         app.incident = incident_detected_at(detected)
@@ -95,7 +102,9 @@ async def test_no_deploys_configured_says_how(tmp_path: Path) -> None:
 
 async def test_rows_that_do_not_fit_wait_for_zoom(tmp_path: Path) -> None:
     now = datetime.now(UTC).replace(microsecond=0)
-    repo = git_repo(tmp_path / "api", [((now - timedelta(minutes=n)).isoformat(), "alice", f"Change {n}") for n in range(30, 0, -1)])
+    repo = git_repo(
+        tmp_path / "api", [((now - timedelta(minutes=n)).isoformat(), "alice", f"Change {n}") for n in range(30, 0, -1)]
+    )
     app = PanesApp(Config(deploys=(DeploysConfig("api", "git", repo=str(repo), since=7200, interval=5),)))
     async with app.run_test(size=(100, 30)) as pilot:
         pane = app.query_one(DeploysPane)

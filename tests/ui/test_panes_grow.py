@@ -71,8 +71,10 @@ async def test_at_200x60_the_panes_use_the_height(tmp_path: Path) -> None:
     log.write_text("")
     with TestHTTPServer() as srv:
         config = Config(
-            probes=(ProbeConfig("api", Secret(srv.url("/ok")), interval=0.2),
-                    ProbeConfig("search", Secret(srv.url("/503")), interval=0.2)),
+            probes=(
+                ProbeConfig("api", Secret(srv.url("/ok")), interval=0.2),
+                ProbeConfig("search", Secret(srv.url("/503")), interval=0.2),
+            ),
             logs=(LogConfig("api", path=str(log), interval=0.2),),
             resources=ResourcesConfig(interval=0.5),
             commands=(CommandConfig("uptime", ("uptime",), interval=0.5),),
@@ -80,15 +82,21 @@ async def test_at_200x60_the_panes_use_the_height(tmp_path: Path) -> None:
         app = WarRoomApp(db, config, actor="carol")
         async with app.run_test(size=(200, 60)) as pilot:
             await settle(pilot)
-            await wait_for(pilot, lambda: "log:api" in app.screen.query_one(SignalPanes).by_key["log:api"].updates,
-                           "the log follower")
+            await wait_for(
+                pilot,
+                lambda: "log:api" in app.screen.query_one(SignalPanes).by_key["log:api"].updates,
+                "the log follower",
+            )
             with log.open("a") as fh:
                 for n in range(12):
                     fh.write(f"ERROR kind{chr(97 + n)} failed: " + "detail " * 30 + f"req {n}\n")
             room = app.screen.query_one(SignalPanes)
             logs = room.query_one(LogPane)
-            await wait_for(pilot, lambda: logs.updates["log:api"].snapshot.total >= 12
-                           and room.query_one(ResourcesPane).updates, "every source's results")
+            await wait_for(
+                pilot,
+                lambda: logs.updates["log:api"].snapshot.total >= 12 and room.query_one(ResourcesPane).updates,
+                "every source's results",
+            )
             await pilot.pause(0.5)
 
             def column_used(column) -> bool:

@@ -35,8 +35,10 @@ def server():
 
 def config_for(srv: TestHTTPServer) -> Config:
     return Config(
-        probes=(ProbeConfig("checkout-api", Secret(srv.url("/ok")), interval=0.1),
-                ProbeConfig("search", Secret(srv.url("/503")), interval=0.1)),
+        probes=(
+            ProbeConfig("checkout-api", Secret(srv.url("/ok")), interval=0.1),
+            ProbeConfig("search", Secret(srv.url("/503")), interval=0.1),
+        ),
         commands=(CommandConfig("uptime", ("uptime",), interval=0.5),),
     )
 
@@ -50,7 +52,13 @@ async def test_at_120x40_every_pane_is_on_screen_with_empty_states_for_the_rest(
         await pilot.pause(0.1)
         screen_region = app.screen.region
         panes = list(room.query(SourcePane))
-        assert [p.border_title.split(" · ")[0] for p in panes] == ["Health", "Deploys", "Resources", "Log errors", "uptime"]
+        assert [p.border_title.split(" · ")[0] for p in panes] == [
+            "Health",
+            "Deploys",
+            "Resources",
+            "Log errors",
+            "uptime",
+        ]
         for pane in panes:
             region = pane.region
             assert region.height >= 3 and screen_region.contains_region(region), f"{pane.id} is cut off: {region}"
@@ -63,8 +71,11 @@ async def test_at_80x24_one_line_per_source_and_live_resize(db: Path, server) ->
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         summary = app.screen.query_one(SourceSummary)
-        await wait_for(pilot, lambda: len(summary.texts) == 3 and "200" in summary.texts[0] and "503" in summary.texts[1],
-                       "every source summarised")
+        await wait_for(
+            pilot,
+            lambda: len(summary.texts) == 3 and "200" in summary.texts[0] and "503" in summary.texts[1],
+            "every source summarised",
+        )
         assert summary.region.height == 3 and summary.region.width > 0
         assert "checkout-api" in summary.texts[0] and "search" in summary.texts[1] and "uptime" in summary.texts[2]
         assert app.screen.query_one(SignalPanes).region.height == 0, "no room for panes at 80x24"

@@ -34,8 +34,11 @@ async def test_counts_and_top_messages_from_a_followed_file(tmp_path: Path) -> N
             fh.write("INFO all good\n")
             for line in HOSTILE_LINES:
                 fh.write(line + "\n")
-        await wait_for(pilot, lambda: "34 total" in rows(app)[0] and len(rows(app)) >= pane.wanted_rows(),
-                       "34 matching lines counted, every row on screen")
+        await wait_for(
+            pilot,
+            lambda: "34 total" in rows(app)[0] and len(rows(app)) >= pane.wanted_rows(),
+            "34 matching lines counted, every row on screen",
+        )
         text = rows(app)
         assert pane.border_title == "Log errors · api"
         assert "34 this min" in text[0] and "15m" in text[0]

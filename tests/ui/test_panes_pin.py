@@ -67,8 +67,14 @@ async def test_pin_a_probe_and_a_log_sharing_a_name_pins_both(db: Path, tmp_path
             log.write_text("ERROR upstream reset\n")
             room = panes(pilot)
             # Two failures in a row: the pane says DOWN (flap-damped), which the pin must keep.
-            await wait_for(pilot, lambda: room.by_key["probe:api"].state_of("probe:api").value == "down"
-                           and "1 total" in room.by_key["log:api"].row_list.texts[0], "both results")
+            await wait_for(
+                pilot,
+                lambda: (
+                    room.by_key["probe:api"].state_of("probe:api").value == "down"
+                    and "1 total" in room.by_key["log:api"].row_list.texts[0]
+                ),
+                "both results",
+            )
             await submit(pilot, "/pin api")
             await wait_for(pilot, lambda: len([e for e in stored(db) if e.kind == Kind.EVIDENCE]) == 2, "two pins")
             by_kind = {e.payload["source_kind"]: e.payload for e in stored(db) if e.kind == Kind.EVIDENCE}

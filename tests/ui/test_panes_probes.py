@@ -21,16 +21,20 @@ def details(app: PanesApp) -> list[str]:
 
 async def test_up_down_and_unreachable_probes_read_in_words() -> None:
     with TestHTTPServer() as srv:
-        config = Config(probes=(
-            ProbeConfig("checkout-api", Secret(srv.url("/ok")), interval=0.05),
-            ProbeConfig("search", Secret(srv.url("/health")), interval=0.05),
-            ProbeConfig("payments", Secret(closed_port_url("/health")), interval=0.05, timeout=1),
-        ))
+        config = Config(
+            probes=(
+                ProbeConfig("checkout-api", Secret(srv.url("/ok")), interval=0.05),
+                ProbeConfig("search", Secret(srv.url("/health")), interval=0.05),
+                ProbeConfig("payments", Secret(closed_port_url("/health")), interval=0.05, timeout=1),
+            )
+        )
         srv.fail("/health", 503)
         app = PanesApp(config)
         async with app.run_test(size=(120, 30)) as pilot:
             pane = app.query_one(ProbesPane)
-            await wait_for(pilot, lambda: all(len(pane.history[k].latencies) >= 2 for k in pane.history), "two results each")
+            await wait_for(
+                pilot, lambda: all(len(pane.history[k].latencies) >= 2 for k in pane.history), "two results each"
+            )
             await all_rows_shown(pilot, pane)
             # Detail rows come a frame after the pane's height is shared out.
             await wait_for(pilot, lambda: len(details(app)) == 3, "a detail row under each probe")
@@ -68,10 +72,12 @@ async def test_one_failure_is_flagged_but_not_yet_down() -> None:
 
 async def test_a_503_once_reads_up_one_failure_and_counts_on() -> None:
     with TestHTTPServer() as srv:
-        config = Config(probes=(
-            ProbeConfig("checkout", Secret(srv.url("/health")), interval=0.3, fail_threshold=3),
-            ProbeConfig("login", Secret(srv.url("/ok")), interval=0.3),
-        ))
+        config = Config(
+            probes=(
+                ProbeConfig("checkout", Secret(srv.url("/health")), interval=0.3, fail_threshold=3),
+                ProbeConfig("login", Secret(srv.url("/ok")), interval=0.3),
+            )
+        )
         app = PanesApp(config)
         async with app.run_test(size=(120, 20)) as pilot:
             pane = app.query_one(ProbesPane)
@@ -92,10 +98,12 @@ async def test_a_503_once_reads_up_one_failure_and_counts_on() -> None:
 async def test_status_pages_show_indicator_components_and_hostile_text_literally() -> None:
     with TestHTTPServer() as srv:
         srv.set_status_page("major", description=HOSTILE, components=[("Card API", "major_outage")])
-        config = Config(statuspages=(
-            StatusPageConfig("provider", Secret(srv.url("/api/v2/summary.json")), interval=0.1),
-            StatusPageConfig("broken", Secret(srv.url("/500")), interval=0.1),
-        ))
+        config = Config(
+            statuspages=(
+                StatusPageConfig("provider", Secret(srv.url("/api/v2/summary.json")), interval=0.1),
+                StatusPageConfig("broken", Secret(srv.url("/500")), interval=0.1),
+            )
+        )
         app = PanesApp(config)
         async with app.run_test(size=(160, 20)) as pilot:
             pane = app.query_one(ProbesPane)

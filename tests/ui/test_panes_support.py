@@ -49,8 +49,15 @@ class PanesApp(App[None]):
     #: Like the war room app: the folded incident on screen (deploys before detection are marked).
     incident: var[Any] = var(None, always_update=True)
 
-    def __init__(self, config: Config, *, store: Any = None, incident_id: int | None = None,
-                 clock: Callable[[], datetime] | None = None, summary: bool = False) -> None:
+    def __init__(
+        self,
+        config: Config,
+        *,
+        store: Any = None,
+        incident_id: int | None = None,
+        clock: Callable[[], datetime] | None = None,
+        summary: bool = False,
+    ) -> None:
         super().__init__()
         self.config = config
         self.store = store
@@ -93,7 +100,16 @@ def git_repo(path: Path, commits: list[tuple[str, str, str]]) -> Path:
     for n, (when, author, subject) in enumerate(commits):
         (path / "file.txt").write_text(f"{n}\n")
         git("add", "file.txt")
-        git("commit", "-q", "-m", subject, GIT_AUTHOR_NAME=author, GIT_AUTHOR_EMAIL=f"{author}@example.com",
-            GIT_COMMITTER_NAME=author, GIT_COMMITTER_EMAIL=f"{author}@example.com",
-            GIT_AUTHOR_DATE=when, GIT_COMMITTER_DATE=when)
+        git(
+            "commit",
+            "-q",
+            "-m",
+            subject,
+            GIT_AUTHOR_NAME=author,
+            GIT_AUTHOR_EMAIL=f"{author}@example.com",
+            GIT_COMMITTER_NAME=author,
+            GIT_COMMITTER_EMAIL=f"{author}@example.com",
+            GIT_AUTHOR_DATE=when,
+            GIT_COMMITTER_DATE=when,
+        )
     return path

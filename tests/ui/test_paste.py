@@ -31,18 +31,20 @@ async def test_a_multi_line_paste_is_one_note_with_its_lines(tmp_path: Path):
         assert command.value == "line1⏎line2⏎line3", "the lines are shown, marked, before saving"
         assert "3 lines" in feedback(pilot) and "one note" in feedback(pilot)
         await pilot.press("enter")
-        await wait_for(pilot, lambda: stored(db)[-1].kind == Kind.NOTE and "line1" in stored(db)[-1].payload["text"],
-                       "the note")
+        await wait_for(
+            pilot, lambda: stored(db)[-1].kind == Kind.NOTE and "line1" in stored(db)[-1].payload["text"], "the note"
+        )
         assert stored(db)[-1].payload["text"] == "line1\nline2\nline3"
         await wait_for(pilot, lambda: any("line1" in t for t in timeline_texts(pilot)), "the note on the timeline")
         shown = next(t for t in timeline_texts(pilot) if "line1" in t)
         assert "line1 ⏎ line2 ⏎ line3" in shown, shown
         assert command.value == ""
-    result = subprocess.run([str(warroom_executable()), "--db", str(db), "show"], capture_output=True, text=True,
-                            timeout=30)
+    result = subprocess.run(
+        [str(warroom_executable()), "--db", str(db), "show"], capture_output=True, text=True, timeout=30
+    )
     assert result.returncode == 0, result.stderr
     [first] = [line for line in result.stdout.splitlines() if "line1" in line]
-    following = result.stdout.splitlines()[result.stdout.splitlines().index(first) + 1:][:2]
+    following = result.stdout.splitlines()[result.stdout.splitlines().index(first) + 1 :][:2]
     column = first.index("line1")
     assert [line[column:] for line in following] == ["line2", "line3"], "each line under the text column"
     assert all(not line[:column].strip() for line in following)

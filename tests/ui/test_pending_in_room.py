@@ -49,8 +49,12 @@ async def test_probe_events_on_a_full_disk_are_kept_and_written_late(tmp_path: P
             await pilot.pause(1.1)  # a delay worth saying
             filler.unlink()
             await wait_for(pilot, lambda: not _hub(app).pending, "the kept events written", tries=500)
-            await wait_for(pilot, lambda: any("recorded" in t and "late" in t for t in timeline_texts(pilot)),
-                           "the timeline to say they were late", tries=500)
+            await wait_for(
+                pilot,
+                lambda: any("recorded" in t and "late" in t for t in timeline_texts(pilot)),
+                "the timeline to say they were late",
+                tries=500,
+            )
         assert _kinds(db) == ["incident.declared", "probe.down", "probe.up"]
         with EventStore.open(db) as store:
             down, up = store.events(1)[1:]

@@ -87,7 +87,9 @@ async def test_poll_now_during_a_run_polls_again_right_after_it(tmp_path: Path) 
 async def test_a_failing_source_backs_off_shows_stale_and_recovers() -> None:
     with TestHTTPServer() as srv:
         srv.set_status_page("none")
-        config = Config(statuspages=(StatusPageConfig("provider", Secret(srv.url("/api/v2/summary.json")), interval=0.05),))
+        config = Config(
+            statuspages=(StatusPageConfig("provider", Secret(srv.url("/api/v2/summary.json")), interval=0.05),)
+        )
         app = HostApp()
         async with app.run_test() as pilot:
             listener, poller = listen(app, config)
@@ -124,7 +126,9 @@ async def test_a_down_probe_is_a_result_not_a_failure_so_it_keeps_its_interval()
 async def test_pause_holds_updates_back_and_resume_shows_the_newest() -> None:
     with TestHTTPServer() as srv:
         srv.set_status_page("none")
-        config = Config(statuspages=(StatusPageConfig("provider", Secret(srv.url("/api/v2/status.json")), interval=0.05),))
+        config = Config(
+            statuspages=(StatusPageConfig("provider", Secret(srv.url("/api/v2/status.json")), interval=0.05),)
+        )
         app = HostApp()
         async with app.run_test() as pilot:
             listener, poller = listen(app, config)

@@ -42,6 +42,7 @@ async def test_the_log_pane_and_a_pin_never_hold_the_token(db: Path, tmp_path: P
     app = WarRoomApp(db, config, actor="carol")
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
+
         # The signal panes mount after the first frame: look them up each time.
         def log_rows() -> list[str]:
             found = pilot.app.screen.query(SignalPanes)

@@ -106,7 +106,7 @@ class DicePane(SourcePane):
     """Its pane."""
 
     TITLE = "Dice"
-    EMPTY = "No dice configured. Add to warroom.toml:\n  [[dice]]\n  name = \"d6\""
+    EMPTY = 'No dice configured. Add to warroom.toml:\n  [[dice]]\n  name = "d6"'
     ONE_SOURCE = True
 
     def __init__(self, source: SourceInfo | None, *, id: str | None = None, classes: str | None = None) -> None:
@@ -120,8 +120,16 @@ class DicePane(SourcePane):
         return [line(f"rolled {snap.value}")] if isinstance(snap, DiceRoll) else [error_row(update, now)]
 
 
-def dice_row(info: SourceInfo, update: SourceUpdate, now: datetime, *, name: str, age: Any, stale: Any,
-             detected_at: datetime | None) -> Content | None:
+def dice_row(
+    info: SourceInfo,
+    update: SourceUpdate,
+    now: datetime,
+    *,
+    name: str,
+    age: Any,
+    stale: Any,
+    detected_at: datetime | None,
+) -> Content | None:
     """Its line in the small-terminal summary."""
     snap = update.snapshot
     return line("● DICE    ", name, f" rolled {snap.value}", age) if isinstance(snap, DiceRoll) else None
@@ -131,10 +139,18 @@ def dice_row(info: SourceInfo, update: SourceUpdate, now: datetime, *, name: str
 def dice_kind() -> Iterator[SourceKind]:
     """The one registry entry (and its config section), removed again after the test."""
     register_section("dice", DICE_KEYS, read_dice)
-    kind = registry.register(SourceKind(
-        "dice", "dice", lambda config: config.section("dice"), DiceSource, DiceRoll,
-        PaneSpec(f"{__name__}:DicePane", "right", "dice", per_source=True), f"{__name__}:dice_row", DiceObserver,
-    ))
+    kind = registry.register(
+        SourceKind(
+            "dice",
+            "dice",
+            lambda config: config.section("dice"),
+            DiceSource,
+            DiceRoll,
+            PaneSpec(f"{__name__}:DicePane", "right", "dice", per_source=True),
+            f"{__name__}:dice_row",
+            DiceObserver,
+        )
+    )
     try:
         yield kind
     finally:
@@ -171,8 +187,9 @@ def test_an_unknown_section_is_still_refused_once_the_kind_is_gone(tmp_path: Pat
         load_config(write_config(tmp_path))
 
 
-async def test_the_recorders_loop_runs_the_new_kind_and_records_its_samples(tmp_path: Path,
-                                                                           dice_kind: SourceKind) -> None:
+async def test_the_recorders_loop_runs_the_new_kind_and_records_its_samples(
+    tmp_path: Path, dice_kind: SourceKind
+) -> None:
     db = tmp_path / "w.db"
     with EventStore.open(db) as sync_store:
         incident = sync_store.declare("dice", 3, actor="a").incident_id
@@ -192,8 +209,9 @@ async def test_the_recorders_loop_runs_the_new_kind_and_records_its_samples(tmp_
     assert values[:3] == [1.0, 2.0, 3.0], "every roll recorded as a sample"
 
 
-async def test_the_war_room_shows_the_new_kinds_pane_summary_and_pin_name(tmp_path: Path,
-                                                                          dice_kind: SourceKind) -> None:
+async def test_the_war_room_shows_the_new_kinds_pane_summary_and_pin_name(
+    tmp_path: Path, dice_kind: SourceKind
+) -> None:
     db = tmp_path / "w.db"
     with EventStore.open(db) as sync_store:
         sync_store.declare("dice", 3, actor="a")
@@ -210,8 +228,11 @@ async def test_the_war_room_shows_the_new_kinds_pane_summary_and_pin_name(tmp_pa
         from warroom.ui.widgets.panes import SourceSummary
 
         summary = app.screen.query_one(SourceSummary)
-        await wait_for(pilot, lambda: any("● DICE" in t and "d6" in t and "rolled" in t for t in summary.texts),
-                       "the dice line in the summary")
+        await wait_for(
+            pilot,
+            lambda: any("● DICE" in t and "d6" in t and "rolled" in t for t in summary.texts),
+            "the dice line in the summary",
+        )
 
 
 async def test_an_unconfigured_new_kind_says_how_to_configure_it(tmp_path: Path, dice_kind: SourceKind) -> None:

@@ -23,7 +23,9 @@ T0 = datetime(2025, 3, 4, 14, 0, tzinfo=UTC)
 
 def note(id_: int, at_seconds: float, text: str, recorded_seconds: float | None = None) -> Event:
     recorded = T0 + timedelta(seconds=recorded_seconds if recorded_seconds is not None else at_seconds)
-    return Event(1, T0 + timedelta(seconds=at_seconds), Kind.NOTE, "alice", {"text": text}, id=id_, recorded_at=recorded)
+    return Event(
+        1, T0 + timedelta(seconds=at_seconds), Kind.NOTE, "alice", {"text": text}, id=id_, recorded_at=recorded
+    )
 
 
 class TimelineApp(ThemedApp):
@@ -91,13 +93,15 @@ async def test_a_reader_scrolled_back_keeps_their_view_when_rows_are_inserted_ab
         before = [timeline.render_line(y).text for y in range(5)]
         assert "note 100" in before[0]
         # Three back-dated events land above the view, one inside it, one below it.
-        timeline.add_events([
-            note(201, 5 * 60 + 30, "above 1", recorded_seconds=20_000),
-            note(202, 6 * 60 + 30, "above 2", recorded_seconds=20_000),
-            note(203, 7 * 60 + 30, "above 3", recorded_seconds=20_000),
-            note(204, 102 * 60 + 30, "inside", recorded_seconds=20_000),
-            note(205, 150 * 60 + 30, "below", recorded_seconds=20_000),
-        ])
+        timeline.add_events(
+            [
+                note(201, 5 * 60 + 30, "above 1", recorded_seconds=20_000),
+                note(202, 6 * 60 + 30, "above 2", recorded_seconds=20_000),
+                note(203, 7 * 60 + 30, "above 3", recorded_seconds=20_000),
+                note(204, 102 * 60 + 30, "inside", recorded_seconds=20_000),
+                note(205, 150 * 60 + 30, "below", recorded_seconds=20_000),
+            ]
+        )
         await pilot.pause()
         after = [timeline.render_line(y).text for y in range(5)]
         assert after[:3] == before[:3], "the line the reader was on stays at the top"
@@ -122,11 +126,15 @@ async def test_inserted_wrapped_rows_shift_the_lines_below_them() -> None:
         assert timeline.line_count > 3
         assert timeline.line_of(2) == timeline.line_count - 1
         assert "last" in timeline.render_line(timeline.line_of(2)).text
-        assert timeline.render_line(timeline.line_of(1) + 1).text.startswith(" " * 17 + "word")  # the compact prefix at 60
+        assert timeline.render_line(timeline.line_of(1) + 1).text.startswith(
+            " " * 17 + "word"
+        )  # the compact prefix at 60
 
 
 def _warroom(db: Path, *args: str) -> None:
-    subprocess.run([sys.executable, "-m", "warroom", "--db", str(db), *args], check=True, capture_output=True, timeout=60)
+    subprocess.run(
+        [sys.executable, "-m", "warroom", "--db", str(db), *args], check=True, capture_output=True, timeout=60
+    )
 
 
 async def test_a_back_dated_note_from_another_process_lands_in_time_order(tmp_path: Path) -> None:
@@ -143,8 +151,10 @@ async def test_a_back_dated_note_from_another_process_lands_in_time_order(tmp_pa
         await asyncio.to_thread(_warroom, db, "note", "--at", "-10m", "errors began about here")
         await wait_for(pilot, lambda: any("errors began" in t for t in timeline_texts(pilot)), "the back-dated note")
         texts = timeline_texts(pilot)
-        order = [next(i for i, t in enumerate(texts) if part in t)
-                 for part in ("twenty minutes ago", "errors began about here", "two minutes ago")]
+        order = [
+            next(i for i, t in enumerate(texts) if part in t)
+            for part in ("twenty minutes ago", "errors began about here", "two minutes ago")
+        ]
         assert order == sorted(order), texts
         marked = texts[order[1]]
         assert "(added " in marked

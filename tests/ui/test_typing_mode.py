@@ -36,8 +36,11 @@ async def test_typing_after_the_too_small_view_goes_to_the_command_line(tmp_path
         theme = app.theme
         posted = len([e for e in stored(db) if e.kind == Kind.COMMS_POSTED])
         await pilot.resize_terminal(50, 12)
-        await wait_for(pilot, lambda: app.screen.query("#too-small") and app.screen.query_one("#too-small").display,
-                       "the too-small view")
+        await wait_for(
+            pilot,
+            lambda: app.screen.query("#too-small") and app.screen.query_one("#too-small").display,
+            "the too-small view",
+        )
         await pilot.pause(0.1)
         assert isinstance(app.focused, CommandInput), "the command line keeps the focus in the too-small view"
         await type_text(pilot, "db ")
@@ -81,8 +84,14 @@ async def test_resizes_a_dialog_closing_pane_updates_and_losing_focus_keep_the_c
         with EventStore.open(db) as store:
             store.append(1, Kind.NOTE, {"text": "from another shell"}, actor="dave")
         app.follower.poke()
-        await wait_for(pilot, lambda: "from another shell" in str(app.screen.query_one(Timeline).row_text(
-            app.screen.query_one(Timeline).event_count - 1)), "the other note")
+        await wait_for(
+            pilot,
+            lambda: (
+                "from another shell"
+                in str(app.screen.query_one(Timeline).row_text(app.screen.query_one(Timeline).event_count - 1))
+            ),
+            "the other note",
+        )
         app.post_message(events.AppBlur())
         await pilot.pause()
         app.post_message(events.AppFocus())

@@ -43,8 +43,10 @@ async def test_the_screen_opens_on_a_bad_row_and_flags_it(tmp_path: Path):
         await settle(pilot)
         assert isinstance(app.screen, WarRoomScreen), app.screen
         texts = timeline_texts(pilot)
-        assert any(t.startswith(f"⚠ unreadable row: event #{bad_time}: bad time '{BAD_AT}'") and t.endswith("typo")
-                   for t in texts), texts
+        assert any(
+            t.startswith(f"⚠ unreadable row: event #{bad_time}: bad time '{BAD_AT}'") and t.endswith("typo")
+            for t in texts
+        ), texts
         assert any(f"event #{bad_json}: unreadable payload" in t for t in texts), texts
         assert app.screen.state.severity == 2  # the unreadable change changed nothing
 
@@ -57,8 +59,13 @@ async def test_a_bad_row_written_while_open_does_not_stop_the_screen_updating(tm
         recorded = format_ts(FROZEN_NOW - timedelta(minutes=5))
         bad_time = insert_raw(db, BAD_AT, Kind.NOTE, '{"text": "typo from another process"}', recorded)
         with EventStore.open(db) as store:
-            store.append(1, Kind.NOTE, {"text": "written after it"}, actor="carol", at=FROZEN_NOW - timedelta(minutes=4))
-        await wait_for(pilot, lambda: any("written after it" in t for t in timeline_texts(pilot)),
-                       "the note written after the bad row")
+            store.append(
+                1, Kind.NOTE, {"text": "written after it"}, actor="carol", at=FROZEN_NOW - timedelta(minutes=4)
+            )
+        await wait_for(
+            pilot,
+            lambda: any("written after it" in t for t in timeline_texts(pilot)),
+            "the note written after the bad row",
+        )
         texts = timeline_texts(pilot)
         assert any(f"event #{bad_time}: bad time" in t and "typo from another process" in t for t in texts), texts

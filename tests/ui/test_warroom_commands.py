@@ -50,7 +50,9 @@ async def test_plain_text_is_a_note_saved_before_it_says_saved(db: Path):
         assert (ev.kind, ev.actor, dict(ev.payload)) == (Kind.NOTE, "carol", {"text": "db at 95% cpu"})
         assert f"saved #{ev.id}" in feedback(pilot)
         assert app.screen.query_one(CommandInput).value == ""
-        await wait_for(pilot, lambda: any("db at 95% cpu" in t for t in timeline_texts(pilot)), "the note in the timeline")
+        await wait_for(
+            pilot, lambda: any("db at 95% cpu" in t for t in timeline_texts(pilot)), "the note in the timeline"
+        )
 
 
 async def test_sev_changes_severity_and_header(db: Path):
@@ -73,7 +75,10 @@ async def test_status_role_ic_ack_mitigated(db: Path):
         await submit(pilot, "/status identified bad deploy 4f2a91c")
         assert dict(last(db).payload) == {"from": "Investigating", "to": "Identified", "text": "bad deploy 4f2a91c"}
         await submit(pilot, "/ic alice")
-        assert (last(db).kind, dict(last(db).payload)) == (Kind.ROLE_ASSIGNED, {"role": "Incident Commander", "person": "alice"})
+        assert (last(db).kind, dict(last(db).payload)) == (
+            Kind.ROLE_ASSIGNED,
+            {"role": "Incident Commander", "person": "alice"},
+        )
         await submit(pilot, "/role comms bob")
         assert dict(last(db).payload) == {"role": "Comms Lead", "person": "bob"}
         await submit(pilot, "/role deputy carol")
@@ -143,12 +148,15 @@ async def test_an_unchanged_command_clears_the_line_so_the_next_is_not_glued_on(
         assert command.history[-2:] == ["/role comms carol", "/ack"]
 
 
-@pytest.mark.parametrize("first, again, message", [
-    ("/sev 1", "/sev 1", "already SEV-1: nothing recorded"),
-    ("/status identified", "/status identified", "already Identified: nothing recorded"),
-    ("/ack", "/ack", "already acknowledged at 14:10:00 UTC"),
-    ("/ic alice", "/ic @alice", "alice is already Incident Commander"),
-])
+@pytest.mark.parametrize(
+    "first, again, message",
+    [
+        ("/sev 1", "/sev 1", "already SEV-1: nothing recorded"),
+        ("/status identified", "/status identified", "already Identified: nothing recorded"),
+        ("/ack", "/ack", "already acknowledged at 14:10:00 UTC"),
+        ("/ic alice", "/ic @alice", "alice is already Incident Commander"),
+    ],
+)
 async def test_a_command_that_changes_nothing_is_a_message_not_kept_input(db: Path, first, again, message):
     app = app_for(db)
     async with app.run_test(size=(120, 40)) as pilot:

@@ -14,7 +14,9 @@ T0 = datetime(2025, 3, 4, 14, 0, tzinfo=UTC)
 def test_advance_equals_a_full_fold():
     events = [
         Event(1, T0, Kind.DECLARED, "a", {"title": "x", "severity": 3}, id=1),
-        Event(1, T0 + timedelta(minutes=1), Kind.ROLE_ASSIGNED, "a", {"role": "Incident Commander", "person": "a"}, id=2),
+        Event(
+            1, T0 + timedelta(minutes=1), Kind.ROLE_ASSIGNED, "a", {"role": "Incident Commander", "person": "a"}, id=2
+        ),
         Event(1, T0 + timedelta(minutes=2), Kind.SEVERITY, "a", {"from": 3, "to": 1, "reason": "worse"}, id=3),
         Event(1, T0 + timedelta(minutes=3), Kind.NOTE, "b", {"text": "n"}, id=4),
         Event(1, T0 + timedelta(minutes=4), Kind.MITIGATED, "b", {"text": "rolled back"}, id=5),

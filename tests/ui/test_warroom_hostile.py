@@ -31,13 +31,16 @@ def hostile_db(path: Path) -> Path:
     at = FROZEN_NOW - timedelta(minutes=10)
     with EventStore.open(path) as store:
         inc = store.declare(f"title {HOSTILE}", 2, actor=f"mallory{OSC2}", impact=HOSTILE, at=at).incident_id
-        for i, (kind, payload, actor) in enumerate([
-            (Kind.NOTE, {"text": f"note {HOSTILE}"}, f"[@click=app.quit]eve[/]{OSC52}"),
-            (Kind.PROBE_DOWN, {"text": f"probe api DOWN: body {HOSTILE}"}, "warroom"),
-            (Kind.DEPLOY, {"subject": f"git subject {HOSTILE}"}, "warroom"),
-            (Kind.LOG_SPIKE, {"message": f"log line {HOSTILE}"}, "warroom"),
-            (Kind.ROLE_ASSIGNED, {"role": "Incident Commander", "person": f"[b]boss[/b]{OSC2}"}, "a"),
-        ], 1):
+        for i, (kind, payload, actor) in enumerate(
+            [
+                (Kind.NOTE, {"text": f"note {HOSTILE}"}, f"[@click=app.quit]eve[/]{OSC52}"),
+                (Kind.PROBE_DOWN, {"text": f"probe api DOWN: body {HOSTILE}"}, "warroom"),
+                (Kind.DEPLOY, {"subject": f"git subject {HOSTILE}"}, "warroom"),
+                (Kind.LOG_SPIKE, {"message": f"log line {HOSTILE}"}, "warroom"),
+                (Kind.ROLE_ASSIGNED, {"role": "Incident Commander", "person": f"[b]boss[/b]{OSC2}"}, "a"),
+            ],
+            1,
+        ):
             store.append(inc, kind, payload, actor=actor, at=at + timedelta(minutes=i))
     return path
 

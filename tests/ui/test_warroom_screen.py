@@ -57,8 +57,16 @@ async def test_keys_focus_zoom_theme_and_palette(tmp_path: Path):
         assert seen == set(app.warroom_themes) and app.theme == "warroom-dark"
 
         titles = {c.title for c in app.get_system_commands(room)}
-        for title in ("Help: commands and keys", "Zoom pane", "Pause live updates", "Next theme",
-                      "Command line", "Draft status update", "Theme: warroom-colorblind", "Quit"):
+        for title in (
+            "Help: commands and keys",
+            "Zoom pane",
+            "Pause live updates",
+            "Next theme",
+            "Command line",
+            "Draft status update",
+            "Theme: warroom-colorblind",
+            "Quit",
+        ):
             assert title in titles
         pause = next(c for c in app.get_system_commands(room) if c.title == "Pause live updates")
         pause.callback()
@@ -138,10 +146,15 @@ async def test_events_from_another_process_appear(tmp_path: Path, home_env):
         await settle(pilot)
         result = subprocess.run(
             [str(warroom_executable()), "note", "from another ssh session", "--db", str(db), "--as", "erin"],
-            env=home_env, capture_output=True, text=True, timeout=30,
+            env=home_env,
+            capture_output=True,
+            text=True,
+            timeout=30,
         )
         assert result.returncode == 0, result.stderr
-        await wait_for(pilot, lambda: "from another ssh session" in timeline_texts(pilot)[-1], "the other writer's note")
+        await wait_for(
+            pilot, lambda: "from another ssh session" in timeline_texts(pilot)[-1], "the other writer's note"
+        )
         assert "erin" in str(app.screen.query_one(Timeline).events()[-1].actor)
         with EventStore.open(db) as store:
             store.append(1, Kind.ROLE_ASSIGNED, {"role": "Comms Lead", "person": "erin"}, actor="alice")
@@ -165,7 +178,9 @@ async def test_declare_dialog_declares_and_opens_the_war_room(tmp_path: Path):
         app.screen.query_one("#declare-impact", CommandInput.__mro__[1]).value = "all card payments fail"
         app.screen.query_one("#declare-detected-by", CommandInput.__mro__[1]).value = "user report"
         await pilot.press("ctrl+s")
-        await wait_for(pilot, lambda: isinstance(app.screen, WarRoomScreen) and app.screen.state is not None, "the war room")
+        await wait_for(
+            pilot, lambda: isinstance(app.screen, WarRoomScreen) and app.screen.state is not None, "the war room"
+        )
         ev = stored(db)[0]
         assert ev.kind == Kind.DECLARED and ev.actor == "alice"
         assert ev.payload["title"] == "Payments down" and ev.payload["severity"] == 1

@@ -30,11 +30,20 @@ async def test_newest_at_the_bottom_with_time_kind_and_actor():
     app = TimelineApp()
     async with app.run_test(size=(80, 10)) as pilot:
         timeline = app.query_one(Timeline)
-        timeline.add_events([
-            note(0, "first"),
-            Event(1, T0 + timedelta(seconds=65), Kind.PROBE_DOWN, "warroom", {"text": "probe api DOWN: 503"}, id=2),
-            Event(1, T0 + timedelta(seconds=70), Kind.SEVERITY, "bob", {"from": 2, "to": 1, "reason": "spreading"}, id=3),
-        ])
+        timeline.add_events(
+            [
+                note(0, "first"),
+                Event(1, T0 + timedelta(seconds=65), Kind.PROBE_DOWN, "warroom", {"text": "probe api DOWN: 503"}, id=2),
+                Event(
+                    1,
+                    T0 + timedelta(seconds=70),
+                    Kind.SEVERITY,
+                    "bob",
+                    {"from": 2, "to": 1, "reason": "spreading"},
+                    id=3,
+                ),
+            ]
+        )
         await pilot.pause()
         assert line(timeline, 0).startswith("14:00:00 NOTE      alice      first")
         assert line(timeline, 1).startswith("14:01:05 PROBE ▼   warroom    probe api DOWN: 503")
@@ -104,8 +113,11 @@ async def test_a_hundred_thousand_events_scroll_to_any_point():
 def test_describe_is_total_and_plain():
     assert describe(Event(1, T0, "future.kind", "x", {"weird": [1, 2]})) == '{"weird": [1, 2]}'
     assert describe(Event(1, T0, Kind.ROLE_ASSIGNED, "a", {"role": "Scribe", "person": "dave"})) == "dave is Scribe"
-    assert describe(Event(1, T0, Kind.STATUS, "a", {"from": "Investigating", "to": "Identified", "text": ""})) == "Investigating → Identified"
-    assert describe(Event(1, T0, Kind.SEVERITY, "a", {"from": "x", "to": None})) .startswith("SEV-x")
+    assert (
+        describe(Event(1, T0, Kind.STATUS, "a", {"from": "Investigating", "to": "Identified", "text": ""}))
+        == "Investigating → Identified"
+    )
+    assert describe(Event(1, T0, Kind.SEVERITY, "a", {"from": "x", "to": None})).startswith("SEV-x")
 
 
 def test_wrap_cells_handles_wide_characters_and_long_words():

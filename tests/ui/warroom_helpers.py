@@ -38,8 +38,13 @@ async def submit(pilot: Any, line: str) -> str:
     command.value = line
     before = room.query_one(CommandLine).feedback_text
     await pilot.press("enter")
-    await wait_for(pilot, lambda: (not room._busy and room.query_one(CommandLine).feedback_text != before)
-                   or pilot.app.screen is not room, f"the line {line!r} to be handled")
+    await wait_for(
+        pilot,
+        lambda: (
+            (not room._busy and room.query_one(CommandLine).feedback_text != before) or pilot.app.screen is not room
+        ),
+        f"the line {line!r} to be handled",
+    )
     await pilot.pause()
     return room.query_one(CommandLine).feedback_text
 

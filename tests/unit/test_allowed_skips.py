@@ -13,7 +13,7 @@ from tests.allowed_skips import ALLOWED_SKIPS, allowed_skip
 
 REPO = Path(__file__).resolve().parents[2]
 
-SAMPLE = '''
+SAMPLE = """
 import pytest
 
 def test_skips_for_the_weather():
@@ -37,7 +37,7 @@ def test_requires_a_present_tool():
 @pytest.mark.xfail(reason="flaky")
 def test_xfail():
     assert False
-'''
+"""
 
 
 def _run_pytest(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
@@ -45,10 +45,28 @@ def _run_pytest(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
     (tmp_path / "pytest.ini").write_text("[pytest]\n")
     env = {**os.environ, "PYTHONPATH": str(REPO)}
     return subprocess.run(
-        [sys.executable, "-m", "pytest", "-p", "tests.support.skip_guard", "-p", "no:cacheprovider",
-         "-rs", "-q", "-c", str(tmp_path / "pytest.ini"), "--rootdir", str(tmp_path), *args,
-         str(tmp_path / "test_sample.py")],
-        capture_output=True, text=True, env=env, cwd=tmp_path, timeout=120,
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "-p",
+            "tests.support.skip_guard",
+            "-p",
+            "no:cacheprovider",
+            "-rs",
+            "-q",
+            "-c",
+            str(tmp_path / "pytest.ini"),
+            "--rootdir",
+            str(tmp_path),
+            *args,
+            str(tmp_path / "test_sample.py"),
+        ],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=tmp_path,
+        timeout=120,
     )
 
 

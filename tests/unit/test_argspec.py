@@ -30,27 +30,33 @@ def argparse_of(spec: ArgSpec) -> argparse.ArgumentParser:
     return parser
 
 
-@pytest.mark.parametrize("argv", [
-    ["identified"],
-    ["identified", "bad", "deploy"],
-    ["--json", "monitoring"],
-    ["resolved", "--as=bob", "--detected-by", "synthetic probe"],
-    ["identified", "--", "-x", "--json"],
-])
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["identified"],
+        ["identified", "bad", "deploy"],
+        ["--json", "monitoring"],
+        ["resolved", "--as=bob", "--detected-by", "synthetic probe"],
+        ["identified", "--", "-x", "--json"],
+    ],
+)
 def test_what_the_fast_path_reads_argparse_reads_the_same_from_the_same_declaration(argv):
     fast = SPEC.parse_fast(list(argv))
     assert fast is not None
     assert vars(fast) == vars(argparse_of(SPEC).parse_args(argv))
 
 
-@pytest.mark.parametrize("argv", [
-    [],  # a required positional missing: argparse says so
-    ["--speed", "2", "x"],  # an option only argparse converts
-    ["x", "--json=1"],
-    ["x", "--as"],
-    ["x", "--unknown"],
-    ["x", "-h"],
-])
+@pytest.mark.parametrize(
+    "argv",
+    [
+        [],  # a required positional missing: argparse says so
+        ["--speed", "2", "x"],  # an option only argparse converts
+        ["x", "--json=1"],
+        ["x", "--as"],
+        ["x", "--unknown"],
+        ["x", "-h"],
+    ],
+)
 def test_lines_only_argparse_can_judge_are_left_to_it(argv):
     assert SPEC.parse_fast(argv) is None
 
@@ -68,17 +74,26 @@ def test_note_and_open_declare_their_arguments_once():
 
 def test_warroom_note_never_imports_argparse_and_its_help_still_comes_from_it(tmp_path):
     env = {**os.environ, "WARROOM_DB": str(tmp_path / "w.db"), "WARROOM_USER": "alice"}
-    code = ("import sys; from warroom.cli import main; rc = main(sys.argv[1:]); "
-            "print('argparse' in sys.modules, rc, file=sys.stderr)")
-    declared = subprocess.run([sys.executable, "-c", code, "declare", "t", "--sev", "3"], env=env,
-                              capture_output=True, text=True, timeout=60)
+    code = (
+        "import sys; from warroom.cli import main; rc = main(sys.argv[1:]); "
+        "print('argparse' in sys.modules, rc, file=sys.stderr)"
+    )
+    declared = subprocess.run(
+        [sys.executable, "-c", code, "declare", "t", "--sev", "3"], env=env, capture_output=True, text=True, timeout=60
+    )
     assert declared.returncode == 0, declared.stderr
-    saved = subprocess.run([sys.executable, "-c", code, "note", "--as", "bob", "rolled", "back"], env=env,
-                           capture_output=True, text=True, timeout=60)
+    saved = subprocess.run(
+        [sys.executable, "-c", code, "note", "--as", "bob", "rolled", "back"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert "note #" in saved.stdout and "saved" in saved.stdout
     assert saved.stderr.strip().endswith("False 0"), saved.stderr
-    helped = subprocess.run([sys.executable, "-c", code, "note", "--help"], env=env, capture_output=True, text=True,
-                            timeout=60)
+    helped = subprocess.run(
+        [sys.executable, "-c", code, "note", "--help"], env=env, capture_output=True, text=True, timeout=60
+    )
     assert "--incident" in helped.stdout and "what happened or what you saw" in helped.stdout
 
 

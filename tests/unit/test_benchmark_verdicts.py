@@ -31,7 +31,9 @@ def test_a_missed_target_fails_the_benchmark_and_names_it():
     run = _run([("appends >= 2,000/s", True), ("lag p99 < 50 ms", False)])
     assert run.returncode == 1
     assert run.stdout.splitlines() == [
-        "appends >= 2,000/s PASS", "lag p99 < 50 ms FAIL", "bench: FAIL (lag p99 < 50 ms)",
+        "appends >= 2,000/s PASS",
+        "lag p99 < 50 ms FAIL",
+        "bench: FAIL (lag p99 < 50 ms)",
     ]
 
 

@@ -79,7 +79,9 @@ def test_an_unwritable_draft_folder_is_reported_not_raised(tmp_path: Path):
 async def test_outside_tmux_osc52_goes_through_the_textual_app(tmp_path: Path):
     app = App()
     async with app.run_test():
-        outcome = copy_text(DRAFT, db_path=tmp_path / "warroom.db", label="INC-7-external", now=NOW, app=app, environ={})
+        outcome = copy_text(
+            DRAFT, db_path=tmp_path / "warroom.db", label="INC-7-external", now=NOW, app=app, environ={}
+        )
         assert [a.method for a in outcome.attempts] == ["pyperclip", "tmux buffer", "OSC 52"]
         assert outcome.method == "OSC 52"
         assert app.clipboard == DRAFT  # Textual's copy_to_clipboard keeps what it sent
@@ -97,12 +99,13 @@ def test_headless_osc52_is_written_to_the_controlling_terminal(tmp_path: Path):
     """A headless command with a terminal but no clipboard: the escape reaches /dev/tty."""
     result_file = tmp_path / "result.json"
     script = tmp_path / "in_pty.py"
-    script.write_text(textwrap.dedent(f"""
+    script.write_text(
+        textwrap.dedent(f"""
         import json, os, pty, sys
         pid, fd = pty.fork()
         if pid == 0:
             from warroom.clipboard import copy_text
-            out = copy_text({DRAFT!r}, draft_dir={str(tmp_path / 'drafts')!r}, environ={{}})
+            out = copy_text({DRAFT!r}, draft_dir={str(tmp_path / "drafts")!r}, environ={{}})
             with open({str(result_file)!r}, "w") as fh:
                 json.dump({{"method": out.method, "path": str(out.path)}}, fh)
             os._exit(0)
@@ -117,9 +120,11 @@ def test_headless_osc52_is_written_to_the_controlling_terminal(tmp_path: Path):
             seen += chunk
         os.waitpid(pid, 0)
         sys.stdout.write(seen.hex())
-    """))
-    proc = subprocess.run([sys.executable, str(script)], env=_env_without_clipboard(), capture_output=True,
-                          text=True, timeout=60)
+    """)
+    )
+    proc = subprocess.run(
+        [sys.executable, str(script)], env=_env_without_clipboard(), capture_output=True, text=True, timeout=60
+    )
     assert proc.returncode == 0, proc.stderr
     terminal_saw = bytes.fromhex(proc.stdout)
     assert osc52_sequence(DRAFT) in terminal_saw
@@ -136,14 +141,16 @@ def test_inside_tmux_the_buffer_holds_the_draft(tmp_path: Path):
     socket = f"warroom-test-{uuid.uuid4().hex[:10]}"
     result_file = tmp_path / "result.json"
     script = tmp_path / "copy_in_tmux.py"
-    script.write_text(textwrap.dedent(f"""
+    script.write_text(
+        textwrap.dedent(f"""
         import json
         from warroom.clipboard import copy_text
-        out = copy_text({DRAFT!r}, draft_dir={str(tmp_path / 'drafts')!r})
+        out = copy_text({DRAFT!r}, draft_dir={str(tmp_path / "drafts")!r})
         with open({str(result_file)!r}, "w") as fh:
             json.dump({{"method": out.method, "attempts": [[a.method, a.ok, a.detail] for a in out.attempts],
                         "path": str(out.path)}}, fh)
-    """))
+    """)
+    )
     env = _env_without_clipboard()
     tmux = ["tmux", "-L", socket, "-f", "/dev/null"]
     # `exec cat` keeps the session (and so the server and its buffers) alive until kill-server.

@@ -25,8 +25,13 @@ with cpu_lock(exclusive=True, path=Path(sys.argv[1])):
 
 def test_a_deadline_test_waits_while_a_hog_in_another_process_holds_the_lock(tmp_path: Path):
     lock = tmp_path / "cpu.lock"
-    hog = subprocess.Popen([sys.executable, "-c", HOG, str(lock)], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                           text=True, env={**os.environ, "PYTHONPATH": str(REPO)})
+    hog = subprocess.Popen(
+        [sys.executable, "-c", HOG, str(lock)],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(REPO)},
+    )
     entered = threading.Event()
 
     def deadline_test() -> None:

@@ -23,8 +23,9 @@ OPEN_LINES = [
 ]
 
 
-@pytest.mark.parametrize(("command", "module", "argv"), [("note", note, a) for a in NOTE_LINES]
-                         + [("open", open_cmd, a) for a in OPEN_LINES])
+@pytest.mark.parametrize(
+    ("command", "module", "argv"), [("note", note, a) for a in NOTE_LINES] + [("open", open_cmd, a) for a in OPEN_LINES]
+)
 def test_the_fast_path_means_what_argparse_means(command, module, argv):
     fast = (COMMON_ARGS + module.ARGS).parse_fast(list(argv))
     assert fast is not None, "a common form takes the fast path"
@@ -33,9 +34,18 @@ def test_the_fast_path_means_what_argparse_means(command, module, argv):
     assert vars(fast) == full
 
 
-@pytest.mark.parametrize(("module", "argv"), [
-    (note, ["--help"]), (note, []), (note, ["--at"]), (note, ["--bogus", "x"]),
-    (open_cmd, ["--help"]), (open_cmd, ["1", "2"]), (open_cmd, ["--theme"]), (open_cmd, ["-x"]),
-])
+@pytest.mark.parametrize(
+    ("module", "argv"),
+    [
+        (note, ["--help"]),
+        (note, []),
+        (note, ["--at"]),
+        (note, ["--bogus", "x"]),
+        (open_cmd, ["--help"]),
+        (open_cmd, ["1", "2"]),
+        (open_cmd, ["--theme"]),
+        (open_cmd, ["-x"]),
+    ],
+)
 def test_anything_unusual_goes_to_argparse(module, argv):
     assert (COMMON_ARGS + module.ARGS).parse_fast(argv) is None

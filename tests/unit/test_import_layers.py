@@ -21,7 +21,11 @@ def run_lint_imports(cwd: Path, pythonpath: Path) -> subprocess.CompletedProcess
     env = {**os.environ, "PYTHONPATH": str(pythonpath)}
     return subprocess.run(
         [str(LINT_IMPORTS), "--no-cache", "--no-logo"],
-        cwd=cwd, env=env, capture_output=True, text=True, timeout=120,
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
 
 
@@ -34,15 +38,12 @@ def test_the_project_keeps_its_import_contracts():
 
 
 def test_textual_in_the_domain_or_config_importing_ui_breaks_the_contracts(tmp_path: Path):
-    shutil.copytree(REPO / "src" / "warroom", tmp_path / "src" / "warroom",
-                    ignore=shutil.ignore_patterns("__pycache__", "data"))
+    shutil.copytree(
+        REPO / "src" / "warroom", tmp_path / "src" / "warroom", ignore=shutil.ignore_patterns("__pycache__", "data")
+    )
     shutil.copy(REPO / "pyproject.toml", tmp_path / "pyproject.toml")
-    (tmp_path / "src" / "warroom" / "domain" / "planted_widget.py").write_text(
-        "from textual.widgets import Static\n"
-    )
-    (tmp_path / "src" / "warroom" / "config" / "planted_upward.py").write_text(
-        "from warroom.ui import app\n"
-    )
+    (tmp_path / "src" / "warroom" / "domain" / "planted_widget.py").write_text("from textual.widgets import Static\n")
+    (tmp_path / "src" / "warroom" / "config" / "planted_upward.py").write_text("from warroom.ui import app\n")
     result = run_lint_imports(tmp_path, tmp_path / "src")
     assert result.returncode == 1, result.stdout + result.stderr
     broken = result.stdout.split("Broken contracts", 1)[1]

@@ -30,11 +30,13 @@ class Hook:
         class Handler(BaseHTTPRequestHandler):
             def do_POST(self) -> None:
                 length = int(self.headers.get("Content-Length") or 0)
-                hook.requests.append({
-                    "path": self.path,
-                    "content_type": self.headers.get("Content-Type"),
-                    "body": self.rfile.read(length),
-                })
+                hook.requests.append(
+                    {
+                        "path": self.path,
+                        "content_type": self.headers.get("Content-Type"),
+                        "body": self.rfile.read(length),
+                    }
+                )
                 time.sleep(hook.delay)
                 self.send_response(hook.status)
                 self.send_header("Content-Type", "text/plain")
@@ -144,7 +146,9 @@ async def test_async_variant_keeps_the_loop_free(hook: Hook):
     await asyncio.sleep(0.05)
     started = time.perf_counter()
     try:
-        result = await post_webhook_async(cfg_for(), "still investigating", environ={"SLACK_INCIDENT_WEBHOOK": hook.url})
+        result = await post_webhook_async(
+            cfg_for(), "still investigating", environ={"SLACK_INCIDENT_WEBHOOK": hook.url}
+        )
     finally:
         ended = time.perf_counter()
         ticking.cancel()

@@ -36,7 +36,9 @@ async def test_down_and_up_are_recorded_with_samples(db_path):
         await hub.aclose()
     assert [e.kind for e in down] == ["probe.down"] and down[0].payload["text"].startswith("probe api DOWN: 503 in ")
     assert [e.kind for e in up] == ["probe.up"] and down[0].actor == "warroom"
-    series = {s for s, _, _ in (await store._run(lambda raw: raw.execute("SELECT series, at, value FROM samples").fetchall()))}
+    series = {
+        s for s, _, _ in (await store._run(lambda raw: raw.execute("SELECT series, at, value FROM samples").fetchall()))
+    }
     assert "probe.api.up" in series
     await store.close()
 

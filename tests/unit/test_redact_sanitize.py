@@ -15,10 +15,12 @@ from warroom.sources.logscan import Matcher
 
 
 def test_every_env_reference_in_the_config_is_found_wherever_it_is_used():
-    text = ('[[probe]]\nname = "a"\nurl = "https://x.example/${BASE_PATH}"\n'
-            'headers = { Authorization = "Bearer ${API_TOKEN}" }\n'
-            '[[command]]\nname = "c"\nargv = ["psql", "${DB_URL}"]\n'
-            '[[log]]\nname = "l"\nargv = ["kubectl", "--token=${KUBE_TOKEN}"]\n')
+    text = (
+        '[[probe]]\nname = "a"\nurl = "https://x.example/${BASE_PATH}"\n'
+        'headers = { Authorization = "Bearer ${API_TOKEN}" }\n'
+        '[[command]]\nname = "c"\nargv = ["psql", "${DB_URL}"]\n'
+        '[[log]]\nname = "l"\nargv = ["kubectl", "--token=${KUBE_TOKEN}"]\n'
+    )
     config, _problems = parse_config(text, "warroom.toml", {})
     assert env_names_in(config) == {"BASE_PATH", "API_TOKEN", "DB_URL", "KUBE_TOKEN"}
 
@@ -32,8 +34,10 @@ def test_registered_values_are_hidden_in_text_and_bytes():
 
 
 def test_credential_shapes_are_hidden():
-    line = ("ghp_abcdefghijklmnopqrstuvwxyz0123456789 xoxb-1234-5678-abcdef AKIAABCDEFGHIJKLMNOP "
-            "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.abcdefghijklmnop password=hunter22 ok")
+    line = (
+        "ghp_abcdefghijklmnopqrstuvwxyz0123456789 xoxb-1234-5678-abcdef AKIAABCDEFGHIJKLMNOP "
+        "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.abcdefghijklmnop password=hunter22 ok"
+    )
     shown = redact_text(line)
     for secret in ("ghp_abc", "xoxb-1234", "AKIAABCD", "eyJhbGci", "hunter22"):
         assert secret not in shown
@@ -42,9 +46,11 @@ def test_credential_shapes_are_hidden():
 
 async def test_a_followed_command_never_hands_on_its_expanded_secret(tmp_path, monkeypatch):
     monkeypatch.setenv("UNIT_FOLLOW_TOKEN", "follow-Secret-9921")
-    script = ("import sys, time\n"
-              "print('error: first half ' + sys.argv[1][:8], end='', flush=True); time.sleep(0.3)\n"
-              "print(sys.argv[1][8:] + ' end', flush=True); time.sleep(30)\n")
+    script = (
+        "import sys, time\n"
+        "print('error: first half ' + sys.argv[1][:8], end='', flush=True); time.sleep(0.3)\n"
+        "print(sys.argv[1][8:] + ' end', flush=True); time.sleep(30)\n"
+    )
     follower = CommandFollower([sys.executable, "-c", script, "${UNIT_FOLLOW_TOKEN}"], Matcher("error"))
     follower.start()
     try:
@@ -71,7 +77,7 @@ def test_visible_shows_control_characters_instead_of_sending_them():
 
 
 def test_terminal_json_is_exact_data_with_nothing_raw_for_the_terminal():
-    data = {"text": "a\u202eb \x9b2J ü \U0001F600 \u0000"}
+    data = {"text": "a\u202eb \x9b2J ü \U0001f600 \u0000"}
     out = terminal_json(data, indent=2)
     assert json.loads(out) == data
     assert "\u202e" not in out and "\x9b" not in out and "ü" in out

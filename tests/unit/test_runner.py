@@ -24,7 +24,9 @@ async def test_missing_tool_and_timeout_are_errors_not_exceptions():
 
 def test_env_references_expand_at_use_and_never_show(monkeypatch):
     monkeypatch.setenv("WR_TEST_TOKEN", "s3cr3t-value-42")
-    r = run_argv_sync([sys.executable, "-c", "import sys; print('token=' + sys.argv[1])", "${WR_TEST_TOKEN}"], timeout=10)
+    r = run_argv_sync(
+        [sys.executable, "-c", "import sys; print('token=' + sys.argv[1])", "${WR_TEST_TOKEN}"], timeout=10
+    )
     assert r.ok
     assert b"s3cr3t-value-42" not in r.stdout and r.stdout.strip() == b"token=***"
     assert "${WR_TEST_TOKEN}" in r.command_line and "s3cr3t" not in r.command_line
@@ -46,5 +48,7 @@ async def test_output_printed_before_a_timeout_is_kept():
 
 
 async def test_stdin_is_fed():
-    r = await run_argv([sys.executable, "-c", "import sys; print(sys.stdin.read().upper())"], timeout=10, stdin=b"draft")
+    r = await run_argv(
+        [sys.executable, "-c", "import sys; print(sys.stdin.read().upper())"], timeout=10, stdin=b"draft"
+    )
     assert r.ok and r.stdout.strip() == b"DRAFT"

@@ -10,10 +10,12 @@ from warroom.scheduler import backoff_delay
 
 
 async def test_the_headless_loop_backs_off_a_failing_source_and_not_a_healthy_one(tmp_path: Path) -> None:
-    config = Config(commands=(
-        CommandConfig("missing", (str(tmp_path / "no-such-command"),), interval=0.05),
-        CommandConfig("fine", ("true",), interval=0.05),
-    ))
+    config = Config(
+        commands=(
+            CommandConfig("missing", (str(tmp_path / "no-such-command"),), interval=0.05),
+            CommandConfig("fine", ("true",), interval=0.05),
+        )
+    )
     hub = SourceHub(config)
     polls: dict[str, list[str | None]] = {"command:missing": [], "command:fine": []}
     try:

@@ -24,16 +24,27 @@ def project_files() -> list[Path]:
     files = [REPO / "README.md", REPO / "pyproject.toml"]
     for top in SCANNED:
         for path in sorted((REPO / top).rglob("*")):
-            if (path.is_file() and path.suffix in TEXT_SUFFIXES and "__pycache__" not in path.parts
-                    and ".egg-info" not in str(path) and path.resolve() != Path(__file__).resolve()):
+            if (
+                path.is_file()
+                and path.suffix in TEXT_SUFFIXES
+                and "__pycache__" not in path.parts
+                and ".egg-info" not in str(path)
+                and path.resolve() != Path(__file__).resolve()
+            ):
                 files.append(path)
     return files
 
 
 def test_the_scan_sees_the_project():
     names = {p.relative_to(REPO).as_posix() for p in project_files()}
-    assert {"README.md", "tests/conftest.py", "tests/unit/config/config_helpers.py", ".ci/run",
-            "src/warroom/cli.py", "src/warroom/data/warroom.example.toml"} <= names
+    assert {
+        "README.md",
+        "tests/conftest.py",
+        "tests/unit/config/config_helpers.py",
+        ".ci/run",
+        "src/warroom/cli.py",
+        "src/warroom/data/warroom.example.toml",
+    } <= names
 
 
 def test_nothing_points_at_a_folder_beside_the_repository():

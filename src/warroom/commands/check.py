@@ -31,10 +31,18 @@ _PART = re.compile(r"([1-5])xx|(\d{3})(?:-(\d{3}))?", re.IGNORECASE)
 #: `warroom check`'s arguments (argparse's parser is built from them).
 ARGS = ArgSpec(
     Arg("urls", nargs="+", metavar="URL", help="http(s) URLs to probe"),
-    Arg("--timeout", type=float, default=5.0, metavar="S",
-        help="give up on a URL after S seconds, whole request (default 5)"),
-    Arg("--expect", metavar="CODES",
-        help='statuses that count as up: 200, "200,204", "200-299", "2xx" (default 200-399)'),
+    Arg(
+        "--timeout",
+        type=float,
+        default=5.0,
+        metavar="S",
+        help="give up on a URL after S seconds, whole request (default 5)",
+    ),
+    Arg(
+        "--expect",
+        metavar="CODES",
+        help='statuses that count as up: 200, "200,204", "200-299", "2xx" (default 200-399)',
+    ),
     Arg("-k", "--insecure", action="store_true", help="do not verify TLS certificates"),
     Arg("-L", "--location", action="store_true", help="follow redirects (at most 5)"),
     Arg("-X", "--method", default="GET", help="HTTP method (default GET)"),
@@ -102,7 +110,9 @@ def run(args: argparse.Namespace) -> int:
     from warroom.config.model import ProbeConfig, Secret, StatusRange
 
     if not 0 < args.timeout <= MAX_TIMEOUT:  # also refuses nan and inf (`inf` never returned)
-        raise UserError(f"--timeout must be a number of seconds above 0 and at most {MAX_TIMEOUT:g}, got {args.timeout:g}")
+        raise UserError(
+            f"--timeout must be a number of seconds above 0 and at most {MAX_TIMEOUT:g}, got {args.timeout:g}"
+        )
     for url in args.urls:
         _check_port(url)
     method = args.method.upper()
@@ -110,9 +120,15 @@ def run(args: argparse.Namespace) -> int:
         raise UserError(f"--method: not an HTTP method: {args.method!r}")
     expect = parse_expect(args.expect) if args.expect else StatusRange()
     configs = [
-        ProbeConfig(name=url, url=Secret(_with_scheme(url)), method=method, expect_status=expect,
-                    timeout=args.timeout, follow_redirects=args.location,
-                    verify_tls=not args.insecure)
+        ProbeConfig(
+            name=url,
+            url=Secret(_with_scheme(url)),
+            method=method,
+            expect_status=expect,
+            timeout=args.timeout,
+            follow_redirects=args.location,
+            verify_tls=not args.insecure,
+        )
         for url in args.urls
     ]
     results = asyncio.run(_probe_all(configs))

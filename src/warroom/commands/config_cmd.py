@@ -17,29 +17,40 @@ from warroom.errors import UserError
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    actions = parser.add_subparsers(dest="action", metavar="{check,show,path,example}",
-                                    title="actions (default: check)")
-    check = actions.add_parser("check", help="validate the config; exit 1 and list every problem",
-                               description="Validate warroom.toml: every problem names file, line "
-                                           "and key; exit 1 if there is any.")
-    check.add_argument("path", nargs="?", metavar="PATH",
-                       help="file to check (default: the config warroom would use)")
-    show = actions.add_parser("show", help="print the effective config, secrets redacted",
-                              description="Print the effective config (defaults filled in) as "
-                                          "TOML; ${ENV} references are shown by name only.")
-    show.add_argument("path", nargs="?", metavar="PATH",
-                      help="file to show (default: the config warroom would use)")
-    where = actions.add_parser("path", help="print the config file in use",
-                               description="Print the config file warroom would use; exit 1 if "
-                                           "there is none (all defaults).")
-    example = actions.add_parser("example", help="print an example warroom.toml to start from",
-                                 description="Print the example config shipped with warroom: "
-                                             "warroom config example > warroom.toml")
+    actions = parser.add_subparsers(
+        dest="action", metavar="{check,show,path,example}", title="actions (default: check)"
+    )
+    check = actions.add_parser(
+        "check",
+        help="validate the config; exit 1 and list every problem",
+        description="Validate warroom.toml: every problem names file, line and key; exit 1 if there is any.",
+    )
+    check.add_argument("path", nargs="?", metavar="PATH", help="file to check (default: the config warroom would use)")
+    show = actions.add_parser(
+        "show",
+        help="print the effective config, secrets redacted",
+        description="Print the effective config (defaults filled in) as "
+        "TOML; ${ENV} references are shown by name only.",
+    )
+    show.add_argument("path", nargs="?", metavar="PATH", help="file to show (default: the config warroom would use)")
+    where = actions.add_parser(
+        "path",
+        help="print the config file in use",
+        description="Print the config file warroom would use; exit 1 if there is none (all defaults).",
+    )
+    example = actions.add_parser(
+        "example",
+        help="print an example warroom.toml to start from",
+        description="Print the example config shipped with warroom: warroom config example > warroom.toml",
+    )
     for sub in (check, show, where, example):
         # Also accept the common options after the action; SUPPRESS keeps a value given before it.
-        sub.add_argument("--config", metavar="PATH", default=argparse.SUPPRESS,
-                         help="config file (default $WARROOM_CONFIG, ./warroom.toml, "
-                              "$XDG_CONFIG_HOME/warroom/warroom.toml)")
+        sub.add_argument(
+            "--config",
+            metavar="PATH",
+            default=argparse.SUPPRESS,
+            help="config file (default $WARROOM_CONFIG, ./warroom.toml, $XDG_CONFIG_HOME/warroom/warroom.toml)",
+        )
         sub.add_argument("--db", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
 
 
@@ -55,8 +66,10 @@ def _target(args: argparse.Namespace) -> Path:
 
     path = find_config_path(getattr(args, "path", None) or getattr(args, "config", None))
     if path is None:
-        raise UserError(f"no config file found (looked at {_looked_at()}); "
-                        "name one: warroom config check PATH, --config PATH or $WARROOM_CONFIG")
+        raise UserError(
+            f"no config file found (looked at {_looked_at()}); "
+            "name one: warroom config check PATH, --config PATH or $WARROOM_CONFIG"
+        )
     return path
 
 
@@ -94,8 +107,7 @@ def _path(args: argparse.Namespace) -> int:
 
     path = find_config_path(getattr(args, "config", None))
     if path is None:
-        print(f"warroom: no config file found (looked at {_looked_at()}); using the defaults",
-              file=sys.stderr)
+        print(f"warroom: no config file found (looked at {_looked_at()}); using the defaults", file=sys.stderr)
         return 1
     from warroom.sanitize import visible
 

@@ -76,8 +76,9 @@ def resolve_incident(store: EventStore, ref: str | None) -> int:
         return open_ids[0]
     if not open_ids:
         raise UserError("no open incident: declare one with `warroom declare TITLE --sev N`")
-    listing = "; ".join(f"{short_id(s.incident_id)} {s.severity.label} {s.title!r}" for s in
-                        (store.incident(i) for i in open_ids))
+    listing = "; ".join(
+        f"{short_id(s.incident_id)} {s.severity.label} {s.title!r}" for s in (store.incident(i) for i in open_ids)
+    )
     raise UserError(f"{len(open_ids)} incidents are open, pick one with --incident: {listing}")
 
 
@@ -106,8 +107,9 @@ def parse_at(
         raise UserError(f"{option}: {exc}") from None
 
 
-def parse_at_for(store: EventStore, incident_id: int, text: str | None, now: datetime | None = None,
-                 *, option: str = "--at") -> datetime | None:
+def parse_at_for(
+    store: EventStore, incident_id: int, text: str | None, now: datetime | None = None, *, option: str = "--at"
+) -> datetime | None:
     """`parse_at` for an event of an existing incident: a bare HH:MM is checked against the
     incident's start (the fold is paid only for that form, so `warroom note` stays fast)."""
     if not text:
@@ -132,8 +134,10 @@ def warn_unreadable(states: Iterable[IncidentState], limit: int = 5) -> None:
     for line in problems[:limit]:
         print(f"warroom: warning: unreadable row: {clean(line, cap=160)}", file=sys.stderr)
     if len(problems) > limit:
-        print(f"warroom: warning: {len(problems) - limit} more unreadable rows (`warroom show --json` lists them)",
-              file=sys.stderr)
+        print(
+            f"warroom: warning: {len(problems) - limit} more unreadable rows (`warroom show --json` lists them)",
+            file=sys.stderr,
+        )
 
 
 def load_config_for(args: argparse.Namespace | SimpleNamespace):

@@ -27,15 +27,19 @@ from warroom.errors import UserError
 
 #: `warroom demo`'s arguments (argparse's parser is built from them).
 ARGS = ArgSpec(
-    Arg("--speed", type=float, default=1.0, metavar="N",
-        help="play the script N times faster (default 1: about 10 minutes; 20: about 30 s)"),
+    Arg(
+        "--speed",
+        type=float,
+        default=1.0,
+        metavar="N",
+        help="play the script N times faster (default 1: about 10 minutes; 20: about 30 s)",
+    ),
     Arg("--seed", type=int, default=0, metavar="N", help="seed for the demo's randomness (default 0)"),
-    Arg("--keep", metavar="DIR",
-        help="keep the database, config, log and repo in DIR (a new or empty directory)"),
-    Arg("--headless", action="store_true",
-        help="no screen: record with the sources and print the timeline at the end"),
-    Arg("--duration", type=float, metavar="S",
-        help="stop after S seconds (headless default: the whole script plus 3 s)"),
+    Arg("--keep", metavar="DIR", help="keep the database, config, log and repo in DIR (a new or empty directory)"),
+    Arg("--headless", action="store_true", help="no screen: record with the sources and print the timeline at the end"),
+    Arg(
+        "--duration", type=float, metavar="S", help="stop after S seconds (headless default: the whole script plus 3 s)"
+    ),
     Arg("--theme", metavar="NAME", help="theme for the war room screen"),
 )
 
@@ -79,6 +83,7 @@ def default_duration(world: Any) -> float:
 
 
 # -- headless ----------------------------------------------------------------------------------
+
 
 class ErrorRate:
     """Matching log lines per bucket of wall time, from the log source's running total."""
@@ -138,8 +143,11 @@ async def _headless(world: Any, args: argparse.Namespace) -> int:
             reported.add((source.key, outcome.record_error))
             print(f"warroom: {source.key}: not recorded: {clean(outcome.record_error)}", file=sys.stderr, flush=True)
 
-    print(f"warroom demo: INC-{world.incident_id} at speed {world.speed:g}, service {world.base_url}, "
-          f"in {world.dir}, for {duration:g} s", flush=True)
+    print(
+        f"warroom demo: INC-{world.incident_id} at speed {world.speed:g}, service {world.base_url}, "
+        f"in {world.dir}, for {duration:g} s",
+        flush=True,
+    )
     if world.git_error:
         print(f"warroom demo: deploy history unavailable: {clean(world.git_error)}", file=sys.stderr, flush=True)
     world.start()
@@ -178,6 +186,7 @@ def _print_summary(world: Any, rate: ErrorRate) -> None:
 
 # -- with a screen -----------------------------------------------------------------------------
 
+
 def _exit_app(app: Any) -> None:
     """Ask a running app to exit from another thread (retrying while it is still starting)."""
     for _ in range(100):
@@ -187,11 +196,11 @@ def _exit_app(app: Any) -> None:
         except RuntimeError:  # not running yet (or already gone): try again shortly
             time.sleep(0.1)
 
+
 def _interactive(world: Any, args: argparse.Namespace) -> int:
     from warroom.ui.app import WarRoomApp
 
-    app = WarRoomApp(world.db_path, world.config, incident_id=world.incident_id, theme=args.theme,
-                     actor="you")
+    app = WarRoomApp(world.db_path, world.config, incident_id=world.incident_id, theme=args.theme, actor="you")
     world.start()
 
     terminated: list[int] = []

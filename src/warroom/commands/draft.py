@@ -30,9 +30,12 @@ AUDIENCE_CHOICES = ("internal", "external", "can", "tactical")
 #: `warroom draft`'s arguments (argparse's parser is built from them).
 ARGS = ArgSpec(
     Arg(
-        "--audience", "-a", default="internal", choices=AUDIENCE_CHOICES,
+        "--audience",
+        "-a",
+        default="internal",
+        choices=AUDIENCE_CHOICES,
         help="internal (chat channel), external (status page) or can (Conditions / Actions / Needs); default internal",
-        ),
+    ),
     Arg("--copy", "-c", action="store_true", help="copy it (pyperclip, tmux buffer or OSC 52) and save it to a file"),
     Arg("--posted", "-p", action="store_true", help="mark it posted: records the exact text and resets the countdown"),
     Arg("--post", "-P", action="store_true", help="send it to every [[notify]] webhook and record the result"),
@@ -68,7 +71,9 @@ def run(args: argparse.Namespace) -> int:
     cadence = UpdateCadence.from_config(config.cadence)
     if args.post and not config.notify:
         where = config.path or "warroom.toml"
-        raise UserError(f"--post needs a [[notify]] webhook in {where} (kind = \"slack\", url = \"${{SLACK_INCIDENT_WEBHOOK}}\")")
+        raise UserError(
+            f'--post needs a [[notify]] webhook in {where} (kind = "slack", url = "${{SLACK_INCIDENT_WEBHOOK}}")'
+        )
     edited = _read_text(args.text_file) if args.text_file else None
     actor = current_actor(args)
     now = now_utc()
@@ -84,7 +89,11 @@ def run(args: argparse.Namespace) -> int:
         print(clean(text, cap=None, keep_newlines=True))
         if args.diff:
             diff = changes_since_last_post(state, audience, text)
-            _say("\n".join(clean(line, cap=None) for line in diff) if diff else "(no change since the last posted update)")
+            _say(
+                "\n".join(clean(line, cap=None) for line in diff)
+                if diff
+                else "(no change since the last posted update)"
+            )
 
         label = f"{short_id(incident_id)}-{audience}"
         saved: Path | None = None
@@ -109,8 +118,11 @@ def run(args: argparse.Namespace) -> int:
         if failed:
             if saved is None:
                 saved = _keep(text, store.path, label, now)
-            _say(f"{len(failed)} of {len(config.notify)} webhook(s) failed; the draft is kept"
-                 + (f" in {saved}" if saved else "") + ("; not marked posted" if args.posted else ""))
+            _say(
+                f"{len(failed)} of {len(config.notify)} webhook(s) failed; the draft is kept"
+                + (f" in {saved}" if saved else "")
+                + ("; not marked posted" if args.posted else "")
+            )
             return 1
 
         if args.posted:

@@ -31,6 +31,8 @@ def run(args: argparse.Namespace) -> int:
             print(f"{short_id(incident_id)} feature is already {clean(feature)!r}; nothing recorded")
             return 0
         store.append(incident_id, Kind.FEATURE_SET, catalogue.feature_set(feature), actor=current_actor(args))
-    print(f"{short_id(incident_id)} feature: {clean(feature)} "
-          f"(the external draft now says \"an issue affecting {clean(feature)}\")")
+    print(
+        f"{short_id(incident_id)} feature: {clean(feature)} "
+        f'(the external draft now says "an issue affecting {clean(feature)}")'
+    )
     return 0

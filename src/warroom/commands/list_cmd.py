@@ -29,16 +29,18 @@ def run(args: argparse.Namespace) -> int:
     for s in states:
         start = s.milestones.started or s.declared_at
         end = s.milestones.resolved or now
-        rows.append({
-            "id": s.short_id,
-            "severity": s.severity.label,
-            "status": s.status.value,
-            "drill": s.drill,
-            "title": s.title,
-            "started_at": format_ts(start),
-            "duration_seconds": int((end - start).total_seconds()),
-            "open": s.is_open,
-        })
+        rows.append(
+            {
+                "id": s.short_id,
+                "severity": s.severity.label,
+                "status": s.status.value,
+                "drill": s.drill,
+                "title": s.title,
+                "started_at": format_ts(start),
+                "duration_seconds": int((end - start).total_seconds()),
+                "open": s.is_open,
+            }
+        )
     if args.json:
         print(terminal_json(rows, indent=2))
         return 0

@@ -55,8 +55,11 @@ async def _record(args: argparse.Namespace, incident_id: int) -> int:
         if hub.pending and problem:
             problem = f"not recorded yet, kept in memory: {hub.pending.last_error}"
         if problem and said.get(source.key) != problem:
-            print(f"warroom: {clean(source.key)}: {'' if hub.pending else 'not recorded: '}{clean(problem)}",
-                  file=sys.stderr, flush=True)
+            print(
+                f"warroom: {clean(source.key)}: {'' if hub.pending else 'not recorded: '}{clean(problem)}",
+                file=sys.stderr,
+                flush=True,
+            )
         said[source.key] = problem
 
     count = len(hub.sources)
@@ -76,8 +79,12 @@ def _report_pending(hub, db) -> int:
         return 0
     what = f"{kept} event{'s' if kept != 1 else ''}"
     if hub.pending_file:
-        print(f"warroom: {what} could not be written to {db} ({clean(hub.pending.last_error or '')}); "
-              f"kept in {hub.pending_file}", file=sys.stderr, flush=True)
+        print(
+            f"warroom: {what} could not be written to {db} ({clean(hub.pending.last_error or '')}); "
+            f"kept in {hub.pending_file}",
+            file=sys.stderr,
+            flush=True,
+        )
     else:
         print(f"warroom: {what} could not be written to {db} nor to any file; here they are:", file=sys.stderr)
         for line in hub.pending.lines(hub.incident_id):
@@ -91,7 +98,9 @@ MAX_DURATION = 30 * 86400.0
 
 def run(args: argparse.Namespace) -> int:
     if args.duration is not None and not 0 < args.duration <= MAX_DURATION:  # refuses nan and inf too
-        raise UserError(f"--duration must be seconds above 0 and at most {MAX_DURATION:.0f} (30 days), got {args.duration:g}")
+        raise UserError(
+            f"--duration must be seconds above 0 and at most {MAX_DURATION:.0f} (30 days), got {args.duration:g}"
+        )
     with open_store(args) as store:
         incident_id = resolve_incident(store, args.incident)
     return asyncio.run(_record(args, incident_id))

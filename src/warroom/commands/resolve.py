@@ -23,9 +23,13 @@ from warroom.errors import UserError
 #: `warroom resolve`'s arguments (argparse's parser is built from them).
 ARGS = ArgSpec(
     Arg("text", nargs="*", help="one-line internal summary for the channel's [Resolved] update"),
-    Arg("--public", default="", metavar="TEXT",
+    Arg(
+        "--public",
+        default="",
+        metavar="TEXT",
         help="what customers read in the external [Resolved] update (without it they get a "
-        "generic resolved sentence, never the internal summary)"),
+        "generic resolved sentence, never the internal summary)",
+    ),
     at_arg("it was resolved"),
     ACTOR_ARG,
     INCIDENT_ARG,
@@ -47,7 +51,9 @@ def run(args: argparse.Namespace) -> int:
         if not state.is_open:
             if public and public != state.public_summary:
                 # The Comms Lead often writes the customers' words after the IC resolved.
-                store.append(incident_id, Kind.PUBLIC_SUMMARY, catalogue.public_summary(public), actor=current_actor(args))
+                store.append(
+                    incident_id, Kind.PUBLIC_SUMMARY, catalogue.public_summary(public), actor=current_actor(args)
+                )
                 print(f"{short_id(incident_id)} is already resolved; public summary recorded for the external draft")
                 return 0
             print(f"{short_id(incident_id)} is already resolved; nothing recorded")
@@ -58,8 +64,10 @@ def run(args: argparse.Namespace) -> int:
         store.append(incident_id, Kind.RESOLVED, payload, actor=current_actor(args), at=at)
         state = store.incident(incident_id)
     mttr = format_duration(incident_metrics(state).mttr)
-    print(f"{short_id(incident_id)} resolved after {mttr}. Confirm metrics are back to normal; "
-          "keep the channel open for the postmortem.")
+    print(
+        f"{short_id(incident_id)} resolved after {mttr}. Confirm metrics are back to normal; "
+        "keep the channel open for the postmortem."
+    )
     if not public:
         print("No --public summary: the external draft says a generic resolved sentence.")
     return 0

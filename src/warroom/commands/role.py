@@ -52,10 +52,21 @@ def run(args: argparse.Namespace) -> int:
     with open_store(args) as store:
         incident_id = resolve_incident(store, args.incident)
         if person == "-":
-            store.append(incident_id, Kind.ROLE_RELEASED, catalogue.role_released(role), actor=actor, at=parse_at_for(store, incident_id, args.at))
+            store.append(
+                incident_id,
+                Kind.ROLE_RELEASED,
+                catalogue.role_released(role),
+                actor=actor,
+                at=parse_at_for(store, incident_id, args.at),
+            )
             print(f"{short_id(incident_id)} {role} is now vacant")
             return 0
-        store.append(incident_id, Kind.ROLE_ASSIGNED, catalogue.role_assigned(role, person),
-                     actor=actor, at=parse_at_for(store, incident_id, args.at))
+        store.append(
+            incident_id,
+            Kind.ROLE_ASSIGNED,
+            catalogue.role_assigned(role, person),
+            actor=actor,
+            at=parse_at_for(store, incident_id, args.at),
+        )
     print(f"{short_id(incident_id)} {role}: {clean(person)}")
     return 0

@@ -41,7 +41,9 @@ def run(args: argparse.Namespace) -> int:
             print(f"{short_id(incident_id)} is already {new.label}; nothing recorded")
             return 0
         payload = catalogue.severity_changed(int(state.severity), int(new), args.reason.strip())
-        store.append(incident_id, Kind.SEVERITY, payload, actor=current_actor(args), at=parse_at_for(store, incident_id, args.at))
+        store.append(
+            incident_id, Kind.SEVERITY, payload, actor=current_actor(args), at=parse_at_for(store, incident_id, args.at)
+        )
     direction = "raised" if new < state.severity else "lowered"
     note = " (a late upgrade stays visible in the postmortem)" if new < state.severity else ""
     print(f"{short_id(incident_id)} {direction} {state.severity.label} -> {new.label}{note}")

@@ -59,24 +59,37 @@ def state_json(state: IncidentState, now: datetime, cadence_config=None) -> dict
         "duration_seconds": int((end - (state.milestones.started or state.declared_at)).total_seconds()),
         "roles": {r: {"person": h.person, "since": format_ts(h.since)} for r, h in state.roles.items()},
         "milestones": {n: (format_ts(v) if (v := getattr(state.milestones, n)) else None) for n in MILESTONE_NAMES},
-        "metrics": {n: (int(v.total_seconds()) if (v := getattr(metrics, n)) is not None else None)
-                    for n in ("mttd", "mtta", "mttm", "mttr")},
+        "metrics": {
+            n: (int(v.total_seconds()) if (v := getattr(metrics, n)) is not None else None)
+            for n in ("mttd", "mtta", "mttm", "mttr")
+        },
         "severity_upgrades": [
-            {"at": format_ts(c.at), "from": c.before.label if c.before else None, "to": c.after.label, "reason": c.reason}
+            {
+                "at": format_ts(c.at),
+                "from": c.before.label if c.before else None,
+                "to": c.after.label,
+                "reason": c.reason,
+            }
             for c in state.upgrades
         ],
-        "updates_posted": [
-            {"at": format_ts(p.at), "audience": p.audience, "actor": p.actor} for p in state.comms
-        ],
+        "updates_posted": [{"at": format_ts(p.at), "audience": p.audience, "actor": p.actor} for p in state.comms],
         "first_user_update": _first_user_update(state, now, cadence_config).to_json(format_ts),
         "missed_updates": [
-            {"start": format_ts(m.start), "end": format_ts(m.end), "due_at": format_ts(m.due_at),
-             "minutes_silent": int(m.length.total_seconds() // 60), "cadence_minutes": m.cadence_minutes,
-             "severity": m.severity.label, "ongoing": m.ongoing, "text": m.describe()}
+            {
+                "start": format_ts(m.start),
+                "end": format_ts(m.end),
+                "due_at": format_ts(m.due_at),
+                "minutes_silent": int(m.length.total_seconds() // 60),
+                "cadence_minutes": m.cadence_minutes,
+                "severity": m.severity.label,
+                "ongoing": m.ongoing,
+                "text": m.describe(),
+            }
             for m in _missed(state, now, cadence_config)
         ],
-        "timeline": [ev.to_json() | {"text": describe(ev)}
-                     for ev in sorted(state.events, key=lambda e: (e.at, e.id or 0))],
+        "timeline": [
+            ev.to_json() | {"text": describe(ev)} for ev in sorted(state.events, key=lambda e: (e.at, e.id or 0))
+        ],
     }
 
 
@@ -99,8 +112,10 @@ def render_text(state: IncidentState, extra_roles: tuple[str, ...], now: datetim
     if state.detected_by:
         lines.append(f"  detected by {clean(state.detected_by)}")
     for change in state.upgrades:
-        lines.append(f"  ! raised {change.before.label if change.before else '?'} -> {change.after.label} at "
-                     f"{change.at:%H:%M} UTC{': ' + clean(change.reason) if change.reason else ''}")
+        lines.append(
+            f"  ! raised {change.before.label if change.before else '?'} -> {change.after.label} at "
+            f"{change.at:%H:%M} UTC{': ' + clean(change.reason) if change.reason else ''}"
+        )
     lines.append("")
     lines.append("Roles")
     for role in role_names(extra_roles + tuple(r for r in state.roles if r not in extra_roles)):

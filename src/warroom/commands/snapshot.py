@@ -21,20 +21,28 @@ from warroom.sources.registry import build_sources, kind_names, kind_of
 #: `warroom snapshot`'s arguments (argparse's parser is built from them).
 ARGS = ArgSpec(
     Arg("--json", action="store_true", help="machine-readable output"),
-    Arg("--only", metavar="KIND", action="append",
-        help=f"{', '.join(kind_names()[:-1])} or {kind_names()[-1]} (repeatable)"),
+    Arg(
+        "--only",
+        metavar="KIND",
+        action="append",
+        help=f"{', '.join(kind_names()[:-1])} or {kind_names()[-1]} (repeatable)",
+    ),
 )
 
 
 def _to_json(kind: str, snapshot: Any) -> Any:
     """The snapshot as its kind prints it for `--json` (`SourceKind.json`)."""
     found = kind_of(kind)
-    return found.json(snapshot) if found is not None and isinstance(snapshot, found.snapshot_type) else snapshot.to_json()
+    return (
+        found.json(snapshot) if found is not None and isinstance(snapshot, found.snapshot_type) else snapshot.to_json()
+    )
 
 
 def _to_text(kind: str, snapshot: Any) -> str:
     found = kind_of(kind)
-    return found.text(snapshot) if found is not None and isinstance(snapshot, found.snapshot_type) else snapshot.as_text()
+    return (
+        found.text(snapshot) if found is not None and isinstance(snapshot, found.snapshot_type) else snapshot.as_text()
+    )
 
 
 def _redacted(value: Any) -> Any:
@@ -54,8 +62,9 @@ async def _snapshot(args: argparse.Namespace) -> int:
     if args.only:
         sources = [s for s in sources if s.kind in set(args.only)]
     if not sources:
-        print("no sources configured: add [[probe]], [[log]], [[deploys]]... to warroom.toml "
-              "(see `warroom config check`)")
+        print(
+            "no sources configured: add [[probe]], [[log]], [[deploys]]... to warroom.toml (see `warroom config check`)"
+        )
         return 0
     now = datetime.now(UTC)
     try:
@@ -65,15 +74,17 @@ async def _snapshot(args: argparse.Namespace) -> int:
                 await warm()
         # A followed command (kubectl logs -f) needs a moment to replay its --since window:
         # sources that know how to take one complete look offer `collect_once`.
-        snapshots = await asyncio.gather(*(
-            (s.collect_once(now) if hasattr(s, "collect_once") else s.collect(now)) for s in sources
-        ))
+        snapshots = await asyncio.gather(
+            *((s.collect_once(now) if hasattr(s, "collect_once") else s.collect(now)) for s in sources)
+        )
     finally:
         for s in sources:
             await s.aclose()
     failed = sum(1 for snap in snapshots if getattr(snap, "error", None))
     if args.json:
-        out = [{"key": s.key, "kind": s.kind, "snapshot": _to_json(s.kind, snap)} for s, snap in zip(sources, snapshots)]
+        out = [
+            {"key": s.key, "kind": s.kind, "snapshot": _to_json(s.kind, snap)} for s, snap in zip(sources, snapshots)
+        ]
         out = _redacted(json.loads(json.dumps(out, default=str)))  # every source: no secret value
         print(terminal_json(out, indent=2))
     else:

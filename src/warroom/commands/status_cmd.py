@@ -42,10 +42,22 @@ def run(args: argparse.Namespace) -> int:
             print(f"{short_id(incident_id)} is already {new.value}; nothing recorded")
             return 0
         if new is Status.RESOLVED:
-            store.append(incident_id, Kind.RESOLVED, catalogue.resolved(text), actor=current_actor(args), at=parse_at_for(store, incident_id, args.at))
+            store.append(
+                incident_id,
+                Kind.RESOLVED,
+                catalogue.resolved(text),
+                actor=current_actor(args),
+                at=parse_at_for(store, incident_id, args.at),
+            )
         else:
             payload = catalogue.status_changed(state.status.value, new.value, text)
-            store.append(incident_id, Kind.STATUS, payload, actor=current_actor(args), at=parse_at_for(store, incident_id, args.at))
+            store.append(
+                incident_id,
+                Kind.STATUS,
+                payload,
+                actor=current_actor(args),
+                at=parse_at_for(store, incident_id, args.at),
+            )
     back = " (stepped back)" if new.order < state.status.order else ""
     print(f"{short_id(incident_id)} {state.status.value} -> {new.value}{back}")
     return 0

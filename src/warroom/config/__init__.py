@@ -6,8 +6,18 @@ available here too, imported on first use so that `import warroom.config` stays 
 
 from warroom.config.model import *  # noqa: F403
 
-_LAZY = frozenset({"load", "load_config", "check_config", "inspect_config", "parse_config",
-                   "defaults", "ConfigError", "ConfigProblem"})
+_LAZY = frozenset(
+    {
+        "load",
+        "load_config",
+        "check_config",
+        "inspect_config",
+        "parse_config",
+        "defaults",
+        "ConfigError",
+        "ConfigProblem",
+    }
+)
 
 
 def __getattr__(name: str):

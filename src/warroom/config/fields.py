@@ -153,8 +153,7 @@ def _is_number(value: Any) -> bool:
 class Table:
     """One table (`[team]`, or the Nth `[[probe]]`) being read into a dataclass."""
 
-    def __init__(self, report: Report, data: dict[str, Any], path: Path, label: str,
-                 known: Iterable[str]) -> None:
+    def __init__(self, report: Report, data: dict[str, Any], path: Path, label: str, known: Iterable[str]) -> None:
         self.report = report
         self.data = data
         self.path = path
@@ -185,10 +184,10 @@ class Table:
     @overload
     def text(self, key: str, default: str, required: bool = False, allow_empty: bool = False) -> str: ...
     @overload
-    def text(self, key: str, default: None = None, required: bool = False,
-             allow_empty: bool = False) -> str | None: ...
-    def text(self, key: str, default: str | None = None, required: bool = False,
-             allow_empty: bool = False) -> str | None:
+    def text(self, key: str, default: None = None, required: bool = False, allow_empty: bool = False) -> str | None: ...
+    def text(
+        self, key: str, default: str | None = None, required: bool = False, allow_empty: bool = False
+    ) -> str | None:
         if key not in self.data:
             if required:
                 self.missing(key)
@@ -203,13 +202,21 @@ class Table:
         return value
 
     @overload
-    def choice(self, key: str, choices: tuple[str, ...], default: str, required: bool = False,
-               upper: bool = False) -> str: ...
+    def choice(
+        self, key: str, choices: tuple[str, ...], default: str, required: bool = False, upper: bool = False
+    ) -> str: ...
     @overload
-    def choice(self, key: str, choices: tuple[str, ...], default: None = None, required: bool = False,
-               upper: bool = False) -> str | None: ...
-    def choice(self, key: str, choices: tuple[str, ...], default: str | None = None,
-               required: bool = False, upper: bool = False) -> str | None:
+    def choice(
+        self, key: str, choices: tuple[str, ...], default: None = None, required: bool = False, upper: bool = False
+    ) -> str | None: ...
+    def choice(
+        self,
+        key: str,
+        choices: tuple[str, ...],
+        default: str | None = None,
+        required: bool = False,
+        upper: bool = False,
+    ) -> str | None:
         value = self.text(key, None, required)
         if value is None:
             return default
@@ -246,8 +253,7 @@ class Table:
             return default
         return value
 
-    def number(self, key: str, default: float, above: float | None = None,
-               at_most: float | None = None) -> float:
+    def number(self, key: str, default: float, above: float | None = None, at_most: float | None = None) -> float:
         if key not in self.data:
             return default
         value = self.data[key]
@@ -302,8 +308,14 @@ class Table:
         return seconds
 
     # -- arrays --------------------------------------------------------------------------------
-    def strings(self, key: str, default: tuple[str, ...] = (), required: bool = False,
-                nonempty: bool = False, unique: bool = False) -> tuple[str, ...]:
+    def strings(
+        self,
+        key: str,
+        default: tuple[str, ...] = (),
+        required: bool = False,
+        nonempty: bool = False,
+        unique: bool = False,
+    ) -> tuple[str, ...]:
         """An array of non-empty strings."""
         if key not in self.data:
             if required:
@@ -336,12 +348,13 @@ class Table:
         """A command as a non-empty array of strings (never a shell line); `${ENV}` checked."""
         if key not in self.data:
             if required:
-                self.missing(key, " (a command as an array of strings, e.g. [\"kubectl\", \"get\", \"pods\"])")
+                self.missing(key, ' (a command as an array of strings, e.g. ["kubectl", "get", "pods"])')
             return ()
         value = self.data[key]
         if isinstance(value, str):
-            self.fail(key, "expected an array of strings (the command and its arguments, "
-                           "never a shell line), got a string")
+            self.fail(
+                key, "expected an array of strings (the command and its arguments, never a shell line), got a string"
+            )
             return ()
         if not isinstance(value, list) or not value:
             got = type_name(value) if not isinstance(value, list) else "an empty array"

@@ -94,8 +94,7 @@ def display_name(path: Path) -> str:
     return str(path)
 
 
-def load(explicit: str | None = None, environ: Mapping[str, str] | None = None,
-         cwd: Path | None = None) -> Config:
+def load(explicit: str | None = None, environ: Mapping[str, str] | None = None, cwd: Path | None = None) -> Config:
     """Find the config file (--config, $WARROOM_CONFIG, ./warroom.toml, XDG) and load it."""
     from warroom.paths import find_config_path
 
@@ -117,8 +116,7 @@ def check_config(path: Path, environ: Mapping[str, str] | None = None) -> list[C
     return inspect_config(path, environ)[1]
 
 
-def inspect_config(path: Path, environ: Mapping[str, str] | None = None
-                   ) -> tuple[Config, list[ConfigProblem]]:
+def inspect_config(path: Path, environ: Mapping[str, str] | None = None) -> tuple[Config, list[ConfigProblem]]:
     """The config as far as it could be read, and every problem found on the way."""
     path = Path(path)
     file = display_name(path)
@@ -134,8 +132,9 @@ def inspect_config(path: Path, environ: Mapping[str, str] | None = None
     return parse_config(text, file, environ, path)
 
 
-def parse_config(text: str, file: str = "warroom.toml", environ: Mapping[str, str] | None = None,
-                 path: Path | None = None) -> tuple[Config, list[ConfigProblem]]:
+def parse_config(
+    text: str, file: str = "warroom.toml", environ: Mapping[str, str] | None = None, path: Path | None = None
+) -> tuple[Config, list[ConfigProblem]]:
     """Validate TOML text; `file` is the name used in messages, `path` goes into `Config.path`."""
     env = os.environ if environ is None else environ
     try:
@@ -155,8 +154,11 @@ def parse_config(text: str, file: str = "warroom.toml", environ: Mapping[str, st
     for name, (field_name, keys, reader) in ARRAYS.items():
         if name in data:
             fields[field_name] = _array(report, name, data[name], keys, reader)
-    sections = [(name, _array(report, name, data[name], keys, reader)) for name, (keys, reader) in SECTIONS.items()
-                if name in data]
+    sections = [
+        (name, _array(report, name, data[name], keys, reader))
+        for name, (keys, reader) in SECTIONS.items()
+        if name in data
+    ]
     if sections:
         fields["sections"] = tuple(sections)
     problems = sorted(report.problems, key=lambda p: p.line or 0)
@@ -182,8 +184,7 @@ def _header(name: str) -> str:
 
 def _unknown_section(report: Report, key: str, value: Any) -> None:
     known = list(TABLES) + list(ARRAYS) + list(SECTIONS)
-    if isinstance(value, dict) or (isinstance(value, list) and value and
-                                   all(isinstance(v, dict) for v in value)):
+    if isinstance(value, dict) or (isinstance(value, list) and value and all(isinstance(v, dict) for v in value)):
         written = f"[{key}]" if isinstance(value, dict) else f"[[{key}]]"
         hint = suggest(key, known)
         tail = f"; did you mean {_header(hint)}?" if hint else f" (sections: {', '.join(map(_header, known))})"
@@ -232,8 +233,10 @@ def _array(report: Report, name: str, value: Any, keys: tuple[str, ...], reader:
             other = first_use[entry.name]
             line = report.lines.line((name, other))
             at = f" (line {line})" if line else ""
-            report.add((name, index, "name"), f'{label} name: "{entry.name}" is already used by '
-                                              f"[[{name}]] #{other + 1}{at}; names must be unique")
+            report.add(
+                (name, index, "name"),
+                f'{label} name: "{entry.name}" is already used by [[{name}]] #{other + 1}{at}; names must be unique',
+            )
         elif entry.name:
             first_use[entry.name] = index
     return tuple(entries)

@@ -19,9 +19,15 @@ from warroom.config.model import Config, ResourcesConfig, Secret, StatusRange
 
 _TABLES = ("team", "cadence", "ui", "resources", "templates", "runbooks")
 # (TOML section, Config field)
-_ARRAYS = (("probe", "probes"), ("statuspage", "statuspages"), ("log", "logs"),
-           ("deploys", "deploys"), ("command", "commands"), ("action", "actions"),
-           ("notify", "notify"))
+_ARRAYS = (
+    ("probe", "probes"),
+    ("statuspage", "statuspages"),
+    ("log", "logs"),
+    ("deploys", "deploys"),
+    ("command", "commands"),
+    ("action", "actions"),
+    ("notify", "notify"),
+)
 _BARE_KEY = re.compile(r"[A-Za-z0-9_-]+")
 _DURATIONS = frozenset({"timeout", "interval", "since", "backfill"})
 # Arrays where empty means "not given" (they belong to another kind, or are optional commands).
@@ -46,16 +52,18 @@ def summary(config: Config) -> str:
     """`2 probes, 1 status page, 2 logs, 2 deploy sources, resources on, 1 command, ...`."""
     resources = config.resources
     on = resources is not None and resources.enabled
-    return ", ".join([
-        _plural(len(config.probes), "probe"),
-        _plural(len(config.statuspages), "status page"),
-        _plural(len(config.logs), "log"),
-        _plural(len(config.deploys), "deploy source"),
-        f"resources {'on' if on else 'off'}",
-        _plural(len(config.commands), "command"),
-        _plural(len(config.actions), "action"),
-        _plural(len(config.notify), "notify", "notify"),
-    ])
+    return ", ".join(
+        [
+            _plural(len(config.probes), "probe"),
+            _plural(len(config.statuspages), "status page"),
+            _plural(len(config.logs), "log"),
+            _plural(len(config.deploys), "deploy source"),
+            f"resources {'on' if on else 'off'}",
+            _plural(len(config.commands), "command"),
+            _plural(len(config.actions), "action"),
+            _plural(len(config.notify), "notify", "notify"),
+        ]
+    )
 
 
 def _redact_item(value: str) -> str:
@@ -95,8 +103,9 @@ def _string(text: str) -> str:
     body = json.dumps(text, ensure_ascii=False)
     if body.isprintable():
         return body
-    return "".join(c if c.isprintable() else (f"\\u{ord(c):04x}" if ord(c) < 0x10000 else f"\\U{ord(c):08x}")
-                   for c in body)
+    return "".join(
+        c if c.isprintable() else (f"\\u{ord(c):04x}" if ord(c) < 0x10000 else f"\\U{ord(c):08x}") for c in body
+    )
 
 
 def _key(name: str) -> str:

@@ -145,9 +145,21 @@ def read_runbooks(t: Table) -> RunbooksConfig:
 
 
 # -- arrays of tables ---------------------------------------------------------------------------
-PROBE_KEYS = ("name", "url", "method", "expect_status", "expect_body", "headers", "timeout",
-              "interval", "follow_redirects", "max_redirects", "verify_tls", "fail_threshold",
-              "recover_threshold")
+PROBE_KEYS = (
+    "name",
+    "url",
+    "method",
+    "expect_status",
+    "expect_body",
+    "headers",
+    "timeout",
+    "interval",
+    "follow_redirects",
+    "max_redirects",
+    "verify_tls",
+    "fail_threshold",
+    "recover_threshold",
+)
 
 
 def read_probe(t: Table) -> ProbeConfig:
@@ -226,7 +238,7 @@ def _status_item(item: Any, codes: list[int], ranges: list[tuple[int, int]]) -> 
 def _expect_body(t: Table) -> str | None:
     body = t.text("expect_body")
     if body is not None and body.startswith("regex:"):
-        pattern = body[len("regex:"):]
+        pattern = body[len("regex:") :]
         if not pattern:
             t.fail("expect_body", "empty regex after 'regex:'")
             return None
@@ -243,8 +255,7 @@ def _headers(t: Table) -> tuple[tuple[str, Secret], ...]:
         return ()
     value = t.data["headers"]
     if not isinstance(value, dict):
-        t.fail("headers", 'expected a table like { Authorization = "Bearer ${TOKEN}" }, '
-                          f"got {type_name(value)}")
+        t.fail("headers", f'expected a table like {{ Authorization = "Bearer ${{TOKEN}}" }}, got {type_name(value)}')
         return ()
     out: list[tuple[str, Secret]] = []
     for name, header in value.items():
@@ -278,8 +289,11 @@ LOG_KEYS = ("name", "path", "argv", "pattern", "backfill", "interval", "spike_fa
 def read_log(t: Table) -> LogConfig:
     d = LogConfig(name="")
     if t.has("path") == t.has("argv"):
-        t.fail_table("has both 'path' and 'argv'; keep exactly one" if t.has("path") else
-                     "needs 'path' (a file or glob to follow) or 'argv' (a command whose output to follow)")
+        t.fail_table(
+            "has both 'path' and 'argv'; keep exactly one"
+            if t.has("path")
+            else "needs 'path' (a file or glob to follow) or 'argv' (a command whose output to follow)"
+        )
     pattern = t.text("pattern", d.pattern)
     try:
         re.compile(pattern or "", re.IGNORECASE)
@@ -298,10 +312,8 @@ def read_log(t: Table) -> LogConfig:
     )
 
 
-DEPLOYS_KEYS = ("name", "kind", "repo", "since", "namespace", "deployments", "context", "argv",
-                "interval", "timeout")
-_KIND_ONLY = {"repo": "git", "namespace": "kubectl", "deployments": "kubectl", "context": "kubectl",
-              "argv": "command"}
+DEPLOYS_KEYS = ("name", "kind", "repo", "since", "namespace", "deployments", "context", "argv", "interval", "timeout")
+_KIND_ONLY = {"repo": "git", "namespace": "kubectl", "deployments": "kubectl", "context": "kubectl", "argv": "command"}
 
 
 def read_deploys(t: Table) -> DeploysConfig:

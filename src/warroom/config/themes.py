@@ -45,8 +45,21 @@ THEME_VARIABLES: dict[str, str] = {
 }
 
 _THEME_FIELDS = {
-    "name", "primary", "secondary", "warning", "error", "success", "accent", "foreground",
-    "background", "surface", "panel", "boost", "dark", "luminosity_spread", "text_alpha",
+    "name",
+    "primary",
+    "secondary",
+    "warning",
+    "error",
+    "success",
+    "accent",
+    "foreground",
+    "background",
+    "surface",
+    "panel",
+    "boost",
+    "dark",
+    "luminosity_spread",
+    "text_alpha",
 }
 
 
@@ -122,4 +135,3 @@ def resolve_theme_name(name: str | None, names: list[str] | None = None) -> str:
         if candidate in names:
             return candidate
     raise UserError(f"unknown theme {name!r}: choose one of {', '.join(names)}")
-

@@ -36,15 +36,19 @@ def summary(activity: dict) -> str:
 def render(activity: dict, limit: int = 8) -> str:
     """The summary line, then a psql-style aligned table of the longest-running sessions."""
     sessions = sorted(activity.get("sessions", []), key=lambda s: -float(s.get("age", 0)))[:limit]
-    rows = [(str(s.get("pid", "")), _age(s.get("age", 0)), str(s.get("state", "")), str(s.get("query", ""))[:48])
-            for s in sessions]
+    rows = [
+        (str(s.get("pid", "")), _age(s.get("age", 0)), str(s.get("state", "")), str(s.get("query", ""))[:48])
+        for s in sessions
+    ]
     head = ("pid", "age", "state", "query")
     widths = [max([len(head[i])] + [len(r[i]) for r in rows]) for i in range(4)]
     lines = [summary(activity)]
     lines.append(" " + " | ".join(h.center(w) if i < 3 else h for i, (h, w) in enumerate(zip(head, widths))))
     lines.append("-" + "-+-".join("-" * w for w in widths) + "-")
     for r in rows:
-        lines.append(" " + " | ".join(c.ljust(w) if i else c.rjust(w) for i, (c, w) in enumerate(zip(r, widths))).rstrip())
+        lines.append(
+            " " + " | ".join(c.ljust(w) if i else c.rjust(w) for i, (c, w) in enumerate(zip(r, widths))).rstrip()
+        )
     lines.append(f"({len(rows)} row{'s' if len(rows) != 1 else ''})")
     return "\n".join(lines)
 

@@ -47,14 +47,22 @@ class DemoRepo:
         env = dict(self._base_env)
         stamp = at.strftime("%Y-%m-%dT%H:%M:%S%z")
         email = f"{author}@example.com"
-        env.update({
-            "GIT_CONFIG_GLOBAL": os.devnull,
-            "GIT_CONFIG_NOSYSTEM": "1",
-            "GIT_AUTHOR_NAME": author, "GIT_AUTHOR_EMAIL": email, "GIT_AUTHOR_DATE": stamp,
-            "GIT_COMMITTER_NAME": author, "GIT_COMMITTER_EMAIL": email, "GIT_COMMITTER_DATE": stamp,
-            "GIT_TERMINAL_PROMPT": "0", "GIT_EDITOR": "true", "GIT_PAGER": "cat",
-            "LC_ALL": "C",
-        })
+        env.update(
+            {
+                "GIT_CONFIG_GLOBAL": os.devnull,
+                "GIT_CONFIG_NOSYSTEM": "1",
+                "GIT_AUTHOR_NAME": author,
+                "GIT_AUTHOR_EMAIL": email,
+                "GIT_AUTHOR_DATE": stamp,
+                "GIT_COMMITTER_NAME": author,
+                "GIT_COMMITTER_EMAIL": email,
+                "GIT_COMMITTER_DATE": stamp,
+                "GIT_TERMINAL_PROMPT": "0",
+                "GIT_EDITOR": "true",
+                "GIT_PAGER": "cat",
+                "LC_ALL": "C",
+            }
+        )
         return env
 
     def _git(self, *args: str, author: str = "deploy-bot", at: datetime | None = None) -> str | None:
@@ -73,8 +81,12 @@ class DemoRepo:
             return []
         shas: list[str] = []
         for deploy in sorted(history, key=lambda d: -d.minutes_ago):
-            sha = self.commit(deploy.subject, deploy.author, now - timedelta(minutes=deploy.minutes_ago),
-                              {deploy.path: deploy.content})
+            sha = self.commit(
+                deploy.subject,
+                deploy.author,
+                now - timedelta(minutes=deploy.minutes_ago),
+                {deploy.path: deploy.content},
+            )
             if sha is None:
                 break
             shas.append(sha)

@@ -53,8 +53,13 @@ class LogLines:
     @classmethod
     def nth(cls, seed: int | str, kind: str, n: int) -> str:
         """The n-th line of `kind` for this seed: always the same text, whatever came before."""
-        makers = {"info": cls.info, "warn": cls.warn, "baseline": cls.baseline_error,
-                  "outage": cls.outage_error, "panic": cls.panic}
+        makers = {
+            "info": cls.info,
+            "warn": cls.warn,
+            "baseline": cls.baseline_error,
+            "outage": cls.outage_error,
+            "panic": cls.panic,
+        }
         return makers[kind](cls(random.Random(f"{seed}:logs:{kind}:{n}")))
 
     def _hex(self, n: int = 8) -> str:
@@ -73,42 +78,57 @@ class LogLines:
         r = self.rng
         pick = r.random()
         if pick < 0.45:
-            return (f"INFO  [http] GET /api/search?q={r.choice(_WORDS)} 200 {r.randrange(8, 40)}ms "
-                    f"client={self._ip()} req_id={self._hex()}")
+            return (
+                f"INFO  [http] GET /api/search?q={r.choice(_WORDS)} 200 {r.randrange(8, 40)}ms "
+                f"client={self._ip()} req_id={self._hex()}"
+            )
         if pick < 0.75:
-            return (f"INFO  [http] POST /api/checkout 200 {r.randrange(60, 140)}ms "
-                    f"client={self._ip()} req_id={self._hex()}")
+            return (
+                f"INFO  [http] POST /api/checkout 200 {r.randrange(60, 140)}ms client={self._ip()} req_id={self._hex()}"
+            )
         if pick < 0.9:
             return "INFO  [http] GET /health 200 1ms client=127.0.0.1"
         return f"INFO  [worker] settled {r.randrange(1, 40)} payouts in {r.randrange(20, 300)}ms batch={self._hex()}"
 
     def warn(self) -> str:
         r = self.rng
-        return (f"WARN  [checkout] payment provider slow: {r.randrange(520, 1900)}ms (budget 500ms) "
-                f"order_id={r.randrange(100000, 999999)}")
+        return (
+            f"WARN  [checkout] payment provider slow: {r.randrange(520, 1900)}ms (budget 500ms) "
+            f"order_id={r.randrange(100000, 999999)}"
+        )
 
     def baseline_error(self) -> str:
         r = self.rng
-        return (f"ERROR [checkout] payment provider timeout after 2000ms "
-                f"order_id={r.randrange(100000, 999999)} req_id={self._hex()}")
+        return (
+            f"ERROR [checkout] payment provider timeout after 2000ms "
+            f"order_id={r.randrange(100000, 999999)} req_id={self._hex()}"
+        )
 
     def outage_error(self) -> str:
         r = self.rng
         pick = r.random()
         if pick < 0.45:
-            return (f"ERROR [checkout] payment call failed after 5 retries: upstream timeout after "
-                    f"{r.randrange(1800, 2400)}ms order_id={r.randrange(100000, 999999)} req_id={self._hex()}")
+            return (
+                f"ERROR [checkout] payment call failed after 5 retries: upstream timeout after "
+                f"{r.randrange(1800, 2400)}ms order_id={r.randrange(100000, 999999)} req_id={self._hex()}"
+            )
         if pick < 0.8:
-            return (f"ERROR [db] connection pool exhausted: {r.randrange(47, 51)}/50 in use, waited "
-                    f"{r.randrange(500, 3000)}ms for a connection req_id={self._hex()}")
-        return (f"ERROR [http] POST /api/checkout 502 in {r.randrange(900, 2100)}ms "
-                f"client={self._ip()} req_id={self._hex()}")
+            return (
+                f"ERROR [db] connection pool exhausted: {r.randrange(47, 51)}/50 in use, waited "
+                f"{r.randrange(500, 3000)}ms for a connection req_id={self._hex()}"
+            )
+        return (
+            f"ERROR [http] POST /api/checkout 502 in {r.randrange(900, 2100)}ms "
+            f"client={self._ip()} req_id={self._hex()}"
+        )
 
     def panic(self) -> str:
         r = self.rng
         n = r.randrange(3, 9)
-        return (f"ERROR [worker] panic: runtime error: index out of range [{n}] with length {n} "
-                f"goroutine={r.randrange(100, 9000)} retry.go:88")
+        return (
+            f"ERROR [worker] panic: runtime error: index out of range [{n}] with length {n} "
+            f"goroutine={r.randrange(100, 9000)} retry.go:88"
+        )
 
 
 def rates(phase: Phase, phase_age: float) -> dict[str, float]:

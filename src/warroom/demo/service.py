@@ -71,8 +71,9 @@ class DemoService:
         server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         server.daemon_threads = True  # a slow /health must never hold up shutdown
         self._server = server
-        self._thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.1},
-                                        name="warroom-demo-http", daemon=True)
+        self._thread = threading.Thread(
+            target=server.serve_forever, kwargs={"poll_interval": 0.1}, name="warroom-demo-http", daemon=True
+        )
         self._thread.start()
 
     def stop(self) -> None:
@@ -111,7 +112,8 @@ class DemoService:
         if path == "/api/checkout":
             if phase is Phase.OUTAGE:
                 body: dict[str, object] = {
-                    "error": "upstream payment call failed after 5 retries", "code": "PAYMENT_UPSTREAM"
+                    "error": "upstream payment call failed after 5 retries",
+                    "code": "PAYMENT_UPSTREAM",
                 }
                 return 502, self.uniform(1.0, 2.0), "application/json", json.dumps(body)
             delay = self.uniform(0.3, 0.9) if provider_slow else self.uniform(0.04, 0.12)
@@ -138,19 +140,37 @@ class DemoService:
         indicator = self.state.provider
         since = self.state.provider_since
         base = self.base_url if self._server is not None else "http://127.0.0.1"
-        page = {"id": "wrdemo0pay01", "name": "Payments Provider", "url": base, "time_zone": "Etc/UTC",
-                "updated_at": _iso(since)}
-        out: dict[str, Any] = {"page": page, "status": {"indicator": indicator,
-                                                       "description": _INDICATOR_TEXT[indicator]}}
+        page = {
+            "id": "wrdemo0pay01",
+            "name": "Payments Provider",
+            "url": base,
+            "time_zone": "Etc/UTC",
+            "updated_at": _iso(since),
+        }
+        out: dict[str, Any] = {
+            "page": page,
+            "status": {"indicator": indicator, "description": _INDICATOR_TEXT[indicator]},
+        }
         if not summary:
             return out
         created = since - timedelta(days=400)
 
         def component(cid: str, name: str, status: str, pos: int) -> dict[str, Any]:
-            return {"id": cid, "name": name, "status": status, "created_at": _iso(created),
-                    "updated_at": _iso(since), "position": pos, "description": None, "showcase": False,
-                    "start_date": None, "group_id": None, "page_id": page["id"], "group": False,
-                    "only_show_if_degraded": False}
+            return {
+                "id": cid,
+                "name": name,
+                "status": status,
+                "created_at": _iso(created),
+                "updated_at": _iso(since),
+                "position": pos,
+                "description": None,
+                "showcase": False,
+                "start_date": None,
+                "group_id": None,
+                "page_id": page["id"],
+                "group": False,
+                "only_show_if_degraded": False,
+            }
 
         out["components"] = [
             component("wrdcmpcard01", "Card payments", _COMPONENT_STATUS[indicator], 1),
@@ -161,17 +181,34 @@ class DemoService:
         out["incidents"] = []
         if indicator != "none":
             started = since
-            update = {"id": "wrdupd000001", "status": "investigating",
-                      "body": "We are investigating elevated latency and timeouts for card payments.",
-                      "incident_id": "wrdinc000001", "created_at": _iso(started), "updated_at": _iso(started),
-                      "display_at": _iso(started), "affected_components": None, "deliver_notifications": True}
-            out["incidents"].append({
-                "id": "wrdinc000001", "name": "Elevated latency for card payments", "status": "investigating",
-                "created_at": _iso(started), "updated_at": _iso(started), "monitoring_at": None,
-                "resolved_at": None, "impact": indicator, "shortlink": f"{base}/incidents/wrdinc000001",
-                "started_at": _iso(started), "page_id": page["id"], "incident_updates": [update],
-                "components": [out["components"][0]],
-            })
+            update = {
+                "id": "wrdupd000001",
+                "status": "investigating",
+                "body": "We are investigating elevated latency and timeouts for card payments.",
+                "incident_id": "wrdinc000001",
+                "created_at": _iso(started),
+                "updated_at": _iso(started),
+                "display_at": _iso(started),
+                "affected_components": None,
+                "deliver_notifications": True,
+            }
+            out["incidents"].append(
+                {
+                    "id": "wrdinc000001",
+                    "name": "Elevated latency for card payments",
+                    "status": "investigating",
+                    "created_at": _iso(started),
+                    "updated_at": _iso(started),
+                    "monitoring_at": None,
+                    "resolved_at": None,
+                    "impact": indicator,
+                    "shortlink": f"{base}/incidents/wrdinc000001",
+                    "started_at": _iso(started),
+                    "page_id": page["id"],
+                    "incident_updates": [update],
+                    "components": [out["components"][0]],
+                }
+            )
         out["scheduled_maintenances"] = []
         return out
 
@@ -183,20 +220,30 @@ class DemoService:
         if phase is Phase.OUTAGE:
             # The retry storm holds every pooled connection open inside a transaction.
             for i, pid in enumerate(self._pids[:12]):
-                sessions.append({"pid": pid, "age": round(wall_age + 30 - i * 2.3, 1),
-                                 "state": "idle in transaction" if i % 3 else "active",
-                                 "query": "UPDATE payments SET attempts = attempts + 1 WHERE id = $1"})
+                sessions.append(
+                    {
+                        "pid": pid,
+                        "age": round(wall_age + 30 - i * 2.3, 1),
+                        "state": "idle in transaction" if i % 3 else "active",
+                        "query": "UPDATE payments SET attempts = attempts + 1 WHERE id = $1",
+                    }
+                )
         else:
             n = 3 if phase is Phase.DEGRADED else 2
             for i, pid in enumerate(self._pids[:n]):
                 age = (time.time() * (i + 1)) % (0.9 if phase is Phase.DEGRADED else 0.2)
-                sessions.append({"pid": pid, "age": round(age, 2), "state": "active",
-                                 "query": "SELECT id, status FROM orders WHERE id = $1"})
+                sessions.append(
+                    {
+                        "pid": pid,
+                        "age": round(age, 2),
+                        "state": "active",
+                        "query": "SELECT id, status FROM orders WHERE id = $1",
+                    }
+                )
         now = time.monotonic()
         with self._inflight_lock:
             inflight = [{"path": p, "age": round(now - t, 2)} for p, t in self._inflight.values()]
-        return {"phase": phase.value, "sessions": [s for s in sessions if s["age"] >= 0],
-                "inflight": inflight}
+        return {"phase": phase.value, "sessions": [s for s in sessions if s["age"] >= 0], "inflight": inflight}
 
     def request_started(self, path: str) -> int:
         """Count a request as in flight (`stats` shows it); its id for `request_finished`."""

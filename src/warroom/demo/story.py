@@ -35,11 +35,17 @@ IC_NAME, TECH_NAME, COMMS_NAME, DEPLOYER, SCRIBE_NAME = "alice", "bob", "carol",
 HISTORY = [
     PastDeploy(112, "erin", "search: cache facet counts for 60s (#471)", "search/cache.yaml", "facets_ttl: 60s\n"),
     PastDeploy(86, "bob", "api: bump Go toolchain to 1.22.4 (#473)", "api/toolchain", "go 1.22.4\n"),
-    PastDeploy(58, "carol", "payments: idempotency keys on refunds (#476)", "payments/refunds.yaml",
-               "idempotency: required\n"),
+    PastDeploy(
+        58, "carol", "payments: idempotency keys on refunds (#476)", "payments/refunds.yaml", "idempotency: required\n"
+    ),
     PastDeploy(33, "erin", "search: raise query timeout to 800ms (#478)", "search/timeouts.yaml", "query: 800ms\n"),
-    PastDeploy(8, "dave", "checkout: upgrade payments SDK to 4.2.0 (#479)", "checkout/retry.yaml",
-               "sdk: 4.2.0\nattempts: 1\nbackoff: exponential\n"),
+    PastDeploy(
+        8,
+        "dave",
+        "checkout: upgrade payments SDK to 4.2.0 (#479)",
+        "checkout/retry.yaml",
+        "sdk: 4.2.0\nattempts: 1\nbackoff: exponential\n",
+    ),
 ]
 HOTFIX_SUBJECT = "checkout: hotfix - retry provider timeouts 5x"
 HOTFIX_FILES = {"checkout/retry.yaml": "sdk: 4.2.0\nattempts: 5\nbackoff: none\n"}
@@ -54,23 +60,52 @@ def seed_incident(store: Any, now: datetime, channel_prefix: str = "#incident-")
     started = now - timedelta(minutes=6)
     detected = now - timedelta(minutes=4)
     declared = now - timedelta(minutes=3)
-    ev = store.declare(TITLE, 2, actor=IC_NAME, impact=IMPACT, detected_by="synthetic probe",
-                       started_at=started, detected_at=detected, at=declared, feature="Checkout")
+    ev = store.declare(
+        TITLE,
+        2,
+        actor=IC_NAME,
+        impact=IMPACT,
+        detected_by="synthetic probe",
+        started_at=started,
+        detected_at=detected,
+        at=declared,
+        feature="Checkout",
+    )
     iid = ev.incident_id
-    store.append(iid, Kind.ROLE_ASSIGNED, catalogue.role_assigned(IC, IC_NAME), actor=IC_NAME,
-                 at=declared + timedelta(seconds=10))
+    store.append(
+        iid,
+        Kind.ROLE_ASSIGNED,
+        catalogue.role_assigned(IC, IC_NAME),
+        actor=IC_NAME,
+        at=declared + timedelta(seconds=10),
+    )
     store.append(iid, Kind.ACKNOWLEDGED, catalogue.acknowledged(), actor=IC_NAME, at=declared + timedelta(seconds=15))
-    store.append(iid, Kind.NOTE, catalogue.note(f"Synthetic checkout probe alerting since {hhmm(detected)} UTC (p95 over 2 s). "
-                                          "Reproduced by hand: checkout takes about a second, some requests 502."),
-                 actor=IC_NAME, at=now - timedelta(minutes=2))
+    store.append(
+        iid,
+        Kind.NOTE,
+        catalogue.note(
+            f"Synthetic checkout probe alerting since {hhmm(detected)} UTC (p95 over 2 s). "
+            "Reproduced by hand: checkout takes about a second, some requests 502."
+        ),
+        actor=IC_NAME,
+        at=now - timedelta(minutes=2),
+    )
     sdk_at = now - timedelta(minutes=8)
-    store.append(iid, Kind.NOTE, catalogue.note("payments-provider status page: Minor Service Outage, Card payments degraded. "
-                                          f"Checking our side too: checkout SDK 4.2.0 went out at {hhmm(sdk_at)} UTC."),
-                 actor=IC_NAME, at=now - timedelta(minutes=1))
+    store.append(
+        iid,
+        Kind.NOTE,
+        catalogue.note(
+            "payments-provider status page: Minor Service Outage, Card payments degraded. "
+            f"Checking our side too: checkout SDK 4.2.0 went out at {hhmm(sdk_at)} UTC."
+        ),
+        actor=IC_NAME,
+        at=now - timedelta(minutes=1),
+    )
     return iid
 
 
 # -- helpers the steps share -------------------------------------------------------------------
+
 
 def _hotfix(ctx: DemoContext) -> str:
     sha = ctx.facts.get("bad_sha")
@@ -86,15 +121,18 @@ def _sev(before: int, after: int, reason: str):
 
 
 def _status(before: str, after: str, text: str):
-    return lambda ctx: ctx.append(Kind.STATUS, catalogue.status_changed(before, after, text.format(hotfix=_hotfix(ctx))),
-                                  IC_NAME)
+    return lambda ctx: ctx.append(
+        Kind.STATUS, catalogue.status_changed(before, after, text.format(hotfix=_hotfix(ctx))), IC_NAME
+    )
 
 
 def _note(actor: str, text: str):
     def run(ctx: DemoContext) -> None:
         now = ctx.state.clock.now()
-        ctx.note(actor, text.format(hotfix=_hotfix(ctx), now=hhmm(now),
-                                    deploy_at=ctx.facts.get("deploy_at", "the deploy")))
+        ctx.note(
+            actor, text.format(hotfix=_hotfix(ctx), now=hhmm(now), deploy_at=ctx.facts.get("deploy_at", "the deploy"))
+        )
+
     return run
 
 
@@ -107,36 +145,47 @@ def internal_post(ctx: DemoContext) -> str:
     """The playbook's internal chat block, filled in (used when the draft renderer is unavailable)."""
     now = ctx.state.clock.now()
     status_page = ctx.base_url.rstrip("/") + "/status" if ctx.base_url else "<link>"
-    return (f"🚨 SEV-1 declared: {SUMMARY}\n"
-            f"Incident commander: @{IC_NAME}\n"
-            f"Comms lead: @{COMMS_NAME}\n"
-            f"Channel: #incident-{now:%Y-%m-%d}-inc-{ctx.incident_id}\n"
-            f"Status page: {status_page}\n"
-            "Updates every 15 min until resolved.")
+    return (
+        f"🚨 SEV-1 declared: {SUMMARY}\n"
+        f"Incident commander: @{IC_NAME}\n"
+        f"Comms lead: @{COMMS_NAME}\n"
+        f"Channel: #incident-{now:%Y-%m-%d}-inc-{ctx.incident_id}\n"
+        f"Status page: {status_page}\n"
+        "Updates every 15 min until resolved."
+    )
 
 
 def draft(audience: str, fallback: Any) -> Any:
     """What the Comms Lead copies from the draft screen: warroom's own draft for `audience`."""
+
     def text(ctx: DemoContext) -> str:
         try:
             from warroom.domain.drafts import render_draft
 
             state = ctx.store.incident(ctx.incident_id)
             cfg = ctx.config
-            return render_draft(state, audience, ctx.state.clock.now(), cadence=getattr(cfg, "cadence", None),
-                                team=getattr(cfg, "team", None)).text
+            return render_draft(
+                state,
+                audience,
+                ctx.state.clock.now(),
+                cadence=getattr(cfg, "cadence", None),
+                team=getattr(cfg, "team", None),
+            ).text
         except Exception:  # the story must go on with the playbook's words
             return fallback(ctx)
+
     return text
 
 
 def external_post(status: str, lead: str) -> Any:
     """The playbook's status-page text with the status prefix, as an edited external draft."""
+
     def text(ctx: DemoContext) -> str:
         lines = [f"[{status}] {lead}", f"Started: {_started(ctx)} UTC", f"Impact: {EXTERNAL_IMPACT}"]
         if status != "Resolved":
             lines.append("We'll post an update within 30 minutes.")
         return "\n".join(lines)
+
     return text
 
 
@@ -146,11 +195,14 @@ def _post(audience: str, make: Any):
 
 def internal_update(ctx: DemoContext) -> str:
     now = ctx.state.clock.now()
-    return (f"Update (SEV-2, Monitoring): checkout recovered after rolling back {_hotfix(ctx)}. "
-            f"Watching the probes and the error rate. Next update by {hhmm(now + timedelta(minutes=30))} UTC.")
+    return (
+        f"Update (SEV-2, Monitoring): checkout recovered after rolling back {_hotfix(ctx)}. "
+        f"Watching the probes and the error rate. Next update by {hhmm(now + timedelta(minutes=30))} UTC."
+    )
 
 
 # -- world steps -------------------------------------------------------------------------------
+
 
 def bad_deploy(ctx: DemoContext) -> None:
     """The fix-forward lands: a real commit in the deploy repo, and the service starts failing."""
@@ -191,67 +243,194 @@ def _resolved(ctx: DemoContext) -> str:
 
 
 def resolve(ctx: DemoContext) -> None:
-    ctx.append(Kind.RESOLVED, catalogue.resolved(f"Checkout healthy since the rollback of {_hotfix(ctx)}. Channel stays "
-                                                 "open for postmortem prep; review within 5 business days.",
-                                                 "Checkout and card payments are working normally."), IC_NAME)
+    ctx.append(
+        Kind.RESOLVED,
+        catalogue.resolved(
+            f"Checkout healthy since the rollback of {_hotfix(ctx)}. Channel stays "
+            "open for postmortem prep; review within 5 business days.",
+            "Checkout and card payments are working normally.",
+        ),
+        IC_NAME,
+    )
 
 
 def _probe_went(kind: str, after_fact: str | None = None):
     def ready(ctx: DemoContext) -> bool:
         after = int(ctx.facts.get(after_fact, 0) or 0) if after_fact else 0
         return ctx.seen(kind, after, name="api-health")
+
     return ready
 
 
 def build_steps() -> list[Step]:
     """The whole script, in script seconds (divide by --speed for wall seconds)."""
     return [
-        Step(30, "detect", "dave blames the provider", _note(DEPLOYER, "Provider timeouts in the api log since "
-             "the SDK upgrade and their status page says degraded. Shipping a retry hotfix to ride it out.")),
+        Step(
+            30,
+            "detect",
+            "dave blames the provider",
+            _note(
+                DEPLOYER,
+                "Provider timeouts in the api log since "
+                "the SDK upgrade and their status page says degraded. Shipping a retry hotfix to ride it out.",
+            ),
+        ),
         Step(60, "detect", "bad deploy lands", bad_deploy),
-        Step(75, "detect", "dave notes the hotfix", _note(DEPLOYER, "Hotfix is out at {deploy_at} UTC: "
-             "{hotfix} retries provider timeouts 5x.")),
-        Step(100, "triage", "alice sees the probe go down", _note(IC_NAME, "api-health probe DOWN: /health answers "
-             "503 and slowly. Checkout is failing for everyone now, not just some."),
-             wait_for=_probe_went(Kind.PROBE_DOWN), max_wait=80),
+        Step(
+            75,
+            "detect",
+            "dave notes the hotfix",
+            _note(DEPLOYER, "Hotfix is out at {deploy_at} UTC: {hotfix} retries provider timeouts 5x."),
+        ),
+        Step(
+            100,
+            "triage",
+            "alice sees the probe go down",
+            _note(
+                IC_NAME,
+                "api-health probe DOWN: /health answers "
+                "503 and slowly. Checkout is failing for everyone now, not just some.",
+            ),
+            wait_for=_probe_went(Kind.PROBE_DOWN),
+            max_wait=80,
+        ),
         Step(110, "triage", "bob takes Tech Lead", _role(TECH, TECH_NAME)),
-        Step(120, "triage", "alice raises to SEV-1", _sev(2, 1, "Checkout down for all customers. "
-             "Pick higher when in doubt.")),
+        Step(
+            120,
+            "triage",
+            "alice raises to SEV-1",
+            _sev(2, 1, "Checkout down for all customers. Pick higher when in doubt."),
+        ),
         Step(135, "triage", "carol takes Comms Lead", _role(COMMS, COMMS_NAME)),
-        Step(150, "triage", "bob reads the errors", _note(TECH_NAME, "Error spike in the api log: 'connection pool "
-             "exhausted' and 'payment call failed after 5 retries', starting {deploy_at} UTC, right after {hotfix}.")),
+        Step(
+            150,
+            "triage",
+            "bob reads the errors",
+            _note(
+                TECH_NAME,
+                "Error spike in the api log: 'connection pool "
+                "exhausted' and 'payment call failed after 5 retries', starting {deploy_at} UTC, right after {hotfix}.",
+            ),
+        ),
         Step(165, "communicate", "carol posts internally", _post("internal", draft("internal", internal_post))),
         Step(180, "triage", "the api log rotates", rotate_log),
-        Step(190, "communicate", "carol posts Investigating", _post("external", external_post(
-             "Investigating", "We are aware of an issue affecting checkout and card payments."))),
+        Step(
+            190,
+            "communicate",
+            "carol posts Investigating",
+            _post(
+                "external",
+                external_post("Investigating", "We are aware of an issue affecting checkout and card payments."),
+            ),
+        ),
         Step(205, "triage", "the provider recovers", lambda ctx: ctx.state.set_provider("none")),
-        Step(215, "mitigate", "bob calls the rollback", _note(TECH_NAME, "payments-provider is operational again "
-             "and we are still 503: it is ours. Rolling back {hotfix} now, root cause later from the rolled-back "
-             "diff."), wait_for=_probe_went(Kind.PROBE_DOWN), max_wait=120),
-        Step(225, "mitigate", "alice marks it Identified", _status("Investigating", "Identified", "Cause: {hotfix} "
-             "retries every provider call 5x without backoff and exhausts the db pool. Rolling back.")),
-        Step(235, "communicate", "carol posts Identified", _post("external", external_post(
-             "Identified", "We have identified the cause of the checkout errors and are rolling back a recent "
-             "change."))),
+        Step(
+            215,
+            "mitigate",
+            "bob calls the rollback",
+            _note(
+                TECH_NAME,
+                "payments-provider is operational again "
+                "and we are still 503: it is ours. Rolling back {hotfix} now, root cause later from the rolled-back "
+                "diff.",
+            ),
+            wait_for=_probe_went(Kind.PROBE_DOWN),
+            max_wait=120,
+        ),
+        Step(
+            225,
+            "mitigate",
+            "alice marks it Identified",
+            _status(
+                "Investigating",
+                "Identified",
+                "Cause: {hotfix} "
+                "retries every provider call 5x without backoff and exhausts the db pool. Rolling back.",
+            ),
+        ),
+        Step(
+            235,
+            "communicate",
+            "carol posts Identified",
+            _post(
+                "external",
+                external_post(
+                    "Identified",
+                    "We have identified the cause of the checkout errors and are rolling back a recent change.",
+                ),
+            ),
+        ),
         Step(250, "mitigate", "bob rolls back", rollback),
         Step(255, "mitigate", "bob records the mitigation", record_mitigation),
-        Step(300, "resolve", "bob sees recovery", _note(TECH_NAME, "/health answers 200 again; 5xx and pool errors "
-             "falling since the rollback."), wait_for=_probe_went(Kind.PROBE_UP, "rollback_event_id"), max_wait=90),
+        Step(
+            300,
+            "resolve",
+            "bob sees recovery",
+            _note(TECH_NAME, "/health answers 200 again; 5xx and pool errors falling since the rollback."),
+            wait_for=_probe_went(Kind.PROBE_UP, "rollback_event_id"),
+            max_wait=90,
+        ),
         Step(320, "triage", "erin takes Scribe", _role(SCRIBE, SCRIBE_NAME)),
-        Step(340, "resolve", "alice lowers to SEV-2", _sev(1, 2, "Mitigated: customers can pay again. "
-             "Downgrading is free.")),
-        Step(360, "resolve", "alice marks it Monitoring", _status("Identified", "Monitoring", "Rolled back "
-             "{hotfix}; watching the checkout probe and the error rate.")),
-        Step(375, "communicate", "carol posts Monitoring", _post("external", external_post(
-             "Monitoring", "A fix has been applied and checkout is recovering. We are monitoring the results."))),
-        Step(400, "communicate", "carol posts an internal update", _post("tactical", draft("tactical", internal_update))),
-        Step(470, "resolve", "alice confirms the metrics", _note(IC_NAME, "Metrics back to normal: both probes UP, "
-             "error rate at baseline, db sessions back to 2. Not just trusting the rollback.")),
-        Step(490, "resolve", "erin lists follow-ups", _note(SCRIBE_NAME, "For the postmortem: provider retries need "
-             "backoff and a budget; alert on db pool saturation; hotfixes go through the canary like any deploy.")),
+        Step(
+            340,
+            "resolve",
+            "alice lowers to SEV-2",
+            _sev(1, 2, "Mitigated: customers can pay again. Downgrading is free."),
+        ),
+        Step(
+            360,
+            "resolve",
+            "alice marks it Monitoring",
+            _status(
+                "Identified", "Monitoring", "Rolled back {hotfix}; watching the checkout probe and the error rate."
+            ),
+        ),
+        Step(
+            375,
+            "communicate",
+            "carol posts Monitoring",
+            _post(
+                "external",
+                external_post(
+                    "Monitoring", "A fix has been applied and checkout is recovering. We are monitoring the results."
+                ),
+            ),
+        ),
+        Step(
+            400, "communicate", "carol posts an internal update", _post("tactical", draft("tactical", internal_update))
+        ),
+        Step(
+            470,
+            "resolve",
+            "alice confirms the metrics",
+            _note(
+                IC_NAME,
+                "Metrics back to normal: both probes UP, "
+                "error rate at baseline, db sessions back to 2. Not just trusting the rollback.",
+            ),
+        ),
+        Step(
+            490,
+            "resolve",
+            "erin lists follow-ups",
+            _note(
+                SCRIBE_NAME,
+                "For the postmortem: provider retries need "
+                "backoff and a budget; alert on db pool saturation; hotfixes go through the canary like any deploy.",
+            ),
+        ),
         Step(510, "resolve", "alice resolves", resolve),
         Step(520, "communicate", "carol posts Resolved internally", _post("internal", draft("internal", _resolved))),
-        Step(530, "communicate", "carol posts Resolved", _post("external", external_post(
-             "Resolved", "This incident has been resolved. Checkout and card payments are working normally."))),
+        Step(
+            530,
+            "communicate",
+            "carol posts Resolved",
+            _post(
+                "external",
+                external_post(
+                    "Resolved", "This incident has been resolved. Checkout and card payments are working normally."
+                ),
+            ),
+        ),
         Step(SCRIPT_SECONDS, "resolve", "the story ends", lambda ctx: None),
     ]

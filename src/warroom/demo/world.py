@@ -109,8 +109,16 @@ class DemoWorld:
             self.db_path = self.dir / "warroom.db"
             with EventStore.open(self.db_path) as store:
                 self.incident_id = seed_incident(store, now)
-            ctx = DemoContext(self.db_path, self.incident_id, self.state, base_url=self.service.base_url,
-                              repo=self.repo, logs=self.logs, started_at=now, config=self.config)
+            ctx = DemoContext(
+                self.db_path,
+                self.incident_id,
+                self.state,
+                base_url=self.service.base_url,
+                repo=self.repo,
+                logs=self.logs,
+                started_at=now,
+                config=self.config,
+            )
             steps = self._steps if self._steps is not None else build_steps()
             self.runner = ScenarioRunner(steps, ctx, self.clock, self.state.stop)
         except BaseException:

@@ -131,7 +131,9 @@ class UpdateDue(Record):
             return f"no required updates for {self.severity.label}"
         assert self.due_at is not None
         if self.phase == "overdue":
-            return f"update OVERDUE by {format_duration(self.overdue_by)} — silent for {format_duration(self.silent_for)}"
+            return (
+                f"update OVERDUE by {format_duration(self.overdue_by)} — silent for {format_duration(self.silent_for)}"
+            )
         assert self.remaining is not None
         return f"next update due in {format_duration(self.remaining)} ({self.due_at:%H:%M} UTC)"
 

@@ -186,8 +186,16 @@ class EventKind:
     __slots__ = ("name", "label", "glyph", "system", "tone", "lead", "build", "words")
 
     def __init__(
-        self, name: str, label: str, glyph: str, build: Callable[..., Payload],
-        words: Callable[[Mapping[str, Any]], str], *, lead: str = "", system: bool = False, tone: str = "",
+        self,
+        name: str,
+        label: str,
+        glyph: str,
+        build: Callable[..., Payload],
+        words: Callable[[Mapping[str, Any]], str],
+        *,
+        lead: str = "",
+        system: bool = False,
+        tone: str = "",
     ) -> None:
         self.name = name
         self.label = label
@@ -215,16 +223,32 @@ _ENTRIES = (
     EventKind(Kind.DECLARED, "DECLARED", "⚑", declared, _declared),
     EventKind(Kind.SEVERITY, "SEV", "◈", severity_changed, _severity, lead="severity ", tone="alarm"),
     EventKind(Kind.STATUS, "STATUS", "◎", status_changed, _status, lead="status "),
-    EventKind(Kind.ROLE_ASSIGNED, "ROLE", "@", role_assigned, lambda p: f"{_s(p.get('person'))} is {_s(p.get('role'))}"),
+    EventKind(
+        Kind.ROLE_ASSIGNED, "ROLE", "@", role_assigned, lambda p: f"{_s(p.get('person'))} is {_s(p.get('role'))}"
+    ),
     EventKind(Kind.ROLE_RELEASED, "ROLE", "@", role_released, lambda p: f"{_s(p.get('role'))} released"),
     EventKind(Kind.NOTE, "NOTE", "•", note, lambda p: _s(p.get("text"))),
-    EventKind(Kind.ACKNOWLEDGED, "ACK", "✓", acknowledged, lambda p: "acknowledged" + _then(p, "text"),
-              lead="incident "),
-    EventKind(Kind.MITIGATED, "MITIGATED", "✚", mitigation_applied, lambda p: _s(p.get("text")),
-              lead="mitigation applied: ", tone="good"),
-    EventKind(Kind.RESOLVED, "RESOLVED", "✔", resolved,
-              lambda p: "resolved" + _then(p, "text") + _then(p, "public", " · public: "), lead="incident ",
-              tone="good"),
+    EventKind(
+        Kind.ACKNOWLEDGED, "ACK", "✓", acknowledged, lambda p: "acknowledged" + _then(p, "text"), lead="incident "
+    ),
+    EventKind(
+        Kind.MITIGATED,
+        "MITIGATED",
+        "✚",
+        mitigation_applied,
+        lambda p: _s(p.get("text")),
+        lead="mitigation applied: ",
+        tone="good",
+    ),
+    EventKind(
+        Kind.RESOLVED,
+        "RESOLVED",
+        "✔",
+        resolved,
+        lambda p: "resolved" + _then(p, "text") + _then(p, "public", " · public: "),
+        lead="incident ",
+        tone="good",
+    ),
     EventKind(Kind.REOPENED, "REOPENED", "↺", reopened, lambda p: "reopened" + _then(p, "text"), lead="incident "),
     EventKind(Kind.MILESTONE, "MILESTONE", "◇", milestone_set, _milestone, lead="milestone "),
     EventKind(Kind.AMENDED, "AMENDED", "✎", amended, _words, lead="amended: "),
@@ -238,12 +262,17 @@ _ENTRIES = (
     EventKind(Kind.STATUSPAGE, "3RD PARTY", "⊕", statuspage_changed, _words, lead="3rd party: ", system=True),
     EventKind(Kind.LOG_SPIKE, "LOG SPIKE", "≋", log_spike, _words, system=True, tone="alarm"),
     EventKind(Kind.DEPLOY, "DEPLOY", "◆", deploy_seen, _words, system=True),
-    EventKind(Kind.RESOURCE, "RESOURCE", "▦", resource_threshold, _words, lead="resource: ", system=True,
-              tone="alarm"),
-    EventKind(Kind.EVIDENCE, "EVIDENCE", "⌖", evidence_pinned,
-              lambda p: _s(p.get("summary") or p.get("text")) or f"pinned {_s(p.get('pane'))}"),
-    EventKind(Kind.SOURCE_ERROR, "SRC ERROR", "✖", source_error, _words, lead="source error: ", system=True,
-              tone="alarm"),
+    EventKind(Kind.RESOURCE, "RESOURCE", "▦", resource_threshold, _words, lead="resource: ", system=True, tone="alarm"),
+    EventKind(
+        Kind.EVIDENCE,
+        "EVIDENCE",
+        "⌖",
+        evidence_pinned,
+        lambda p: _s(p.get("summary") or p.get("text")) or f"pinned {_s(p.get('pane'))}",
+    ),
+    EventKind(
+        Kind.SOURCE_ERROR, "SRC ERROR", "✖", source_error, _words, lead="source error: ", system=True, tone="alarm"
+    ),
 )
 
 #: Every kind the project writes, by name.

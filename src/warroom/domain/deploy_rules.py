@@ -95,9 +95,7 @@ def newest_first(deploys: Iterable[Deploy]) -> tuple[Deploy, ...]:
     return tuple(sorted(deploys, key=lambda d: (utc(d.at), d.revision or 0, d.ident), reverse=True))
 
 
-def deploys_before(
-    deploys: Sequence[Deploy], detected_at: datetime, window: timedelta = RECENT
-) -> list[Deploy]:
+def deploys_before(deploys: Sequence[Deploy], detected_at: datetime, window: timedelta = RECENT) -> list[Deploy]:
     """Deploys in the `window` before detection (inclusive), newest first: the usual suspects."""
     end = utc(detected_at)
     start = end - window

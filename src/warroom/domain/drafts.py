@@ -45,7 +45,13 @@ if TYPE_CHECKING:
 
 AUDIENCES = ("internal", "external", "tactical")
 TEMPLATE_NAMES = ("internal", "external", "tactical", "resolved")
-_ALIASES = {"can": "tactical", "chat": "internal", "status-page": "external", "statuspage": "external", "public": "external"}
+_ALIASES = {
+    "can": "tactical",
+    "chat": "internal",
+    "status-page": "external",
+    "statuspage": "external",
+    "public": "external",
+}
 
 #: The role the playbook calls optional: never listed as a need (the board shows it "vacant (optional)").
 OPTIONAL_ROLES = (SCRIBE,)
@@ -271,7 +277,9 @@ def _needs(state: IncidentState, team: Any | None = None) -> str:
     return "\n".join(f"- {_one_line(role)}: VACANT, needs someone" for role in vacant)
 
 
-def draft_values(state: IncidentState, now: datetime, cadence: UpdateCadence | None = None, team: Any | None = None) -> dict[str, str]:
+def draft_values(
+    state: IncidentState, now: datetime, cadence: UpdateCadence | None = None, team: Any | None = None
+) -> dict[str, str]:
     """Every placeholder a template may use, filled from the record (blanks stay visible)."""
     cadence = cadence or UpdateCadence()
     minutes = cadence.minutes_for(state.severity)

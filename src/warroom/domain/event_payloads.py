@@ -49,12 +49,22 @@ def _number(value: object, field: str) -> float | int | None:
 
 
 def declared(
-    title: str, severity: int, *, drill: bool = False, impact: str = "", feature: str = "", detected_by: str = "",
-    started_at: datetime | None = None, detected_at: datetime | None = None,
+    title: str,
+    severity: int,
+    *,
+    drill: bool = False,
+    impact: str = "",
+    feature: str = "",
+    detected_by: str = "",
+    started_at: datetime | None = None,
+    detected_at: datetime | None = None,
 ) -> Payload:
     """`incident.declared`: the title, severity and what is known at the start (empty fields left out)."""
-    payload: Payload = {"title": _str(title, "title", required=True), "severity": _level(severity, "severity"),
-                        "drill": bool(drill)}
+    payload: Payload = {
+        "title": _str(title, "title", required=True),
+        "severity": _level(severity, "severity"),
+        "drill": bool(drill),
+    }
     if _str(impact, "impact"):
         payload["impact"] = impact
     if _str(feature, "feature"):
@@ -75,8 +85,11 @@ def severity_changed(before: int, after: int, reason: str = "") -> Payload:
 
 def status_changed(before: str, after: str, text: str = "") -> Payload:
     """`status.changed`: Investigating -> Identified -> Monitoring (resolving is its own kind)."""
-    return {"from": _str(before, "from", required=True), "to": _str(after, "to", required=True),
-            "text": _str(text, "text")}
+    return {
+        "from": _str(before, "from", required=True),
+        "to": _str(after, "to", required=True),
+        "text": _str(text, "text"),
+    }
 
 
 def role_assigned(role: str, person: str) -> Payload:
@@ -150,40 +163,71 @@ def notify_sent(audience: str, text: str, result: Mapping[str, Any]) -> Payload:
 
 
 def probe_down(
-    *, probe: str, status_code: int | None, elapsed: float, failure: str | None, error: str | None, previous: str,
-    failures: int, first_failure_at: str | None,
+    *,
+    probe: str,
+    status_code: int | None,
+    elapsed: float,
+    failure: str | None,
+    error: str | None,
+    previous: str,
+    failures: int,
+    first_failure_at: str | None,
 ) -> Payload:
     """`probe.down`: the probe's failure streak crossed its threshold."""
-    return {"probe": _str(probe, "probe", required=True), "status_code": _number(status_code, "status_code"),
-            "elapsed": round(float(_number(elapsed, "elapsed") or 0), 4), "failure": failure, "error": error,
-            "previous": previous, "failures": failures, "first_failure_at": first_failure_at}
+    return {
+        "probe": _str(probe, "probe", required=True),
+        "status_code": _number(status_code, "status_code"),
+        "elapsed": round(float(_number(elapsed, "elapsed") or 0), 4),
+        "failure": failure,
+        "error": error,
+        "previous": previous,
+        "failures": failures,
+        "first_failure_at": first_failure_at,
+    }
 
 
 def probe_up(
-    *, probe: str, status_code: int | None, elapsed: float, down_seconds: float | None, down_since: str | None,
+    *,
+    probe: str,
+    status_code: int | None,
+    elapsed: float,
+    down_seconds: float | None,
+    down_since: str | None,
     first_success_at: str | None,
 ) -> Payload:
     """`probe.up`: a probe that was down answers again."""
-    return {"probe": _str(probe, "probe", required=True), "status_code": _number(status_code, "status_code"),
-            "elapsed": round(float(_number(elapsed, "elapsed") or 0), 4),
-            "down_seconds": _number(down_seconds, "down_seconds"), "down_since": down_since,
-            "first_success_at": first_success_at}
+    return {
+        "probe": _str(probe, "probe", required=True),
+        "status_code": _number(status_code, "status_code"),
+        "elapsed": round(float(_number(elapsed, "elapsed") or 0), 4),
+        "down_seconds": _number(down_seconds, "down_seconds"),
+        "down_since": down_since,
+        "first_success_at": first_success_at,
+    }
 
 
 def statuspage_changed(
     *, page: str, indicator: str, description: str, components: list[list[str]], first: bool
 ) -> Payload:
     """`statuspage.changed`: a third party's status page says something new."""
-    return {"page": _str(page, "page", required=True), "indicator": _str(indicator, "indicator", required=True),
-            "description": _str(description, "description"), "components": [list(c) for c in components],
-            "first": bool(first)}
+    return {
+        "page": _str(page, "page", required=True),
+        "indicator": _str(indicator, "indicator", required=True),
+        "description": _str(description, "description"),
+        "components": [list(c) for c in components],
+        "first": bool(first),
+    }
 
 
 def log_spike(*, log: str, count: int, baseline: float, factor: float, minute: str) -> Payload:
     """`log.spike`: a minute's matching lines rose over the baseline by the configured factor."""
-    return {"log": _str(log, "log", required=True), "count": _number(count, "count"),
-            "baseline": round(float(_number(baseline, "baseline") or 0), 2), "factor": _number(factor, "factor"),
-            "minute": _str(minute, "minute", required=True)}
+    return {
+        "log": _str(log, "log", required=True),
+        "count": _number(count, "count"),
+        "baseline": round(float(_number(baseline, "baseline") or 0), 2),
+        "factor": _number(factor, "factor"),
+        "minute": _str(minute, "minute", required=True),
+    }
 
 
 def deploy_seen(deploy: Mapping[str, Any], *, seen_at: datetime) -> Payload:
@@ -191,23 +235,40 @@ def deploy_seen(deploy: Mapping[str, Any], *, seen_at: datetime) -> Payload:
     return dict(deploy) | {"seen_at": format_ts(seen_at)}
 
 
-def resource_threshold(
-    *, metric: str, state: str, value: float, threshold: float, host: str, at: datetime
-) -> Payload:
+def resource_threshold(*, metric: str, state: str, value: float, threshold: float, host: str, at: datetime) -> Payload:
     """`resource.threshold`: memory or a disk crossed its threshold (`high`) or came back (`recovered`)."""
-    return {"metric": _str(metric, "metric", required=True), "state": _str(state, "state", required=True),
-            "value": round(float(_number(value, "value") or 0), 1), "threshold": _number(threshold, "threshold"),
-            "host": _str(host, "host"), "at": format_ts(at)}
+    return {
+        "metric": _str(metric, "metric", required=True),
+        "state": _str(state, "state", required=True),
+        "value": round(float(_number(value, "value") or 0), 1),
+        "threshold": _number(threshold, "threshold"),
+        "host": _str(host, "host"),
+        "at": format_ts(at),
+    }
 
 
 def evidence_pinned(
-    *, pane: str, source_kind: str, command: Any, exit_code: int | None, error: str | None, at: datetime,
-    output: str, lines_cut: int,
+    *,
+    pane: str,
+    source_kind: str,
+    command: Any,
+    exit_code: int | None,
+    error: str | None,
+    at: datetime,
+    output: str,
+    lines_cut: int,
 ) -> Payload:
     """`evidence.pinned`: one pane's output, kept in the record as it was."""
-    return {"pane": _str(pane, "pane", required=True), "source_kind": _str(source_kind, "source kind"),
-            "command": command, "exit_code": _number(exit_code, "exit_code"), "error": error,
-            "at": format_ts(at), "output": _str(output, "output"), "lines_cut": lines_cut}
+    return {
+        "pane": _str(pane, "pane", required=True),
+        "source_kind": _str(source_kind, "source kind"),
+        "command": command,
+        "exit_code": _number(exit_code, "exit_code"),
+        "error": error,
+        "at": format_ts(at),
+        "output": _str(output, "output"),
+        "lines_cut": lines_cut,
+    }
 
 
 def source_error(text: str, **details: Any) -> Payload:

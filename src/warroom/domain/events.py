@@ -90,8 +90,18 @@ class Event:
     dedupe_key: str | None
     problem: str | None
 
-    __slots__ = ("incident_id", "at", "kind", "actor", "payload", "id", "recorded_at", "origin", "dedupe_key",
-                 "problem")
+    __slots__ = (
+        "incident_id",
+        "at",
+        "kind",
+        "actor",
+        "payload",
+        "id",
+        "recorded_at",
+        "origin",
+        "dedupe_key",
+        "problem",
+    )
 
     def __init__(
         self,

@@ -78,8 +78,14 @@ def evidence_from_output(
     else:
         status = f"at {clock}"
     payload = catalogue.evidence_pinned(
-        pane=pane, source_kind=source_kind, command=command_line, exit_code=exit_code, error=error, at=taken_at,
-        output=capped, lines_cut=cut,
+        pane=pane,
+        source_kind=source_kind,
+        command=command_line,
+        exit_code=exit_code,
+        error=error,
+        at=taken_at,
+        output=capped,
+        lines_cut=cut,
     )
     return SignalEvent(
         kind=Kind.EVIDENCE,

@@ -189,8 +189,9 @@ def apply(state: IncidentState | None, ev: Event) -> IncidentState | None:
         elif status is not Status.RESOLVED and state.status is Status.RESOLVED:
             ms = replace(ms, resolved=None)
         public = _public_summary(p) if status is Status.RESOLVED else ""
-        return replace(state, status=status, milestones=ms, public_summary=public,
-                       status_history=state.status_history + (change,))
+        return replace(
+            state, status=status, milestones=ms, public_summary=public, status_history=state.status_history + (change,)
+        )
     if ev.kind == Kind.ROLE_ASSIGNED:
         roles = dict(state.roles)
         roles[p["role"]] = RoleHolder(p["role"], str(p["person"]), ev.at)
@@ -214,7 +215,10 @@ def apply(state: IncidentState | None, ev: Event) -> IncidentState | None:
         if ms.resolved is None:
             ms = replace(ms, resolved=ev.at)
         return replace(
-            state, status=Status.RESOLVED, milestones=ms, public_summary=_public_summary(p),
+            state,
+            status=Status.RESOLVED,
+            milestones=ms,
+            public_summary=_public_summary(p),
             status_history=state.status_history + (change,),
         )
     if ev.kind == Kind.REOPENED:

@@ -65,12 +65,12 @@ def mask_message(text: str) -> str:
 
 # --- leading timestamps (backfill places history in the minute it happened) -------------------
 
-_ISO = re.compile(
-    r"(\d{4})[-/](\d{2})[-/](\d{2})[T ](\d{2}):(\d{2}):(\d{2})(?:[.,](\d{1,9}))?\s?(Z|[+-]\d{2}:?\d{2})?"
-)
+_ISO = re.compile(r"(\d{4})[-/](\d{2})[-/](\d{2})[T ](\d{2}):(\d{2}):(\d{2})(?:[.,](\d{1,9}))?\s?(Z|[+-]\d{2}:?\d{2})?")
 _SYSLOG = re.compile(r"(?:<\d{1,3}>)?" + r"(" + _MONTH + r") +(\d{1,2}) (\d{2}):(\d{2}):(\d{2})")
 _CLF = re.compile(r"\[(\d{2})/(" + _MONTH + r")/(\d{4}):(\d{2}):(\d{2}):(\d{2}) ([+-])(\d{2})(\d{2})\]")
-_MONTHS = {m: i + 1 for i, m in enumerate(["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"])}
+_MONTHS = {
+    m: i + 1 for i, m in enumerate(["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"])
+}
 _ISO_SEEN: dict[tuple[object, ...], datetime] = {}
 TIMESTAMP_SCAN = 100  # characters from the start of a line searched for its timestamp
 
@@ -302,7 +302,10 @@ class SpikeDetector:
             text=f"log {self.name} error spike: {count}/min (baseline {_rate(baseline)}/min)",
             at=utc(now),
             payload=catalogue.log_spike(
-                log=self.name, count=count, baseline=baseline, factor=self.factor,
+                log=self.name,
+                count=count,
+                baseline=baseline,
+                factor=self.factor,
                 minute=at.strftime("%Y-%m-%dT%H:%MZ"),
             ),
             dedupe_key=f"log:{self.name}:spike:{at.strftime('%Y-%m-%dT%H:%MZ')}",

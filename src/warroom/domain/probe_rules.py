@@ -52,8 +52,7 @@ class ProbeOutcome(Protocol):
     def error(self) -> str | None: ...
 
 
-def describe_failure(status_code: int | None, elapsed: float, failure: str | None,
-                     error: str | None) -> str:
+def describe_failure(status_code: int | None, elapsed: float, failure: str | None, error: str | None) -> str:
     """What went wrong, as the DOWN line says it: `503 in 0.12s`, `timeout after 5s`, ..."""
     if failure == "unexpected status" and status_code is not None:
         return f"{status_code} in {elapsed:.2f}s"
@@ -97,8 +96,16 @@ class ProbeTracker:
         """How many results in a row agree with the latest one."""
         return self._streak
 
-    def observe(self, *, ok: bool, status_code: int | None, elapsed: float, failure: str | None,
-                error: str | None, now: datetime) -> SignalEvent | None:
+    def observe(
+        self,
+        *,
+        ok: bool,
+        status_code: int | None,
+        elapsed: float,
+        failure: str | None,
+        error: str | None,
+        now: datetime,
+    ) -> SignalEvent | None:
         """Take one result; return an event when the damped state changes, else None."""
         if ok is self._streak_ok:
             self._streak += 1
@@ -114,11 +121,18 @@ class ProbeTracker:
 
     def observe_result(self, result: ProbeOutcome, now: datetime) -> SignalEvent | None:
         """`observe` with the fields read from a probe result."""
-        return self.observe(ok=result.ok, status_code=result.status_code, elapsed=result.elapsed,
-                            failure=result.failure, error=result.error, now=now)
+        return self.observe(
+            ok=result.ok,
+            status_code=result.status_code,
+            elapsed=result.elapsed,
+            failure=result.failure,
+            error=result.error,
+            now=now,
+        )
 
-    def _go_down(self, status_code: int | None, elapsed: float, failure: str | None,
-                 error: str | None, now: datetime) -> SignalEvent:
+    def _go_down(
+        self, status_code: int | None, elapsed: float, failure: str | None, error: str | None, now: datetime
+    ) -> SignalEvent:
         previous = self.state
         self.state, self.since = ProbeState.DOWN, now
         what = describe_failure(status_code, elapsed, failure, error)
@@ -127,8 +141,15 @@ class ProbeTracker:
             text=f"probe {self.name} DOWN: {what}",
             at=now,
             payload=catalogue.probe_down(
-                probe=self.name, status_code=status_code, elapsed=elapsed, failure=failure, error=error,
-                previous=previous.value, failures=self._streak, first_failure_at=_ts(self._streak_start)),
+                probe=self.name,
+                status_code=status_code,
+                elapsed=elapsed,
+                failure=failure,
+                error=error,
+                previous=previous.value,
+                failures=self._streak,
+                first_failure_at=_ts(self._streak_start),
+            ),
             dedupe_key=f"probe:{self.name}:down:{_ts(self._streak_start)}",
         )
 
@@ -143,9 +164,13 @@ class ProbeTracker:
             text=f"probe {self.name} UP after {format_duration(down_for)}",
             at=now,
             payload=catalogue.probe_up(
-                probe=self.name, status_code=status_code, elapsed=elapsed,
+                probe=self.name,
+                status_code=status_code,
+                elapsed=elapsed,
                 down_seconds=down_for.total_seconds() if down_for else None,
-                down_since=_ts(went_down), first_success_at=_ts(self._streak_start)),
+                down_since=_ts(went_down),
+                first_success_at=_ts(self._streak_start),
+            ),
             dedupe_key=f"probe:{self.name}:up:{_ts(self._streak_start)}",
         )
 
@@ -167,8 +192,7 @@ def _ts(at: datetime | None) -> str | None:
 MAX_COMPONENTS_IN_TEXT = 5
 
 
-def status_page_text(name: str, indicator: str, description: str,
-                     components: Iterable[tuple[str, str]]) -> str:
+def status_page_text(name: str, indicator: str, description: str, components: Iterable[tuple[str, str]]) -> str:
     """`status page NAME: major — Partial System Outage (Card API: major_outage, ...)`."""
     parts = [f"{c}: {s}" for c, s in components]
     shown = parts[:MAX_COMPONENTS_IN_TEXT]
@@ -190,9 +214,15 @@ class StatusPageTracker:
         self.indicator: str | None = None
         self.components: frozenset[tuple[str, str]] | None = None
 
-    def observe(self, *, indicator: str | None, description: str,
-                components: Iterable[tuple[str, str]], error: str | None,
-                now: datetime) -> SignalEvent | None:
+    def observe(
+        self,
+        *,
+        indicator: str | None,
+        description: str,
+        components: Iterable[tuple[str, str]],
+        error: str | None,
+        now: datetime,
+    ) -> SignalEvent | None:
         if error is not None or indicator is None:
             return None
         comps = tuple(sorted(set(components)))
@@ -206,13 +236,23 @@ class StatusPageTracker:
             kind=Kind.STATUSPAGE,
             text=status_page_text(self.name, indicator, description, comps),
             at=now,
-            payload=catalogue.statuspage_changed(page=self.name, indicator=indicator, description=description,
-                                                 components=[list(c) for c in comps], first=first),
+            payload=catalogue.statuspage_changed(
+                page=self.name,
+                indicator=indicator,
+                description=description,
+                components=[list(c) for c in comps],
+                first=first,
+            ),
             dedupe_key=f"statuspage:{self.name}:{indicator}:{key_comps}:{format_ts(now)}",
         )
 
     def observe_result(self, result: Any, now: datetime) -> SignalEvent | None:
         """`observe` with the fields read from a StatusPageResult (components: name/status pairs)."""
         comps = [(c.name, c.status) if hasattr(c, "name") else tuple(c) for c in result.components]
-        return self.observe(indicator=result.indicator, description=result.description or "",
-                            components=comps, error=result.error, now=now)
+        return self.observe(
+            indicator=result.indicator,
+            description=result.description or "",
+            components=comps,
+            error=result.error,
+            now=now,
+        )

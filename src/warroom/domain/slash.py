@@ -30,7 +30,10 @@ SLASH_COMMANDS: dict[str, tuple[str, str]] = {
     "role": ("/role ROLE NAME", "Assign a role: /role comms alice, /role tech-lead bob (- vacates it)"),
     "ack": ("/ack", "Acknowledge the incident (starts MTTA)"),
     "mitigated": ("/mitigated TEXT", "Record the mitigation that stopped the bleeding"),
-    "resolve": ("/resolve [text] [--public TEXT]", "Resolve the incident (asks first); --public is what customers read"),
+    "resolve": (
+        "/resolve [text] [--public TEXT]",
+        "Resolve the incident (asks first); --public is what customers read",
+    ),
     "feature": ("/feature TEXT", "Name what customers see affected (the external draft's <feature>)"),
     "note": ("/note TEXT", "Add a note (same as typing text without a slash)"),
     "as": ("/as NAME", "Who is typing at this keyboard (shown beside the prompt)"),
@@ -292,7 +295,9 @@ def _feature(state: IncidentState, rest: str) -> Command:
         return Invalid(str(exc))
     if feature == state.feature:
         return Unchanged(f"feature is already {feature}: nothing recorded")
-    return Append(Kind.FEATURE_SET, catalogue.feature_set(feature), f"feature: {feature} (the external draft now names it)")
+    return Append(
+        Kind.FEATURE_SET, catalogue.feature_set(feature), f"feature: {feature} (the external draft now names it)"
+    )
 
 
 # ---------------------------------------------------------------------------------------------

@@ -75,8 +75,9 @@ class DraftRecorder:
     def webhook_targets(self) -> list[str]:
         """Where `P` would post, one line per webhook: its name and host (`slack → hooks.slack.com`),
         never the URL's path, query or userinfo, which hold the token."""
-        return [f"{getattr(t, 'name', None) or getattr(t, 'kind', 'webhook')} → {webhook_host(t)}"
-                for t in self.webhooks]
+        return [
+            f"{getattr(t, 'name', None) or getattr(t, 'kind', 'webhook')} → {webhook_host(t)}" for t in self.webhooks
+        ]
 
     @property
     def config_path(self) -> str:

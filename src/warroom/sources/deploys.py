@@ -105,12 +105,13 @@ def _redacted(found: DeployList) -> DeployList:
     """Whatever the commands printed (commit subjects, change causes, images, errors), with
     secrets and credential-shaped text hidden before it is shown or recorded."""
     deploys = tuple(
-        dataclasses.replace(d, subject=redact_text(d.subject), author=redact_text(d.author),
-                            image=redact_text(d.image))
+        dataclasses.replace(d, subject=redact_text(d.subject), author=redact_text(d.author), image=redact_text(d.image))
         for d in found.deploys
     )
     return dataclasses.replace(
-        found, deploys=deploys, error=redact_text(found.error) if found.error else found.error,
+        found,
+        deploys=deploys,
+        error=redact_text(found.error) if found.error else found.error,
         unparsed=tuple(redact_text(u) for u in found.unparsed),
     )
 
@@ -164,7 +165,7 @@ class DeploysSource:
             if cfg.kind == "git":
                 window = self.window(now)
                 if not cfg.repo:
-                    found, error, commands = [], "kind git needs repo = \"/path/to/repo\"", []
+                    found, error, commands = [], 'kind git needs repo = "/path/to/repo"', []
                 else:
                     found, error, commands = await collect_git(cfg.name, cfg.repo, window, now, cfg.timeout)
                 return DeployList(cfg.name, cfg.kind, now, tuple(found), error, (), tuple(commands), window)
@@ -180,12 +181,14 @@ class DeploysSource:
                 text = result.stdout.decode("utf-8", errors="replace")
                 found, unparsed = parse_deploy_lines(cfg.name, text)
                 error = None if result.ok else clean(result.describe_failure(), cap=500)
-                return DeployList(
-                    cfg.name, cfg.kind, now, tuple(found), error, tuple(unparsed), (result.command_line,)
-                )
-            return DeployList(cfg.name, cfg.kind, now, error=f"unknown deploys kind {cfg.kind!r} (git, kubectl or command)")
+                return DeployList(cfg.name, cfg.kind, now, tuple(found), error, tuple(unparsed), (result.command_line,))
+            return DeployList(
+                cfg.name, cfg.kind, now, error=f"unknown deploys kind {cfg.kind!r} (git, kubectl or command)"
+            )
         except Exception as exc:  # a source never takes the app down; say what broke
-            return DeployList(cfg.name, cfg.kind, now, error=f"{type(exc).__name__}: {clean(str(exc), cap=300)}", window=window)
+            return DeployList(
+                cfg.name, cfg.kind, now, error=f"{type(exc).__name__}: {clean(str(exc), cap=300)}", window=window
+            )
 
     async def aclose(self) -> None:
         return None

@@ -39,7 +39,7 @@ def short_ref(ref: str) -> str:
     """`refs/heads/main` -> `main`, `refs/remotes/origin/x` -> `origin/x`, tags by name."""
     for prefix in ("refs/heads/", "refs/remotes/", "refs/tags/", "refs/"):
         if ref.startswith(prefix):
-            return ref[len(prefix):]
+            return ref[len(prefix) :]
     return ref
 
 

@@ -205,10 +205,8 @@ async def collect_kubectl(
 ) -> tuple[list[Deploy], str | None, list[str]]:
     """All deployments concurrently; what worked is kept, failures are joined into one line."""
     if not deployments:
-        return [], "no deployments configured (deployments = [\"api\", ...])", []
-    results = await asyncio.gather(
-        *(collect_deployment(source, d, namespace, context, timeout) for d in deployments)
-    )
+        return [], 'no deployments configured (deployments = ["api", ...])', []
+    results = await asyncio.gather(*(collect_deployment(source, d, namespace, context, timeout) for d in deployments))
     deploys: list[Deploy] = []
     errors: list[str] = []
     commands: list[str] = []

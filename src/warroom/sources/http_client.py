@@ -134,9 +134,18 @@ async def start_turn() -> None:
 
 # -- one request --------------------------------------------------------------------------------
 
-async def fetch(url: str, *, method: str = "GET", headers: Iterable[tuple[str, str]] = (),
-                timeout: float = 5.0, verify: bool = True, follow_redirects: bool = True,
-                max_redirects: int = 5, body_cap: int = BODY_CAP) -> Fetched:
+
+async def fetch(
+    url: str,
+    *,
+    method: str = "GET",
+    headers: Iterable[tuple[str, str]] = (),
+    timeout: float = 5.0,
+    verify: bool = True,
+    follow_redirects: bool = True,
+    max_redirects: int = 5,
+    body_cap: int = BODY_CAP,
+) -> Fetched:
     """Make one fresh request to `url` (already revealed) under an overall deadline.
 
     The deadline (`timeout`, covering DNS, connect, TLS, redirects and the body) starts when the
@@ -150,8 +159,7 @@ async def fetch(url: str, *, method: str = "GET", headers: Iterable[tuple[str, s
     progress = _Progress(queued=time.perf_counter() - asked)
     try:
         async with asyncio.timeout(timeout):
-            await _request(progress, ctx, url, method, headers, timeout, follow_redirects,
-                           max_redirects, body_cap)
+            await _request(progress, ctx, url, method, headers, timeout, follow_redirects, max_redirects, body_cap)
     except TimeoutError:
         return progress.result("timeout", f"timeout after {timeout:g}s")
     except Exception as exc:
@@ -185,19 +193,29 @@ class _Progress:
         if failure == "timeout" and self.status_code is not None:
             self.truncated = True  # the headers came, the body did not finish: keep the status
         body = b"".join(self.chunks)
-        return Fetched(self.status_code, elapsed, body, len(body), self.truncated,
-                       self.content_type, self.queued, failure, error)
+        return Fetched(
+            self.status_code, elapsed, body, len(body), self.truncated, self.content_type, self.queued, failure, error
+        )
 
 
-async def _request(p: _Progress, ctx: ssl.SSLContext, url: str, method: str,
-                   headers: Iterable[tuple[str, str]], timeout: float, follow: bool,
-                   max_redirects: int, cap: int) -> None:
+async def _request(
+    p: _Progress,
+    ctx: ssl.SSLContext,
+    url: str,
+    method: str,
+    headers: Iterable[tuple[str, str]],
+    timeout: float,
+    follow: bool,
+    max_redirects: int,
+    cap: int,
+) -> None:
     transport = FreshTransport(ctx, p.clock)
     request_headers = {"User-Agent": USER_AGENT, "Accept-Encoding": "identity"}
     request_headers.update(dict(headers))
     async with (
-        httpx.AsyncClient(transport=transport, trust_env=False, follow_redirects=follow,
-                          max_redirects=max_redirects, timeout=timeout) as client,
+        httpx.AsyncClient(
+            transport=transport, trust_env=False, follow_redirects=follow, max_redirects=max_redirects, timeout=timeout
+        ) as client,
         client.stream(method, url, headers=request_headers) as response,
     ):
         p.status_code = response.status_code

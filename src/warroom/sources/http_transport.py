@@ -64,8 +64,7 @@ async def resolve_host(host: str, port: int) -> list[str]:
             if len(_LOOKUPS) >= MAX_LOOKUPS:
                 raise socket.gaierror(socket.EAI_AGAIN, "too many DNS lookups in flight")
             pending = _LOOKUPS[key] = concurrent.futures.Future()
-            threading.Thread(target=_lookup, args=(lowered, port, pending), daemon=True,
-                             name="warroom-dns").start()
+            threading.Thread(target=_lookup, args=(lowered, port, pending), daemon=True, name="warroom-dns").start()
     loop = asyncio.get_running_loop()
     waiter: asyncio.Future[list[str]] = loop.create_future()
 
@@ -90,6 +89,7 @@ async def resolve_host(host: str, port: int) -> list[str]:
 
 # -- the network layer --------------------------------------------------------------------------
 
+
 class RequestClock:
     """When a request's network work started and its last bytes arrived: timing at the socket
     leaves out ~1 ms of Python building and parsing per request, as curl's C code costs ~0."""
@@ -106,8 +106,7 @@ def _wrapped(cls: type[Exception], message: str, original: BaseException) -> Exc
     return exc
 
 
-_EXTRA_INFO = {"ssl_object": "ssl_object", "client_addr": "sockname", "server_addr": "peername",
-               "socket": "socket"}
+_EXTRA_INFO = {"ssl_object": "ssl_object", "client_addr": "sockname", "server_addr": "peername", "socket": "socket"}
 
 
 class _AsyncioStream(httpcore.AsyncNetworkStream):
@@ -115,8 +114,7 @@ class _AsyncioStream(httpcore.AsyncNetworkStream):
     overall deadline bounds everything (and nested `wait_for`s can swallow a cancellation on
     Python 3.11, leaving a dripping endpoint's probe running long past its deadline)."""
 
-    def __init__(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter,
-                 clock: RequestClock) -> None:
+    def __init__(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter, clock: RequestClock) -> None:
         self._reader = reader
         self._writer = writer
         self._clock = clock
@@ -147,11 +145,11 @@ class _AsyncioStream(httpcore.AsyncNetworkStream):
         else:
             transport.close()  # FIN, like curl; the kernel resets if unread data is left
 
-    async def start_tls(self, ssl_context: ssl.SSLContext, server_hostname: str | None = None,
-                        timeout: float | None = None) -> httpcore.AsyncNetworkStream:
+    async def start_tls(
+        self, ssl_context: ssl.SSLContext, server_hostname: str | None = None, timeout: float | None = None
+    ) -> httpcore.AsyncNetworkStream:
         try:
-            await self._writer.start_tls(ssl_context, server_hostname=server_hostname,
-                                         ssl_handshake_timeout=timeout)
+            await self._writer.start_tls(ssl_context, server_hostname=server_hostname, ssl_handshake_timeout=timeout)
         except TimeoutError as exc:
             raise _wrapped(httpcore.ConnectTimeout, "TLS handshake timed out", exc) from exc
         except (OSError, ssl.SSLError) as exc:
@@ -169,9 +167,14 @@ class _AsyncioBackend(httpcore.AsyncNetworkBackend):
     def __init__(self, clock: RequestClock) -> None:
         self._clock = clock
 
-    async def connect_tcp(self, host: str, port: int, timeout: float | None = None,
-                          local_address: str | None = None,
-                          socket_options: Iterable[Any] | None = None) -> httpcore.AsyncNetworkStream:
+    async def connect_tcp(
+        self,
+        host: str,
+        port: int,
+        timeout: float | None = None,
+        local_address: str | None = None,
+        socket_options: Iterable[Any] | None = None,
+    ) -> httpcore.AsyncNetworkStream:
         if self._clock.start is None:
             self._clock.start = time.perf_counter()
         try:
@@ -251,14 +254,24 @@ class FreshTransport(httpx.AsyncBaseTransport):
 
     def __init__(self, ctx: ssl.SSLContext, clock: RequestClock) -> None:
         self._connections = httpcore.AsyncConnectionPool(
-            ssl_context=ctx, max_connections=1, max_keepalive_connections=0,
-            http1=True, http2=False, retries=0, network_backend=_AsyncioBackend(clock))
+            ssl_context=ctx,
+            max_connections=1,
+            max_keepalive_connections=0,
+            http1=True,
+            http2=False,
+            retries=0,
+            network_backend=_AsyncioBackend(clock),
+        )
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         core_request = httpcore.Request(
             method=request.method,
-            url=httpcore.URL(scheme=request.url.raw_scheme, host=request.url.raw_host,
-                             port=request.url.port, target=request.url.raw_path),
+            url=httpcore.URL(
+                scheme=request.url.raw_scheme,
+                host=request.url.raw_host,
+                port=request.url.port,
+                target=request.url.raw_path,
+            ),
             headers=request.headers.raw,
             content=request.stream,  # type: ignore[arg-type]  # an async byte stream, as httpcore reads it
             extensions=request.extensions,
@@ -270,8 +283,12 @@ class FreshTransport(httpx.AsyncBaseTransport):
             if mapped is exc:
                 raise
             raise mapped from exc
-        return httpx.Response(status_code=response.status, headers=response.headers,
-                              stream=_ResponseBody(response.stream), extensions=response.extensions)
+        return httpx.Response(
+            status_code=response.status,
+            headers=response.headers,
+            stream=_ResponseBody(response.stream),
+            extensions=response.extensions,
+        )
 
     async def aclose(self) -> None:
         await self._connections.aclose()

@@ -149,9 +149,7 @@ def backfill(
     result = BackfillResult()
     if not jobs:
         return result
-    job = partial(
-        tally_range, matcher=matcher, now=now, local=local, cutoff=cutoff, capacity=into_groups.capacity
-    )
+    job = partial(tally_range, matcher=matcher, now=now, local=local, cutoff=cutoff, capacity=into_groups.capacity)
     for tallies, mtime in zip(run_pieces(jobs, job, workers=workers, **pieces), mtimes):
         last: datetime | None = None
         for tally in tallies:
@@ -170,4 +168,3 @@ def backfill(
             result.scanned += tally.scanned
             last = tally.last_time or last
     return result
-

@@ -95,9 +95,7 @@ class LogSource:
         elif cfg.argv:
             self._cmd = CommandFollower(cfg.argv, matcher, restart_delays=restart_delays, local=self.local)
         else:
-            self._config_error = (
-                f"log {cfg.name}: set `path` (a file or glob) or `argv` (a command to follow)"
-            )
+            self._config_error = f"log {cfg.name}: set `path` (a file or glob) or `argv` (a command to follow)"
 
     @property
     def source(self) -> str:

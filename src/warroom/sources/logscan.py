@@ -368,9 +368,7 @@ def run_pieces(
     if workers <= 1 or total < min_parallel:
         return [[job(p, s, e)] for p, s, e in jobs]
     parts = [
-        (i, path, a, b)
-        for i, (path, s, e) in enumerate(jobs)
-        for a, b in split_range(s, e, workers * 2, piece_min)
+        (i, path, a, b) for i, (path, s, e) in enumerate(jobs) for a, b in split_range(s, e, workers * 2, piece_min)
     ]
     results: list[list[R]] = [[] for _ in jobs]
     with ProcessPoolExecutor(max_workers=min(workers, len(parts)), mp_context=get_context(_start_method())) as pool:
@@ -395,7 +393,5 @@ def scan_ranges_parallel(
     ]
 
 
-def _scan_job(
-    path: str, start: int, end: int, *, matcher: Matcher, now: datetime | None, local: tzinfo
-) -> RangeScan:
+def _scan_job(path: str, start: int, end: int, *, matcher: Matcher, now: datetime | None, local: tzinfo) -> RangeScan:
     return scan_file_range(path, start, end, matcher, now, local)

@@ -21,8 +21,18 @@ from warroom.sources.registry import PROBE
 from warroom.sources.snapshots import ProbeResult
 
 #: Every value `ProbeResult.failure` can take (None when the probe passed).
-FAILURE_CLASSES = ("dns", "refused", "timeout", "tls", "too many redirects", "body mismatch",
-                   "unexpected status", "connection", "protocol", "config")
+FAILURE_CLASSES = (
+    "dns",
+    "refused",
+    "timeout",
+    "tls",
+    "too many redirects",
+    "body mismatch",
+    "unexpected status",
+    "connection",
+    "protocol",
+    "config",
+)
 
 EXCERPT_CHARS = 200
 
@@ -57,7 +67,7 @@ class ProbeSource:
         body = cfg.expect_body
         if body is not None and body.startswith("regex:"):
             try:
-                self._pattern = re.compile(body[len("regex:"):])
+                self._pattern = re.compile(body[len("regex:") :])
             except re.error as exc:  # the loader checks this; keep a bad config from crashing
                 self._pattern_error = f"bad expect_body regex: {exc}"
 
@@ -75,21 +85,36 @@ class ProbeSource:
         if self._pattern_error:
             return self._result(now, failure="config", error=self._pattern_error)
         try:
-            got = await fetch(url, method=cfg.method, headers=headers, timeout=cfg.timeout,
-                              verify=cfg.verify_tls, follow_redirects=cfg.follow_redirects,
-                              max_redirects=cfg.max_redirects, body_cap=BODY_CAP)
+            got = await fetch(
+                url,
+                method=cfg.method,
+                headers=headers,
+                timeout=cfg.timeout,
+                verify=cfg.verify_tls,
+                follow_redirects=cfg.follow_redirects,
+                max_redirects=cfg.max_redirects,
+                body_cap=BODY_CAP,
+            )
         except Exception as exc:
-            return self._result(now, failure="connection", error=redact_values(
-                f"probe failed: {type(exc).__name__}", hidden))
+            return self._result(
+                now, failure="connection", error=redact_values(f"probe failed: {type(exc).__name__}", hidden)
+            )
         excerpt = clean_bytes(got.body[: EXCERPT_CHARS * 4], cap=None)
         excerpt = redact_values(excerpt, hidden)[:EXCERPT_CHARS]
         failure, error = got.failure, got.error
         if failure is None and got.status_code is not None:
             failure, error = self._check(got.status_code, got.body, got.truncated)
-        return self._result(now, ok=failure is None, status_code=got.status_code,
-                            elapsed=got.elapsed, failure=failure,
-                            error=redact_values(error, hidden) if error else None,
-                            body_excerpt=excerpt, body_bytes=got.body_bytes, queued=got.queued)
+        return self._result(
+            now,
+            ok=failure is None,
+            status_code=got.status_code,
+            elapsed=got.elapsed,
+            failure=failure,
+            error=redact_values(error, hidden) if error else None,
+            body_excerpt=excerpt,
+            body_bytes=got.body_bytes,
+            queued=got.queued,
+        )
 
     def _check(self, status: int, body: bytes, truncated: bool) -> tuple[str | None, str | None]:
         cfg = self.config
@@ -106,14 +131,33 @@ class ProbeSource:
             return "body mismatch", f"body does not contain {cfg.expect_body!r}{where}"
         return None, None
 
-    def _result(self, now: datetime, *, ok: bool = False, status_code: int | None = None,
-                elapsed: float = 0.0, failure: str | None, error: str | None,
-                body_excerpt: str = "", body_bytes: int = 0, queued: float = 0.0) -> ProbeResult:
+    def _result(
+        self,
+        now: datetime,
+        *,
+        ok: bool = False,
+        status_code: int | None = None,
+        elapsed: float = 0.0,
+        failure: str | None,
+        error: str | None,
+        body_excerpt: str = "",
+        body_bytes: int = 0,
+        queued: float = 0.0,
+    ) -> ProbeResult:
         return ProbeResult(
-            name=self.name, url=self._url_shown, method=self.config.method, taken_at=now, ok=ok,
-            status_code=status_code, elapsed=elapsed, failure=failure, error=error,
-            body_excerpt=body_excerpt, body_bytes=body_bytes,
-            expected=self.config.expect_status.describe(), queued=queued,
+            name=self.name,
+            url=self._url_shown,
+            method=self.config.method,
+            taken_at=now,
+            ok=ok,
+            status_code=status_code,
+            elapsed=elapsed,
+            failure=failure,
+            error=error,
+            body_excerpt=body_excerpt,
+            body_bytes=body_bytes,
+            expected=self.config.expect_status.describe(),
+            queued=queued,
         )
 
     async def aclose(self) -> None:

@@ -104,11 +104,17 @@ class HostSampler:
             (sum(b for b, _ in before), sum(t for _, t in before)), (sum(b for b, _ in cores), sum(t for _, t in cores))
         )
         self._cpu, self._cpu_at = cores, time.monotonic()
-        busiest = sorted((CoreLoad(i, round(p, 1)) for i, p in enumerate(per_core)), key=lambda c: (-c.percent, c.index))
+        busiest = sorted(
+            (CoreLoad(i, round(p, 1)) for i, p in enumerate(per_core)), key=lambda c: (-c.percent, c.index)
+        )
         vm, sw = psutil.virtual_memory(), psutil.swap_memory()
         memory = MemoryUsage(
-            vm.total, vm.used, vm.free, getattr(vm, "shared", 0),
-            getattr(vm, "buffers", 0) + getattr(vm, "cached", 0), vm.available,
+            vm.total,
+            vm.used,
+            vm.free,
+            getattr(vm, "shared", 0),
+            getattr(vm, "buffers", 0) + getattr(vm, "cached", 0),
+            vm.available,
             round((vm.total - vm.available) / vm.total * 100, 1) if vm.total else 0.0,
         )
         try:

@@ -81,10 +81,18 @@ class ProbeResult:
 
     def to_json(self) -> dict[str, Any]:
         return {
-            "name": self.name, "url": self.url, "method": self.method,
-            "taken_at": format_ts(self.taken_at), "ok": self.ok, "status_code": self.status_code,
-            "elapsed": round(self.elapsed, 6), "failure": self.failure, "error": self.error,
-            "body_excerpt": self.body_excerpt, "body_bytes": self.body_bytes, "expected": self.expected,
+            "name": self.name,
+            "url": self.url,
+            "method": self.method,
+            "taken_at": format_ts(self.taken_at),
+            "ok": self.ok,
+            "status_code": self.status_code,
+            "elapsed": round(self.elapsed, 6),
+            "failure": self.failure,
+            "error": self.error,
+            "body_excerpt": self.body_excerpt,
+            "body_bytes": self.body_bytes,
+            "expected": self.expected,
             "queued": round(self.queued, 6),
         }
 
@@ -136,12 +144,18 @@ class StatusPageResult:
 
     def to_json(self) -> dict[str, Any]:
         return {
-            "name": self.name, "url": self.url, "taken_at": format_ts(self.taken_at),
-            "indicator": self.indicator, "description": self.description,
+            "name": self.name,
+            "url": self.url,
+            "taken_at": format_ts(self.taken_at),
+            "indicator": self.indicator,
+            "description": self.description,
             "components": [{"name": c.name, "status": c.status} for c in self.components],
             "incidents": [{"name": i.name, "status": i.status, "impact": i.impact} for i in self.incidents],
-            "page_name": self.page_name, "statuspage_json": self.statuspage_json,
-            "status_code": self.status_code, "elapsed": round(self.elapsed, 6), "error": self.error,
+            "page_name": self.page_name,
+            "statuspage_json": self.statuspage_json,
+            "status_code": self.status_code,
+            "elapsed": round(self.elapsed, 6),
+            "error": self.error,
         }
 
 
@@ -441,12 +455,16 @@ class ResourceSnapshot:
             lines.append(f"error: {self.error}")
         if self.cpu_percent is not None:
             busiest = ", ".join(f"cpu{c.index} {c.percent:.0f}%" for c in self.busiest_cores)
-            lines.append(f"cpu {self.cpu_percent:.0f}% of {self.cpu_count} cores" + (f"  busiest: {busiest}" if busiest else ""))
+            lines.append(
+                f"cpu {self.cpu_percent:.0f}% of {self.cpu_count} cores" + (f"  busiest: {busiest}" if busiest else "")
+            )
         if self.load:
             lines.append("load average: " + ", ".join(f"{x:.2f}" for x in self.load))
         if self.memory:
             m = self.memory
-            lines.append(f"{'':<9}{'total':>11}{'used':>12}{'free':>12}{'shared':>12}{'buff/cache':>12}{'available':>12}")
+            lines.append(
+                f"{'':<9}{'total':>11}{'used':>12}{'free':>12}{'shared':>12}{'buff/cache':>12}{'available':>12}"
+            )
             lines.append(_free_row("Mem:", (m.total, m.used, m.free, m.shared, m.buff_cache, m.available)))
             if self.swap:
                 lines.append(_free_row("Swap:", (self.swap.total, self.swap.used, self.swap.free)))

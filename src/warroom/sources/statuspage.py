@@ -56,8 +56,9 @@ def parse_statuspage(body: bytes) -> dict[str, Any] | None:
     incidents = []
     for inc in doc.get("incidents") or ():
         if isinstance(inc, dict) and inc.get("status") not in ("resolved", "postmortem"):
-            incidents.append(StatusIncident(_text(inc.get("name")) or "?", _text(inc.get("status")),
-                                            _text(inc.get("impact"))))
+            incidents.append(
+                StatusIncident(_text(inc.get("name")) or "?", _text(inc.get("status")), _text(inc.get("impact")))
+            )
     page = doc.get("page")
     return {
         "indicator": indicator,
@@ -90,8 +91,9 @@ class StatusPageSource:
             url = cfg.url.reveal(dict(environ))
         except KeyError as exc:
             return base(indicator=None, description="", error=str(exc.args[0]))
-        got = await fetch(url, timeout=cfg.timeout, body_cap=BODY_CAP,
-                          headers=[("Accept", "application/json, */*;q=0.5")])
+        got = await fetch(
+            url, timeout=cfg.timeout, body_cap=BODY_CAP, headers=[("Accept", "application/json, */*;q=0.5")]
+        )
         timed = partial(base, status_code=got.status_code, elapsed=got.elapsed)
         if got.failure is not None:
             return timed(indicator=None, description="", error=redact_values(got.error or got.failure, hidden))
@@ -99,8 +101,7 @@ class StatusPageSource:
         parsed = parse_statuspage(got.body) if not got.truncated else None
         if parsed is not None and 200 <= got.status_code < 300:
             if parsed["indicator"] not in INDICATORS:
-                return timed(indicator=None, description="",
-                             error=f"unknown status indicator {parsed['indicator']!r}")
+                return timed(indicator=None, description="", error=f"unknown status indicator {parsed['indicator']!r}")
             return timed(statuspage_json=True, **parsed)
         if 200 <= got.status_code < 300:
             return timed(indicator="none", description=f"reachable (HTTP {got.status_code})")

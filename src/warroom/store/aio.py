@@ -36,8 +36,9 @@ T = TypeVar("T")
 class AsyncEventStore:
     """Async twin of `EventStore`. Open with `await AsyncEventStore.open(path)`."""
 
-    def __init__(self, conn: SQLiteThread, path: Path, read_only: str | None = None, *,
-                 busy_timeout_ms: int = BUSY_TIMEOUT_MS) -> None:
+    def __init__(
+        self, conn: SQLiteThread, path: Path, read_only: str | None = None, *, busy_timeout_ms: int = BUSY_TIMEOUT_MS
+    ) -> None:
         self._conn = conn
         self.path = path
         #: Why this store is open read-only ("the disk is full"...), or None when it can write.
@@ -102,7 +103,9 @@ class AsyncEventStore:
 
     async def declare(self, title: str, severity: int, **kwargs: Any) -> Event:
         """Same as `EventStore.declare`, run in the store's thread."""
-        return await self._run(lambda raw: EventStore(raw, self.path, self.read_only).declare(title, severity, **kwargs))
+        return await self._run(
+            lambda raw: EventStore(raw, self.path, self.read_only).declare(title, severity, **kwargs)
+        )
 
     async def add_samples(self, incident_id: int, samples: Iterable[Sample]) -> int:
         items = list(samples)
@@ -124,9 +127,7 @@ class AsyncEventStore:
         return state
 
     async def incidents(self) -> list[IncidentState]:
-        rows = await self._run(
-            lambda raw: raw.execute(f"SELECT {EVENT_COLUMNS} FROM events ORDER BY id").fetchall()
-        )
+        rows = await self._run(lambda raw: raw.execute(f"SELECT {EVENT_COLUMNS} FROM events ORDER BY id").fetchall())
         grouped: dict[int, list[Event]] = defaultdict(list)
         for row in rows:
             ev = row_to_event(row)
@@ -143,7 +144,9 @@ class AsyncEventStore:
         return await self._run(lambda raw: raw.execute("SELECT COALESCE(MAX(id), 0) FROM events").fetchone()[0])
 
     async def acquire_lease(self, incident_id: int, holder: str, ttl: float, now: float | None = None) -> bool:
-        return await self._run(lambda raw: EventStore(raw, self.path, self.read_only).acquire_lease(incident_id, holder, ttl, now))
+        return await self._run(
+            lambda raw: EventStore(raw, self.path, self.read_only).acquire_lease(incident_id, holder, ttl, now)
+        )
 
     async def release_lease(self, incident_id: int, holder: str) -> None:
         await self._run(lambda raw: EventStore(raw, self.path, self.read_only).release_lease(incident_id, holder))

@@ -31,8 +31,14 @@ APPLICATION_ID = 0x5752524D
 WARROOM_TABLES = frozenset({"events", "samples", "recorder_leases"})
 
 #: SQLite's words for "this file or folder cannot be written": open read-only instead.
-_NOT_WRITABLE = ("disk i/o error", "unable to open database file", "readonly database", "disk is full",
-                 "read-only", "database or disk is full")
+_NOT_WRITABLE = (
+    "disk i/o error",
+    "unable to open database file",
+    "readonly database",
+    "disk is full",
+    "read-only",
+    "database or disk is full",
+)
 
 _told: set[str] = set()  # files whose permission change was already reported by this process
 
@@ -87,8 +93,11 @@ def identify(conn: sqlite3.Connection, path: str) -> bool:
     app_id = conn.execute("PRAGMA application_id").fetchone()[0]
     if app_id == APPLICATION_ID:
         return False
-    tables = {name for (name,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
-              if not name.startswith("sqlite_")}
+    tables = {
+        name
+        for (name,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
+        if not name.startswith("sqlite_")
+    }
     if app_id != 0:
         raise UserError(
             f"{path} is not a warroom database (a SQLite file of another program, application_id "
@@ -191,8 +200,13 @@ def _open_read_only(path: str, busy_timeout_ms: int, cause: BaseException) -> Op
     last: BaseException = cause
     for query in queries:
         try:
-            conn = sqlite3.connect(_uri(path, query), uri=True, isolation_level=None,
-                                   timeout=busy_timeout_ms / 1000, check_same_thread=False)
+            conn = sqlite3.connect(
+                _uri(path, query),
+                uri=True,
+                isolation_level=None,
+                timeout=busy_timeout_ms / 1000,
+                check_same_thread=False,
+            )
         except sqlite3.Error as exc:
             last = exc
             continue

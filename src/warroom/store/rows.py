@@ -109,8 +109,11 @@ def row_to_event(row: tuple[Any, ...]) -> Event:
         problems.append("unreadable payload")
         data = {}
     else:
-        problems += [f"bad time in {key} {str(data[key])[:40]!r}" for key in _PAYLOAD_TIMES
-                     if isinstance(data.get(key), str) and _stored_time(data[key]) is None]
+        problems += [
+            f"bad time in {key} {str(data[key])[:40]!r}"
+            for key in _PAYLOAD_TIMES
+            if isinstance(data.get(key), str) and _stored_time(data[key]) is None
+        ]
     return Event(
         incident_id=incident_id,
         at=when,

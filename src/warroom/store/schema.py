@@ -15,6 +15,8 @@ if TYPE_CHECKING:
     from pathlib import Path
 
 SCHEMA_VERSION = 1
+
+
 def _busy_timeout_ms() -> int:
     # A bad value is reported by `environment.environment_problem` before any command runs;
     # here (imported by tests and the UI too) it falls back rather than fail at import.

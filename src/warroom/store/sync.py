@@ -124,8 +124,16 @@ class EventStore:
         """Allocate the next incident number and append its declaration, atomically."""
         from warroom.domain.catalogue import declared
 
-        payload = declared(title, int(severity), drill=drill, impact=impact, feature=feature, detected_by=detected_by,
-                           started_at=started_at, detected_at=detected_at)
+        payload = declared(
+            title,
+            int(severity),
+            drill=drill,
+            impact=impact,
+            feature=feature,
+            detected_by=detected_by,
+            started_at=started_at,
+            detected_at=detected_at,
+        )
 
         def insert(conn: sqlite3.Connection) -> tuple[int, Event]:
             next_id = conn.execute("SELECT COALESCE(MAX(incident_id), 0) + 1 FROM events").fetchone()[0]
@@ -139,9 +147,9 @@ class EventStore:
         rows = [(incident_id, s.series, format_ts(s.at), float(s.value)) for s in samples]
         if not rows:
             return 0
-        self._write(lambda c: c.executemany(
-            "INSERT INTO samples (incident_id, series, at, value) VALUES (?, ?, ?, ?)", rows
-        ))
+        self._write(
+            lambda c: c.executemany("INSERT INTO samples (incident_id, series, at, value) VALUES (?, ?, ?, ?)", rows)
+        )
         return len(rows)
 
     # -- reading -----------------------------------------------------------------------------
@@ -213,9 +221,7 @@ class EventStore:
 
     def samples(self, incident_id: int, series: str | None = None) -> list[tuple[str, str, float]]:
         if series is None:
-            return self._read(
-                "SELECT series, at, value FROM samples WHERE incident_id = ? ORDER BY at", (incident_id,)
-            )
+            return self._read("SELECT series, at, value FROM samples WHERE incident_id = ? ORDER BY at", (incident_id,))
         return self._read(
             "SELECT series, at, value FROM samples WHERE incident_id = ? AND series = ? ORDER BY at",
             (incident_id, series),
@@ -242,6 +248,8 @@ class EventStore:
         return self._write(take)
 
     def release_lease(self, incident_id: int, holder: str) -> None:
-        self._write(lambda c: c.execute(
-            "DELETE FROM recorder_leases WHERE incident_id = ? AND holder = ?", (incident_id, holder)
-        ))
+        self._write(
+            lambda c: c.execute(
+                "DELETE FROM recorder_leases WHERE incident_id = ? AND holder = ?", (incident_id, holder)
+            )
+        )

@@ -79,10 +79,22 @@ class WarRoomApp(QuitKeepingText, ThemedApp):
     BINDINGS = [
         # Priority bindings, so they work on every screen and dialog. Ctrl+C still copies
         # selected text first, as Textual's own Ctrl+C in an input does (see `action_interrupt`).
-        Binding("ctrl+c", "interrupt", "Clear", key_display="^c", priority=True,
-                tooltip="Clear the command line (Up brings it back); on an empty line press twice to quit"),
-        Binding("ctrl+q", "quit", "Quit", key_display="^q", priority=True,
-                tooltip="Quit (asks first if typed text is not in the database)"),
+        Binding(
+            "ctrl+c",
+            "interrupt",
+            "Clear",
+            key_display="^c",
+            priority=True,
+            tooltip="Clear the command line (Up brings it back); on an empty line press twice to quit",
+        ),
+        Binding(
+            "ctrl+q",
+            "quit",
+            "Quit",
+            key_display="^q",
+            priority=True,
+            tooltip="Quit (asks first if typed text is not in the database)",
+        ),
     ]
     #: The folded incident on screen, kept current (also while live updates are paused).
     incident: var[IncidentState | None] = var(None, always_update=True)
@@ -278,8 +290,11 @@ class WarRoomApp(QuitKeepingText, ThemedApp):
         for line in self.store.notices:
             self.notify(line, markup=False, severity="warning", timeout=12)
         if self.store.read_only and self.warroom_screen is None:
-            self.exit(return_code=2, message=f"warroom: error: cannot declare an incident: database "
-                      f"{self.db_path} cannot be written ({self.store.read_only})")
+            self.exit(
+                return_code=2,
+                message=f"warroom: error: cannot declare an incident: database "
+                f"{self.db_path} cannot be written ({self.store.read_only})",
+            )
             return
         if self.store.read_only and not self.read_only:
             self.read_only = self.store.read_only
@@ -308,7 +323,9 @@ class WarRoomApp(QuitKeepingText, ThemedApp):
                     return None
                 incident_id = max(open_ids)
                 if len(open_ids) > 1:
-                    self.notice = f"{len(open_ids)} incidents are open; showing INC-{incident_id} (warroom open ID for another)"
+                    self.notice = (
+                        f"{len(open_ids)} incidents are open; showing INC-{incident_id} (warroom open ID for another)"
+                    )
             state = fold(store.events(incident_id))
         if state is None:
             raise UserError(f"no incident INC-{incident_id} in {self.db_path}")
@@ -364,7 +381,9 @@ class WarRoomApp(QuitKeepingText, ThemedApp):
         from warroom.ui.screens.warroom import WarRoomScreen
 
         for name in self.warroom_themes:
-            yield SystemCommand(f"Theme: {name}", f"Switch to the {name} theme", lambda n=name: setattr(self, "theme", n))
+            yield SystemCommand(
+                f"Theme: {name}", f"Switch to the {name} theme", lambda n=name: setattr(self, "theme", n)
+            )
         if not isinstance(screen, WarRoomScreen):
             return
         yield SystemCommand("Help: commands and keys", "Every slash command and key (?)", screen.action_help)
@@ -377,6 +396,7 @@ class WarRoomApp(QuitKeepingText, ThemedApp):
         )
         yield SystemCommand("Next theme", "Cycle the warroom themes (t)", screen.action_next_theme)
         yield SystemCommand("Draft status update", "Internal / external update drafts (d)", screen.action_draft)
+
         # Choosing a pane is leaving the command line deliberately: key mode (see WarRoomScreen).
         def next_pane() -> None:
             screen.enter_key_mode()
@@ -388,5 +408,9 @@ class WarRoomApp(QuitKeepingText, ThemedApp):
 
         yield SystemCommand("Next pane", "Move the focus to the next pane (Tab)", next_pane)
         yield SystemCommand("Previous pane", "Move the focus to the previous pane (Shift+Tab)", previous_pane)
-        yield SystemCommand("Timeline", "Focus the timeline", lambda: screen.enter_key_mode(screen.query_one("#timeline")))
-        yield SystemCommand("Role board", "Focus the role board", lambda: screen.enter_key_mode(screen.query_one("#roles")))
+        yield SystemCommand(
+            "Timeline", "Focus the timeline", lambda: screen.enter_key_mode(screen.query_one("#timeline"))
+        )
+        yield SystemCommand(
+            "Role board", "Focus the role board", lambda: screen.enter_key_mode(screen.query_one("#roles"))
+        )

@@ -45,6 +45,13 @@ class WarRoomHost(Protocol):
     def next_theme(self) -> str:
         """Switch to the next theme and return its name."""
 
-    def notify(self, message: str, *, title: str = "", severity: SeverityLevel = "information",
-               timeout: float | None = None, markup: bool = True) -> None:
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = True,
+    ) -> None:
         """A toast (Textual's `App.notify`)."""

@@ -44,7 +44,7 @@ class PasteFilter:
                 start = seen.find(PASTE_START)
                 if start == -1:
                     out.append(data[i:])
-                    self._tail = seen[-(len(PASTE_START) - 1):]
+                    self._tail = seen[-(len(PASTE_START) - 1) :]
                     break
                 end_of_marker = start + len(PASTE_START) - len(self._tail) + i
                 out.append(data[i:end_of_marker])

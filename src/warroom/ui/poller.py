@@ -45,8 +45,16 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-__all__ = ["MAX_BACKOFF", "PollFailure", "Poller", "SourceUpdate", "backoff_delay", "build_sources", "is_failure",
-           "source_name"]
+__all__ = [
+    "MAX_BACKOFF",
+    "PollFailure",
+    "Poller",
+    "SourceUpdate",
+    "backoff_delay",
+    "build_sources",
+    "is_failure",
+    "source_name",
+]
 
 
 def build_sources(config: Config) -> list[Source]:
@@ -172,11 +180,17 @@ class Poller:
 
             recording = self._store is not None and self._incident_id is not None
             self._hub = SourceHub(
-                self.config, self._store if recording else None, self._incident_id if recording else None,
-                holder=self._holder, sources=self._sources,
+                self.config,
+                self._store if recording else None,
+                self._incident_id if recording else None,
+                holder=self._holder,
+                sources=self._sources,
             )
         self.scheduler = Scheduler(
-            self._hub, publish=self._arrived, on_recorded=self._poke_follower, clock=self.clock,
+            self._hub,
+            publish=self._arrived,
+            on_recorded=self._poke_follower,
+            clock=self.clock,
             max_backoff=self.max_backoff,
         )
         for source in self._sources:
@@ -224,7 +238,9 @@ class Poller:
             return
         n = len(pending)
         what = f"{n} source event{'s' if n != 1 else ''} could not be written ({pending.last_error})"
-        where = f"kept in {path}" if path else "and no file could take them: " + " ".join(pending.lines(self._incident_id))
+        where = (
+            f"kept in {path}" if path else "and no file could take them: " + " ".join(pending.lines(self._incident_id))
+        )
         self._host.app.pending_events_note = f"warroom: {what}; {where}"  # type: ignore[attr-defined]
 
     # --- subscribers -------------------------------------------------------------------------

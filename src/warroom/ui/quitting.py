@@ -123,7 +123,12 @@ class QuitKeepingText(_Base):
         incident = f"INC-{self.incident_id}" if self.incident_id is not None else None
         try:
             path = await asyncio.to_thread(
-                write_unsaved, items, db_path=self.db_path, now=now or self.clock(), actor=self.actor, incident=incident,
+                write_unsaved,
+                items,
+                db_path=self.db_path,
+                now=now or self.clock(),
+                actor=self.actor,
+                incident=incident,
             )
         except OSError as exc:
             if why is None:
@@ -131,13 +136,18 @@ class QuitKeepingText(_Base):
                 return
             # The last place left is the exit message itself (the terminal, a log): say it all there.
             text = "\n".join(f"## {item.state}\n{clean(item.text, cap=None, keep_newlines=True)}" for item in items)
-            self.exit(return_code=code, message=Text(f"warroom: {why}; could not write the unsaved text ({exc}):\n{text}"))
+            self.exit(
+                return_code=code, message=Text(f"warroom: {why}; could not write the unsaved text ({exc}):\n{text}")
+            )
             return
         prefix = f"{why}; " if why else ""
         count = len(items)
-        self.exit(return_code=code, message=Text(
-            f"warroom: {prefix}{count} unsaved piece{'s' if count != 1 else ''} of text written to {path}"
-        ))
+        self.exit(
+            return_code=code,
+            message=Text(
+                f"warroom: {prefix}{count} unsaved piece{'s' if count != 1 else ''} of text written to {path}"
+            ),
+        )
 
     def _say(self, text: str, error: bool = False) -> None:
         """One line to the person: the war room's feedback line, else a notification."""

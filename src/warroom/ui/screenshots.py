@@ -58,11 +58,17 @@ SIGNALS_CONFIG = Config(
         ProbeConfig("checkout-eu", Secret("https://eu.checkout.internal/healthz")),
         ProbeConfig("login", Secret("https://login.internal/healthz")),
     ),
-    statuspages=(StatusPageConfig("payments-provider", Secret("https://status.payprovider.example/api/v2/summary.json")),),
+    statuspages=(
+        StatusPageConfig("payments-provider", Secret("https://status.payprovider.example/api/v2/summary.json")),
+    ),
     logs=(LogConfig("api", path="/var/log/payments/api.log"),),
     deploys=(DeploysConfig("payments", "git", repo="/srv/repos/payments"),),
     resources=ResourcesConfig(),
-    commands=(CommandConfig("db connections", ("psql", "-c", "select state, count(*) from pg_stat_activity group by 1 order by 2 desc")),),
+    commands=(
+        CommandConfig(
+            "db connections", ("psql", "-c", "select state, count(*) from pg_stat_activity group by 1 order by 2 desc")
+        ),
+    ),
 )
 
 
@@ -96,14 +102,29 @@ def build_fixture(db_path: Path) -> int:
         add(2.1, Kind.ROLE_ASSIGNED, {"role": "Tech Lead", "person": "bob"}, "alice")
         add(2.7, Kind.NOTE, {"text": "support: 41 tickets in 10 min, all EU card payments"}, "dave")
         add(3.2, Kind.NOTE, {"text": "5xx rate 38% on eu-west-1 since 13:52, right after deploy 4f2a91c"}, "bob")
-        add(4.0, Kind.DEPLOY, {"text": "deploy 4f2a91c payments: raise connection pool to 400 (carol, 13:49)"}, "warroom")
+        add(
+            4.0,
+            Kind.DEPLOY,
+            {"text": "deploy 4f2a91c payments: raise connection pool to 400 (carol, 13:49)"},
+            "warroom",
+        )
         add(4.6, Kind.NOTE, {"text": "db: 400/400 connections in use, pool waits up to 2s"}, "bob")
         add(5.5, Kind.SEVERITY, {"from": 2, "to": 1, "reason": "most EU checkouts failing"}, "alice")
         add(6.0, Kind.COMMS_POSTED, {"audience": "internal", "text": "SEV-1 declared: checkout 500s for EU"}, "alice")
         add(6.4, Kind.ROLE_ASSIGNED, {"role": "Scribe", "person": "dave"}, "alice")
         add(6.9, Kind.ROLE_ASSIGNED, {"role": "Customer Liaison", "person": "carol"}, "alice")
-        add(7.7, Kind.NOTE, {"text": "rolling back 4f2a91c: kubectl rollout undo deploy/payments --to-revision=41"}, "bob")
-        add(8.3, Kind.COMMS_POSTED, {"audience": "external", "text": "We are investigating failed card payments for customers in Europe."}, "alice")
+        add(
+            7.7,
+            Kind.NOTE,
+            {"text": "rolling back 4f2a91c: kubectl rollout undo deploy/payments --to-revision=41"},
+            "bob",
+        )
+        add(
+            8.3,
+            Kind.COMMS_POSTED,
+            {"audience": "external", "text": "We are investigating failed card payments for customers in Europe."},
+            "alice",
+        )
         add(9.6, Kind.NOTE, {"text": "rollout undo complete: 12/12 pods on revision 41"}, "bob")
         add(10.3, Kind.MITIGATED, {"text": "rolled back deploy/payments to revision 41"}, "bob")
         add(11.0, Kind.PROBE_UP, {"text": "probe checkout-api UP after 9m"}, "warroom")
@@ -183,16 +204,35 @@ def frozen_sources(now: datetime) -> list[FrozenSource]:
         first_bad = (n - failing) // 2
         for i, elapsed in enumerate(latencies):
             bad = first_bad <= i < first_bad + failing
-            snaps.append(ProbeResult(
-                name=name, url=url, method="GET", taken_at=ago(4 + 10 * (n - 1 - i)), ok=not bad,
-                status_code=503 if bad else 200, elapsed=elapsed, failure="unexpected status" if bad else None,
-                error="503 (expected 200-399)" if bad else None, expected="200-399"))
+            snaps.append(
+                ProbeResult(
+                    name=name,
+                    url=url,
+                    method="GET",
+                    taken_at=ago(4 + 10 * (n - 1 - i)),
+                    ok=not bad,
+                    status_code=503 if bad else 200,
+                    elapsed=elapsed,
+                    failure="unexpected status" if bad else None,
+                    error="503 (expected 200-399)" if bad else None,
+                    expected="200-399",
+                )
+            )
         return FrozenSource(f"{PROBE}:{name}", PROBE, name, snaps)
 
     def commit(sha: str, minutes_ago: float, author: str, subject: str) -> Deploy:
         argv = ("git", "revert", "--no-edit", sha)
-        return Deploy("payments", sha, sha[:7], ago(60 * minutes_ago), subject, author, "main",
-                      rollback_argv=argv, rollback_command=" ".join(argv))
+        return Deploy(
+            "payments",
+            sha,
+            sha[:7],
+            ago(60 * minutes_ago),
+            subject,
+            author,
+            "main",
+            rollback_argv=argv,
+            rollback_command=" ".join(argv),
+        )
 
     def log_line(seconds_ago: float, text: str) -> str:
         return f"{ago(seconds_ago):%Y-%m-%dT%H:%M:%S.%f}"[:-3] + f"Z {text}"
@@ -206,51 +246,158 @@ def frozen_sources(now: datetime) -> list[FrozenSource]:
         (14, 601.377, "WARN [pool] connection reaped after 30s idle in transaction pid=48213"),
         (12, 663.031, "FATAL [worker] panic: send on closed channel (goroutine 1423)"),
     )
-    top = tuple(LogGroup(text.split(" ", 2)[2][:40], count, log_line(secs, text), ago(secs)) for count, secs, text in groups)
+    top = tuple(
+        LogGroup(text.split(" ", 2)[2][:40], count, log_line(secs, text), ago(secs)) for count, secs, text in groups
+    )
     cpu = [22.0, 24.0, 31.0, 78.0, 91.0, 94.0, 88.0, 52.0, 38.0, 35.0, 33.0, 36.0]
-    gib = 1024 ** 3
-    resources = [ResourceSnapshot(
-        taken_at=ago(2 * (len(cpu) - 1 - i)), host="pay-eu-1", cpu_percent=pct, cpu_count=8,
-        busiest_cores=(CoreLoad(3, min(100.0, pct * 1.4)), CoreLoad(5, pct * 1.1)), load=(3.12, 5.87, 4.02),
-        memory=MemoryUsage(32 * gib, 19 * gib, 2 * gib, gib // 2, 11 * gib, 12 * gib, 62.5),
-        swap=SwapUsage(4 * gib, 0, 4 * gib),
-        disks=(DiskUsage("/", 200 * gib, 142 * gib, 58 * gib, 71.0, "/dev/nvme0n1p1", "/"),
-               DiskUsage("/var/lib/postgresql", 500 * gib, 431 * gib, 69 * gib, 86.2, "/dev/nvme1n1", "/var/lib/postgresql")),
-        tcp_states=(("ESTAB", 412), ("TIME-WAIT", 188), ("LISTEN", 9), ("CLOSE-WAIT", 3)),
-        top_cpu=(ProcessUsage(2210, "payments-api", 142.0, 3 * gib), ProcessUsage(1804, "postgres", 61.0, 6 * gib),
-                 ProcessUsage(990, "envoy", 12.0, 300 * 1024 ** 2)),
-        top_memory=(ProcessUsage(1804, "postgres", 61.0, 6 * gib), ProcessUsage(2210, "payments-api", 142.0, 3 * gib),
-                    ProcessUsage(990, "envoy", 12.0, 300 * 1024 ** 2)),
-    ) for i, pct in enumerate(cpu)]
+    gib = 1024**3
+    resources = [
+        ResourceSnapshot(
+            taken_at=ago(2 * (len(cpu) - 1 - i)),
+            host="pay-eu-1",
+            cpu_percent=pct,
+            cpu_count=8,
+            busiest_cores=(CoreLoad(3, min(100.0, pct * 1.4)), CoreLoad(5, pct * 1.1)),
+            load=(3.12, 5.87, 4.02),
+            memory=MemoryUsage(32 * gib, 19 * gib, 2 * gib, gib // 2, 11 * gib, 12 * gib, 62.5),
+            swap=SwapUsage(4 * gib, 0, 4 * gib),
+            disks=(
+                DiskUsage("/", 200 * gib, 142 * gib, 58 * gib, 71.0, "/dev/nvme0n1p1", "/"),
+                DiskUsage(
+                    "/var/lib/postgresql", 500 * gib, 431 * gib, 69 * gib, 86.2, "/dev/nvme1n1", "/var/lib/postgresql"
+                ),
+            ),
+            tcp_states=(("ESTAB", 412), ("TIME-WAIT", 188), ("LISTEN", 9), ("CLOSE-WAIT", 3)),
+            top_cpu=(
+                ProcessUsage(2210, "payments-api", 142.0, 3 * gib),
+                ProcessUsage(1804, "postgres", 61.0, 6 * gib),
+                ProcessUsage(990, "envoy", 12.0, 300 * 1024**2),
+            ),
+            top_memory=(
+                ProcessUsage(1804, "postgres", 61.0, 6 * gib),
+                ProcessUsage(2210, "payments-api", 142.0, 3 * gib),
+                ProcessUsage(990, "envoy", 12.0, 300 * 1024**2),
+            ),
+        )
+        for i, pct in enumerate(cpu)
+    ]
     sql = "select state, count(*) from pg_stat_activity group by 1 order by 2 desc"
-    sessions = ("        state        | count\n---------------------+-------\n idle                |   112\n"
-                " active              |    38\n idle in transaction |     4\n(3 rows)\n")
+    sessions = (
+        "        state        | count\n---------------------+-------\n idle                |   112\n"
+        " active              |    38\n idle in transaction |     4\n(3 rows)\n"
+    )
     out = [
-        probes("checkout-api", "https://checkout.internal/healthz",
-               [0.14, 0.15, 0.13, 2.91, 3.12, 3.40, 2.84, 0.41, 0.16, 0.14, 0.13, 0.12], failing=4),
-        probes("checkout-eu", "https://eu.checkout.internal/healthz",
-               [0.19, 0.21, 0.18, 1.92, 2.40, 2.05, 0.88, 0.31, 0.22, 0.20, 0.19, 0.19]),
+        probes(
+            "checkout-api",
+            "https://checkout.internal/healthz",
+            [0.14, 0.15, 0.13, 2.91, 3.12, 3.40, 2.84, 0.41, 0.16, 0.14, 0.13, 0.12],
+            failing=4,
+        ),
+        probes(
+            "checkout-eu",
+            "https://eu.checkout.internal/healthz",
+            [0.19, 0.21, 0.18, 1.92, 2.40, 2.05, 0.88, 0.31, 0.22, 0.20, 0.19, 0.19],
+        ),
         probes("login", "https://login.internal/healthz", [0.05, 0.04, 0.05, 0.06, 0.05, 0.04, 0.05, 0.05]),
-        FrozenSource(f"{STATUSPAGE}:payments-provider", STATUSPAGE, "payments-provider", [StatusPageResult(
-            "payments-provider", "https://status.payprovider.example/api/v2/summary.json", ago(25), "minor",
-            "Partially Degraded Service", (ComponentStatus("Card payments EU", "degraded_performance"),),
-            (StatusIncident("Elevated card authorization latency in Europe", "monitoring", "minor"),),
-            "PayProvider", True, 200, 0.21)]),
-        FrozenSource(f"{LOG}:api", LOG, "api", [LogCounts(
-            "api", ago(1), None, (3, 2, 4, 212, 240, 251, 236, 198, 75, 12, 6, 4, 3, 2, 1), 2706, top,
-            ("/var/log/payments/api.log",), False, "following /var/log/payments/api.log",
-            "/var/log/payments/api.log", "error|panic|fatal", 15)]),
-        FrozenSource(f"{DEPLOYS}:payments", DEPLOYS, "payments", [DeployList("payments", "git", ago(20), (
-            commit("4f2a91c0d3b7e6a5f4c3b2a1908f7e6d5c4b3a29", 32.5, "carol", "payments: raise connection pool to 400"),
-            commit("7b9e2d41c8a3f5e6d7c8b9a0f1e2d3c4b5a69788", 60.2, "dave", "checkout: retry idempotent payment calls"),
-            commit("e1c0a77b2d4f6e8a0c1b3d5f7e9a2c4b6d8f0a1c", 101.0, "alice", "eu-west-1: bump payments replicas to 12"),
-            commit("3d5f8aa9e7c6b5a4f3e2d1c0b9a8f7e6d5c4b3a2", 143.0, "bob", "api: upgrade Go toolchain to 1.22.4"),
-            commit("9a8b7c6d5e4f3a2b1c0d9e8f7a6b5c4d3e2f1a0b", 171.5, "carol", "payments: idempotency keys on refunds (#476)"),
-            commit("c0ffee1234567890abcdef1234567890abcdef12", 205.0, "erin", "search: cache facet counts for 60s (#471)"),
-        ), window=7200.0)]),
+        FrozenSource(
+            f"{STATUSPAGE}:payments-provider",
+            STATUSPAGE,
+            "payments-provider",
+            [
+                StatusPageResult(
+                    "payments-provider",
+                    "https://status.payprovider.example/api/v2/summary.json",
+                    ago(25),
+                    "minor",
+                    "Partially Degraded Service",
+                    (ComponentStatus("Card payments EU", "degraded_performance"),),
+                    (StatusIncident("Elevated card authorization latency in Europe", "monitoring", "minor"),),
+                    "PayProvider",
+                    True,
+                    200,
+                    0.21,
+                )
+            ],
+        ),
+        FrozenSource(
+            f"{LOG}:api",
+            LOG,
+            "api",
+            [
+                LogCounts(
+                    "api",
+                    ago(1),
+                    None,
+                    (3, 2, 4, 212, 240, 251, 236, 198, 75, 12, 6, 4, 3, 2, 1),
+                    2706,
+                    top,
+                    ("/var/log/payments/api.log",),
+                    False,
+                    "following /var/log/payments/api.log",
+                    "/var/log/payments/api.log",
+                    "error|panic|fatal",
+                    15,
+                )
+            ],
+        ),
+        FrozenSource(
+            f"{DEPLOYS}:payments",
+            DEPLOYS,
+            "payments",
+            [
+                DeployList(
+                    "payments",
+                    "git",
+                    ago(20),
+                    (
+                        commit(
+                            "4f2a91c0d3b7e6a5f4c3b2a1908f7e6d5c4b3a29",
+                            32.5,
+                            "carol",
+                            "payments: raise connection pool to 400",
+                        ),
+                        commit(
+                            "7b9e2d41c8a3f5e6d7c8b9a0f1e2d3c4b5a69788",
+                            60.2,
+                            "dave",
+                            "checkout: retry idempotent payment calls",
+                        ),
+                        commit(
+                            "e1c0a77b2d4f6e8a0c1b3d5f7e9a2c4b6d8f0a1c",
+                            101.0,
+                            "alice",
+                            "eu-west-1: bump payments replicas to 12",
+                        ),
+                        commit(
+                            "3d5f8aa9e7c6b5a4f3e2d1c0b9a8f7e6d5c4b3a2",
+                            143.0,
+                            "bob",
+                            "api: upgrade Go toolchain to 1.22.4",
+                        ),
+                        commit(
+                            "9a8b7c6d5e4f3a2b1c0d9e8f7a6b5c4d3e2f1a0b",
+                            171.5,
+                            "carol",
+                            "payments: idempotency keys on refunds (#476)",
+                        ),
+                        commit(
+                            "c0ffee1234567890abcdef1234567890abcdef12",
+                            205.0,
+                            "erin",
+                            "search: cache facet counts for 60s (#471)",
+                        ),
+                    ),
+                    window=7200.0,
+                )
+            ],
+        ),
         FrozenSource(RESOURCES, RESOURCES, RESOURCES, resources),
-        FrozenSource(f"{COMMAND}:db connections", COMMAND, "db connections", [CommandOutput(
-            "db connections", f"psql -c '{sql}'", ago(6), 0, 0.08, sessions)]),
+        FrozenSource(
+            f"{COMMAND}:db connections",
+            COMMAND,
+            "db connections",
+            [CommandOutput("db connections", f"psql -c '{sql}'", ago(6), 0, 0.08, sessions)],
+        ),
     ]
     entries = {info.key: info.config for info in configured_sources(SIGNALS_CONFIG)}
     for source in out:
@@ -269,8 +416,9 @@ def fixture_app(
         build_fixture(db_path)
     if not signals:
         return WarRoomApp(db_path, FIXTURE_CONFIG, theme=theme, clock=clock, actor="carol")
-    return WarRoomApp(db_path, SIGNALS_CONFIG, theme=theme, clock=clock, actor="carol",
-                      sources=frozen_sources(FROZEN_NOW))
+    return WarRoomApp(
+        db_path, SIGNALS_CONFIG, theme=theme, clock=clock, actor="carol", sources=frozen_sources(FROZEN_NOW)
+    )
 
 
 def _all_shown(app: Any) -> bool:
@@ -347,8 +495,10 @@ async def make_screenshots(out: Path) -> list[Path]:
         for theme, size in SHOTS:
             for name in theme_names() if theme is None else [theme]:
                 written.append(await _shoot(db, name, size, out))
-    lines = [f"- `{p.name}`: {p.stem.removeprefix('warroom-').rsplit('-', 1)[0]} theme at "
-             f"{p.stem.rsplit('-', 1)[1]}" for p in written]
+    lines = [
+        f"- `{p.name}`: {p.stem.removeprefix('warroom-').rsplit('-', 1)[0]} theme at {p.stem.rsplit('-', 1)[1]}"
+        for p in written
+    ]
     (out / "README.md").write_text(README.format(files="\n".join(lines)), encoding="utf-8")
     return written
 

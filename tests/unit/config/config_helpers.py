@@ -15,4 +15,3 @@ def messages(text: str, env: dict[str, str] | None = None) -> list[str]:
     """Every problem in `text` as `warroom config check` prints it (file named warroom.toml)."""
     _, problems = parse_config(text, "warroom.toml", env or {})
     return [str(p) for p in problems]
-

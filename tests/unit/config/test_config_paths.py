@@ -14,7 +14,9 @@ def test_db_path_order(tmp_path: Path):
     home = {"HOME": str(tmp_path)}
     assert default_db_path(home) == tmp_path / ".local/share/warroom/warroom.db"
     assert default_db_path({**home, "XDG_DATA_HOME": "/data"}) == Path("/data/warroom/warroom.db")
-    assert default_db_path({**home, "XDG_DATA_HOME": "relative/ignored"}) == tmp_path / ".local/share/warroom/warroom.db"
+    assert (
+        default_db_path({**home, "XDG_DATA_HOME": "relative/ignored"}) == tmp_path / ".local/share/warroom/warroom.db"
+    )
     env = {**home, "XDG_DATA_HOME": "/data", "WARROOM_DB": "/x/incidents.db"}
     assert default_db_path(env) == Path("/x/incidents.db")
 
@@ -24,8 +26,12 @@ def places(tmp_path: Path) -> dict[str, Path]:
     home, work = tmp_path / "home", tmp_path / "work"
     (home / ".config" / "warroom").mkdir(parents=True)
     work.mkdir()
-    return {"home": home, "work": work,
-            "user": home / ".config" / "warroom" / "warroom.toml", "cwd": work / "warroom.toml"}
+    return {
+        "home": home,
+        "work": work,
+        "user": home / ".config" / "warroom" / "warroom.toml",
+        "cwd": work / "warroom.toml",
+    }
 
 
 def test_config_is_found_in_order_explicit_env_cwd_xdg(places, tmp_path: Path):

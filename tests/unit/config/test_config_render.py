@@ -12,11 +12,13 @@ from warroom.config.render import render_toml, summary
 
 def test_summary_counts_every_kind_of_source():
     config = load_config(EXAMPLE, EXAMPLE_ENV)
-    assert summary(config) == ("2 probes, 1 status page, 2 logs, 2 deploy sources, resources on, "
-                               "1 command, 1 action, 1 notify")
+    assert summary(config) == (
+        "2 probes, 1 status page, 2 logs, 2 deploy sources, resources on, 1 command, 1 action, 1 notify"
+    )
     off = dataclasses.replace(defaults(), resources=None)
-    assert summary(off) == ("0 probes, 0 status pages, 0 logs, 0 deploy sources, resources off, "
-                            "0 commands, 0 actions, 0 notify")
+    assert summary(off) == (
+        "0 probes, 0 status pages, 0 logs, 0 deploy sources, resources off, 0 commands, 0 actions, 0 notify"
+    )
 
 
 def test_show_output_is_toml_that_loads_back_to_the_same_config():
@@ -40,7 +42,7 @@ def test_show_of_no_file_is_the_defaults():
 
 
 def test_show_redacts_literal_credentials_and_shows_env_references_by_name():
-    text = '''
+    text = """
 [[probe]]
 name = "api"
 url = "https://admin:hunter2pass@api.example.com/health?token=qqq111zzz"
@@ -54,13 +56,20 @@ argv = ["curl", "-H", "Authorization: Bearer argvTOKEN4242", "https://flags.exam
 [[notify]]
 kind = "slack"
 url = "https://hooks.slack.com/services/T0AAA/B0BBB/hookSECRET77"
-'''
+"""
     env = {"TRACE_ID": "trace-value-31337"}
     config, problems = parse_config(text, "warroom.toml", env)
     assert problems == []
     shown = render_toml(config)
-    for secret in ("hunter2pass", "qqq111zzz", "LITERALtoken987", "rawkey555", "argvTOKEN4242",
-                   "hookSECRET77", "trace-value-31337"):
+    for secret in (
+        "hunter2pass",
+        "qqq111zzz",
+        "LITERALtoken987",
+        "rawkey555",
+        "argvTOKEN4242",
+        "hookSECRET77",
+        "trace-value-31337",
+    ):
         assert secret not in shown, secret
     assert '"${TRACE_ID}"' in shown
     assert "https://***@api.example.com/health?token=***" in shown

@@ -11,7 +11,10 @@ from warroom.demo.config import DemoPaths, write_config
 def test_written_config_loads_and_points_every_source_at_the_world(tmp_path) -> None:
     paths = DemoPaths("http://127.0.0.1:4567", tmp_path / "logs" / "api.log", tmp_path / "repo")
     cfg = load_config(write_config(tmp_path, paths, speed=1))
-    assert [p.url.reveal() for p in cfg.probes] == ["http://127.0.0.1:4567/health", "http://127.0.0.1:4567/api/checkout"]
+    assert [p.url.reveal() for p in cfg.probes] == [
+        "http://127.0.0.1:4567/health",
+        "http://127.0.0.1:4567/api/checkout",
+    ]
     assert cfg.statuspages[0].url.reveal() == "http://127.0.0.1:4567/api/v2/summary.json"
     assert cfg.logs[0].path == str(paths.log_path) and cfg.logs[0].backfill == 900
     assert cfg.deploys[0].kind == "git" and cfg.deploys[0].repo == str(paths.repo_path)

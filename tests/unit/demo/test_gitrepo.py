@@ -27,9 +27,13 @@ def bare_env(tmp_path: Path) -> dict[str, str]:
 
 
 def git_log(repo: Path) -> list[list[str]]:
-    out = subprocess.run(["git", "-C", str(repo), "log", "--all", "--format=%H%x1f%an%x1f%cI%x1f%s"],
-                         capture_output=True, text=True, check=True,
-                         env={**os.environ, "GIT_CONFIG_GLOBAL": os.devnull, "GIT_CONFIG_NOSYSTEM": "1"})
+    out = subprocess.run(
+        ["git", "-C", str(repo), "log", "--all", "--format=%H%x1f%an%x1f%cI%x1f%s"],
+        capture_output=True,
+        text=True,
+        check=True,
+        env={**os.environ, "GIT_CONFIG_GLOBAL": os.devnull, "GIT_CONFIG_NOSYSTEM": "1"},
+    )
     return [line.split("\x1f") for line in out.stdout.splitlines()]
 
 

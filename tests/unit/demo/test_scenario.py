@@ -42,7 +42,14 @@ def test_a_gated_step_waits_for_what_the_sources_record_then_gives_up(tmp_path) 
     ready = {"probe down": False}
     ran: list[str] = []
     steps = [
-        Step(10, "triage", "react", lambda ctx: ran.append("react"), wait_for=lambda ctx: ready["probe down"], max_wait=30),
+        Step(
+            10,
+            "triage",
+            "react",
+            lambda ctx: ran.append("react"),
+            wait_for=lambda ctx: ready["probe down"],
+            max_wait=30,
+        ),
         Step(12, "triage", "after", lambda ctx: ran.append("after")),
         Step(100, "triage", "late", lambda ctx: ran.append("late"), wait_for=lambda ctx: False, max_wait=20),
     ]
@@ -63,7 +70,9 @@ def test_a_failing_step_is_reported_and_the_story_goes_on(tmp_path) -> None:
     def boom(ctx):
         raise RuntimeError("disk full")
 
-    runner = runner_with([Step(1, "detect", "boom", boom), Step(2, "detect", "next", lambda ctx: None)], clock, tmp_path)
+    runner = runner_with(
+        [Step(1, "detect", "boom", boom), Step(2, "detect", "next", lambda ctx: None)], clock, tmp_path
+    )
     clock.advance(5)
     assert runner.run_due() == ["next"]
     assert runner.failures == [("boom", "RuntimeError: disk full")]
@@ -78,8 +87,7 @@ def test_every_phase_of_the_playbook_is_in_the_script() -> None:
 
 @pytest.fixture
 def world(tmp_path):
-    w = DemoWorld(speed=1, seed=1, clock=ManualClock(speed=1), latency_scale=0.01,
-                  keep=tmp_path / "demo").build()
+    w = DemoWorld(speed=1, seed=1, clock=ManualClock(speed=1), latency_scale=0.01, keep=tmp_path / "demo").build()
     yield w
     w.stop()
 
@@ -119,8 +127,12 @@ def test_the_whole_story_on_a_manual_clock(world) -> None:
         inc = store.incident(world.incident_id)
     assert inc.status is Status.RESOLVED
     assert [c.after for c in inc.severity_history] == [Severity.SEV2, Severity.SEV1, Severity.SEV2]
-    assert [c.after for c in inc.status_history] == [Status.INVESTIGATING, Status.IDENTIFIED, Status.MONITORING,
-                                                     Status.RESOLVED]
+    assert [c.after for c in inc.status_history] == [
+        Status.INVESTIGATING,
+        Status.IDENTIFIED,
+        Status.MONITORING,
+        Status.RESOLVED,
+    ]
     assert inc.roles[TECH].person == "bob" and inc.roles[COMMS].person == "carol" and inc.roles[IC].person == "alice"
     assert "git revert --no-edit " + hotfix[0] in inc.mitigations[0].payload["text"]
     audiences = [p.audience for p in inc.comms]
@@ -170,7 +182,9 @@ def test_people_react_to_what_the_recorder_saved(world) -> None:
         store.append(world.incident_id, Kind.PROBE_DOWN, {"text": "probe checkout DOWN: 502 in 1.10s"}, actor="warroom")
         runner.run_due()
         assert "alice sees the probe go down" not in runner.done  # another probe: not the one she watches
-        store.append(world.incident_id, Kind.PROBE_DOWN, {"text": "probe api-health DOWN: 503 in 1.52s"}, actor="warroom")
+        store.append(
+            world.incident_id, Kind.PROBE_DOWN, {"text": "probe api-health DOWN: 503 in 1.52s"}, actor="warroom"
+        )
     runner.run_due()
     assert "alice sees the probe go down" in runner.done
 
@@ -181,8 +195,14 @@ def test_world_changes_are_stamped_at_the_scripted_time_and_settled_after_each_p
     gate = {"open": False}
     steps = [
         Step(60, "detect", "deploy", lambda ctx: ctx.state.set_phase(Phase.OUTAGE, at=ctx.step_at)),
-        Step(70, "triage", "gated", lambda ctx: stamps.update(gated=ctx.step_at), wait_for=lambda ctx: gate["open"],
-             max_wait=100),
+        Step(
+            70,
+            "triage",
+            "gated",
+            lambda ctx: stamps.update(gated=ctx.step_at),
+            wait_for=lambda ctx: gate["open"],
+            max_wait=100,
+        ),
         Step(72, "triage", "held", lambda ctx: stamps.update(held=ctx.step_at)),
     ]
     runner = runner_with(steps, clock, tmp_path)
@@ -208,8 +228,9 @@ def _play_world(tmp_path, name: str, wall_steps: list[float], writer_first: bool
     w = DemoWorld(speed=20, seed=5, clock=ManualClock(speed=20), latency_scale=0.01, keep=tmp_path / name).build()
     try:
         with EventStore.open(w.db_path) as store:  # what the recorder saves once the probe fails
-            store.append(w.incident_id, Kind.PROBE_DOWN, {"name": "api-health", "text": "probe api-health DOWN"},
-                         actor="warroom")
+            store.append(
+                w.incident_id, Kind.PROBE_DOWN, {"name": "api-health", "text": "probe api-health DOWN"}, actor="warroom"
+            )
         w.logs.restart()
         i = 0
         while w.clock.elapsed() < 420:

@@ -103,8 +103,12 @@ def test_activity_command_fails_clearly_when_the_service_is_gone() -> None:
     sock.bind(("127.0.0.1", 0))
     port = sock.getsockname()[1]
     sock.close()
-    out = subprocess.run([sys.executable, "-m", "warroom.demo.activity", f"http://127.0.0.1:{port}"],
-                         capture_output=True, text=True, timeout=30)
+    out = subprocess.run(
+        [sys.executable, "-m", "warroom.demo.activity", f"http://127.0.0.1:{port}"],
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
     assert out.returncode != 0
     assert "cannot reach the demo service" in out.stderr
 

@@ -64,8 +64,12 @@ def test_system_kinds_are_the_machines():
         (catalogue.mitigation_applied, (None,), {}, "must be text"),
         (catalogue.declared, ("", 2), {}, "title is empty"),
         (catalogue.milestone_set, ("started", "14:00"), {}, "must be a datetime"),
-        (catalogue.log_spike, (), {"log": "app", "count": "many", "baseline": 1, "factor": 5, "minute": "x"},
-         "must be a number"),
+        (
+            catalogue.log_spike,
+            (),
+            {"log": "app", "count": "many", "baseline": 1, "factor": 5, "minute": "x"},
+            "must be a number",
+        ),
     ],
 )
 def test_builders_refuse_bad_fields_with_a_sentence(build, args, kwargs, says):

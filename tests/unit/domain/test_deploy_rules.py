@@ -52,9 +52,7 @@ def test_first_look_records_only_deploys_from_the_last_30_minutes():
 def test_event_text_kind_time_and_natural_dedupe_key():
     [event] = DeployTracker().observe([git(SHA_A, 10)], NOW)
     assert event.kind == Kind.DEPLOY
-    assert event.text == (
-        f"deploy api a1b2c3d by alice: Bump pool size (rollback: git revert --no-edit {SHA_A})"
-    )
+    assert event.text == (f"deploy api a1b2c3d by alice: Bump pool size (rollback: git revert --no-edit {SHA_A})")
     assert event.at == NOW - timedelta(minutes=10)  # when it happened, not when we looked
     assert event.dedupe_key == f"deploy:api:{SHA_A}"
     assert event.payload["rollback_argv"] == ["git", "-C", "/srv/repos/api", "revert", "--no-edit", SHA_A]

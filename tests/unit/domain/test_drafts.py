@@ -43,8 +43,11 @@ SEED_RESOLVED = "[Resolved] <summary>"
 
 
 def record(sev: int = 1, *, impact: str = "Most users cannot pay", roles: dict[str, str] | None = None):
-    events = [Event(7, T0, Kind.DECLARED, "alice", {"title": "Checkout returning 500s", "severity": sev,
-                                                    "impact": impact}, id=1)]
+    events = [
+        Event(
+            7, T0, Kind.DECLARED, "alice", {"title": "Checkout returning 500s", "severity": sev, "impact": impact}, id=1
+        )
+    ]
 
     def add(minutes: float, kind: str, payload: dict) -> None:
         events.append(Event(7, T0 + timedelta(minutes=minutes), kind, "alice", payload, id=len(events) + 1))
@@ -63,12 +66,20 @@ def state_of(events):
 
 def test_packaged_templates_are_the_playbook_word_for_word():
     internal = Template(packaged_template("internal")).substitute(
-        severity="SEV-1", summary="<one-line summary>", commander="<person>", comms_lead="<person>",
-        channel="#incident-<date>", status_page="<link>", cadence_minutes="15",
+        severity="SEV-1",
+        summary="<one-line summary>",
+        commander="<person>",
+        comms_lead="<person>",
+        channel="#incident-<date>",
+        status_page="<link>",
+        cadence_minutes="15",
     )
     assert internal.rstrip("\n") == SEED_INTERNAL
     external = Template(packaged_template("external")).substitute(
-        status="Investigating", feature="<feature>", started="<time UTC>", impact="<who and how>",
+        status="Investigating",
+        feature="<feature>",
+        started="<time UTC>",
+        impact="<who and how>",
         cadence_minutes="30",
     )
     assert external.rstrip("\n") == SEED_EXTERNAL
@@ -81,23 +92,30 @@ def test_packaged_templates_are_the_playbook_word_for_word():
 def test_internal_sev1_declaration_block():
     events, _ = record(1, roles={IC: "alice", COMMS: "bob"})
     draft = render_draft(state_of(events), "internal", NOW, UpdateCadence(), TEAM)
-    assert draft == Draft("internal", """🚨 SEV-1 declared: Checkout returning 500s
+    assert draft == Draft(
+        "internal",
+        """🚨 SEV-1 declared: Checkout returning 500s
 Incident commander: @alice
 Comms lead: @bob
 Channel: #incident-2026-11-26-inc-7
 Status page: https://status.example.com
-Updates every 15 min until resolved.""", "internal")
+Updates every 15 min until resolved.""",
+        "internal",
+    )
 
 
 def test_internal_shows_vacant_roles_and_missing_link_as_visible_gaps():
     events, _ = record(2)
     text = render_draft(state_of(events), "internal", NOW, UpdateCadence(), TeamConfig()).text
-    assert text == """🚨 SEV-2 declared: Checkout returning 500s
+    assert (
+        text
+        == """🚨 SEV-2 declared: Checkout returning 500s
 Incident commander: @<person: VACANT>
 Comms lead: @<person: VACANT>
 Channel: #incident-2026-11-26-inc-7
 Status page: <link>
 Updates every 30 min until resolved."""
+    )
 
 
 def test_internal_uses_the_configured_cadence_and_channel_prefix():
@@ -111,21 +129,33 @@ def test_internal_uses_the_configured_cadence_and_channel_prefix():
 # -- external, one per status --------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("status, first_line", [
-    ("Investigating", "[Investigating] We are aware of an issue affecting Checkout."),
-    ("Identified", "[Identified] We have identified the cause of the issue affecting Checkout and are applying a fix."),
-    ("Monitoring", "[Monitoring] A fix is in place for the issue affecting Checkout and we are watching to make sure it holds."),
-])
+@pytest.mark.parametrize(
+    "status, first_line",
+    [
+        ("Investigating", "[Investigating] We are aware of an issue affecting Checkout."),
+        (
+            "Identified",
+            "[Identified] We have identified the cause of the issue affecting Checkout and are applying a fix.",
+        ),
+        (
+            "Monitoring",
+            "[Monitoring] A fix is in place for the issue affecting Checkout and we are watching to make sure it holds.",
+        ),
+    ],
+)
 def test_external_status_page_text_for_each_status(status, first_line):
     events, add = record(2)
     add(1, Kind.FEATURE_SET, {"text": "Checkout"})
     if status != "Investigating":
         add(10, Kind.STATUS, {"to": status.lower()})
     text = render_draft(state_of(events), "external", NOW, UpdateCadence(), TEAM).text
-    assert text == f"""{first_line}
+    assert (
+        text
+        == f"""{first_line}
 Started: 2026-11-26 03:12 UTC
 Impact: Most users cannot pay
 We'll post an update within 30 minutes."""
+    )
 
 
 def test_external_promise_follows_the_cadence():
@@ -135,13 +165,24 @@ def test_external_promise_follows_the_cadence():
 
 
 def test_external_started_is_the_back_dated_start_and_blank_impact_shows():
-    events = [Event(7, T0, Kind.DECLARED, "alice", {"title": "Search is slow", "severity": 3,
-                                                    "started_at": "2026-11-26T02:55:00Z"}, id=1)]
+    events = [
+        Event(
+            7,
+            T0,
+            Kind.DECLARED,
+            "alice",
+            {"title": "Search is slow", "severity": 3, "started_at": "2026-11-26T02:55:00Z"},
+            id=1,
+        )
+    ]
     text = render_draft(fold(events), "external", NOW, UpdateCadence(), TEAM).text
-    assert text == """[Investigating] We are aware of an issue affecting <feature>.
+    assert (
+        text
+        == """[Investigating] We are aware of an issue affecting <feature>.
 Started: 2026-11-26 02:55 UTC
 Impact: <who and how>
 We'll post an update within 60 minutes."""
+    )
 
 
 def test_resolved_uses_the_playbook_resolved_line_internally():
@@ -155,7 +196,10 @@ def test_resolved_uses_the_playbook_resolved_line_internally():
 def test_resolved_without_a_summary_falls_back_to_the_title_internally():
     events, add = record(1)
     add(40, Kind.STATUS, {"to": "resolved"})
-    assert render_draft(state_of(events), "internal", NOW, UpdateCadence(), TEAM).text == "[Resolved] Checkout returning 500s"
+    assert (
+        render_draft(state_of(events), "internal", NOW, UpdateCadence(), TEAM).text
+        == "[Resolved] Checkout returning 500s"
+    )
 
 
 # -- tactical (Conditions / Actions / Needs) -----------------------------------------------------
@@ -168,7 +212,9 @@ def test_tactical_update_from_notes_mitigations_and_vacant_roles():
     add(12, Kind.MITIGATED, {"text": "rolled back a1b2c3d"})
     draft = render_draft(state_of(events), "can", NOW, UpdateCadence(), TEAM)
     assert draft.audience == "tactical"
-    assert draft.text == """INC-7 SEV-1 [Investigating] update at 03:32 UTC: Checkout returning 500s
+    assert (
+        draft.text
+        == """INC-7 SEV-1 [Investigating] update at 03:32 UTC: Checkout returning 500s
 Conditions:
 - Impact: Most users cannot pay
 - 03:15 5xx on /pay since deploy a1b2c3d
@@ -179,6 +225,7 @@ Needs:
 - Comms Lead: VACANT, needs someone
 - Tech Lead: VACANT, needs someone
 Next update within 15 min."""
+    )
 
 
 def test_tactical_with_nothing_new_says_so_and_lists_only_new_notes():
@@ -186,7 +233,9 @@ def test_tactical_with_nothing_new_says_so_and_lists_only_new_notes():
     add(3, Kind.NOTE, {"text": "already reported"})
     add(5, Kind.COMMS_POSTED, {"audience": "tactical", "text": "earlier update"})
     text = render_draft(state_of(events), "tactical", NOW, UpdateCadence(), TEAM).text
-    assert text == """INC-7 SEV-2 [Investigating] update at 03:32 UTC: Checkout returning 500s
+    assert (
+        text
+        == """INC-7 SEV-2 [Investigating] update at 03:32 UTC: Checkout returning 500s
 Conditions:
 - Nothing new: still investigating.
 Actions:
@@ -194,6 +243,7 @@ Actions:
 Needs:
 - Nothing right now.
 Next update within 30 min."""
+    )
 
 
 def test_untrusted_note_text_cannot_carry_escape_sequences_or_break_lines():
@@ -208,13 +258,23 @@ def test_untrusted_note_text_cannot_carry_escape_sequences_or_break_lines():
 
 
 def test_templates_overridable_from_config_without_evaluating_anything():
-    events = [Event(7, T0, Kind.DECLARED, "alice", {"title": "${impact} {0.__class__} $$", "severity": 2,
-                                                    "impact": "EU users"}, id=1)]
+    events = [
+        Event(
+            7,
+            T0,
+            Kind.DECLARED,
+            "alice",
+            {"title": "${impact} {0.__class__} $$", "severity": 2, "impact": "EU users"},
+            id=1,
+        )
+    ]
     override = TemplatesConfig(external="${status}: ${summary} / ${impact} / ${unknown}\n")
     text = render_draft(fold(events), "external", NOW, UpdateCadence(), TEAM, override).text
     assert text == "Investigating: ${impact} {0.__class__} $$ / EU users / ${unknown}"
     # Other audiences keep the playbook's words.
-    assert render_draft(fold(events), "internal", NOW, UpdateCadence(), TEAM, override).text.startswith("🚨 SEV-2 declared:")
+    assert render_draft(fold(events), "internal", NOW, UpdateCadence(), TEAM, override).text.startswith(
+        "🚨 SEV-2 declared:"
+    )
 
 
 def test_audience_names():
@@ -259,8 +319,10 @@ def test_needs_follow_the_board_order_and_never_ask_for_the_optional_scribe():
     events, _ = record(2, roles={IC: "alice"})
     text = render_draft(state_of(events), "can", NOW, UpdateCadence(), LIAISON_TEAM).text
     assert text.split("Needs:\n")[1].splitlines()[:-1] == [
-        "- Comms Lead: VACANT, needs someone", "- Tech Lead: VACANT, needs someone",
-        "- Deputy: VACANT, needs someone", "- Customer Liaison: VACANT, needs someone",
+        "- Comms Lead: VACANT, needs someone",
+        "- Tech Lead: VACANT, needs someone",
+        "- Deputy: VACANT, needs someone",
+        "- Customer Liaison: VACANT, needs someone",
     ]
     assert "Scribe" not in text
     # A team listing the Scribe among its extras does not make it required.
@@ -286,10 +348,13 @@ def test_sev4_drafts_promise_no_time_and_leave_no_n_blank():
     events, _ = record(4, roles={IC: "alice"})
     state = state_of(events)
     external = render_draft(state, "external", NOW, UpdateCadence(), TEAM).text
-    assert external == """[Investigating] We are aware of an issue affecting <feature>.
+    assert (
+        external
+        == """[Investigating] We are aware of an issue affecting <feature>.
 Started: 2026-11-26 03:12 UTC
 Impact: Most users cannot pay
 We'll post an update when we know more."""
+    )
     internal = render_draft(state, "internal", NOW, UpdateCadence(), TEAM).text
     assert internal.splitlines()[-1] == "Updates when there is news, until resolved."
     tactical = render_draft(state, "can", NOW, UpdateCadence(), TEAM).text
@@ -332,7 +397,9 @@ def test_tactical_after_resolution_says_when_by_whom_and_how_and_promises_nothin
     add(40, Kind.RESOLVED, {"text": "Checkout is working again after rolling back a1b2c3d"})
     draft = render_draft(state_of(events), "can", T0 + timedelta(minutes=45), UpdateCadence(), LIAISON_TEAM)
     assert draft.template == "tactical"
-    assert draft.text == """INC-7 SEV-1 [Resolved] update at 03:57 UTC: Checkout returning 500s
+    assert (
+        draft.text
+        == """INC-7 SEV-1 [Resolved] update at 03:57 UTC: Checkout returning 500s
 Conditions:
 - Resolved at 03:52 UTC by alice: Checkout is working again after rolling back a1b2c3d
 - 03:42 error rate at baseline for 15 min
@@ -341,6 +408,7 @@ Actions:
 Needs:
 - Postmortem owner: <person> (review within 5 business days, by Thu 2026-12-03)
 No further scheduled updates: the channel stays open for postmortem prep."""
+    )
 
 
 def test_tactical_after_resolution_with_nothing_new_names_a_postmortem_owner_role():
@@ -377,8 +445,9 @@ def test_reopened_incident_drafts_like_an_open_one_again():
 @pytest.mark.parametrize("audience", ["internal", "external", "can"])
 @pytest.mark.parametrize("resolved", [False, True])
 def test_a_drill_is_labelled_on_every_draft(audience, resolved):
-    events = [Event(7, T0, Kind.DECLARED, "alice", {"title": "Game day: db failover", "severity": 4, "drill": True},
-                    id=1)]
+    events = [
+        Event(7, T0, Kind.DECLARED, "alice", {"title": "Game day: db failover", "severity": 4, "drill": True}, id=1)
+    ]
     if resolved:
         events.append(Event(7, T0 + timedelta(minutes=30), Kind.RESOLVED, "alice", {"text": "drill over"}, id=2))
     text = render_draft(fold(events), audience, NOW + timedelta(minutes=30), UpdateCadence(), TEAM).text

@@ -46,8 +46,14 @@ class Incident:
         self.add(0, Kind.ROLE_ASSIGNED, {"role": COMMS, "person": "bob"})
 
     def add(self, minute: float, kind: str, payload: dict) -> Incident:
-        ev = Event(self.events[0].incident_id, self.t0 + timedelta(minutes=minute), kind, "alice", payload,
-                   id=len(self.events) + 1)
+        ev = Event(
+            self.events[0].incident_id,
+            self.t0 + timedelta(minutes=minute),
+            kind,
+            "alice",
+            payload,
+            id=len(self.events) + 1,
+        )
         self.events.append(ev)
         return self
 
@@ -79,10 +85,14 @@ def test_external_keeps_the_feature_blank_until_set_never_the_internal_title(sta
 @pytest.mark.parametrize("status", ["investigating", "identified", "monitoring"])
 def test_each_status_has_its_own_customer_sentence_with_the_feature(status):
     incident = to_status(Incident().add(2, Kind.FEATURE_SET, {"text": "Checkout"}), status)
-    assert incident.draft("external") == FIRST_LINES[status].format(feature="Checkout") + """
+    assert (
+        incident.draft("external")
+        == FIRST_LINES[status].format(feature="Checkout")
+        + """
 Started: 2026-12-06 05:00 UTC
 Impact: EU card payments fail
 We'll post an update within 30 minutes."""
+    )
 
 
 def test_feature_given_at_declaration_and_changed_later_folds_the_latest():
@@ -226,8 +236,12 @@ def trace(incident: Incident, minute: float):
 def test_first_user_update_on_time():
     incident = Incident(2).add(12, Kind.COMMS_POSTED, {"audience": "external", "text": "x"})
     t = trace(incident, 60)
-    assert (t.outcome, t.due_at, t.sent_at, t.late_by_minutes) == ("on_time", T0 + timedelta(minutes=30),
-                                                                   T0 + timedelta(minutes=12), 0)
+    assert (t.outcome, t.due_at, t.sent_at, t.late_by_minutes) == (
+        "on_time",
+        T0 + timedelta(minutes=30),
+        T0 + timedelta(minutes=12),
+        0,
+    )
     assert t.describe() == "first user update due 05:30 UTC (30 min after reaching SEV-2), sent 05:12 UTC: on time"
 
 
@@ -245,12 +259,16 @@ def test_first_user_update_overdue_then_missed_when_resolved_without_one():
     incident = Incident(3).add(10, Kind.SEVERITY, {"from": 3, "to": 2})
     assert trace(incident, 30).outcome == "pending"
     overdue = trace(incident, 45)
-    assert overdue.outcome == "overdue" and overdue.late_by_minutes == 5 and "OVERDUE by 5 minutes" in overdue.describe()
+    assert (
+        overdue.outcome == "overdue" and overdue.late_by_minutes == 5 and "OVERDUE by 5 minutes" in overdue.describe()
+    )
     incident.add(60, Kind.RESOLVED, {"text": "done"})
     missed = trace(incident, 120)
     assert missed.outcome == "missed" and missed.late_by_minutes == 20
-    assert missed.describe() == ("first user update due 05:40 UTC (30 min after reaching SEV-2), never sent: "
-                                 "resolved at 06:00 UTC without telling users")
+    assert missed.describe() == (
+        "first user update due 05:40 UTC (30 min after reaching SEV-2), never sent: "
+        "resolved at 06:00 UTC without telling users"
+    )
 
 
 def test_first_user_update_not_required_below_sev2_and_not_needed_when_resolved_in_time():

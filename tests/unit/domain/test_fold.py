@@ -111,7 +111,11 @@ def test_milestone_event_back_dates_a_milestone():
 
 
 def test_fold_is_deterministic_and_orders_by_id():
-    events = [declared(), ev(3, 2, Kind.SEVERITY, **{"from": 3, "to": 1}), ev(2, 1, Kind.SEVERITY, **{"from": 2, "to": 3})]
+    events = [
+        declared(),
+        ev(3, 2, Kind.SEVERITY, **{"from": 3, "to": 1}),
+        ev(2, 1, Kind.SEVERITY, **{"from": 2, "to": 3}),
+    ]
     a, b = fold(events), fold(list(reversed(events)))
     assert a == b
     assert a.severity is Severity.SEV1

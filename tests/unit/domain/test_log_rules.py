@@ -27,7 +27,10 @@ T0 = datetime(2024, 5, 1, 12, 0, 0, tzinfo=UTC)
             '127.0.0.1 - - [10/Oct/2000:13:55:36 -0700] "GET /orders/77 HTTP/1.1" 500 2326 error',
             '<ip> - - [<ts>] "GET /orders/<n> HTTP/<n>" <n> <n> error',
         ),
-        ("panic: nil map at 0x7f3a2c commit 9fceb02d0ae598e95dc970b74767f19372d61af8", "panic: nil map at <hex> commit <hex>"),
+        (
+            "panic: nil map at 0x7f3a2c commit 9fceb02d0ae598e95dc970b74767f19372d61af8",
+            "panic: nil map at <hex> commit <hex>",
+        ),
         ("error from fe80::1ff:fe23:4567:890a and 2001:db8:0:0:0:0:2:1", "error from <ip> and <ip>"),
         # Words made of hex letters are words, not ids; whitespace runs collapse.
         ("ERROR   deadbeef   cafe   accepted", "ERROR deadbeef cafe accepted"),

@@ -20,8 +20,14 @@ def ok(tracker: ProbeTracker, minute: float, elapsed: float = 0.05):
     return tracker.observe(ok=True, status_code=200, elapsed=elapsed, failure=None, error=None, now=at(minute))
 
 
-def bad(tracker: ProbeTracker, minute: float, status: int | None = 503, elapsed: float = 0.12,
-        failure: str = "unexpected status", error: str | None = "503 (expected 200-399)"):
+def bad(
+    tracker: ProbeTracker,
+    minute: float,
+    status: int | None = 503,
+    elapsed: float = 0.12,
+    failure: str = "unexpected status",
+    error: str | None = "503 (expected 200-399)",
+):
     return tracker.observe(ok=False, status_code=status, elapsed=elapsed, failure=failure, error=error, now=at(minute))
 
 
@@ -43,11 +49,14 @@ def test_two_failures_in_a_row_go_down_with_the_status_and_time():
     assert bad(t, 3) is None, "still down: no second event"
 
 
-@pytest.mark.parametrize("failure,error,text", [
-    ("timeout", "timeout after 5s", "probe api DOWN: timeout after 5s"),
-    ("refused", "connection refused", "probe api DOWN: connection refused"),
-    ("tls", "TLS: self-signed certificate", "probe api DOWN: TLS: self-signed certificate"),
-])
+@pytest.mark.parametrize(
+    "failure,error,text",
+    [
+        ("timeout", "timeout after 5s", "probe api DOWN: timeout after 5s"),
+        ("refused", "connection refused", "probe api DOWN: connection refused"),
+        ("tls", "TLS: self-signed certificate", "probe api DOWN: TLS: self-signed certificate"),
+    ],
+)
 def test_down_text_without_a_response_says_what_happened(failure, error, text):
     t = ProbeTracker("api")
     bad(t, 0, status=None, failure=failure, error=error)
@@ -135,16 +144,23 @@ def test_samples_latency_only_with_a_response():
 
 # -- status pages --------------------------------------------------------------------------------
 
-def sp(t: StatusPageTracker, minute: float, indicator="none", description="All Systems Operational",
-       components=(), error=None):
-    return t.observe(indicator=indicator, description=description, components=components, error=error,
-                     now=at(minute))
+
+def sp(
+    t: StatusPageTracker,
+    minute: float,
+    indicator="none",
+    description="All Systems Operational",
+    components=(),
+    error=None,
+):
+    return t.observe(indicator=indicator, description=description, components=components, error=error, now=at(minute))
 
 
 def test_status_page_first_look_operational_is_quiet_and_outage_is_news():
     assert sp(StatusPageTracker("payments-provider"), 0) is None
-    event = sp(StatusPageTracker("payments-provider"), 0, "major", "Partial System Outage",
-               [("Card API", "major_outage")])
+    event = sp(
+        StatusPageTracker("payments-provider"), 0, "major", "Partial System Outage", [("Card API", "major_outage")]
+    )
     assert event.kind == Kind.STATUSPAGE
     assert event.text == "status page payments-provider: major — Partial System Outage (Card API: major_outage)"
 
@@ -157,9 +173,13 @@ def test_status_page_events_only_on_change():
     assert first.text.endswith("(Card API: degraded_performance)")
     assert sp(t, 3, "minor", "Minor Service Outage", [("Card API", "degraded_performance")]) is None
     # Same indicator, a different set of broken components: news.
-    wider = sp(t, 4, "minor", "Minor Service Outage", [("Card API", "degraded_performance"), ("Payouts", "partial_outage")])
-    assert wider.text == ("status page payments-provider: minor — Minor Service Outage "
-                          "(Card API: degraded_performance, Payouts: partial_outage)")
+    wider = sp(
+        t, 4, "minor", "Minor Service Outage", [("Card API", "degraded_performance"), ("Payouts", "partial_outage")]
+    )
+    assert wider.text == (
+        "status page payments-provider: minor — Minor Service Outage "
+        "(Card API: degraded_performance, Payouts: partial_outage)"
+    )
     back = sp(t, 5)
     assert back.text == "status page payments-provider: none — All Systems Operational"
 

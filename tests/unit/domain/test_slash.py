@@ -30,7 +30,9 @@ def state(*extra: Event) -> IncidentState:
 
 
 def test_plain_text_is_a_note_and_double_slash_escapes_a_leading_slash():
-    assert interpret("  db failover started ", state()) == Append(Kind.NOTE, {"text": "db failover started"}, "note saved")
+    assert interpret("  db failover started ", state()) == Append(
+        Kind.NOTE, {"text": "db failover started"}, "note saved"
+    )
     cmd = interpret("//etc/hosts was edited", state())
     assert isinstance(cmd, Append) and cmd.payload == {"text": "/etc/hosts was edited"}
     assert interpret("   ", state()) == Empty()
@@ -84,8 +86,14 @@ def test_names_with_control_characters_are_refused():
 
 
 def test_names_are_one_handle_each():
-    for line in ("/role comms carol/ack", "/role comms carol smith", "/ic al ice", "/as bob;rm",
-                 "/as \u202ebob", "/ic " + "a" * 81):
+    for line in (
+        "/role comms carol/ack",
+        "/role comms carol smith",
+        "/ic al ice",
+        "/as bob;rm",
+        "/as \u202ebob",
+        "/ic " + "a" * 81,
+    ):
         refused = interpret(line, state())
         assert isinstance(refused, Invalid), line
         assert "refused" in refused.message and "\n" not in refused.message
@@ -97,7 +105,9 @@ def test_names_are_one_handle_each():
 
 def test_role_dash_vacates_and_punctuation_alone_is_not_a_name():
     held = state(Event(1, T0, Kind.ROLE_ASSIGNED, "alice", {"role": "Comms Lead", "person": "bob"}, id=2))
-    assert interpret("/role comms -", held) == Append(Kind.ROLE_RELEASED, {"role": "Comms Lead"}, "Comms Lead is now vacant")
+    assert interpret("/role comms -", held) == Append(
+        Kind.ROLE_RELEASED, {"role": "Comms Lead"}, "Comms Lead is now vacant"
+    )
     assert isinstance(interpret("/role comms -", state()), Unchanged)
     for line in ("/ic .", "/as @", "/role comms --"):
         assert isinstance(interpret(line, state()), Invalid), line

@@ -58,14 +58,15 @@ async def test_missing_binary():
     out = await pane(["psql-not-installed", "-XAtc", "SELECT 1"]).collect(NOW)
     assert out.error == "command not found: psql-not-installed"
     assert out.as_text() == (
-        "$ psql-not-installed -XAtc 'SELECT 1'\n"
-        "command not found: psql-not-installed at 2026-11-26 03:12:09 UTC"
+        "$ psql-not-installed -XAtc 'SELECT 1'\ncommand not found: psql-not-installed at 2026-11-26 03:12:09 UTC"
     )
 
 
 async def test_hostile_output_is_stripped_and_markup_stays_literal():
     hostile = "\x1b]0;pwned\x07\x1b[2J\x1b[31mred\x1b[0m [bold]x[/bold] [@click=app.quit]q[/]\r\nnext\x07\n"
-    out = await pane([PY, "-c", f"import sys; sys.stdout.write({hostile!r}); sys.stderr.write('\\x1b[1mwarn\\n')"]).collect(NOW)
+    out = await pane(
+        [PY, "-c", f"import sys; sys.stdout.write({hostile!r}); sys.stderr.write('\\x1b[1mwarn\\n')"]
+    ).collect(NOW)
     assert out.stdout == "red [bold]x[/bold] [@click=app.quit]q[/]\nnext"
     assert out.stderr_tail == "warn"
     assert "\x1b" not in out.as_text() and "\x07" not in out.as_text()

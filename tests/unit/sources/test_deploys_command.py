@@ -58,7 +58,11 @@ async def test_new_line_is_a_new_deploy_event():
 
 
 async def test_failing_command_names_itself_but_keeps_what_it_printed():
-    argv = (sys.executable, "-c", "print('2026-11-26T11:00:00Z r1 ok'); import sys; sys.stderr.write('boom\\n'); sys.exit(2)")
+    argv = (
+        sys.executable,
+        "-c",
+        "print('2026-11-26T11:00:00Z r1 ok'); import sys; sys.stderr.write('boom\\n'); sys.exit(2)",
+    )
     snap = await source(argv).collect(NOW)
     assert [d.ident for d in snap.deploys] == ["r1"]
     assert snap.error.endswith(": exit 2: boom")

@@ -63,14 +63,19 @@ def repo(tmp_path):
     shas["tokyo"] = commit(r, "Bump pool size", "bob", (NOW - timedelta(minutes=90)).astimezone(zone(9)))
     git(r, "checkout", "-q", "-b", "feat")
     # committed before the main commit below, but later in time
-    shas["ny"] = commit(r, "Retry on 503", "carol", (NOW - timedelta(minutes=10)).astimezone(zone(-5)), filename="f.txt")
+    shas["ny"] = commit(
+        r, "Retry on 503", "carol", (NOW - timedelta(minutes=10)).astimezone(zone(-5)), filename="f.txt"
+    )
     git(r, "checkout", "-q", "main")
     shas["utc"] = commit(r, "Tune GC", "dave", NOW - timedelta(minutes=60))
     # rebased: authored 5 hours ago, landed 20 minutes ago
     shas["rebased"] = commit(r, "Old idea, landed now", "erin", NOW - timedelta(hours=5), NOW - timedelta(minutes=20))
-    env = {"GIT_AUTHOR_NAME": "frank", "GIT_AUTHOR_EMAIL": "f@example.com",
-           "GIT_AUTHOR_DATE": (NOW - timedelta(minutes=5)).isoformat(),
-           "GIT_COMMITTER_DATE": (NOW - timedelta(minutes=5)).isoformat()}
+    env = {
+        "GIT_AUTHOR_NAME": "frank",
+        "GIT_AUTHOR_EMAIL": "f@example.com",
+        "GIT_AUTHOR_DATE": (NOW - timedelta(minutes=5)).isoformat(),
+        "GIT_COMMITTER_DATE": (NOW - timedelta(minutes=5)).isoformat(),
+    }
     git(r, "merge", "-q", "--no-ff", "-m", "Merge feat", "feat", env=env)
     shas["merge"] = git(r, "rev-parse", "HEAD").strip()
     return r, shas

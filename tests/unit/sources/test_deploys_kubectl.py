@@ -29,8 +29,12 @@ def state_doc():
                     "api": {
                         "revisions": [
                             {"revision": 4, "created": ts(300), "image": "registry/api:1.41.0"},
-                            {"revision": 5, "created": ts(120), "image": "registry/api:1.42.0",
-                             "change_cause": "kubectl set image deploy/api api=registry/api:1.42.0"},
+                            {
+                                "revision": 5,
+                                "created": ts(120),
+                                "image": "registry/api:1.42.0",
+                                "change_cause": "kubectl set image deploy/api api=registry/api:1.42.0",
+                            },
                             {"revision": 6, "created": ts(15), "image": "registry/api:1.43.0"},
                         ]
                     },
@@ -48,10 +52,16 @@ def state_doc():
                     },
                 }
             },
-            "default": {"deployments": {"web": {"revisions": [
-                {"revision": 1, "created": ts(90), "image": "web:1"},
-                {"revision": 2, "created": ts(30), "image": "web:2"},
-            ]}}},
+            "default": {
+                "deployments": {
+                    "web": {
+                        "revisions": [
+                            {"revision": 1, "created": ts(90), "image": "web:1"},
+                            {"revision": 2, "created": ts(30), "image": "web:2"},
+                        ]
+                    }
+                }
+            },
         },
     }
 
@@ -68,7 +78,9 @@ def kube(tmp_path, monkeypatch):
 
 
 def source(deployments=("api", "worker"), namespace="payments", context=None):
-    cfg = DeploysConfig(name="prod", kind="kubectl", namespace=namespace, deployments=tuple(deployments), context=context)
+    cfg = DeploysConfig(
+        name="prod", kind="kubectl", namespace=namespace, deployments=tuple(deployments), context=context
+    )
     return DeploysSource(cfg)
 
 
@@ -136,7 +148,7 @@ async def test_not_found_names_the_command_and_keeps_the_rest(kube):
     snap = await source(("api", "ghost")).collect(NOW)
     assert [d.ref for d in snap.deploys] == ["api", "api", "api"]
     assert snap.error == (
-        'kubectl get deploy ghost -o json -n payments: exit 1: '
+        "kubectl get deploy ghost -o json -n payments: exit 1: "
         'Error from server (NotFound): deployments.apps "ghost" not found'
     )
 

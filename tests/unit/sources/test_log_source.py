@@ -217,8 +217,16 @@ def test_a_parallel_backfill_counts_exactly_what_a_sequential_one_does(tmp_path:
     def run(workers: int):
         groups, minutes = GroupTable(), MinuteCounter()
         result = backfill(
-            [(str(log), end)], Matcher(), NOW, UTC, 600, into_groups=groups, into_minutes=minutes,
-            workers=workers, min_parallel=0, piece_min=16 * 1024,
+            [(str(log), end)],
+            Matcher(),
+            NOW,
+            UTC,
+            600,
+            into_groups=groups,
+            into_minutes=minutes,
+            workers=workers,
+            min_parallel=0,
+            piece_min=16 * 1024,
         )
         return result.total, minutes.per_minute(NOW), [(g.pattern_key, g.count) for g in groups.top(20)]
 

@@ -199,8 +199,9 @@ async def test_failure_text_hides_secret_host_and_missing_env_is_named(server):
     environ = {"SECRET_HOST": "127.0.0.1:1"}
     refused = await collect("http://${SECRET_HOST}/health", environ=environ)
     assert refused.failure == "refused" and "127.0.0.1:1" not in json.dumps(refused.to_json())
-    missing = await collect(server.url("/echo"), headers=(("Authorization", Secret("Bearer ${NOT_SET_ANYWHERE}")),),
-                            environ={})
+    missing = await collect(
+        server.url("/echo"), headers=(("Authorization", Secret("Bearer ${NOT_SET_ANYWHERE}")),), environ={}
+    )
     assert missing.failure == "config" and "NOT_SET_ANYWHERE" in missing.error and missing.status_code is None
 
 
@@ -285,10 +286,13 @@ async def test_a_hung_name_lookup_holds_one_thread_and_starves_no_one(server, mo
 
     monkeypatch.setattr(socket, "getaddrinfo", getaddrinfo)
     try:
-        hung = [asyncio.ensure_future(collect("http://hung-dns.example/health", name=f"h{i}", timeout=0.5))
-                for i in range(12)]
-        healthy = [asyncio.ensure_future(collect(server.url("/ok").replace("127.0.0.1", "localhost")))
-                   for _ in range(5)] + [asyncio.ensure_future(collect(server.url("/ok")))]
+        hung = [
+            asyncio.ensure_future(collect("http://hung-dns.example/health", name=f"h{i}", timeout=0.5))
+            for i in range(12)
+        ]
+        healthy = [
+            asyncio.ensure_future(collect(server.url("/ok").replace("127.0.0.1", "localhost"))) for _ in range(5)
+        ] + [asyncio.ensure_future(collect(server.url("/ok")))]
         done, _ = await asyncio.wait(healthy)
         assert all(t.result().ok for t in done)
         results = await asyncio.wait_for(asyncio.gather(*hung), 0.5 + 1.0)

@@ -35,7 +35,9 @@ def test_several_urls_one_line_each_in_order_and_exit_1_on_failure(run_warroom, 
     assert len(lines) == 5
     assert re.fullmatch(rf"{re.escape(urls[0])} status=200 {TIME}", lines[0])
     assert re.fullmatch(rf"{re.escape(urls[1])} status=000 time=0\.5\d\ds error=timeout", lines[1])
-    assert re.fullmatch(rf"{re.escape(urls[2])} status=503 {TIME} error=unexpected-status \(expected 200-399\)", lines[2])
+    assert re.fullmatch(
+        rf"{re.escape(urls[2])} status=503 {TIME} error=unexpected-status \(expected 200-399\)", lines[2]
+    )
     assert re.fullmatch(rf"{re.escape(refused)} status=000 {TIME} error=refused", lines[3])
     assert re.fullmatch(rf"{re.escape(urls[4])} status=000 {TIME} error=tls \(TLS: .*certificate.*\)", lines[4])
 

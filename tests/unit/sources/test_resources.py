@@ -76,10 +76,19 @@ async def test_disks_read_like_df_h(resources):
 
 def test_human_units():
     assert [human_bytes(n) for n in (0, 1023, 9068544, 425_000_000, 25276510208, 1023 * 2**20)] == [
-        "0B", "1023B", "8.6Mi", "405Mi", "23Gi", "1.0Gi",
+        "0B",
+        "1023B",
+        "8.6Mi",
+        "405Mi",
+        "23Gi",
+        "1.0Gi",
     ]
     assert [human_size(n) for n in (0, 1024, 270553174016, 23520391168, 960_000_000)] == [
-        "0", "1.0K", "252G", "22G", "916M",
+        "0",
+        "1.0K",
+        "252G",
+        "22G",
+        "916M",
     ]
 
 
@@ -129,9 +138,15 @@ def test_proc_and_psutil_both_see_an_ipv6_listener():
 def test_proc_parser_names_states_like_ss(tmp_path):
     header = "  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode\n"
     row = "   {i}: 0100007F:1F90 0100007F:C350 {st} 00000000:00000000 00:00000000 00000000  1000        0 {i} 1\n"
-    (tmp_path / "tcp").write_text(header + "".join(row.format(i=i, st=st) for i, st in enumerate(["0A", "01", "01", "06", "08", "0c"])))
+    (tmp_path / "tcp").write_text(
+        header + "".join(row.format(i=i, st=st) for i, st in enumerate(["0A", "01", "01", "06", "08", "0c"]))
+    )
     assert tcp_states_from_proc((str(tmp_path / "tcp"), str(tmp_path / "tcp6-missing"))) == {
-        "LISTEN": 1, "ESTAB": 2, "TIME-WAIT": 1, "CLOSE-WAIT": 1, "SYN-RECV": 1,
+        "LISTEN": 1,
+        "ESTAB": 2,
+        "TIME-WAIT": 1,
+        "CLOSE-WAIT": 1,
+        "SYN-RECV": 1,
     }
 
 
@@ -140,7 +155,9 @@ async def test_top_processes_by_cpu_and_memory(resources):
     spinner = subprocess.Popen([sys.executable, "-c", "while True: pass"])
     hog = subprocess.Popen(
         [sys.executable, "-c", "b = bytearray(300 * 2**20); print('ready', flush=True); input()"],
-        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
     )
     try:
         assert hog.stdout.readline().strip() == "ready"

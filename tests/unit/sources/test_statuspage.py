@@ -37,12 +37,17 @@ async def test_status_json_indicator_and_description(server):
 
 
 async def test_summary_json_lists_broken_components_and_open_incidents(server):
-    server.set_status_page("major", components=[("Card API", "major_outage"), ("Webhooks", "degraded_performance")],
-                           incidents=[("Elevated card declines", "identified", "major")])
+    server.set_status_page(
+        "major",
+        components=[("Card API", "major_outage"), ("Webhooks", "degraded_performance")],
+        incidents=[("Elevated card declines", "identified", "major")],
+    )
     result = await look(server.url("/api/v2/summary.json"))
     assert result.indicator == "major" and result.description == "Partial System Outage"
-    assert result.components == (ComponentStatus("Card API", "major_outage"),
-                                 ComponentStatus("Webhooks", "degraded_performance"))
+    assert result.components == (
+        ComponentStatus("Card API", "major_outage"),
+        ComponentStatus("Webhooks", "degraded_performance"),
+    )
     assert result.incidents == (StatusIncident("Elevated card declines", "identified", "major"),)
     assert result.page_name == "Provider" and result.status_code == 200
 
@@ -66,12 +71,14 @@ async def test_changes_become_events_once(server):
     tracker = StatusPageTracker("payments-provider")
     url = server.url("/api/v2/summary.json")
     texts = []
-    for minute, change in enumerate([
-        lambda: server.set_status_page("none"),
-        lambda: server.set_status_page("major", components=[("Card API", "major_outage")]),
-        lambda: None,  # unchanged
-        lambda: server.set_status_page("none"),
-    ]):
+    for minute, change in enumerate(
+        [
+            lambda: server.set_status_page("none"),
+            lambda: server.set_status_page("major", components=[("Card API", "major_outage")]),
+            lambda: None,  # unchanged
+            lambda: server.set_status_page("none"),
+        ]
+    ):
         change()
         event = tracker.observe_result(await look(url), NOW + timedelta(minutes=minute))
         if event:
@@ -84,8 +91,11 @@ async def test_changes_become_events_once(server):
 
 
 async def test_untrusted_page_text_is_cleaned_and_url_token_hidden(server):
-    server.set_status_page("critical", description="\x1b[31mMajor\x1b]0;pwned\x07 outage\r\n",
-                           components=[("[@click=app.quit]API\x1b[2J", "major_outage")])
+    server.set_status_page(
+        "critical",
+        description="\x1b[31mMajor\x1b]0;pwned\x07 outage\r\n",
+        components=[("[@click=app.quit]API\x1b[2J", "major_outage")],
+    )
     result = await look(server.url("/api/v2/summary.json") + "?api_key=${SP_KEY}", environ={"SP_KEY": "k-123456"})
     assert result.description == "Major outage "
     assert result.components[0].name == "[@click=app.quit]API"  # plain text; rendering never parses markup
@@ -96,7 +106,7 @@ async def test_untrusted_page_text_is_cleaned_and_url_token_hidden(server):
 def test_parse_statuspage_shapes():
     assert parse_statuspage(b"<html>") is None
     assert parse_statuspage(b'{"status": "ok"}') is None
-    assert parse_statuspage(b'[1, 2]') is None
+    assert parse_statuspage(b"[1, 2]") is None
     doc = {
         "status": {"indicator": "minor", "description": "Minor Service Outage"},
         "components": [

@@ -68,7 +68,9 @@ def test_dedupe_key_records_an_observation_once(db_path: Path):
     with EventStore.open(db_path) as one, EventStore.open(db_path) as two:
         inc = one.declare("x", 2, actor="a").incident_id
         assert one.append(inc, Kind.DEPLOY, {"text": "deploy abc"}, actor="warroom", dedupe_key="deploy:api:abc")
-        assert two.append(inc, Kind.DEPLOY, {"text": "deploy abc"}, actor="warroom", dedupe_key="deploy:api:abc") is None
+        assert (
+            two.append(inc, Kind.DEPLOY, {"text": "deploy abc"}, actor="warroom", dedupe_key="deploy:api:abc") is None
+        )
         assert len([e for e in one.events(inc) if e.kind == Kind.DEPLOY]) == 1
 
 
@@ -106,7 +108,9 @@ def test_samples_are_stored_for_later_charts(db_path: Path):
     with EventStore.open(db_path) as store:
         inc = store.declare("x", 2, actor="a").incident_id
         store.add_samples(inc, [Sample("probe.api.latency_ms", 12.5, at), Sample("probe.api.up", 1, at)])
-        assert store.samples(inc, "probe.api.latency_ms") == [("probe.api.latency_ms", "2026-11-26T03:00:00.000000Z", 12.5)]
+        assert store.samples(inc, "probe.api.latency_ms") == [
+            ("probe.api.latency_ms", "2026-11-26T03:00:00.000000Z", 12.5)
+        ]
 
 
 def test_recorder_lease_has_one_holder_until_it_expires(db_path: Path):
@@ -194,14 +198,19 @@ def test_locked_database_gives_a_clear_error_and_writes_nothing(db_path: Path, r
     env = {"WARROOM_DB": str(db_path), "WARROOM_BUSY_TIMEOUT_MS": "300"}
     assert run_warroom("declare", "locked", "--sev", "2", env=env).returncode == 0
     holder = subprocess.Popen(
-        [sys.executable, "-c", textwrap.dedent(f"""
+        [
+            sys.executable,
+            "-c",
+            textwrap.dedent(f"""
             import sqlite3, sys, time
             c = sqlite3.connect({str(db_path)!r}, isolation_level=None)
             c.execute("BEGIN IMMEDIATE")
             print("locked", flush=True)
             time.sleep(20)
-        """)],
-        stdout=subprocess.PIPE, text=True,
+        """),
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
     )
     try:
         assert holder.stdout.readline().strip() == "locked"

@@ -86,8 +86,13 @@ class DeclareScreen(Screen[int | None]):
 
     def unsaved_text(self) -> list[Unsaved]:
         """What was typed into the dialog and not declared yet: quitting must not drop it."""
-        fields = (("title", "#declare-title"), ("impact", "#declare-impact"), ("feature", "#declare-feature"),
-                  ("detected by", "#declare-detected-by"), ("IC", "#declare-ic"))
+        fields = (
+            ("title", "#declare-title"),
+            ("impact", "#declare-impact"),
+            ("feature", "#declare-feature"),
+            ("detected by", "#declare-detected-by"),
+            ("IC", "#declare-ic"),
+        )
         typed = [(label, self.query_one(selector, Input).value.strip()) for label, selector in fields]
         if not any(value for _, value in typed):
             return []
@@ -109,15 +114,22 @@ class DeclareScreen(Screen[int | None]):
                 yield Input(id="declare-impact", compact=True, placeholder="who is affected and how")
             with Horizontal(classes="row"):
                 yield Static(Text("Feature"), classes="label")
-                yield Input(id="declare-feature", compact=True,
-                            placeholder="what customers see affected, e.g. Checkout")
+                yield Input(
+                    id="declare-feature", compact=True, placeholder="what customers see affected, e.g. Checkout"
+                )
             with Horizontal(classes="row"):
                 yield Static(Text("Detected by"), classes="label")
-                yield Input(id="declare-detected-by", compact=True, placeholder="alert / user report / synthetic / dashboard")
+                yield Input(
+                    id="declare-detected-by", compact=True, placeholder="alert / user report / synthetic / dashboard"
+                )
             with Horizontal(classes="row"):
                 yield Static(Text("IC"), classes="label")
                 yield Input(id="declare-ic", compact=True, placeholder="Incident Commander's handle (optional): alice")
-            yield DrillCheckbox(Text("Drill (a practice run: labelled everywhere, left out of metrics)"), id="declare-drill", compact=True)
+            yield DrillCheckbox(
+                Text("Drill (a practice run: labelled everywhere, left out of metrics)"),
+                id="declare-drill",
+                compact=True,
+            )
             yield Static("", id="declare-error", markup=False)
             with Horizontal(id="declare-buttons"):
                 yield Button(Text("Declare (Ctrl+S)"), id="declare-ok", variant="error", compact=True)
@@ -148,8 +160,15 @@ class DeclareScreen(Screen[int | None]):
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
-        order = ["declare-title", "declare-severity", "declare-impact", "declare-feature", "declare-detected-by",
-                 "declare-ic", "declare-ok"]
+        order = [
+            "declare-title",
+            "declare-severity",
+            "declare-impact",
+            "declare-feature",
+            "declare-detected-by",
+            "declare-ic",
+            "declare-ok",
+        ]
         current = event.input.id or ""
         if current == "declare-ic":
             self.run_worker(self.action_declare())
@@ -208,8 +227,13 @@ class DeclareScreen(Screen[int | None]):
             return
         if ic:
             try:
-                await app.store.append(event.incident_id, Kind.ROLE_ASSIGNED, catalogue.role_assigned(IC, ic),
-                                       actor=app.actor, at=app.clock())
+                await app.store.append(
+                    event.incident_id,
+                    Kind.ROLE_ASSIGNED,
+                    catalogue.role_assigned(IC, ic),
+                    actor=app.actor,
+                    at=app.clock(),
+                )
             except Exception as exc:  # declared; only naming the IC failed: say so on the war room
                 app.notify(f"{IC} not recorded: {exc} (type /ic {ic})", severity="error")
         self.dismiss(event.incident_id)

@@ -178,7 +178,9 @@ class DraftScreen(DraftEffects, Screen[None]):
         self.recorder = self._resolve()
         countdown = self.query_one(Countdown)
         config = self.recorder.config
-        countdown.use_clock_and_cadence(self.recorder.clock, getattr(config, "cadence", None) if config is not None else None)
+        countdown.use_clock_and_cadence(
+            self.recorder.clock, getattr(config, "cadence", None) if config is not None else None
+        )
         if countdown.is_mounted:
             countdown.tick()  # counted again with the recorder's clock and cadence
         self.query_one("#draft-audience", Tabs).active = f"audience-{self.audience}"
@@ -221,7 +223,9 @@ class DraftScreen(DraftEffects, Screen[None]):
             self.editor.load_text("")
             return
         s = self.state
-        title.update(Content(f"Status update · {s.short_id} {clean(s.title, cap=80)} · {s.severity.label} · {s.status.value}"))
+        title.update(
+            Content(f"Status update · {s.short_id} {clean(s.title, cap=80)} · {s.severity.label} · {s.status.value}")
+        )
         # Record text shows invisible characters as <U+202E>: a draft must read as it will be posted.
         rendered = escape_invisible(self._render_draft(self.audience))
         self._rendered[self.audience] = rendered
@@ -234,7 +238,9 @@ class DraftScreen(DraftEffects, Screen[None]):
         if self.state is None:
             return
         previous = last_post(self.state, self.audience)
-        when = f"posted {previous.at:%H:%M} UTC by {clean(previous.actor, cap=40)}" if previous else "nothing posted yet"
+        when = (
+            f"posted {previous.at:%H:%M} UTC by {clean(previous.actor, cap=40)}" if previous else "nothing posted yet"
+        )
         self.query_one("#draft-changes-title", Static).update(
             Content(f"Changes since the last {self.audience} update ({when})")
         )
@@ -283,8 +289,11 @@ class DraftScreen(DraftEffects, Screen[None]):
 
     def unsaved_text(self) -> list[Unsaved]:
         """Drafts someone edited here and that are not posted: quitting must not drop them."""
-        return [Unsaved(f"status draft ({audience}) edited, not posted", text)
-                for audience, text in self._edited.items() if text.strip()]
+        return [
+            Unsaved(f"status draft ({audience}) edited, not posted", text)
+            for audience, text in self._edited.items()
+            if text.strip()
+        ]
 
     @on(TextArea.Changed, "#draft-editor")
     def _edited_text(self) -> None:
@@ -380,8 +389,11 @@ class DraftScreen(DraftEffects, Screen[None]):
         self.last_outcome = outcome
         first, tried = copy_lines(outcome, self._width())
         detail = "\n".join(f"{a.method}: {'ok' if a.ok else a.detail or 'failed'}" for a in outcome.attempts)
-        self._status(f"{first}\n{tried}", error=not outcome.copied and outcome.path is None,
-                     detail=f"{outcome.message()}\n{detail}")
+        self._status(
+            f"{first}\n{tried}",
+            error=not outcome.copied and outcome.path is None,
+            detail=f"{outcome.message()}\n{detail}",
+        )
 
     def _can_write(self) -> bool:
         assert self.recorder is not None

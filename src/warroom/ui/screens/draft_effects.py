@@ -28,12 +28,21 @@ class DraftCommands(Provider):
         screen: Any = self.screen
         return [
             ("Draft: copy", "Copy the draft and save it beside the database (c)", screen.action_copy),
-            ("Draft: mark posted…", "Record this update as posted, restarting the countdown; asks first (p)",
-             screen.action_mark_posted),
-            ("Draft: post to webhooks…", "Send this update to every [[notify]] webhook; asks first (P)", screen.action_post),
+            (
+                "Draft: mark posted…",
+                "Record this update as posted, restarting the countdown; asks first (p)",
+                screen.action_mark_posted,
+            ),
+            (
+                "Draft: post to webhooks…",
+                "Send this update to every [[notify]] webhook; asks first (P)",
+                screen.action_post,
+            ),
             ("Draft: re-render", "Render the draft again from the record, dropping edits (r)", screen.action_rerender),
-            *((f"Draft: {audience}", f"Show the {audience} draft ({n})", lambda a=audience: screen.action_audience(a))
-              for n, audience in enumerate(("internal", "external", "tactical"), start=1)),
+            *(
+                (f"Draft: {audience}", f"Show the {audience} draft ({n})", lambda a=audience: screen.action_audience(a))
+                for n, audience in enumerate(("internal", "external", "tactical"), start=1)
+            ),
         ]
 
     async def discover(self) -> Hits:
@@ -69,8 +78,13 @@ class DraftEffects:
             minutes = UpdateCadence.from_config(getattr(recorder.config, "cadence", None)).minutes_for(state.severity)
         severity = state.severity.label if state is not None else "this severity"
         title, details = mark_posted_question(audience, text, recorder.actor, severity, minutes)
-        self._ask(title, details, "Mark posted", lambda: self._mark_posted(audience, text),
-                  f"Not marked posted: the {audience} draft is kept.")
+        self._ask(
+            title,
+            details,
+            "Mark posted",
+            lambda: self._mark_posted(audience, text),
+            f"Not marked posted: the {audience} draft is kept.",
+        )
 
     def _ask(self, title: str, details: list[str], confirm: str, then: Callable[[], Any], cancelled: str) -> None:
         from warroom.ui.screens.confirm import ConfirmScreen
@@ -129,7 +143,13 @@ class DraftEffects:
                 lead = "and saved to "
                 kept = lead + fit_path(kept, max(8, self._width() - cell_len(lead)))
             self._status(
-                "\n".join([*sent.lines[:2], f"{sent.failed} of {sent.total} failed, not marked posted: the draft is kept in the editor", kept]),
+                "\n".join(
+                    [
+                        *sent.lines[:2],
+                        f"{sent.failed} of {sent.total} failed, not marked posted: the draft is kept in the editor",
+                        kept,
+                    ]
+                ),
                 error=True,
                 detail="\n".join(sent.lines),
             )

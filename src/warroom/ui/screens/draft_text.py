@@ -62,7 +62,7 @@ def fit_path(path: Path | str, width: int) -> str:
         return text
     name = Path(text).name
     if cell_len(name) + 2 <= width:
-        return "…" + text[-(width - 1):]
+        return "…" + text[-(width - 1) :]
     suffix = Path(name).suffix
     keep = max(1, width - len(suffix) - 1)
     return chop_cells(Path(name).stem, keep)[0] + "…" + suffix
@@ -71,8 +71,8 @@ def fit_path(path: Path | str, width: int) -> str:
 def copy_lines(outcome: Any, width: int) -> tuple[str, str]:
     """Two short lines for a copy: what worked and where the file is; one word per method tried.
 
-        Copied via tmux buffer · saved to /srv/warroom/drafts/INC-1-internal-….txt
-        tried: ✖ pyperclip (no local clipboard) · ✔ tmux buffer
+    Copied via tmux buffer · saved to /srv/warroom/drafts/INC-1-internal-….txt
+    tried: ✖ pyperclip (no local clipboard) · ✔ tmux buffer
     """
     method = outcome.method
     if method == "OSC 52":
@@ -86,9 +86,7 @@ def copy_lines(outcome: Any, width: int) -> tuple[str, str]:
         first = lead + fit_path(outcome.path, max(8, width - cell_len(lead)))
     else:
         first = f"{head} · could not save the draft file: {short_reason(outcome.file_error or '', 60)}"
-    tried = [
-        f"✔ {a.method}" if a.ok else f"✖ {a.method} ({short_reason(a.detail)})" for a in outcome.attempts
-    ]
+    tried = [f"✔ {a.method}" if a.ok else f"✖ {a.method} ({short_reason(a.detail)})" for a in outcome.attempts]
     return first, "tried: " + " · ".join(tried)
 
 
@@ -118,14 +116,17 @@ def _size(text: str) -> str:
     return f"{lines} line{'s' if lines != 1 else ''}, {len(text)} characters, exactly as in the editor"
 
 
-def mark_posted_question(audience: str, text: str, actor: str, severity: str, minutes: int | None) -> tuple[str, list[str]]:
+def mark_posted_question(
+    audience: str, text: str, actor: str, severity: str, minutes: int | None
+) -> tuple[str, list[str]]:
     """What `p` asks before recording an update as posted: which audience, the text, and that
     the countdown restarts (nothing is sent anywhere)."""
     from warroom.ui.screens.confirm import first_line
 
     restart = (
         f"The update countdown restarts: the next {severity} update is due in {minutes} min."
-        if minutes else f"The update countdown restarts (no scheduled updates at {severity})."
+        if minutes
+        else f"The update countdown restarts (no scheduled updates at {severity})."
     )
     return f"Mark the {audience} update as posted?", [
         f"Audience: {AUDIENCE_LABELS.get(audience, audience)}",

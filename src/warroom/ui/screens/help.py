@@ -28,10 +28,16 @@ KEYS: list[tuple[str, str]] = [
     ("d", "draft a status update"),
     ("?", "this help"),
     ("Ctrl+P", "command palette: every action by name"),
-    ("Ctrl+C", "as in a shell: copy the selection, else clear the command line (Up brings it back); "
-               "on an empty line press twice within 2 s to quit (exit status 130)"),
-    ("Ctrl+Q", "quit, exit status 0. With text not in the database (NOT SAVED, saving…, half-typed) "
-               "any quit asks first and can write it to a file beside the database"),
+    (
+        "Ctrl+C",
+        "as in a shell: copy the selection, else clear the command line (Up brings it back); "
+        "on an empty line press twice within 2 s to quit (exit status 130)",
+    ),
+    (
+        "Ctrl+Q",
+        "quit, exit status 0. With text not in the database (NOT SAVED, saving…, half-typed) "
+        "any quit asks first and can write it to a file beside the database",
+    ),
 ]
 
 

@@ -64,8 +64,13 @@ class QuitUnsavedScreen(ModalScreen[str | None]):
     def compose(self) -> ComposeResult:
         count = len(self.items)
         with Vertical():
-            yield Static(Text(f"Quit? {count} piece{'s' if count != 1 else ''} of text {'are' if count != 1 else 'is'} "
-                              "not in the database:"), id="quit-question")
+            yield Static(
+                Text(
+                    f"Quit? {count} piece{'s' if count != 1 else ''} of text {'are' if count != 1 else 'is'} "
+                    "not in the database:"
+                ),
+                id="quit-question",
+            )
             yield Static(describe_unsaved(self.items), id="quit-items")
             yield Static(Text(f"Write to file: {self.where} (only you can read it)"), id="quit-where")
             with Horizontal():

@@ -95,7 +95,6 @@ class TypingMode(_Base):
         self.set_focus(command)  # now, not later: the next keys may already be queued behind this one
         command.insert_text_at_cursor(event.character)
 
-
     def clear_command_line(self) -> bool:
         """Ctrl+C with text in the command line: clear it, keeping it in the history (Up
         brings it back). False when it was empty already."""

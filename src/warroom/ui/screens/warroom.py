@@ -96,7 +96,11 @@ class WarRoomScreen(TypingMode, UnsavedLines, Screen[None]):
 
     AUTO_FOCUS = "#command-input"
     HORIZONTAL_BREAKPOINTS = [
-        (0, "-w-tiny"), (MIN_WIDTH, "-narrow"), (100, "-medium"), (160, "-wide"), (XWIDE, "-xwide"),
+        (0, "-w-tiny"),
+        (MIN_WIDTH, "-narrow"),
+        (100, "-medium"),
+        (160, "-wide"),
+        (XWIDE, "-xwide"),
     ]
     VERTICAL_BREAKPOINTS = [(0, "-h-tiny"), (MIN_HEIGHT, "-short"), (30, "-tall"), (XTALL, "-xtall")]
     BINDINGS = [
@@ -260,8 +264,10 @@ class WarRoomScreen(TypingMode, UnsavedLines, Screen[None]):
         widget restyled, laid out and drawn a second time. Set here, the Resize finds nothing
         to change.
         """
-        chosen = {breakpoint_class(width, self.HORIZONTAL_BREAKPOINTS),
-                  breakpoint_class(height, self.VERTICAL_BREAKPOINTS)}
+        chosen = {
+            breakpoint_class(width, self.HORIZONTAL_BREAKPOINTS),
+            breakpoint_class(height, self.VERTICAL_BREAKPOINTS),
+        }
         every = {name for _, name in self.HORIZONTAL_BREAKPOINTS + self.VERTICAL_BREAKPOINTS}
         self.update_classes({name: name in chosen for name in every}, update=False)
 

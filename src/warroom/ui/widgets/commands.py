@@ -84,8 +84,10 @@ class CommandPane(SourcePane):
         command = untrusted(shlex.join(argv), 300) if argv else ""
         if update is None:
             self._set_output("")
-            return [line(("waiting for the first run", MUTED_STYLE), (f" · every {info.interval:g}s", MUTED_STYLE)),
-                    Detail(line(("$ ", MUTED_STYLE), command))]
+            return [
+                line(("waiting for the first run", MUTED_STYLE), (f" · every {info.interval:g}s", MUTED_STYLE)),
+                Detail(line(("$ ", MUTED_STYLE), command)),
+            ]
         out = update.snapshot
         shown = out if isinstance(out, CommandOutput) else update.last_good
         age = age_text(seconds_since(out.taken_at, now))
@@ -100,7 +102,13 @@ class CommandPane(SourcePane):
         if stale:
             head.append(("  " + stale[0], stale[1]))
         rows: list[Content | Detail] = [
-            line(*head), Detail(line(("$ ", MUTED_STYLE), untrusted((out.command_line if isinstance(out, CommandOutput) else "") or command, 300))),
+            line(*head),
+            Detail(
+                line(
+                    ("$ ", MUTED_STYLE),
+                    untrusted((out.command_line if isinstance(out, CommandOutput) else "") or command, 300),
+                )
+            ),
         ]
         text = ""
         if shown is not None:
@@ -148,4 +156,3 @@ class CommandPane(SourcePane):
         if update is None:
             return "no run yet"
         return update.snapshot.as_text()
-

@@ -80,9 +80,7 @@ def users_first(due: UpdateDue | None, users: UserCommsDue | None) -> bool:
     return due is None or due.due_at is None or users.due_at <= due.due_at
 
 
-def countdown_variants(
-    due: UpdateDue | None, users: UserCommsDue | None = None, *, is_open: bool = True
-) -> list[str]:
+def countdown_variants(due: UpdateDue | None, users: UserCommsDue | None = None, *, is_open: bool = True) -> list[str]:
     """The words the header shows, longest first: the widget uses the longest that fits its line
     (at 80 columns the second deadline or the silence gives way; the urgent words never do)."""
     if due is None:

@@ -112,10 +112,14 @@ class DeploysPane(SourcePane):
             what = untrusted(d.subject, 200) or (f"image {untrusted(d.image, 120)}" if d.image else "")
             parts: list[str | tuple[str, str]] = [
                 ("◆ " if suspect else "  ", SUSPECT_STYLE),
-                (when_text(d.at, now), MUTED_STYLE), "  ",
-                pad(untrusted(d.short, 14), short_w), "  ",
+                (when_text(d.at, now), MUTED_STYLE),
+                "  ",
+                pad(untrusted(d.short, 14), short_w),
+                "  ",
                 pad(untrusted(d.source, 20), sources_w) + "  " if sources_w else "",
-                where, "  ", what,
+                where,
+                "  ",
+                what,
             ]
             if suspect and self.detected_at is not None:
                 before = format_duration(utc(self.detected_at) - utc(d.at))
@@ -133,4 +137,3 @@ class DeploysPane(SourcePane):
         if update is None:
             return "no result yet"
         return update.snapshot.as_text()
-

@@ -209,8 +209,10 @@ class IncidentHeader(Container):
     @property
     def shown_text(self) -> str:
         """The whole header line(s) as drawn now: title, the state variant that fits, countdown."""
-        parts = [self.query_one("#incident-title", HeaderLine).shown.plain,
-                 self.query_one("#incident-state", HeaderLine).shown.plain]
+        parts = [
+            self.query_one("#incident-title", HeaderLine).shown.plain,
+            self.query_one("#incident-state", HeaderLine).shown.plain,
+        ]
         parts += [str(getattr(c, "text", "")) for c in self.query(".countdown")]
         return " ".join(parts)
 

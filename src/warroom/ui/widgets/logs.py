@@ -81,7 +81,12 @@ class LogPane(SourcePane):
         update = self.updates.get(self.info.key)
         if update is None:
             pattern = untrusted(self.info.config.pattern if isinstance(self.info.config, LogConfig) else "", 80)
-            return [line(("waiting for the first count", MUTED_STYLE), (f" · pattern {pattern}" if pattern else "", MUTED_STYLE))]
+            return [
+                line(
+                    ("waiting for the first count", MUTED_STYLE),
+                    (f" · pattern {pattern}" if pattern else "", MUTED_STYLE),
+                )
+            ]
         counts = update.snapshot if isinstance(update.snapshot, LogCounts) else update.last_good
         out: list[Content | Detail] = []
         stale = freshness(update, now)
@@ -130,11 +135,11 @@ def continuation(text: str, room: int, most: int = MORE_ROWS_PER_EXAMPLE) -> lis
     cells a row, at most `most` rows (the last ends in `…` when even that is not all)."""
     if room < 10 or cell_len(text) <= room:
         return []
-    rest = text[len(chop_cells(text, room - 1)[0]):]
+    rest = text[len(chop_cells(text, room - 1)[0]) :]
     out: list[str] = []
     while rest and len(out) < most:
         piece = chop_cells(rest, room)[0]
-        rest = rest[len(piece):]
+        rest = rest[len(piece) :]
         if rest and len(out) == most - 1:
             piece = chop_cells(piece, room - 1)[0] + "…"
         out.append(piece)

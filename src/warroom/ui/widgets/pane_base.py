@@ -102,7 +102,6 @@ class Detail:
         self.content = content
 
 
-
 def pick_rows(rows: Sequence[Content | Detail], budget: int | None) -> list[Content]:
     """The rows to show in `budget` lines (None: all): every ordinary row, then detail rows in
     order while they fit (a detail that does not fit ends the details, so a table is never
@@ -139,8 +138,12 @@ def freshness(update: SourceUpdate | None, now: datetime) -> tuple[str, str] | N
     good = update.last_good
     since = age_text(seconds_since(good.taken_at, now)) if good is not None else "never"
     retry = age_text(seconds_since(now, update.next_at))
-    return (f"STALE · last good {since} ago · retry in {retry}" if good is not None
-            else f"FAILING · no result yet · retry in {retry}", WARN_STYLE)
+    return (
+        f"STALE · last good {since} ago · retry in {retry}"
+        if good is not None
+        else f"FAILING · no result yet · retry in {retry}",
+        WARN_STYLE,
+    )
 
 
 def error_row(update: SourceUpdate, now: datetime, label: str = "") -> Content:
@@ -183,9 +186,9 @@ class RowList(Vertical):
                 self._contents.append(content)
                 self.mount(row)
         if len(rows) < len(self._rows):
-            extra = self._rows[len(rows):]
-            del self._rows[len(rows):]
-            del self._contents[len(rows):]
+            extra = self._rows[len(rows) :]
+            del self._rows[len(rows) :]
+            del self._contents[len(rows) :]
             for row in extra:
                 row.remove()
 
@@ -234,7 +237,9 @@ class SourcePane(FocusMarked, Vertical, can_focus=True):
             return cls(sources[0] if sources else None, id=id)  # type: ignore[arg-type]
         return cls(sources, id=id)
 
-    def __init__(self, sources: Iterable[SourceInfo] = (), *, id: str | None = None, classes: str | None = None) -> None:
+    def __init__(
+        self, sources: Iterable[SourceInfo] = (), *, id: str | None = None, classes: str | None = None
+    ) -> None:
         super().__init__(id=id, classes=classes)
         self.sources: list[SourceInfo] = list(sources)
         self.updates: dict[str, SourceUpdate] = {}

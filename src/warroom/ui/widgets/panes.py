@@ -220,7 +220,9 @@ class SignalPanes(PollerFed):
             payload = {"text": redact_text(ev.text), **dict(ev.payload)}
             payload["output"] = redact_text(str(payload.get("output", "")))
             try:
-                event = await store.append(incident_id, ev.kind, payload, actor=str(getattr(app, "actor", "warroom")), at=ev.at)
+                event = await store.append(
+                    incident_id, ev.kind, payload, actor=str(getattr(app, "actor", "warroom")), at=ev.at
+                )
             except Exception as exc:  # a locked database: say so, keep the screen
                 self._feedback(f"could not pin {info.name}: {exc}", True)
                 continue
@@ -294,4 +296,3 @@ class SourceSummary(PollerFed):
         if self.paused:
             rows.append(Content("⏸ PAUSED · p resumes"))
         self.query_one(RowList).set_rows(rows)
-

@@ -154,10 +154,19 @@ class ProbesPane(SourcePane):
         if info.kind == STATUSPAGE:
             if not isinstance(snap, StatusPageResult) or snap.error:
                 return []
-            out = [line(indent, ("↳ ", MUTED_STYLE), f"{untrusted(c.name, 60)}: ", (untrusted(c.status, 40), WARN_STYLE))
-                   for c in snap.components]
-            out += [line(indent, ("↳ incident: ", MUTED_STYLE), untrusted(i.name, 120), (f" ({untrusted(i.status, 30)})", MUTED_STYLE))
-                    for i in snap.incidents]
+            out = [
+                line(indent, ("↳ ", MUTED_STYLE), f"{untrusted(c.name, 60)}: ", (untrusted(c.status, 40), WARN_STYLE))
+                for c in snap.components
+            ]
+            out += [
+                line(
+                    indent,
+                    ("↳ incident: ", MUTED_STYLE),
+                    untrusted(i.name, 120),
+                    (f" ({untrusted(i.status, 30)})", MUTED_STYLE),
+                )
+                for i in snap.incidents
+            ]
             return out
         cfg = info.config if isinstance(info.config, ProbeConfig) else None
         result = snap if isinstance(snap, ProbeResult) else None
@@ -168,16 +177,24 @@ class ProbesPane(SourcePane):
             parts += [(" · body: ", MUTED_STYLE), untrusted(result.body_excerpt, 200)]
         return [line(*parts)]
 
-    def _probe_row(self, info: SourceInfo, name: str, name_w: int, spark_w: int, update: SourceUpdate | None,
-                   now: datetime) -> Content:
+    def _probe_row(
+        self, info: SourceInfo, name: str, name_w: int, spark_w: int, update: SourceUpdate | None, now: datetime
+    ) -> Content:
         history = self.history[info.key]
         if update is None:
-            return line(pad("? UNKNOWN", self._state_w), pad(name, name_w), ("  waiting for the first result", MUTED_STYLE))
+            return line(
+                pad("? UNKNOWN", self._state_w), pad(name, name_w), ("  waiting for the first result", MUTED_STYLE)
+            )
         result = update.snapshot
         if not isinstance(result, ProbeResult) or result.failure == "config":
             age = age_text(seconds_since(result.taken_at, now))
-            return line((pad("✖ ERROR", self._state_w), BAD_STYLE), pad(name, name_w), "  ",
-                        untrusted(result.error), (f"  {age} ago", MUTED_STYLE))
+            return line(
+                (pad("✖ ERROR", self._state_w), BAD_STYLE),
+                pad(name, name_w),
+                "  ",
+                untrusted(result.error),
+                (f"  {age} ago", MUTED_STYLE),
+            )
         word, style = PROBE_STATES[self.state_of(info.key)]
         disagreeing = self._state_words(info)
         if disagreeing:  # no ✔ beside a failure: `▲ UP · 1 failure (503)`, amber
@@ -187,22 +204,36 @@ class ProbesPane(SourcePane):
         spark = sparkline(history.latencies, spark_w)
         age = age_text(seconds_since(result.taken_at, now))
         parts: list[str | tuple[str, str]] = [
-            (pad(word, self._state_w), style), pad(name, name_w), "  ", (code, code_style), " ",
+            (pad(word, self._state_w), style),
+            pad(name, name_w),
+            "  ",
+            (code, code_style),
+            " ",
             rpad(latency_text(result.elapsed if result.status_code is not None else None), 7),
-            *((" ", pad(spark, spark_w)) if spark_w else ()), (f"  {age} ago", MUTED_STYLE),
+            *((" ", pad(spark, spark_w)) if spark_w else ()),
+            (f"  {age} ago", MUTED_STYLE),
         ]
         if result.error:
             parts.append(("  " + untrusted(result.error), BAD_STYLE if not result.ok else WARN_STYLE))
         return line(*parts)
 
-    def _page_row(self, info: SourceInfo, name: str, name_w: int, update: SourceUpdate | None, now: datetime) -> Content:
+    def _page_row(
+        self, info: SourceInfo, name: str, name_w: int, update: SourceUpdate | None, now: datetime
+    ) -> Content:
         if update is None:
-            return line(pad("? UNKNOWN", self._state_w), pad(name, name_w), ("  waiting for the first answer", MUTED_STYLE))
+            return line(
+                pad("? UNKNOWN", self._state_w), pad(name, name_w), ("  waiting for the first answer", MUTED_STYLE)
+            )
         page = update.snapshot
         age = age_text(seconds_since(page.taken_at, now))
         if page.error or not isinstance(page, StatusPageResult):
-            return line((pad("? ERROR", self._state_w), BAD_STYLE), pad(name, name_w), "  ",
-                        untrusted(page.error), (f"  {age} ago", MUTED_STYLE))
+            return line(
+                (pad("? ERROR", self._state_w), BAD_STYLE),
+                pad(name, name_w),
+                "  ",
+                untrusted(page.error),
+                (f"  {age} ago", MUTED_STYLE),
+            )
         word, style = INDICATORS.get(page.indicator or "", (f"? {untrusted(page.indicator, 10).upper()}", WARN_STYLE))
         broken = [f"{untrusted(c.name, 40)}: {untrusted(c.status, 30)}" for c in page.components]
         incidents = [f"incident: {untrusted(i.name, 60)} ({untrusted(i.status, 20)})" for i in page.incidents]
@@ -225,11 +256,13 @@ class ProbesPane(SourcePane):
 def probe_text(result: ProbeResult, state: ProbeState = ProbeState.UNKNOWN) -> str:
     """A probe result as plain text for evidence: the snapshot's own text (curl line, error,
     body) and the pane's state (`state: DOWN`: 2 failures in a row, not just this result)."""
-    return "\n".join([
-        f"probe {result.name} at {utc(result.taken_at):%Y-%m-%d %H:%M:%S} UTC",
-        result.as_text(),
-        f"state: {state.value.upper()} (as the war room shows it)",
-    ])
+    return "\n".join(
+        [
+            f"probe {result.name} at {utc(result.taken_at):%Y-%m-%d %H:%M:%S} UTC",
+            result.as_text(),
+            f"state: {state.value.upper()} (as the war room shows it)",
+        ]
+    )
 
 
 def statuspage_text(page: StatusPageResult) -> str:

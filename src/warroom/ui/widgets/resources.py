@@ -61,12 +61,7 @@ class ResourcesPane(SourcePane):
     """This host's CPU, memory, disks, TCP states and busiest processes."""
 
     TITLE = "Resources"
-    EMPTY = (
-        "Host resources are off. Add to warroom.toml:\n"
-        "  [resources]\n"
-        '  mounts = ["/", "/var"]\n'
-        "  interval = 2"
-    )
+    EMPTY = 'Host resources are off. Add to warroom.toml:\n  [resources]\n  mounts = ["/", "/var"]\n  interval = 2'
     MIN_ROWS = 3
     WHOLE = True
 
@@ -107,21 +102,34 @@ class ResourcesPane(SourcePane):
         if snap.cpu_percent is not None:
             busiest = ", ".join(f"cpu{c.index} {c.percent:.0f}%" for c in snap.busiest_cores[:2])
             load = " ".join(f"{x:.2f}" for x in snap.load) if snap.load else "-"
-            out.append(line(
-                "CPU  ", f"{snap.cpu_percent:>4.0f}% ", bar(snap.cpu_percent / 100, BAR_WIDTH), "  ",
-                f"{snap.cpu_count} cores", f" · busiest {busiest}" if busiest else "", f" · load {load}  ",
-                (sparkline(self.cpu_history, 20, ceiling=100.0), MUTED_STYLE), (f"  {age} ago", MUTED_STYLE),
-            ))
+            out.append(
+                line(
+                    "CPU  ",
+                    f"{snap.cpu_percent:>4.0f}% ",
+                    bar(snap.cpu_percent / 100, BAR_WIDTH),
+                    "  ",
+                    f"{snap.cpu_count} cores",
+                    f" · busiest {busiest}" if busiest else "",
+                    f" · load {load}  ",
+                    (sparkline(self.cpu_history, 20, ceiling=100.0), MUTED_STYLE),
+                    (f"  {age} ago", MUTED_STYLE),
+                )
+            )
         if snap.memory is not None:
             m = snap.memory
             style = _level_style(m.percent, memory_threshold)
             flag = (f"  ▲ HIGH (≥ {memory_threshold:g}%)", BAD_STYLE) if m.percent >= memory_threshold else ""
             swap = f" · swap {human_bytes(snap.swap.used)} of {human_bytes(snap.swap.total)}" if snap.swap else ""
-            out.append(line(
-                "Mem  ", (f"{m.percent:>4.0f}% ", style), (bar(m.percent / 100, BAR_WIDTH), style), "  ",
-                f"{human_bytes(m.total - m.available)} of {human_bytes(m.total)} · available {human_bytes(m.available)}{swap}",
-                flag,
-            ))
+            out.append(
+                line(
+                    "Mem  ",
+                    (f"{m.percent:>4.0f}% ", style),
+                    (bar(m.percent / 100, BAR_WIDTH), style),
+                    "  ",
+                    f"{human_bytes(m.total - m.available)} of {human_bytes(m.total)} · available {human_bytes(m.available)}{swap}",
+                    flag,
+                )
+            )
         mount_w = max((len(untrusted(d.mount, 30)) for d in snap.disks), default=1)
         for d in snap.disks:
             mount = pad(untrusted(d.mount, 30), mount_w)
@@ -130,18 +138,29 @@ class ResourcesPane(SourcePane):
                 continue
             style = _level_style(d.percent, disk_threshold)
             flag = (f"  ▲ FULL (≥ {disk_threshold:g}%)", BAD_STYLE) if d.percent >= disk_threshold else ""
-            out.append(line(
-                "Disk ", (f"{d.use_text:>5} ", style), (bar(d.percent / 100, BAR_WIDTH), style), "  ",
-                mount, f"  {human_size(d.used)} of {human_size(d.size)}", flag,
-            ))
+            out.append(
+                line(
+                    "Disk ",
+                    (f"{d.use_text:>5} ", style),
+                    (bar(d.percent / 100, BAR_WIDTH), style),
+                    "  ",
+                    mount,
+                    f"  {human_size(d.used)} of {human_size(d.size)}",
+                    flag,
+                )
+            )
         if snap.tcp_error:
             out.append(line("TCP  ", (untrusted(snap.tcp_error), WARN_STYLE)))
         elif snap.tcp_states:
             out.append(line("TCP  ", " · ".join(f"{state} {count:,}" for state, count in snap.tcp_states)))
         if snap.top_cpu:
-            out.append(line("Top  ", " · ".join(f"{untrusted(p.name, 30)} {p.cpu_percent:.0f}%" for p in snap.top_cpu[:5])))
+            out.append(
+                line("Top  ", " · ".join(f"{untrusted(p.name, 30)} {p.cpu_percent:.0f}%" for p in snap.top_cpu[:5]))
+            )
         if snap.top_memory:
-            out.append(line("RSS  ", " · ".join(f"{untrusted(p.name, 30)} {human_bytes(p.rss)}" for p in snap.top_memory[:5])))
+            out.append(
+                line("RSS  ", " · ".join(f"{untrusted(p.name, 30)} {human_bytes(p.rss)}" for p in snap.top_memory[:5]))
+            )
         out += [Detail(row) for row in process_table(snap, human_bytes)]
         return out
 
@@ -163,8 +182,10 @@ def process_table(snap: ResourceSnapshot, human_bytes: Callable[[float], str]) -
     pid_w = max(5, *(len(str(p.pid)) for p in procs))
     out = [line((f"     {rpad('PID', pid_w)}   CPU%      RSS  PROCESS", MUTED_STYLE))]
     for p in procs:
-        out.append(line(
-            f"     {rpad(str(p.pid), pid_w)}  {p.cpu_percent:>5.1f}  {rpad(human_bytes(p.rss) if p.rss else '-', 7)}  ",
-            untrusted(p.name, 60),
-        ))
+        out.append(
+            line(
+                f"     {rpad(str(p.pid), pid_w)}  {p.cpu_percent:>5.1f}  {rpad(human_bytes(p.rss) if p.rss else '-', 7)}  ",
+                untrusted(p.name, 60),
+            )
+        )
     return out

@@ -74,7 +74,9 @@ def summary_row(
     stale = ("  STALE", WARN_STYLE) if update.stale else ""
     kind = registry.kind_of(info.kind)
     if kind is not None:
-        row = registry.imported(kind.summary)(info, update, now, name=name, age=age, stale=stale, detected_at=detected_at)
+        row = registry.imported(kind.summary)(
+            info, update, now, name=name, age=age, stale=stale, detected_at=detected_at
+        )
         if row is not None:
             return row
     return line((pad("✖ ERROR", STATE_W), BAD_STYLE), name, f" {untrusted(update.error, 120)}", stale, age)
@@ -83,8 +85,16 @@ def summary_row(
 Part = str | tuple[str, str]
 
 
-def probe_row(info: SourceInfo, update: SourceUpdate, now: datetime, *, name: str, age: Part, stale: Part,
-              detected_at: datetime | None) -> Row:
+def probe_row(
+    info: SourceInfo,
+    update: SourceUpdate,
+    now: datetime,
+    *,
+    name: str,
+    age: Part,
+    stale: Part,
+    detected_at: datetime | None,
+) -> Row:
     snap = update.snapshot
     if not isinstance(snap, ProbeResult) or snap.failure == "config":
         return None
@@ -101,8 +111,16 @@ def probe_row(info: SourceInfo, update: SourceUpdate, now: datetime, *, name: st
     return line((pad(word, STATE_W), style), name, f" {code} {latency}{detail}", age)
 
 
-def statuspage_row(info: SourceInfo, update: SourceUpdate, now: datetime, *, name: str, age: Part, stale: Part,
-                   detected_at: datetime | None) -> Row:
+def statuspage_row(
+    info: SourceInfo,
+    update: SourceUpdate,
+    now: datetime,
+    *,
+    name: str,
+    age: Part,
+    stale: Part,
+    detected_at: datetime | None,
+) -> Row:
     snap = update.snapshot
     if not isinstance(snap, StatusPageResult) or snap.error:
         return None
@@ -111,19 +129,41 @@ def statuspage_row(info: SourceInfo, update: SourceUpdate, now: datetime, *, nam
     return line((pad(word, STATE_W), style), name, f" {untrusted(snap.description, 60)}{broken}", age)
 
 
-def log_row(info: SourceInfo, update: SourceUpdate, now: datetime, *, name: str, age: Part, stale: Part,
-            detected_at: datetime | None) -> Row:
+def log_row(
+    info: SourceInfo,
+    update: SourceUpdate,
+    now: datetime,
+    *,
+    name: str,
+    age: Part,
+    stale: Part,
+    detected_at: datetime | None,
+) -> Row:
     snap = update.snapshot
     if not isinstance(snap, LogCounts):
         return None
     text = f" {snap.last_full_minute:,}/min · {snap.total:,} total "
     err = (f" · ✖ {untrusted(snap.error, 80)}", BAD_STYLE) if snap.error else ""
-    return line((pad("● LOG", STATE_W), WARN_STYLE if snap.last_full_minute else MUTED_STYLE), name, text,
-                sparkline(rate_values(snap), 10), err, age)
+    return line(
+        (pad("● LOG", STATE_W), WARN_STYLE if snap.last_full_minute else MUTED_STYLE),
+        name,
+        text,
+        sparkline(rate_values(snap), 10),
+        err,
+        age,
+    )
 
 
-def deploys_row(info: SourceInfo, update: SourceUpdate, now: datetime, *, name: str, age: Part, stale: Part,
-                detected_at: datetime | None) -> Row:
+def deploys_row(
+    info: SourceInfo,
+    update: SourceUpdate,
+    now: datetime,
+    *,
+    name: str,
+    age: Part,
+    stale: Part,
+    detected_at: datetime | None,
+) -> Row:
     snap = update.snapshot
     if not isinstance(snap, DeployList) or not (snap.deploys or not snap.error):
         return None
@@ -133,12 +173,26 @@ def deploys_row(info: SourceInfo, update: SourceUpdate, now: datetime, *, name: 
     suspects = deploys_before(snap.deploys, detected_at) if detected_at is not None else []
     mark = (f" ◆ {len(suspects)} before detection ·", "bold $text-warning") if suspects else ""
     what = untrusted(newest.subject, 60) or untrusted(newest.image, 60)
-    return line(pad("● DEPLOY", STATE_W), name, mark,
-                f" {untrusted(newest.short, 12)} {when_text(newest.at, now)} {what}", stale, age)
+    return line(
+        pad("● DEPLOY", STATE_W),
+        name,
+        mark,
+        f" {untrusted(newest.short, 12)} {when_text(newest.at, now)} {what}",
+        stale,
+        age,
+    )
 
 
-def resources_row(info: SourceInfo, update: SourceUpdate, now: datetime, *, name: str, age: Part, stale: Part,
-                  detected_at: datetime | None) -> Row:
+def resources_row(
+    info: SourceInfo,
+    update: SourceUpdate,
+    now: datetime,
+    *,
+    name: str,
+    age: Part,
+    stale: Part,
+    detected_at: datetime | None,
+) -> Row:
     snap = update.snapshot
     if not isinstance(snap, ResourceSnapshot) or snap.cpu_percent is None:
         return None
@@ -150,12 +204,22 @@ def resources_row(info: SourceInfo, update: SourceUpdate, now: datetime, *, name
     for d in snap.disks:
         if d.error is None:
             full = d.percent >= cfg.disk_threshold
-            parts.append((f" · {untrusted(d.mount, 20)} {d.use_text}" + (" ▲ FULL" if full else ""), BAD_STYLE if full else ""))
+            parts.append(
+                (f" · {untrusted(d.mount, 20)} {d.use_text}" + (" ▲ FULL" if full else ""), BAD_STYLE if full else "")
+            )
     return line(*parts, stale, age)
 
 
-def command_row(info: SourceInfo, update: SourceUpdate, now: datetime, *, name: str, age: Part, stale: Part,
-                detected_at: datetime | None) -> Row:
+def command_row(
+    info: SourceInfo,
+    update: SourceUpdate,
+    now: datetime,
+    *,
+    name: str,
+    age: Part,
+    stale: Part,
+    detected_at: datetime | None,
+) -> Row:
     snap = update.snapshot
     if not isinstance(snap, CommandOutput):
         return None
@@ -163,5 +227,9 @@ def command_row(info: SourceInfo, update: SourceUpdate, now: datetime, *, name: 
         return line((pad("✖ FAILED", STATE_W), BAD_STYLE), name, f" {untrusted(snap.error, 80)}", stale, age)
     lines = snap.stdout.count("\n") + 1 if snap.stdout else 0
     word = f"{'✔' if snap.exit_code == 0 else '▲'} EXIT {snap.exit_code}"
-    return line((pad(word, STATE_W), OK_STYLE if snap.exit_code == 0 else WARN_STYLE), name,
-                f" {lines} line{'s' if lines != 1 else ''}", age)
+    return line(
+        (pad(word, STATE_W), OK_STYLE if snap.exit_code == 0 else WARN_STYLE),
+        name,
+        f" {lines} line{'s' if lines != 1 else ''}",
+        age,
+    )

@@ -242,7 +242,7 @@ class Timeline(FocusMarked, ScrollView, can_focus=True):
         start = starts[index] if index < len(starts) else self._lines
         self._rows.insert(index, row)
         starts.insert(index, start)
-        starts[index + 1:] = [s + height for s in starts[index + 1:]]
+        starts[index + 1 :] = [s + height for s in starts[index + 1 :]]
         self._lines += height
 
     def _top_anchor(self) -> tuple[Event, int] | None:
@@ -310,7 +310,7 @@ class Timeline(FocusMarked, ScrollView, can_focus=True):
         self._counted_avail = avail
         line = 0
         starts = self._starts
-        del starts[len(self._rows):]
+        del starts[len(self._rows) :]
         starts.extend([0] * (len(self._rows) - len(starts)))
         for i, row in enumerate(self._rows):
             starts[i] = line

@@ -43,7 +43,11 @@ def indent_for(width: int) -> int:
 
 
 def prefix_segments(
-    event: Event, late: bool, indent: int, base: Style, style: Callable[[str], Style],
+    event: Event,
+    late: bool,
+    indent: int,
+    base: Style,
+    style: Callable[[str], Style],
     actor: Callable[[str, int], str],
 ) -> list[Segment]:
     """The first line's prefix for `event` (`style` gives a component class's style, `actor`
@@ -54,22 +58,27 @@ def prefix_segments(
         return [Segment(event.at.strftime("%H:%M"), base + style("timeline--time")), mark]
     kind = event.kind
     kind_style = base + style(
-        "timeline--alarm" if kind in ALARM_KINDS
-        else "timeline--good" if kind in GOOD_KINDS
-        else "timeline--system" if system
+        "timeline--alarm"
+        if kind in ALARM_KINDS
+        else "timeline--good"
+        if kind in GOOD_KINDS
+        else "timeline--system"
+        if system
         else "timeline--kind"
     )
     time_style = base + style("timeline--system" if system else "timeline--time")
     actor_style = base + style("timeline--system" if system else "timeline--actor")
     if indent == COMPACT_PREFIX_WIDTH:
         return [
-            Segment(event.at.strftime("%H:%M"), time_style), mark,
+            Segment(event.at.strftime("%H:%M"), time_style),
+            mark,
             Segment(KIND_GLYPHS.get(kind, "·") + " ", kind_style),
             Segment(actor(event.actor, COMPACT_ACTOR_WIDTH) + " ", actor_style),
         ]
     label = KIND_LABELS.get(kind) or clean(kind, cap=KIND_WIDTH)
     return [
-        Segment(event.at.strftime("%H:%M:%S"), time_style), mark,
+        Segment(event.at.strftime("%H:%M:%S"), time_style),
+        mark,
         Segment(fit_cells(label, KIND_WIDTH) + " ", kind_style),
         Segment(actor(event.actor, ACTOR_WIDTH) + " ", actor_style),
     ]

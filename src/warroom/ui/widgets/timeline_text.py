@@ -56,7 +56,7 @@ def wrap_cells(text: str, width: int) -> list[str]:
         while cell_len(word) > width:
             head = chop_cells(word, width)[0]
             lines.append(head)
-            word = word[len(head):]
+            word = word[len(head) :]
         current = word
     lines.append(current)
     return lines
