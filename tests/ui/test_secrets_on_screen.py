@@ -49,7 +49,12 @@ async def test_the_log_pane_and_a_pin_never_hold_the_token(db: Path, tmp_path: P
             pane = found.first().by_key.get("log:api") if found else None
             return pane.row_list.texts if pane is not None else []
 
-        await wait_for(pilot, lambda: "2 total" in " ".join(log_rows()), "both lines counted")
+        # The count can reach 2 a frame before the second line's row is drawn: wait for both.
+        await wait_for(
+            pilot,
+            lambda: "2 total" in " ".join(log_rows()) and "environment says" in " ".join(log_rows()),
+            "both lines counted and shown",
+        )
         shown = "\n".join(log_rows())
         assert SECRET not in shown
         assert "error: login refused for ***" in shown and "error: environment says ***" in shown
