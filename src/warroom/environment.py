@@ -21,8 +21,6 @@ if TYPE_CHECKING:
 #: WARROOM_BUSY_TIMEOUT_MS: how long a write waits for a lock held by another process.
 BUSY_TIMEOUT_DEFAULT_MS = 5000
 BUSY_TIMEOUT_MAX_MS = 300_000  # 5 minutes, the same bound as every other timeout
-#: WARROOM_USER: a handle, like `--as` (letters, digits, . _ - @).
-USER_MAX = 80
 
 
 def busy_timeout_ms(environ: Mapping[str, str] | None = None) -> int:
