@@ -93,10 +93,10 @@ def parse_runbook(path: Path, content: str | None = None) -> Runbook:
         raise UserError(f"runbook {path}: `title` is required (a string)")
     lists: dict[str, tuple[str, ...]] = {}
     for key in _LIST_KEYS:
-        value = fields.get(key, [])
-        if isinstance(value, str):
+        items = fields.get(key, [])
+        if isinstance(items, str):
             raise UserError(f"runbook {path}: `{key}` must be a list")
-        lists[key] = tuple(v for v in value if v)
+        lists[key] = tuple(v for v in items if v)
     text = "\n".join(lines[end + 1 :]).strip("\n") + "\n"
     return Runbook(title, lists["alerts"], lists["probes"], lists["services"], path, text)
 
