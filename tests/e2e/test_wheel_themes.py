@@ -1,5 +1,5 @@
-"""The themes live once in git (`themes/`); a built wheel carries them, and the app installed from
-that wheel offers them by name."""
+"""The themes and runbooks live once in git (`themes/`, `runbooks/`); a built wheel carries them,
+and the app installed from that wheel offers them by name and loads them."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ import pytest
 
 REPO = Path(__file__).resolve().parents[2]
 THEMES = sorted(p.name for p in (REPO / "themes").glob("*.toml"))
+RUNBOOKS = sorted(p.name for p in (REPO / "runbooks").glob("*.md"))
 
 pytestmark = pytest.mark.e2e
 
@@ -38,6 +39,15 @@ def test_the_wheel_carries_every_theme_from_themes_dir(wheel: Path):
         assert packaged == THEMES
         for name in THEMES:
             assert zf.read(f"warroom/data/themes/{name}") == (REPO / "themes" / name).read_bytes()
+
+
+def test_the_wheel_carries_every_runbook_from_runbooks_dir(wheel: Path):
+    assert len(RUNBOOKS) >= 11
+    with zipfile.ZipFile(wheel) as zf:
+        packaged = sorted(Path(n).name for n in zf.namelist() if n.startswith("warroom/data/runbooks/"))
+        assert packaged == RUNBOOKS
+        for name in RUNBOOKS:
+            assert zf.read(f"warroom/data/runbooks/{name}") == (REPO / "runbooks" / name).read_bytes()
 
 
 def test_the_app_installed_from_the_wheel_loads_its_themes(wheel: Path, tmp_path: Path):
@@ -78,6 +88,23 @@ def test_the_app_installed_from_the_wheel_loads_its_themes(wheel: Path, tmp_path
     for line in filter(None, lines):
         assert line.split(" ", 1)[1].startswith(str(target)), f"{line}: not the installed copy"
     assert len(list(filter(None, lines))) == 4
+    runbooks = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "from warroom.runbooks import load_runbooks as l, runbook_dir as d;"
+            "b, p = l(); print(d()); print(len(b), len(p))",
+        ],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        env=env,
+        timeout=60,
+    )
+    assert runbooks.returncode == 0, runbooks.stderr
+    where_runbooks, counts = runbooks.stdout.split("\n")[:2]
+    assert where_runbooks.startswith(str(target)), "the installed copy of the runbooks"
+    assert counts == f"{len(RUNBOOKS)} 0"
     cli = [sys.executable, "-c", "import sys; from warroom.cli import main; sys.exit(main())"]
     wrong = subprocess.run(
         [*cli, "open", "--theme", "no-such"],

@@ -1,0 +1,121 @@
+"""The shipped runbooks (`runbooks/*.md`) parse, and each is a real runbook for this tool."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from warroom.errors import UserError
+from warroom.runbooks import REPO_RUNBOOKS, Runbook, load_runbooks, parse_runbook, runbook_dir
+
+EXPECTED = {
+    "triage.md",
+    "mitigation.md",
+    "in-flight-commands.md",
+    "communication.md",
+    "postmortem.md",
+    "high-5xx-rate.md",
+    "latency-spike.md",
+    "disk-full.md",
+    "db-connections-exhausted.md",
+    "certificate-expiry.md",
+    "third-party-outage.md",
+}
+
+#: Commands and keys the README documents (what a runbook may point at).
+REAL = [
+    r"warroom declare",
+    r"warroom show",
+    r"warroom due",
+    r"warroom draft",
+    r"warroom snapshot",
+    r"warroom check",
+    r"warroom milestone",
+    r"warroom list",
+    r"/sev\b",
+    r"/status\b",
+    r"/ic\b",
+    r"/role\b",
+    r"/ack\b",
+    r"/mitigated\b",
+    r"/resolve\b",
+    r"/pin PANE",
+    r"/note\b",
+    r"/feature\b",
+    r"`d`",
+    r"`z`",
+]
+#: Commands that do not exist (yet): a runbook must not send anyone to them.
+MISSING = ["warroom mitigate ", "warroom run", "warroom postmortem", "warroom handoff", "/handoff"]
+
+
+def _books() -> list[Runbook]:
+    books, problems = load_runbooks(REPO_RUNBOOKS)
+    assert problems == []
+    return books
+
+
+def test_the_source_tree_reads_its_own_runbooks():
+    assert runbook_dir() == REPO_RUNBOOKS
+    assert {p.name for p in REPO_RUNBOOKS.glob("*.md")} == EXPECTED
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_each_runbook_is_a_real_runbook_for_warroom(name: str):
+    (book,) = [b for b in _books() if b.path.name == name]
+    assert book.title
+    assert book.alerts or book.probes or book.services
+    assert len(book.text.split()) >= 150, f"{name}: only {len(book.text.split())} words"
+    named = [p for p in REAL if re.search(p, book.text)]
+    assert len(named) >= 2, f"{name}: names {named}"
+    for missing in MISSING:
+        assert missing not in book.text, f"{name} mentions {missing!r}, which does not exist"
+    assert not book.text.startswith("---")
+
+
+def test_triage_carries_the_severity_table():
+    (triage,) = [b for b in _books() if b.path.name == "triage.md"]
+    for sev in ("SEV-1", "SEV-2", "SEV-3", "SEV-4"):
+        assert f"| {sev} |" in triage.text
+
+
+def test_front_matter_forms(tmp_path: Path):
+    path = tmp_path / "x.md"
+    book = parse_runbook(
+        path,
+        "---\ntitle: \"Disk: full\"\nalerts: [a, 'b']\nprobes:\n  - p1\n  - p2\nservices: []\n---\n\n# Body\n",
+    )
+    assert book == Runbook("Disk: full", ("a", "b"), ("p1", "p2"), (), path, "# Body\n")
+    with pytest.raises(AttributeError):
+        book.title = "changed"  # type: ignore[misc]
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ("# no front matter\n", "no front matter"),
+        ("---\ntitle: x\n", "not closed"),
+        ("---\nalerts: [a]\n---\n", "`title` is required"),
+        ("---\ntitle: x\nalerts: a\n---\n", "`alerts` must be a list"),
+        ("---\ntitle: x\nalerts: [a\n---\n", "unclosed list"),
+        ("---\n- a\ntitle: x\n---\n", "line 2: a list item outside a list"),
+        ("---\ntitle x\n---\n", "line 2: expected `key: value`"),
+        ("---\ntitle: x\ntitle: y\n---\n", "given twice"),
+    ],
+)
+def test_broken_front_matter_is_refused_with_a_clear_message(tmp_path: Path, content: str, message: str):
+    path = tmp_path / "bad.md"
+    with pytest.raises(UserError, match=re.escape(message)) as info:
+        parse_runbook(path, content)
+    assert str(path) in str(info.value)
+
+
+def test_load_skips_a_broken_file_and_says_why(tmp_path: Path):
+    (tmp_path / "good.md").write_text("---\ntitle: Good\nalerts: [a]\n---\ntext\n", encoding="utf-8")
+    (tmp_path / "bad.md").write_text("no front matter\n", encoding="utf-8")
+    books, problems = load_runbooks(tmp_path)
+    assert [b.title for b in books] == ["Good"]
+    assert len(problems) == 1 and "bad.md" in problems[0] and "no front matter" in problems[0]
+    assert load_runbooks(tmp_path / "absent") == ([], [])
