@@ -189,9 +189,8 @@ def _command_run(p: Mapping[str, Any]) -> str:
     argv = p.get("argv")
     line = "$ " + (shlex.join(str(a) for a in argv) if isinstance(argv, list) else _s(argv))
     if p.get("error"):
-        line += f" → could not start: {_s(p['error'])}"
-    else:
-        line += f" → exit {_s(p.get('exit_code'))}"
+        return line + f" → could not start: {_s(p['error'])} (exit {_s(p.get('exit_code'))})"
+    line += f" → exit {_s(p.get('exit_code'))}"
     duration = p.get("duration_s")
     if isinstance(duration, (int, float)) and not isinstance(duration, bool):
         line += f" in {duration:.1f}s"
