@@ -8,7 +8,9 @@ and warroom exits with the command's own exit code:
 
 - a command that cannot start prints one line and exits 127 (not found) or 126 (not executable),
   and that is recorded too;
-- Ctrl+C (SIGINT), SIGTERM and SIGHUP are passed on to the command, which decides what they mean;
+- Ctrl+C (SIGINT), SIGTERM and SIGHUP are passed on to the command, which decides what they mean
+  (Ctrl+C typed in the terminal reaches it from the terminal, in our process group; a SIGINT
+  sent to warroom alone is forwarded);
   killed by a signal it exits 128+N (130 for Ctrl+C) like a shell would, and that is recorded.
 
 The incident is resolved before the command runs: with no open incident (and no `--incident`) the
@@ -135,6 +137,21 @@ def _secrets_from_config(args: argparse.Namespace | SimpleNamespace) -> None:
         pass  # a broken config must not stop the command; its mistakes show on `warroom config check`
 
 
+def _terminal_delivers_ctrl_c() -> bool:
+    """Whether we (and so the command, in our process group) are the terminal's foreground job:
+    then Ctrl+C reaches the command from the terminal itself, and is not sent a second time."""
+    try:
+        fd = os.open("/dev/tty", os.O_RDONLY | os.O_NOCTTY)
+    except OSError:
+        return False
+    try:
+        return os.tcgetpgrp(fd) == os.getpgrp()
+    except OSError:
+        return False
+    finally:
+        os.close(fd)
+
+
 def execute(argv: list[str]) -> tuple[int, float, str | None, bool, _Tail]:
     """Run argv, passing its output through; (exit code, seconds, why it could not start, whether
     a signal was passed on to it, the output tail)."""
@@ -151,9 +168,12 @@ def execute(argv: list[str]) -> tuple[int, float, str | None, bool, _Tail]:
     except OSError as exc:
         return 126, time.monotonic() - started, exc.strerror or str(exc), False, tail
     forwarded = []
+    tty_delivers = _terminal_delivers_ctrl_c()
 
     def forward(signum: int, _frame: object) -> None:
         forwarded.append(signum)
+        if signum == signal.SIGINT and tty_delivers:
+            return  # Ctrl+C reached the command from the terminal already: a second one could end a REPL
         try:
             proc.send_signal(signum)
         except OSError:
