@@ -99,3 +99,16 @@ def test_interrupt_is_passed_on_and_recorded_as_130(run_warroom, home_env, tmp_p
     (ev,) = _runs(run_warroom)
     assert ev["payload"]["exit_code"] == 130 and ev["payload"]["interrupted"] is True
     assert ev["payload"]["output"].startswith("up")
+
+
+def test_the_configs_env_values_are_hidden_in_the_record(run_warroom, tmp_path):
+    (tmp_path / "warroom.toml").write_text(
+        '[[probe]]\nname = "api"\nurl = "https://api.example.com/health"\nheaders = { X-Check = "${CHECK_VALUE}" }\n'
+    )
+    env = {"CHECK_VALUE": "plainvalue42"}
+    assert run_warroom("declare", "x", "--sev", "3", env=env).returncode == 0
+    r = run_warroom("run", "--", "echo", "value is plainvalue42", env=env)
+    assert r.returncode == 0 and r.stdout == "value is plainvalue42\n", r.stderr
+    (ev,) = _runs(run_warroom)
+    assert ev["payload"]["argv"] == ["echo", "value is ***"]
+    assert ev["payload"]["output"] == "value is ***"
