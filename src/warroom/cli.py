@@ -36,6 +36,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "milestone": ("warroom.commands.milestone", "Back-date a milestone: warroom milestone started --at 02:50"),
     "show": ("warroom.commands.show", "Show an incident: state, roles, milestones, timeline"),
     "list": ("warroom.commands.list_cmd", "List every incident"),
+    "run": ("warroom.commands.run_cmd", "Run a command here and record it: warroom run -- kubectl get pods"),
     "check": ("warroom.commands.check", "Probe URLs now, like curl: status=200 time=0.042s"),
     "snapshot": ("warroom.commands.snapshot", "Run every configured source once and print the results"),
     "record": ("warroom.commands.record", "Run the sources headless and record what changes"),
@@ -131,6 +132,9 @@ def _join_relative_times(argv: list[str]) -> list[str]:
     i = 0
     while i < len(argv):
         word = argv[i]
+        if word == "--":  # what follows is not ours (`warroom run -- ARGV...`)
+            out += argv[i:]
+            break
         if word.startswith("--") and "=" not in word and i + 1 < len(argv) and _is_relative_time(argv[i + 1]):
             out.append(f"{word}={argv[i + 1]}")
             i += 2

@@ -134,3 +134,72 @@ def redact_values(text: str, secrets: list[str] | tuple[str, ...]) -> str:
     for value in _usable(secrets):
         text = text.replace(value, "***")
     return redact_text(text)
+
+
+# --- a command line: `warroom run -- ARGV...` records the argv it ran ------------------------------
+
+#: An option or `NAME=value` whose name says its value is a secret (`--token`, `--db-password`,
+#: `PGPASSWORD=`, `--client-secret`, `--api-key`, `--auth`).
+_SECRET_NAME = re.compile(
+    r"(?:token|passw|secret|api[-_]?key|credential|private[-_]?key)|(?:^|[-_])(?:auth|pwd|pass|pw)$",
+    re.IGNORECASE,
+)
+#: Option names that are secret-ish but take no secret value (`docker login --password-stdin`).
+_NOT_A_VALUE = re.compile(r"[-_](?:stdin|file|path|env)$", re.IGNORECASE)
+#: `Authorization: Bearer x`, `Cookie: a=b`: a sensitive header and its value, inside any text.
+_SECRET_HEADER = re.compile(
+    r"(?P<key>\b(?:" + "|".join(re.escape(h) for h in sorted(SENSITIVE_HEADERS)) + r")\s*:\s*)[^\r\n]+",
+    re.IGNORECASE,
+)
+#: curl's and friends' `-u user:password` / `--user user:password`.
+_USER_OPTIONS = frozenset({"-u", "--user", "--proxy-user", "-U"})
+
+
+def _secret_name(name: str) -> bool:
+    name = name.lstrip("-")
+    return bool(name) and bool(_SECRET_NAME.search(name)) and not _NOT_A_VALUE.search(name)
+
+
+def redact_headers(text: str) -> str:
+    """Hide the value of every sensitive header (`Authorization: ***`) in `text`."""
+    return _SECRET_HEADER.sub(lambda m: m.group("key") + "***", text)
+
+
+def redact_argv(argv: list[str] | tuple[str, ...]) -> tuple[list[str], list[str]]:
+    """A command line with its secrets hidden, and the secret values it held (to hide them in
+    what the command prints too). Hidden: the value of a secret-named option (`--token=x`,
+    `--password x`) or assignment (`password=x`, `PGPASSWORD=x`), `-u user:pass`'s password,
+    sensitive header values (`-H 'Authorization: Bearer x'`), and everything `redact_text` hides
+    (URL credentials `https://user:pass@host`, token shapes, the config's `${ENV}` values)."""
+    out: list[str] = []
+    values: list[str] = []
+    hide_next = ""  # "all" (the value of `--password`) or "password" (the `:pass` of `-u user:pass`)
+    for word in argv:
+        if hide_next:
+            if hide_next == "password" and ":" in word:
+                user, _, secret = word.partition(":")
+                values.append(secret)
+                word = f"{user}:***"
+            elif hide_next == "all":
+                values.append(word)
+                word = "***"
+            hide_next = ""
+        elif word.startswith("-") and "=" not in word:
+            if word in _USER_OPTIONS:
+                hide_next = "password"
+            elif word.startswith("--") and _secret_name(word):
+                hide_next = "all"
+        else:
+            name, eq, value = word.partition("=")
+            if eq and value and name and " " not in name and _secret_name(name):
+                values.append(value)
+                word = f"{name}=***"
+            elif word.startswith("-u") and len(word) > 2 and ":" in word and not word.startswith("--"):
+                user, _, secret = word[2:].partition(":")
+                values.append(secret)
+                word = f"-u{user}:***"
+        header = _SECRET_HEADER.search(word)
+        if header:
+            values.append(word[header.end("key") :].strip())
+        out.append(redact_headers(redact_values(word, values)))
+    return out, [v for v in values if v and v != "***"]

@@ -92,5 +92,9 @@ SAMPLES: dict[str, tuple[str, dict[str, Any]]] = {
         )
         | {"text": 'pinned command "slow queries"'},
     ),
+    Kind.COMMAND_RUN: (
+        "bob",
+        c.command_run(argv=["kubectl", "get", "pods"], exit_code=0, duration_s=1.2, output="api-1 Running"),
+    ),
     Kind.SOURCE_ERROR: ("warroom", c.source_error("git not found", source="deploys")),
 }

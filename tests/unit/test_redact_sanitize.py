@@ -81,3 +81,28 @@ def test_terminal_json_is_exact_data_with_nothing_raw_for_the_terminal():
     out = terminal_json(data, indent=2)
     assert json.loads(out) == data
     assert "\u202e" not in out and "\x9b" not in out and "ü" in out
+
+
+def test_redact_argv_hides_secret_options_headers_and_url_credentials():
+    from warroom.redact import redact_argv
+
+    shown, values = redact_argv(
+        ["curl", "--token=s3cr3t", "-H", "Authorization: Bearer abcdef123", "-u", "bob:pw1234", "https://u:p@host/x"]
+    )
+    assert shown == ["curl", "--token=***", "-H", "Authorization: ***", "-u", "bob:***", "https://***@host/x"]
+    assert "s3cr3t" in values and "pw1234" in values
+    assert redact_argv(["mysql", "--password", "hunter22", "db"])[0] == ["mysql", "--password", "***", "db"]
+    assert redact_argv(["env", "PGPASSWORD=abcd1234", "x", "password=zz"])[0] == [
+        "env",
+        "PGPASSWORD=***",
+        "x",
+        "password=***",
+    ]
+    # Not secrets: a flag that takes none, and ordinary options.
+    assert redact_argv(["docker", "login", "--password-stdin", "bob"])[0] == [
+        "docker",
+        "login",
+        "--password-stdin",
+        "bob",
+    ]
+    assert redact_argv(["git", "log", "--author", "bob"])[0] == ["git", "log", "--author", "bob"]

@@ -27,6 +27,7 @@ from __future__ import annotations
 from warroom.domain.event_payloads import (
     acknowledged,
     amended,
+    command_run,
     comms_posted,
     declared,
     deploy_seen,
@@ -61,6 +62,7 @@ __all__ = [
     "acknowledged",
     "amended",
     "build",
+    "command_run",
     "comms_posted",
     "declared",
     "deploy_seen",
@@ -180,6 +182,21 @@ def _comms(p: Mapping[str, Any]) -> str:
     return f"{_s(p.get('audience') or 'internal')} update posted: {first}"
 
 
+def _command_run(p: Mapping[str, Any]) -> str:
+    """`$ kubectl rollout undo deploy/api → exit 0 in 1.2s` (the output tail is in the payload)."""
+    import shlex
+
+    argv = p.get("argv")
+    line = "$ " + (shlex.join(str(a) for a in argv) if isinstance(argv, list) else _s(argv))
+    if p.get("error"):
+        return line + f" → could not start: {_s(p['error'])} (exit {_s(p.get('exit_code'))})"
+    line += f" → exit {_s(p.get('exit_code'))}"
+    duration = p.get("duration_s")
+    if isinstance(duration, (int, float)) and not isinstance(duration, bool):
+        line += f" in {duration:.1f}s"
+    return line + (" (interrupted)" if p.get("interrupted") else "")
+
+
 class EventKind:
     """One kind in the catalogue (see the module docstring for what each part is for)."""
 
@@ -270,6 +287,7 @@ _ENTRIES = (
         evidence_pinned,
         lambda p: _s(p.get("summary") or p.get("text")) or f"pinned {_s(p.get('pane'))}",
     ),
+    EventKind(Kind.COMMAND_RUN, "RAN", "$", command_run, _command_run, lead="ran "),
     EventKind(
         Kind.SOURCE_ERROR, "SRC ERROR", "✖", source_error, _words, lead="source error: ", system=True, tone="alarm"
     ),

@@ -271,6 +271,36 @@ def evidence_pinned(
     }
 
 
+def command_run(
+    *,
+    argv: list[str],
+    exit_code: int,
+    duration_s: float,
+    output: str,
+    lines_cut: int = 0,
+    error: str | None = None,
+    interrupted: bool = False,
+) -> Payload:
+    """`command.run`: a command an operator ran with `warroom run`, its argv already redacted,
+    how it ended, how long it took and the tail of what it printed."""
+    if not isinstance(argv, list) or not argv or not all(isinstance(a, str) for a in argv):
+        raise ValueError("argv must be a non-empty list of text")
+    if isinstance(exit_code, bool) or not isinstance(exit_code, int):
+        raise ValueError(f"exit_code must be a whole number, not {exit_code!r}")
+    payload: Payload = {
+        "argv": list(argv),
+        "exit_code": exit_code,
+        "duration_s": _number(duration_s, "duration_s"),
+        "output": _str(output, "output"),
+        "lines_cut": int(lines_cut),
+    }
+    if error:
+        payload["error"] = _str(error, "error")
+    if interrupted:
+        payload["interrupted"] = True
+    return payload
+
+
 def source_error(text: str, **details: Any) -> Payload:
     """`source.error`: a source that could not run, in words (and whatever else it knows)."""
     return {"text": _str(text, "text", required=True), **details}

@@ -40,6 +40,8 @@ class Kind:
     DEPLOY = "deploy.seen"
     RESOURCE = "resource.threshold"
     EVIDENCE = "evidence.pinned"
+    #: A command an operator ran through `warroom run -- ARGV...` (argv, exit code, output tail).
+    COMMAND_RUN = "command.run"
     SOURCE_ERROR = "source.error"
     # Communication: status updates posted, notifications sent.
     COMMS_POSTED = "comms.posted"
