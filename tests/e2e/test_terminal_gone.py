@@ -52,6 +52,24 @@ def start_in_pty(env: dict[str, str], argv: list[str]) -> tuple[subprocess.Popen
     return proc, master
 
 
+def close_terminal_expect_hangup(proc: subprocess.Popen[bytes], master: int, timeout: float) -> None:
+    """Close the terminal (the emulator, the SSH session, is gone): warroom exits as a hangup
+    would (128 + SIGHUP) within 10 s. Kills it, and closes the terminal, whatever happens."""
+    try:
+        os.close(master)
+        master = -1
+        start = time.monotonic()
+        code = proc.wait(timeout=timeout)
+        assert code == 129, "exits as a hangup would (128 + SIGHUP)"
+        assert time.monotonic() - start < 10
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+        if master >= 0:
+            os.close(master)
+
+
 def drain(master: int) -> list[bytes]:
     """Read the terminal as an emulator does (a full pty buffer would hold the app's output);
     what it wrote is kept, to show when something goes wrong."""
@@ -141,19 +159,7 @@ def test_a_vanished_terminal_ends_the_war_room(home_env: dict[str, str], tmp_pat
         incident = store.declare("Checkout API returning 500s", 1, actor="alice").incident_id
     env = {**home_env, "WARROOM_DB": str(db), "TERM": "xterm-256color"}
     proc, master = start_in_pty(env, [])
-    try:
-        os.close(master)  # the terminal emulator, the SSH session, is gone
-        master = -1
-        start = time.monotonic()
-        code = proc.wait(timeout=15)
-        assert code == 129, "exits as a hangup would (128 + SIGHUP)"
-        assert time.monotonic() - start < 10
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.wait()
-        if master >= 0:
-            os.close(master)
+    close_terminal_expect_hangup(proc, master, timeout=15)
     # Nothing left locked or half-written: the next war room (or `warroom note`) carries on.
     with EventStore.open(db) as store:
         store.append(incident, Kind.NOTE, {"text": "back on a new connection"}, actor="alice")
