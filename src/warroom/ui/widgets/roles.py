@@ -120,6 +120,7 @@ class RoleBoard(FocusMarked, Widget, can_focus=True):
             (f" → {to} (pending ack)", " " + since),
             (f" → {to} (pending ack)", ""),
             (f" → {to} (pending)", ""),
+            (f" → {to} pending", ""),
             (f" → {to}?", ""),
         ]
         for pending, when in forms:
