@@ -70,7 +70,7 @@ def test_first_ack_by_the_incoming_ic_acknowledges_the_incident_and_role_ic_canc
     run_warroom("handoff", "erin", "--as", "dave", "--incident", "INC-2")
     erin = run_warroom("ack", "--as", "erin", "--incident", "INC-2")
     assert erin.returncode == 0, erin.stderr
-    assert "erin is IC now: IC dave → erin; this ack also acknowledges the incident" in erin.stdout
+    assert "erin is IC now: IC dave → erin; incident acknowledged too" in erin.stdout
     second = json.loads(run_warroom("show", "INC-2", "--json").stdout)
     assert second["milestones"]["acknowledged"] is not None
     assert second["roles"]["Incident Commander"]["person"] == "erin"

@@ -89,7 +89,7 @@ async def test_bobs_ack_of_an_unacknowledged_incident_acknowledges_it_too_and_ic
         await submit(pilot, "/handoff bob")
         await submit(pilot, "/as bob")
         said = await submit(pilot, "/ack")
-        assert "this ack also acknowledges the incident" in said
+        assert "incident acknowledged too" in said
         await wait_for(pilot, lambda: app.incident.commander == "bob", "bob as IC")
         assert app.incident.milestones.acknowledged == NOW
         assert [e.kind for e in stored(db)[-2:]] == [Kind.ACKNOWLEDGED, Kind.HANDOFF_ACCEPTED]

@@ -98,7 +98,7 @@ def accept(state: IncidentState, actor: str) -> Step | None:
     also = ""
     if state.milestones.acknowledged is None:
         events.append((Kind.ACKNOWLEDGED, catalogue.acknowledged()))
-        also = "; this ack also acknowledges the incident"
+        also = "; incident acknowledged too"
     events.append((Kind.HANDOFF_ACCEPTED, catalogue.handoff_accepted(outgoing, actor)))
     return Step(tuple(events), f"{actor} is IC now: IC {outgoing} → {actor}{also}")
 

@@ -91,7 +91,7 @@ def test_ack_by_the_incoming_person_accepts_and_also_acknowledges_an_unacknowled
     assert isinstance(cmd, Append)
     assert (cmd.kind, cmd.payload) == (Kind.ACKNOWLEDGED, {})
     assert cmd.then == ((Kind.HANDOFF_ACCEPTED, {"from": "alice", "to": "bob"}),)
-    assert cmd.done == "bob is IC now: IC alice → bob; this ack also acknowledges the incident"
+    assert cmd.done == "bob is IC now: IC alice → bob; incident acknowledged too"
 
 
 def test_ack_by_the_incoming_person_of_an_acknowledged_incident_only_accepts():

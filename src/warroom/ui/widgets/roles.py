@@ -128,7 +128,9 @@ class RoleBoard(FocusMarked, Widget, can_focus=True):
                 break
         text = Text(person, style=get("roles--holder"))
         text.append(pending, get("roles--pending"))
-        text.append(when, get("roles--since"))
+        if when:  # since-when at the cell's right edge, as the other holders' are
+            text.append(" " * (width - text.cell_len - len(when)))
+            text.append(when, get("roles--since"))
         text.truncate(width, overflow="ellipsis", pad=True)
         return text
 
