@@ -40,6 +40,8 @@ def test_handoff_completes_only_when_the_incoming_person_acks(run_warroom):
     still = json.loads(run_warroom("show", "--json").stdout)
     assert still["roles"]["Incident Commander"]["person"] == "alice" and still["handoff"]["to"] == "bob"
 
+    early = run_warroom("ack", "--as", "bob", "--at", "-1h")
+    assert early.returncode != 0 and "before the handoff was proposed" in early.stderr
     bob = run_warroom("ack", env={"WARROOM_USER": "bob"})  # the actor from $WARROOM_USER
     assert bob.returncode == 0, bob.stderr
     assert bob.stdout.strip() == "INC-1 bob is IC now: IC alice → bob"

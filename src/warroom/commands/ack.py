@@ -20,6 +20,7 @@ from warroom.commands.context import (
 )
 from warroom.domain import catalogue, handoff
 from warroom.domain.events import Kind, short_id
+from warroom.errors import UserError
 from warroom.sanitize import clean
 
 #: `warroom ack`'s arguments (argparse's parser is built from them).
@@ -38,6 +39,12 @@ def run(args: argparse.Namespace) -> int:
         accepted = handoff.accept(state, actor)
         if accepted is not None:  # the incoming IC's ack completes a pending handoff to them
             at = parse_at_for(store, incident_id, args.at)
+            proposed = state.handoff.at if state.handoff is not None else None
+            if at is not None and proposed is not None and at < proposed:
+                raise UserError(
+                    f"--at {at:%Y-%m-%d %H:%M:%S} UTC is before the handoff was proposed "
+                    f"({proposed:%Y-%m-%d %H:%M:%S} UTC): nothing recorded"
+                )
             if state.milestones.acknowledged is None:
                 check_milestone(store, incident_id, "acknowledged", at)
             for kind, payload in accepted.events:
