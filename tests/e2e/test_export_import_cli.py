@@ -91,6 +91,12 @@ def test_jsonl_round_trip_is_identical_and_importing_twice_changes_nothing(run_w
     assert _ok(run_warroom("export", "2", "--format", "jsonl", "--db", str(fresh))).stdout == exported.stdout
     listed = json.loads(_ok(run_warroom("list", "--json", "--db", str(fresh))).stdout)
     assert [(r["id"], r["title"], r["severity"]) for r in listed] == [("INC-2", "Checkout returns 500", "SEV-1")]
+    document = json.loads(_ok(run_warroom("export", "INC-2", "--format", "json", "--db", str(fresh))).stdout)
+    assert document["format"] == "warroom-incident" and document["incident"]["id"] == "INC-2"
+    assert document["incident"]["severity"] == "SEV-1" and document["incident"]["metrics"]["mttm"] == 30 * 60
+    assert [e["id"] for e in document["events"]] == [r["id"] for r in records]
+    assert document["events"][-1]["text"] == "incident resolved: error rate at baseline"
+    assert document["samples"] == []
     original = json.loads(_ok(run_warroom("show", "INC-2", "--json")).stdout)
     copy = json.loads(_ok(run_warroom("show", "INC-2", "--json", "--db", str(fresh))).stdout)
     assert copy["milestones"] == original["milestones"] and copy["metrics"] == original["metrics"]
@@ -145,6 +151,11 @@ def test_a_malformed_line_names_file_and_line_and_imports_nothing(run_warroom, t
     headless.write_text("\n".join(lines[1:]) + "\n")
     refused = run_warroom("import", str(headless), "--db", target)
     assert refused.returncode != 0 and "INC-2 has no incident.declared line" in refused.stderr
+
+    document = tmp_path / "inc2.json"
+    _ok(run_warroom("export", "INC-2", "--format", "json", "-o", str(document)))
+    refused = run_warroom("import", str(document), "--db", target)
+    assert refused.returncode != 0 and "looks like a `--format json` document" in refused.stderr
 
     listed = json.loads(_ok(run_warroom("list", "--json", "--db", target)).stdout)
     assert [r["title"] for r in listed] == ["Already here"]  # nothing half-imported

@@ -49,6 +49,11 @@ def read_events(path: str) -> list[list[Event]]:
         try:
             ev = parse_line(text)
         except LineError as exc:
+            if number == 1 and text.strip() == "{":
+                raise UserError(
+                    f"{path} looks like a `--format json` document: import reads the JSONL event log "
+                    "(`warroom export ID --format jsonl`); nothing was imported"
+                ) from None
             raise UserError(f"{where}: {exc}; nothing was imported") from None
         # A hand-made log may carry what an export would have hidden: store it redacted too.
         ev = Event(

@@ -51,7 +51,8 @@ ARGS = ArgSpec(
         "--since",
         default="90d",
         metavar="SPAN",
-        help="incidents whose impact started within SPAN before now: 90d, 12h, 2d12h, or 'all' (default 90d)",
+        help="incidents whose impact started within SPAN before now: 90d, 12h, 2d12h (d days, h hours, "
+        "m minutes), or 'all' (default 90d)",
     ),
     Arg("--json", action="store_true", help="machine-readable output"),
 )

@@ -7,9 +7,9 @@ keys sorted and times in the store's fixed-width UTC form, so two exports of the
 byte-identical and a diff shows only what changed.
 
 Events are identified across databases by a natural key that no copy changes: when the event
-happened and was written, its kind, and the origin (host, login, pid) that wrote it. An
-incident is identified by its declaration's key. Database ids are not part of either: the same
-incident is INC-7 in one file and INC-3 in another.
+happened and was written, its kind, actor and dedupe key, and the origin (host, login, pid) that
+wrote it. An incident is identified by its declaration's key. Database ids are not part of
+either: the same incident is INC-7 in one file and INC-3 in another.
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ from warroom.sanitize import terminal_json
 #: Every field of a line, in the (sorted) order it is written.
 FIELDS = ("actor", "at", "dedupe_key", "id", "incident_id", "kind", "origin", "payload", "recorded_at")
 
-NaturalKey = tuple[str, str, str, str, str, str]
+NaturalKey = tuple[str, str, str, str, str, str, str, str]
 
 
 def event_record(ev: Event) -> dict[str, Any]:
@@ -51,12 +51,16 @@ def dump_line(record: Mapping[str, Any]) -> str:
 
 
 def natural_key(ev: Event) -> NaturalKey:
-    """What makes an event the same event in any database: times, kind and who wrote it where."""
+    """What makes an event the same event in any database: when it happened and was written (to
+    the microsecond), its kind, actor and dedupe key, and the process that wrote it (host, login,
+    pid). Not the payload: an export hides secrets in it, and the copy must still match."""
     origin = ev.origin
     return (
         format_ts(ev.at),
         format_ts(ev.recorded_at or ev.at),
         ev.kind,
+        ev.actor,
+        ev.dedupe_key or "",
         str(origin.get("host", "")),
         str(origin.get("user", "")),
         str(origin.get("pid", "")),
