@@ -43,14 +43,14 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "record": ("warroom.commands.record", "Run the sources headless and record what changes"),
     "draft": ("warroom.commands.draft", "Write (copy, mark posted, post) a status update draft"),
     "due": ("warroom.commands.due", "Time to the next required update (exit 1 when overdue)"),
-    "stats": ("warroom.commands.stats", "MTTD, MTTA, MTTM, MTTR by severity and month: warroom stats --since 90d"),
+    "stats": ("warroom.commands.stats", "MTTD/MTTA/MTTM/MTTR by severity, month: warroom stats --since 90d"),
     "export": (
         "warroom.commands.export",
-        "Write an incident as Markdown, JSON or a JSONL event log (secrets redacted)",
+        "An incident as Markdown, JSON or JSONL event log, secrets redacted",
     ),
     "import": (
         "warroom.commands.import_cmd",
-        "Load a JSONL export into this database (importing twice changes nothing)",
+        "Load a JSONL export into this database, without duplicates",
     ),
     "config": ("warroom.commands.config_cmd", "Check warroom.toml: warroom config check [PATH]"),
 }
