@@ -34,6 +34,7 @@ from warroom.domain.event_payloads import (
     evidence_pinned,
     feature_set,
     log_spike,
+    metrics_recovered,
     milestone_set,
     mitigation_applied,
     note,
@@ -73,6 +74,7 @@ __all__ = [
     "late_text",
     "log_spike",
     "long_text",
+    "metrics_recovered",
     "milestone_set",
     "mitigation_applied",
     "note",
@@ -182,6 +184,15 @@ def _comms(p: Mapping[str, Any]) -> str:
     return f"{_s(p.get('audience') or 'internal')} update posted: {first}"
 
 
+def _overrode(p: Mapping[str, Any]) -> str:
+    """` · by bob, overriding: probe api down; not the IC (IC is alice)` when checks were overridden."""
+    overrode = p.get("overrode")
+    if not isinstance(overrode, list) or not overrode:
+        return ""
+    who = f" by {_s(p['resolved_by'])}" if p.get("resolved_by") else ""
+    return f" ·{who} overriding: " + "; ".join(_s(o) for o in overrode)
+
+
 def _command_run(p: Mapping[str, Any]) -> str:
     """`$ kubectl rollout undo deploy/api → exit 0 in 1.2s` (the output tail is in the payload)."""
     import shlex
@@ -262,7 +273,7 @@ _ENTRIES = (
         "RESOLVED",
         "✔",
         resolved,
-        lambda p: "resolved" + _then(p, "text") + _then(p, "public", " · public: "),
+        lambda p: "resolved" + _then(p, "text") + _then(p, "public", " · public: ") + _overrode(p),
         lead="incident ",
         tone="good",
     ),
@@ -288,6 +299,16 @@ _ENTRIES = (
         lambda p: _s(p.get("summary") or p.get("text")) or f"pinned {_s(p.get('pane'))}",
     ),
     EventKind(Kind.COMMAND_RUN, "RAN", "$", command_run, _command_run, lead="ran "),
+    EventKind(
+        Kind.METRICS_RECOVERED,
+        "RECOVERED",
+        "≈",
+        metrics_recovered,
+        _words,
+        lead="metrics recovered: ",
+        system=True,
+        tone="good",
+    ),
     EventKind(
         Kind.SOURCE_ERROR, "SRC ERROR", "✖", source_error, _words, lead="source error: ", system=True, tone="alarm"
     ),

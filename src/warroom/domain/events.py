@@ -43,6 +43,8 @@ class Kind:
     #: A command an operator ran through `warroom run -- ARGV...` (argv, exit code, output tail).
     COMMAND_RUN = "command.run"
     SOURCE_ERROR = "source.error"
+    #: Every probe up and the error rate at its pre-incident baseline for 5 minutes (`domain.recovery`).
+    METRICS_RECOVERED = "metrics.recovered"
     # Communication: status updates posted, notifications sent.
     COMMS_POSTED = "comms.posted"
     NOTIFY_SENT = "notify.sent"
