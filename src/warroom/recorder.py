@@ -27,12 +27,12 @@ from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from warroom.domain.events import Event, Kind
-from warroom.domain.recovery import HOLD
+from warroom.domain.recovery import BAD_KINDS, HOLD
 from warroom.domain.signals import Sample, SignalEvent
 from warroom.pending import LATE_FIELD, KeepsPending, PendingEvents, is_write_failure
 from warroom.sources import registry
 from warroom.sources.observers import SignalObserver
-from warroom.sources.recovery import BAD_KINDS, RecoveryWatch
+from warroom.sources.recovery import RecoveryWatch
 
 if TYPE_CHECKING:
     from warroom.config.model import Config

@@ -189,7 +189,7 @@ def _overrode(p: Mapping[str, Any]) -> str:
     overrode = p.get("overrode")
     if not isinstance(overrode, list) or not overrode:
         return ""
-    who = f" by {_s(p['resolved_by'])}" if p.get("resolved_by") else ""
+    who = f" by {_s(p['resolved_by'])}," if p.get("resolved_by") else ""
     return f" ·{who} overriding: " + "; ".join(_s(o) for o in overrode)
 
 

@@ -26,6 +26,7 @@ from collections.abc import Iterable, Mapping
 from datetime import datetime, timedelta
 from statistics import median
 
+from warroom.domain.events import Event, Kind
 from warroom.records import Record, record
 
 #: How long everything must have been normal before metrics count as recovered.
@@ -199,3 +200,24 @@ def held_words(seconds: float) -> str:
     if seconds >= 60:
         return f"{seconds / 60:.0f} min"
     return f"{seconds:.0f} s"
+
+
+#: Signals after which metrics must recover again (a relapse).
+BAD_KINDS = frozenset({Kind.PROBE_DOWN, Kind.LOG_SPIKE})
+
+
+def recovery_key(after_event: int) -> str:
+    """The dedupe key of the recovery that follows bad signal `after_event` (0: none recorded):
+    the same in every process, so two recorders write one event per recovery."""
+    return f"metrics.recovered:after:{after_event}"
+
+
+def last_bad_event(events: Iterable[Event]) -> int:
+    """The id of the newest probe DOWN or error spike in the record (0 when there is none)."""
+    return max((ev.id or 0 for ev in events if ev.kind in BAD_KINDS), default=0)
+
+
+def recovered_after(events: Iterable[Event], after_event: int) -> Event | None:
+    """The `metrics.recovered` recorded after bad signal `after_event`, if any."""
+    found = [ev for ev in events if ev.kind == Kind.METRICS_RECOVERED and (ev.id or 0) > after_event]
+    return found[-1] if found else None

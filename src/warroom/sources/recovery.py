@@ -23,7 +23,6 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from warroom.domain import catalogue
-from warroom.domain.events import Event, Kind
 from warroom.domain.incident import IncidentState, fold
 from warroom.domain.recovery import (
     BASELINE_WINDOW,
@@ -33,30 +32,14 @@ from warroom.domain.recovery import (
     assess,
     held_words,
     is_error_series,
+    last_bad_event,
     limit,
     minute_totals,
+    recovered_after,
+    recovery_key,
 )
 from warroom.domain.signals import Sample
 from warroom.sources.registry import LOG, PROBE
-
-#: Signals after which metrics must recover again.
-BAD_KINDS = frozenset({Kind.PROBE_DOWN, Kind.LOG_SPIKE})
-
-
-def recovery_key(after_event: int) -> str:
-    """The dedupe key of the recovery that follows bad signal `after_event` (0: none recorded)."""
-    return f"metrics.recovered:after:{after_event}"
-
-
-def last_bad_event(events: list[Event]) -> int:
-    """The id of the newest probe DOWN or error spike in the record (0 when there is none)."""
-    return max((ev.id or 0 for ev in events if ev.kind in BAD_KINDS), default=0)
-
-
-def recovered_after(events: list[Event], after_event: int) -> Event | None:
-    """The `metrics.recovered` recorded after the newest bad signal, if any."""
-    found = [ev for ev in events if ev.kind == Kind.METRICS_RECOVERED and (ev.id or 0) > after_event]
-    return found[-1] if found else None
 
 
 class RecoveryWatch:
