@@ -74,7 +74,10 @@ class RecoveryWatch:
                 self._samples[(s.series, s.at)] = float(s.value)
 
     def probe_views(self) -> list[ProbeView]:
-        return [ProbeView(name, self._up_since.get(key) is not None, self._up_since.get(key)) for key, name in self._probes.items()]
+        return [
+            ProbeView(name, self._up_since.get(key) is not None, self._up_since.get(key))
+            for key, name in self._probes.items()
+        ]
 
     def check(self, now: datetime, detected_at: datetime) -> RecoveryCheck:
         """What the rule says now (the `/resolve` question shows it)."""
