@@ -88,7 +88,8 @@ def run(args: argparse.Namespace) -> int:
                 file=sys.stderr,
             )
             return 1
-        payload = catalogue.resolved(text, public, resolved_by=actor, overrode=overrides)
+        # Who resolved is the event's actor; the payload names them too when checks were overridden.
+        payload = catalogue.resolved(text, public, resolved_by=actor if overrides else "", overrode=overrides)
         store.append(incident_id, Kind.RESOLVED, payload, actor=actor, at=at)
         state = store.incident(incident_id)
     mttr = format_duration(incident_metrics(state).mttr)
