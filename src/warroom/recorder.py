@@ -251,6 +251,8 @@ class SourceHub(KeepsPending):
         """Append `metrics.recovered` when the recovery rule says it is due (once per recovery)."""
         if any(ev.kind in BAD_KINDS for ev in recorded):
             self.recovery.relapsed()  # a probe DOWN just now: what follows is a new recovery
+        if self.incident_id is None:
+            return []
         due = await self.recovery.due(self.store, self.incident_id, now)
         if due is None:
             return []
