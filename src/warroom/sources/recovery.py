@@ -11,9 +11,10 @@ relapse (a probe DOWN again) is a new bad signal, so the next recovery is record
 recorded only for an open incident, and only after something was wrong: a bad signal in the
 record, or a minute above the error-rate limit after detection.
 
-What the record says is read at most every `refresh_every` seconds (detection time, open or
-not, the last bad signal, stored error samples before this process started, e.g. by an earlier
-`warroom record`), and again just before writing.
+What the record says is read at most every `refresh_every` seconds, only the events written
+since the last read (detection time, open or not, the last bad signal; the first read also
+takes the error samples stored before this process started, e.g. by an earlier `warroom
+record`), and again just before writing.
 """
 
 from __future__ import annotations
@@ -23,8 +24,10 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from warroom.domain import catalogue
-from warroom.domain.incident import IncidentState, fold
+from warroom.domain.events import Kind
+from warroom.domain.incident import IncidentState, apply_readable
 from warroom.domain.recovery import (
+    BAD_KINDS,
     BASELINE_WINDOW,
     HOLD,
     ProbeView,
@@ -32,10 +35,8 @@ from warroom.domain.recovery import (
     assess,
     held_words,
     is_error_series,
-    last_bad_event,
     limit,
     minute_totals,
-    recovered_after,
     recovery_key,
 )
 from warroom.domain.signals import Sample
@@ -53,7 +54,11 @@ class RecoveryWatch:
         #: Per probe key: when it became UP in this process (None: down or not known yet).
         self._up_since: dict[str, datetime | None] = dict.fromkeys(self._probes)
         self._samples: dict[tuple[str, datetime], float] = {}
+        self._totals: dict[datetime, float] | None = None  # errors a minute, kept until a sample arrives
+        self._checked_at = -1e9
         self._state: IncidentState | None = None
+        self._last_id = 0
+        self._samples_from: datetime | None = None
         self._bad_after = 0
         self._recorded = False
         self._read_at = -1e9
@@ -72,6 +77,7 @@ class RecoveryWatch:
         for s in samples:
             if is_error_series(s.series):
                 self._samples[(s.series, s.at)] = float(s.value)
+                self._totals = None
 
     def probe_views(self) -> list[ProbeView]:
         return [
@@ -79,23 +85,39 @@ class RecoveryWatch:
             for key, name in self._probes.items()
         ]
 
+    def totals(self) -> dict[datetime, float]:
+        """Errors a minute over every log (`domain.recovery.minute_totals`), cached between samples."""
+        if self._totals is None:
+            self._totals = minute_totals((series, at, v) for (series, at), v in self._samples.items())
+        return self._totals
+
     def check(self, now: datetime, detected_at: datetime) -> RecoveryCheck:
         """What the rule says now (the `/resolve` question shows it)."""
-        totals = minute_totals((series, at, v) for (series, at), v in self._samples.items()) if self.has_logs else None
+        totals = self.totals() if self.has_logs else None
         return assess(now, self.probe_views(), totals, detected_at, self.hold)
 
     # -- what the record says ---------------------------------------------------------------
 
-    async def _read_record(self, store: Any, incident_id: int, now: datetime) -> None:
-        events = await store.events(incident_id)
-        self._state = fold(events)
-        self._bad_after = last_bad_event(events)
-        self._recorded = recovered_after(events, self._bad_after) is not None
+    async def _read_record(self, store: Any, incident_id: int) -> None:
+        """Read the events written since the last read (the whole record only the first time),
+        and, once per detection time, the error samples stored since the baseline window began."""
+        new = await store.events(incident_id, after_id=self._last_id)
+        for ev in sorted(new, key=lambda e: e.id or 0):
+            self._state = apply_readable(self._state, ev)
+            event_id = ev.id or 0
+            if ev.kind in BAD_KINDS:
+                self._bad_after, self._recorded = max(self._bad_after, event_id), False
+            elif ev.kind == Kind.METRICS_RECOVERED and event_id > self._bad_after:
+                self._recorded = True
+            self._last_id = max(self._last_id, event_id)
         self._read_at = time.monotonic()
         if self._state is not None and self.has_logs:
-            since = self._state.milestones.detected or self._state.declared_at
-            for series, at, value in await store.error_samples(incident_id, since - BASELINE_WINDOW):
-                self._samples.setdefault((series, at), value)
+            detected = self._state.milestones.detected or self._state.declared_at
+            if detected != self._samples_from:
+                self._samples_from = detected
+                for series, at, value in await store.error_samples(incident_id, detected - BASELINE_WINDOW):
+                    self._samples.setdefault((series, at), value)
+                self._totals = None
 
     def _went_wrong(self, check: RecoveryCheck, detected_at: datetime) -> bool:
         """Something was wrong in this incident: a bad signal recorded, or an error minute over
@@ -106,22 +128,25 @@ class RecoveryWatch:
         if rate is None or rate.baseline is None:
             return False
         ceiling = limit(rate.baseline)
-        totals = minute_totals((series, at, v) for (series, at), v in self._samples.items())
+        totals = self.totals()
         return any(m >= detected_at and v > ceiling for m, v in totals.items())
 
     async def due(self, store: Any, incident_id: int, now: datetime) -> tuple[str, dict[str, Any], datetime] | None:
         """The `metrics.recovered` event to record now, as (dedupe key, payload, at), or None."""
         if not self._probes and not self.has_logs:
             return None
+        if time.monotonic() - self._checked_at < min(1.0, self.refresh_every):
+            return None  # judged less than a second ago (a poll of another source): the same answer
+        self._checked_at = time.monotonic()
         if self._state is None or time.monotonic() - self._read_at >= self.refresh_every:
-            await self._read_record(store, incident_id, now)
+            await self._read_record(store, incident_id)
         if self._state is None or not self._state.is_open or self._recorded:
             return None
         detected = self._state.milestones.detected or self._state.declared_at
         check = self.check(now, detected)
         if not check.recovered or not self._went_wrong(check, detected):
             return None
-        await self._read_record(store, incident_id, now)  # just before writing: still open, still due?
+        await self._read_record(store, incident_id)  # just before writing: still open, still due?
         if self._state is None or not self._state.is_open or self._recorded:
             return None
         return recovery_key(self._bad_after), self.payload(check), now
