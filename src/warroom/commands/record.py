@@ -111,7 +111,9 @@ def run(args: argparse.Namespace) -> int:
             f"--duration must be seconds above 0 and at most {MAX_DURATION:.0f} (30 days), got {args.duration:g}"
         )
     if not 0 < args.recovery_hold <= MAX_DURATION:
-        raise UserError(f"--recovery-hold must be seconds above 0 and at most {MAX_DURATION:.0f}, got {args.recovery_hold:g}")
+        raise UserError(
+            f"--recovery-hold must be seconds above 0 and at most {MAX_DURATION:.0f}, got {args.recovery_hold:g}"
+        )
     with open_store(args) as store:
         incident_id = resolve_incident(store, args.incident)
     return asyncio.run(_record(args, incident_id))
