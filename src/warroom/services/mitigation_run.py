@@ -35,6 +35,10 @@ from warroom.runner import OutputTail, run_argv
 from warroom.sanitize import clean
 
 if TYPE_CHECKING:
+    from datetime import datetime
+
+    from warroom.config.model import Config
+    from warroom.domain.deploy_rules import Deploy
     from warroom.store.aio import AsyncEventStore
     from warroom.store.sync import EventStore
 
@@ -243,3 +247,28 @@ async def record_mitigation_async(
 ) -> Event | None:
     """Append the `mitigation` event through the async store (the screen)."""
     return await store.append(incident_id, Kind.MITIGATION, mitigation_payload(option, outcome), actor=actor)
+
+
+async def collect_deploys(
+    config: Config, detected_at: datetime | None, now: datetime
+) -> tuple[list[Deploy], list[str]]:
+    """Every configured `[[deploys]]` source looked at once (as `warroom snapshot` does), reaching
+    back to the suspects' window before detection: (all deploys, one line per source that failed)."""
+    import asyncio
+
+    from warroom.domain.deploy_rules import RECENT
+    from warroom.sources.registry import DEPLOYS, build_sources
+
+    sources = [s for s in build_sources(config) if s.kind == DEPLOYS]
+    for source in sources:
+        reach_back = getattr(source, "reach_back", None)
+        if callable(reach_back) and detected_at is not None:
+            reach_back(detected_at - RECENT)
+    try:
+        found = await asyncio.gather(*(s.collect(now) for s in sources))
+    finally:
+        for source in sources:
+            await source.aclose()
+    deploys = [d for snap in found for d in getattr(snap, "deploys", ())]
+    errors = [f"{s.key}: {snap.error}" for s, snap in zip(sources, found) if getattr(snap, "error", None)]
+    return deploys, errors
