@@ -7,11 +7,13 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import subprocess
 import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from tests.conftest import warroom_executable
 from warroom.domain import catalogue
 from warroom.domain.events import Kind
 from warroom.domain.signals import Sample
@@ -47,6 +49,20 @@ def timeline(run_warroom) -> list[dict]:
 
 def of_kind(run_warroom, kind: str) -> list[dict]:
     return [e for e in timeline(run_warroom) if e["kind"] == kind]
+
+
+def assert_gone(pid: int) -> None:
+    """The process is gone (or a zombie waiting for init): its process group was killed."""
+    deadline = time.monotonic() + 5
+    while time.monotonic() < deadline:
+        try:
+            with open(f"/proc/{pid}/stat") as f:
+                if f.read().split()[2] == "Z":
+                    return
+        except FileNotFoundError:
+            return
+        time.sleep(0.05)
+    raise AssertionError(f"the sleeping child {pid} is still running")
 
 
 def no_traceback(*outputs: str) -> None:
@@ -117,18 +133,7 @@ def test_timeout_kills_the_command_and_its_sleeping_child(run_warroom, tmp_path)
     (ev,) = of_kind(run_warroom, Kind.MITIGATION)
     assert ev["payload"]["timed_out"] is True and ev["payload"]["exit_code"] is None
     assert "timed out" in ev["text"]
-    child = int(pid_file.read_text())
-    deadline = time.monotonic() + 5
-    while time.monotonic() < deadline:
-        try:
-            with open(f"/proc/{child}/stat") as f:
-                if f.read().split()[2] == "Z":
-                    break
-        except FileNotFoundError:
-            break
-        time.sleep(0.05)
-    else:
-        raise AssertionError(f"the sleeping child {child} outlived the timeout")
+    assert_gone(int(pid_file.read_text()))
 
 
 def test_a_command_not_on_path_is_one_clear_line_exit_127_and_recorded(run_warroom, tmp_path):
@@ -296,3 +301,32 @@ def test_config_check_accepts_action_and_mitigation_sections(run_warroom, tmp_pa
     bad = run_warroom("config", "check")
     assert bad.returncode == 1
     assert "warroom.toml:5: [[mitigation]] #1 \"m\": key 'timout' is unknown; did you mean 'timeout'?" in bad.stderr
+
+
+def test_ctrl_c_stops_the_command_and_the_stop_is_recorded(run_warroom, home_env, tmp_path):
+    pid_file = tmp_path / "child.pid"
+    drain = script(tmp_path, "drain.sh", f'sleep 300 &\necho $! > {pid_file}\necho "draining"\nwait\n')
+    configure(tmp_path, ("drain node", "restart", [drain], None, 60))
+    run_warroom("declare", "x", "--sev", "2")
+    proc = subprocess.Popen(
+        [str(warroom_executable()), "mitigate", "drain node", "--yes"],
+        env=home_env,
+        cwd=tmp_path,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    assert proc.stdout is not None
+    for line in proc.stdout:
+        if line.strip() == "draining":
+            break
+    proc.send_signal(signal.SIGINT)
+    out, err = proc.communicate(timeout=20)
+    assert proc.returncode == 130, out + err
+    assert "interrupted after" in out and "Users okay?" not in out
+    no_traceback(out, err)
+    (ev,) = of_kind(run_warroom, Kind.MITIGATION)
+    assert ev["payload"]["interrupted"] is True and ev["payload"]["exit_code"] is None
+    assert "→ interrupted" in ev["text"]
+    assert_gone(int(pid_file.read_text()))

@@ -16,13 +16,14 @@ human judgement, so `--yes` never answers it; with no answer it is not recorded 
 says how to record it later (`warroom mitigated TEXT`).
 
 Exit code: the command's own (0 when it exited 0); 124 when it timed out; 127 when it could not
-start. Read-only (`--readonly`, `[ui] readonly = true`): the list says mitigations are off and
+start; 130 when Ctrl+C stopped it (its process group is killed and the stop is recorded). Read-only (`--readonly`, `[ui] readonly = true`): the list says mitigations are off and
 running one is refused before anything runs.
 """
 
 from __future__ import annotations
 
 import sys
+import time
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
@@ -54,6 +55,7 @@ ARGS = ArgSpec(
 EXIT_TIMED_OUT = 124
 EXIT_NOT_STARTED = 127
 EXIT_NOT_RUN = 1
+EXIT_INTERRUPTED = 130
 
 READ_ONLY = "read-only (--readonly or [ui] readonly = true)"
 
@@ -161,6 +163,8 @@ def _users_check(args: argparse.Namespace, incident_id: int) -> list[str]:
 
 
 def _exit_code(outcome: MitigationOutcome) -> int:
+    if outcome.interrupted:
+        return EXIT_INTERRUPTED
     if outcome.timed_out:
         return EXIT_TIMED_OUT
     if outcome.exit_code is None:
@@ -174,7 +178,7 @@ def _run_one(args: argparse.Namespace, option: MitigationOption, incident_id: in
     from warroom.domain import catalogue
     from warroom.domain.events import Kind
     from warroom.redact import known_secrets
-    from warroom.services.mitigation_run import record_mitigation, run_mitigation
+    from warroom.services.mitigation_run import interrupted_outcome, record_mitigation, run_mitigation
 
     actor = current_actor(args)
     _say(f"{where}: {_clean(option.title)}  [{option.kind}]")
@@ -191,7 +195,11 @@ def _run_one(args: argparse.Namespace, option: MitigationOption, incident_id: in
     def line(text: str) -> None:  # already cleaned and redacted
         print(text, flush=True)
 
-    outcome = asyncio.run(run_mitigation(option, on_line=line, secrets=known_secrets()))
+    started = time.monotonic()
+    try:
+        outcome = asyncio.run(run_mitigation(option, on_line=line, secrets=known_secrets()))
+    except KeyboardInterrupt:  # Ctrl+C: asyncio cancelled the run, which killed the command's group
+        outcome = interrupted_outcome(option, time.monotonic() - started)
     with open_store(args) as store:
         ev = record_mitigation(store, incident_id, option, outcome, actor=actor)
     code = _exit_code(outcome)

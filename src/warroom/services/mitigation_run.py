@@ -30,7 +30,7 @@ from warroom.domain import catalogue
 from warroom.domain.events import Event, Kind
 from warroom.domain.mitigation import MitigationOption
 from warroom.records import Record, record
-from warroom.redact import redact_argv, redact_bytes, redact_headers, redact_values
+from warroom.redact import redact_argv, redact_output, redact_values
 from warroom.runner import OutputTail, run_argv
 from warroom.sanitize import clean
 
@@ -81,11 +81,13 @@ class MitigationOutcome(Record):
     lines_cut: int = 0
     error: str | None = None
     capture: CommandOutcome | None = None
+    #: Stopped by the person running it (Ctrl+C): the command's process group was killed.
+    interrupted: bool = False
 
     @property
     def ok(self) -> bool:
         """The mitigation's command ran and exited 0."""
-        return self.exit_code == 0 and not self.timed_out and not self.error
+        return self.exit_code == 0 and not self.timed_out and not self.error and not self.interrupted
 
     @property
     def capture_output(self) -> str:
@@ -95,6 +97,8 @@ class MitigationOutcome(Record):
         """`exit 0 in 1.2s`, `exit 3 in 0.1s`, `timed out after 5s`, `could not start: command not found: x`."""
         if self.timed_out:
             return f"timed out after {self.duration_s:.1f}s (the command and its children were killed)"
+        if self.interrupted:
+            return f"interrupted after {self.duration_s:.1f}s (the command and its children were killed)"
         if self.exit_code is None:
             return f"could not start: {self.error or 'unknown error'}"
         return f"exit {self.exit_code} in {self.duration_s:.1f}s"
@@ -105,8 +109,7 @@ class _Lines:
 
     def __init__(self, sink: LineSink | None, secrets: Sequence[str]) -> None:
         self.sink = sink
-        self.secrets = [s.encode() for s in secrets]
-        self.secret_text = list(secrets)
+        self.secrets = list(secrets)
         self.partial = bytearray()
 
     def feed(self, chunk: bytes) -> None:
@@ -124,8 +127,7 @@ class _Lines:
     def _emit(self, raw: bytes) -> None:
         if self.sink is None:
             return
-        text = redact_bytes(raw.rstrip(b"\r"), self.secrets).decode("utf-8", "replace")
-        self.sink(clean(redact_headers(redact_values(text, self.secret_text)), cap=LINE_CAP))
+        self.sink(clean(redact_output(raw.rstrip(b"\r"), self.secrets), cap=LINE_CAP))
 
 
 async def _run_one(
@@ -212,6 +214,20 @@ async def run_mitigation(
     )
 
 
+def interrupted_outcome(option: MitigationOption, duration_s: float) -> MitigationOutcome:
+    """The outcome of a run stopped part-way (Ctrl+C in `warroom mitigate`): cancelling
+    `run_mitigation` kills the command's process group; what it printed was shown, not kept."""
+    return MitigationOutcome(
+        argv=tuple(redact_argv(option.argv)[0]),
+        exit_code=None,
+        timed_out=False,
+        duration_s=round(duration_s, 3),
+        output="",
+        error="interrupted: the command and its children were killed",
+        interrupted=True,
+    )
+
+
 def mitigation_payload(option: MitigationOption, outcome: MitigationOutcome) -> dict:
     """The `mitigation` event's payload: what ran (redacted) and how it ended."""
     capture = outcome.capture
@@ -224,6 +240,7 @@ def mitigation_payload(option: MitigationOption, outcome: MitigationOutcome) -> 
         argv=argv,
         exit_code=outcome.exit_code,
         timed_out=outcome.timed_out,
+        interrupted=outcome.interrupted,
         duration_s=outcome.duration_s,
         output=outcome.output,
         lines_cut=outcome.lines_cut,
