@@ -56,7 +56,11 @@ COMMON_ARGS = ArgSpec(
         metavar="PATH",
         help="config file (default $WARROOM_CONFIG, ./warroom.toml, $XDG_CONFIG_HOME/warroom/warroom.toml)",
     ),
-    Arg("--readonly", action="store_true", help="read-only, as [ui] readonly = true: mitigations are off"),
+    Arg(
+        "--readonly",
+        action="store_true",
+        help="as [ui] readonly = true: the war room records nothing and every mitigation is off",
+    ),
 )
 
 

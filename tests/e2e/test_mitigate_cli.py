@@ -185,8 +185,12 @@ def test_readonly_turns_mitigations_off(run_warroom, tmp_path):
     assert not marker.exists() and of_kind(run_warroom, Kind.MITIGATION) == []
 
 
-def test_unknown_name_lists_the_names(run_warroom, tmp_path):
-    configure(tmp_path, ("restart worker", "restart", ["true"], None, 10), ("flag off", "flag", ["true"], None, 10))
+def test_unknown_name_lists_the_names_and_no_incident_runs_nothing(run_warroom, tmp_path):
+    marker = tmp_path / "ran"
+    restart = script(tmp_path, "restart.sh", f"echo run > {marker}\n")
+    configure(tmp_path, ("restart worker", "restart", [restart], None, 10), ("flag off", "flag", ["true"], None, 10))
+    r = run_warroom("mitigate", "restart worker", "--yes")
+    assert r.returncode == 2 and "no open incident" in r.stderr and not marker.exists()
     run_warroom("declare", "x", "--sev", "2")
     r = run_warroom("mitigate", "reboot", "--yes")
     assert r.returncode == 2 and r.stdout == ""
