@@ -47,6 +47,8 @@ TAIL_LINES = 20
 TAIL_CHARS = 4096
 #: A streamed line longer than this is cut (with an ellipsis) before it reaches `on_line`.
 LINE_CAP = 1000
+#: Bytes of an unfinished line held before they are shown anyway.
+PARTIAL_CAP = 64 * 1024
 
 LineSink = Callable[[str], None]
 
@@ -118,6 +120,8 @@ class _Lines:
         self.partial = bytearray(rest)
         for raw in whole:
             self._emit(raw)
+        if len(self.partial) > PARTIAL_CAP:  # a line that never ends (a progress bar): show it so far
+            self.flush()
 
     def flush(self) -> None:
         if self.partial:
@@ -128,6 +132,25 @@ class _Lines:
         if self.sink is None:
             return
         self.sink(clean(redact_output(raw.rstrip(b"\r"), self.secrets), cap=LINE_CAP))
+
+
+def _guarded(sink: LineSink | None) -> LineSink | None:
+    """`sink`, silenced after its first exception: a display that broke must not stop the
+    command or its record."""
+    if sink is None:
+        return None
+    broken = False
+
+    def safe(line: str) -> None:
+        nonlocal broken
+        if broken:
+            return
+        try:
+            sink(line)
+        except Exception:
+            broken = True
+
+    return safe
 
 
 async def _run_one(
@@ -194,6 +217,7 @@ async def run_mitigation(
             output="",
             error=option.not_runnable or "nothing to run",
         )
+    on_line = _guarded(on_line)
     capture = None
     if option.capture_argv:
         capture = await _run_one(
