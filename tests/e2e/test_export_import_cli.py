@@ -44,7 +44,16 @@ def _incident_with_history(run_warroom) -> None:
     _ok(run_warroom("sev", "1", "--incident", "2", "--reason", "all regions"))
     _ok(run_warroom("mitigated", "rolled back a1b2c3d", "--incident", "2", "--at", _iso(start + timedelta(minutes=30))))
     _ok(
-        run_warroom("resolve", "error rate at baseline", "--incident", "2", "--at", _iso(start + timedelta(minutes=75)))
+        run_warroom(
+            "resolve",
+            "error rate at baseline",
+            "--incident",
+            "2",
+            "--as",
+            "alice",
+            "--at",
+            _iso(start + timedelta(minutes=75)),
+        )
     )
 
 
