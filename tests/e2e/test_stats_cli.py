@@ -114,6 +114,11 @@ def test_stats_by_severity_and_month_from_known_milestones_with_drills_left_out(
     assert chart[0].startswith(_month(early)) and "█" in chart[0]
     assert any(line.startswith("MTTR  ") and "▁" <= line[6] <= "█" for line in lines)
 
+    listing = lines[lines.index("Incidents (worst severity reached; `warroom show ID` for the milestones)") + 2 :]
+    assert [line.split()[0] for line in listing] == [inc1, inc2, inc3, still_open]
+    assert listing[0].split()[1] == "SEV-2" and listing[0].endswith("5m       2m       30m      1h 10m")
+    assert listing[1].split()[1] == "SEV-1"  # raised after declaring at SEV-3
+
     everything = json.loads(run_warroom("stats", "--since", "all", "--json").stdout)
     assert everything["incidents"] == 5 and everything["since"] is None
 

@@ -177,8 +177,19 @@ def render_text(report: dict[str, Any], since_text: str) -> str:
     for row in months:
         medians = "".join(f"{_duration(row[n]['median_seconds']):<9}" for n in METRIC_NAMES)
         lines.append(f"{row['month']:<9}{row['incidents']:>9}  {medians}".rstrip())
-    lines += ["", *_chart(months)]
+    lines += ["", *_chart(months), "", *_per_incident(report["per_incident"])]
     return "\n".join(lines)
+
+
+def _per_incident(rows: list[dict[str, Any]]) -> list[str]:
+    """One line per incident in the window, oldest first: which one moved the median or the p90."""
+    lines = ["Incidents (worst severity reached; `warroom show ID` for the milestones)"]
+    lines.append(f"{'ID':<9}{'SEV':<7}{'STARTED (UTC)':<18}" + "".join(f"{n.upper():<9}" for n in METRIC_NAMES))
+    for row in rows:
+        figures = "".join(f"{_duration(row[f'{n}_seconds']):<9}" for n in METRIC_NAMES)
+        started = row["started_at"][:16].replace("T", " ")
+        lines.append(f"{row['id']:<9}{row['severity']:<7}{started:<18}{figures}".rstrip())
+    return [line.rstrip() for line in lines]
 
 
 def _chart(months: list[dict[str, Any]]) -> list[str]:
