@@ -57,9 +57,13 @@ def run(args: argparse.Namespace) -> int:
         else:
             ids = store.open_incident_ids()
         states = [store.incident(i) for i in ids]
+        # Postmortems still to write (resolved incidents): the one named, or every one. Not for
+        # --short: a tmux status line runs it every few seconds and shows only the countdown.
+        reviews = [] if args.short else states if args.incident else store.incidents()
     warn_unreadable(states)
     if not states:
         print("" if args.short else "no open incident: no update due")
+        _print_reminders(reviews, at)
         return 0
 
     overdue = False
@@ -79,4 +83,13 @@ def run(args: argparse.Namespace) -> int:
         if users.phase in ("ok", "soon", "overdue"):
             lines.append(f"{name} {due.severity.label}: {users.describe()}")
     print(("  " if args.short else "\n").join(lines))
+    _print_reminders(reviews, at)
     return EXIT_OVERDUE if overdue else 0
+
+
+def _print_reminders(states, at) -> None:
+    """The postmortems due or overdue (5 business days after resolution), as `warroom list`
+    prints them; they never change the exit code, which is about status updates."""
+    from warroom.commands.list_cmd import print_postmortem_reminders
+
+    print_postmortem_reminders(states, at)

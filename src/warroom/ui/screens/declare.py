@@ -67,6 +67,7 @@ class DeclareScreen(Screen[int | None]):
     DeclareScreen { align: center top; background: $background; }
     DeclareScreen > VerticalScroll { width: 96; max-width: 100%; height: 1fr; padding: 0 1; }
     DeclareScreen #declare-heading { text-style: bold; color: $primary; }
+    DeclareScreen #declare-postmortems { height: auto; color: $warning; }
     DeclareScreen .row { height: 1; }
     DeclareScreen .label { width: 13; color: $text-muted; }
     DeclareScreen .row Input { width: 1fr; }
@@ -102,6 +103,7 @@ class DeclareScreen(Screen[int | None]):
     def compose(self) -> ComposeResult:
         with VerticalScroll():
             yield Static(Text("No open incident. Declare one:"), id="declare-heading")
+            yield Static("", id="declare-postmortems", markup=False)
             with Horizontal(classes="row"):
                 yield Static(Text("Title"), classes="label")
                 yield Input(id="declare-title", compact=True, placeholder="one line: what users see")
@@ -138,6 +140,24 @@ class DeclareScreen(Screen[int | None]):
 
     def on_mount(self) -> None:
         self.query_one(OptionList).highlighted = None
+        self.run_worker(self._show_postmortems(), exclusive=True, group="declare-postmortems")
+
+    async def _show_postmortems(self) -> None:
+        """The postmortems due or overdue (5 business days after resolution), read off the UI
+        loop: "It's working again, let's skip the postmortem" is an anti-pattern."""
+        from warroom.domain.postmortem_due import reminder_lines
+
+        app: WarRoomHost = self.app  # type: ignore[assignment]
+        store = getattr(app, "store", None)
+        if store is None:
+            return
+        try:
+            states = await store.incidents()
+        except Exception:  # a reminder is not worth an error over the declare dialog
+            return
+        lines = reminder_lines(states, app.clock().date())
+        if lines:
+            self.query_one("#declare-postmortems", Static).update(Text("\n".join(lines)))
 
     def action_pick(self, level: int) -> None:
         if isinstance(self.focused, Input):
