@@ -160,9 +160,9 @@ def _collapsed(group: list[Event]) -> TimelineEntry:
         return TimelineEntry(first.at, long_text(first))
     if first.kind in (Kind.PROBE_DOWN, Kind.PROBE_UP):
         downs = sum(1 for ev in group if ev.kind == Kind.PROBE_DOWN)
-        what = f"flapped until {last.at:%H:%M} ({downs} down, {len(group) - downs} up in all)"
+        what = f"flapped {len(group)} times until {last.at:%H:%M} ({downs} down, {len(group) - downs} up)"
     else:
-        what = f"{len(group)} in all until {last.at:%H:%M}"
+        what = f"{len(group)} times until {last.at:%H:%M}"
     return TimelineEntry(first.at, f"{long_text(first)} — {what}; last: {long_text(last)}", len(group))
 
 
