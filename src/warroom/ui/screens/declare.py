@@ -67,7 +67,7 @@ class DeclareScreen(Screen[int | None]):
     DeclareScreen { align: center top; background: $background; }
     DeclareScreen > VerticalScroll { width: 96; max-width: 100%; height: 1fr; padding: 0 1; }
     DeclareScreen #declare-heading { text-style: bold; color: $primary; }
-    DeclareScreen #declare-postmortems { height: auto; color: $warning; }
+    DeclareScreen #declare-postmortems { height: auto; color: $warning; display: none; }
     DeclareScreen .row { height: 1; }
     DeclareScreen .label { width: 13; color: $text-muted; }
     DeclareScreen .row Input { width: 1fr; }
@@ -157,7 +157,9 @@ class DeclareScreen(Screen[int | None]):
             return
         lines = reminder_lines(states, app.clock().date())
         if lines:
-            self.query_one("#declare-postmortems", Static).update(Text("\n".join(lines)))
+            shown = self.query_one("#declare-postmortems", Static)
+            shown.update(Text("\n".join(lines)))
+            shown.display = True
 
     def action_pick(self, level: int) -> None:
         if isinstance(self.focused, Input):
