@@ -5,6 +5,9 @@ Made for cron and tmux status lines as much as for people:
     INC-7 SEV-1: update OVERDUE by 4m — silent for 19m
 `--short` prints a few characters (`INC-7 12m30s`, `INC-7 LATE 4m`). With no --incident every open
 incident gets a line; with none open it prints `no open incident` and exits 0 (nothing is due).
+Then, without --incident or --short, the postmortems due or overdue (`domain.postmortem_due`):
+    postmortem for INC-3 due Fri 2026-12-11 (in 3 days)
+They never change the exit code, which is about status updates.
 """
 
 from __future__ import annotations
@@ -57,9 +60,10 @@ def run(args: argparse.Namespace) -> int:
         else:
             ids = store.open_incident_ids()
         states = [store.incident(i) for i in ids]
-        # Postmortems still to write (resolved incidents): the one named, or every one. Not for
-        # --short: a tmux status line runs it every few seconds and shows only the countdown.
-        reviews = [] if args.short else states if args.incident else store.incidents()
+        # Postmortems still to write (resolved incidents), when asked about everything due: not
+        # with --incident (one incident's countdown), nor --short (a tmux status line, run every
+        # few seconds, shows only the countdown).
+        reviews = [] if args.short or args.incident else store.incidents()
     warn_unreadable(states)
     if not states:
         print("" if args.short else "no open incident: no update due")

@@ -41,7 +41,7 @@ ARGS = ArgSpec(
     Arg(
         "words",
         nargs="*",
-        metavar="ID | edit SECTION [TEXT] | done [ID]",
+        metavar="ID|edit|done",
         help="an incident (INC-7 or 7) to write the postmortem of; `edit SECTION [TEXT]` records a "
         "section (summary, impact, detected-by, root-cause, went-well, went-poorly, lucky; no TEXT: "
         "$EDITOR); `done` closes the postmortem once --check finds nothing",
