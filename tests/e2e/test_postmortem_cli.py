@@ -410,3 +410,37 @@ def test_postmortem_due_five_business_days_after_resolution_across_a_weekend(run
         text=True,
     )
     assert _ok(faked).endswith("\n\npostmortem for INC-1 due Fri 2025-03-14 (today, started)\n")
+
+
+def test_postmortem_hides_secrets_and_terminal_sequences_and_refuses_bad_input_in_one_line(run_warroom, tmp_path):
+    env = {"WARROOM_DB": str(tmp_path / "s.db")}
+    nothing = run_warroom("postmortem", env=env)
+    assert (
+        nothing.returncode != 0
+        and nothing.stderr == "warroom: error: no incidents yet: nothing to write a postmortem for\n"
+    )
+    _ok(run_warroom("declare", "Payments down", "--sev", "2", env=env))
+    _ok(run_warroom("note", "tried curl https://admin:hunter2@db.internal/health", env=env))
+    _ok(
+        run_warroom(
+            "postmortem",
+            "edit",
+            "root-cause",
+            "it sent Bearer sk-live-1234567890abcdef with \x1b[31mred\x1b[0m",
+            env=env,
+        )
+    )
+    _ok(run_warroom("action", "add", "Rotate the key behind https://ops:s3cr3t@vault.internal", env=env))
+    for args in (("postmortem",), ("postmortem", "--check")):
+        out = run_warroom(*args, env=env).stdout
+        assert "INC-1" in out
+        assert "hunter2" not in out and "sk-live-1234567890abcdef" not in out and "s3cr3t" not in out, out
+        assert "\x1b" not in out
+    for bad, message in (
+        (("postmortem", "INC-9"), "INC-9"),
+        (("postmortem", "1", "2"), "at most one incident id"),
+        (("postmortem", "edit", "timeline", "x"), "unknown section 'timeline'"),
+        (("postmortem", "done"), "INC-1 is still open: resolve it before closing its postmortem"),
+    ):
+        result = run_warroom(*bad, env=env)
+        assert result.returncode != 0 and message in result.stderr and len(result.stderr.splitlines()) == 1, result
