@@ -97,4 +97,5 @@ SAMPLES: dict[str, tuple[str, dict[str, Any]]] = {
         c.command_run(argv=["kubectl", "get", "pods"], exit_code=0, duration_s=1.2, output="api-1 Running"),
     ),
     Kind.SOURCE_ERROR: ("warroom", c.source_error("git not found", source="deploys")),
+    Kind.COACH_DISMISSED: ("alice", c.coach_dismissed("no-ic", "SEV-2", "SEV-2 with no IC")),
 }

@@ -27,6 +27,7 @@ from __future__ import annotations
 from warroom.domain.event_payloads import (
     acknowledged,
     amended,
+    coach_dismissed,
     command_run,
     comms_posted,
     declared,
@@ -62,6 +63,7 @@ __all__ = [
     "acknowledged",
     "amended",
     "build",
+    "coach_dismissed",
     "command_run",
     "comms_posted",
     "declared",
@@ -288,6 +290,14 @@ _ENTRIES = (
         lambda p: _s(p.get("summary") or p.get("text")) or f"pinned {_s(p.get('pane'))}",
     ),
     EventKind(Kind.COMMAND_RUN, "RAN", "$", command_run, _command_run, lead="ran "),
+    EventKind(
+        Kind.COACH_DISMISSED,
+        "DISMISSED",
+        "✗",
+        coach_dismissed,
+        lambda p: f"coach warning: {_s(p.get('text')) or _s(p.get('rule'))}",
+        lead="dismissed ",
+    ),
     EventKind(
         Kind.SOURCE_ERROR, "SRC ERROR", "✖", source_error, _words, lead="source error: ", system=True, tone="alarm"
     ),

@@ -304,3 +304,13 @@ def command_run(
 def source_error(text: str, **details: Any) -> Payload:
     """`source.error`: a source that could not run, in words (and whatever else it knows)."""
     return {"text": _str(text, "text", required=True), **details}
+
+
+def coach_dismissed(rule: str, key: str, text: str) -> Payload:
+    """`coach.dismissed`: a coach warning dismissed, by its rule and situation key (it returns
+    only under a new key: a new situation), with the warning's words as shown."""
+    return {
+        "rule": _str(rule, "rule", required=True),
+        "key": _str(key, "key", required=True),
+        "text": _str(text, "text"),
+    }
