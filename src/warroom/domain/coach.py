@@ -9,7 +9,8 @@ under a new key. Nothing here is a gate; the coach only speaks.
 
 The rules, most urgent first (the coach line shows the first one not dismissed):
 
-- `update-overdue`   an update (or the SEV-2 first user update) is overdue
+- `update-overdue`   an update is overdue (the cadence: 15/30/60 min by severity)
+- `user-update-overdue` the SEV-1/2 first user update is overdue (30 min)
 - `no-ic`            a SEV-1/2 with no Incident Commander
 - `solo-sev1`        one person holds every role on a SEV-1
 - `no-mitigation`    a SEV-1/2 open 15 minutes with no mitigation recorded
@@ -86,23 +87,32 @@ def _serious(state: IncidentState) -> bool:
 def update_overdue(
     state: IncidentState, now: datetime, cadence: UpdateCadence, events: list[Event]
 ) -> CoachWarning | None:
-    """An update is overdue (the cadence) or the SEV-2 first user update is (30 min)."""
+    """An update is overdue: the cadence's deadline (15/30/60 min by severity) passed."""
     if not state.is_open:
         return None
-    users = user_comms_due(state, now, cadence)
-    if users.phase == "overdue" and users.due_at is not None:
-        return CoachWarning(
-            "update-overdue",
-            f"users|{format_ts(users.due_at)}",
-            f"first user update was due {users.due_at:%H:%M} UTC: post one, even with no news",
-            QUOTE_SILENCE,
-        )
     due = next_update(state, now, cadence)
     if due.overdue and due.due_at is not None:
         return CoachWarning(
             "update-overdue",
             f"update|{format_ts(due.due_at)}",
             f"update was due {due.due_at:%H:%M} UTC: post one, even with no news",
+            QUOTE_SILENCE,
+        )
+    return None
+
+
+def user_update_overdue(
+    state: IncidentState, now: datetime, cadence: UpdateCadence, events: list[Event]
+) -> CoachWarning | None:
+    """The SEV-1/2 first user update (an `external` post within 30 min) is overdue."""
+    if not state.is_open:
+        return None
+    users = user_comms_due(state, now, cadence)
+    if users.phase == "overdue" and users.due_at is not None:
+        return CoachWarning(
+            "user-update-overdue",
+            f"users|{format_ts(users.due_at)}",
+            f"first user update was due {users.due_at:%H:%M} UTC: post one, even with no news",
             QUOTE_SILENCE,
         )
     return None
@@ -226,6 +236,7 @@ def no_postmortem(
 #: Every rule, most urgent first.
 RULES: tuple[tuple[str, Rule], ...] = (
     ("update-overdue", update_overdue),
+    ("user-update-overdue", user_update_overdue),
     ("no-ic", no_ic),
     ("solo-sev1", solo_sev1),
     ("no-mitigation", no_mitigation),
@@ -256,6 +267,7 @@ def serious_since(state: IncidentState, now: datetime) -> datetime | None:
 def evaluate(state: IncidentState, now: datetime, cadence: UpdateCadence | None = None) -> list[CoachWarning]:
     """Every warning whose situation holds at `now` (dismissed or not), most urgent first."""
     cadence = cadence or UpdateCadence()
+    state = facts.as_of(state, now)
     events = facts.events_until(state.events, now)
     found = []
     for _, rule in RULES:

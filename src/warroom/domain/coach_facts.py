@@ -20,6 +20,7 @@ from typing import Any
 
 from warroom.domain.deploy_rules import RECENT, Deploy, deploys_before
 from warroom.domain.events import Event, Kind, parse_ts
+from warroom.domain.incident import IncidentState, fold
 
 #: The kind `warroom mitigate` and the mitigation screen write (a mitigation that was run:
 #: payload `kind` rollback | flag | failover | restart | block, `name`, `argv`, `exit_code`).
@@ -99,6 +100,15 @@ def names_rollback(text: str) -> bool:
 def events_until(events: Iterable[Event], now: datetime) -> list[Event]:
     """The record entries at or before `now`, in time order."""
     return sorted((e for e in events if e.at <= now), key=lambda e: (e.at, e.id if e.id is not None else 0))
+
+
+def as_of(state: IncidentState, now: datetime) -> IncidentState:
+    """The incident as its record stood at `now` (the record may hold later entries: a replay,
+    or an entry another process dated a little ahead)."""
+    if all(e.at <= now for e in state.events):
+        return state
+    earlier = fold(e for e in state.events if e.at <= now)
+    return earlier if earlier is not None else state
 
 
 def _text(payload: Mapping[str, Any]) -> str:

@@ -93,6 +93,7 @@ def _done(state: IncidentState, now: datetime, cadence: UpdateCadence) -> tuple[
 def guide(state: IncidentState, now: datetime, cadence: UpdateCadence | None = None) -> PhaseGuide:
     """The phase and the one next step, from the record as of `now` (see the module docstring)."""
     cadence = cadence or UpdateCadence()
+    state = facts.as_of(state, now)
     done = _done(state, now, cadence)
 
     def step(phase: str, words: str) -> PhaseGuide:
