@@ -67,12 +67,13 @@ class PhaseGuide(Record):
         return f"{self.phase.upper()} ({self.position}/{len(PHASES)}) · next: {self.next_step}"
 
 
-def minutes_phrase(delta: timedelta) -> str:
-    """`4 min` (rounded up: 3m 10s left is "due in 4 min"), `<1 min` for the last minute."""
+def minutes_phrase(delta: timedelta, *, up: bool = True) -> str:
+    """`4 min`: a time left is rounded up (3m 10s left is "due in 4 min"), a time past down
+    (`up=False`: 5m 10s late is "overdue 5 min"); `<1 min` inside the first minute."""
     seconds = delta.total_seconds()
     if seconds < 60:
         return "<1 min"
-    return f"{math.ceil(seconds / 60)} min"
+    return f"{math.ceil(seconds / 60) if up else int(seconds // 60)} min"
 
 
 def _done(state: IncidentState, now: datetime, cadence: UpdateCadence) -> tuple[str, ...]:
@@ -106,9 +107,11 @@ def guide(state: IncidentState, now: datetime, cadence: UpdateCadence | None = N
     due = next_update(state, now, cadence)
     users = user_comms_due(state, now, cadence)
     if users.phase == "overdue" and users.remaining is not None:
-        return step(COMMUNICATE, f"post the first user update now (overdue {minutes_phrase(-users.remaining)})")
+        return step(
+            COMMUNICATE, f"post the first user update now (overdue {minutes_phrase(-users.remaining, up=False)})"
+        )
     if due.overdue:
-        return step(COMMUNICATE, f"post an update now (overdue {minutes_phrase(due.overdue_by)})")
+        return step(COMMUNICATE, f"post an update now (overdue {minutes_phrase(due.overdue_by, up=False)})")
     posted = [p for p in state.comms if p.at <= now]
     if users.phase in ("ok", "soon") and users.remaining is not None and users.remaining <= DUE_SOON:
         return step(COMMUNICATE, f"post the first user update (due in {minutes_phrase(users.remaining)})")
