@@ -51,7 +51,7 @@ def test_show_lists_the_warnings_that_fired_and_who_dismissed_one(at_clock, tmp_
         store.append(
             1,
             Kind.COACH_DISMISSED,
-            catalogue.coach_dismissed("ic-tech-lead", "alice|SEV-1", "alice is IC and Tech Lead on a SEV-1"),
+            catalogue.coach_dismissed("ic-tech-lead", "alice|SEV-1", "IC alice is also Tech Lead (SEV-1)"),
             actor="carol",
             at=parse_ts("2026-11-26T03:04:00Z"),
         )
@@ -62,18 +62,15 @@ def test_show_lists_the_warnings_that_fired_and_who_dismissed_one(at_clock, tmp_
     assert re.search(r"phase    COMMUNICATE \(4/6\) · next: post an update now \(overdue [45] min\)", coach), coach
     assert "03:00 ⚠ SEV-1 with no IC: /ic NAME" in coach
     assert '"For SEV-1/2, name explicit roles."' in coach
-    assert (
-        "03:03 ⚠ alice is IC and Tech Lead on a SEV-1: hand off the debugging · dismissed by carol at 03:04 UTC"
-        in coach
-    )
+    assert "03:03 ⚠ IC alice is also Tech Lead (SEV-1) · dismissed by carol at 03:04 UTC" in coach
     assert '"Coordinates, makes decisions, declares resolved. Doesn\'t debug."' in coach
-    assert "03:05 ⚠ a root cause is named, nothing is mitigated: mitigate first" in coach
+    assert "03:05 ⚠ root cause named before any mitigation" in coach
     assert '✗ "Root-causing before mitigating — users are still down while you "understand""' in coach
     # Deadlines that passed with nothing recorded at them: 15 minutes, the SEV-1 update.
     assert "03:15 ⚠ SEV-1 open 15 min, no mitigation recorded" in coach
-    assert "03:15 ⚠ update was due 03:15 UTC: post one, even with no news" in coach
+    assert "03:15 ⚠ update overdue (due 03:15 UTC): post one" in coach
     # The dismissal is on the timeline too, in words.
-    assert "DISMISSED" in text and "coach warning: alice is IC and Tech Lead on a SEV-1" in text
+    assert "DISMISSED" in text and "coach warning: IC alice is also Tech Lead (SEV-1)" in text
 
     shown = json.loads(at_clock("2026-11-26 03:20:00", "show", "--json").stdout)
     assert shown["phase"]["phase"] == "Communicate"

@@ -116,7 +116,7 @@ async def test_x_dismisses_the_warning_which_returns_only_on_a_new_situation(tmp
         line = coach_line(app)
         await wait_for(pilot, lambda: line.warning is not None, "the warning")
         assert line.warning.rule == "ic-tech-lead"  # type: ignore[union-attr]
-        assert "alice is IC and Tech Lead on a SEV-2" in line.plain
+        assert "IC alice is also Tech Lead (SEV-2)" in line.plain
         # Typed in prose, x is a letter: nothing is dismissed.
         await pilot.press("x")
         assert app.screen.query_one(CommandInput).value == "x"
@@ -128,7 +128,7 @@ async def test_x_dismisses_the_warning_which_returns_only_on_a_new_situation(tmp
         (dismissed,) = [e for e in stored(db) if e.kind == Kind.COACH_DISMISSED]
         assert dismissed.actor == "carol"
         assert dismissed.payload["rule"] == "ic-tech-lead" and dismissed.payload["key"] == "alice|SEV-2"
-        assert "alice is IC and Tech Lead" in dismissed.payload["text"]
+        assert dismissed.payload["text"] == "IC alice is also Tech Lead (SEV-2)"
         assert "dismissed" in feedback(pilot)
         # The same situation again (the role re-assigned to alice): still dismissed.
         await submit(pilot, "/role tech -")

@@ -95,7 +95,7 @@ def update_overdue(
         return CoachWarning(
             "update-overdue",
             f"update|{format_ts(due.due_at)}",
-            f"update was due {due.due_at:%H:%M} UTC: post one, even with no news",
+            f"update overdue (due {due.due_at:%H:%M} UTC): post one",
             QUOTE_SILENCE,
         )
     return None
@@ -112,7 +112,7 @@ def user_update_overdue(
         return CoachWarning(
             "user-update-overdue",
             f"users|{format_ts(users.due_at)}",
-            f"first user update was due {users.due_at:%H:%M} UTC: post one, even with no news",
+            f"first user update overdue (due {users.due_at:%H:%M} UTC)",
             QUOTE_SILENCE,
         )
     return None
@@ -191,7 +191,7 @@ def root_cause_first(
     return CoachWarning(
         "root-cause-first",
         state.severity.label,
-        "a root cause is named, nothing is mitigated: mitigate first",
+        "root cause named before any mitigation",
         QUOTE_ROOT_CAUSE,
         True,
     )
@@ -212,7 +212,7 @@ def ic_tech_lead(
     return CoachWarning(
         "ic-tech-lead",
         f"{ic.person}|{label}",
-        f"{ic.person} is IC and Tech Lead on a {label}: hand off the debugging",
+        f"IC {ic.person} is also Tech Lead ({label})",
         QUOTE_IC,
     )
 

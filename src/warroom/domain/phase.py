@@ -12,6 +12,7 @@ says what the record shows is missing, most urgent first:
 5. not mitigated                → Mitigate:    "mitigate: roll back api 0aaf9da?" (the suspect
                                   deploy nearest before detection), "users okay? confirm
                                   metrics, then /mitigated" once one ran, or the playbook's options
+                                  ("mitigate: rollback, flag, failover?")
 6. no update yet                → Communicate: "post the first update (due in 12 min)"
 7. no update since mitigating   → Communicate: "post an update: mitigated, monitoring"
 8. otherwise                    → Resolve:     "confirm metrics, then /resolve"
@@ -145,4 +146,4 @@ def _mitigate_step(state: IncidentState, now: datetime) -> str:
         return f"mitigate: roll back {facts.deploy_name(suspects[0])}?"
     if facts.rollback_tried(events):
         return "users okay? confirm metrics, then /mitigated"
-    return "mitigate first: roll back, flip a flag, fail over, restart"
+    return "mitigate: rollback, flag, failover?"

@@ -67,7 +67,7 @@ def test_ic_holding_tech_lead_on_a_sev2():
     inc = Incident(2).ic(1, "alice").tech(2, "alice")
     w = warning(inc, 3, "ic-tech-lead")
     assert w.key == "alice|SEV-2" and w.quote == SEED_WORDS["ic-tech-lead"]
-    assert "alice is IC and Tech Lead" in w.text
+    assert w.text == "IC alice is also Tech Lead (SEV-2)"
 
 
 def test_ic_and_a_different_tech_lead_is_fine():
@@ -226,7 +226,7 @@ def test_the_next_missed_deadline_is_a_new_situation():
 def test_sev2_first_user_update_overdue():
     inc = Incident(2).ic(1).mitigated(5).post(10)  # an internal post: users not told yet
     w = warning(inc, 31, "user-update-overdue")
-    assert w.key.startswith("users|") and "first user update was due 03:30 UTC" in w.text
+    assert w.key.startswith("users|") and "first user update overdue (due 03:30 UTC)" in w.text
     assert w.quote == SEED_WORDS["user-update-overdue"]
 
 

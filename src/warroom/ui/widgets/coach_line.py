@@ -30,6 +30,8 @@ from warroom.domain.incident import IncidentState
 from warroom.sanitize import clean
 
 DISMISS_HINT = "x dismiss"
+#: Columns of the playbook's words kept on a narrow line before the warning's own text is cut.
+QUOTE_ROOM = 22
 WARN_STYLE = "bold $warning"
 QUOTE_STYLE = "italic"
 HINT_STYLE = "$text-muted"
@@ -37,7 +39,7 @@ HINT_STYLE = "$text-muted"
 
 def warning_content(warning: CoachWarning, width: int | None = None) -> Content:
     """`⚠ text · "quote" · x dismiss`, fitted to `width`: the quote gives way first (with an
-    ellipsis), then the text; the dismiss hint stays."""
+    ellipsis) down to `QUOTE_ROOM` columns, then the text; the dismiss hint always stays."""
     mark = "✗ " if warning.anti_pattern else ""
     head = Content.assemble(("⚠ ", WARN_STYLE), (clean(warning.text, cap=200), WARN_STYLE))
     quote = Content.assemble((f'{mark}"{warning.quote}"', QUOTE_STYLE))
@@ -46,11 +48,15 @@ def warning_content(warning: CoachWarning, width: int | None = None) -> Content:
     full = Content.assemble(" ", head, sep, quote, tail)
     if width is None or full.cell_length <= width:
         return full
-    room = width - 1 - head.cell_length - sep.cell_length - tail.cell_length
-    if room >= 12:
-        return Content.assemble(" ", head, sep, quote.truncate(room, ellipsis=True), tail)
-    room = width - 1 - tail.cell_length
-    return Content.assemble(" ", head.truncate(max(room, 1), ellipsis=True), tail).truncate(width)
+    fixed = 1 + sep.cell_length + tail.cell_length
+    quote_room = width - fixed - head.cell_length
+    if quote_room < QUOTE_ROOM:  # the text gives way too, keeping the start of the quote
+        head_room = width - fixed - QUOTE_ROOM
+        if head_room < 12:
+            return Content.assemble(" ", head.truncate(max(width - 1 - tail.cell_length, 1), ellipsis=True), tail)
+        head = head.truncate(head_room, ellipsis=True)
+        quote_room = QUOTE_ROOM
+    return Content.assemble(" ", head, sep, quote.truncate(quote_room, ellipsis=True), tail).truncate(width)
 
 
 class CoachLine(Widget):
