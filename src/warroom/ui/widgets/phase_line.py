@@ -7,7 +7,7 @@ The domain decides (`domain.phase.guide`); this module builds the words, and the
 `TitleLine` draws them on the title's line, right-aligned, in
 the longest form that leaves the title `TITLE_ROOM` columns (its whole length on the one-line
 header of wide terminals): the six phases with the current one
-marked, then `MITIGATE 3/6`, then `MITIGATE`, then the step alone. The step is never cut (its
+marked, then `MITIGATE 3/6`, then `MITIGATE` (`COMMS` for Communicate), then the step alone. The step is never cut (its
 "due in 4 min" is a countdown); the title gives way first, with an ellipsis.
 """
 
@@ -18,9 +18,11 @@ from textual.content import Content
 from warroom.domain.phase import PHASES, PhaseGuide
 
 #: Columns the title keeps (badges, id and the start of the title) before the phase shortens.
-TITLE_ROOM = 26
+TITLE_ROOM = 40
 
 CURRENT_STYLE = "bold reverse"
+#: The current phase's name where every column counts (80 columns with a long step).
+SHORT_NAMES = {"Communicate": "COMMS"}
 DONE_STYLE = "$text-muted"
 STEP_STYLE = "bold"
 
@@ -44,7 +46,8 @@ def phase_variants(guide: PhaseGuide) -> list[Content]:
         (f" {current} ", CURRENT_STYLE), (f" {guide.position}/{len(PHASES)} ", DONE_STYLE), step
     )
     named = Content.assemble((f" {current} ", CURRENT_STYLE), " ", step)
-    return [six, numbered, named, step]
+    short = Content.assemble((SHORT_NAMES.get(guide.phase, current), CURRENT_STYLE), " ", step)
+    return [six, numbered, named, short, step]
 
 
 def fit_phase(title: Content, variants: tuple[Content, ...], width: int, *, shared_row: bool = False) -> Content:
