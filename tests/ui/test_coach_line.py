@@ -156,6 +156,19 @@ async def test_slash_dismiss_records_it_and_says_so_when_there_is_nothing(tmp_pa
         assert len([e for e in stored(db) if e.kind == Kind.COACH_DISMISSED]) == 1
 
 
+async def test_the_command_palette_dismisses_too(tmp_path: Path):
+    db = tmp_path / "w.db"
+    declare(db)
+    app = WarRoomApp(db, Config(), clock=Clock(3), actor="carol")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await wait_for(pilot, lambda: coach_line(app).warning is not None, "the warning")
+        command = next(c for c in app.get_system_commands(app.screen) if c.title == "Dismiss coach warning")
+        command.callback()
+        await wait_for(pilot, lambda: coach_line(app).warning is None, "the dismissal")
+        assert [e.payload["key"] for e in stored(db) if e.kind == Kind.COACH_DISMISSED] == ["SEV-2"]
+
+
 async def test_a_read_only_screen_records_no_dismissal(tmp_path: Path):
     db = tmp_path / "w.db"
     declare(db)
