@@ -77,6 +77,7 @@ class Dismissal(Record):
     at: datetime
 
 
+#: A rule: the folded incident, `now`, the cadence and the record up to `now` -> its warning or None.
 Rule = Callable[[IncidentState, datetime, UpdateCadence, list[Event]], CoachWarning | None]
 
 
@@ -290,6 +291,7 @@ def dismissals(events: Iterable[Event], now: datetime | None = None) -> list[Dis
 
 
 def is_dismissed(warning: CoachWarning, dismissed: Iterable[Dismissal]) -> bool:
+    """This warning's situation (its rule and key) was dismissed."""
     return any(d.rule == warning.rule and d.key == warning.key for d in dismissed)
 
 
