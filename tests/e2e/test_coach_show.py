@@ -92,7 +92,7 @@ def test_show_lists_the_warnings_that_fired_and_who_dismissed_one(at_clock, tmp_
 def test_after_resolving_show_says_start_the_postmortem(at_clock):
     assert at_clock("2026-11-26 03:00:00", "declare", "Search slow", "--sev", "3", "--ic", "alice").returncode == 0
     assert at_clock("2026-11-26 03:10:00", "mitigated", "cache flushed").returncode == 0
-    assert at_clock("2026-11-26 03:20:00", "resolve", "latency normal").returncode == 0
+    assert at_clock("2026-11-26 03:20:00", "resolve", "latency normal", "--as", "alice").returncode == 0
     text = at_clock("2026-11-26 03:30:00", "show").stdout
     assert "phase    REVIEW (6/6) · next: start the postmortem" in text
     assert "03:20 ⚠ resolved: start the postmortem" in text

@@ -63,10 +63,16 @@ class Incident:
     def mitigated(self, minute: float, text: str = "flag off") -> Incident:
         return self.add(minute, Kind.MITIGATED, c.mitigation_applied(text))
 
-    def mitigation_run(self, minute: float, kind: str, name: str, argv: list[str], exit_code: int = 0) -> Incident:
+    def mitigation_run(
+        self, minute: float, kind: str, name: str, argv: list[str], exit_code: int | None = 0
+    ) -> Incident:
         """A `mitigation` event as the mitigation runner writes it (its kind, name, argv, exit)."""
-        payload = {"kind": kind, "name": name, "argv": argv, "exit_code": exit_code, "duration_s": 1.0}
-        return self.add(minute, "mitigation", payload)
+        payload = c.mitigation_run(kind=kind, name=name, argv=argv, exit_code=exit_code, duration_s=1.0, output="")
+        return self.add(minute, Kind.MITIGATION, payload)
+
+    def mitigation_timed_out(self, minute: float, name: str, argv: list[str]) -> Incident:
+        payload = c.mitigation_run(kind="restart", name=name, argv=argv, exit_code=None, duration_s=60.0, output="")
+        return self.add(minute, Kind.MITIGATION, payload | {"timed_out": True})
 
     def ran(self, minute: float, argv: list[str], exit_code: int = 0) -> Incident:
         return self.add(

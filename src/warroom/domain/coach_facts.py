@@ -21,11 +21,11 @@ from typing import Any
 from warroom.domain.deploy_rules import RECENT, Deploy, deploys_before
 from warroom.domain.events import Event, Kind, parse_ts
 from warroom.domain.incident import IncidentState, fold
+from warroom.domain.mitigation import rollback_target
 
 #: The kind `warroom mitigate` and the mitigation screen write (a mitigation that was run:
 #: payload `kind` rollback | flag | failover | restart | block, `name`, `argv`, `exit_code`).
-#: Matched by its name: its constant is added to `Kind` by another change.
-MITIGATION_RUN = "mitigation"
+MITIGATION_RUN = Kind.MITIGATION
 
 #: Words that name a rollback in a recorded command or a mitigation's text.
 _ROLLBACK = re.compile(r"\b(roll(?:ed|ing)?[\s-]?back|rollback|undo|revert(?:ed|ing)?)\b", re.IGNORECASE)
@@ -190,6 +190,6 @@ def suspect_deploys(events: Iterable[Event], detected_at: datetime | None, windo
 
 
 def deploy_name(deploy: Deploy) -> str:
-    """`api 0aaf9da`, `checkout rev 6`: what to roll back, as people say it."""
-    target = deploy.ref if deploy.revision is not None and deploy.ref else deploy.source
-    return f"{target} {deploy.short}".strip()
+    """`api 0aaf9da`, `checkout rev 6`: what to roll back, as people say it (and as the
+    mitigation options name it)."""
+    return f"{rollback_target(deploy)} {deploy.short}".strip()

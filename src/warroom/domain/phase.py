@@ -138,6 +138,10 @@ def _mitigate_step(state: IncidentState, now: datetime) -> str:
         last = runs[-1].payload
         name = str(last.get("name") or last.get("kind") or "the mitigation")[:40]
         code = last.get("exit_code")
+        if last.get("timed_out"):
+            return f"{name} timed out: try the next option"
+        if "exit_code" in last and code is None:
+            return f"{name} did not run: try the next option"
         if isinstance(code, int) and not isinstance(code, bool) and code != 0:
             return f"{name} failed (exit {code}): try the next option"
         return "users okay? confirm metrics, then /mitigated"

@@ -46,6 +46,13 @@ def test_a_failed_mitigation_says_so():
     assert guide(inc.state, at(4)).next_step == "checkout-v2 off failed (exit 2): try the next option"
 
 
+def test_a_mitigation_that_timed_out_or_never_started_says_so():
+    inc = Incident(2).ic(1).mitigation_timed_out(3, "restart api", ["systemctl", "restart", "api"])
+    assert guide(inc.state, at(4)).next_step == "restart api timed out: try the next option"
+    inc = Incident(2).ic(1).mitigation_run(3, "flag", "flag off", ["ff"], exit_code=None)
+    assert guide(inc.state, at(4)).next_step == "flag off did not run: try the next option"
+
+
 def test_the_first_user_update_due_soon_comes_before_mitigating():
     # SEV-2: users hear from us within 30 minutes; at 26 minutes it is due in 4.
     inc = Incident(2).deploy(-12).ic(1)
