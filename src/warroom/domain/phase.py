@@ -15,7 +15,8 @@ says what the record shows is missing, most urgent first:
                                   ("mitigate: rollback, flag, failover?")
 6. no update yet                → Communicate: "post the first update (due in 12 min)"
 7. no update since mitigating   → Communicate: "post an update: mitigated, monitoring"
-8. otherwise                    → Resolve:     "confirm metrics, then /resolve"
+8. otherwise                    → Resolve:     "confirm metrics, then /resolve", or "metrics
+                                  recovered at 14:20 UTC: /resolve" once recorded after mitigating
 
 A phase is *done* once the record shows its work: Detect at the declaration, Triage once an IC is
 named, Mitigate at the mitigated milestone, Communicate once an update is posted and none is
@@ -29,6 +30,7 @@ from datetime import datetime, timedelta
 
 from warroom.domain import coach_facts as facts
 from warroom.domain.cadence import UpdateCadence, next_update, user_comms_due
+from warroom.domain.events import Kind
 from warroom.domain.incident import IncidentState
 from warroom.records import Record, record
 
@@ -127,6 +129,9 @@ def guide(state: IncidentState, now: datetime, cadence: UpdateCadence | None = N
         return step(COMMUNICATE, f"post the first update{when}")
     if not any(p.at >= mitigated for p in posted):
         return step(COMMUNICATE, "post an update: mitigated, monitoring")
+    recovered = [e.at for e in facts.events_until(state.events, now) if e.kind == Kind.METRICS_RECOVERED]
+    if recovered and recovered[-1] >= mitigated:
+        return step(RESOLVE, f"metrics recovered at {recovered[-1]:%H:%M} UTC: /resolve")
     return step(RESOLVE, "confirm metrics, then /resolve")
 
 

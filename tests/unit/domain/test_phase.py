@@ -78,6 +78,17 @@ def test_after_mitigating_post_an_update_then_confirm_and_resolve():
     assert g.done == (DETECT, TRIAGE, MITIGATE, COMMUNICATE)
 
 
+def test_metrics_recovered_after_mitigating_says_resolve():
+    from warroom.domain import catalogue as c
+    from warroom.domain.events import Kind
+
+    inc = Incident(2).ic(1).mitigated(5).post(7, "external")
+    recovered = c.metrics_recovered(probes=["api"], since=at(8), held_s=300.0, text="metrics recovered")
+    inc.add(13, Kind.METRICS_RECOVERED, recovered, "warroom")
+    assert guide(inc.state, at(12)).next_step == "confirm metrics, then /resolve"
+    assert guide(inc.state, at(14)).next_step == "metrics recovered at 03:13 UTC: /resolve"
+
+
 def test_an_update_from_before_the_mitigation_asks_for_one_saying_mitigated():
     inc = Incident(3).ic(1).post(2).mitigated(10)
     assert guide(inc.state, at(11)).next_step == "post an update: mitigated, monitoring"
