@@ -212,3 +212,20 @@ async def test_the_coach_line_at_200x60_shows_the_whole_quote(tmp_path: Path):
         rows = "\n".join(screen_lines(app))
         assert '✗ "Heroic solo debugging during SEV-1 — call for help, name an IC" · x dismiss' in rows
         assert "alice holds every role on a SEV-1: call for help" in rows
+
+
+async def test_a_hostile_deploy_name_in_the_step_is_shown_literally(tmp_path: Path):
+    db = tmp_path / "w.db"
+    declare(db, ic="alice")
+    hostile = "[b]x[/b]\x1b[31m"
+    d = Deploy("api", "hostile1", hostile, DECLARED_AT - timedelta(minutes=5), subject="[@click=app.quit]q[/]")
+    event = deploy_event(d, DECLARED_AT)
+    with EventStore.open(db) as store:
+        store.append(1, Kind.DEPLOY, dict(event.payload) | {"text": event.text}, actor="warroom", at=event.at)
+    app = WarRoomApp(db, Config(), clock=Clock(3), actor="carol")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        header = app.screen.query_one(IncidentHeader)
+        await wait_for(pilot, lambda: "roll back api" in header.phase_text, "the rollback step")
+        assert "mitigate: roll back api [b]x[/b]?" in header.phase_text  # markup literal, escape gone
+        assert "\x1b" not in "\n".join(screen_lines(app))

@@ -78,7 +78,7 @@ def coach_lines(state: IncidentState, now: datetime, cadence_config=None) -> lis
     """`show`'s Coach section: the phase and next step, then each warning that fired, with the
     playbook's words and who dismissed it."""
     phase, warnings = _coach(state, now, cadence_config)
-    lines = ["Coach", f"  phase    {phase.describe()}"]
+    lines = ["Coach", f"  phase    {clean(phase.describe())}"]
     if not warnings:
         lines.append("  no warnings fired")
     for item in warnings:

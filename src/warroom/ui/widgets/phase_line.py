@@ -16,6 +16,7 @@ from __future__ import annotations
 from textual.content import Content
 
 from warroom.domain.phase import PHASES, PhaseGuide
+from warroom.sanitize import clean
 
 #: Columns the title keeps (badges, id and the start of the title) before the phase shortens.
 TITLE_ROOM = 40
@@ -29,7 +30,8 @@ STEP_STYLE = "bold"
 
 def phase_variants(guide: PhaseGuide) -> list[Content]:
     """The phase guide's words, longest first; every form ends with the whole next step."""
-    step = Content.assemble(("▸ ", "bold"), (guide.next_step, STEP_STYLE), " ")
+    # The step may name a deploy from a source's output: plain text, control sequences stripped.
+    step = Content.assemble(("▸ ", "bold"), (clean(guide.next_step, cap=160), STEP_STYLE), " ")
     current = guide.phase.upper()
     parts: list[str | tuple[str, str]] = []
     for phase in PHASES:
