@@ -166,7 +166,9 @@ async def test_the_command_palette_dismisses_too(tmp_path: Path):
         command = next(c for c in app.get_system_commands(app.screen) if c.title == "Dismiss coach warning")
         command.callback()
         await wait_for(pilot, lambda: coach_line(app).warning is None, "the dismissal")
-        assert [e.payload["key"] for e in stored(db) if e.kind == Kind.COACH_DISMISSED] == ["SEV-2"]
+        assert [e.payload["key"] for e in stored(db) if e.kind == Kind.COACH_DISMISSED] == [
+            f"SEV-2|{DECLARED_AT:%Y-%m-%dT%H:%M:%S}.000000Z"
+        ]
 
 
 async def test_a_read_only_screen_records_no_dismissal(tmp_path: Path):

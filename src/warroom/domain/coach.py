@@ -27,7 +27,7 @@ from datetime import datetime, timedelta
 
 from warroom.domain import coach_facts as facts
 from warroom.domain.cadence import UpdateCadence, next_update, user_comms_due
-from warroom.domain.events import Event, format_ts
+from warroom.domain.events import Event, Kind, format_ts
 from warroom.domain.incident import IncidentState
 from warroom.domain.roles import COMMS, IC, TECH
 from warroom.domain.severity import Severity
@@ -124,7 +124,10 @@ def no_ic(state: IncidentState, now: datetime, cadence: UpdateCadence, events: l
     if not state.is_open or not _serious(state) or state.commander is not None:
         return None
     label = state.severity.label
-    return CoachWarning("no-ic", label, f"{label} with no IC: /ic NAME", QUOTE_ROLES)
+    # Vacant since the declaration or since the last IC left: an IC who leaves is a new situation.
+    released = [e.at for e in events if e.kind == Kind.ROLE_RELEASED and e.payload.get("role") == IC]
+    since = released[-1] if released else state.declared_at
+    return CoachWarning("no-ic", f"{label}|{format_ts(since)}", f"{label} with no IC: /ic NAME", QUOTE_ROLES)
 
 
 def solo_sev1(state: IncidentState, now: datetime, cadence: UpdateCadence, events: list[Event]) -> CoachWarning | None:

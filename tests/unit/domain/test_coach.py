@@ -8,7 +8,7 @@ import pytest
 from tests.support.incident_builder import Incident, at
 from warroom.domain import coach
 from warroom.domain.coach import active, current, evaluate
-from warroom.domain.roles import TECH
+from warroom.domain.roles import IC, TECH
 
 
 def rules(incident: Incident, minute: float) -> list[str]:
@@ -45,13 +45,24 @@ def test_every_rule_has_the_playbooks_words():
 @pytest.mark.parametrize("sev", [1, 2])
 def test_no_ic_on_sev1_or_sev2(sev):
     w = warning(Incident(sev), 1, "no-ic")
-    assert w.key == f"SEV-{sev}" and w.quote == SEED_WORDS["no-ic"]
+    assert w.key == f"SEV-{sev}|2026-11-26T03:00:00.000000Z" and w.quote == SEED_WORDS["no-ic"]
     assert "/ic NAME" in w.text
 
 
 @pytest.mark.parametrize("sev", [3, 4])
 def test_no_ic_is_not_a_warning_below_sev2(sev):
     assert "no-ic" not in rules(Incident(sev), 1)
+
+
+def test_an_ic_who_leaves_is_a_new_situation_after_a_dismissal():
+    inc = Incident(2)
+    shown = current(inc.state, at(1))
+    assert shown is not None and shown.rule == "no-ic"
+    inc.dismiss(1, shown.rule, shown.key).ic(2, "alice")
+    assert current(inc.state, at(3)) is None
+    inc.release(4, IC)
+    back = current(inc.state, at(5))
+    assert back is not None and back.rule == "no-ic" and back.key != shown.key
 
 
 def test_naming_an_ic_ends_the_no_ic_warning():
@@ -265,7 +276,7 @@ def test_a_dismissed_warning_returns_when_the_situation_changes():
 
 
 def test_a_dismissal_after_now_does_not_count_yet():
-    inc = Incident(2).dismiss(5, "no-ic", "SEV-2")
+    inc = Incident(2).dismiss(5, "no-ic", "SEV-2|2026-11-26T03:00:00.000000Z")
     assert [w.rule for w in active(inc.state, at(4))] == ["no-ic"]
     assert active(inc.state, at(6)) == []
 
