@@ -29,7 +29,6 @@ from warroom.domain.coach import CoachWarning, active
 from warroom.domain.incident import IncidentState
 from warroom.sanitize import clean
 
-DISMISS_HINT = "x dismiss"
 #: Columns of the playbook's words kept on a narrow line before the warning's own text is cut.
 QUOTE_ROOM = 22
 WARN_STYLE = "bold $warning"
