@@ -46,6 +46,7 @@ from warroom.domain.event_payloads import (
     resource_threshold,
     role_assigned,
     role_released,
+    runbook_checked,
     severity_changed,
     source_error,
     status_changed,
@@ -85,6 +86,7 @@ __all__ = [
     "resource_threshold",
     "role_assigned",
     "role_released",
+    "runbook_checked",
     "severity_changed",
     "short_text",
     "source_error",
@@ -197,6 +199,12 @@ def _command_run(p: Mapping[str, Any]) -> str:
     return line + (" (interrupted)" if p.get("interrupted") else "")
 
 
+def _runbook_checked(p: Mapping[str, Any]) -> str:
+    """`"High 5xx rate": ☑ Check the deploys pane` (☐ when unticked)."""
+    mark = "☑" if p.get("checked") is True else "☐"
+    return f'"{_s(p.get("runbook") or p.get("file"))}": {mark} {_s(p.get("item"))}'
+
+
 class EventKind:
     """One kind in the catalogue (see the module docstring for what each part is for)."""
 
@@ -288,6 +296,7 @@ _ENTRIES = (
         lambda p: _s(p.get("summary") or p.get("text")) or f"pinned {_s(p.get('pane'))}",
     ),
     EventKind(Kind.COMMAND_RUN, "RAN", "$", command_run, _command_run, lead="ran "),
+    EventKind(Kind.RUNBOOK_CHECKED, "RUNBOOK", "☑", runbook_checked, _runbook_checked, lead="runbook "),
     EventKind(
         Kind.SOURCE_ERROR, "SRC ERROR", "✖", source_error, _words, lead="source error: ", system=True, tone="alarm"
     ),

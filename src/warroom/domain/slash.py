@@ -39,6 +39,7 @@ SLASH_COMMANDS: dict[str, tuple[str, str]] = {
     "as": ("/as NAME", "Who is typing at this keyboard (shown beside the prompt)"),
     "pin": ("/pin PANE", "Pin a pane's current output to the timeline as evidence"),
     "help": ("/help", "Show every command and key"),
+    "runbook": ("/runbook [QUERY]", "Open the runbooks, searching for QUERY (also r, in key mode)"),
 }
 
 MAX_TEXT = 4000
@@ -91,7 +92,14 @@ class Unchanged(Record):
     message: str
 
 
-Command = Append | SetActor | Pin | ShowHelp | Invalid | Empty | Unchanged
+@record
+class OpenRunbooks(Record):
+    """Open the runbook screen, its search box holding `query` (may be empty)."""
+
+    query: str = ""
+
+
+Command = Append | SetActor | Pin | ShowHelp | Invalid | Empty | Unchanged | OpenRunbooks
 
 
 def _usage(name: str) -> str:
@@ -248,6 +256,9 @@ def _slash(line: str, state: IncidentState, extras: tuple[str, ...]) -> Command:
         return Append(Kind.MITIGATED, catalogue.mitigation_applied(body), "mitigation recorded")
     if name == "feature":
         return _feature(state, rest)
+    if name == "runbook":
+        query = _text(rest)
+        return query if isinstance(query, Invalid) else OpenRunbooks(query)
     # resolve
     if closed:
         return Unchanged(f"{state.short_id} is already resolved: nothing recorded")

@@ -17,7 +17,17 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, Protocol
 
-from warroom.domain.slash import Append, Empty, Invalid, Pin, SetActor, ShowHelp, Unchanged, interpret
+from warroom.domain.slash import (
+    Append,
+    Empty,
+    Invalid,
+    OpenRunbooks,
+    Pin,
+    SetActor,
+    ShowHelp,
+    Unchanged,
+    interpret,
+)
 from warroom.services import command_line
 from warroom.ui.widgets.commandline import CommandInput, CommandLine, submitted_text
 
@@ -100,6 +110,12 @@ async def run_line(screen: LineScreen, line: str) -> None:
             return  # the text stays in the input to be corrected
         panes.call_later(panes.pin, command.pane)  # the panes answer with SignalPanes.CommandFeedback
         done(f"pinning {command.pane}…")
+        return
+    if isinstance(command, OpenRunbooks):
+        from warroom.ui.screens.runbooks import RunbookScreen
+
+        done("runbooks: Esc goes back")
+        screen.app.push_screen(RunbookScreen(command.query))
         return
     assert isinstance(command, Append)
     refused = command_line.refusal(app.config.ui.readonly, getattr(app, "read_only", None), app.db_path)

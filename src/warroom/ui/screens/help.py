@@ -26,6 +26,7 @@ KEYS: list[tuple[str, str]] = [
     ("p", "pause / resume live updates"),
     ("t", "next theme"),
     ("d", "draft a status update"),
+    ("r", "runbooks: search, read, tick checklist items (Space)"),
     ("?", "this help"),
     ("Ctrl+P", "command palette: every action by name"),
     (

@@ -110,6 +110,7 @@ class WarRoomScreen(TypingMode, UnsavedLines, Screen[None]):
         Binding("t", "next_theme", "Theme"),
         Binding("d", "draft", "Draft"),
         Binding("question_mark", "help", "Help", key_display="?"),
+        Binding("r", "runbooks", "Runbooks"),
     ]
     DEFAULT_CSS = """
     /* A grid, not rows of containers: every widget on the first frame costs Textual a few ms.
@@ -460,3 +461,9 @@ class WarRoomScreen(TypingMode, UnsavedLines, Screen[None]):
         from warroom.ui.screens.draft import DraftScreen
 
         self.app.push_screen(DraftScreen())
+
+    def action_runbooks(self) -> None:
+        """`r`: the runbook screen (search, read, tick the checklists)."""
+        from warroom.ui.screens.runbooks import RunbookScreen
+
+        self.app.push_screen(RunbookScreen())
