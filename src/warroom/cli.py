@@ -43,6 +43,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "draft": ("warroom.commands.draft", "Write (copy, mark posted, post) a status update draft"),
     "due": ("warroom.commands.due", "Time to the next required update (exit 1 when overdue)"),
     "config": ("warroom.commands.config_cmd", "Check warroom.toml: warroom config check [PATH]"),
+    "runbooks": ("warroom.commands.runbooks_cmd", "List the runbooks, best matches first: warroom runbooks 5xx"),
 }
 
 
