@@ -80,9 +80,14 @@ class RunbookScreen(Screen[None]):
         Binding("slash", "search", "Search", key_display="/"),
     ]
 
-    def __init__(self, query: str = "", *, name: str | None = None, id: str | None = None) -> None:
+    def __init__(
+        self, query: str = "", *, select: str | None = None, name: str | None = None, id: str | None = None
+    ) -> None:
+        """`query`: the search box's first words; `select`: the file name of the runbook to show
+        first (the one the war room suggests)."""
         super().__init__(name=name, id=id)
         self.query_text = query
+        self.select = select
         self.library: RunbookLibrary | None = None
         self.matches: list[Runbook] = []
         #: (runbook file, item) -> ticked, folded from the record; `_seen_id` is the last event read.
@@ -148,6 +153,10 @@ class RunbookScreen(Screen[None]):
             self.query_one("#runbook-problems", Static).tooltip = "\n".join(clean(p, cap=1000) for p in problems)
         self._status(self._readiness())
         await self._refilter()
+        chosen = next((n for n, b in enumerate(self.matches) if b.file == self.select), None)
+        if chosen:
+            self.option_list.highlighted = chosen
+            await self._show(self.matches[chosen])
 
     def _readiness(self) -> str:
         count = len(self.library.books) if self.library else 0
