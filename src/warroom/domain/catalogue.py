@@ -27,6 +27,7 @@ from __future__ import annotations
 from warroom.domain.event_payloads import (
     acknowledged,
     amended,
+    coach_dismissed,
     command_run,
     comms_posted,
     declared,
@@ -63,6 +64,7 @@ __all__ = [
     "acknowledged",
     "amended",
     "build",
+    "coach_dismissed",
     "command_run",
     "comms_posted",
     "declared",
@@ -297,6 +299,14 @@ _ENTRIES = (
     ),
     EventKind(Kind.COMMAND_RUN, "RAN", "$", command_run, _command_run, lead="ran "),
     EventKind(Kind.RUNBOOK_CHECKED, "RUNBOOK", "☑", runbook_checked, _runbook_checked, lead="runbook "),
+    EventKind(
+        Kind.COACH_DISMISSED,
+        "DISMISSED",
+        "✗",
+        coach_dismissed,
+        lambda p: f"coach warning: {_s(p.get('text')) or _s(p.get('rule'))}",
+        lead="dismissed ",
+    ),
     EventKind(
         Kind.SOURCE_ERROR, "SRC ERROR", "✖", source_error, _words, lead="source error: ", system=True, tone="alarm"
     ),

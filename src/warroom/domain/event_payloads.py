@@ -317,3 +317,13 @@ def runbook_checked(*, runbook: str, file: str, item: str, checked: bool) -> Pay
         "item": _str(item, "item", required=True),
         "checked": checked,
     }
+
+
+def coach_dismissed(rule: str, key: str, text: str) -> Payload:
+    """`coach.dismissed`: a coach warning dismissed, by its rule and situation key (it returns
+    only under a new key: a new situation), with the warning's words as shown."""
+    return {
+        "rule": _str(rule, "rule", required=True),
+        "key": _str(key, "key", required=True),
+        "text": _str(text, "text"),
+    }

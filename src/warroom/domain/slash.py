@@ -39,6 +39,7 @@ SLASH_COMMANDS: dict[str, tuple[str, str]] = {
     "as": ("/as NAME", "Who is typing at this keyboard (shown beside the prompt)"),
     "pin": ("/pin PANE", "Pin a pane's current output to the timeline as evidence"),
     "help": ("/help", "Show every command and key"),
+    "dismiss": ("/dismiss", "Dismiss the coach's warning (it returns only when the situation changes); key x"),
     "runbook": ("/runbook [QUERY]", "Open the runbooks, searching for QUERY (also r, in key mode)"),
 }
 
@@ -73,6 +74,12 @@ class ShowHelp(Record):
 
 
 @record
+class DismissWarning(Record):
+    """Dismiss the warning the coach line shows now (the screen knows which: it depends on the
+    clock); recorded as `coach.dismissed`."""
+
+
+@record
 class Invalid(Record):
     """The line cannot be run; `message` says why and how to fix it. Nothing is written."""
 
@@ -99,7 +106,7 @@ class OpenRunbooks(Record):
     query: str = ""
 
 
-Command = Append | SetActor | Pin | ShowHelp | Invalid | Empty | Unchanged | OpenRunbooks
+Command = Append | SetActor | Pin | ShowHelp | Invalid | Empty | Unchanged | DismissWarning | OpenRunbooks
 
 
 def _usage(name: str) -> str:
@@ -256,6 +263,8 @@ def _slash(line: str, state: IncidentState, extras: tuple[str, ...]) -> Command:
         return Append(Kind.MITIGATED, catalogue.mitigation_applied(body), "mitigation recorded")
     if name == "feature":
         return _feature(state, rest)
+    if name == "dismiss":
+        return DismissWarning()
     if name == "runbook":
         query = _text(rest)
         return query if isinstance(query, Invalid) else OpenRunbooks(query)
