@@ -29,6 +29,8 @@ async def test_a_probe_down_from_another_process_suggests_its_runbook_and_r_open
     db = tmp_path / "warroom.db"
     with EventStore.open(db) as store:
         store.declare("Checkout 500s", 2, actor="alice", at=NOW - timedelta(minutes=10))
+        ic = {"role": "Incident Commander", "person": "alice"}  # no coach warning over the suggestion
+        store.append(1, Kind.ROLE_ASSIGNED, ic, actor="alice", at=NOW - timedelta(minutes=9))
     app = WarRoomApp(db, Config(), clock=lambda: NOW, actor="carol")
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
@@ -62,6 +64,8 @@ async def test_a_note_naming_an_alert_suggests_its_runbook(tmp_path: Path):
     db = tmp_path / "warroom.db"
     with EventStore.open(db) as store:
         store.declare("DB trouble", 2, actor="alice", at=NOW - timedelta(minutes=10))
+        ic = {"role": "Incident Commander", "person": "alice"}
+        store.append(1, Kind.ROLE_ASSIGNED, ic, actor="alice", at=NOW - timedelta(minutes=9))
     app = WarRoomApp(db, Config(), clock=lambda: NOW, actor="carol")
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
