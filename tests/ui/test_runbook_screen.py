@@ -85,6 +85,10 @@ async def test_r_in_key_mode_opens_the_runbooks_and_typing_searches_best_match_f
         assert isinstance(app.focused, SearchInput)
         await pilot.press("escape")
         assert not isinstance(app.focused, SearchInput)
+        # In key mode a letter that is no key goes back into the search box, not lost.
+        await pilot.press("q")
+        assert isinstance(app.focused, SearchInput) and screen.search_box.value == "5xx rateq"
+        await pilot.press("escape")
         await pilot.press("escape")  # key mode: back to the war room
         await wait_for(pilot, lambda: isinstance(app.screen, WarRoomScreen), "the war room again")
 
@@ -218,3 +222,45 @@ async def test_runbooks_paths_add_a_team_runbook_replace_a_shipped_one_and_repor
         await wait_for(pilot, lambda: screen.view.book is screen.matches[0], "ours shown")
         meta = str(screen.view.query_one("#runbook-meta", Static).render())
         assert "replaces" in meta and "disk-full.md" in meta
+
+
+async def test_the_palette_offers_the_runbooks(db: Path):
+    app = app_for(db)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        commands = {c.title: c for c in app.get_system_commands(app.screen)}
+        assert "Runbooks" in commands
+        commands["Runbooks"].callback()
+        await wait_for(pilot, lambda: isinstance(app.screen, RunbookScreen), "the runbook screen")
+        # Esc at once, while the files may still be being read: back to the room, no error.
+        await pilot.press("escape", "escape")
+        await wait_for(pilot, lambda: isinstance(app.screen, WarRoomScreen), "the war room again")
+        await pilot.pause(0.3)
+        assert app.return_code is None
+
+
+async def test_a_read_only_database_cannot_tick_and_says_why(tmp_path: Path):
+    from tests.support.mounts import read_only_bind
+
+    source = tmp_path / "rw"
+    source.mkdir()
+    with EventStore.open(source / "warroom.db") as store:
+        store.declare("Checkout 500s", 2, actor="alice", at=NOW - timedelta(minutes=10))
+    with read_only_bind(source, tmp_path / "ro") as ro:
+        app = app_for(ro / "warroom.db")
+        async with app.run_test(size=(120, 40)) as pilot:
+            await wait_for(pilot, lambda: app.store_ready.is_set(), "the store to open")
+            await pilot.press("r")  # the read-only room is in key mode already
+            await wait_for(
+                pilot,
+                lambda: isinstance(app.screen, RunbookScreen) and app.screen.view.book is not None,
+                "the runbook screen",
+            )
+            screen = app.screen
+            await pilot.press("escape", "tab", "space")
+            await pilot.pause(0.3)
+            status = static_text(screen, "#runbook-status")
+            assert "READ-ONLY" in status and "cannot be written (read-only file system)" in status
+            assert not rows(screen)[0].checked
+    with EventStore.open(source / "warroom.db") as store:
+        assert [e.kind for e in store.events(1)] == [Kind.DECLARED]

@@ -144,7 +144,10 @@ class RunbookScreen(Screen[None]):
 
         config = getattr(self.app, "config", None)
         paths = tuple(getattr(getattr(config, "runbooks", None), "paths", ()) or ())
-        self.library = await asyncio.to_thread(load_library, paths)
+        library = await asyncio.to_thread(load_library, paths)
+        if not self.is_attached:
+            return  # closed (Esc) while the files were read
+        self.library = library
         problems = self.library.problems
         if problems:
             lines = [f"⚠ {len(problems)} runbook problem{'s' if len(problems) != 1 else ''}:"]
@@ -241,7 +244,7 @@ class RunbookScreen(Screen[None]):
             self._show_ticks()
 
     def _show_ticks(self) -> None:
-        if not self.is_mounted:
+        if not self.is_attached:
             return
         self.view.show_checks(self.checks)
         options = self.option_list
@@ -284,7 +287,7 @@ class RunbookScreen(Screen[None]):
             return
         mark = "☑ ticked" if checked else "☐ unticked"
         self._status(f"saved #{getattr(event, 'id', '?')} · {mark}: {clean(item, cap=120)}")
-        if event is not None:
+        if event is not None and self.is_attached:
             apply_checks(self.checks, [event])
             self._show_ticks()
         follower = getattr(app, "follower", None)
@@ -294,6 +297,8 @@ class RunbookScreen(Screen[None]):
     # --- keys --------------------------------------------------------------------------------
 
     def _status(self, text: str, *, error: bool = False) -> None:
+        if not self.is_attached:
+            return  # a tick saved after the screen was closed: the timeline says it
         status = self.query_one("#runbook-status", Static)
         status.update(Content(clean(text, cap=400)))
         status.set_class(error, "-error")
