@@ -48,7 +48,8 @@ class RunbookSuggester:
         config = getattr(self.screen.app, "config", None)
         paths = tuple(getattr(getattr(config, "runbooks", None), "paths", ()) or ())
         self.library = await asyncio.to_thread(load_library, paths)
-        self.refresh(self.screen.state)
+        if self.screen.is_attached:  # not quitting meanwhile
+            self.refresh(self.screen.state)
 
     def refresh(self, state: IncidentState | None) -> None:
         """Re-pick the suggestion after new events (cheap: only the last few events are read)."""
