@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from warroom.errors import UserError
@@ -179,16 +179,10 @@ def load_library(paths: Iterable[str] = (), shipped: Path | None = None) -> Runb
         for book in found:
             earlier = next((i for i, b in enumerate(library) if _same(b, book)), None)
             if earlier is None:
-                library.append(replace_origin(book, str(folder), None))
+                library.append(replace(book, origin=str(folder)))
             else:
-                library[earlier] = replace_origin(book, str(folder), library[earlier].path)
+                library[earlier] = replace(book, origin=str(folder), replaces=library[earlier].path)
     return RunbookLibrary(tuple(library), tuple(issues))
-
-
-def replace_origin(book: Runbook, origin: str, replaces: Path | None) -> Runbook:
-    from dataclasses import replace
-
-    return replace(book, origin=origin, replaces=replaces)
 
 
 # -- checklists ---------------------------------------------------------------------------------
