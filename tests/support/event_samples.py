@@ -75,6 +75,18 @@ SAMPLES: dict[str, tuple[str, dict[str, Any]]] = {
         "warroom",
         c.deploy_seen({"source": "api", "ident": "a1b2c3d"}, seen_at=AT) | {"text": "deploy api a1b2c3d by dave"},
     ),
+    Kind.METRICS_RECOVERED: (
+        "warroom",
+        c.metrics_recovered(
+            probes=["api", "web", "db"],
+            error_rate=0.2,
+            baseline=0.3,
+            since=AT,
+            held_s=300.0,
+            text="all 3 probes up for 5 min",
+            after_event=7,
+        ),
+    ),
     Kind.RESOURCE: (
         "warroom",
         c.resource_threshold(metric="memory", state="high", value=93.0, threshold=90.0, host="web1", at=AT)
@@ -97,6 +109,17 @@ SAMPLES: dict[str, tuple[str, dict[str, Any]]] = {
     Kind.COMMAND_RUN: (
         "bob",
         c.command_run(argv=["kubectl", "get", "pods"], exit_code=0, duration_s=1.2, output="api-1 Running"),
+    ),
+    Kind.MITIGATION: (
+        "bob",
+        c.mitigation_run(
+            kind="flag",
+            name="off",
+            argv=["flagctl", "off"],
+            exit_code=0,
+            duration_s=1.2,
+            output="flag off",
+        ),
     ),
     Kind.SOURCE_ERROR: ("warroom", c.source_error("git not found", source="deploys")),
     Kind.COACH_DISMISSED: ("alice", c.coach_dismissed("no-ic", "SEV-2", "SEV-2 with no IC")),

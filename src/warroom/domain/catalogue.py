@@ -37,8 +37,10 @@ from warroom.domain.event_payloads import (
     handoff_accepted,
     handoff_proposed,
     log_spike,
+    metrics_recovered,
     milestone_set,
     mitigation_applied,
+    mitigation_run,
     note,
     notify_sent,
     probe_down,
@@ -80,8 +82,10 @@ __all__ = [
     "late_text",
     "log_spike",
     "long_text",
+    "metrics_recovered",
     "milestone_set",
     "mitigation_applied",
+    "mitigation_run",
     "note",
     "notify_sent",
     "probe_down",
@@ -190,6 +194,15 @@ def _comms(p: Mapping[str, Any]) -> str:
     return f"{_s(p.get('audience') or 'internal')} update posted: {first}"
 
 
+def _overrode(p: Mapping[str, Any]) -> str:
+    """` · by bob, overriding: probe api down; not the IC (IC is alice)` when checks were overridden."""
+    overrode = p.get("overrode")
+    if not isinstance(overrode, list) or not overrode:
+        return ""
+    who = f" by {_s(p['resolved_by'])}," if p.get("resolved_by") else ""
+    return f" ·{who} overriding: " + "; ".join(_s(o) for o in overrode)
+
+
 def _command_run(p: Mapping[str, Any]) -> str:
     """`$ kubectl rollout undo deploy/api → exit 0 in 1.2s` (the output tail is in the payload)."""
     import shlex
@@ -209,6 +222,28 @@ def _runbook_checked(p: Mapping[str, Any]) -> str:
     """`"High 5xx rate": ☑ Check the deploys pane` (☐ when unticked)."""
     mark = "☑" if p.get("checked") is True else "☐"
     return f'"{_s(p.get("runbook") or p.get("file"))}": {mark} {_s(p.get("item"))}'
+
+
+def _mitigation(p: Mapping[str, Any]) -> str:
+    """`rollback "rollback api a1b2c3d": $ kubectl rollout undo deploy/api → exit 0 in 1.2s`."""
+    import shlex
+
+    argv = p.get("argv")
+    line = f'{_s(p.get("kind"))} "{_s(p.get("name"))}": $ '
+    line += shlex.join(str(a) for a in argv) if isinstance(argv, list) else _s(argv)
+    duration = p.get("duration_s")
+    took = f" in {duration:.1f}s" if isinstance(duration, (int, float)) and not isinstance(duration, bool) else ""
+    if p.get("timed_out"):
+        line += f" → timed out{took}"
+    elif p.get("interrupted"):
+        line += f" → interrupted{took}"
+    elif p.get("error") and p.get("exit_code") is None:
+        line += f" → could not start: {_s(p['error'])}"
+    else:
+        line += f" → exit {_s(p.get('exit_code'))}{took}"
+    if p.get("capture_argv"):
+        line += " · state captured first"
+    return line
 
 
 class EventKind:
@@ -286,7 +321,7 @@ _ENTRIES = (
         "RESOLVED",
         "✔",
         resolved,
-        lambda p: "resolved" + _then(p, "text") + _then(p, "public", " · public: "),
+        lambda p: "resolved" + _then(p, "text") + _then(p, "public", " · public: ") + _overrode(p),
         lead="incident ",
         tone="good",
     ),
@@ -320,6 +355,17 @@ _ENTRIES = (
         coach_dismissed,
         lambda p: f"coach warning: {_s(p.get('text')) or _s(p.get('rule'))}",
         lead="dismissed ",
+    ),
+    EventKind(Kind.MITIGATION, "MITIGATE", "↶", mitigation_run, _mitigation, lead="mitigation "),
+    EventKind(
+        Kind.METRICS_RECOVERED,
+        "RECOVERED",
+        "≈",
+        metrics_recovered,
+        _words,
+        lead="metrics recovered: ",
+        system=True,
+        tone="good",
     ),
     EventKind(
         Kind.SOURCE_ERROR, "SRC ERROR", "✖", source_error, _words, lead="source error: ", system=True, tone="alarm"

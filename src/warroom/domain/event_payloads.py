@@ -117,11 +117,18 @@ def mitigation_applied(text: str) -> Payload:
     return {"text": _str(text, "the mitigation", required=True)}
 
 
-def resolved(text: str = "", public: str = "") -> Payload:
-    """`incident.resolved`: the internal summary and, when given, what customers read."""
+def resolved(text: str = "", public: str = "", *, resolved_by: str = "", overrode: list[str] | None = None) -> Payload:
+    """`incident.resolved`: the internal summary and, when given, what customers read; who
+    resolved, and the checks they overrode (`["probe api down", "not the IC (IC is alice)"]`)."""
     payload: Payload = {"text": _str(text, "text")}
     if _str(public, "public summary"):
         payload["public"] = public
+    if _str(resolved_by, "resolved by"):
+        payload["resolved_by"] = resolved_by
+    if overrode:
+        if not isinstance(overrode, list) or not all(isinstance(o, str) and o for o in overrode):
+            raise ValueError(f"overrode must be a list of checks in words, not {overrode!r}")
+        payload["overrode"] = list(overrode)
     return payload
 
 
@@ -301,6 +308,62 @@ def command_run(
     return payload
 
 
+def mitigation_run(
+    *,
+    kind: str,
+    name: str,
+    argv: list[str],
+    exit_code: int | None,
+    duration_s: float,
+    output: str,
+    timed_out: bool = False,
+    interrupted: bool = False,
+    lines_cut: int = 0,
+    error: str | None = None,
+    title: str = "",
+    origin: str = "",
+    capture_argv: list[str] | None = None,
+    capture_output: str = "",
+    capture_exit_code: int | None = None,
+    capture_error: str | None = None,
+) -> Payload:
+    """`mitigation`: a mitigation option that was run (its kind and name, the argv already
+    redacted, how it ended: exit code, None when it could not start or timed out, the duration and
+    the tail of its output) and, when it captured state first, that command and its output."""
+    if not isinstance(argv, list) or not argv or not all(isinstance(a, str) for a in argv):
+        raise ValueError("argv must be a non-empty list of text")
+    for value, field in ((exit_code, "exit_code"), (capture_exit_code, "capture_exit_code")):
+        if value is not None and (isinstance(value, bool) or not isinstance(value, int)):
+            raise ValueError(f"{field} must be a whole number or None, not {value!r}")
+    payload: Payload = {
+        "kind": _str(kind, "kind", required=True),
+        "name": _str(name, "name", required=True),
+        "argv": list(argv),
+        "exit_code": exit_code,
+        "timed_out": bool(timed_out),
+        "duration_s": _number(duration_s, "duration_s"),
+        "output": _str(output, "output"),
+        "lines_cut": int(lines_cut),
+    }
+    if interrupted:
+        payload["interrupted"] = True
+    if title:
+        payload["title"] = _str(title, "title")
+    if origin:
+        payload["origin"] = _str(origin, "origin")
+    if error:
+        payload["error"] = _str(error, "error")
+    if capture_argv:
+        if not all(isinstance(a, str) for a in capture_argv):
+            raise ValueError("capture_argv must be a list of text")
+        payload["capture_argv"] = list(capture_argv)
+        payload["capture_output"] = _str(capture_output, "capture_output")
+        payload["capture_exit_code"] = capture_exit_code
+        if capture_error:
+            payload["capture_error"] = _str(capture_error, "capture_error")
+    return payload
+
+
 def handoff_proposed(outgoing: str, incoming: str) -> Payload:
     """`ic.handoff.proposed`: the IC now (`from`) proposes `to` as the next; pending until `to` acks."""
     return {"from": _str(outgoing, "from", required=True), "to": _str(incoming, "to", required=True)}
@@ -336,4 +399,34 @@ def coach_dismissed(rule: str, key: str, text: str) -> Payload:
         "rule": _str(rule, "rule", required=True),
         "key": _str(key, "key", required=True),
         "text": _str(text, "text"),
+    }
+
+
+def metrics_recovered(
+    *,
+    probes: list[str],
+    probes_down: list[str] | None = None,
+    error_rate: float | None = None,
+    baseline: float | None = None,
+    since: datetime,
+    held_s: float,
+    text: str,
+    after_event: int = 0,
+) -> Payload:
+    """`metrics.recovered`: every probe up and the error rate back at its baseline for `held_s`
+    seconds since `since` (the rule: `domain.recovery`); `text` is the timeline's line;
+    `after_event` is the id of the last bad signal (a probe DOWN, an error spike) it follows."""
+    if not isinstance(since, datetime):
+        raise ValueError(f"since must be a datetime, not {since!r}")
+    if not isinstance(probes, list) or not all(isinstance(p, str) for p in probes):
+        raise ValueError(f"probes must be a list of probe names, not {probes!r}")
+    return {
+        "probes": list(probes),
+        "probes_down": list(probes_down or []),
+        "error_rate": _number(error_rate, "error rate"),
+        "baseline": _number(baseline, "baseline"),
+        "since": format_ts(since),
+        "held_s": _number(held_s, "held_s"),
+        "after_event": int(after_event),
+        "text": _str(text, "text", required=True),
     }
