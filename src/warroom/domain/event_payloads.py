@@ -379,6 +379,19 @@ def source_error(text: str, **details: Any) -> Payload:
     return {"text": _str(text, "text", required=True), **details}
 
 
+def runbook_checked(*, runbook: str, file: str, item: str, checked: bool) -> Payload:
+    """`runbook.checked`: a runbook's checklist item ticked (`checked` true) or unticked; the
+    latest such event per runbook file and item is its state on every screen."""
+    if not isinstance(checked, bool):
+        raise ValueError(f"checked must be true or false, not {checked!r}")
+    return {
+        "runbook": _str(runbook, "runbook", required=True),
+        "file": _str(file, "file", required=True),
+        "item": _str(item, "item", required=True),
+        "checked": checked,
+    }
+
+
 def metrics_recovered(
     *,
     probes: list[str],

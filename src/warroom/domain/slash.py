@@ -41,6 +41,7 @@ SLASH_COMMANDS: dict[str, tuple[str, str]] = {
     "help": ("/help", "Show every command and key"),
     "handoff": ("/handoff NAME", "Propose NAME as the next IC: they become IC when they /ack (typed as them)"),
     "dismiss": ("/dismiss", "Dismiss the coach's warning (it returns only when the situation changes); key x"),
+    "runbook": ("/runbook [QUERY]", "Open the runbooks, searching for QUERY (also r, in key mode)"),
 }
 
 MAX_TEXT = 4000
@@ -102,7 +103,14 @@ class Unchanged(Record):
     message: str
 
 
-Command = Append | SetActor | Pin | ShowHelp | Invalid | Empty | Unchanged | DismissWarning
+@record
+class OpenRunbooks(Record):
+    """Open the runbook screen, its search box holding `query` (may be empty)."""
+
+    query: str = ""
+
+
+Command = Append | SetActor | Pin | ShowHelp | Invalid | Empty | Unchanged | DismissWarning | OpenRunbooks
 
 
 def _usage(name: str) -> str:
@@ -273,6 +281,9 @@ def _slash(line: str, state: IncidentState, extras: tuple[str, ...], actor: str 
         return _handoff(state, rest)
     if name == "dismiss":
         return DismissWarning()
+    if name == "runbook":
+        query = _text(rest)
+        return query if isinstance(query, Invalid) else OpenRunbooks(query)
     # resolve
     if closed:
         return Unchanged(f"{state.short_id} is already resolved: nothing recorded")

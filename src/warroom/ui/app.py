@@ -401,6 +401,7 @@ class WarRoomApp(QuitKeepingText, ThemedApp):
             "Dismiss the coach line's warning until the situation changes (x)",
             screen.action_dismiss_coach,
         )
+        yield SystemCommand("Runbooks", "Search, read and tick the runbooks (r, /runbook)", screen.action_runbooks)
 
         # Choosing a pane is leaving the command line deliberately: key mode (see WarRoomScreen).
         def next_pane() -> None:

@@ -23,6 +23,7 @@ from warroom.domain.slash import (
     DismissWarning,
     Empty,
     Invalid,
+    OpenRunbooks,
     Pin,
     SetActor,
     ShowHelp,
@@ -121,6 +122,12 @@ async def run_line(screen: LineScreen, line: str) -> None:
             screen.feedback(text, kind)  # nothing recorded: the line stays for Enter to retry
         else:
             done(text, kind)
+        return
+    if isinstance(command, OpenRunbooks):
+        from warroom.ui.screens.runbooks import RunbookScreen
+
+        done("runbooks: Esc goes back")
+        screen.app.push_screen(RunbookScreen(command.query))
         return
     assert isinstance(command, Append)
     refused = command_line.refusal(app.config.ui.readonly, getattr(app, "read_only", None), app.db_path)

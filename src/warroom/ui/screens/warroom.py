@@ -23,7 +23,7 @@ countdown and signal panes follow it, the too-small view only when the terminal 
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -113,6 +113,7 @@ class WarRoomScreen(TypingMode, UnsavedLines, Screen[None]):
         Binding("d", "draft", "Draft"),
         Binding("question_mark", "help", "Help", key_display="?"),
         Binding("x", "dismiss_coach", "Dismiss", show=False),
+        Binding("r", "runbooks", "Runbooks"),
     ]
     DEFAULT_CSS = """
     /* A grid, not rows of containers: every widget on the first frame costs Textual a few ms.
@@ -177,6 +178,8 @@ class WarRoomScreen(TypingMode, UnsavedLines, Screen[None]):
         #: The signal panes (probes, logs, resources...) once mounted; `/pin` asks them.
         self.signal_panes: Widget | None = None
         self._command: CommandInput | None = None
+        #: Offers the runbook the latest matching event calls for ("runbook: … — press r").
+        self.runbooks: Any = None
 
     @property
     def wapp(self) -> WarRoomHost:
@@ -234,6 +237,10 @@ class WarRoomScreen(TypingMode, UnsavedLines, Screen[None]):
         assert self.state is not None
         self.follower = StoreFollower(self.wapp.store, self.incident_id, self.state.last_event_id, self._deliver)
         self.run_worker(self.follower.run(), name="follow store", group="follow", exit_on_error=False)
+        from warroom.ui.screens.runbook_suggestion import RunbookSuggester
+
+        self.runbooks = RunbookSuggester(self)
+        self.runbooks.start()
         # Through the screen's own queue: the countdowns bind to the screen's reactives there.
         self.call_after_refresh(self.call_later, self._mount_live_widgets)
 
@@ -315,6 +322,8 @@ class WarRoomScreen(TypingMode, UnsavedLines, Screen[None]):
         else:
             self.query_one(Timeline).add_events(message.events)
         self._show_state()
+        if self.runbooks is not None:
+            self.runbooks.refresh(self.state)
 
     def _show_state(self) -> None:
         state = self.state
@@ -474,3 +483,10 @@ class WarRoomScreen(TypingMode, UnsavedLines, Screen[None]):
         from warroom.ui.screens.draft import DraftScreen
 
         self.app.push_screen(DraftScreen())
+
+    def action_runbooks(self) -> None:
+        """`r`: the runbook screen (search, read, tick the checklists)."""
+        from warroom.ui.screens.runbooks import RunbookScreen
+
+        suggested = getattr(self.runbooks, "suggested", None)
+        self.app.push_screen(RunbookScreen(select=suggested.file if suggested is not None else None))
