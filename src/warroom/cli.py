@@ -62,6 +62,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "Postmortem action items: add TEXT --owner --due --type, list, done N, edit N",
     ),
     "config": ("warroom.commands.config_cmd", "Check warroom.toml: warroom config check [PATH]"),
+    "runbooks": ("warroom.commands.runbooks_cmd", "List the runbooks, best matches first: warroom runbooks 5xx"),
 }
 
 

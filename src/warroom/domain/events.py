@@ -59,6 +59,10 @@ class Kind:
     FEATURE_SET = "feature.set"
     #: The public summary given after resolving (`warroom resolve --public TEXT` once resolved).
     PUBLIC_SUMMARY = "resolution.public"
+    #: A runbook's `- [ ]` checklist item ticked or unticked (runbook title and file, item, checked).
+    RUNBOOK_CHECKED = "runbook.checked"
+    #: A coach warning dismissed: its rule, situation key and words (it returns on a new situation).
+    COACH_DISMISSED = "coach.dismissed"
     # The review afterwards (`domain.postmortem`, `domain.action_items`); the first marks it started.
     #: One narrative section of the postmortem (section, text); the latest per section wins.
     POSTMORTEM_SECTION = "postmortem.section"

@@ -14,7 +14,7 @@ lucky on`, `## Action items`), prefilled from the record:
 - "from the record" hints under What went well / What went poorly: silences longer than the
   cadence (`cadence.missed_updates`), a late first user update (`user_comms`), the time to first
   mitigation against the playbook's 15 minutes, mitigations that failed, severity raised after
-  declaration, and the coach warnings that fired (passed in: `fired_coach_warnings`);
+  declaration, and the coach warnings that fired (`fired_coach_warnings`, passed in);
 - the narrative sections as written (`postmortem.section` events, the latest per section wins) and
   the action items (`action_items`). Events carry everything, so the same record always gives the
   same document, whoever regenerates it.
@@ -25,13 +25,13 @@ template's `IC @person` and the action items' owners: blameless, "names of servi
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
 
 from warroom.domain.action_items import ActionItem, action_items
 from warroom.domain.cadence import UpdateCadence, missed_updates
 from warroom.domain.catalogue import long_text
+from warroom.domain.coach_replay import fired
 from warroom.domain.event_payloads import POSTMORTEM_SECTIONS, SECTION_TITLES
 from warroom.domain.events import Event, Kind
 from warroom.domain.incident import IncidentState
@@ -74,7 +74,7 @@ NOISE_KINDS = frozenset(
 )
 
 #: Kinds that are not part of the incident's story: the postmortem itself, a coach dismissal.
-_LEFT_OUT = POSTMORTEM_KINDS | {"coach.dismissed"}
+_LEFT_OUT = POSTMORTEM_KINDS | {Kind.COACH_DISMISSED}
 
 #: Coach rules the hints already cover in their own words (silences, user comms, first mitigation).
 _COVERED_RULES = frozenset({"update-overdue", "user-update-overdue", "no-mitigation", "no-postmortem"})
@@ -286,16 +286,14 @@ def went_poorly_hints(
 def fired_coach_warnings(
     events: Sequence[Event], now: datetime, cadence: UpdateCadence | None = None
 ) -> list[tuple[datetime, str]]:
-    """The coach warnings that fired during the incident, as (when, words), replayed from the
-    record by `domain.coach_replay.fired` (the coach, built on its own branch). Until that module
-    is part of the package this finds none: the hook is here so the postmortem lists them the
-    day it lands, with no change here. Rules whose finding the hints already word are left out."""
-    try:
-        replay = importlib.import_module("warroom.domain.coach_replay")
-    except ImportError:
-        return []
-    fired = replay.fired(events, now, cadence)
-    return [(f.at, f"{f.warning.text} ({f.warning.quote})") for f in fired if f.warning.rule not in _COVERED_RULES]
+    """The coach warnings that fired during the incident, as (when, words and the playbook's
+    quote), replayed from the record (`coach_replay.fired`), dismissed ones included: a warning
+    dismissed in the moment still happened. Rules whose finding the hints word already are left out."""
+    return [
+        (f.at, f"{f.warning.text} ({f.warning.quote})")
+        for f in fired(events, now, cadence)
+        if f.warning.rule not in _COVERED_RULES
+    ]
 
 
 # --- the document -----------------------------------------------------------------------------

@@ -26,6 +26,8 @@ KEYS: list[tuple[str, str]] = [
     ("p", "pause / resume live updates"),
     ("t", "next theme"),
     ("d", "draft a status update"),
+    ("x", "dismiss the coach line's warning (recorded; it returns when the situation changes)"),
+    ("r", "runbooks: search, read, tick checklist items (Space)"),
     ("?", "this help"),
     ("Ctrl+P", "command palette: every action by name"),
     (
