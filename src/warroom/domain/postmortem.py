@@ -31,10 +31,11 @@ from datetime import datetime, timedelta
 from warroom.domain.action_items import ActionItem, action_items
 from warroom.domain.cadence import UpdateCadence, missed_updates
 from warroom.domain.catalogue import long_text
-from warroom.domain.coach_replay import fired
+from warroom.domain.coach import evaluate
+from warroom.domain.coach_replay import FiredWarning, fired
 from warroom.domain.event_payloads import POSTMORTEM_SECTIONS, SECTION_TITLES
 from warroom.domain.events import Event, Kind
-from warroom.domain.incident import IncidentState
+from warroom.domain.incident import IncidentState, fold
 from warroom.domain.incident_record import duration_line, severity_line
 from warroom.domain.postmortem_due import POSTMORTEM_KINDS
 from warroom.domain.roles import IC
@@ -75,6 +76,9 @@ NOISE_KINDS = frozenset(
 
 #: Kinds that are not part of the incident's story: the postmortem itself, a coach dismissal.
 _LEFT_OUT = POSTMORTEM_KINDS | {Kind.COACH_DISMISSED}
+
+#: A coach warning whose situation was over this soon after it fired is not worth a hint.
+COACH_GRACE = timedelta(minutes=1)
 
 #: Coach rules the hints already cover in their own words (silences, user comms, first mitigation).
 _COVERED_RULES = frozenset({"update-overdue", "user-update-overdue", "no-mitigation", "no-postmortem"})
@@ -283,16 +287,27 @@ def went_poorly_hints(
     return hints
 
 
+def _still_held(events: Sequence[Event], warning: FiredWarning, cadence: UpdateCadence | None) -> bool:
+    """Whether the warning's situation still held `COACH_GRACE` after it fired."""
+    later = warning.at + COACH_GRACE
+    state = fold([ev for ev in events if ev.at <= later])
+    if state is None:
+        return False
+    situation = (warning.warning.rule, warning.warning.key)
+    return any((w.rule, w.key) == situation for w in evaluate(state, later, cadence))
+
+
 def fired_coach_warnings(
     events: Sequence[Event], now: datetime, cadence: UpdateCadence | None = None
 ) -> list[tuple[datetime, str]]:
     """The coach warnings that fired during the incident, as (when, words and the playbook's
     quote), replayed from the record (`coach_replay.fired`), dismissed ones included: a warning
-    dismissed in the moment still happened. Rules whose finding the hints word already are left out."""
+    dismissed in the moment still happened. Left out: rules whose finding the hints word already,
+    and a situation that was over within `COACH_GRACE` (an IC named by the command that declared)."""
     return [
         (f.at, f"{f.warning.text} ({f.warning.quote})")
         for f in fired(events, now, cadence)
-        if f.warning.rule not in _COVERED_RULES
+        if f.warning.rule not in _COVERED_RULES and _still_held(events, f, cadence)
     ]
 
 

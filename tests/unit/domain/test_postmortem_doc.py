@@ -211,3 +211,41 @@ def test_reminders_in_days_today_and_overdue_and_drills_and_open_incidents_left_
     assert reminder_lines(states[:1], date(2026, 12, 13)) == [  # type: ignore[arg-type]
         "postmortem for INC-1 due Fri 2026-12-11 (overdue by 2 days)"
     ]
+
+
+def test_coach_warnings_that_fired_and_held_are_hints_and_a_moment_long_one_is_not():
+    from warroom.domain.postmortem import fired_coach_warnings
+
+    rows = events(
+        (0, Kind.DECLARED, "alice", c.declared("API down", 1)),
+        (0.01, Kind.ROLE_ASSIGNED, "alice", c.role_assigned("Incident Commander", "alice")),  # named at once
+        (3, Kind.ROLE_RELEASED, "alice", c.role_released("Incident Commander")),
+        (12, Kind.ROLE_ASSIGNED, "bob", c.role_assigned("Incident Commander", "bob")),
+        (20, Kind.RESOLVED, "bob", c.resolved("ok")),
+    )
+    fired = fired_coach_warnings(rows, T0 + timedelta(minutes=20))
+    assert [(at.strftime("%H:%M"), text.split(" (")[0]) for at, text in fired] == [
+        ("09:03", "SEV-1 with no IC: /ic NAME")
+    ]
+    state = fold(rows)
+    assert state is not None
+    hints = went_poorly_hints(state, T0 + timedelta(minutes=20), coach_warnings=fired)
+    assert "coach at 09:03 UTC: SEV-1 with no IC: /ic NAME (For SEV-1/2, name explicit roles.)" in hints
+    assert f"- {hints[-1]}" in postmortem_markdown(state, T0, coach_warnings=fired)
+
+
+def test_the_coachs_no_postmortem_warning_stops_once_the_postmortem_started():
+    from warroom.domain.coach import evaluate
+
+    rows = events(
+        (0, Kind.DECLARED, "alice", c.declared("API down", 3)),
+        (5, Kind.RESOLVED, "alice", c.resolved("ok")),
+    )
+    later = T0 + timedelta(hours=1)
+    assert "no-postmortem" in [w.rule for w in evaluate(fold(rows), later)]  # type: ignore[arg-type]
+    started = rows + [
+        Event(
+            1, T0 + timedelta(minutes=30), Kind.POSTMORTEM_SECTION, "alice", c.postmortem_section("summary", "x"), id=3
+        )
+    ]
+    assert "no-postmortem" not in [w.rule for w in evaluate(fold(started), later)]  # type: ignore[arg-type]
