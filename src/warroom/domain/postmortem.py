@@ -9,12 +9,14 @@ lucky on`, `## Action items`), prefilled from the record:
   (impact started, alert fired, incident declared SEV-n, IC @person, mitigation applied: what,
   metrics recovered, incident resolved); each mitigation that was run with its command and exit
   code; the machine's signals (probes, log spikes, resources, status pages, notifications) between
-  two people's entries collapsed to one line per probe, log or page ("flapped 4 down, 3 up");
+  two people's entries collapsed to one line per probe, log or page ("flapped 7 times until
+  14:09 (4 down, 3 up)");
 - the severity: the highest reached, with each change;
 - "from the record" hints under What went well / What went poorly: silences longer than the
   cadence (`cadence.missed_updates`), a late first user update (`user_comms`), the time to first
   mitigation against the playbook's 15 minutes, mitigations that failed, severity raised after
-  declaration, and the coach warnings that fired (`fired_coach_warnings`, passed in);
+  declaration, and the coach warnings that fired (`fired_coach_warnings`, passed in): all made
+  in `postmortem_hints`;
 - the narrative sections as written (`postmortem.section` events, the latest per section wins) and
   the action items (`action_items`). Events carry everything, so the same record always gives the
   same document, whoever regenerates it.
@@ -29,17 +31,15 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
 
 from warroom.domain.action_items import ActionItem, action_items
-from warroom.domain.cadence import UpdateCadence, missed_updates
+from warroom.domain.cadence import UpdateCadence
 from warroom.domain.catalogue import long_text
-from warroom.domain.coach import evaluate
-from warroom.domain.coach_replay import FiredWarning, fired
 from warroom.domain.event_payloads import POSTMORTEM_SECTIONS, SECTION_TITLES
 from warroom.domain.events import Event, Kind
-from warroom.domain.incident import IncidentState, fold
+from warroom.domain.incident import IncidentState
 from warroom.domain.incident_record import duration_line, severity_line
 from warroom.domain.postmortem_due import POSTMORTEM_KINDS
+from warroom.domain.postmortem_hints import fired_coach_warnings, went_poorly_hints, went_well_hints
 from warroom.domain.roles import IC
-from warroom.domain.user_comms import first_user_update
 from warroom.records import Record, record
 from warroom.sanitize import clean
 
@@ -56,11 +56,6 @@ __all__ = [
     "went_well_hints",
 ]
 
-#: The playbook: "The goal in the first 15 minutes is to make users stop hurting".
-MITIGATION_GOAL = timedelta(minutes=15)
-QUOTE_FIRST_15 = "The goal in the first 15 minutes is to make users stop hurting, not to understand why."
-QUOTE_UPGRADE = "Pick higher when in doubt. Downgrading is free; upgrading later looks bad."
-
 #: The machine's signals: between two people's entries they collapse to one line per subject.
 NOISE_KINDS = frozenset(
     {
@@ -76,12 +71,6 @@ NOISE_KINDS = frozenset(
 
 #: Kinds that are not part of the incident's story: the postmortem itself, a coach dismissal.
 _LEFT_OUT = POSTMORTEM_KINDS | {Kind.COACH_DISMISSED}
-
-#: A coach warning whose situation was over this soon after it fired is not worth a hint.
-COACH_GRACE = timedelta(minutes=1)
-
-#: Coach rules the hints already cover in their own words (silences, user comms, first mitigation).
-_COVERED_RULES = frozenset({"update-overdue", "user-update-overdue", "no-mitigation", "no-postmortem"})
 
 #: What `warroom postmortem edit` accepts for each section (besides the stored name itself).
 _SECTION_ALIASES = {
@@ -225,90 +214,6 @@ def postmortem_timeline(state: IncidentState) -> list[TimelineEntry]:
     flush()
     entries.sort(key=lambda e: (e[0], e[1]))
     return [entry for _, _, entry in entries]
-
-
-# --- hints from the record --------------------------------------------------------------------
-
-
-def _first_mitigation(state: IncidentState) -> datetime | None:
-    tried = [ev.at for ev in state.events if ev.kind == Kind.MITIGATION]
-    applied = [state.milestones.mitigated] if state.milestones.mitigated else []
-    return min(tried + applied, default=None)
-
-
-def _minutes(delta: timedelta) -> str:
-    minutes = int(delta.total_seconds() // 60)
-    return f"{minutes} minute{'' if minutes == 1 else 's'}"
-
-
-def _failed(ev: Event) -> bool:
-    p = ev.payload
-    return bool(p.get("timed_out") or p.get("interrupted") or p.get("error") or p.get("exit_code") != 0)
-
-
-def went_well_hints(state: IncidentState) -> list[str]:
-    """What the record shows went well: a mitigation within the playbook's first 15 minutes."""
-    first = _first_mitigation(state)
-    detected = state.milestones.detected or state.declared_at
-    if first is not None and first - detected <= MITIGATION_GOAL:
-        return [f"first mitigation {_minutes(max(first - detected, timedelta(0)))} after detection"]
-    return []
-
-
-def went_poorly_hints(
-    state: IncidentState,
-    now: datetime,
-    cadence: UpdateCadence | None = None,
-    coach_warnings: Sequence[tuple[datetime, str]] = (),
-) -> list[str]:
-    """What the record shows went poorly, one line each, oldest first by kind of finding."""
-    end = state.milestones.resolved or now
-    hints = [f"{m.start:%H:%M}–{m.end:%H:%M} UTC: {m.describe()}" for m in missed_updates(state, end, cadence)]
-    users = first_user_update(state, end, cadence)
-    if users.outcome in ("late", "missed", "overdue"):
-        hints.append(users.describe())
-    first = _first_mitigation(state)
-    detected = state.milestones.detected or state.declared_at
-    if first is None:
-        hints.append(f"no mitigation recorded ({QUOTE_FIRST_15})")
-    elif first - detected > MITIGATION_GOAL:
-        hints.append(f"first mitigation {_minutes(first - detected)} after detection ({QUOTE_FIRST_15})")
-    hints += [
-        f"{ev.at:%H:%M} UTC: a mitigation did not work: {long_text(ev)}"
-        for ev in state.events
-        if ev.kind == Kind.MITIGATION and _failed(ev)
-    ]
-    hints += [
-        f"severity raised after declaration: {c.before.label if c.before else '?'} → {c.after.label} "
-        f"at {c.at:%H:%M} UTC ({QUOTE_UPGRADE})"
-        for c in state.upgrades
-    ]
-    hints += [f"coach at {at:%H:%M} UTC: {text}" for at, text in coach_warnings]
-    return hints
-
-
-def _still_held(events: Sequence[Event], warning: FiredWarning, cadence: UpdateCadence | None) -> bool:
-    """Whether the warning's situation still held `COACH_GRACE` after it fired."""
-    later = warning.at + COACH_GRACE
-    state = fold([ev for ev in events if ev.at <= later])
-    if state is None:
-        return False
-    situation = (warning.warning.rule, warning.warning.key)
-    return any((w.rule, w.key) == situation for w in evaluate(state, later, cadence))
-
-
-def fired_coach_warnings(
-    events: Sequence[Event], now: datetime, cadence: UpdateCadence | None = None
-) -> list[tuple[datetime, str]]:
-    """The coach warnings that fired during the incident, as (when, words and the playbook's
-    quote), replayed from the record (`coach_replay.fired`), dismissed ones included: a warning
-    dismissed in the moment still happened. Left out: rules whose finding the hints word already,
-    and a situation that was over within `COACH_GRACE` (an IC named by the command that declared)."""
-    return [
-        (f.at, f"{f.warning.text} ({f.warning.quote})")
-        for f in fired(events, now, cadence)
-        if f.warning.rule not in _COVERED_RULES and _still_held(events, f, cadence)
-    ]
 
 
 # --- the document -----------------------------------------------------------------------------
