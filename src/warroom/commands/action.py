@@ -16,8 +16,8 @@ from __future__ import annotations
 import argparse
 
 from warroom.commands.argspec import Arg, ArgSpec
-from warroom.commands.context import ACTOR_ARG, INCIDENT_ARG, at_arg, current_actor, open_store, parse_at_for
-from warroom.commands.postmortem import postmortem_incident
+from warroom.commands.context import ACTOR_ARG, at_arg, current_actor, open_store, parse_at_for
+from warroom.commands.postmortem import REVIEW_INCIDENT_ARG, postmortem_incident
 from warroom.errors import UserError
 
 TYPE_CHECKING = False
@@ -37,7 +37,7 @@ ARGS = ArgSpec(
     Arg("--open", action="store_true", help="list: only the items not done"),
     at_arg("it was recorded"),
     ACTOR_ARG,
-    INCIDENT_ARG,
+    REVIEW_INCIDENT_ARG,
 )
 
 
@@ -113,6 +113,8 @@ def run(args: argparse.Namespace) -> int:
         actor = current_actor(args)
         try:
             if verb == "add":
+                if args.text is not None:
+                    raise UserError("`action add` takes the item's words as TEXT; --text is for `action edit N`")
                 payload = catalogue.action_added(
                     " ".join(words), owner=_owner(args.owner) or "", due=args.due or "", type=args.type or ""
                 )

@@ -23,7 +23,6 @@ from typing import Any
 from warroom.commands.argspec import Arg, ArgSpec
 from warroom.commands.context import (
     ACTOR_ARG,
-    INCIDENT_ARG,
     at_arg,
     current_actor,
     now_utc,
@@ -35,6 +34,11 @@ from warroom.commands.context import (
 from warroom.errors import UserError
 
 EXIT_FINDINGS = 1
+
+#: `--incident` for the review's commands: written after resolution, so the latest is the default.
+REVIEW_INCIDENT_ARG = Arg(
+    "--incident", "-i", metavar="ID", help="incident id (INC-7 or 7); default: the one open incident, else the latest"
+)
 
 #: `warroom postmortem`'s arguments (argparse's parser is built from them).
 ARGS = ArgSpec(
@@ -54,7 +58,7 @@ ARGS = ArgSpec(
     ),
     at_arg("it was written"),
     ACTOR_ARG,
-    INCIDENT_ARG,
+    REVIEW_INCIDENT_ARG,
 )
 
 
