@@ -110,7 +110,11 @@ def postmortems_due(states: Sequence[IncidentState]) -> list[PostmortemDue]:
     return sorted(found, key=lambda d: (d.due, d.incident_id))
 
 
-def reminder_lines(states: Sequence[IncidentState], today: date) -> list[str]:
+def reminder_lines(states: Sequence[IncidentState], today: date, limit: int | None = None) -> list[str]:
     """One line per postmortem still to write, soonest due first (what `list`, `due` and the
-    declare dialog print)."""
-    return [due.describe(today) for due in postmortems_due(states)]
+    declare dialog print); past `limit` lines, one more says how many were left out."""
+    lines = [due.describe(today) for due in postmortems_due(states)]
+    if limit is not None and len(lines) > limit:
+        left = len(lines) - limit
+        return lines[:limit] + [f"… and {left} more postmortem{'' if left == 1 else 's'} to write (`warroom list`)"]
+    return lines

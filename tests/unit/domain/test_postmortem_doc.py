@@ -249,3 +249,19 @@ def test_the_coachs_no_postmortem_warning_stops_once_the_postmortem_started():
         )
     ]
     assert "no-postmortem" not in [w.rule for w in evaluate(fold(started), later)]  # type: ignore[arg-type]
+
+
+def test_reminders_past_a_limit_say_how_many_more():
+    rows = [
+        fold(
+            [
+                Event(i, T0, Kind.DECLARED, "alice", c.declared(f"inc {i}", 3), id=1),
+                Event(i, T0 + timedelta(days=i), Kind.RESOLVED, "alice", c.resolved("ok"), id=2),
+            ]
+        )
+        for i in range(1, 6)
+    ]
+    lines = reminder_lines(rows, date(2026, 12, 8), limit=3)  # type: ignore[arg-type]
+    assert lines[0].startswith("postmortem for INC-1 due Fri 2026-12-11")
+    assert lines[3:] == ["… and 2 more postmortems to write (`warroom list`)"]
+    assert len(reminder_lines(rows, date(2026, 12, 8))) == 5  # type: ignore[arg-type]

@@ -51,6 +51,10 @@ class DrillCheckbox(Checkbox):
         super().watch_value()
 
 
+#: Postmortems due listed above the form at most (then "… and N more"), so the form stays in view.
+POSTMORTEM_LINES = 3
+
+
 class DeclareScreen(Screen[int | None]):
     """The declare dialog. Ctrl+S or the button declares; Esc cancels."""
 
@@ -155,7 +159,7 @@ class DeclareScreen(Screen[int | None]):
             states = await store.incidents()
         except Exception:  # a reminder is not worth an error over the declare dialog
             return
-        lines = reminder_lines(states, app.clock().date())
+        lines = reminder_lines(states, app.clock().date(), limit=POSTMORTEM_LINES)
         if lines:
             shown = self.query_one("#declare-postmortems", Static)
             shown.update(Text("\n".join(lines)))
