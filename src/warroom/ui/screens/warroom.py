@@ -109,6 +109,7 @@ class WarRoomScreen(TypingMode, UnsavedLines, Screen[None]):
         Binding("p", "pause", "Pause"),
         Binding("t", "next_theme", "Theme"),
         Binding("d", "draft", "Draft"),
+        Binding("y", "copy_selected", "Copy"),
         Binding("question_mark", "help", "Help", key_display="?"),
     ]
     DEFAULT_CSS = """
@@ -447,6 +448,12 @@ class WarRoomScreen(TypingMode, UnsavedLines, Screen[None]):
     def action_next_theme(self) -> None:
         self.wapp.next_theme()
         self.feedback(f"theme: {self.app.theme}")
+
+    def action_copy_selected(self) -> None:
+        """`y`: copy the focused pane's selected item (`copy_selected.py`)."""
+        from warroom.ui.screens.copy_selected import copy_selected
+
+        self.run_worker(copy_selected(self), name="copy selected", group="copy", exclusive=True)
 
     def action_help(self) -> None:
         from warroom.ui.screens.help import HelpScreen

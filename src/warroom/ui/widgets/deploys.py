@@ -5,7 +5,8 @@
       13:10  rev 6    prod  deploy/api  image registry/api:1.42.0
     ✖ ERROR prod: kubectl not found (kubectl rollout history deploy/api) · 10s ago
 
-With room to spare (a tall terminal, `z`), every deploy shows its rollback command and image
+In key mode Up/Down select a deploy and `y` copies its rollback command (its SHA when it has
+none). With room to spare (a tall terminal, `z`), every deploy shows its rollback command and image
 too (detail rows); the suspects always do.
 
 "Just before detection" is the domain's `deploys_before` window (30 minutes up to the incident's
@@ -25,7 +26,9 @@ from warroom.domain.metrics import format_duration
 from warroom.sources.snapshots import DeployList
 from warroom.ui.widgets.pane_base import (
     MUTED_STYLE,
+    Copyable,
     Detail,
+    Pick,
     SourceInfo,
     SourcePane,
     error_row,
@@ -42,6 +45,14 @@ def when_text(at: datetime, now: datetime) -> str:
     """`14:02` today (UTC), `Mar 03 14:02` before that."""
     at, now = utc(at), utc(now)
     return f"{at:%H:%M}" if at.date() == now.date() else f"{at:%b %d %H:%M}"
+
+
+def deploy_copy(deploy: Deploy) -> Copyable:
+    """What `y` copies for a deploy: its exact rollback command, else its SHA (or revision)."""
+    name = f"{deploy.source} {deploy.short}"
+    if deploy.rollback_command:
+        return Copyable(deploy.rollback_command, f"rollback command for {name}")
+    return Copyable(deploy.ident, f"SHA of {name}" if deploy.revision is None else f"revision of {name}")
 
 
 class DeploysPane(SourcePane):
@@ -81,8 +92,8 @@ class DeploysPane(SourcePane):
             return set()
         return {(d.source, d.ident) for d in deploys_before(self.all_deploys(), self.detected_at)}
 
-    def rows(self, now: datetime) -> list[Content | Detail]:
-        out: list[Content | Detail] = []
+    def rows(self, now: datetime) -> list[Content | Detail | Pick]:
+        out: list[Content | Detail | Pick] = []
         for info in self.sources:
             update = self.updates.get(info.key)
             if update is not None and update.error:
@@ -124,7 +135,7 @@ class DeploysPane(SourcePane):
             if suspect and self.detected_at is not None:
                 before = format_duration(utc(self.detected_at) - utc(d.at))
                 parts.append((f"  ◆ {before} before detection", SUSPECT_STYLE))
-            out.append(line(*parts))
+            out.append(Pick(line(*parts), deploy_copy(d), f"{d.source}:{d.ident}"))
             if d.rollback_command:
                 rollback = line(("      ↶ rollback: ", MUTED_STYLE), untrusted(d.rollback_command, 300))
                 out.append(rollback if suspect else Detail(rollback))
