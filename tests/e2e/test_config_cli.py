@@ -7,7 +7,7 @@ from pathlib import Path
 
 from tests.unit.config.config_helpers import EXAMPLE
 
-SUMMARY = "OK — 2 probes, 1 status page, 2 logs, 2 deploy sources, resources on, 1 command, 1 action, 1 notify"
+SUMMARY = "OK — 2 probes, 1 status page, 2 logs, 2 deploy sources, resources on, 1 command, 2 mitigations, 1 notify"
 
 
 def no_traceback(*outputs: str) -> None:
@@ -100,7 +100,7 @@ def test_config_option_before_or_after_the_action(run_warroom, tmp_path: Path):
     assert before.returncode == after.returncode == 0
     assert (
         before.stdout == after.stdout == "elsewhere/team.toml: OK — 0 probes, 0 status pages, 0 logs, "
-        "0 deploy sources, resources on, 0 commands, 0 actions, 0 notify\n"
+        "0 deploy sources, resources on, 0 commands, 0 mitigations, 0 notify\n"
     )
     shown = run_warroom("config", "show", "--config", str(other))
     assert 'name = "payments"' in shown.stdout

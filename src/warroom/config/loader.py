@@ -53,9 +53,14 @@ ARRAYS: dict[str, tuple[str, tuple[str, ...], Reader]] = {
     "log": ("logs", s.LOG_KEYS, s.read_log),
     "deploys": ("deploys", s.DEPLOYS_KEYS, s.read_deploys),
     "command": ("commands", s.COMMAND_KEYS, s.read_command),
-    "action": ("actions", s.ACTION_KEYS, s.read_action),
+    "mitigation": ("mitigations", s.MITIGATION_KEYS, s.read_mitigation),
+    "action": ("mitigations", s.MITIGATION_KEYS, s.read_mitigation),
     "notify": ("notify", s.NOTIFY_KEYS, s.read_notify),
 }
+
+#: Older names still accepted: alias -> section. Entries under both land in one Config field
+#: (`[[action]]` and `[[mitigation]]` in one file combine), and names must be unique across both.
+ALIASES: dict[str, str] = {"action": "mitigation"}
 
 #: Arrays of tables registered by source kinds that are not built in: section -> (keys, reader).
 #: Their entries land in `Config.sections` (`config.section(name)`).
@@ -153,7 +158,10 @@ def parse_config(
                 fields[name] = reader(table)
     for name, (field_name, keys, reader) in ARRAYS.items():
         if name in data:
-            fields[field_name] = _array(report, name, data[name], keys, reader)
+            entries = _array(report, name, data[name], keys, reader)
+            if name in ALIASES:
+                _clashes(report, name, ALIASES[name], entries, fields.get(field_name, ()))
+            fields[field_name] = fields.get(field_name, ()) + entries
     sections = [
         (name, _array(report, name, data[name], keys, reader))
         for name, (keys, reader) in SECTIONS.items()
@@ -191,7 +199,7 @@ def _unknown_section(report: Report, key: str, value: Any) -> None:
         report.add((key,), f"unknown section {written}{tail}")
         return
     homes = [name for name, (keys, _) in TABLES.items() if key in keys]
-    homes += [name for name, (_, keys, _) in ARRAYS.items() if key in keys]
+    homes += [name for name, (_, keys, _) in ARRAYS.items() if key in keys and name not in ALIASES]
     if len(homes) == 1:
         tail = f"; did you mean to put it under {_header(homes[0])}?"
     else:
@@ -208,6 +216,20 @@ def _single_table(report: Report, name: str, value: Any, keys: tuple[str, ...]) 
         report.add((name,), f"[{name}]: expected a table, got {type_name(value)}")
         return None
     return Table(report, value, (name,), f"[{name}]", keys)
+
+
+def _clashes(report: Report, alias: str, section: str, entries: tuple, earlier: tuple) -> None:
+    """Names under `[[alias]]` must not repeat one already used under `[[section]]`: they are one list."""
+    first = {entry.name: index for index, entry in enumerate(earlier) if entry.name}
+    for index, entry in enumerate(entries):
+        if entry.name in first:
+            line = report.lines.line((section, first[entry.name]))
+            at = f" (line {line})" if line else ""
+            report.add(
+                (alias, index, "name"),
+                f'[[{alias}]] #{index + 1} "{entry.name}" name: "{entry.name}" is already used by '
+                f"[[{section}]] #{first[entry.name] + 1}{at}; names must be unique ([[{alias}]] is [[{section}]]'s older name)",
+            )
 
 
 def _array(report: Report, name: str, value: Any, keys: tuple[str, ...], reader: Reader) -> tuple:

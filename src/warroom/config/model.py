@@ -188,15 +188,20 @@ class CommandConfig(Record):
 
 
 @record
-class ActionConfig(Record):
-    """A configured mitigation (the playbook's mitigation table)."""
+class MitigationConfig(Record):
+    """[[mitigation]] (alias [[action]]): one of the playbook's mitigation options, run from the
+    mitigation screen or `warroom mitigate NAME`, always after a confirmation.
+
+    `capture_argv`, when set, runs first and its output is kept in the record (the playbook's
+    "capture state first if possible"), then `argv` runs with `timeout`. Both are argv lists,
+    never a shell line; `${ENV}` references in them are expanded only when they run.
+    """
 
     name: str
     kind: str  # rollback | flag | failover | restart | block
     argv: tuple[str, ...]
     capture_argv: tuple[str, ...] = ()
     timeout: float = 60.0
-    confirm: bool = True
 
 
 @record
@@ -240,7 +245,7 @@ class Config(Record):
     deploys: tuple[DeploysConfig, ...] = ()
     resources: ResourcesConfig | None = None
     commands: tuple[CommandConfig, ...] = ()
-    actions: tuple[ActionConfig, ...] = ()
+    mitigations: tuple[MitigationConfig, ...] = ()
     notify: tuple[NotifyConfig, ...] = ()
     templates: TemplatesConfig = field(default_factory=TemplatesConfig)
     runbooks: RunbooksConfig = field(default_factory=RunbooksConfig)

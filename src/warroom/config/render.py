@@ -25,7 +25,7 @@ _ARRAYS = (
     ("log", "logs"),
     ("deploys", "deploys"),
     ("command", "commands"),
-    ("action", "actions"),
+    ("mitigation", "mitigations"),
     ("notify", "notify"),
 )
 _BARE_KEY = re.compile(r"[A-Za-z0-9_-]+")
@@ -60,7 +60,7 @@ def summary(config: Config) -> str:
             _plural(len(config.deploys), "deploy source"),
             f"resources {'on' if on else 'off'}",
             _plural(len(config.commands), "command"),
-            _plural(len(config.actions), "action"),
+            _plural(len(config.mitigations), "mitigation"),
             _plural(len(config.notify), "notify", "notify"),
         ]
     )

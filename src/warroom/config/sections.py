@@ -11,11 +11,11 @@ from typing import Any
 
 from warroom.config.fields import Table, suggest, type_name
 from warroom.config.model import (
-    ActionConfig,
     CadenceConfig,
     CommandConfig,
     DeploysConfig,
     LogConfig,
+    MitigationConfig,
     NotifyConfig,
     ProbeConfig,
     ResourcesConfig,
@@ -30,7 +30,8 @@ from warroom.config.model import (
 
 METHODS = ("GET", "HEAD", "POST", "PUT", "OPTIONS")
 DEPLOY_KINDS = ("git", "kubectl", "command")
-ACTION_KINDS = ("rollback", "flag", "failover", "restart", "block")
+#: The playbook's mitigation options, in its order (`domain.mitigation.MITIGATION_KINDS` too).
+MITIGATION_KINDS = ("rollback", "flag", "failover", "restart", "block")
 NOTIFY_KINDS = ("slack",)
 _HEADER_NAME = re.compile(r"[!#$%&'*+.^_`|~0-9A-Za-z-]+")
 _STATUS_PART = re.compile(r"([1-5])xx|(\d{3})(?:\s*-\s*(\d{3}))?", re.IGNORECASE)
@@ -350,18 +351,18 @@ def read_command(t: Table) -> CommandConfig:
     )
 
 
-ACTION_KEYS = ("name", "kind", "argv", "capture_argv", "timeout", "confirm")
+MITIGATION_KEYS = ("name", "kind", "argv", "capture_argv", "timeout")
 
 
-def read_action(t: Table) -> ActionConfig:
-    d = ActionConfig(name="", kind="", argv=())
-    return ActionConfig(
+def read_mitigation(t: Table) -> MitigationConfig:
+    """[[mitigation]], and [[action]], its older name (the same keys)."""
+    d = MitigationConfig(name="", kind="", argv=())
+    return MitigationConfig(
         name=t.text("name", "", required=True),
-        kind=t.choice("kind", ACTION_KINDS, "", required=True),
+        kind=t.choice("kind", MITIGATION_KINDS, "", required=True),
         argv=t.argv("argv", required=True),
         capture_argv=t.argv("capture_argv"),
         timeout=t.duration("timeout", d.timeout),
-        confirm=t.flag("confirm", d.confirm),
     )
 
 

@@ -61,7 +61,11 @@ def test_example_config_loads_with_its_environment_set():
     assert (kube.kind, kube.namespace, kube.deployments) == ("kubectl", "payments", ("api", "worker"))
     assert config.resources == ResourcesConfig(mounts=("/", "/var"), interval=2.0)
     assert config.commands[0].argv[0] == "psql"
-    assert config.actions[0].kind == "restart" and config.actions[0].capture_argv
+    assert config.mitigations[0].kind == "restart" and config.mitigations[0].capture_argv
+    assert [(m.name, m.kind) for m in config.mitigations] == [
+        ("restart worker", "restart"),
+        ("checkout flag off", "flag"),
+    ]
     assert config.notify[0].url.env_names == ("SLACK_INCIDENT_WEBHOOK",)
     assert config.runbooks.paths == ("/srv/runbooks",)
 

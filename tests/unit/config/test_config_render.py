@@ -13,11 +13,11 @@ from warroom.config.render import render_toml, summary
 def test_summary_counts_every_kind_of_source():
     config = load_config(EXAMPLE, EXAMPLE_ENV)
     assert summary(config) == (
-        "2 probes, 1 status page, 2 logs, 2 deploy sources, resources on, 1 command, 1 action, 1 notify"
+        "2 probes, 1 status page, 2 logs, 2 deploy sources, resources on, 1 command, 2 mitigations, 1 notify"
     )
     off = dataclasses.replace(defaults(), resources=None)
     assert summary(off) == (
-        "0 probes, 0 status pages, 0 logs, 0 deploy sources, resources off, 0 commands, 0 actions, 0 notify"
+        "0 probes, 0 status pages, 0 logs, 0 deploy sources, resources off, 0 commands, 0 mitigations, 0 notify"
     )
 
 
