@@ -53,9 +53,12 @@ async def test_newest_first_with_suspects_before_detection_marked(tmp_path: Path
         assert hostile.startswith("◆") and "5m before detection" in hostile
         assert "[@click=app.quit]x[/] fix" in hostile and "[link=file:///etc/passwd]y[/link]" in hostile
         assert "\x1b" not in hostile and "\x07" not in hostile
-        assert rollback1.strip().startswith("↶ rollback: git revert --no-edit ")
+        # A suspect is offered in the mitigation screen's words, with its exact command.
+        assert rollback1.strip().startswith("↶ Roll back api ")
+        assert "(deployed 5 min before detection): git revert --no-edit " in rollback1
         assert bump.startswith("◆") and "alice" in bump and "Bump pool size" in bump and "20m before detection" in bump
-        assert rollback2.strip().startswith("↶ rollback: git revert --no-edit ")
+        assert rollback2.strip().startswith("↶ Roll back api ")
+        assert "(deployed 20 min before detection): git revert --no-edit " in rollback2
         assert "Old change" in old and not old.startswith("◆"), "100 minutes before is outside the window"
         assert app.is_running
 

@@ -39,6 +39,7 @@ SLASH_COMMANDS: dict[str, tuple[str, str]] = {
     "as": ("/as NAME", "Who is typing at this keyboard (shown beside the prompt)"),
     "pin": ("/pin PANE", "Pin a pane's current output to the timeline as evidence"),
     "help": ("/help", "Show every command and key"),
+    "mitigate": ("/mitigate", "Open the mitigation screen: the playbook's options, suspects' rollbacks first"),
 }
 
 MAX_TEXT = 4000
@@ -72,6 +73,11 @@ class ShowHelp(Record):
 
 
 @record
+class OpenMitigations(Record):
+    """Open the mitigation screen (`/mitigate`): nothing is recorded by the line itself."""
+
+
+@record
 class Invalid(Record):
     """The line cannot be run; `message` says why and how to fix it. Nothing is written."""
 
@@ -91,7 +97,7 @@ class Unchanged(Record):
     message: str
 
 
-Command = Append | SetActor | Pin | ShowHelp | Invalid | Empty | Unchanged
+Command = Append | SetActor | Pin | ShowHelp | Invalid | Empty | Unchanged | OpenMitigations
 
 
 def _usage(name: str) -> str:
@@ -248,6 +254,8 @@ def _slash(line: str, state: IncidentState, extras: tuple[str, ...]) -> Command:
         return Append(Kind.MITIGATED, catalogue.mitigation_applied(body), "mitigation recorded")
     if name == "feature":
         return _feature(state, rest)
+    if name == "mitigate":
+        return OpenMitigations()
     # resolve
     if closed:
         return Unchanged(f"{state.short_id} is already resolved: nothing recorded")

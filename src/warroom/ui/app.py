@@ -396,6 +396,11 @@ class WarRoomApp(QuitKeepingText, ThemedApp):
         )
         yield SystemCommand("Next theme", "Cycle the warroom themes (t)", screen.action_next_theme)
         yield SystemCommand("Draft status update", "Internal / external update drafts (d)", screen.action_draft)
+        yield SystemCommand(
+            "Mitigate…",
+            "The playbook's mitigations, suspect deploys' rollbacks first; running one asks first (m, /mitigate)",
+            screen.action_mitigate,
+        )
 
         # Choosing a pane is leaving the command line deliberately: key mode (see WarRoomScreen).
         def next_pane() -> None:

@@ -110,6 +110,7 @@ class WarRoomScreen(TypingMode, UnsavedLines, Screen[None]):
         Binding("t", "next_theme", "Theme"),
         Binding("d", "draft", "Draft"),
         Binding("y", "copy_selected", "Copy"),
+        Binding("m", "mitigate", "Mitigate"),
         Binding("question_mark", "help", "Help", key_display="?"),
     ]
     DEFAULT_CSS = """
@@ -454,6 +455,15 @@ class WarRoomScreen(TypingMode, UnsavedLines, Screen[None]):
         from warroom.ui.screens.copy_selected import copy_selected
 
         self.run_worker(copy_selected(self), name="copy selected", group="copy", exclusive=True)
+
+    def action_mitigate(self) -> None:
+        """`m`: the mitigation screen (`mitigation.py`); read-only, it opens for reading and says so."""
+        from warroom.ui.screens.mitigation import MitigationScreen, off_reason
+
+        off = off_reason(self.wapp.config.ui.readonly, self.wapp.read_only, self.wapp.db_path)
+        if off:
+            self.feedback(f"{off}: the options are shown for reading", "error")
+        self.app.push_screen(MitigationScreen())
 
     def action_help(self) -> None:
         from warroom.ui.screens.help import HelpScreen

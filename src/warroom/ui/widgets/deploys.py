@@ -1,7 +1,7 @@
 """The deploys pane: every `[[deploys]]` source merged, newest first; suspects marked.
 
     ◆ 14:02  a1b2c3d  api   alice  Bump pool size   ◆ 6m before detection
-        ↶ rollback: git revert --no-edit a1b2c3d4e5f6...
+        ↶ Roll back api a1b2c3d (deployed 6 min before detection): git revert --no-edit a1b2c3d4e5f6...
       13:10  rev 6    prod  deploy/api  image registry/api:1.42.0
     ✖ ERROR prod: kubectl not found (kubectl rollout history deploy/api) · 10s ago
 
@@ -10,7 +10,9 @@ none). With room to spare (a tall terminal, `z`), every deploy shows its rollbac
 too (detail rows); the suspects always do.
 
 "Just before detection" is the domain's `deploys_before` window (30 minutes up to the incident's
-detection): those deploys are the first suspects, so their exact rollback command is shown too.
+detection): those deploys are the first suspects, so each is offered as the mitigation screen
+offers it (`domain.mitigation.rollback_offer`: "Roll back api a1b2c3d (deployed 6 min before
+detection)") with its exact rollback command; `m` opens that screen to run it.
 Commit subjects and authors are untrusted text: cleaned, never markup.
 """
 
@@ -23,6 +25,7 @@ from textual.content import Content
 from warroom.domain.deploy_rules import Deploy, deploys_before, newest_first
 from warroom.domain.events import utc
 from warroom.domain.metrics import format_duration
+from warroom.domain.mitigation import rollback_offer
 from warroom.sources.snapshots import DeployList
 from warroom.ui.widgets.pane_base import (
     MUTED_STYLE,
@@ -136,9 +139,13 @@ class DeploysPane(SourcePane):
                 before = format_duration(utc(self.detected_at) - utc(d.at))
                 parts.append((f"  ◆ {before} before detection", SUSPECT_STYLE))
             out.append(Pick(line(*parts), deploy_copy(d), f"{d.source}:{d.ident}"))
-            if d.rollback_command:
-                rollback = line(("      ↶ rollback: ", MUTED_STYLE), untrusted(d.rollback_command, 300))
-                out.append(rollback if suspect else Detail(rollback))
+            if suspect and self.detected_at is not None:
+                # The suspect's offer, in the mitigation screen's words (`m` runs it, asking first).
+                offer = untrusted(rollback_offer(d, self.detected_at), 200)
+                command = untrusted(d.rollback_command, 300) if d.rollback_command else "no rollback command known"
+                out.append(line(("      ↶ ", SUSPECT_STYLE), (offer, SUSPECT_STYLE), (": ", MUTED_STYLE), command))
+            elif d.rollback_command:
+                out.append(Detail(line(("      ↶ rollback: ", MUTED_STYLE), untrusted(d.rollback_command, 300))))
             if d.image and d.subject:
                 out.append(Detail(line(("      image: ", MUTED_STYLE), untrusted(d.image, 200))))
         return out
