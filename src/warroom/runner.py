@@ -11,6 +11,7 @@ import re
 import shutil
 import subprocess
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from warroom.redact import redact_bytes
@@ -44,6 +45,43 @@ class CommandResult:
         err = self.stderr.decode("utf-8", "replace").strip().splitlines()
         tail = err[-1] if err else ""
         return f"{self.command_line}: exit {self.exit_code}" + (f": {tail}" if tail else "")
+
+
+class OutputTail:
+    """The last bytes a command printed (stdout and stderr interleaved as they arrived), and the
+    redacted tail of lines an event keeps of them (`warroom run`, mitigations)."""
+
+    def __init__(self, keep_bytes: int = 16384) -> None:
+        #: Raw bytes kept while the command runs (more than the tail: redaction and decoding shrink it).
+        self.keep_bytes = keep_bytes
+        self.buf = bytearray()
+        self.lines = 0  # newlines seen in all the output
+        self.trimmed = False
+
+    def add(self, data: bytes) -> None:
+        self.lines += data.count(b"\n")
+        self.buf += data
+        if len(self.buf) > self.keep_bytes:
+            del self.buf[: len(self.buf) - self.keep_bytes]
+            self.trimmed = True
+
+    def text(self, secrets: list[str] | tuple[str, ...], *, max_lines: int, max_chars: int) -> tuple[str, int]:
+        """The redacted tail (at most `max_lines` lines and `max_chars` characters) and how many
+        lines of the output it leaves out. `secrets` are values to hide beyond the known ones."""
+        from warroom.redact import redact_headers, redact_values
+
+        data = redact_bytes(bytes(self.buf), [s.encode() for s in secrets])
+        text = data.decode("utf-8", "replace")
+        lines = text.splitlines()
+        if self.trimmed and lines:
+            lines = lines[1:]  # the first line was cut part-way
+        total = self.lines + (0 if self.buf.endswith(b"\n") or not self.buf else 1)
+        kept = lines[-max_lines:]
+        out = redact_headers(redact_values("\n".join(kept), list(secrets)))
+        if len(out) > max_chars:
+            out = out[-max_chars:]
+            out = out.split("\n", 1)[1] if "\n" in out else out
+        return out, max(0, total - (out.count("\n") + 1 if out else 0))
 
 
 _ENV_REF = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
@@ -101,8 +139,13 @@ async def run_argv(
     cwd: str | None = None,
     env: dict[str, str] | None = None,
     stdin: bytes | None = None,
+    on_output: Callable[[int, bytes], None] | None = None,
 ) -> CommandResult:
-    """Run `argv` without a shell; kill it (and its group) on timeout. Never raises."""
+    """Run `argv` without a shell; kill it (and its group) on timeout. Never raises.
+
+    `on_output(fd, chunk)`, when given, sees each chunk as it arrives (fd 1 stdout, 2 stderr),
+    with this command's expanded `${ENV}` values already hidden (a value split across two
+    chunks is hidden by whoever joins them: `redact_bytes` on the joined line)."""
     argv = tuple(str(a) for a in argv)
     missing = _missing(argv, env)
     if missing:
@@ -127,10 +170,12 @@ async def run_argv(
     # is still shown (a cancelled `communicate()` throws its buffers away).
     out_buf, err_buf = bytearray(), bytearray()
 
-    async def drain(stream: asyncio.StreamReader | None, buf: bytearray) -> None:
+    async def drain(stream: asyncio.StreamReader | None, buf: bytearray, fd: int) -> None:
         if stream is None:
             return
         while chunk := await stream.read(65536):
+            if on_output is not None:
+                on_output(fd, _scrub(chunk, secrets))
             if len(buf) < OUTPUT_CAP:
                 buf += chunk[: OUTPUT_CAP - len(buf)]
 
@@ -145,7 +190,7 @@ async def run_argv(
                 proc.stdin.close()
 
     async def everything() -> None:
-        await asyncio.gather(feed(), drain(proc.stdout, out_buf), drain(proc.stderr, err_buf))
+        await asyncio.gather(feed(), drain(proc.stdout, out_buf, 1), drain(proc.stderr, err_buf, 2))
         await proc.wait()
 
     try:

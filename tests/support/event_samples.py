@@ -96,5 +96,16 @@ SAMPLES: dict[str, tuple[str, dict[str, Any]]] = {
         "bob",
         c.command_run(argv=["kubectl", "get", "pods"], exit_code=0, duration_s=1.2, output="api-1 Running"),
     ),
+    Kind.MITIGATION: (
+        "bob",
+        c.mitigation_run(
+            kind="flag",
+            name="off",
+            argv=["flagctl", "off"],
+            exit_code=0,
+            duration_s=1.2,
+            output="flag off",
+        ),
+    ),
     Kind.SOURCE_ERROR: ("warroom", c.source_error("git not found", source="deploys")),
 }

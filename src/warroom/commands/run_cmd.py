@@ -30,6 +30,7 @@ from warroom.commands.context import ACTOR_ARG, INCIDENT_ARG, current_actor, ope
 from warroom.domain.event_payloads import command_run
 from warroom.domain.events import Kind, short_id
 from warroom.errors import UserError
+from warroom.runner import OutputTail
 
 if TYPE_CHECKING:
     import argparse
@@ -45,43 +46,8 @@ ARGS = ArgSpec(
 #: What the event keeps of the output: at most this many lines, and at most this many characters.
 TAIL_LINES = 40
 TAIL_CHARS = 4096
-#: Raw bytes kept while the command runs (more than the tail: redaction and decoding shrink it).
-_KEEP_BYTES = 4 * TAIL_CHARS
 _CHUNK = 65536
 _FORWARDED = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
-
-
-class _Tail:
-    """The last bytes the command printed (stdout and stderr interleaved as they arrived)."""
-
-    def __init__(self) -> None:
-        self.buf = bytearray()
-        self.lines = 0  # newlines seen in all the output
-        self.trimmed = False
-
-    def add(self, data: bytes) -> None:
-        self.lines += data.count(b"\n")
-        self.buf += data
-        if len(self.buf) > _KEEP_BYTES:
-            del self.buf[: len(self.buf) - _KEEP_BYTES]
-            self.trimmed = True
-
-    def text(self, secrets: list[str]) -> tuple[str, int]:
-        """The redacted tail and how many lines of the output it leaves out."""
-        from warroom.redact import redact_bytes, redact_headers, redact_values
-
-        data = redact_bytes(bytes(self.buf), [s.encode() for s in secrets])
-        text = data.decode("utf-8", "replace")
-        lines = text.splitlines()
-        if self.trimmed and lines:
-            lines = lines[1:]  # the first line was cut part-way
-        total = self.lines + (0 if self.buf.endswith(b"\n") or not self.buf else 1)
-        kept = lines[-TAIL_LINES:]
-        out = redact_headers(redact_values("\n".join(kept), secrets))
-        if len(out) > TAIL_CHARS:
-            out = out[-TAIL_CHARS:]
-            out = out.split("\n", 1)[1] if "\n" in out else out
-        return out, max(0, total - (out.count("\n") + 1 if out else 0))
 
 
 def _write(stream: object, data: bytes) -> bool:
@@ -95,7 +61,7 @@ def _write(stream: object, data: bytes) -> bool:
         return False
 
 
-def _pump(proc: subprocess.Popen[bytes], tail: _Tail) -> None:
+def _pump(proc: subprocess.Popen[bytes], tail: OutputTail) -> None:
     """Copy the child's stdout and stderr to ours as they arrive, keeping the tail, until both
     close (or the child has exited and nothing more comes: a daemon it left may hold them open)."""
     import selectors
@@ -152,12 +118,12 @@ def _terminal_delivers_ctrl_c() -> bool:
         os.close(fd)
 
 
-def execute(argv: list[str]) -> tuple[int, float, str | None, bool, _Tail]:
+def execute(argv: list[str]) -> tuple[int, float, str | None, bool, OutputTail]:
     """Run argv, passing its output through; (exit code, seconds, why it could not start, whether
     a signal was passed on to it, the output tail)."""
     import subprocess
 
-    tail = _Tail()
+    tail = OutputTail(keep_bytes=4 * TAIL_CHARS)
     started = time.monotonic()
     try:
         proc = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
@@ -218,7 +184,7 @@ def run(args: argparse.Namespace | SimpleNamespace) -> int:
 
         print(f"warroom: {visible(argv[0])}: {error}", file=sys.stderr, flush=True)
     shown, secrets = redact_argv(argv)
-    output, lines_cut = tail.text(secrets)
+    output, lines_cut = tail.text(secrets, max_lines=TAIL_LINES, max_chars=TAIL_CHARS)
     payload = command_run(
         argv=shown,
         exit_code=code,

@@ -36,6 +36,7 @@ from warroom.domain.event_payloads import (
     log_spike,
     milestone_set,
     mitigation_applied,
+    mitigation_run,
     note,
     notify_sent,
     probe_down,
@@ -75,6 +76,7 @@ __all__ = [
     "long_text",
     "milestone_set",
     "mitigation_applied",
+    "mitigation_run",
     "note",
     "notify_sent",
     "probe_down",
@@ -197,6 +199,26 @@ def _command_run(p: Mapping[str, Any]) -> str:
     return line + (" (interrupted)" if p.get("interrupted") else "")
 
 
+def _mitigation(p: Mapping[str, Any]) -> str:
+    """`rollback "rollback api a1b2c3d": $ kubectl rollout undo deploy/api → exit 0 in 1.2s`."""
+    import shlex
+
+    argv = p.get("argv")
+    line = f'{_s(p.get("kind"))} "{_s(p.get("name"))}": $ '
+    line += shlex.join(str(a) for a in argv) if isinstance(argv, list) else _s(argv)
+    duration = p.get("duration_s")
+    took = f" in {duration:.1f}s" if isinstance(duration, (int, float)) and not isinstance(duration, bool) else ""
+    if p.get("timed_out"):
+        line += f" → timed out{took}"
+    elif p.get("error") and p.get("exit_code") is None:
+        line += f" → could not start: {_s(p['error'])}"
+    else:
+        line += f" → exit {_s(p.get('exit_code'))}{took}"
+    if p.get("capture_argv"):
+        line += " · state captured first"
+    return line
+
+
 class EventKind:
     """One kind in the catalogue (see the module docstring for what each part is for)."""
 
@@ -288,6 +310,7 @@ _ENTRIES = (
         lambda p: _s(p.get("summary") or p.get("text")) or f"pinned {_s(p.get('pane'))}",
     ),
     EventKind(Kind.COMMAND_RUN, "RAN", "$", command_run, _command_run, lead="ran "),
+    EventKind(Kind.MITIGATION, "MITIGATE", "↶", mitigation_run, _mitigation, lead="mitigation "),
     EventKind(
         Kind.SOURCE_ERROR, "SRC ERROR", "✖", source_error, _words, lead="source error: ", system=True, tone="alarm"
     ),

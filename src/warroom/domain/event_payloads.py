@@ -301,6 +301,59 @@ def command_run(
     return payload
 
 
+def mitigation_run(
+    *,
+    kind: str,
+    name: str,
+    argv: list[str],
+    exit_code: int | None,
+    duration_s: float,
+    output: str,
+    timed_out: bool = False,
+    lines_cut: int = 0,
+    error: str | None = None,
+    title: str = "",
+    origin: str = "",
+    capture_argv: list[str] | None = None,
+    capture_output: str = "",
+    capture_exit_code: int | None = None,
+    capture_error: str | None = None,
+) -> Payload:
+    """`mitigation`: a mitigation option that was run (its kind and name, the argv already
+    redacted, how it ended: exit code, None when it could not start or timed out, the duration and
+    the tail of its output) and, when it captured state first, that command and its output."""
+    if not isinstance(argv, list) or not argv or not all(isinstance(a, str) for a in argv):
+        raise ValueError("argv must be a non-empty list of text")
+    for value, field in ((exit_code, "exit_code"), (capture_exit_code, "capture_exit_code")):
+        if value is not None and (isinstance(value, bool) or not isinstance(value, int)):
+            raise ValueError(f"{field} must be a whole number or None, not {value!r}")
+    payload: Payload = {
+        "kind": _str(kind, "kind", required=True),
+        "name": _str(name, "name", required=True),
+        "argv": list(argv),
+        "exit_code": exit_code,
+        "timed_out": bool(timed_out),
+        "duration_s": _number(duration_s, "duration_s"),
+        "output": _str(output, "output"),
+        "lines_cut": int(lines_cut),
+    }
+    if title:
+        payload["title"] = _str(title, "title")
+    if origin:
+        payload["origin"] = _str(origin, "origin")
+    if error:
+        payload["error"] = _str(error, "error")
+    if capture_argv:
+        if not all(isinstance(a, str) for a in capture_argv):
+            raise ValueError("capture_argv must be a list of text")
+        payload["capture_argv"] = list(capture_argv)
+        payload["capture_output"] = _str(capture_output, "capture_output")
+        payload["capture_exit_code"] = capture_exit_code
+        if capture_error:
+            payload["capture_error"] = _str(capture_error, "capture_error")
+    return payload
+
+
 def source_error(text: str, **details: Any) -> Payload:
     """`source.error`: a source that could not run, in words (and whatever else it knows)."""
     return {"text": _str(text, "text", required=True), **details}

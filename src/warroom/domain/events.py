@@ -42,6 +42,9 @@ class Kind:
     EVIDENCE = "evidence.pinned"
     #: A command an operator ran through `warroom run -- ARGV...` (argv, exit code, output tail).
     COMMAND_RUN = "command.run"
+    #: A mitigation option that was run (`warroom mitigate NAME`, the mitigation screen): its kind,
+    #: name, redacted command, exit code, duration, output tail and captured state.
+    MITIGATION = "mitigation"
     SOURCE_ERROR = "source.error"
     # Communication: status updates posted, notifications sent.
     COMMS_POSTED = "comms.posted"

@@ -6,7 +6,9 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from warroom.config.model import MitigationConfig
+from warroom.domain import catalogue
 from warroom.domain.deploy_rules import Deploy
+from warroom.domain.events import Event, Kind
 from warroom.domain.mitigation import (
     KIND_WORDS,
     MITIGATION_KINDS,
@@ -138,3 +140,20 @@ def test_an_ambiguous_sha_prefix_finds_nothing():
     options = mitigation_options((), [deploy("a1b2c3d", 5), deploy("a1b2fff", 9)], DETECTED)
     assert find_option(options, "a1b2") is None
     assert find_option(options, "a1b2c") is not None
+
+
+def test_the_mitigation_event_reads_as_the_command_and_how_it_ended():
+    def words(**fields) -> str:
+        base = dict(kind="rollback", name="rollback api a1b2c3d", argv=["kubectl", "rollout", "undo", "deploy/api"])
+        payload = catalogue.mitigation_run(**{**base, "exit_code": 0, "duration_s": 1.23, "output": "", **fields})
+        return catalogue.long_text(Event(1, DETECTED, Kind.MITIGATION, "bob", payload))
+
+    assert words() == 'mitigation rollback "rollback api a1b2c3d": $ kubectl rollout undo deploy/api → exit 0 in 1.2s'
+    assert words(exit_code=3).endswith("→ exit 3 in 1.2s")
+    assert words(exit_code=None, timed_out=True, duration_s=60.0).endswith("→ timed out in 60.0s")
+    assert words(exit_code=None, error="command not found: kubectl").endswith(
+        "→ could not start: command not found: kubectl"
+    )
+    assert words(capture_argv=["kubectl", "describe"], capture_output="x", capture_exit_code=0).endswith(
+        "exit 0 in 1.2s · state captured first"
+    )
