@@ -41,7 +41,7 @@ async def run_and_record(screen: MitigationScreen, option: MitigationOption) -> 
 
     app = screen.wapp
     title = clean(option.title, cap=120)
-    incident_id = getattr(app, "incident_id", None)
+    incident_id: int = getattr(app, "incident_id", None) or 0
     try:
         try:
             outcome = await run_mitigation(option, on_line=screen.stream_line)
