@@ -252,3 +252,46 @@ async def test_a_database_that_cannot_be_written_turns_mitigations_off(tmp_path:
             assert app.screen is view and not (tmp_path / "ran").exists()
     with EventStore.open(source / "warroom.db") as store:
         assert [e.kind for e in store.events(1)] == ["incident.declared"]
+
+
+async def test_output_streams_while_it_runs_esc_leaves_and_the_result_still_arrives(tmp_path: Path) -> None:
+    slow = script(tmp_path / "slow.sh", "echo first\nsleep 1.5\necho second\n")
+    app = room_app(tmp_path, MitigationConfig("restart slowly", "restart", (slow,), timeout=20))
+    db = tmp_path / "warroom.db"
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        view = await open_with_m(pilot)
+        await choose(pilot, "restart slowly")
+        await pilot.press("enter", "tab", "enter")
+        await wait_for(pilot, lambda: "first" in view.output_lines, "the first line", tries=500)
+        assert view.running is not None and "second" not in view.output_lines, "shown before the command ends"
+        await pilot.press("escape")  # keys still work while it runs
+        await wait_for(pilot, lambda: not isinstance(app.screen, MitigationScreen), "back in the war room")
+        await wait_for(pilot, lambda: isinstance(app.screen, UsersOkayScreen), "the question, over the war room", 500)
+        assert stored(db)[-1].kind == Kind.MITIGATION and stored(db)[-1].payload["exit_code"] == 0
+        assert "second" in stored(db)[-1].payload["output"]
+        await pilot.press("enter")  # No, not yet
+        await wait_for(pilot, lambda: "nothing more recorded" in feedback(pilot), "the answer on the command line")
+
+
+async def test_a_timeout_and_a_command_that_cannot_start_are_said_plainly(tmp_path: Path) -> None:
+    hang = script(tmp_path / "hang.sh", "echo waiting\nsleep 30\n")
+    app = room_app(
+        tmp_path,
+        MitigationConfig("block hanging", "block", (hang,), timeout=0.5),
+        MitigationConfig("block missing", "block", (str(tmp_path / "no-such-command"),)),
+    )
+    db = tmp_path / "warroom.db"
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        view = await open_with_m(pilot)
+        await choose(pilot, "block hanging")
+        await pilot.press("enter", "tab", "enter")
+        await wait_for(pilot, lambda: view.running is None and "FAILED" in view.status_text, "the timeout", 500)
+        assert "✖ block hanging FAILED: timed out after" in view.status_text
+        assert stored(db)[-1].payload["timed_out"] is True
+        await choose(pilot, "block missing")
+        await pilot.press("enter", "tab", "enter")
+        await wait_for(pilot, lambda: "block missing FAILED" in view.status_text, "the failure to start", 500)
+        assert "could not start" in view.status_text
+        assert stored(db)[-1].payload["exit_code"] is None and stored(db)[-1].payload["name"] == "block missing"

@@ -241,8 +241,8 @@ class MitigationScreen(Screen[None]):
         if not option.runnable:
             self.say(f"cannot run {clean(option.title, cap=120)}: {option.not_runnable or 'no command'}", error=True)
             return
-        if self.running is not None:
-            self.say(f"{clean(self.running.title, cap=120)} is still running: wait for it to finish", error=True)
+        if self.running is not None or any(w.group == "mitigation" and w.is_running for w in self.app.workers):
+            self.say("a mitigation is still running: wait for it to finish", error=True)
             return
         if not self.wapp.store_ready.is_set():
             self.say("still opening the database: try again in a moment", error=True)

@@ -1,7 +1,8 @@
 """The deploys pane: every `[[deploys]]` source merged, newest first; suspects marked.
 
     ◆ 14:02  a1b2c3d  api   alice  Bump pool size   ◆ 6m before detection
-        ↶ Roll back api a1b2c3d (deployed 6 min before detection): git revert --no-edit a1b2c3d4e5f6...
+      ↶ Roll back api a1b2c3d (deployed 6 min before detection) · m runs it
+        $ git revert --no-edit a1b2c3d4e5f6...
       13:10  rev 6    prod  deploy/api  image registry/api:1.42.0
     ✖ ERROR prod: kubectl not found (kubectl rollout history deploy/api) · 10s ago
 
@@ -141,9 +142,11 @@ class DeploysPane(SourcePane):
             out.append(Pick(line(*parts), deploy_copy(d), f"{d.source}:{d.ident}"))
             if suspect and self.detected_at is not None:
                 # The suspect's offer, in the mitigation screen's words (`m` runs it, asking first).
+                # Two rows, so a narrow column cuts neither the offer nor the command.
                 offer = untrusted(rollback_offer(d, self.detected_at), 200)
+                out.append(line(("  ↶ ", SUSPECT_STYLE), (offer, SUSPECT_STYLE), (" · m runs it", MUTED_STYLE)))
                 command = untrusted(d.rollback_command, 300) if d.rollback_command else "no rollback command known"
-                out.append(line(("      ↶ ", SUSPECT_STYLE), (offer, SUSPECT_STYLE), (": ", MUTED_STYLE), command))
+                out.append(line(("    $ ", MUTED_STYLE), command))
             elif d.rollback_command:
                 out.append(Detail(line(("      ↶ rollback: ", MUTED_STYLE), untrusted(d.rollback_command, 300))))
             if d.image and d.subject:
