@@ -30,6 +30,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "status": ("warroom.commands.status_cmd", "Set status: investigating, identified, monitoring, resolved"),
     "role": ("warroom.commands.role", "Assign a role: warroom role ic alice"),
     "ack": ("warroom.commands.ack", "Acknowledge the incident (MTTA)"),
+    "handoff": ("warroom.commands.handoff", "Propose the next IC: warroom handoff bob (bob acks to take over)"),
     "mitigated": ("warroom.commands.mitigated", "Record the mitigation that stopped the bleeding"),
     "resolve": ("warroom.commands.resolve", "Resolve the incident"),
     "feature": ("warroom.commands.feature", "Name what customers see affected (the external draft's <feature>)"),

@@ -22,6 +22,8 @@ SAMPLES: dict[str, tuple[str, dict[str, Any]]] = {
     Kind.STATUS: ("bob", c.status_changed("Investigating", "Identified", "bad pool")),
     Kind.ROLE_ASSIGNED: ("alice", c.role_assigned("Tech Lead", "bob")),
     Kind.ROLE_RELEASED: ("alice", c.role_released("Scribe")),
+    Kind.HANDOFF_PROPOSED: ("alice", c.handoff_proposed("alice", "bob")),
+    Kind.HANDOFF_ACCEPTED: ("bob", c.handoff_accepted("alice", "bob")),
     Kind.NOTE: ("carol", c.note("p95 at 4 s on api")),
     Kind.ACKNOWLEDGED: ("alice", c.acknowledged()),
     Kind.MITIGATED: ("bob", c.mitigation_applied("rolled back a1b2c3d")),

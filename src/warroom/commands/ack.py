@@ -1,4 +1,7 @@
-"""`warroom ack`: someone has the incident (the MTTA milestone)."""
+"""`warroom ack`: someone has the incident (the MTTA milestone).
+
+Typed by the person a pending IC handoff names (`--as bob`, $WARROOM_USER), it also completes
+the handoff: they become IC (and the incident is acknowledged too if nobody had)."""
 
 from __future__ import annotations
 
@@ -15,8 +18,10 @@ from warroom.commands.context import (
     parse_at_for,
     resolve_incident,
 )
-from warroom.domain import catalogue
+from warroom.domain import catalogue, handoff
 from warroom.domain.events import Kind, short_id
+from warroom.errors import UserError
+from warroom.sanitize import clean
 
 #: `warroom ack`'s arguments (argparse's parser is built from them).
 ARGS = ArgSpec(
@@ -27,13 +32,31 @@ ARGS = ArgSpec(
 
 
 def run(args: argparse.Namespace) -> int:
+    actor = current_actor(args)
     with open_store(args) as store:
         incident_id = resolve_incident(store, args.incident)
-        if store.incident(incident_id).milestones.acknowledged is not None:
-            print(f"{short_id(incident_id)} was already acknowledged; nothing recorded")
+        state = store.incident(incident_id)
+        accepted = handoff.accept(state, actor)
+        if accepted is not None:  # the incoming IC's ack completes a pending handoff to them
+            at = parse_at_for(store, incident_id, args.at)
+            proposed = state.handoff.at if state.handoff is not None else None
+            if at is not None and proposed is not None and at < proposed:
+                raise UserError(
+                    f"--at {at:%Y-%m-%d %H:%M:%S} UTC is before the handoff was proposed "
+                    f"({proposed:%Y-%m-%d %H:%M:%S} UTC): nothing recorded"
+                )
+            if state.milestones.acknowledged is None:
+                check_milestone(store, incident_id, "acknowledged", at)
+            for kind, payload in accepted.events:
+                store.append(incident_id, kind, payload, actor=actor, at=at)
+            print(f"{short_id(incident_id)} {clean(accepted.message)}")
+            return 0
+        pending = clean(handoff.pending_note(state, handoff.CLI))
+        if state.milestones.acknowledged is not None:
+            print(f"{short_id(incident_id)} was already acknowledged; nothing recorded{pending}")
             return 0
         at = parse_at_for(store, incident_id, args.at)
         check_milestone(store, incident_id, "acknowledged", at)
-        store.append(incident_id, Kind.ACKNOWLEDGED, catalogue.acknowledged(), actor=current_actor(args), at=at)
-    print(f"{short_id(incident_id)} acknowledged")
+        store.append(incident_id, Kind.ACKNOWLEDGED, catalogue.acknowledged(), actor=actor, at=at)
+    print(f"{short_id(incident_id)} acknowledged{pending}")
     return 0

@@ -14,7 +14,7 @@ from warroom.commands.context import (
     parse_at_for,
     resolve_incident,
 )
-from warroom.domain import catalogue
+from warroom.domain import catalogue, handoff
 from warroom.domain.events import Kind, short_id
 from warroom.domain.names import check_name
 from warroom.domain.roles import canonical_role
@@ -51,6 +51,7 @@ def run(args: argparse.Namespace) -> int:
     actor = current_actor(args)
     with open_store(args) as store:
         incident_id = resolve_incident(store, args.incident)
+        cancel = clean(handoff.cancel_note(store.incident(incident_id), role))
         if person == "-":
             store.append(
                 incident_id,
@@ -59,7 +60,7 @@ def run(args: argparse.Namespace) -> int:
                 actor=actor,
                 at=parse_at_for(store, incident_id, args.at),
             )
-            print(f"{short_id(incident_id)} {role} is now vacant")
+            print(f"{short_id(incident_id)} {role} is now vacant{cancel}")
             return 0
         store.append(
             incident_id,
@@ -68,5 +69,5 @@ def run(args: argparse.Namespace) -> int:
             actor=actor,
             at=parse_at_for(store, incident_id, args.at),
         )
-    print(f"{short_id(incident_id)} {role}: {clean(person)}")
+    print(f"{short_id(incident_id)} {role}: {clean(person)}{cancel}")
     return 0

@@ -11,7 +11,7 @@ from warroom.domain.describe import describe, describe_beside_label, kind_label
 from warroom.domain.events import format_ts
 from warroom.domain.incident import MILESTONE_NAMES, IncidentState
 from warroom.domain.metrics import format_duration, incident_metrics
-from warroom.domain.roles import role_names
+from warroom.domain.roles import IC, role_names
 from warroom.errors import UserError
 from warroom.sanitize import clean, terminal_json
 
@@ -41,6 +41,29 @@ def _first_user_update(state: IncidentState, now: datetime, cadence_config=None)
     return first_user_update(state, now, UpdateCadence.from_config(cadence_config))
 
 
+def _handoff_json(state: IncidentState) -> dict | None:
+    """The pending IC handoff (`from` stays IC until `to` acknowledges), or None."""
+    pending = state.handoff
+    if pending is None:
+        return None
+    return {
+        "from": pending.outgoing,
+        "to": pending.incoming,
+        "proposed_at": format_ts(pending.at),
+        "proposed_by": pending.by,
+        "pending": True,
+    }
+
+
+def _handoff_text(state: IncidentState) -> str:
+    """` → bob (handoff pending since 14:02 UTC: bob acknowledges with `warroom ack --as bob`)`."""
+    from warroom.domain.handoff import CLI, ack_hint
+
+    assert state.handoff is not None
+    incoming = clean(state.handoff.incoming)
+    return f" → {incoming} (handoff pending since {state.handoff.at:%H:%M} UTC: {ack_hint(incoming, CLI)})"
+
+
 def state_json(state: IncidentState, now: datetime, cadence_config=None) -> dict:
     metrics = incident_metrics(state)
     end = state.milestones.resolved or now
@@ -58,6 +81,7 @@ def state_json(state: IncidentState, now: datetime, cadence_config=None) -> dict
         "declared_at": format_ts(state.declared_at),
         "duration_seconds": int((end - (state.milestones.started or state.declared_at)).total_seconds()),
         "roles": {r: {"person": h.person, "since": format_ts(h.since)} for r, h in state.roles.items()},
+        "handoff": _handoff_json(state),
         "milestones": {n: (format_ts(v) if (v := getattr(state.milestones, n)) else None) for n in MILESTONE_NAMES},
         "metrics": {
             n: (int(v.total_seconds()) if (v := getattr(metrics, n)) is not None else None)
@@ -121,6 +145,8 @@ def render_text(state: IncidentState, extra_roles: tuple[str, ...], now: datetim
     for role in role_names(extra_roles + tuple(r for r in state.roles if r not in extra_roles)):
         holder = state.roles.get(role)
         who = f"{clean(holder.person)} (since {holder.since:%H:%M} UTC)" if holder else "— VACANT"
+        if role == IC and state.handoff is not None:
+            who += _handoff_text(state)
         lines.append(f"  {role:<20} {who}")
     lines.append("")
     lines.append("Milestones")

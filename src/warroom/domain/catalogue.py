@@ -33,6 +33,8 @@ from warroom.domain.event_payloads import (
     deploy_seen,
     evidence_pinned,
     feature_set,
+    handoff_accepted,
+    handoff_proposed,
     log_spike,
     milestone_set,
     mitigation_applied,
@@ -70,6 +72,8 @@ __all__ = [
     "entry",
     "evidence_pinned",
     "feature_set",
+    "handoff_accepted",
+    "handoff_proposed",
     "label",
     "late_text",
     "log_spike",
@@ -266,6 +270,16 @@ _ENTRIES = (
         Kind.ROLE_ASSIGNED, "ROLE", "@", role_assigned, lambda p: f"{_s(p.get('person'))} is {_s(p.get('role'))}"
     ),
     EventKind(Kind.ROLE_RELEASED, "ROLE", "@", role_released, lambda p: f"{_s(p.get('role'))} released"),
+    EventKind(
+        Kind.HANDOFF_PROPOSED,
+        "HANDOFF",
+        "⇢",
+        handoff_proposed,
+        lambda p: f"IC {_s(p.get('from'))} → {_s(p.get('to'))} proposed (pending {_s(p.get('to'))}'s ack)",
+    ),
+    EventKind(
+        Kind.HANDOFF_ACCEPTED, "HANDOFF", "@", handoff_accepted, lambda p: f"IC {_s(p.get('from'))} → {_s(p.get('to'))}"
+    ),
     EventKind(Kind.NOTE, "NOTE", "•", note, lambda p: _s(p.get("text"))),
     EventKind(
         Kind.ACKNOWLEDGED, "ACK", "✓", acknowledged, lambda p: "acknowledged" + _then(p, "text"), lead="incident "

@@ -354,6 +354,16 @@ def mitigation_run(
     return payload
 
 
+def handoff_proposed(outgoing: str, incoming: str) -> Payload:
+    """`ic.handoff.proposed`: the IC now (`from`) proposes `to` as the next; pending until `to` acks."""
+    return {"from": _str(outgoing, "from", required=True), "to": _str(incoming, "to", required=True)}
+
+
+def handoff_accepted(outgoing: str, incoming: str) -> Payload:
+    """`ic.handoff.accepted`: `to` acknowledged the handoff from `from` and is the IC now."""
+    return {"from": _str(outgoing, "from", required=True), "to": _str(incoming, "to", required=True)}
+
+
 def source_error(text: str, **details: Any) -> Payload:
     """`source.error`: a source that could not run, in words (and whatever else it knows)."""
     return {"text": _str(text, "text", required=True), **details}

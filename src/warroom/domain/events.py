@@ -25,6 +25,10 @@ class Kind:
     STATUS = "status.changed"
     ROLE_ASSIGNED = "role.assigned"
     ROLE_RELEASED = "role.released"
+    #: A new Incident Commander proposed (from, to); it waits for the incoming person's ack.
+    HANDOFF_PROPOSED = "ic.handoff.proposed"
+    #: The incoming person acknowledged the handoff (from, to): they are the IC now.
+    HANDOFF_ACCEPTED = "ic.handoff.accepted"
     NOTE = "note"
     ACKNOWLEDGED = "incident.acknowledged"
     MITIGATED = "mitigation.applied"

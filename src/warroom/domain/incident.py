@@ -37,6 +37,18 @@ class RoleHolder(Record):
 
 
 @record
+class PendingHandoff(Record):
+    """An IC handoff proposed and not yet acknowledged by the incoming person: until then the
+    outgoing IC stays IC (a handoff completes only when the new IC says they have it)."""
+
+    outgoing: str
+    incoming: str
+    at: datetime
+    #: Who proposed it (the actor of the proposal).
+    by: str
+
+
+@record
 class SeverityChange(Record):
     """One severity change: from, to, when, who and why."""
 
@@ -96,6 +108,8 @@ class IncidentState(Record):
     #: external draft never falls back to the internal summary, which may name systems.
     public_summary: str = ""
     roles: dict[str, RoleHolder] = field(default_factory=dict)
+    #: An IC handoff waiting for the incoming person's ack (None when none is pending).
+    handoff: PendingHandoff | None = None
     milestones: Milestones = field(default_factory=Milestones)
     severity_history: tuple[SeverityChange, ...] = ()
     status_history: tuple[StatusChange, ...] = ()
@@ -195,11 +209,19 @@ def apply(state: IncidentState | None, ev: Event) -> IncidentState | None:
     if ev.kind == Kind.ROLE_ASSIGNED:
         roles = dict(state.roles)
         roles[p["role"]] = RoleHolder(p["role"], str(p["person"]), ev.at)
-        return replace(state, roles=roles)
+        # Naming an IC directly (`/ic`, `role ic`) settles who leads: a pending handoff is cancelled.
+        return replace(state, roles=roles, handoff=None if p["role"] == IC else state.handoff)
     if ev.kind == Kind.ROLE_RELEASED:
         roles = dict(state.roles)
         roles.pop(p["role"], None)
-        return replace(state, roles=roles)
+        return replace(state, roles=roles, handoff=None if p["role"] == IC else state.handoff)
+    if ev.kind == Kind.HANDOFF_PROPOSED:  # a newer proposal replaces a pending one
+        handoff = PendingHandoff(str(p["from"]), str(p["to"]), ev.at, ev.actor)
+        return replace(state, handoff=handoff)
+    if ev.kind == Kind.HANDOFF_ACCEPTED:
+        roles = dict(state.roles)
+        roles[IC] = RoleHolder(IC, str(p["to"]), ev.at)
+        return replace(state, roles=roles, handoff=None)
     if ev.kind == Kind.ACKNOWLEDGED:
         if state.milestones.acknowledged is not None:
             return state

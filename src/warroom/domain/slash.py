@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from dataclasses import field
 from typing import Any
 
-from warroom.domain import catalogue
+from warroom.domain import catalogue, handoff
 from warroom.domain.events import Kind
 from warroom.domain.feature import parse_feature
 from warroom.domain.incident import IncidentState
@@ -39,6 +39,7 @@ SLASH_COMMANDS: dict[str, tuple[str, str]] = {
     "as": ("/as NAME", "Who is typing at this keyboard (shown beside the prompt)"),
     "pin": ("/pin PANE", "Pin a pane's current output to the timeline as evidence"),
     "help": ("/help", "Show every command and key"),
+    "handoff": ("/handoff NAME", "Propose NAME as the next IC: they become IC when they /ack (typed as them)"),
     "mitigate": ("/mitigate", "Open the mitigation screen: the playbook's options, suspects' rollbacks first"),
 }
 
@@ -55,6 +56,9 @@ class Append(Record):
     done: str
     #: When set, ask this question first (resolving is not undone by typing faster).
     confirm: str | None = None
+    #: More events appended after this one, in order, as (kind, payload): the /ack that accepts
+    #: an IC handoff also acknowledges the incident when nobody had.
+    then: tuple[tuple[str, dict[str, Any]], ...] = ()
 
 
 @record
@@ -138,25 +142,28 @@ def _assign(state: IncidentState, role: str, raw_name: str) -> Command:
     if raw_name.strip() == "-":  # vacate, as `warroom role ROLE -` does
         if state.roles.get(role) is None:
             return Unchanged(f"{role} is already vacant: nothing recorded")
-        return Append(Kind.ROLE_RELEASED, catalogue.role_released(role), f"{role} is now vacant")
+        cancel = handoff.cancel_note(state, role)
+        return Append(Kind.ROLE_RELEASED, catalogue.role_released(role), f"{role} is now vacant{cancel}")
     name = _name(raw_name, role)
     if isinstance(name, Invalid):
         return name
     holder = state.roles.get(role)
-    if holder is not None and holder.person == name:
+    cancel = handoff.cancel_note(state, role)
+    if holder is not None and holder.person == name and not cancel:
         return Unchanged(f"{name} is already {role}: nothing recorded")
-    return Append(Kind.ROLE_ASSIGNED, catalogue.role_assigned(role, name), f"{name} is {role}")
+    return Append(Kind.ROLE_ASSIGNED, catalogue.role_assigned(role, name), f"{name} is {role}{cancel}")
 
 
-def interpret(text: str, state: IncidentState, extra_roles: Iterable[str] = ()) -> Command:
-    """What the typed line asks for, checked against the incident as it stands."""
+def interpret(text: str, state: IncidentState, extra_roles: Iterable[str] = (), *, actor: str = "") -> Command:
+    """What the typed line asks for, checked against the incident as it stands; `actor` is who
+    is typing (`/as`): their `/ack` completes an IC handoff to them."""
     try:
-        return _interpret(text, state, extra_roles)
+        return _interpret(text, state, extra_roles, actor)
     except ValueError as exc:  # a payload the catalogue's builder refused: say why, keep the line
         return Invalid(str(exc))
 
 
-def _interpret(text: str, state: IncidentState, extra_roles: Iterable[str]) -> Command:
+def _interpret(text: str, state: IncidentState, extra_roles: Iterable[str], actor: str = "") -> Command:
     extras = tuple(extra_roles)
     line = text.strip()
     if not line:
@@ -164,14 +171,14 @@ def _interpret(text: str, state: IncidentState, extra_roles: Iterable[str]) -> C
     if line.startswith("//"):
         line = line[1:]  # `//etc/hosts is wrong` is a note that starts with a slash
     elif line.startswith("/"):
-        return _slash(line[1:], state, extras)
+        return _slash(line[1:], state, extras, actor)
     body = _text(line)
     if isinstance(body, Invalid):
         return body
     return Append(Kind.NOTE, catalogue.note(body), "note saved")
 
 
-def _slash(line: str, state: IncidentState, extras: tuple[str, ...]) -> Command:
+def _slash(line: str, state: IncidentState, extras: tuple[str, ...], actor: str = "") -> Command:
     name, _, rest = line.partition(" ")
     name = name.lower()
     rest = rest.strip()
@@ -242,9 +249,16 @@ def _slash(line: str, state: IncidentState, extras: tuple[str, ...]) -> Command:
             return split
         return _assign(state, *split)
     if name == "ack":
+        accepted = handoff.accept(state, actor)
+        if accepted is not None:  # the incoming IC's ack completes the handoff
+            (kind, payload), *more = accepted.events
+            return Append(kind, payload, accepted.message, then=tuple(more))
+        pending = handoff.pending_note(state)
         if state.milestones.acknowledged is not None:
-            return Unchanged(f"already acknowledged at {state.milestones.acknowledged:%H:%M:%S} UTC: nothing recorded")
-        return Append(Kind.ACKNOWLEDGED, catalogue.acknowledged(), "acknowledged")
+            return Unchanged(
+                f"already acknowledged at {state.milestones.acknowledged:%H:%M:%S} UTC: nothing recorded{pending}"
+            )
+        return Append(Kind.ACKNOWLEDGED, catalogue.acknowledged(), "acknowledged" + pending)
     if name == "mitigated":
         body = _text(rest)
         if isinstance(body, Invalid):
@@ -254,6 +268,8 @@ def _slash(line: str, state: IncidentState, extras: tuple[str, ...]) -> Command:
         return Append(Kind.MITIGATED, catalogue.mitigation_applied(body), "mitigation recorded")
     if name == "feature":
         return _feature(state, rest)
+    if name == "handoff":
+        return _handoff(state, rest)
     if name == "mitigate":
         return OpenMitigations()
     # resolve
@@ -281,6 +297,22 @@ def _slash(line: str, state: IncidentState, extras: tuple[str, ...]) -> Command:
         f"{state.short_id} resolved",
         confirm=f"Resolve {state.short_id}?\nConfirm the metrics are back to normal first.\n{customers}",
     )
+
+
+def _handoff(state: IncidentState, rest: str) -> Command:
+    """`/handoff bob`: propose bob as the next IC (see `domain.handoff` for the rules)."""
+    if not rest:
+        return Invalid(_usage("handoff"))
+    incoming = _name(rest, "/handoff")
+    if isinstance(incoming, Invalid):
+        return incoming
+    decided = handoff.propose(state, incoming)
+    if isinstance(decided, handoff.Refused):
+        return Invalid(decided.message)
+    if isinstance(decided, handoff.NoChange):
+        return Unchanged(decided.message)
+    (kind, payload), *more = decided.events
+    return Append(kind, payload, decided.message, then=tuple(more))
 
 
 def _split_public(rest: str) -> tuple[str, str | None]:
@@ -372,7 +404,7 @@ def complete(
         return _fill(head, partial, ["1", "2", "3", "4"])
     if command == "status" and position == 1:
         return _fill(head, partial, [s.value.lower() for s in Status])
-    if command in {"ic", "as"} and position == 1:
+    if command in {"ic", "as", "handoff"} and position == 1:
         return _fill(head, partial, people)
     if command == "role":
         if position == 1:

@@ -48,8 +48,11 @@ async def record(store: AsyncEventStore, incident_id: int, command: Append, acto
     """Append the line's event and return what to say once the store has committed it
     ("saved #12 · note added"). A store error (a locked database) propagates to the caller."""
     event: Any = await store.append(incident_id, command.kind, command.payload, actor=actor, at=at)
-    event_id = f"#{event.id}" if event is not None else ""
-    return f"saved {event_id} · {command.done}"
+    ids = [f"#{event.id}"] if event is not None else []
+    for kind, payload in command.then:  # e.g. the ack that also accepts an IC handoff
+        more: Any = await store.append(incident_id, kind, payload, actor=actor, at=at)
+        ids += [f"#{more.id}"] if more is not None else []
+    return f"saved {', '.join(ids)} · {command.done}"
 
 
 def not_saved(exc: BaseException) -> str:

@@ -77,7 +77,7 @@ async def run_line(screen: LineScreen, line: str) -> None:
             pass  # the append below reports a store problem properly
         state = screen.state or state
     # A pasted line break shows as ⏎ in the one-line input; the note keeps it as a newline.
-    command = interpret(submitted_text(line), state, app.config.team.extra_roles)
+    command = interpret(submitted_text(line), state, app.config.team.extra_roles, actor=app.actor)
 
     def done(text: str, kind: str = "info") -> None:
         command_input.remember(line.strip())

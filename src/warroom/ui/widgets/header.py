@@ -5,7 +5,7 @@
 One line from 160 columns; below that the title gets a line of its own and the state, with the
 countdown after it, the second (the war room screen's CSS stacks them by its breakpoints). Every
 state is in words and symbols as well as colour: `SEV-2`, `DRILL`, `⏸ PAUSED`, `✓ Resolved`,
-`⚠ NO IC · /ic NAME`.
+`⚠ NO IC · /ic NAME`, `IC alice → bob (pending ack)` while a handoff waits for bob's ack.
 
 Two widgets that each draw one line of styled text, not a row of Statics: the header is on the
 first frame, and every widget there costs Textual a few milliseconds to mount and style. Span
@@ -93,6 +93,10 @@ def state_variants(state: IncidentState | None, now: datetime) -> list[Content]:
         ic_short: tuple = ((" ⚠ NO IC ", "bold $wr-alarm-text on $wr-alarm"),)
     else:
         ic_long = ic_short = (("IC ", "bold"), (clean(state.commander, cap=40), "bold"))
+        if state.handoff is not None:  # the IC stays IC until the incoming person acknowledges
+            incoming = clean(state.handoff.incoming, cap=40)
+            ic_long += ((f" → {incoming} (pending ack)", "bold $wr-vacant"),)
+            ic_short += ((f" → {incoming}?", "bold $wr-vacant"),)
 
     def assemble(status: str, time: str | None, ic: tuple) -> Content:
         parts: list = [" ", (status, status_style), "  "]

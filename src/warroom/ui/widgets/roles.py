@@ -2,13 +2,15 @@
 
 The playbook's four roles come first, then the team's configured extras. A vacant role says
 `VACANT` with a warning symbol (not colour alone); a vacant Incident Commander is louder still,
-because "everyone knowing who's IC at any moment is not optional".
+because "everyone knowing who's IC at any moment is not optional". While an IC handoff waits
+for the incoming person's ack, the IC's cell says so: `alice → bob (pending ack)`.
 """
 
 from __future__ import annotations
 
 from datetime import datetime
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual.reactive import var
 from textual.widget import Widget
@@ -30,7 +32,14 @@ class RoleBoard(FocusMarked, Widget, can_focus=True):
     ALLOW_MAXIMIZE = True
     #: The folded incident whose roles are shown (bound from the screen).
     incident: var[IncidentState | None] = var(None, always_update=True)
-    COMPONENT_CLASSES = {"roles--name", "roles--holder", "roles--since", "roles--vacant", "roles--no-ic"}
+    COMPONENT_CLASSES = {
+        "roles--name",
+        "roles--holder",
+        "roles--since",
+        "roles--vacant",
+        "roles--no-ic",
+        "roles--pending",
+    }
     DEFAULT_CSS = """
     RoleBoard {
         height: auto;
@@ -41,6 +50,7 @@ class RoleBoard(FocusMarked, Widget, can_focus=True):
         & > .roles--since { color: $wr-time; }
         & > .roles--vacant { color: $wr-vacant; text-style: bold; }
         & > .roles--no-ic { color: $wr-alarm-text; background: $wr-alarm; text-style: bold; }
+        & > .roles--pending { color: $wr-vacant; text-style: bold; }
         &:focus { background-tint: $foreground 4%; }
     }
     """
@@ -62,7 +72,7 @@ class RoleBoard(FocusMarked, Widget, can_focus=True):
 
     def watch_incident(self, old: IncidentState | None, state: IncidentState | None) -> None:
         """Show the roles as of `state` (repaints only if a role changed)."""
-        if state is None or old is None or old.roles != state.roles:
+        if state is None or old is None or old.roles != state.roles or old.handoff != state.handoff:
             self.refresh(layout=True)
 
     def vacant(self) -> list[str]:
@@ -83,7 +93,13 @@ class RoleBoard(FocusMarked, Widget, can_focus=True):
         label = SHORT_ROLE.get(role, role) if width < 36 else role
         cell = Text(fit_cells(label, name_width) + " ", style=get("roles--name"))
         rest = width - name_width - 1
-        if holder is not None:
+        if holder is not None and role == IC and self.incident is not None and self.incident.handoff is not None:
+            cell.append_text(
+                self._pending_handoff(
+                    holder.person, self.incident.handoff.incoming, since=_since(holder.since), width=rest
+                )
+            )
+        elif holder is not None:
             since = _since(holder.since)
             person_width = max(4, rest - len(since) - 1)
             cell.append(fit_cells(clean(holder.person, cap=200), person_width), get("roles--holder"))
@@ -94,6 +110,29 @@ class RoleBoard(FocusMarked, Widget, can_focus=True):
             word = "○ vacant (optional)" if role == SCRIBE else "⚠ VACANT"
             cell.append(fit_cells(word, rest), get("roles--vacant"))
         return cell
+
+    def _pending_handoff(self, outgoing: str, incoming: str, *, since: str, width: int) -> Text:
+        """`alice → bob (pending ack) 14:02`: the IC stays IC until bob acknowledges; the
+        longest form that fits (since-when goes first, then words; the arrow and names stay)."""
+        get = self.get_component_rich_style
+        person, to = clean(outgoing, cap=200), clean(incoming, cap=200)
+        forms = [
+            (f" → {to} (pending ack)", " " + since),
+            (f" → {to} (pending ack)", ""),
+            (f" → {to} (pending)", ""),
+            (f" → {to} pending", ""),
+            (f" → {to}?", ""),
+        ]
+        for pending, when in forms:
+            if cell_len(person + pending + when) <= width:
+                break
+        text = Text(person, style=get("roles--holder"))
+        text.append(pending, get("roles--pending"))
+        if when:  # since-when at the cell's right edge, as the other holders' are
+            text.append(" " * (width - text.cell_len - len(when)))
+            text.append(when, get("roles--since"))
+        text.truncate(width, overflow="ellipsis", pad=True)
+        return text
 
     def render(self) -> Text:
         width = self.content_region.width or self.size.width or 40
