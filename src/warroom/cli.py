@@ -38,6 +38,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "show": ("warroom.commands.show", "Show an incident: state, roles, milestones, timeline"),
     "list": ("warroom.commands.list_cmd", "List every incident"),
     "run": ("warroom.commands.run_cmd", "Run a command here and record it: warroom run -- kubectl get pods"),
+    "mitigate": ("warroom.commands.mitigate", "List mitigation options, or run one: warroom mitigate NAME [--yes]"),
     "check": ("warroom.commands.check", "Probe URLs now, like curl: status=200 time=0.042s"),
     "snapshot": ("warroom.commands.snapshot", "Run every configured source once and print the results"),
     "record": ("warroom.commands.record", "Run the sources headless and record what changes"),
@@ -55,13 +56,18 @@ COMMON_ARGS = ArgSpec(
         metavar="PATH",
         help="config file (default $WARROOM_CONFIG, ./warroom.toml, $XDG_CONFIG_HOME/warroom/warroom.toml)",
     ),
+    Arg(
+        "--readonly",
+        action="store_true",
+        help="as [ui] readonly = true: the war room records nothing and every mitigation is off",
+    ),
 )
 
 
 def _top_help() -> str:
     width = max(len(n) for n in COMMANDS)
     lines = [
-        "usage: warroom [--db PATH] [--config PATH] [--theme NAME] [COMMAND] ...",
+        "usage: warroom [--db PATH] [--config PATH] [--readonly] [--theme NAME] [COMMAND] ...",
         "",
         "A full-screen terminal war room for production incidents.",
         "With no command, opens the war room on the open incident (or a declare dialog).",

@@ -136,6 +136,14 @@ def redact_values(text: str, secrets: list[str] | tuple[str, ...]) -> str:
     return redact_text(text)
 
 
+def redact_output(data: bytes, secrets: Iterable[str] = ()) -> str:
+    """What a command printed, as text with every secret hidden: the known values and `secrets`
+    (matched in the raw bytes, before decoding), then credential shapes and sensitive header values."""
+    extra = [s for s in secrets if s]
+    text = redact_bytes(data, [s.encode() for s in extra]).decode("utf-8", "replace")
+    return redact_headers(redact_values(text, extra))
+
+
 # --- a command line: `warroom run -- ARGV...` records the argv it ran ------------------------------
 
 #: An option or `NAME=value` whose name says its value is a secret (`--token`, `--db-password`,

@@ -68,16 +68,13 @@ class OutputTail:
     def text(self, secrets: list[str] | tuple[str, ...], *, max_lines: int, max_chars: int) -> tuple[str, int]:
         """The redacted tail (at most `max_lines` lines and `max_chars` characters) and how many
         lines of the output it leaves out. `secrets` are values to hide beyond the known ones."""
-        from warroom.redact import redact_headers, redact_values
+        from warroom.redact import redact_output
 
-        data = redact_bytes(bytes(self.buf), [s.encode() for s in secrets])
-        text = data.decode("utf-8", "replace")
-        lines = text.splitlines()
+        lines = redact_output(bytes(self.buf), secrets).splitlines()
         if self.trimmed and lines:
             lines = lines[1:]  # the first line was cut part-way
         total = self.lines + (0 if self.buf.endswith(b"\n") or not self.buf else 1)
-        kept = lines[-max_lines:]
-        out = redact_headers(redact_values("\n".join(kept), list(secrets)))
+        out = "\n".join(lines[-max_lines:])
         if len(out) > max_chars:
             out = out[-max_chars:]
             out = out.split("\n", 1)[1] if "\n" in out else out

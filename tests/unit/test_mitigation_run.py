@@ -127,3 +127,21 @@ async def test_the_event_is_recorded_with_secrets_hidden_through_both_stores(tmp
     for secret in ("s3cr3tTOKEN", "p4ssw0rd", "hunter22x", "envSECRETvalue99", "abcdefgh123"):
         assert secret not in everything, secret
     assert "key=***" in p["output"] and "Authorization: ***" in p["output"]
+
+
+async def test_a_line_that_never_ends_is_shown_anyway_and_a_broken_display_stops_nothing(tmp_path):
+    bar = script(
+        tmp_path,
+        "bar.sh",
+        "i=0; while [ $i -lt 2000 ]; do printf '##########################################'; i=$((i+1)); done; sleep 0.2; echo; echo end\n",
+    )
+    lines: list[str] = []
+    outcome = await run_mitigation(option([bar]), on_line=lines.append)
+    assert outcome.ok and lines[-1] == "end"
+    assert len(lines) >= 3 and lines[1].startswith("####")  # cut at the cap, not held to the end
+
+    def broken(_line: str) -> None:
+        raise RuntimeError("the screen went away")
+
+    done = await run_mitigation(option([bar]), on_line=broken)
+    assert done.ok and done.output.endswith("end")

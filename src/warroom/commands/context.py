@@ -144,7 +144,12 @@ def load_config_for(args: argparse.Namespace | SimpleNamespace):
     """The config named by --config / $WARROOM_CONFIG / ./warroom.toml / XDG, or defaults."""
     from warroom.config.loader import load
 
-    return load(getattr(args, "config", None))
+    config = load(getattr(args, "config", None))
+    if getattr(args, "readonly", False) and not config.ui.readonly:  # `--readonly` is `[ui] readonly = true`
+        from dataclasses import replace
+
+        config = replace(config, ui=replace(config.ui, readonly=True))
+    return config
 
 
 def check_milestone(store: EventStore, incident_id: int, name: str, when: datetime | None) -> None:

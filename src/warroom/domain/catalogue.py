@@ -214,6 +214,8 @@ def _mitigation(p: Mapping[str, Any]) -> str:
     took = f" in {duration:.1f}s" if isinstance(duration, (int, float)) and not isinstance(duration, bool) else ""
     if p.get("timed_out"):
         line += f" → timed out{took}"
+    elif p.get("interrupted"):
+        line += f" → interrupted{took}"
     elif p.get("error") and p.get("exit_code") is None:
         line += f" → could not start: {_s(p['error'])}"
     else:

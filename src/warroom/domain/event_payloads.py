@@ -310,6 +310,7 @@ def mitigation_run(
     duration_s: float,
     output: str,
     timed_out: bool = False,
+    interrupted: bool = False,
     lines_cut: int = 0,
     error: str | None = None,
     title: str = "",
@@ -337,6 +338,8 @@ def mitigation_run(
         "output": _str(output, "output"),
         "lines_cut": int(lines_cut),
     }
+    if interrupted:
+        payload["interrupted"] = True
     if title:
         payload["title"] = _str(title, "title")
     if origin:

@@ -241,3 +241,56 @@ def find_option(options: Sequence[MitigationOption], name: str) -> MitigationOpt
         if ref in ids or (len(ref) >= 4 and _words(d.ident).startswith(ref)):
             matches.append(option)
     return matches[0] if len(matches) == 1 else None
+
+
+# --- "users okay?": what the record says about users, beside the question ----------------------
+
+
+@record
+class UsersSignal(Record):
+    """One thing to look at before saying users are okay: a probe's latest state, or a log's
+    latest error rate. `bad` marks a probe still down."""
+
+    name: str  # "probe checkout-api", "log api errors"
+    state: str  # "DOWN since 12:03:10 UTC", "UP since 12:10:02 UTC", "42/min at 12:09 UTC"
+    bad: bool = False
+
+    def line(self) -> str:
+        return f"{self.name}: {self.state}"
+
+
+def users_signals(events: Iterable[object], samples: Iterable[tuple[str, object, float]]) -> list[UsersSignal]:
+    """The latest `probe.down`/`probe.up` per probe and the latest error-rate sample per log
+    (`log.<name>.per_min`), from the record: the playbook's "confirm metrics, not the mitigation".
+    `events` are `Event`s (kind, at, payload); `samples` are (series, at, value) rows."""
+    probes: dict[str, UsersSignal] = {}
+    for ev in events:
+        kind = getattr(ev, "kind", "")
+        if kind not in ("probe.down", "probe.up"):
+            continue
+        payload = getattr(ev, "payload", {}) or {}
+        name = str(payload.get("probe") or "?")
+        at = getattr(ev, "at", None)
+        since = f" since {_clock(at)}" if isinstance(at, datetime) else ""
+        down = kind == "probe.down"
+        probes[name] = UsersSignal(f"probe {name}", ("DOWN" if down else "UP") + since, bad=down)
+    rates: dict[str, UsersSignal] = {}
+    for series, at, value in samples:
+        if not (series.startswith("log.") and series.endswith(".per_min")):
+            continue
+        log = series[len("log.") : -len(".per_min")]
+        when = at if isinstance(at, datetime) else _parse_time(str(at))
+        shown = f"{value:g}/min" + (f" at {_clock(when)}" if when is not None else "")
+        rates[log] = UsersSignal(f"log {log} errors", shown)  # rows come oldest first: the last stays
+    return [probes[k] for k in sorted(probes)] + [rates[k] for k in sorted(rates)]
+
+
+def _clock(at: datetime) -> str:
+    return utc(at).strftime("%H:%M:%S UTC")
+
+
+def _parse_time(text: str) -> datetime | None:
+    try:
+        return utc(datetime.fromisoformat(text.replace("Z", "+00:00")))
+    except ValueError:
+        return None

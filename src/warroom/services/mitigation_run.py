@@ -30,11 +30,15 @@ from warroom.domain import catalogue
 from warroom.domain.events import Event, Kind
 from warroom.domain.mitigation import MitigationOption
 from warroom.records import Record, record
-from warroom.redact import redact_argv, redact_bytes, redact_headers, redact_values
+from warroom.redact import redact_argv, redact_output, redact_values
 from warroom.runner import OutputTail, run_argv
 from warroom.sanitize import clean
 
 if TYPE_CHECKING:
+    from datetime import datetime
+
+    from warroom.config.model import Config
+    from warroom.domain.deploy_rules import Deploy
     from warroom.store.aio import AsyncEventStore
     from warroom.store.sync import EventStore
 
@@ -43,6 +47,8 @@ TAIL_LINES = 20
 TAIL_CHARS = 4096
 #: A streamed line longer than this is cut (with an ellipsis) before it reaches `on_line`.
 LINE_CAP = 1000
+#: Bytes of an unfinished line held before they are shown anyway.
+PARTIAL_CAP = 64 * 1024
 
 LineSink = Callable[[str], None]
 
@@ -77,11 +83,13 @@ class MitigationOutcome(Record):
     lines_cut: int = 0
     error: str | None = None
     capture: CommandOutcome | None = None
+    #: Stopped by the person running it (Ctrl+C): the command's process group was killed.
+    interrupted: bool = False
 
     @property
     def ok(self) -> bool:
         """The mitigation's command ran and exited 0."""
-        return self.exit_code == 0 and not self.timed_out and not self.error
+        return self.exit_code == 0 and not self.timed_out and not self.error and not self.interrupted
 
     @property
     def capture_output(self) -> str:
@@ -91,6 +99,8 @@ class MitigationOutcome(Record):
         """`exit 0 in 1.2s`, `exit 3 in 0.1s`, `timed out after 5s`, `could not start: command not found: x`."""
         if self.timed_out:
             return f"timed out after {self.duration_s:.1f}s (the command and its children were killed)"
+        if self.interrupted:
+            return f"interrupted after {self.duration_s:.1f}s (the command and its children were killed)"
         if self.exit_code is None:
             return f"could not start: {self.error or 'unknown error'}"
         return f"exit {self.exit_code} in {self.duration_s:.1f}s"
@@ -101,8 +111,7 @@ class _Lines:
 
     def __init__(self, sink: LineSink | None, secrets: Sequence[str]) -> None:
         self.sink = sink
-        self.secrets = [s.encode() for s in secrets]
-        self.secret_text = list(secrets)
+        self.secrets = list(secrets)
         self.partial = bytearray()
 
     def feed(self, chunk: bytes) -> None:
@@ -111,6 +120,8 @@ class _Lines:
         self.partial = bytearray(rest)
         for raw in whole:
             self._emit(raw)
+        if len(self.partial) > PARTIAL_CAP:  # a line that never ends (a progress bar): show it so far
+            self.flush()
 
     def flush(self) -> None:
         if self.partial:
@@ -120,8 +131,26 @@ class _Lines:
     def _emit(self, raw: bytes) -> None:
         if self.sink is None:
             return
-        text = redact_bytes(raw.rstrip(b"\r"), self.secrets).decode("utf-8", "replace")
-        self.sink(clean(redact_headers(redact_values(text, self.secret_text)), cap=LINE_CAP))
+        self.sink(clean(redact_output(raw.rstrip(b"\r"), self.secrets), cap=LINE_CAP))
+
+
+def _guarded(sink: LineSink | None) -> LineSink | None:
+    """`sink`, silenced after its first exception: a display that broke must not stop the
+    command or its record."""
+    if sink is None:
+        return None
+    broken = False
+
+    def safe(line: str) -> None:
+        nonlocal broken
+        if broken:
+            return
+        try:
+            sink(line)
+        except Exception:
+            broken = True
+
+    return safe
 
 
 async def _run_one(
@@ -188,6 +217,7 @@ async def run_mitigation(
             output="",
             error=option.not_runnable or "nothing to run",
         )
+    on_line = _guarded(on_line)
     capture = None
     if option.capture_argv:
         capture = await _run_one(
@@ -208,6 +238,20 @@ async def run_mitigation(
     )
 
 
+def interrupted_outcome(option: MitigationOption, duration_s: float) -> MitigationOutcome:
+    """The outcome of a run stopped part-way (Ctrl+C in `warroom mitigate`): cancelling
+    `run_mitigation` kills the command's process group; what it printed was shown, not kept."""
+    return MitigationOutcome(
+        argv=tuple(redact_argv(option.argv)[0]),
+        exit_code=None,
+        timed_out=False,
+        duration_s=round(duration_s, 3),
+        output="",
+        error="interrupted: the command and its children were killed",
+        interrupted=True,
+    )
+
+
 def mitigation_payload(option: MitigationOption, outcome: MitigationOutcome) -> dict:
     """The `mitigation` event's payload: what ran (redacted) and how it ended."""
     capture = outcome.capture
@@ -220,6 +264,7 @@ def mitigation_payload(option: MitigationOption, outcome: MitigationOutcome) -> 
         argv=argv,
         exit_code=outcome.exit_code,
         timed_out=outcome.timed_out,
+        interrupted=outcome.interrupted,
         duration_s=outcome.duration_s,
         output=outcome.output,
         lines_cut=outcome.lines_cut,
@@ -243,3 +288,28 @@ async def record_mitigation_async(
 ) -> Event | None:
     """Append the `mitigation` event through the async store (the screen)."""
     return await store.append(incident_id, Kind.MITIGATION, mitigation_payload(option, outcome), actor=actor)
+
+
+async def collect_deploys(
+    config: Config, detected_at: datetime | None, now: datetime
+) -> tuple[list[Deploy], list[str]]:
+    """Every configured `[[deploys]]` source looked at once (as `warroom snapshot` does), reaching
+    back to the suspects' window before detection: (all deploys, one line per source that failed)."""
+    import asyncio
+
+    from warroom.domain.deploy_rules import RECENT
+    from warroom.sources.registry import DEPLOYS, build_sources
+
+    sources = [s for s in build_sources(config) if s.kind == DEPLOYS]
+    for source in sources:
+        reach_back = getattr(source, "reach_back", None)
+        if callable(reach_back) and detected_at is not None:
+            reach_back(detected_at - RECENT)
+    try:
+        found = await asyncio.gather(*(s.collect(now) for s in sources))
+    finally:
+        for source in sources:
+            await source.aclose()
+    deploys = [d for snap in found for d in getattr(snap, "deploys", ())]
+    errors = [f"{s.key}: {snap.error}" for s, snap in zip(sources, found) if getattr(snap, "error", None)]
+    return deploys, errors

@@ -151,6 +151,7 @@ def test_the_mitigation_event_reads_as_the_command_and_how_it_ended():
     assert words() == 'mitigation rollback "rollback api a1b2c3d": $ kubectl rollout undo deploy/api → exit 0 in 1.2s'
     assert words(exit_code=3).endswith("→ exit 3 in 1.2s")
     assert words(exit_code=None, timed_out=True, duration_s=60.0).endswith("→ timed out in 60.0s")
+    assert words(exit_code=None, interrupted=True, error="interrupted").endswith("→ interrupted in 1.2s")
     assert words(exit_code=None, error="command not found: kubectl").endswith(
         "→ could not start: command not found: kubectl"
     )
