@@ -148,7 +148,8 @@ async def test_confirmed_run_streams_records_then_users_okay_records_mitigated(t
         # The evidence beside the question: each probe's state and the log's error rate now.
         signals = str(app.screen.query_one("#users-okay-signals").render())
         assert "✔ UP" in signals and "checkout-api" in signals and "login" in signals
-        assert "api  2/min · 1 this min" in signals, "the log pane's rate"
+        rate = next(line for line in signals.splitlines() if line.startswith("api "))
+        assert rate.split() == ["api", "2/min", "·", "1", "this", "min", "·", "2,706", "total"], "the log pane's rate"
         assert app.focused is app.screen.query_one("#cancel"), "No, not yet has the focus"
         await pilot.press("tab", "enter")
         await wait_for(pilot, lambda: stored(db)[-1].kind == Kind.MITIGATED, "the mitigated milestone")
@@ -295,3 +296,23 @@ async def test_a_timeout_and_a_command_that_cannot_start_are_said_plainly(tmp_pa
         await wait_for(pilot, lambda: "block missing FAILED" in view.status_text, "the failure to start", 500)
         assert "could not start" in view.status_text
         assert stored(db)[-1].payload["exit_code"] is None and stored(db)[-1].payload["name"] == "block missing"
+
+
+async def test_a_token_in_the_command_is_hidden_on_screen_and_in_the_record(tmp_path: Path) -> None:
+    echo = script(tmp_path / "echo.sh", 'echo "called with $1"\n')
+    app = room_app(tmp_path, MitigationConfig("block with token", "block", (echo, "--token=s3cr3t-value")))
+    db = tmp_path / "warroom.db"
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        view = await open_with_m(pilot)
+        await choose(pilot, "block with token")
+        assert "s3cr3t" not in str(view.query_one("#mitigation-detail").render())
+        assert not any("s3cr3t" in text for text in option_texts(pilot))
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmScreen) and "s3cr3t" not in "\n".join(app.screen.details)
+        assert "--token=" in "\n".join(app.screen.details)
+        await pilot.press("tab", "enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, UsersOkayScreen), "the run", tries=500)
+        assert view.output_lines and not any("s3cr3t" in line for line in view.output_lines)
+        assert "s3cr3t" not in str(stored(db)[-1].payload)

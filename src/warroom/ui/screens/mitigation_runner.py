@@ -37,6 +37,7 @@ def ended(title: str, outcome: Any) -> tuple[str, bool]:
 
 async def run_and_record(screen: MitigationScreen, option: MitigationOption) -> None:
     """Run `option` (already confirmed), record it, say how it went, then ask about the users."""
+    from warroom.redact import known_secrets, register_config_secrets
     from warroom.services.mitigation_run import record_mitigation_async, run_mitigation
 
     app = screen.wapp
@@ -44,7 +45,9 @@ async def run_and_record(screen: MitigationScreen, option: MitigationOption) -> 
     incident_id: int = getattr(app, "incident_id", None) or 0
     try:
         try:
-            outcome = await run_mitigation(option, on_line=screen.stream_line)
+            # As `warroom mitigate` does: the config's ${ENV} values are hidden in what streams and is kept.
+            register_config_secrets(app.config)
+            outcome = await run_mitigation(option, on_line=screen.stream_line, secrets=known_secrets())
         except Exception as exc:  # the service reports failures as outcomes; this is belt and braces
             screen.say(f"✖ {title} could not be run: {exc}", error=True)
             return

@@ -43,6 +43,7 @@ def signal_lines(poller: Any | None) -> list[Content]:
     out: list[Content] = [Content.styled("Probes now", "bold")]
     if not probes:
         out.append(Content.styled("no probe results: check from the users' side (support, dashboards)", MUTED_STYLE))
+    name_w = max((len(clean(u.name, cap=30)) for u in probes + logs), default=0)
     for update in probes:
         state = getattr(update.status, "state", ProbeState.UNKNOWN)
         word, style = {
@@ -53,14 +54,15 @@ def signal_lines(poller: Any | None) -> list[Content]:
         what = ""
         if isinstance(result, ProbeResult):
             what = result.status_text if result.status_code is not None else clean(result.error or "no answer", cap=60)
-        out.append(Content.assemble((f"{word:<10}", style), clean(update.name, cap=30), (f"  {what}", MUTED_STYLE)))
+        name = clean(update.name, cap=30).ljust(name_w)
+        out.append(Content.assemble((f"{word:<10}", style), name, (f"  {what}", MUTED_STYLE)))
     out.append(Content(""))
     out.append(Content.styled("Error rate now (logs)", "bold"))
     if not logs:
         out.append(Content.styled("no logs followed", MUTED_STYLE))
     for update in logs:
         counts = update.snapshot if isinstance(update.snapshot, LogCounts) else update.last_good
-        name = clean(update.name, cap=30)
+        name = clean(update.name, cap=30).ljust(name_w)
         if counts is None:
             out.append(Content.assemble(name, (f"  no count: {clean(update.error or '', cap=60)}", MUTED_STYLE)))
             continue
