@@ -23,14 +23,16 @@ import socket
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from warroom.domain.events import Event, Kind
+from warroom.domain.recovery import BAD_KINDS, HOLD
 from warroom.domain.signals import Sample, SignalEvent
 from warroom.pending import LATE_FIELD, KeepsPending, PendingEvents, is_write_failure
 from warroom.sources import registry
 from warroom.sources.observers import SignalObserver
+from warroom.sources.recovery import RecoveryWatch
 
 if TYPE_CHECKING:
     from warroom.config.model import Config
@@ -79,6 +81,7 @@ class SourceHub(KeepsPending):
         sources: Iterable[Source] | None = None,
         lease_ttl: float = 15.0,
         sample_every: float = 10.0,
+        recovery_hold: timedelta = HOLD,
     ) -> None:
         self.config = config
         self.store = store
@@ -99,6 +102,10 @@ class SourceHub(KeepsPending):
         self._write_lock = asyncio.Lock()
         #: Where the events still waiting at the end were put (`finish`), or None.
         self.pending_file: str | None = None
+        #: The recovery rule over every probe and log ("metrics recovered", `sources.recovery`).
+        self.recovery = RecoveryWatch(
+            self.sources, hold=recovery_hold, refresh_every=min(30.0, recovery_hold.total_seconds())
+        )
 
     @property
     def recording(self) -> bool:
@@ -202,13 +209,14 @@ class SourceHub(KeepsPending):
             observer = self.observer(source)
             signals, samples = observer.observe(snapshot, when)
             status = observer.status()
+            self.recovery.observe(source, status, samples, when)
         except Exception as exc:  # a rule bug must not stop the source being shown
             return PollOutcome(snapshot, record_error=f"rule failed: {exc!r}")
-        outcome = await self._record_poll(source, snapshot, signals, samples)
+        outcome = await self._record_poll(source, snapshot, signals, samples, when)
         return dataclasses.replace(outcome, status=status) if status is not None else outcome
 
     async def _record_poll(
-        self, source: Any, snapshot: Any, signals: list[SignalEvent], samples: list[Sample]
+        self, source: Any, snapshot: Any, signals: list[SignalEvent], samples: list[Sample], when: datetime
     ) -> PollOutcome:
         """Record what one poll's rule saw, if this process holds the lease."""
         if not self.recording:
@@ -234,9 +242,26 @@ class SourceHub(KeepsPending):
                 await self.store.add_samples(self.incident_id, due)
                 for s in due:
                     self._last_sample[s.series] = time.monotonic()
+            recorded += await self._record_recovery(recorded, when)
             return PollOutcome(snapshot, tuple(recorded), tuple(signals))
         except Exception as exc:  # locked database etc.: show it in the pane, keep polling
             return PollOutcome(snapshot, observed=tuple(signals), record_error=str(exc))
+
+    async def _record_recovery(self, recorded: list[Event], now: datetime) -> list[Event]:
+        """Append `metrics.recovered` when the recovery rule says it is due (once per recovery)."""
+        if any(ev.kind in BAD_KINDS for ev in recorded):
+            self.recovery.relapsed()  # a probe DOWN just now: what follows is a new recovery
+        if self.incident_id is None:
+            return []
+        due = await self.recovery.due(self.store, self.incident_id, now)
+        if due is None:
+            return []
+        key, payload, at = due
+        ev = await self.store.append(
+            self.incident_id, Kind.METRICS_RECOVERED, payload, actor=SYSTEM_ACTOR, at=at, dedupe_key=key
+        )
+        self.recovery.recorded()
+        return [ev] if ev is not None else []
 
     async def release(self) -> None:
         if self.recording and self._lease_until:

@@ -36,7 +36,7 @@ def test_full_incident_from_the_shell(run_warroom, home_env):
         ("status", "identified", "bad deploy a1b2c3d"),
         ("mitigated", "rolled back a1b2c3d"),
         ("status", "monitoring"),
-        ("resolve", "error rate back to baseline"),
+        ("resolve", "error rate back to baseline", "--as", "alice"),
     ]
     for step in steps:
         out = run_warroom(*step)

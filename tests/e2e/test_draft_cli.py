@@ -81,7 +81,7 @@ We'll post an update within 30 minutes.
         "Next update within 30 min.",
     ]
     # Resolved: the playbook's one line.
-    assert run_warroom("resolve", "Checkout is working again").returncode == 0
+    assert run_warroom("resolve", "Checkout is working again", "--as", "alice").returncode == 0
     assert run_warroom("draft", "-a", "internal").stdout == "[Resolved] Checkout is working again\n"
 
 
@@ -133,7 +133,7 @@ def test_configured_extra_roles_and_a_switched_off_cadence(run_warroom, tmp_path
     external = run_warroom("draft", "-a", "external").stdout
     assert external.splitlines()[-1] == "We'll post an update when we know more."
 
-    assert run_warroom("resolve", "Checkout is working again").returncode == 0
+    assert run_warroom("resolve", "Checkout is working again", "--yes").returncode == 0
     assert run_warroom("due", "-i", "1").stdout == "INC-1 SEV-3: no update due (resolved)\n"
     lines = run_warroom("draft", "-a", "can").stdout.splitlines()
     assert lines[0].startswith("INC-1 SEV-3 [Resolved] update at ")

@@ -75,6 +75,18 @@ SAMPLES: dict[str, tuple[str, dict[str, Any]]] = {
         "warroom",
         c.deploy_seen({"source": "api", "ident": "a1b2c3d"}, seen_at=AT) | {"text": "deploy api a1b2c3d by dave"},
     ),
+    Kind.METRICS_RECOVERED: (
+        "warroom",
+        c.metrics_recovered(
+            probes=["api", "web", "db"],
+            error_rate=0.2,
+            baseline=0.3,
+            since=AT,
+            held_s=300.0,
+            text="all 3 probes up for 5 min",
+            after_event=7,
+        ),
+    ),
     Kind.RESOURCE: (
         "warroom",
         c.resource_threshold(metric="memory", state="high", value=93.0, threshold=90.0, host="web1", at=AT)

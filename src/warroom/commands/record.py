@@ -10,6 +10,7 @@ import argparse
 import asyncio
 import signal
 import sys
+from datetime import timedelta
 
 from warroom.commands.argspec import Arg, ArgSpec
 from warroom.commands.context import INCIDENT_ARG, db_path, load_config_for, open_store, resolve_incident
@@ -23,6 +24,14 @@ ARGS = ArgSpec(
     INCIDENT_ARG,
     Arg("--duration", type=float, metavar="S", help="stop after S seconds (default: until Ctrl+C)"),
     Arg("--quiet", action="store_true", help="do not print recorded events"),
+    Arg(
+        "--recovery-hold",
+        type=float,
+        default=300.0,
+        metavar="S",
+        help="seconds every probe must be up and the error rate at its baseline before "
+        "`metrics recovered` is recorded (default 300: the playbook's 5 minutes)",
+    ),
 )
 
 
@@ -32,7 +41,7 @@ async def _record(args: argparse.Namespace, incident_id: int) -> int:
 
     config = load_config_for(args)
     store = await AsyncEventStore.open(db_path(args))
-    hub = SourceHub(config, store, incident_id)
+    hub = SourceHub(config, store, incident_id, recovery_hold=timedelta(seconds=args.recovery_hold))
     if not hub.sources:
         await store.close()
         print("warroom: nothing to record: no sources configured (see `warroom config check`)", file=sys.stderr)
@@ -100,6 +109,10 @@ def run(args: argparse.Namespace) -> int:
     if args.duration is not None and not 0 < args.duration <= MAX_DURATION:  # refuses nan and inf too
         raise UserError(
             f"--duration must be seconds above 0 and at most {MAX_DURATION:.0f} (30 days), got {args.duration:g}"
+        )
+    if not 0 < args.recovery_hold <= MAX_DURATION:
+        raise UserError(
+            f"--recovery-hold must be seconds above 0 and at most {MAX_DURATION:.0f}, got {args.recovery_hold:g}"
         )
     with open_store(args) as store:
         incident_id = resolve_incident(store, args.incident)

@@ -36,6 +36,7 @@ from warroom.domain.event_payloads import (
     handoff_accepted,
     handoff_proposed,
     log_spike,
+    metrics_recovered,
     milestone_set,
     mitigation_applied,
     mitigation_run,
@@ -78,6 +79,7 @@ __all__ = [
     "late_text",
     "log_spike",
     "long_text",
+    "metrics_recovered",
     "milestone_set",
     "mitigation_applied",
     "mitigation_run",
@@ -186,6 +188,15 @@ def _milestone(p: Mapping[str, Any]) -> str:
 def _comms(p: Mapping[str, Any]) -> str:
     first = _s(p.get("text")).strip().split("\n", 1)[0]
     return f"{_s(p.get('audience') or 'internal')} update posted: {first}"
+
+
+def _overrode(p: Mapping[str, Any]) -> str:
+    """` · by bob, overriding: probe api down; not the IC (IC is alice)` when checks were overridden."""
+    overrode = p.get("overrode")
+    if not isinstance(overrode, list) or not overrode:
+        return ""
+    who = f" by {_s(p['resolved_by'])}," if p.get("resolved_by") else ""
+    return f" ·{who} overriding: " + "; ".join(_s(o) for o in overrode)
 
 
 def _command_run(p: Mapping[str, Any]) -> str:
@@ -300,7 +311,7 @@ _ENTRIES = (
         "RESOLVED",
         "✔",
         resolved,
-        lambda p: "resolved" + _then(p, "text") + _then(p, "public", " · public: "),
+        lambda p: "resolved" + _then(p, "text") + _then(p, "public", " · public: ") + _overrode(p),
         lead="incident ",
         tone="good",
     ),
@@ -327,6 +338,16 @@ _ENTRIES = (
     ),
     EventKind(Kind.COMMAND_RUN, "RAN", "$", command_run, _command_run, lead="ran "),
     EventKind(Kind.MITIGATION, "MITIGATE", "↶", mitigation_run, _mitigation, lead="mitigation "),
+    EventKind(
+        Kind.METRICS_RECOVERED,
+        "RECOVERED",
+        "≈",
+        metrics_recovered,
+        _words,
+        lead="metrics recovered: ",
+        system=True,
+        tone="good",
+    ),
     EventKind(
         Kind.SOURCE_ERROR, "SRC ERROR", "✖", source_error, _words, lead="source error: ", system=True, tone="alarm"
     ),

@@ -117,11 +117,18 @@ def mitigation_applied(text: str) -> Payload:
     return {"text": _str(text, "the mitigation", required=True)}
 
 
-def resolved(text: str = "", public: str = "") -> Payload:
-    """`incident.resolved`: the internal summary and, when given, what customers read."""
+def resolved(text: str = "", public: str = "", *, resolved_by: str = "", overrode: list[str] | None = None) -> Payload:
+    """`incident.resolved`: the internal summary and, when given, what customers read; who
+    resolved, and the checks they overrode (`["probe api down", "not the IC (IC is alice)"]`)."""
     payload: Payload = {"text": _str(text, "text")}
     if _str(public, "public summary"):
         payload["public"] = public
+    if _str(resolved_by, "resolved by"):
+        payload["resolved_by"] = resolved_by
+    if overrode:
+        if not isinstance(overrode, list) or not all(isinstance(o, str) and o for o in overrode):
+            raise ValueError(f"overrode must be a list of checks in words, not {overrode!r}")
+        payload["overrode"] = list(overrode)
     return payload
 
 
@@ -370,3 +377,33 @@ def handoff_accepted(outgoing: str, incoming: str) -> Payload:
 def source_error(text: str, **details: Any) -> Payload:
     """`source.error`: a source that could not run, in words (and whatever else it knows)."""
     return {"text": _str(text, "text", required=True), **details}
+
+
+def metrics_recovered(
+    *,
+    probes: list[str],
+    probes_down: list[str] | None = None,
+    error_rate: float | None = None,
+    baseline: float | None = None,
+    since: datetime,
+    held_s: float,
+    text: str,
+    after_event: int = 0,
+) -> Payload:
+    """`metrics.recovered`: every probe up and the error rate back at its baseline for `held_s`
+    seconds since `since` (the rule: `domain.recovery`); `text` is the timeline's line;
+    `after_event` is the id of the last bad signal (a probe DOWN, an error spike) it follows."""
+    if not isinstance(since, datetime):
+        raise ValueError(f"since must be a datetime, not {since!r}")
+    if not isinstance(probes, list) or not all(isinstance(p, str) for p in probes):
+        raise ValueError(f"probes must be a list of probe names, not {probes!r}")
+    return {
+        "probes": list(probes),
+        "probes_down": list(probes_down or []),
+        "error_rate": _number(error_rate, "error rate"),
+        "baseline": _number(baseline, "baseline"),
+        "since": format_ts(since),
+        "held_s": _number(held_s, "held_s"),
+        "after_event": int(after_event),
+        "text": _str(text, "text", required=True),
+    }

@@ -50,6 +50,8 @@ class Kind:
     #: name, redacted command, exit code, duration, output tail and captured state.
     MITIGATION = "mitigation"
     SOURCE_ERROR = "source.error"
+    #: Every probe up and the error rate at its pre-incident baseline for 5 minutes (`domain.recovery`).
+    METRICS_RECOVERED = "metrics.recovered"
     # Communication: status updates posted, notifications sent.
     COMMS_POSTED = "comms.posted"
     NOTIFY_SENT = "notify.sent"

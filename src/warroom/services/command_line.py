@@ -14,6 +14,8 @@ if TYPE_CHECKING:
     from pathlib import Path
 
     from warroom.domain.incident import IncidentState
+    from warroom.domain.recovery import ErrorRate, ProbeView
+    from warroom.domain.resolve_checks import ResolveChecks
     from warroom.domain.slash import Append
     from warroom.store.aio import AsyncEventStore
 
@@ -31,8 +33,11 @@ def refusal(readonly_config: bool, read_only: str | None, db_path: Path | str) -
     return None
 
 
-def confirm_lines(command: Append, state: IncidentState, actor: str) -> tuple[str, list[str]]:
-    """The question and what will happen, for a command that asks first (resolving)."""
+def confirm_lines(
+    command: Append, state: IncidentState, actor: str, checks: ResolveChecks | None = None
+) -> tuple[str, list[str]]:
+    """The question and what will happen, for a command that asks first (resolving); `checks`
+    (the probes, the error rate, metrics recovered) are shown under it."""
     question, *rest = (command.confirm or "").split("\n")
     text = str(command.payload.get("text") or "")
     details = [
@@ -40,8 +45,35 @@ def confirm_lines(command: Append, state: IncidentState, actor: str) -> tuple[st
         f"Resolution: {text}" if text else "Resolution: (no text)",
         f"Recorded as resolved by {actor}: the incident closes and the update countdown stops.",
         *rest,
+        *(checks.lines() if checks is not None else ()),
     ]
     return question, details
+
+
+def resolve_checks(
+    state: IncidentState, actor: str, probes: list[ProbeView] | None, rate: ErrorRate | None
+) -> ResolveChecks:
+    """The checks `/resolve` shows: `probes` as the poller has them now (None without a poller:
+    the record's latest DOWN/UP per probe), the error rate against its baseline."""
+    from warroom.domain.resolve_checks import probes_from_record
+    from warroom.domain.resolve_checks import resolve_checks as checks_for
+
+    return checks_for(state, actor, probes if probes is not None else probes_from_record(state.events), rate)
+
+
+def overriding(command: Append, actor: str, overrides: list[str]) -> Append:
+    """The resolve command recording who resolved and what they overrode (unchanged when nothing was)."""
+    if not overrides:
+        return command
+    from dataclasses import replace
+
+    from warroom.domain import catalogue
+
+    p = command.payload
+    payload = catalogue.resolved(
+        str(p.get("text") or ""), str(p.get("public") or ""), resolved_by=actor, overrode=list(overrides)
+    )
+    return replace(command, payload=payload)
 
 
 async def record(store: AsyncEventStore, incident_id: int, command: Append, actor: str, at: datetime) -> str:

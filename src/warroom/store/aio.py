@@ -111,6 +111,10 @@ class AsyncEventStore:
         items = list(samples)
         return await self._run(lambda raw: EventStore(raw, self.path, self.read_only).add_samples(incident_id, items))
 
+    async def error_samples(self, incident_id: int, since: datetime) -> list[tuple[str, datetime, float]]:
+        """Same as `EventStore.error_samples`, run in the store's thread."""
+        return await self._run(lambda raw: EventStore(raw, self.path, self.read_only).error_samples(incident_id, since))
+
     async def events(self, incident_id: int, after_id: int = 0) -> list[Event]:
         rows = await self._run(
             lambda raw: raw.execute(

@@ -227,6 +227,24 @@ class EventStore:
             (incident_id, series),
         )
 
+    def error_samples(self, incident_id: int, since: datetime) -> list[tuple[str, datetime, float]]:
+        """Every log's errors-a-minute samples (`log.<name>.per_min`) from `since` on, oldest first:
+        what the recovery rule (`domain.recovery`) compares with the pre-incident baseline."""
+        from warroom.domain.events import parse_ts
+
+        rows = self._read(
+            "SELECT series, at, value FROM samples WHERE incident_id = ? AND series LIKE 'log.%.per_min' "
+            "AND at >= ? ORDER BY at",
+            (incident_id, format_ts(since)),
+        )
+        out = []
+        for series, at, value in rows:
+            try:
+                out.append((str(series), parse_ts(at), float(value)))
+            except (TypeError, ValueError):  # a damaged row is skipped, never fatal
+                continue
+        return out
+
     # -- recorder lease ------------------------------------------------------------------------
 
     def acquire_lease(self, incident_id: int, holder: str, ttl: float, now: float | None = None) -> bool:

@@ -34,12 +34,15 @@ from warroom.scheduler import (
 from warroom.sources import registry
 
 if TYPE_CHECKING:
+    from datetime import datetime
+
     from textual.app import App
     from textual.dom import DOMNode
     from textual.worker import Worker
 
     from warroom.config.model import Config
     from warroom.domain.probe_rules import ProbeTracker
+    from warroom.domain.recovery import ErrorRate, ProbeView
     from warroom.recorder import SourceHub
     from warroom.sources.base import Source
 
@@ -313,6 +316,28 @@ class Poller:
 
         hub = self._hub
         return {s.key: obs.tracker for s in self.sources if isinstance(obs := hub.observer(s), ProbeObserver)}
+
+    def probe_views(self) -> list[ProbeView] | None:
+        """Each probe up or down now, as its damped state has it (probes not polled yet are left
+        out); None when no probe is configured, so callers fall back to the record."""
+        from warroom.domain.probe_rules import ProbeState
+        from warroom.domain.recovery import ProbeView
+
+        trackers = self.probe_trackers()
+        if not trackers:
+            return None
+        return [
+            ProbeView(t.name, t.state is ProbeState.UP, t.since if t.state is ProbeState.UP else None)
+            for t in trackers.values()
+            if t.state is not ProbeState.UNKNOWN
+        ]
+
+    def error_rate(self, detected_at: datetime) -> ErrorRate | None:
+        """The error rate now against its pre-incident baseline, as the recovery rule sees it
+        (None without a `[[log]]`)."""
+        if self._hub is None or not self._hub.recovery.has_logs:
+            return None
+        return self._hub.recovery.check(self.clock(), detected_at).rate
 
     # --- the loop ----------------------------------------------------------------------------
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, Protocol
 
+from warroom.domain.events import Kind
 from warroom.domain.slash import (
     Append,
     Empty,
@@ -36,6 +37,7 @@ if TYPE_CHECKING:
     from textual.widget import Widget
 
     from warroom.domain.incident import IncidentState
+    from warroom.domain.resolve_checks import ResolveChecks
     from warroom.services.follow import StoreFollower
     from warroom.ui.host import WarRoomHost
 
@@ -124,17 +126,43 @@ async def run_line(screen: LineScreen, line: str) -> None:
     if command.confirm:
         from warroom.ui.screens.confirm import ConfirmScreen
 
-        async def answered(yes: bool | None) -> None:
+        actor = app.actor
+        checks = _resolve_checks(screen, state, actor) if command.kind == Kind.RESOLVED else None
+        overrides = checks.overrides if checks is not None else []
+
+        async def answered_again(yes: bool | None) -> None:
             if yes:
-                await _append(screen, command, line, done)
+                await _append(screen, command_line.overriding(command, actor, overrides), line, done)
             else:
                 done(command_line.NOT_RESOLVED)
             command_input.focus()
 
-        title, details = command_line.confirm_lines(command, state, app.actor)
+        async def answered(yes: bool | None) -> None:
+            if yes and checks is not None and overrides:
+                # A probe down, or not the IC: ask again, saying why (Cancel focused again).
+                again_title, again_details = checks.again()
+                screen.app.push_screen(
+                    ConfirmScreen(again_title, again_details, confirm="Resolve anyway", cancel="Cancel"),
+                    answered_again,
+                )
+                return
+            await answered_again(yes)
+
+        title, details = command_line.confirm_lines(command, state, actor, checks)
         screen.app.push_screen(ConfirmScreen(title, details, confirm="Resolve", cancel="Cancel"), answered)
         return
     await _append(screen, command, line, done)
+
+
+def _resolve_checks(screen: LineScreen, state: IncidentState, actor: str) -> ResolveChecks:
+    """What `/resolve` shows first: the poller's probes now, the error rate, metrics recovered."""
+    from warroom.domain.resolve_checks import detected_at
+    from warroom.ui.poller import Poller
+
+    poller = Poller.for_app(screen.app)
+    probes = poller.probe_views() if poller is not None else None
+    rate = poller.error_rate(detected_at(state)) if poller is not None else None
+    return command_line.resolve_checks(state, actor, probes, rate)
 
 
 async def _append(screen: LineScreen, command: Append, line: str, done) -> None:
