@@ -26,8 +26,8 @@ def no_local_clipboard(monkeypatch) -> None:
 
 
 async def focus_pane(pilot, kind: type) -> object:
-    """Leave the command line (Esc) and Shift+Tab to the pane of `kind`, as a user does (the
-    signal panes come before the timeline)."""
+    """Leave the command line (Esc) and Shift+Tab to the pane of `kind`, as a user does (in key
+    mode Tab and Shift+Tab cycle the panes only)."""
     if isinstance(pilot.app.focused, CommandInput):
         await pilot.press("escape")
     for _ in range(20):
@@ -85,8 +85,7 @@ async def test_y_copies_a_log_line_a_probe_url_a_command_line_and_a_timeline_eve
         assert (await press_y(pilot)).startswith("copied probe URL of checkout-api")
         assert app.clipboard == "https://checkout.internal/healthz"
 
-        await pilot.press("shift+tab")  # past the first pane: back in the command line
-        await focus_pane(pilot, Timeline)  # Esc: the timeline
+        await focus_pane(pilot, Timeline)  # Shift+Tab past the first pane: round to the timeline
         await pilot.press("up")
         said = await press_y(pilot)
         assert said.startswith("copied timeline event 14:16:00 (note by alice)")
@@ -107,3 +106,18 @@ async def test_y_typed_in_the_command_line_is_text_and_a_pane_without_items_says
         await pilot.pause()
         assert "nothing to copy in Roles" in feedback(pilot)
         assert room.query_one(CommandInput).value == "yes", "the typed text is kept"
+
+
+async def test_tab_in_key_mode_cycles_the_panes_without_falling_into_the_command_line(tmp_path: Path) -> None:
+    app = fixture_app(tmp_path / "warroom.db", signals=True)
+    async with app.run_test(size=(160, 50)) as pilot:
+        await settle(pilot)
+        await pilot.press("escape")
+        seen = []
+        for _ in range(12):
+            await pilot.press("tab")
+            seen.append(type(app.focused).__name__)
+        assert "CommandInput" not in seen and "DeploysPane" in seen and "Timeline" in seen
+        assert screen(pilot).key_mode, "still in key mode"
+        await pilot.press("colon")
+        assert isinstance(app.focused, CommandInput), ": goes back to typing"
