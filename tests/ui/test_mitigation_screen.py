@@ -198,6 +198,7 @@ async def test_read_only_shows_mitigations_off_and_runs_nothing(tmp_path: Path) 
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         count = len(stored(db))
+        assert "mitigations are off" in screen(pilot).query_one(CommandInput).placeholder, "the war room says so"
         view = await open_with_m(pilot)
         banner = str(view.query_one("#mitigation-off").render())
         assert "Mitigations are off: this war room is read-only (--readonly or [ui] readonly = true)" in banner

@@ -203,7 +203,7 @@ class WarRoomScreen(TypingMode, UnsavedLines, Screen[None]):
         self._command = command
         command.completer = self._complete
         if self.wapp.config.ui.readonly:
-            command.placeholder = "read-only screen (ui.readonly): /as, /help and /pin only"
+            command.placeholder = "read-only screen (ui.readonly): /as, /help and /pin only; mitigations are off"
         state = self._preloaded
         self._preloaded = None
         if state is None:
