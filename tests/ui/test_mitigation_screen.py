@@ -5,6 +5,7 @@ runs nothing; read-only runs nothing."""
 
 from __future__ import annotations
 
+import asyncio
 import stat
 from dataclasses import replace
 from pathlib import Path
@@ -317,3 +318,29 @@ async def test_a_token_in_the_command_is_hidden_on_screen_and_in_the_record(tmp_
         await wait_for(pilot, lambda: isinstance(app.screen, UsersOkayScreen), "the run", tries=500)
         assert view.output_lines and not any("s3cr3t" in line for line in view.output_lines)
         assert "s3cr3t" not in str(stored(db)[-1].payload)
+
+
+async def test_quitting_while_it_runs_kills_it_and_records_the_interruption(tmp_path: Path) -> None:
+    slow = script(tmp_path / "slow.sh", f"echo started\nsleep 30\necho done >{tmp_path / 'finished'}\n")
+    app = room_app(tmp_path, MitigationConfig("restart slowly", "restart", (slow,), timeout=60))
+    db = tmp_path / "warroom.db"
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        view = await open_with_m(pilot)
+        await choose(pilot, "restart slowly")
+        await pilot.press("enter", "tab", "enter")
+        await wait_for(pilot, lambda: "started" in view.output_lines, "the command to start", tries=500)
+        app.exit()
+    last = stored(db)[-1]
+    assert last.kind == Kind.MITIGATION and last.payload["exit_code"] is None
+    assert "interrupted" in last.payload.get("error", ""), last.payload
+    import psutil
+
+    def still_running() -> list[psutil.Process]:
+        return [p for p in psutil.process_iter(["cmdline"]) if slow in " ".join(p.info["cmdline"] or [])]
+
+    for _ in range(50):
+        if not still_running():
+            break
+        await asyncio.sleep(0.1)
+    assert not still_running(), "the command was stopped, not left running"

@@ -11,6 +11,9 @@ option's title). Nothing here raises into Textual: every failure becomes a plain
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import time
 from typing import TYPE_CHECKING, Any
 
 from warroom.sanitize import clean
@@ -38,16 +41,24 @@ def ended(title: str, outcome: Any) -> tuple[str, bool]:
 async def run_and_record(screen: MitigationScreen, option: MitigationOption) -> None:
     """Run `option` (already confirmed), record it, say how it went, then ask about the users."""
     from warroom.redact import known_secrets, register_config_secrets
-    from warroom.services.mitigation_run import record_mitigation_async, run_mitigation
+    from warroom.services.mitigation_run import interrupted_outcome, record_mitigation_async, run_mitigation
 
     app = screen.wapp
     title = clean(option.title, cap=120)
     incident_id: int = getattr(app, "incident_id", None) or 0
     try:
+        started = time.monotonic()
         try:
             # As `warroom mitigate` does: the config's ${ENV} values are hidden in what streams and is kept.
             register_config_secrets(app.config)
             outcome = await run_mitigation(option, on_line=screen.stream_line, secrets=known_secrets())
+        except asyncio.CancelledError:
+            # Quitting (Ctrl+Q, a hangup) cancels the worker, which kills the command's process
+            # group: the record says it was interrupted, if the database still takes it.
+            stopped = interrupted_outcome(option, time.monotonic() - started)
+            with contextlib.suppress(BaseException):
+                await asyncio.shield(record_mitigation_async(app.store, incident_id, option, stopped, actor=app.actor))
+            raise
         except Exception as exc:  # the service reports failures as outcomes; this is belt and braces
             screen.say(f"✖ {title} could not be run: {exc}", error=True)
             return
