@@ -44,6 +44,15 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "record": ("warroom.commands.record", "Run the sources headless and record what changes"),
     "draft": ("warroom.commands.draft", "Write (copy, mark posted, post) a status update draft"),
     "due": ("warroom.commands.due", "Time to the next required update (exit 1 when overdue)"),
+    "stats": ("warroom.commands.stats", "MTTD/MTTA/MTTM/MTTR by severity, month: warroom stats --since 90d"),
+    "export": (
+        "warroom.commands.export",
+        "An incident as Markdown, JSON or JSONL event log, secrets redacted",
+    ),
+    "import": (
+        "warroom.commands.import_cmd",
+        "Load a JSONL export into this database, without duplicates",
+    ),
     "config": ("warroom.commands.config_cmd", "Check warroom.toml: warroom config check [PATH]"),
 }
 
@@ -166,7 +175,10 @@ def build_parser(name: str, module: object = None) -> tuple[argparse.ArgumentPar
     module_name, help_ = COMMANDS[name]
     if module is None:
         module = importlib.import_module(module_name)
-    parser = OneLineErrors(prog=f"warroom {name}", description=help_)
+    # A module's `EPILOG` (definitions, worked examples) is printed after the options as written.
+    epilog = getattr(module, "EPILOG", None)
+    formatter = argparse.RawDescriptionHelpFormatter if epilog else argparse.HelpFormatter
+    parser = OneLineErrors(prog=f"warroom {name}", description=help_, epilog=epilog, formatter_class=formatter)
     COMMON_ARGS.add_to(parser.add_argument_group("common options"))
     spec = getattr(module, "ARGS", None)
     if spec is not None:

@@ -211,3 +211,28 @@ def redact_argv(argv: list[str] | tuple[str, ...]) -> tuple[list[str], list[str]
             values.append(word[header.end("key") :].strip())
         out.append(redact_headers(redact_values(word, values)))
     return out, [v for v in values if v and v != "***"]
+
+
+# --- a stored record: `warroom export` writes events and payloads as data ---------------------------
+
+
+def redact_json(value: Any) -> Any:
+    """A copy of JSON-like data with every secret hidden: each string through `redact_text` and
+    `redact_headers` (known `${ENV}` values, URL credentials, tokens, `Authorization: ...`), and
+    the whole value of a key named like a secret or a sensitive header (`token`, `password`,
+    `Authorization`, `Cookie`). Idempotent: redacting an export again changes nothing."""
+    if isinstance(value, str):
+        return redact_headers(redact_text(value))
+    if isinstance(value, dict):
+        out: dict[Any, Any] = {}
+        for key, item in value.items():
+            name = str(key)
+            hidden = name.lower() in SENSITIVE_HEADERS or _secret_name(name)
+            if hidden and item is not None and not isinstance(item, (bool, int, float, dict, list)):
+                out[key] = "***"
+            else:
+                out[key] = redact_json(item)
+        return out
+    if isinstance(value, (list, tuple)):
+        return [redact_json(item) for item in value]
+    return value

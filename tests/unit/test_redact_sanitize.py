@@ -106,3 +106,30 @@ def test_redact_argv_hides_secret_options_headers_and_url_credentials():
         "bob",
     ]
     assert redact_argv(["git", "log", "--author", "bob"])[0] == ["git", "log", "--author", "bob"]
+
+
+def test_redact_json_hides_secrets_in_every_string_and_under_secret_keys():
+    from warroom.redact import redact_json
+
+    payload = {
+        "text": "curl https://deploy:hunter2hunter2@api.example.com/x?token=abcdef123456",
+        "headers": {"Authorization": "Bearer sk_live_51Habcdefghijkl", "Accept": "text/plain"},
+        "argv": ["curl", "-H", "Cookie: session=abcdefgh1234"],
+        "api_key": "k-1234567890",
+        "exit_code": 0,
+        "nested": [{"password": "p4ssw0rd!"}],
+    }
+    hidden = redact_json(payload)
+    text = repr(hidden)
+    for secret in (
+        "hunter2hunter2",
+        "abcdef123456",
+        "sk_live_51Habcdefghijkl",
+        "abcdefgh1234",
+        "k-1234567890",
+        "p4ssw0rd!",
+    ):
+        assert secret not in text
+    assert hidden["headers"]["Accept"] == "text/plain" and hidden["exit_code"] == 0
+    assert "api.example.com" in hidden["text"]
+    assert redact_json(hidden) == hidden  # an export redacted again is unchanged

@@ -17,12 +17,13 @@ from warroom.store.rows import EVENT_COLUMNS, INSERT_EVENT, event_params, row_to
 from warroom.store.schema import BUSY_TIMEOUT_MS, busy_or
 
 if TYPE_CHECKING:  # the fold is imported only by readers: `warroom note` never folds
-    from collections.abc import Callable, Iterable, Mapping
+    from collections.abc import Callable, Iterable, Mapping, Sequence
     from pathlib import Path
     from typing import Any, TypeVar
 
     from warroom.domain.incident import IncidentState
     from warroom.domain.signals import Sample
+    from warroom.store.importing import Imported
 
     T = TypeVar("T")
 
@@ -151,6 +152,13 @@ class EventStore:
             lambda c: c.executemany("INSERT INTO samples (incident_id, series, at, value) VALUES (?, ?, ?, ?)", rows)
         )
         return len(rows)
+
+    def import_incidents(self, incidents: Iterable[Sequence[Event]]) -> list[Imported]:
+        """Merge exported incidents (each a declaration and its events) in ONE transaction: all
+        of them or, on any error, nothing. See `store.importing`."""
+        from warroom.store.importing import import_incident
+
+        return self._write(lambda conn: [import_incident(conn, events) for events in incidents])
 
     # -- reading -----------------------------------------------------------------------------
 
