@@ -54,6 +54,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "Load a JSONL export into this database, without duplicates",
     ),
     "config": ("warroom.commands.config_cmd", "Check warroom.toml: warroom config check [PATH]"),
+    "runbooks": ("warroom.commands.runbooks_cmd", "List the runbooks, best matches first: warroom runbooks 5xx"),
 }
 
 

@@ -122,4 +122,9 @@ SAMPLES: dict[str, tuple[str, dict[str, Any]]] = {
         ),
     ),
     Kind.SOURCE_ERROR: ("warroom", c.source_error("git not found", source="deploys")),
+    Kind.COACH_DISMISSED: ("alice", c.coach_dismissed("no-ic", "SEV-2", "SEV-2 with no IC")),
+    Kind.RUNBOOK_CHECKED: (
+        "bob",
+        c.runbook_checked(runbook="High 5xx rate", file="high-5xx-rate.md", item="Flip the flag off", checked=True),
+    ),
 }

@@ -27,6 +27,7 @@ from __future__ import annotations
 from warroom.domain.event_payloads import (
     acknowledged,
     amended,
+    coach_dismissed,
     command_run,
     comms_posted,
     declared,
@@ -50,6 +51,7 @@ from warroom.domain.event_payloads import (
     resource_threshold,
     role_assigned,
     role_released,
+    runbook_checked,
     severity_changed,
     source_error,
     status_changed,
@@ -66,6 +68,7 @@ __all__ = [
     "acknowledged",
     "amended",
     "build",
+    "coach_dismissed",
     "command_run",
     "comms_posted",
     "declared",
@@ -93,6 +96,7 @@ __all__ = [
     "resource_threshold",
     "role_assigned",
     "role_released",
+    "runbook_checked",
     "severity_changed",
     "short_text",
     "source_error",
@@ -212,6 +216,12 @@ def _command_run(p: Mapping[str, Any]) -> str:
     if isinstance(duration, (int, float)) and not isinstance(duration, bool):
         line += f" in {duration:.1f}s"
     return line + (" (interrupted)" if p.get("interrupted") else "")
+
+
+def _runbook_checked(p: Mapping[str, Any]) -> str:
+    """`"High 5xx rate": ☑ Check the deploys pane` (☐ when unticked)."""
+    mark = "☑" if p.get("checked") is True else "☐"
+    return f'"{_s(p.get("runbook") or p.get("file"))}": {mark} {_s(p.get("item"))}'
 
 
 def _mitigation(p: Mapping[str, Any]) -> str:
@@ -337,6 +347,15 @@ _ENTRIES = (
         lambda p: _s(p.get("summary") or p.get("text")) or f"pinned {_s(p.get('pane'))}",
     ),
     EventKind(Kind.COMMAND_RUN, "RAN", "$", command_run, _command_run, lead="ran "),
+    EventKind(Kind.RUNBOOK_CHECKED, "RUNBOOK", "☑", runbook_checked, _runbook_checked, lead="runbook "),
+    EventKind(
+        Kind.COACH_DISMISSED,
+        "DISMISSED",
+        "✗",
+        coach_dismissed,
+        lambda p: f"coach warning: {_s(p.get('text')) or _s(p.get('rule'))}",
+        lead="dismissed ",
+    ),
     EventKind(Kind.MITIGATION, "MITIGATE", "↶", mitigation_run, _mitigation, lead="mitigation "),
     EventKind(
         Kind.METRICS_RECOVERED,

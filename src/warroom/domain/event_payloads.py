@@ -379,6 +379,19 @@ def source_error(text: str, **details: Any) -> Payload:
     return {"text": _str(text, "text", required=True), **details}
 
 
+def runbook_checked(*, runbook: str, file: str, item: str, checked: bool) -> Payload:
+    """`runbook.checked`: a runbook's checklist item ticked (`checked` true) or unticked; the
+    latest such event per runbook file and item is its state on every screen."""
+    if not isinstance(checked, bool):
+        raise ValueError(f"checked must be true or false, not {checked!r}")
+    return {
+        "runbook": _str(runbook, "runbook", required=True),
+        "file": _str(file, "file", required=True),
+        "item": _str(item, "item", required=True),
+        "checked": checked,
+    }
+
+
 def metrics_recovered(
     *,
     probes: list[str],
@@ -406,4 +419,14 @@ def metrics_recovered(
         "held_s": _number(held_s, "held_s"),
         "after_event": int(after_event),
         "text": _str(text, "text", required=True),
+    }
+
+
+def coach_dismissed(rule: str, key: str, text: str) -> Payload:
+    """`coach.dismissed`: a coach warning dismissed, by its rule and situation key (it returns
+    only under a new key: a new situation), with the warning's words as shown."""
+    return {
+        "rule": _str(rule, "rule", required=True),
+        "key": _str(key, "key", required=True),
+        "text": _str(text, "text"),
     }

@@ -59,6 +59,10 @@ class Kind:
     FEATURE_SET = "feature.set"
     #: The public summary given after resolving (`warroom resolve --public TEXT` once resolved).
     PUBLIC_SUMMARY = "resolution.public"
+    #: A runbook's `- [ ]` checklist item ticked or unticked (runbook title and file, item, checked).
+    RUNBOOK_CHECKED = "runbook.checked"
+    #: A coach warning dismissed: its rule, situation key and words (it returns on a new situation).
+    COACH_DISMISSED = "coach.dismissed"
 
     # Each kind's label, payload builder and wording: `warroom.domain.catalogue`.
 

@@ -40,6 +40,8 @@ SLASH_COMMANDS: dict[str, tuple[str, str]] = {
     "pin": ("/pin PANE", "Pin a pane's current output to the timeline as evidence"),
     "help": ("/help", "Show every command and key"),
     "handoff": ("/handoff NAME", "Propose NAME as the next IC: they become IC when they /ack (typed as them)"),
+    "dismiss": ("/dismiss", "Dismiss the coach's warning (it returns only when the situation changes); key x"),
+    "runbook": ("/runbook [QUERY]", "Open the runbooks, searching for QUERY (also r, in key mode)"),
     "mitigate": ("/mitigate", "Open the mitigation screen: the playbook's options, suspects' rollbacks first"),
 }
 
@@ -82,6 +84,12 @@ class OpenMitigations(Record):
 
 
 @record
+class DismissWarning(Record):
+    """Dismiss the warning the coach line shows now (the screen knows which: it depends on the
+    clock); recorded as `coach.dismissed`."""
+
+
+@record
 class Invalid(Record):
     """The line cannot be run; `message` says why and how to fix it. Nothing is written."""
 
@@ -101,7 +109,16 @@ class Unchanged(Record):
     message: str
 
 
-Command = Append | SetActor | Pin | ShowHelp | Invalid | Empty | Unchanged | OpenMitigations
+@record
+class OpenRunbooks(Record):
+    """Open the runbook screen, its search box holding `query` (may be empty)."""
+
+    query: str = ""
+
+
+Command = (
+    Append | SetActor | Pin | ShowHelp | Invalid | Empty | Unchanged | DismissWarning | OpenRunbooks | OpenMitigations
+)
 
 
 def _usage(name: str) -> str:
@@ -270,6 +287,11 @@ def _slash(line: str, state: IncidentState, extras: tuple[str, ...], actor: str 
         return _feature(state, rest)
     if name == "handoff":
         return _handoff(state, rest)
+    if name == "dismiss":
+        return DismissWarning()
+    if name == "runbook":
+        query = _text(rest)
+        return query if isinstance(query, Invalid) else OpenRunbooks(query)
     if name == "mitigate":
         return OpenMitigations()
     # resolve

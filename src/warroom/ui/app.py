@@ -397,6 +397,12 @@ class WarRoomApp(QuitKeepingText, ThemedApp):
         yield SystemCommand("Next theme", "Cycle the warroom themes (t)", screen.action_next_theme)
         yield SystemCommand("Draft status update", "Internal / external update drafts (d)", screen.action_draft)
         yield SystemCommand(
+            "Dismiss coach warning",
+            "Dismiss the coach line's warning until the situation changes (x)",
+            screen.action_dismiss_coach,
+        )
+        yield SystemCommand("Runbooks", "Search, read and tick the runbooks (r, /runbook)", screen.action_runbooks)
+        yield SystemCommand(
             "Mitigate…",
             "The playbook's mitigations, suspect deploys' rollbacks first; running one asks first (m, /mitigate)",
             screen.action_mitigate,

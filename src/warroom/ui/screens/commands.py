@@ -20,9 +20,11 @@ from typing import TYPE_CHECKING, Any, Protocol
 from warroom.domain.events import Kind
 from warroom.domain.slash import (
     Append,
+    DismissWarning,
     Empty,
     Invalid,
     OpenMitigations,
+    OpenRunbooks,
     Pin,
     SetActor,
     ShowHelp,
@@ -113,6 +115,21 @@ async def run_line(screen: LineScreen, line: str) -> None:
             return  # the text stays in the input to be corrected
         panes.call_later(panes.pin, command.pane)  # the panes answer with SignalPanes.CommandFeedback
         done(f"pinning {command.pane}…")
+        return
+    if isinstance(command, DismissWarning):
+        from warroom.ui.screens.coach_dismiss import dismiss
+
+        text, kind = await dismiss(screen)
+        if kind == "error":
+            screen.feedback(text, kind)  # nothing recorded: the line stays for Enter to retry
+        else:
+            done(text, kind)
+        return
+    if isinstance(command, OpenRunbooks):
+        from warroom.ui.screens.runbooks import RunbookScreen
+
+        done("runbooks: Esc goes back")
+        screen.app.push_screen(RunbookScreen(command.query))
         return
     if isinstance(command, OpenMitigations):
         done("mitigation screen: Esc comes back here")
