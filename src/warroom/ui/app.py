@@ -402,6 +402,11 @@ class WarRoomApp(QuitKeepingText, ThemedApp):
             screen.action_dismiss_coach,
         )
         yield SystemCommand("Runbooks", "Search, read and tick the runbooks (r, /runbook)", screen.action_runbooks)
+        yield SystemCommand(
+            "Mitigate…",
+            "The playbook's mitigations, suspect deploys' rollbacks first; running one asks first (m, /mitigate)",
+            screen.action_mitigate,
+        )
 
         # Choosing a pane is leaving the command line deliberately: key mode (see WarRoomScreen).
         def next_pane() -> None:

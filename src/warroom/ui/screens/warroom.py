@@ -111,6 +111,8 @@ class WarRoomScreen(TypingMode, UnsavedLines, Screen[None]):
         Binding("p", "pause", "Pause"),
         Binding("t", "next_theme", "Theme"),
         Binding("d", "draft", "Draft"),
+        Binding("y", "copy_selected", "Copy"),
+        Binding("m", "mitigate", "Mitigate"),
         Binding("question_mark", "help", "Help", key_display="?"),
         Binding("x", "dismiss_coach", "Dismiss", show=False),
         Binding("r", "runbooks", "Runbooks"),
@@ -211,7 +213,7 @@ class WarRoomScreen(TypingMode, UnsavedLines, Screen[None]):
         self._command = command
         command.completer = self._complete
         if self.wapp.config.ui.readonly:
-            command.placeholder = "read-only screen (ui.readonly): /as, /help and /pin only"
+            command.placeholder = "read-only screen (ui.readonly): /as, /help and /pin only; mitigations are off"
         state = self._preloaded
         self._preloaded = None
         if state is None:
@@ -470,6 +472,21 @@ class WarRoomScreen(TypingMode, UnsavedLines, Screen[None]):
         from warroom.ui.screens.coach_dismiss import dismiss_current
 
         self.run_worker(dismiss_current(self), name="dismiss coach warning", group="command")
+
+    def action_copy_selected(self) -> None:
+        """`y`: copy the focused pane's selected item (`copy_selected.py`)."""
+        from warroom.ui.screens.copy_selected import copy_selected
+
+        self.run_worker(copy_selected(self), name="copy selected", group="copy", exclusive=True)
+
+    def action_mitigate(self) -> None:
+        """`m`: the mitigation screen (`mitigation.py`); read-only, it opens for reading and says so."""
+        from warroom.ui.screens.mitigation import MitigationScreen, off_reason
+
+        off = off_reason(self.wapp.config.ui.readonly, self.wapp.read_only, self.wapp.db_path)
+        if off:
+            self.feedback(f"{off}: the options are shown for reading", "error")
+        self.app.push_screen(MitigationScreen())
 
     def action_help(self) -> None:
         from warroom.ui.screens.help import HelpScreen
