@@ -55,9 +55,11 @@ REAL = [
     r"`y`",
     r"`r`",
     r"`x`",
+    r"warroom postmortem",
+    r"warroom action",
 ]
 #: Commands that do not exist (yet): a runbook must not send anyone to them.
-MISSING = ["warroom postmortem"]
+MISSING = ["warroom review"]
 
 
 def _books() -> list[Runbook]:
