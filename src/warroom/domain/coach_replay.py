@@ -16,10 +16,20 @@ from collections.abc import Iterable
 from dataclasses import replace
 from datetime import datetime, timedelta
 
-from warroom.domain.cadence import UpdateCadence, next_update, user_comms_due
-from warroom.domain.coach import MITIGATION_WINDOW, CoachWarning, Dismissal, dismissals, evaluate, serious_since
+from warroom.domain.cadence import UpdateCadence
+from warroom.domain.coach import (
+    CLOCK_RULES,
+    MITIGATION_WINDOW,
+    RULES,
+    CoachView,
+    CoachWarning,
+    Dismissal,
+    dismissals,
+)
+from warroom.domain.coach_facts import RecordFacts
 from warroom.domain.events import Event, Kind, format_ts
 from warroom.domain.incident import IncidentState, apply_readable
+from warroom.domain.running_deadlines import RunningDeadlines
 from warroom.records import Record, record
 
 _SIGNALS = frozenset(
@@ -60,24 +70,35 @@ class FiredWarning(Record):
         }
 
 
-def _deadlines(state: IncidentState, at: datetime, cadence: UpdateCadence) -> list[datetime]:
-    """The moments after `at` when a rule's answer may change with nothing recorded."""
+def _deadlines(view: CoachView) -> list[datetime]:
+    """The moments after `view.now` when a rule's answer may change with nothing recorded."""
     found = []
-    if state.is_open:
-        reached = serious_since(state, at)
-        if reached is not None:
-            found.append(reached + MITIGATION_WINDOW)
-        due = next_update(state, at, cadence).due_at
+    if view.state.is_open:
+        if view.serious_since is not None:
+            found.append(view.serious_since + MITIGATION_WINDOW)
+        due = view.update_due.due_at if view.update_due is not None else None
         if due is not None:
             found.append(due + _PAST)
-        users = user_comms_due(state, at, cadence).due_at
+        users = view.users_due.due_at if view.users_due is not None else None
         if users is not None:
             found.append(users + _PAST)
-    return [d for d in found if d > at]
+    return [d for d in found if d > view.now]
+
+
+RULE_FUNCTIONS = tuple(rule for _, rule in RULES)
+_CLOCK_RULES = tuple(rule for name, rule in RULES if name in CLOCK_RULES)
 
 
 def fired(events: Iterable[Event], now: datetime, cadence: UpdateCadence | None = None) -> list[FiredWarning]:
-    """Every warning that fired up to `now`, in the order it fired, with its dismissal if any."""
+    """Every warning that fired up to `now`, in the order it fired, with its dismissal if any.
+
+    One pass over the record: the incident, the facts the rules read (`RecordFacts`) and its
+    deadlines (`RunningDeadlines`) are carried forward entry by entry, and the rules are asked
+    at each moment as `coach.evaluate` would answer there (the reference, refolding the record
+    up to each moment, is in tests/unit/domain/test_coach_replay_reference.py). When nothing
+    was recorded since the last moment asked, only the rules that move with the clock are asked
+    again: the others would give the same warnings, which already fired.
+    """
     cadence = cadence or UpdateCadence()
     ordered = sorted((e for e in events if e.at <= now), key=lambda e: (e.at, e.id if e.id is not None else 0))
     # Signals (probes, log spikes...) change no rule's answer: only the people's events, deploys
@@ -88,24 +109,46 @@ def fired(events: Iterable[Event], now: datetime, cadence: UpdateCadence | None 
     queued = set(moments)
     first: dict[tuple[str, str], FiredWarning] = {}
     state: IncidentState | None = None
+    found = RecordFacts()
+    deadlines = RunningDeadlines(cadence)
+    asked: tuple[IncidentState, int] | None = None  # the state and facts the rules last saw
     applied = 0
     while queue:
         at = heapq.heappop(queue)
         while applied < len(ordered) and ordered[applied].at <= at:
-            state = apply_readable(state, ordered[applied])
+            entry = ordered[applied]
+            state = apply_readable(state, entry)
+            found.add(entry)
             applied += 1
         if state is None:
             continue
-        seen = replace(state, events=tuple(ordered[:applied]))
-        for warning in evaluate(seen, at, cadence):
-            first.setdefault((warning.rule, warning.key), FiredWarning(warning, at))
-        for deadline in _deadlines(seen, at, cadence):
+        changed = asked is None or asked[0] is not state or asked[1] != found.version
+        asked = (state, found.version)
+        deadlines.update(state)
+        is_open = state.is_open
+        view = CoachView(
+            state,
+            at,
+            cadence,
+            found,
+            update_due=deadlines.next_update(at) if is_open else None,
+            users_due=deadlines.user_comms_due(at) if is_open else None,
+            serious_since=deadlines.serious_since(at) if is_open else None,
+            postmortem_started=found.postmortem_started,
+        )
+        for rule in RULE_FUNCTIONS if changed else _CLOCK_RULES:
+            warning = rule(view)
+            if warning is not None and (situation := (warning.rule, warning.key)) not in first:
+                first[situation] = FiredWarning(warning, at)
+        if not changed:
+            continue  # the same state gives the same deadlines, already queued
+        for deadline in _deadlines(view):
             if deadline <= now and deadline not in queued:
                 queued.add(deadline)
                 heapq.heappush(queue, deadline)
     recorded = dismissals(ordered, now)
     result = []
-    for (rule, key), item in first.items():
-        dismissal = next((d for d in recorded if d.rule == rule and d.key == key), None)
+    for (rule_id, key), item in first.items():
+        dismissal = next((d for d in recorded if d.rule == rule_id and d.key == key), None)
         result.append(replace(item, dismissal=dismissal))
     return sorted(result, key=lambda f: f.at)
