@@ -12,9 +12,10 @@ shown beside it (who dismissed it, and when).
 from __future__ import annotations
 
 import heapq
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from datetime import datetime, timedelta
+from itertools import pairwise
 
 from warroom.domain.cadence import UpdateCadence
 from warroom.domain.coach import (
@@ -25,10 +26,11 @@ from warroom.domain.coach import (
     CoachWarning,
     Dismissal,
     dismissals,
+    evaluate,
 )
 from warroom.domain.coach_facts import RecordFacts
 from warroom.domain.events import Event, Kind, format_ts
-from warroom.domain.incident import IncidentState, apply_readable
+from warroom.domain.incident import IncidentState, apply_readable, fold
 from warroom.domain.running_deadlines import RunningDeadlines
 from warroom.records import Record, record
 
@@ -89,6 +91,51 @@ RULE_FUNCTIONS = tuple(rule for _, rule in RULES)
 _CLOCK_RULES = tuple(rule for name, rule in RULES if name in CLOCK_RULES)
 
 
+def _in_replay_order(events: Iterable[Event], until: datetime) -> list[Event]:
+    return sorted((e for e in events if e.at <= until), key=lambda e: (e.at, e.id if e.id is not None else 0))
+
+
+class _Forward:
+    """The incident carried forward through a record in time order: its state, the facts its
+    rules read and its update deadlines, each entry taken once."""
+
+    def __init__(self, ordered: list[Event], cadence: UpdateCadence) -> None:
+        self.ordered = ordered
+        self.cadence = cadence
+        self.state: IncidentState | None = None
+        self.facts = RecordFacts()
+        self.deadlines = RunningDeadlines(cadence)
+        self.applied = 0
+
+    def advance(self, at: datetime) -> IncidentState | None:
+        """Take every entry at or before `at`; the state then."""
+        ordered, state, found = self.ordered, self.state, self.facts
+        applied = self.applied
+        while applied < len(ordered) and ordered[applied].at <= at:
+            entry = ordered[applied]
+            state = apply_readable(state, entry)
+            found.add(entry)
+            applied += 1
+        self.applied, self.state = applied, state
+        return state
+
+    def view(self, state: IncidentState, at: datetime) -> CoachView:
+        """What the rules read at `at` (as `coach.view_of` reads it from the record)."""
+        deadlines = self.deadlines
+        deadlines.update(state)
+        is_open = state.is_open
+        return CoachView(
+            state,
+            at,
+            self.cadence,
+            self.facts,
+            update_due=deadlines.next_update(at) if is_open else None,
+            users_due=deadlines.user_comms_due(at) if is_open else None,
+            serious_since=deadlines.serious_since(at) if is_open else None,
+            postmortem_started=self.facts.postmortem_started,
+        )
+
+
 def fired(events: Iterable[Event], now: datetime, cadence: UpdateCadence | None = None) -> list[FiredWarning]:
     """Every warning that fired up to `now`, in the order it fired, with its dismissal if any.
 
@@ -100,7 +147,7 @@ def fired(events: Iterable[Event], now: datetime, cadence: UpdateCadence | None 
     again: the others would give the same warnings, which already fired.
     """
     cadence = cadence or UpdateCadence()
-    ordered = sorted((e for e in events if e.at <= now), key=lambda e: (e.at, e.id if e.id is not None else 0))
+    ordered = _in_replay_order(events, now)
     # Signals (probes, log spikes...) change no rule's answer: only the people's events, deploys
     # and commands are moments to look again (which keeps a long incident's replay quick).
     moments = sorted({e.at for e in ordered if e.kind not in _SIGNALS} | ({ordered[0].at} if ordered else set()))
@@ -108,34 +155,17 @@ def fired(events: Iterable[Event], now: datetime, cadence: UpdateCadence | None 
     heapq.heapify(queue)
     queued = set(moments)
     first: dict[tuple[str, str], FiredWarning] = {}
-    state: IncidentState | None = None
-    found = RecordFacts()
-    deadlines = RunningDeadlines(cadence)
+    forward = _Forward(ordered, cadence)
     asked: tuple[IncidentState, int] | None = None  # the state and facts the rules last saw
-    applied = 0
     while queue:
         at = heapq.heappop(queue)
-        while applied < len(ordered) and ordered[applied].at <= at:
-            entry = ordered[applied]
-            state = apply_readable(state, entry)
-            found.add(entry)
-            applied += 1
+        state = forward.advance(at)
         if state is None:
             continue
-        changed = asked is None or asked[0] is not state or asked[1] != found.version
-        asked = (state, found.version)
-        deadlines.update(state)
-        is_open = state.is_open
-        view = CoachView(
-            state,
-            at,
-            cadence,
-            found,
-            update_due=deadlines.next_update(at) if is_open else None,
-            users_due=deadlines.user_comms_due(at) if is_open else None,
-            serious_since=deadlines.serious_since(at) if is_open else None,
-            postmortem_started=found.postmortem_started,
-        )
+        version = forward.facts.version
+        changed = asked is None or asked[0] is not state or asked[1] != version
+        asked = (state, version)
+        view = forward.view(state, at)
         for rule in RULE_FUNCTIONS if changed else _CLOCK_RULES:
             warning = rule(view)
             if warning is not None and (situation := (warning.rule, warning.key)) not in first:
@@ -146,9 +176,45 @@ def fired(events: Iterable[Event], now: datetime, cadence: UpdateCadence | None 
             if deadline <= now and deadline not in queued:
                 queued.add(deadline)
                 heapq.heappush(queue, deadline)
-    recorded = dismissals(ordered, now)
-    result = []
-    for (rule_id, key), item in first.items():
-        dismissal = next((d for d in recorded if d.rule == rule_id and d.key == key), None)
-        result.append(replace(item, dismissal=dismissal))
+    earliest: dict[tuple[str, str], Dismissal] = {}
+    for d in dismissals(ordered, now):
+        earliest.setdefault((d.rule, d.key), d)
+    result = [replace(item, dismissal=earliest.get(situation)) for situation, item in first.items()]
     return sorted(result, key=lambda f: f.at)
+
+
+def still_held(
+    events: Sequence[Event], warnings: Sequence[FiredWarning], after: timedelta, cadence: UpdateCadence | None = None
+) -> list[bool]:
+    """For each warning, whether its situation still held `after` it fired: `coach.evaluate`
+    over the record folded up to then, asked for all of them in one pass over the record."""
+    cadence = cadence or UpdateCadence()
+    checks = sorted(range(len(warnings)), key=lambda i: warnings[i].at)
+    answers = [False] * len(warnings)
+    if not warnings:
+        return answers
+    ordered = _in_replay_order(events, max(w.at for w in warnings) + after)
+    ids = [e.id for e in ordered]
+    if any(i is None for i in ids) or any(a >= b for a, b in pairwise(ids)):  # type: ignore[operator]
+        # `fold` takes entries in id order; when that is not their time order, fold each moment.
+        return [_held_by_fold(events, w, after, cadence) for w in warnings]
+    forward = _Forward(ordered, cadence)
+    by_rule = dict(RULES)
+    for i in checks:
+        warning = warnings[i].warning
+        later = warnings[i].at + after
+        state = forward.advance(later)
+        if state is None:
+            continue
+        found = by_rule[warning.rule](forward.view(state, later))
+        answers[i] = found is not None and found.key == warning.key
+    return answers
+
+
+def _held_by_fold(events: Sequence[Event], warning: FiredWarning, after: timedelta, cadence: UpdateCadence) -> bool:
+    later = warning.at + after
+    state = fold([ev for ev in events if ev.at <= later])
+    if state is None:
+        return False
+    situation = (warning.warning.rule, warning.warning.key)
+    return any((w.rule, w.key) == situation for w in evaluate(state, later, cadence))

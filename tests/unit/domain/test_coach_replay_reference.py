@@ -21,7 +21,7 @@ from tests.support.random_incident import T0, dismissal, random_incident
 from warroom.domain import catalogue as c
 from warroom.domain.cadence import UpdateCadence, next_update, user_comms_due
 from warroom.domain.coach import MITIGATION_WINDOW, dismissals, evaluate, serious_since
-from warroom.domain.coach_replay import _PAST, _SIGNALS, FiredWarning, fired
+from warroom.domain.coach_replay import _PAST, _SIGNALS, FiredWarning, _held_by_fold, fired, still_held
 from warroom.domain.events import Event, Kind
 from warroom.domain.incident import IncidentState, apply_readable
 
@@ -149,3 +149,13 @@ def test_the_replay_grows_with_the_record_not_its_square():
     # Ten times the record: about ten times the work (the square would be a hundred times).
     assert large_s < max(small_s * 25, 0.5), (small_s, large_s)
     assert {f.warning.rule for f in found} >= {"no-ic", "no-mitigation", "update-overdue"}
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_the_one_pass_check_that_a_warning_still_held_matches_folding_at_each(seed):
+    events = _with_dismissals(random_incident(seed), seed)
+    found = fired(events, T0 + timedelta(hours=4))
+    grace = timedelta(minutes=1)
+    expected = [_held_by_fold(events, f, grace, UpdateCadence()) for f in found]
+    assert still_held(events, found, grace) == expected
+    assert True in expected or not found
