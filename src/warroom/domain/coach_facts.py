@@ -69,6 +69,8 @@ def _sentences(text: str) -> list[str]:
 def names_root_cause(text: str) -> bool:
     """True when `text` names a cause as found: "root cause is the pool change", "500s caused
     by the cache deploy". Not for a question, a deferral or a doubt."""
+    if not _ROOT_CAUSE.search(text) and not _CAUSAL.search(text):
+        return False  # no sentence can name one (most notes: a quick answer for long records)
     for sentence in _sentences(text):
         if sentence.endswith("?"):
             continue
@@ -200,6 +202,35 @@ def deploy_name(deploy: Deploy) -> str:
 # --- the same facts, kept up to date one entry at a time ---------------------------------------
 
 
+#: A note can speak of a fix or name a cause only if one of these matches somewhere in it.
+_NOTE_WORDS = re.compile("|".join(p.pattern for p in (_FIX, _ROOT_CAUSE, _CAUSAL)), re.IGNORECASE)
+
+
+def _may_name_fix_or_cause(text: str) -> bool:
+    """False only when no note words can match. Every match holds "fix" or "patch" (a fix),
+    "caus" (root cause, caused by, because), "rca" or "due" (due to), in any case: an ASCII
+    text lowered compares as the patterns' IGNORECASE does; others ask the patterns."""
+    if text.isascii():
+        lowered = text.lower()
+        return "fix" in lowered or "patch" in lowered or "caus" in lowered or "rca" in lowered or "due" in lowered
+    return _NOTE_WORDS.search(text) is not None
+
+
+#: The kinds any fact is read from.
+FACT_KINDS = frozenset(
+    {
+        Kind.NOTE,
+        Kind.DEPLOY,
+        Kind.ROLE_RELEASED,
+        MITIGATION_RUN,
+        Kind.MITIGATED,
+        Kind.MILESTONE,
+        Kind.COMMAND_RUN,
+        *POSTMORTEM_KINDS,
+    }
+)
+
+
 class RecordFacts:
     """What the coach's rules read from the record's entries, kept up to date one entry at a
     time: `RecordFacts.of(events)` for a record as of `now`, or `add` entry by entry as a replay
@@ -247,8 +278,14 @@ class RecordFacts:
     def add(self, e: Event) -> None:
         """Take one more entry into account."""
         kind = e.kind
+        if kind not in FACT_KINDS:
+            return  # signals, posts, role changes...: the state holds what the rules read of them
         if kind == Kind.NOTE:
+            if self.fix_talk and self.root_cause_named:
+                return
             text = _text(e.payload)
+            if not _may_name_fix_or_cause(text):
+                return  # neither a fix nor a cause is mentioned (most notes)
             if not self.fix_talk and speaks_of_fix(text):
                 self.fix_talk = True
                 self.version += 1

@@ -28,9 +28,9 @@ from warroom.domain.coach import (
     dismissals,
     evaluate,
 )
-from warroom.domain.coach_facts import RecordFacts
+from warroom.domain.coach_facts import FACT_KINDS, RecordFacts
 from warroom.domain.events import Event, Kind, format_ts
-from warroom.domain.incident import IncidentState, apply_readable, fold
+from warroom.domain.incident import STATE_KINDS, IncidentState, apply_readable, fold
 from warroom.domain.running_deadlines import RunningDeadlines
 from warroom.records import Record, record
 
@@ -87,6 +87,20 @@ def _deadlines(view: CoachView) -> list[datetime]:
     return [d for d in found if d > view.now]
 
 
+def _turns(view: CoachView) -> tuple[datetime, ...]:
+    """Where the clock rules' answers may turn while the record stays as it is: the update due
+    (overdue strictly after it), the first user update due (likewise; a resolution before it
+    makes it "none" on both sides) and the end of the 15 minutes at SEV-1/2 (reached at it)."""
+    found = []
+    if view.update_due is not None and view.update_due.due_at is not None:
+        found.append(view.update_due.due_at)
+    if view.users_due is not None and view.users_due.due_at is not None:
+        found.append(view.users_due.due_at)
+    if view.serious_since is not None:
+        found.append(view.serious_since + MITIGATION_WINDOW)
+    return tuple(found)
+
+
 RULE_FUNCTIONS = tuple(rule for _, rule in RULES)
 _CLOCK_RULES = tuple(rule for name, rule in RULES if name in CLOCK_RULES)
 
@@ -109,12 +123,14 @@ class _Forward:
 
     def advance(self, at: datetime) -> IncidentState | None:
         """Take every entry at or before `at`; the state then."""
-        ordered, state, found = self.ordered, self.state, self.facts
-        applied = self.applied
-        while applied < len(ordered) and ordered[applied].at <= at:
-            entry = ordered[applied]
-            state = apply_readable(state, entry)
-            found.add(entry)
+        ordered, state, add = self.ordered, self.state, self.facts.add
+        applied, count = self.applied, len(ordered)
+        while applied < count and (entry := ordered[applied]).at <= at:
+            kind = entry.kind
+            if kind in STATE_KINDS:  # the others leave the state as it is
+                state = apply_readable(state, entry)
+            if kind in FACT_KINDS:  # and tell no fact
+                add(entry)
             applied += 1
         self.applied, self.state = applied, state
         return state
@@ -143,39 +159,52 @@ def fired(events: Iterable[Event], now: datetime, cadence: UpdateCadence | None 
     deadlines (`RunningDeadlines`) are carried forward entry by entry, and the rules are asked
     at each moment as `coach.evaluate` would answer there (the reference, refolding the record
     up to each moment, is in tests/unit/domain/test_coach_replay_reference.py). When nothing
-    was recorded since the last moment asked, only the rules that move with the clock are asked
-    again: the others would give the same warnings, which already fired.
+    the rules read changed since the last moment asked, only the rules that move with the clock
+    are asked again, and only once a deadline of theirs was crossed: the other answers are the
+    last ones, whose warnings already fired.
     """
     cadence = cadence or UpdateCadence()
     ordered = _in_replay_order(events, now)
     # Signals (probes, log spikes...) change no rule's answer: only the people's events, deploys
     # and commands are moments to look again (which keeps a long incident's replay quick).
     moments = sorted({e.at for e in ordered if e.kind not in _SIGNALS} | ({ordered[0].at} if ordered else set()))
-    queue = list(moments)
-    heapq.heapify(queue)
+    # The moments in order, merged with the deadlines found on the way (a heap: a few).
     queued = set(moments)
+    deadlines_ahead: list[datetime] = []
+    next_moment = 0
     first: dict[tuple[str, str], FiredWarning] = {}
     forward = _Forward(ordered, cadence)
     asked: tuple[IncidentState, int] | None = None  # the state and facts the rules last saw
-    while queue:
-        at = heapq.heappop(queue)
+    turns: tuple[datetime, ...] = ()  # where the clock rules' answers may turn, for that state
+    next_turn: datetime | None = None  # the first of them not yet passed
+    while next_moment < len(moments) or deadlines_ahead:
+        if deadlines_ahead and (next_moment == len(moments) or deadlines_ahead[0] < moments[next_moment]):
+            at = heapq.heappop(deadlines_ahead)
+        else:
+            at = moments[next_moment]
+            next_moment += 1
         state = forward.advance(at)
         if state is None:
             continue
         version = forward.facts.version
         changed = asked is None or asked[0] is not state or asked[1] != version
+        if not changed and (next_turn is None or next_turn > at):
+            continue  # nothing recorded and no deadline crossed: every answer is the last one
         asked = (state, version)
         view = forward.view(state, at)
         for rule in RULE_FUNCTIONS if changed else _CLOCK_RULES:
             warning = rule(view)
             if warning is not None and (situation := (warning.rule, warning.key)) not in first:
                 first[situation] = FiredWarning(warning, at)
+        if changed:
+            turns = _turns(view)
+        next_turn = min((turn for turn in turns if turn >= at), default=None)
         if not changed:
             continue  # the same state gives the same deadlines, already queued
         for deadline in _deadlines(view):
             if deadline <= now and deadline not in queued:
                 queued.add(deadline)
-                heapq.heappush(queue, deadline)
+                heapq.heappush(deadlines_ahead, deadline)
     earliest: dict[tuple[str, str], Dismissal] = {}
     for d in dismissals(ordered, now):
         earliest.setdefault((d.rule, d.key), d)

@@ -159,3 +159,27 @@ def test_the_one_pass_check_that_a_warning_still_held_matches_folding_at_each(se
     expected = [_held_by_fold(events, f, grace, UpdateCadence()) for f in found]
     assert still_held(events, found, grace) == expected
     assert True in expected or not found
+
+
+def test_the_kinds_the_replay_does_not_fold_leave_the_state_as_it_is():
+    """The replay skips `apply` for kinds outside `STATE_KINDS`, and `RecordFacts` reads only
+    `FACT_KINDS`: each catalogued kind's sample proves that leaves nothing out."""
+    from tests.support.event_samples import SAMPLES
+    from warroom.domain import coach_facts as cf
+    from warroom.domain.catalogue import CATALOGUE
+    from warroom.domain.coach_facts import FACT_KINDS
+    from warroom.domain.incident import STATE_KINDS, apply
+    from warroom.domain.postmortem_due import postmortem_started_at
+
+    state = apply(None, Event(7, T0, Kind.DECLARED, "alice", c.declared("Checkout 500s", 2), id=1))
+    assert state is not None
+    for kind in CATALOGUE:
+        actor, payload = SAMPLES[kind]
+        entry = Event(7, T0 + timedelta(minutes=1), kind, actor, payload, id=2)
+        if kind not in STATE_KINDS:
+            assert apply(state, entry) is state, kind
+        if kind not in FACT_KINDS:
+            alone = [entry]
+            assert not (cf.mitigation_recorded(alone) or cf.rollback_tried(alone) or cf.notes(alone)), kind
+            assert cf.suspect_deploys(alone, T0 + timedelta(minutes=5)) == [], kind
+            assert postmortem_started_at(alone) is None and kind != Kind.ROLE_RELEASED, kind
