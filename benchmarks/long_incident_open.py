@@ -175,8 +175,12 @@ def main() -> int:
     every_once = all(bool(r["every_once"]) for runs in figures.values() for r in runs)
     ratio = long_ms / short_ms
     print(f"first frame at {size[0]}x{size[1]}, median of {args.runs} fresh processes each:")
-    print(f"  {100:>9,} events  {short_ms:7.1f} ms   runs: {[round(float(r['frame']) * 1000) for r in figures['short']]}")
-    print(f"  {args.events:>9,} events  {long_ms:7.1f} ms   runs: {[round(float(r['frame']) * 1000) for r in figures['long']]}")
+    print(
+        f"  {100:>9,} events  {short_ms:7.1f} ms   runs: {[round(float(r['frame']) * 1000) for r in figures['short']]}"
+    )
+    print(
+        f"  {args.events:>9,} events  {long_ms:7.1f} ms   runs: {[round(float(r['frame']) * 1000) for r in figures['long']]}"
+    )
     print(f"  every older event in the timeline after {loaded_ms:.0f} ms (median; after the first frame)")
     shown = verdict.check("the newest event is on the first frame", newest)
     print(f"  newest event shown in every first frame: {newest}  {shown}")

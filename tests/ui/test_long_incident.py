@@ -34,7 +34,9 @@ def long_incident(db: Path, events: int) -> None:
             at -= timedelta(minutes=30)  # a note about earlier, written later
         payload = {"to": 1, "reason": "worse"} if i == 7_000 else {"text": f"note {i}"}
         kind = Kind.SEVERITY if i == 7_000 else Kind.NOTE
-        rows.append((1, format_ts(at), format_ts(T0 + timedelta(seconds=i)), kind, "alice", json.dumps(payload), origin, None))
+        rows.append(
+            (1, format_ts(at), format_ts(T0 + timedelta(seconds=i)), kind, "alice", json.dumps(payload), origin, None)
+        )
     end = T0 + timedelta(seconds=events)
     rows.append((1, format_ts(end), format_ts(end), Kind.NOTE, "alice", json.dumps({"text": "NEWEST"}), origin, None))
     conn = sqlite3.connect(db)

@@ -106,7 +106,7 @@ def _decode(value: Any) -> Any:
     if "$r" in value:
         cls = _type(value["$r"], Record)
         stored = value["f"]
-        names = {f.name for f in fields(cls)}  # type: ignore[arg-type]
+        names = {f.name for f in fields(cls)}
         if set(stored) != names:  # a state of another shape (another warroom's fold)
             raise CheckpointUnreadable(f"{cls.__name__} with other fields")
         return cls(**{name: _decode(v) for name, v in stored.items()})

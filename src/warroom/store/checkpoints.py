@@ -45,6 +45,7 @@ ENCODING_VERSION = 1
 #: How many of the newest events the war room shows in its first frame (several screens).
 TAIL_EVENTS = 200
 
+
 @lru_cache(maxsize=1)
 def checkpoint_format() -> str:
     """`v<encoding>-<fingerprint>`: the fingerprint hashes the source of the fold and the types

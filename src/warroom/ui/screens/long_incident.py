@@ -18,7 +18,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from dataclasses import replace
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, Protocol
 
 from warroom.domain.checkpoint import CHECKPOINT_EVERY
 from warroom.domain.events import Event
@@ -27,7 +27,26 @@ if TYPE_CHECKING:
     from warroom.domain.incident import IncidentState
     from warroom.store.aio import AsyncEventStore
     from warroom.store.checkpoints import IncidentOpening
-    from warroom.ui.screens.warroom import WarRoomScreen
+    from warroom.ui.host import WarRoomHost
+
+
+class HistoryScreen(Protocol):
+    """What the loader needs of the war room screen (typed here, not imported: no cycle)."""
+
+    state: IncidentState | None
+
+    @property
+    def wapp(self) -> WarRoomHost: ...
+
+    @property
+    def is_attached(self) -> bool: ...
+
+    def query_one(self, selector: Any) -> Any: ...
+
+    def _set_state(self, state: IncidentState) -> None: ...
+
+    def history_changed(self) -> None: ...
+
 
 log = logging.getLogger(__name__)
 
@@ -51,7 +70,7 @@ class HistoryLoader:
     def pending(self) -> bool:
         return not self.loaded.is_set()
 
-    async def run(self, screen: WarRoomScreen) -> None:
+    async def run(self, screen: HistoryScreen) -> None:
         """Save the opener's checkpoint if due, then load and merge the older events."""
         opening = self.opening
         if opening is None:
@@ -63,10 +82,11 @@ class HistoryLoader:
                 await store.save_checkpoint(opening.state)
             if opening.complete:
                 return
-            older = opening.history
-            if older is None:
-                older = await read_older(store, opening.state.incident_id, opening.history_before)
-            await self._merge(screen, tuple(older))
+            if opening.history is not None:
+                older = opening.history
+            else:
+                older = tuple(await read_older(store, opening.state.incident_id, opening.history_before))
+            await self._merge(screen, older)
         except Exception as exc:  # a vanished or locked file: say so, keep the room usable
             self.error = f"older events not loaded: {exc}"
             log.warning("%s", self.error)
@@ -76,7 +96,7 @@ class HistoryLoader:
             if screen.is_attached:
                 screen.history_changed()
 
-    async def _merge(self, screen: WarRoomScreen, older: tuple[Event, ...]) -> None:
+    async def _merge(self, screen: HistoryScreen, older: tuple[Event, ...]) -> None:
         from warroom.ui.widgets.timeline import Timeline
         from warroom.ui.widgets.timeline_history import add_history, history_rows
 
