@@ -11,6 +11,7 @@ from pathlib import Path
 from tests.support.mounts import read_only_bind
 from tests.ui.warroom_helpers import screen, wait_for
 from warroom.config.model import Config
+from warroom.domain.checkpoint import CHECKPOINT_EVERY
 from warroom.domain.events import Kind, format_ts
 from warroom.store.checkpoints import TAIL_EVENTS
 from warroom.store.rows import INSERT_EVENT
@@ -100,3 +101,29 @@ async def test_a_read_only_database_without_the_checkpoint_table_still_opens(tmp
             assert app.read_only == "read-only file system"
             assert room.query_one(Timeline).event_count == 1_000
             assert room.query_one(Timeline).events()[-1].payload["text"] == "NEWEST"
+
+
+async def test_the_war_room_stores_a_checkpoint_as_it_follows_a_growing_incident(tmp_path: Path):
+    db = tmp_path / "warroom.db"
+    long_incident(db, 100)
+    app = WarRoomApp(db, Config(), actor="bob")
+    async with app.run_test(size=(120, 40)) as pilot:
+        room = screen(pilot)
+        await wait_for(pilot, lambda: room.follower is not None, "the room to follow the store")
+        with EventStore.open(db) as other:  # another process writing, e.g. the recorder or `note`
+            for i in range(CHECKPOINT_EVERY):
+                other.append(1, Kind.NOTE, {"text": f"later {i}"}, actor="carol")
+
+        def stored_at() -> int:
+            conn = sqlite3.connect(db)
+            try:
+                row = conn.execute("SELECT MAX(event_id) FROM checkpoints WHERE incident_id = 1").fetchone()
+            finally:
+                conn.close()
+            return int(row[0] or 0)
+
+        await wait_for(pilot, lambda: stored_at() == 100 + CHECKPOINT_EVERY, "a checkpoint of the followed incident")
+        assert room.query_one(Timeline).event_count == 100 + CHECKPOINT_EVERY
+    with EventStore.open(db) as store:
+        opening = store.open_incident(1)
+        assert opening.history is None and opening.state.last_event_id == 100 + CHECKPOINT_EVERY

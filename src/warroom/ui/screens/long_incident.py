@@ -100,10 +100,11 @@ class HistoryLoader:
         from warroom.ui.widgets.timeline import Timeline
         from warroom.ui.widgets.timeline_history import add_history, history_rows
 
-        rows = await asyncio.to_thread(history_rows, older)
+        timeline = screen.query_one(Timeline)
+        rows = await asyncio.to_thread(history_rows, older, timeline)
         if not screen.is_attached or screen.state is None:
             return
-        add_history(screen.query_one(Timeline), rows)
+        add_history(timeline, rows)
         screen._set_state(replace(screen.state, events=older + screen.state.events))
 
 
