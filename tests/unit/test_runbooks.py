@@ -46,9 +46,20 @@ REAL = [
     r"/feature\b",
     r"`d`",
     r"`z`",
+    r"warroom mitigate",
+    r"warroom run --",
+    r"warroom handoff",
+    r"/handoff\b",
+    r"/mitigate\b",
+    r"`m`",
+    r"`y`",
+    r"`r`",
+    r"`x`",
+    r"warroom postmortem",
+    r"warroom action",
 ]
 #: Commands that do not exist (yet): a runbook must not send anyone to them.
-MISSING = ["warroom mitigate ", "warroom run", "warroom postmortem", "warroom handoff", "/handoff"]
+MISSING = ["warroom review"]
 
 
 def _books() -> list[Runbook]:
@@ -119,3 +130,59 @@ def test_load_skips_a_broken_file_and_says_why(tmp_path: Path):
     assert [b.title for b in books] == ["Good"]
     assert len(problems) == 1 and "bad.md" in problems[0] and "no front matter" in problems[0]
     assert load_runbooks(tmp_path / "absent") == ([], [])
+
+
+def _write(folder: Path, name: str, content: str) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / name
+    path.write_text(content, encoding="utf-8")
+    return path
+
+
+def test_library_reads_shipped_then_each_folder_and_a_later_file_replaces_by_name_or_title(tmp_path: Path):
+    from warroom.runbooks import SHIPPED, load_library
+
+    first, second = tmp_path / "first", tmp_path / "second"
+    _write(first, "high-5xx-rate.md", "---\ntitle: Our 5xx\nalerts: [http-5xx]\n---\nours\n")
+    _write(first, "queue.md", "---\ntitle: Queue backlog\nservices: [worker]\n---\nfirst\n")
+    _write(second, "queue-v2.md", "---\ntitle: queue BACKLOG\nservices: [worker]\n---\nsecond\n")
+    _write(second, "bad.md", "---\ntitle: x\nprobes: api\n---\n")
+    library = load_library([str(first), str(second), str(tmp_path / "absent")])
+    by_title = {b.title: b for b in library.books}
+    assert "High 5xx rate" not in by_title  # replaced by the team's file of the same name
+    ours = by_title["Our 5xx"]
+    assert ours.origin == str(first) and ours.replaces == REPO_RUNBOOKS / "high-5xx-rate.md"
+    assert "Queue backlog" not in by_title  # replaced by a later folder's file of the same title
+    later = by_title["queue BACKLOG"]
+    assert later.origin == str(second) and later.replaces == first / "queue.md" and later.text == "second\n"
+    assert by_title["Disk full"].origin == SHIPPED and by_title["Disk full"].replaces is None
+    assert len(library.books) == len(EXPECTED) + 1
+    assert library.problems == (
+        f"runbook {second / 'bad.md'}: line 3: `probes` must be a list",
+        f"runbooks folder {tmp_path / 'absent'} ([runbooks] paths) does not exist: nothing read from it",
+    )
+
+
+def test_every_broken_front_matter_message_names_a_line(tmp_path: Path):
+    for content in ("# none\n", "---\ntitle: x\n", "---\nalerts: [a]\n---\n", "---\ntitle: x\nalerts: a\n---\n"):
+        with pytest.raises(UserError, match=r": line \d+: "):
+            parse_runbook(tmp_path / "bad.md", content)
+
+
+def test_checklist_segments_keep_items_in_place_with_continuation_lines():
+    from warroom.runbooks import ChecklistItem, checklist_items, checklist_segments
+
+    body = (
+        "# Title\n\nIntro.\n\n- [ ] First `cmd`\n  goes on here.\n- [x] Second\n- plain bullet\n"
+        "\n## Next\n\n* [ ] Third\n"
+    )
+    assert checklist_segments(body) == [
+        "# Title\n\nIntro.",
+        ChecklistItem("First `cmd` goes on here.", 5),
+        ChecklistItem("Second", 7),
+        "- plain bullet\n\n## Next",
+        ChecklistItem("Third", 12),
+    ]
+    assert [i.text for i in checklist_items(body)] == ["First `cmd` goes on here.", "Second", "Third"]
+    shipped = parse_runbook(REPO_RUNBOOKS / "high-5xx-rate.md")
+    assert len(checklist_items(shipped.text)) == 10

@@ -94,15 +94,13 @@ def json_export(store: Any, incident_id: int, now: Any, config: Any) -> str:
     return terminal_json(redact_json(document), indent=2, sort_keys=True) + "\n"
 
 
-def md_export(store: Any, incident_id: int, now: Any) -> str:
-    """The readable Markdown record, folded from the redacted events (so a secret in a note
-    never reaches the title, impact or timeline lines), then checked once more as a whole."""
+def redacted_events(store: Any, incident_id: int) -> list[Any]:
+    """The incident's events with secrets redacted from every actor and payload (the md export
+    and the postmortem fold these, so a secret in a note never reaches a title or a line)."""
     from warroom.domain.events import Event
-    from warroom.domain.incident import fold
-    from warroom.domain.incident_record import markdown_record
-    from warroom.redact import redact_json, redact_text
+    from warroom.redact import redact_json
 
-    events = [
+    return [
         Event(
             ev.incident_id,
             ev.at,
@@ -117,7 +115,16 @@ def md_export(store: Any, incident_id: int, now: Any) -> str:
         )
         for ev in store.events(incident_id)
     ]
-    state = fold(events)
+
+
+def md_export(store: Any, incident_id: int, now: Any) -> str:
+    """The readable Markdown record, folded from the redacted events (so a secret in a note
+    never reaches the title, impact or timeline lines), then checked once more as a whole."""
+    from warroom.domain.incident import fold
+    from warroom.domain.incident_record import markdown_record
+    from warroom.redact import redact_text
+
+    state = fold(redacted_events(store, incident_id))
     if state is None:
         raise UserError(f"no incident INC-{incident_id} in {store.path}")
     return redact_text(markdown_record(state, now))

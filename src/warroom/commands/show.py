@@ -64,9 +64,36 @@ def _handoff_text(state: IncidentState) -> str:
     return f" → {incoming} (handoff pending since {state.handoff.at:%H:%M} UTC: {ack_hint(incoming, CLI)})"
 
 
+def _coach(state: IncidentState, now: datetime, cadence_config=None) -> tuple:
+    """The phase guide now, and every coach warning that fired (replayed from the record)."""
+    from warroom.domain.cadence import UpdateCadence
+    from warroom.domain.coach_replay import fired
+    from warroom.domain.phase import guide
+
+    cadence = UpdateCadence.from_config(cadence_config)
+    return guide(state, now, cadence), fired(state.events, now, cadence)
+
+
+def coach_lines(state: IncidentState, now: datetime, cadence_config=None) -> list[str]:
+    """`show`'s Coach section: the phase and next step, then each warning that fired, with the
+    playbook's words and who dismissed it."""
+    phase, warnings = _coach(state, now, cadence_config)
+    lines = ["Coach", f"  phase    {clean(phase.describe())}"]
+    if not warnings:
+        lines.append("  no warnings fired")
+    for item in warnings:
+        w, d = item.warning, item.dismissal
+        mark = "✗ " if w.anti_pattern else ""
+        dismissed = f" · dismissed by {clean(d.actor)} at {d.at:%H:%M} UTC" if d else ""
+        lines.append(f"  {item.at:%H:%M} ⚠ {clean(w.text)}{dismissed}")
+        lines.append(f'        {mark}"{w.quote}"')
+    return lines
+
+
 def state_json(state: IncidentState, now: datetime, cadence_config=None) -> dict:
     metrics = incident_metrics(state)
     end = state.milestones.resolved or now
+    phase, warnings = _coach(state, now, cadence_config)
     return {
         "id": state.short_id,
         "number": state.incident_id,
@@ -111,6 +138,8 @@ def state_json(state: IncidentState, now: datetime, cadence_config=None) -> dict
             }
             for m in _missed(state, now, cadence_config)
         ],
+        "phase": {"phase": phase.phase, "next_step": phase.next_step, "done": list(phase.done)},
+        "coach": [item.to_json() for item in warnings],
         "timeline": [
             ev.to_json() | {"text": describe(ev)} for ev in sorted(state.events, key=lambda e: (e.at, e.id or 0))
         ],
@@ -172,6 +201,8 @@ def render_text(state: IncidentState, extra_roles: tuple[str, ...], now: datetim
     for miss in _missed(state, now, cadence_config):
         span = f"{miss.start:%H:%M}–{'now' if miss.ongoing else format(miss.end, '%H:%M')} UTC"
         lines.append(f"  ! {miss.describe()}, {span}")
+    lines.append("")
+    lines += coach_lines(state, now, cadence_config)
     lines.append("")
     lines.append("Timeline (UTC)")
     day = (m.started or state.declared_at).date()

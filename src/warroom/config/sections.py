@@ -142,7 +142,22 @@ RUNBOOKS_KEYS = ("paths",)
 
 
 def read_runbooks(t: Table) -> RunbooksConfig:
-    return RunbooksConfig(paths=t.strings("paths", unique=True))
+    """`paths`: folders of runbooks read beside the shipped ones. `~` expands; a relative path
+    is taken from the config file's folder. A folder that is not there is a warning (not fatal):
+    the screen still opens, and says which folder it could not read."""
+    from pathlib import Path
+
+    base = Path(t.report.file).parent
+    paths: list[str] = []
+    for n, written in enumerate(t.strings("paths", unique=True)):
+        folder = Path(written).expanduser()
+        if not folder.is_absolute():
+            folder = (base / folder).absolute()
+        paths.append(str(folder))
+        if not folder.is_dir():
+            what = "is not a folder" if folder.exists() else "does not exist"
+            t.fail("paths", f"warning: {folder} {what}: no runbooks are read from it", (n,), fatal=False)
+    return RunbooksConfig(paths=tuple(paths))
 
 
 # -- arrays of tables ---------------------------------------------------------------------------

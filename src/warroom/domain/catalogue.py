@@ -25,8 +25,13 @@ Kept lean (no `typing`, no `dataclasses`): `warroom note` imports it and must fe
 from __future__ import annotations
 
 from warroom.domain.event_payloads import (
+    SECTION_TITLES,
     acknowledged,
+    action_added,
+    action_done,
+    action_edited,
     amended,
+    coach_dismissed,
     command_run,
     comms_posted,
     declared,
@@ -42,6 +47,8 @@ from warroom.domain.event_payloads import (
     mitigation_run,
     note,
     notify_sent,
+    postmortem_done,
+    postmortem_section,
     probe_down,
     probe_up,
     public_summary,
@@ -50,6 +57,7 @@ from warroom.domain.event_payloads import (
     resource_threshold,
     role_assigned,
     role_released,
+    runbook_checked,
     severity_changed,
     source_error,
     status_changed,
@@ -64,8 +72,12 @@ __all__ = [
     "SYSTEM_KINDS",
     "EventKind",
     "acknowledged",
+    "action_added",
+    "action_done",
+    "action_edited",
     "amended",
     "build",
+    "coach_dismissed",
     "command_run",
     "comms_posted",
     "declared",
@@ -85,6 +97,8 @@ __all__ = [
     "mitigation_run",
     "note",
     "notify_sent",
+    "postmortem_done",
+    "postmortem_section",
     "probe_down",
     "probe_up",
     "public_summary",
@@ -93,6 +107,7 @@ __all__ = [
     "resource_threshold",
     "role_assigned",
     "role_released",
+    "runbook_checked",
     "severity_changed",
     "short_text",
     "source_error",
@@ -214,6 +229,12 @@ def _command_run(p: Mapping[str, Any]) -> str:
     return line + (" (interrupted)" if p.get("interrupted") else "")
 
 
+def _runbook_checked(p: Mapping[str, Any]) -> str:
+    """`"High 5xx rate": ☑ Check the deploys pane` (☐ when unticked)."""
+    mark = "☑" if p.get("checked") is True else "☐"
+    return f'"{_s(p.get("runbook") or p.get("file"))}": {mark} {_s(p.get("item"))}'
+
+
 def _mitigation(p: Mapping[str, Any]) -> str:
     """`rollback "rollback api a1b2c3d": $ kubectl rollout undo deploy/api → exit 0 in 1.2s`."""
     import shlex
@@ -234,6 +255,30 @@ def _mitigation(p: Mapping[str, Any]) -> str:
     if p.get("capture_argv"):
         line += " · state captured first"
     return line
+
+
+def _section(p: Mapping[str, Any]) -> str:
+    """`Root cause written: a config push ...` (the first line of the text)."""
+    title = SECTION_TITLES.get(_s(p.get("section")), _s(p.get("section")))
+    first = _s(p.get("text")).strip().split("\n", 1)[0]
+    return f"{title} written: {first}"
+
+
+def _item_fields(p: Mapping[str, Any]) -> str:
+    """` · @alice · due 2026-12-11 · prevent`: the fields an action item payload carries."""
+    parts = [f"@{_s(p['owner'])}" if p.get("owner") else "", f"due {_s(p['due'])}" if p.get("due") else ""]
+    parts.append(_s(p.get("type")))
+    return "".join(f" · {part}" for part in parts if part)
+
+
+def _action_added(p: Mapping[str, Any]) -> str:
+    return _s(p.get("text")) + _item_fields(p)
+
+
+def _action_edited(p: Mapping[str, Any]) -> str:
+    line = f"#{_s(p.get('number'))}"
+    line += f" now: {_s(p['text'])}" if p.get("text") else ""
+    return line + _item_fields(p)
 
 
 class EventKind:
@@ -337,6 +382,15 @@ _ENTRIES = (
         lambda p: _s(p.get("summary") or p.get("text")) or f"pinned {_s(p.get('pane'))}",
     ),
     EventKind(Kind.COMMAND_RUN, "RAN", "$", command_run, _command_run, lead="ran "),
+    EventKind(Kind.RUNBOOK_CHECKED, "RUNBOOK", "☑", runbook_checked, _runbook_checked, lead="runbook "),
+    EventKind(
+        Kind.COACH_DISMISSED,
+        "DISMISSED",
+        "✗",
+        coach_dismissed,
+        lambda p: f"coach warning: {_s(p.get('text')) or _s(p.get('rule'))}",
+        lead="dismissed ",
+    ),
     EventKind(Kind.MITIGATION, "MITIGATE", "↶", mitigation_run, _mitigation, lead="mitigation "),
     EventKind(
         Kind.METRICS_RECOVERED,
@@ -347,6 +401,15 @@ _ENTRIES = (
         lead="metrics recovered: ",
         system=True,
         tone="good",
+    ),
+    EventKind(Kind.POSTMORTEM_SECTION, "REVIEW", "✍", postmortem_section, _section, lead="postmortem: "),
+    EventKind(
+        Kind.POSTMORTEM_DONE, "REVIEW", "✍", postmortem_done, lambda p: "reviewed and closed", lead="postmortem "
+    ),
+    EventKind(Kind.ACTION_ADDED, "ACTION", "☐", action_added, _action_added, lead="action item added: "),
+    EventKind(Kind.ACTION_EDITED, "ACTION", "☐", action_edited, _action_edited, lead="action item edited: "),
+    EventKind(
+        Kind.ACTION_DONE, "ACTION", "☑", action_done, lambda p: f"#{_s(p.get('number'))} done", lead="action item "
     ),
     EventKind(
         Kind.SOURCE_ERROR, "SRC ERROR", "✖", source_error, _words, lead="source error: ", system=True, tone="alarm"

@@ -40,6 +40,9 @@ SLASH_COMMANDS: dict[str, tuple[str, str]] = {
     "pin": ("/pin PANE", "Pin a pane's current output to the timeline as evidence"),
     "help": ("/help", "Show every command and key"),
     "handoff": ("/handoff NAME", "Propose NAME as the next IC: they become IC when they /ack (typed as them)"),
+    "dismiss": ("/dismiss", "Dismiss the coach's warning (it returns only when the situation changes); key x"),
+    "runbook": ("/runbook [QUERY]", "Open the runbooks, searching for QUERY (also r, in key mode)"),
+    "mitigate": ("/mitigate", "Open the mitigation screen: the playbook's options, suspects' rollbacks first"),
 }
 
 MAX_TEXT = 4000
@@ -76,6 +79,17 @@ class ShowHelp(Record):
 
 
 @record
+class OpenMitigations(Record):
+    """Open the mitigation screen (`/mitigate`): nothing is recorded by the line itself."""
+
+
+@record
+class DismissWarning(Record):
+    """Dismiss the warning the coach line shows now (the screen knows which: it depends on the
+    clock); recorded as `coach.dismissed`."""
+
+
+@record
 class Invalid(Record):
     """The line cannot be run; `message` says why and how to fix it. Nothing is written."""
 
@@ -95,7 +109,16 @@ class Unchanged(Record):
     message: str
 
 
-Command = Append | SetActor | Pin | ShowHelp | Invalid | Empty | Unchanged
+@record
+class OpenRunbooks(Record):
+    """Open the runbook screen, its search box holding `query` (may be empty)."""
+
+    query: str = ""
+
+
+Command = (
+    Append | SetActor | Pin | ShowHelp | Invalid | Empty | Unchanged | DismissWarning | OpenRunbooks | OpenMitigations
+)
 
 
 def _usage(name: str) -> str:
@@ -264,6 +287,13 @@ def _slash(line: str, state: IncidentState, extras: tuple[str, ...], actor: str 
         return _feature(state, rest)
     if name == "handoff":
         return _handoff(state, rest)
+    if name == "dismiss":
+        return DismissWarning()
+    if name == "runbook":
+        query = _text(rest)
+        return query if isinstance(query, Invalid) else OpenRunbooks(query)
+    if name == "mitigate":
+        return OpenMitigations()
     # resolve
     if closed:
         return Unchanged(f"{state.short_id} is already resolved: nothing recorded")

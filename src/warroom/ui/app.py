@@ -391,6 +391,17 @@ class WarRoomApp(QuitKeepingText, ThemedApp):
         )
         yield SystemCommand("Next theme", "Cycle the warroom themes (t)", screen.action_next_theme)
         yield SystemCommand("Draft status update", "Internal / external update drafts (d)", screen.action_draft)
+        yield SystemCommand(
+            "Dismiss coach warning",
+            "Dismiss the coach line's warning until the situation changes (x)",
+            screen.action_dismiss_coach,
+        )
+        yield SystemCommand("Runbooks", "Search, read and tick the runbooks (r, /runbook)", screen.action_runbooks)
+        yield SystemCommand(
+            "Mitigate…",
+            "The playbook's mitigations, suspect deploys' rollbacks first; running one asks first (m, /mitigate)",
+            screen.action_mitigate,
+        )
 
         # Choosing a pane is leaving the command line deliberately: key mode (see WarRoomScreen).
         def next_pane() -> None:

@@ -18,7 +18,19 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, Protocol
 
 from warroom.domain.events import Kind
-from warroom.domain.slash import Append, Empty, Invalid, Pin, SetActor, ShowHelp, Unchanged, interpret
+from warroom.domain.slash import (
+    Append,
+    DismissWarning,
+    Empty,
+    Invalid,
+    OpenMitigations,
+    OpenRunbooks,
+    Pin,
+    SetActor,
+    ShowHelp,
+    Unchanged,
+    interpret,
+)
 from warroom.services import command_line
 from warroom.ui.widgets.commandline import CommandInput, CommandLine, submitted_text
 
@@ -48,6 +60,7 @@ class LineScreen(Protocol):
     def query_one(self, selector: Any, expect_type: Any = None) -> Any: ...
     def feedback(self, text: str, kind: str = "info") -> None: ...
     def action_help(self) -> None: ...
+    def action_mitigate(self) -> None: ...
     def pane_names(self) -> list[str]: ...
     def saved(self, line: str) -> None: ...
     def not_saved(self, line: str) -> None: ...
@@ -102,6 +115,25 @@ async def run_line(screen: LineScreen, line: str) -> None:
             return  # the text stays in the input to be corrected
         panes.call_later(panes.pin, command.pane)  # the panes answer with SignalPanes.CommandFeedback
         done(f"pinning {command.pane}…")
+        return
+    if isinstance(command, DismissWarning):
+        from warroom.ui.screens.coach_dismiss import dismiss
+
+        text, kind = await dismiss(screen)
+        if kind == "error":
+            screen.feedback(text, kind)  # nothing recorded: the line stays for Enter to retry
+        else:
+            done(text, kind)
+        return
+    if isinstance(command, OpenRunbooks):
+        from warroom.ui.screens.runbooks import RunbookScreen
+
+        done("runbooks: Esc goes back")
+        screen.app.push_screen(RunbookScreen(command.query))
+        return
+    if isinstance(command, OpenMitigations):
+        done("mitigation screen: Esc comes back here")
+        screen.action_mitigate()
         return
     assert isinstance(command, Append)
     refused = command_line.refusal(app.config.ui.readonly, getattr(app, "read_only", None), app.db_path)

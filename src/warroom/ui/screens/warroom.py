@@ -1,7 +1,8 @@
 """The war room: header, signal panes, timeline, role board and the command line, on one screen.
 
 Layout by terminal size (Textual breakpoint classes on this screen):
-  narrow  (< 100 cols)  header (2 lines) / one-line-per-source summary / timeline / roles / command line
+  narrow  (< 100 cols)  header (2 lines) / one-line-per-source summary / timeline / roles / coach line /
+                        command line (the coach line, `coach_line.py`, takes a row only when it speaks)
   medium  (100-159)     header (2 lines); signal panes on the left; timeline over roles on the right
   wide    (>= 160)      one-line header; a wider right column (roles in two columns)
   xwide   (>= 192) and xtall (>= 50 rows): one column of ~106-column panes stacked down the
@@ -22,7 +23,7 @@ countdown and signal panes follow it, the too-small view only when the terminal 
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -44,6 +45,7 @@ from warroom.ui.screens.long_incident import CheckpointKeeper, HistoryLoader
 from warroom.ui.screens.too_small import MIN_HEIGHT, MIN_WIDTH, TooSmall
 from warroom.ui.screens.typing_mode import TypingMode
 from warroom.ui.screens.unsaved_lines import UnsavedLines
+from warroom.ui.widgets.coach_line import CoachLine
 from warroom.ui.widgets.commandline import CommandInput, CommandLine
 from warroom.ui.widgets.header import IncidentHeader
 from warroom.ui.widgets.roles import RoleBoard
@@ -111,16 +113,20 @@ class WarRoomScreen(TypingMode, UnsavedLines, Screen[None]):
         Binding("p", "pause", "Pause"),
         Binding("t", "next_theme", "Theme"),
         Binding("d", "draft", "Draft"),
+        Binding("y", "copy_selected", "Copy"),
+        Binding("m", "mitigate", "Mitigate"),
         Binding("question_mark", "help", "Help", key_display="?"),
+        Binding("x", "dismiss_coach", "Dismiss", show=False),
+        Binding("r", "runbooks", "Runbooks"),
     ]
     DEFAULT_CSS = """
     /* A grid, not rows of containers: every widget on the first frame costs Textual a few ms.
        Header and command line span both columns; the footer docks below. */
     WarRoomScreen {
-        layout: grid; grid-size: 2 3; grid-columns: 1fr 54%; grid-rows: auto 1fr auto;
+        layout: grid; grid-size: 2 4; grid-columns: 1fr 54%; grid-rows: auto 1fr auto auto;
         background: $background;
     }
-    WarRoomScreen IncidentHeader, WarRoomScreen CommandLine { column-span: 2; }
+    WarRoomScreen IncidentHeader, WarRoomScreen CommandLine, WarRoomScreen CoachLine { column-span: 2; }
     /* Until the panes mount (just after the first frame): a title, not a widget of its own. */
     WarRoomScreen #signal-column.-starting { border-top: solid $primary 40%; border-title-color: $text-muted; }
     WarRoomScreen #signal-panes { height: 1fr; }
@@ -137,8 +143,10 @@ class WarRoomScreen(TypingMode, UnsavedLines, Screen[None]):
     WarRoomScreen #source-summary.empty-state { padding: 0 1; }
     WarRoomScreen TooSmall { display: none; }
 
-    WarRoomScreen.-narrow { grid-size: 1 3; grid-columns: 1fr; }
-    WarRoomScreen.-narrow IncidentHeader, WarRoomScreen.-narrow CommandLine { column-span: 1; }
+    WarRoomScreen.-narrow { grid-size: 1 4; grid-columns: 1fr; }
+    WarRoomScreen.-narrow IncidentHeader, WarRoomScreen.-narrow CommandLine, WarRoomScreen.-narrow CoachLine {
+        column-span: 1;
+    }
     WarRoomScreen.-narrow #signal-column { display: none; }
     WarRoomScreen.-narrow #source-summary { display: block; }
     /* Below 160 columns the header stacks: the title alone, then the state and the countdown. */
@@ -157,6 +165,7 @@ class WarRoomScreen(TypingMode, UnsavedLines, Screen[None]):
     WarRoomScreen.-w-tiny #incident-column, WarRoomScreen.-h-tiny #incident-column,
     WarRoomScreen.-w-tiny IncidentHeader, WarRoomScreen.-h-tiny IncidentHeader,
     WarRoomScreen.-w-tiny CommandLine, WarRoomScreen.-h-tiny CommandLine,
+    WarRoomScreen.-w-tiny CoachLine, WarRoomScreen.-h-tiny CoachLine,
     WarRoomScreen.-w-tiny Footer, WarRoomScreen.-h-tiny Footer { display: none; }
     WarRoomScreen.-w-tiny TooSmall, WarRoomScreen.-h-tiny TooSmall { display: block; }
     """
@@ -178,6 +187,8 @@ class WarRoomScreen(TypingMode, UnsavedLines, Screen[None]):
         #: The signal panes (probes, logs, resources...) once mounted; `/pin` asks them.
         self.signal_panes: Widget | None = None
         self._command: CommandInput | None = None
+        #: Offers the runbook the latest matching event calls for ("runbook: … — press r").
+        self.runbooks: Any = None
 
     @property
     def wapp(self) -> WarRoomHost:
@@ -200,6 +211,7 @@ class WarRoomScreen(TypingMode, UnsavedLines, Screen[None]):
             roles.data_bind(WarRoomScreen.incident)
             roles.border_title = "Roles"
             yield roles
+        yield CoachLine(id="coach-line").data_bind(WarRoomScreen.incident)
         yield CommandLine(self.wapp.actor, id="command-line")
         yield Footer()
 
@@ -208,7 +220,7 @@ class WarRoomScreen(TypingMode, UnsavedLines, Screen[None]):
         self._command = command
         command.completer = self._complete
         if self.wapp.config.ui.readonly:
-            command.placeholder = "read-only screen (ui.readonly): /as, /help and /pin only"
+            command.placeholder = "read-only screen (ui.readonly): /as, /help and /pin only; mitigations are off"
         state = self._preloaded
         self._preloaded = None
         if state is None:
@@ -237,6 +249,10 @@ class WarRoomScreen(TypingMode, UnsavedLines, Screen[None]):
         assert self.state is not None
         self.follower = StoreFollower(self.wapp.store, self.incident_id, self.state.last_event_id, self._deliver)
         self.run_worker(self.follower.run(), name="follow store", group="follow", exit_on_error=False)
+        from warroom.ui.screens.runbook_suggestion import RunbookSuggester
+
+        self.runbooks = RunbookSuggester(self)
+        self.runbooks.start()
         # Through the screen's own queue: the countdowns bind to the screen's reactives there.
         self.call_after_refresh(self.call_later, self._mount_live_widgets)
 
@@ -321,6 +337,8 @@ class WarRoomScreen(TypingMode, UnsavedLines, Screen[None]):
         else:
             self.query_one(Timeline).add_events(message.events)
         self._show_state()
+        if self.runbooks is not None:
+            self.runbooks.refresh(self.state)
 
     def _show_state(self) -> None:
         state = self.state
@@ -360,6 +378,7 @@ class WarRoomScreen(TypingMode, UnsavedLines, Screen[None]):
     def _tick(self) -> None:
         if self.state is not None:
             self.query_one(IncidentHeader).tick(self.wapp.clock())
+            self.query_one(CoachLine).tick()
         error = self.follower.last_error if self.follower else None
         timeline = self.query_one(Timeline)
         if error is not None:
@@ -469,6 +488,27 @@ class WarRoomScreen(TypingMode, UnsavedLines, Screen[None]):
         self.wapp.next_theme()
         self.feedback(f"theme: {self.app.theme}")
 
+    def action_dismiss_coach(self) -> None:
+        """x: dismiss the coach line's warning (recorded; it returns when the situation changes)."""
+        from warroom.ui.screens.coach_dismiss import dismiss_current
+
+        self.run_worker(dismiss_current(self), name="dismiss coach warning", group="command")
+
+    def action_copy_selected(self) -> None:
+        """`y`: copy the focused pane's selected item (`copy_selected.py`)."""
+        from warroom.ui.screens.copy_selected import copy_selected
+
+        self.run_worker(copy_selected(self), name="copy selected", group="copy", exclusive=True)
+
+    def action_mitigate(self) -> None:
+        """`m`: the mitigation screen (`mitigation.py`); read-only, it opens for reading and says so."""
+        from warroom.ui.screens.mitigation import MitigationScreen, off_reason
+
+        off = off_reason(self.wapp.config.ui.readonly, self.wapp.read_only, self.wapp.db_path)
+        if off:
+            self.feedback(f"{off}: the options are shown for reading", "error")
+        self.app.push_screen(MitigationScreen())
+
     def action_help(self) -> None:
         from warroom.ui.screens.help import HelpScreen
 
@@ -481,3 +521,10 @@ class WarRoomScreen(TypingMode, UnsavedLines, Screen[None]):
         from warroom.ui.screens.draft import DraftScreen
 
         self.app.push_screen(DraftScreen())
+
+    def action_runbooks(self) -> None:
+        """`r`: the runbook screen (search, read, tick the checklists)."""
+        from warroom.ui.screens.runbooks import RunbookScreen
+
+        suggested = getattr(self.runbooks, "suggested", None)
+        self.app.push_screen(RunbookScreen(select=suggested.file if suggested is not None else None))

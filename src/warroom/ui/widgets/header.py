@@ -1,6 +1,11 @@
-"""The war room's header: incident, SEV badge, status, elapsed, IC, and the update countdown.
+"""The war room's header: incident, SEV badge, the phase guide, status, elapsed, IC, and the
+update countdown.
 
-    SEV-2  INC-7 checkout returns 500s                 ◌ Investigating  elapsed 12m 05s  IC alice  ◷ next…
+    SEV-2  INC-7 checkout returns 500s   MITIGATE 3/6 ▸ mitigate: roll back api 0aaf9da?   ◌ Investigating  elapsed 12m 05s  IC alice  ◷ next…
+
+The phase guide (where the incident stands and the one next step, `domain.phase`) sits at the
+right of the title's line, and shortens before the title loses more than its start
+(`phase_line.py`).
 
 One line from 160 columns; below that the title gets a line of its own and the state, with the
 countdown after it, the second (the war room screen's CSS stacks them by its breakpoints). Every
@@ -167,6 +172,43 @@ class HeaderLine(Widget):
         return self._content.cell_length
 
 
+class TitleLine(HeaderLine):
+    """The title's line with the phase guide right-aligned on it (`show_phase`, `phase_line.py`).
+
+    `content`/`plain` stay the title alone; `shown` is the whole line as drawn at this width."""
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self._phase: tuple[Content, ...] = ()
+
+    def show_phase(self, *variants: Content) -> None:
+        """Show these phase-guide forms (longest first); repaint only when they changed."""
+        if len(variants) != len(self._phase) or any(
+            new != old or new.spans != old.spans for new, old in zip(variants, self._phase)
+        ):
+            self._phase = variants
+            self.refresh()
+
+    def _width(self) -> int:
+        return self.content_region.width if self.is_mounted else 0
+
+    @property
+    def phase_shown(self) -> Content:
+        """The phase-guide form drawn at the current width (empty when none is set)."""
+        from warroom.ui.widgets.phase_line import fit_phase
+
+        parent = self.parent
+        state = parent.query_one("#incident-state") if isinstance(parent, IncidentHeader) else None
+        shared_row = state is not None and state.region.height > 0 and state.region.y == self.region.y
+        return fit_phase(self.content, self._phase, self._width(), shared_row=shared_row)
+
+    @property
+    def shown(self) -> Content:
+        from warroom.ui.widgets.phase_line import title_with_phase
+
+        return title_with_phase(super().shown, self.phase_shown, self._width())
+
+
 class IncidentHeader(Container):
     """The top of the war room: `incident` and `paused` are bound from the screen
     (`data_bind(WarRoomScreen.incident, WarRoomScreen.paused)`); `tick` moves the elapsed time."""
@@ -196,7 +238,7 @@ class IncidentHeader(Container):
         self._read_only = False
 
     def compose(self):
-        yield HeaderLine(id="incident-title")
+        yield TitleLine(id="incident-title")
         yield HeaderLine(id="incident-state")
 
     def on_mount(self) -> None:
@@ -221,6 +263,11 @@ class IncidentHeader(Container):
         return " ".join(parts)
 
     @property
+    def phase_text(self) -> str:
+        """The phase guide as drawn now (`MITIGATE 3/6 ▸ mitigate: roll back api 0aaf9da?`)."""
+        return self.query_one("#incident-title", TitleLine).phase_shown.plain.strip()
+
+    @property
     def no_ic(self) -> bool:
         """The loud no-IC warning is showing."""
         return self.incident is not None and self.incident.commander is None
@@ -238,6 +285,7 @@ class IncidentHeader(Container):
         self._now = now
         if self.incident is not None:
             self.query_one("#incident-state", HeaderLine).show(*state_variants(self.incident, now))
+            self._show_phase(self.incident, now)
 
     def set_read_only(self, read_only: bool) -> None:
         """Show the READ-ONLY badge: the database cannot be written, nothing here is recorded."""
@@ -250,3 +298,13 @@ class IncidentHeader(Container):
             return
         self.query_one("#incident-title", HeaderLine).show(title_line(state, self.paused, self._read_only))
         self.query_one("#incident-state", HeaderLine).show(*state_variants(state, self._now))
+        self._show_phase(state, self._now)
+
+    def _show_phase(self, state: IncidentState, now: datetime) -> None:
+        """The phase guide beside the title: the domain's phase and next step as of `now`."""
+        from warroom.domain.cadence import UpdateCadence
+        from warroom.domain.phase import guide
+        from warroom.ui.widgets.phase_line import phase_variants
+
+        cadence = UpdateCadence.from_config(getattr(getattr(self.app, "config", None), "cadence", None))
+        self.query_one("#incident-title", TitleLine).show_phase(*phase_variants(guide(state, now, cadence)))

@@ -1,0 +1,105 @@
+"""`warroom show` lists the coach warnings that fired and the phase guide, through the installed
+command, with the wall clock pinned by faketime (the record is all that is used: no extra events)."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import warroom_executable
+from warroom.domain import catalogue
+from warroom.domain.events import Kind, parse_ts
+from warroom.store.sync import EventStore
+
+
+@pytest.fixture
+def at_clock(home_env, tmp_path):
+    """Run the installed `warroom` at a pinned wall clock: `at_clock("2026-11-26 03:00:00", *argv)`."""
+    faketime = shutil.which("faketime")
+    assert faketime is not None, "faketime is required (.ci/run installs it)"
+    exe = str(warroom_executable())
+    env = {**home_env, "WARROOM_DB": str(tmp_path / "coach.db")}
+
+    def run(clock: str, *argv: str) -> subprocess.CompletedProcess:
+        done = subprocess.run(
+            [faketime, clock, exe, *argv], env=env, cwd=tmp_path, capture_output=True, text=True, timeout=60
+        )
+        assert "Traceback" not in done.stderr, done.stderr
+        return done
+
+    return run
+
+
+def test_show_lists_the_warnings_that_fired_and_who_dismissed_one(at_clock, tmp_path: Path):
+    assert at_clock("2026-11-26 03:00:00", "declare", "Checkout returns 500", "--sev", "1").returncode == 0
+    steps = [
+        ("2026-11-26 03:02:00", "role", "ic", "alice"),
+        ("2026-11-26 03:03:00", "role", "tech", "alice"),
+        ("2026-11-26 03:05:00", "note", "root cause is the pool size change", "--as", "bob"),
+    ]
+    for clock, *argv in steps:
+        done = at_clock(clock, *argv)
+        assert done.returncode == 0, (argv, done.stderr)
+    # The war room records a dismissal with `x`; here it is written the way the screen writes it.
+    with EventStore.open(tmp_path / "coach.db") as store:
+        store.append(
+            1,
+            Kind.COACH_DISMISSED,
+            catalogue.coach_dismissed("ic-tech-lead", "alice|SEV-1", "IC alice is also Tech Lead (SEV-1)"),
+            actor="carol",
+            at=parse_ts("2026-11-26T03:04:00Z"),
+        )
+
+    text = at_clock("2026-11-26 03:20:00", "show").stdout
+    coach = text[text.index("Coach") : text.index("Timeline (UTC)")]
+    # (faketime's clock runs from the time given: a step may land a second or so after it)
+    assert re.search(r"phase    COMMUNICATE \(4/6\) · next: post an update now \(overdue [45] min\)", coach), coach
+    assert "03:00 ⚠ SEV-1 with no IC: /ic NAME" in coach
+    assert '"For SEV-1/2, name explicit roles."' in coach
+    assert "03:03 ⚠ IC alice is also Tech Lead (SEV-1) · dismissed by carol at 03:04 UTC" in coach
+    assert '"Coordinates, makes decisions, declares resolved. Doesn\'t debug."' in coach
+    assert "03:05 ⚠ root cause named before any mitigation" in coach
+    assert '✗ "Root-causing before mitigating — users are still down while you "understand""' in coach
+    # Deadlines that passed with nothing recorded at them: 15 minutes, the SEV-1 update.
+    assert "03:15 ⚠ SEV-1 open 15 min, no mitigation recorded" in coach
+    assert "03:15 ⚠ update overdue (due 03:15 UTC): post one" in coach
+    # The dismissal is on the timeline too, in words.
+    assert "DISMISSED" in text and "coach warning: IC alice is also Tech Lead (SEV-1)" in text
+
+    shown = json.loads(at_clock("2026-11-26 03:20:00", "show", "--json").stdout)
+    assert shown["phase"]["phase"] == "Communicate"
+    assert shown["phase"]["done"] == ["Detect", "Triage"]
+    by_rule = {w["rule"]: w for w in shown["coach"]}
+    assert list(by_rule) == ["no-ic", "ic-tech-lead", "root-cause-first", "no-mitigation", "update-overdue"]
+    assert by_rule["ic-tech-lead"]["dismissed_by"] == "carol"
+    assert by_rule["ic-tech-lead"]["dismissed_at"] == "2026-11-26T03:04:00.000000Z"
+    assert by_rule["no-ic"]["dismissed_by"] is None
+    declared = parse_ts(shown["declared_at"])
+    assert parse_ts(by_rule["no-mitigation"]["at"]) == declared + timedelta(minutes=15)
+    assert parse_ts(by_rule["update-overdue"]["at"]) == declared + timedelta(minutes=15, seconds=1)
+
+    # Asked again later, the list up to then is the same (replayed, nothing appended).
+    later = json.loads(at_clock("2026-11-26 03:25:00", "show", "--json").stdout)
+    assert later["coach"] == shown["coach"]
+
+
+def test_after_resolving_show_says_start_the_postmortem(at_clock):
+    assert at_clock("2026-11-26 03:00:00", "declare", "Search slow", "--sev", "3", "--ic", "alice").returncode == 0
+    assert at_clock("2026-11-26 03:10:00", "mitigated", "cache flushed").returncode == 0
+    assert at_clock("2026-11-26 03:20:00", "resolve", "latency normal", "--as", "alice").returncode == 0
+    text = at_clock("2026-11-26 03:30:00", "show").stdout
+    assert "phase    REVIEW (6/6) · next: start the postmortem" in text
+    assert "03:20 ⚠ resolved: start the postmortem" in text
+    assert "✗ \"It's working again, let's skip the postmortem\"" in text
+
+
+def test_a_quiet_sev3_has_no_warnings(at_clock):
+    assert at_clock("2026-11-26 03:00:00", "declare", "Search slow", "--sev", "3", "--ic", "alice").returncode == 0
+    text = at_clock("2026-11-26 03:05:00", "show").stdout
+    assert "no warnings fired" in text
