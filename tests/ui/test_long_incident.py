@@ -17,6 +17,7 @@ from warroom.store.checkpoints import TAIL_EVENTS
 from warroom.store.rows import INSERT_EVENT
 from warroom.store.sync import EventStore
 from warroom.ui.app import WarRoomApp
+from warroom.ui.widgets.coach_line import CoachLine
 from warroom.ui.widgets.timeline import Timeline, sort_key
 
 T0 = datetime(2025, 3, 4, 14, 0, tzinfo=UTC)
@@ -61,6 +62,7 @@ async def test_a_20000_event_incident_opens_on_its_newest_events_and_scrolls_bac
         assert timeline.events()[-1].payload["text"] == "NEWEST"
         assert app.incident is not None and app.incident.severity == 1  # from an event long before the tail
         assert "loading older events" in str(timeline.border_title)
+        assert room.history_pending and room.query_one(CoachLine).warning is None  # the coach waits for them
         await wait_for(pilot, lambda: not room._history.pending, "the older events to load", tries=1000)
         await pilot.pause()
         assert timeline.is_vertical_scroll_end  # the reader at the bottom stayed there

@@ -56,7 +56,7 @@ def generate(rng: random.Random, length: int) -> list[Event]:
         payload = c.declared("Checkout 500s", rng.randint(1, 4)) if n == 1 else _payload(rng, kind)
         clock += timedelta(seconds=rng.randint(1, 90))
         at, recorded = clock, clock
-        roll = rng.random()
+        roll = rng.random() if n > 1 else 1.0  # the declaration comes first, as the store has it
         if roll < 0.1:  # back-dated (`note --at -2h`, a deploy dated at its commit): before the checkpoint
             at = clock - timedelta(minutes=rng.randint(1, 300))
         elif roll < 0.15:  # taken late by a full disk: its real time, recorded long after
@@ -64,7 +64,7 @@ def generate(rng: random.Random, length: int) -> list[Event]:
             payload = payload | {RECORDED_LATE: int((clock - at).total_seconds())}
         elif roll < 0.18:  # an amendment of something before
             kind, payload = Kind.AMENDED, c.amended(f"event {rng.randint(1, n)} was wrong")
-        elif roll < 0.2 and n > 1:  # a damaged row: the fold keeps going without it
+        elif roll < 0.2:  # a damaged row: the fold keeps going without it
             payload = {}
         events.append(Event(1, at, kind, rng.choice(["ann", "bo", "warroom"]), payload, n, recorded, {"host": "h"}))
     return events

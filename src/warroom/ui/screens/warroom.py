@@ -347,6 +347,12 @@ class WarRoomScreen(TypingMode, UnsavedLines, Screen[None]):
         loading = " · loading older events…" if self._history.pending else ""
         self.query_one(Timeline).border_title = f"Timeline (UTC) · {len(state.events)} events{loading}"
 
+    @property
+    def history_pending(self) -> bool:
+        """The older events of a long incident are still loading: `state.events` holds only the
+        newest ones, so the coach and the phase guide (which read the whole record) wait."""
+        return self._history.pending
+
     def history_changed(self) -> None:
         """The older events are in (or could not be loaded): the title says how many there are."""
         self._show_state()
