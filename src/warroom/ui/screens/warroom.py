@@ -344,8 +344,9 @@ class WarRoomScreen(TypingMode, UnsavedLines, Screen[None]):
         state = self.state
         if state is None:
             return
-        loading = " · loading older events…" if self._history.pending else ""
-        self.query_one(Timeline).border_title = f"Timeline (UTC) · {len(state.events)} events{loading}"
+        count = len(state.events)
+        shown = f"newest {count} events · loading older events…" if self._history.pending else f"{count} events"
+        self.query_one(Timeline).border_title = f"Timeline (UTC) · {shown}"
 
     @property
     def history_pending(self) -> bool:
