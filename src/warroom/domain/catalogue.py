@@ -26,6 +26,8 @@ from __future__ import annotations
 
 from warroom.domain.event_payloads import (
     acknowledged,
+    alert_firing,
+    alert_resolved,
     amended,
     coach_dismissed,
     command_run,
@@ -66,6 +68,8 @@ __all__ = [
     "SYSTEM_KINDS",
     "EventKind",
     "acknowledged",
+    "alert_firing",
+    "alert_resolved",
     "amended",
     "build",
     "coach_dismissed",
@@ -367,6 +371,8 @@ _ENTRIES = (
         system=True,
         tone="good",
     ),
+    EventKind(Kind.ALERT_FIRING, "ALERT", "⚠", alert_firing, _words, system=True, tone="alarm"),
+    EventKind(Kind.ALERT_RESOLVED, "ALERT OK", "✓", alert_resolved, _words, system=True, tone="good"),
     EventKind(
         Kind.SOURCE_ERROR, "SRC ERROR", "✖", source_error, _words, lead="source error: ", system=True, tone="alarm"
     ),

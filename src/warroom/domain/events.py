@@ -63,6 +63,9 @@ class Kind:
     RUNBOOK_CHECKED = "runbook.checked"
     #: A coach warning dismissed: its rule, situation key and words (it returns on a new situation).
     COACH_DISMISSED = "coach.dismissed"
+    #: An Alertmanager alert fired / resolved (`warroom intake`: name, labels, annotations, times).
+    ALERT_FIRING = "alert.firing"
+    ALERT_RESOLVED = "alert.resolved"
 
     # Each kind's label, payload builder and wording: `warroom.domain.catalogue`.
 
