@@ -28,6 +28,9 @@ ANNOTATION_CAP = 1000
 #: Alertmanager's "no end yet" time.
 ZERO_TIME = "0001-01-01T00:00:00Z"
 
+#: Labels shown first on an alert's line: what is affected and how bad.
+LEADING_LABELS = ("job", "service", "severity")
+
 FIRING = "firing"
 RESOLVED = "resolved"
 
@@ -94,8 +97,11 @@ class Alert:
         return self.annotations.get("runbook_url", "")
 
     def label_text(self) -> str:
-        """`job=api severity=critical instance=api-1:8080` (every label but the name)."""
-        return " ".join(f"{k}={v}" for k, v in self.labels.items() if k != "alertname")
+        """`job=api severity=critical instance=api-1:8080`: every label but the name, the ones
+        that say what and how bad (`LEADING_LABELS`) first, the rest in name order."""
+        keys = [k for k in LEADING_LABELS if k in self.labels]
+        keys += sorted(k for k in self.labels if k not in LEADING_LABELS and k != "alertname")
+        return " ".join(f"{k}={self.labels[k]}" for k in keys)
 
     def firing_key(self) -> str:
         return f"alert:{self.fingerprint}:{_iso(self.starts_at)}"
