@@ -129,6 +129,7 @@ class IntakeSource:
         self._server: IntakeServer | None = None
         self._attached = False
         self._alerts: dict[str, Alert] = {}
+        self._resolved_seen: dict[str, datetime] = {}  # when this receiver heard each resolution
         self._recorded: list[Event] = []
         self.received = 0
         self.rejected = 0
@@ -180,7 +181,12 @@ class IntakeSource:
             self.truncated = notification.truncated
         now = self.clock()
         for alert in notification.alerts:
+            self._alerts.pop(alert.fingerprint, None)  # re-inserted: newest last
             self._alerts[alert.fingerprint] = alert
+            if alert.firing:
+                self._resolved_seen.pop(alert.fingerprint, None)
+            else:
+                self._resolved_seen.setdefault(alert.fingerprint, now)
         self._forget(now)
         if self.store is None:
             return f"{len(notification.alerts)} alerts seen (not recorded: no incident database here)"
@@ -199,12 +205,16 @@ class IntakeSource:
         return f"{len(done.events)} recorded, {done.duplicates} already recorded, {done.unrecorded} with no incident"
 
     def _forget(self, now: datetime) -> None:
-        """Drop resolved alerts older than FADE, and the oldest beyond KEEP."""
-        for key, alert in list(self._alerts.items()):
-            if not alert.firing and alert.ends_at is not None and now - alert.ends_at > FADE:
-                del self._alerts[key]
+        """Drop alerts resolved more than FADE ago (by when this receiver heard it: a late
+        notification still shows), and the oldest beyond KEEP."""
+        for key, seen in list(self._resolved_seen.items()):
+            if now - seen > FADE:
+                self._alerts.pop(key, None)
+                del self._resolved_seen[key]
         while len(self._alerts) > KEEP:
-            del self._alerts[next(iter(self._alerts))]
+            oldest = next(iter(self._alerts))
+            del self._alerts[oldest]
+            self._resolved_seen.pop(oldest, None)
 
     # -- the source contract --------------------------------------------------------------------
     async def collect(self, now: datetime) -> AlertsSnapshot:
