@@ -32,11 +32,11 @@ from warroom.domain.alerts import (
 )
 from warroom.domain.catalogue import alert_firing, alert_resolved
 from warroom.domain.events import Event, Kind
-from warroom.redact import redact_text
+from warroom.redact import known_secrets, redact_text
 from warroom.sanitize import clean
 from warroom.sources.intake_http import Auth, IntakeServer, Rejected
 from warroom.sources.snapshots import AlertsSnapshot
-from warroom.store.alerts import AlertsRecorded, AlertWrite
+from warroom.store.alerts import AlertIndex, AlertsRecorded, AlertWrite
 
 if TYPE_CHECKING:
     from warroom.config.model import IntakeConfig
@@ -49,10 +49,26 @@ FADE = timedelta(minutes=5)
 KEEP = 500
 
 
+_scrubbed: dict[tuple[str, int], str] = {}
+_scrubbed_for: tuple[str, ...] | None = None
+
+
 def scrub(text: str, cap: int) -> str:
     """One label or annotation as it may be stored and shown: no control or escape sequences,
-    no secret, at most `cap` characters."""
-    return clean(redact_text(clean(text, cap=None)), cap=cap)
+    no secret, at most `cap` characters.
+
+    Remembered: the same label values arrive in every notification. The memory is dropped when
+    the set of known secrets changes, so a secret registered later is never served unredacted."""
+    global _scrubbed_for
+    secrets = known_secrets()
+    if secrets is not _scrubbed_for or len(_scrubbed) > 5000:
+        _scrubbed.clear()
+        _scrubbed_for = secrets
+    key = (text, cap)
+    done = _scrubbed.get(key)
+    if done is None:
+        done = _scrubbed[key] = clean(redact_text(clean(text, cap=None)), cap=cap)
+    return done
 
 
 def auth_of(config: IntakeConfig, environ: Any = None) -> Auth | None:
@@ -131,6 +147,7 @@ class IntakeSource:
         self._alerts: dict[str, Alert] = {}
         self._resolved_seen: dict[str, datetime] = {}  # when this receiver heard each resolution
         self._recorded: list[Event] = []
+        self._index = AlertIndex()  # what the record held at the last notification (store.alerts)
         self.received = 0
         self.rejected = 0
         self.last_rejection = ""
@@ -190,7 +207,9 @@ class IntakeSource:
         self._forget(now)
         if self.store is None:
             return f"{len(notification.alerts)} alerts seen (not recorded: no incident database here)"
-        done: AlertsRecorded = await self.store.record_alerts(writes_for(notification, self.rule), prefer=self.prefer())
+        done: AlertsRecorded = await self.store.record_alerts(
+            writes_for(notification, self.rule), prefer=self.prefer(), index=self._index
+        )
         self._recorded.extend(done.events)
         if done.unrecorded:
             self.unrecorded += done.unrecorded

@@ -6,7 +6,8 @@ wrong bearer token / basic auth 401, another content type 415, no length 411, a 
 limit 413 (without reading it), JSON that does not parse 400. The handler's own verdict on a
 well-formed body decides the rest (400 for a wrong shape; 500 when the record cannot be written,
 so Alertmanager retries). Every read has a timeout, so a client that trickles bytes (slowloris)
-is cut off; each connection answers one request and closes.
+is cut off. A connection stays open for the next notification (HTTP/1.1 keep-alive, as
+Alertmanager's client expects) until it idles for the read timeout; a refused request closes it.
 """
 
 from __future__ import annotations
@@ -74,6 +75,10 @@ class Auth:
         return False
 
 
+class _Idle(Exception):
+    """A kept-alive connection sent no further request: close it without a word."""
+
+
 #: Takes the decoded JSON body; returns the words of a 200 or raises Rejected.
 Handler = Callable[[Any], Awaitable[str]]
 
@@ -128,17 +133,25 @@ class IntakeServer:
         peer = writer.get_extra_info("peername")
         who = str(peer[0]) if isinstance(peer, tuple) and peer else "?"
         try:
-            try:
-                words = await self._one(reader)
-                status, message = 200, words
-            except Rejected as exc:
-                status, message = exc.status, exc.message
-                self.log(f"intake: {status} {_REASONS.get(status, '')} from {who}: {message}")
-                self.on_reject(status, message)
-            except Exception as exc:  # the recorder failed: 500, so Alertmanager sends it again
-                status, message = 500, f"could not record the alerts: {type(exc).__name__}: {exc}"
-                self.log(f"intake: 500 from {who}: {message}")
-            await self._answer(writer, status, message)
+            first = True
+            while True:
+                keep = False
+                try:
+                    words, keep = await self._one(reader, waiting=not first)
+                    status, message = 200, words
+                except _Idle:
+                    return  # a kept-alive connection that sent nothing more: closed quietly
+                except Rejected as exc:
+                    status, message = exc.status, exc.message
+                    self.log(f"intake: {status} {_REASONS.get(status, '')} from {who}: {message}")
+                    self.on_reject(status, message)
+                except Exception as exc:  # the recorder failed: 500, so Alertmanager sends it again
+                    status, message = 500, f"could not record the alerts: {type(exc).__name__}: {exc}"
+                    self.log(f"intake: 500 from {who}: {message}")
+                await self._answer(writer, status, message, keep)
+                if not keep:
+                    return
+                first = False
         except (ConnectionError, TimeoutError, asyncio.IncompleteReadError):
             pass
         except asyncio.CancelledError:
@@ -148,27 +161,36 @@ class IntakeServer:
         finally:
             writer.close()
 
-    async def _answer(self, writer: asyncio.StreamWriter, status: int, message: str) -> None:
+    async def _answer(self, writer: asyncio.StreamWriter, status: int, message: str, keep: bool = False) -> None:
         body = json.dumps({"status": "ok" if status == 200 else "error", "message": message}).encode() + b"\n"
         head = f"HTTP/1.1 {status} {_REASONS.get(status, 'Error')}\r\n"
         head += "Content-Type: application/json\r\n"
-        head += f"Content-Length: {len(body)}\r\nConnection: close\r\n"
+        head += f"Content-Length: {len(body)}\r\nConnection: {'keep-alive' if keep else 'close'}\r\n"
         if status == 405:
             head += "Allow: POST\r\n"
         if status == 401:
             head += 'WWW-Authenticate: Bearer realm="warroom"\r\n'
         writer.write(head.encode() + b"\r\n" + body)
-        await asyncio.wait_for(writer.drain(), self.read_timeout)
+        async with asyncio.timeout(self.read_timeout):
+            await writer.drain()
 
-    async def _one(self, reader: asyncio.StreamReader) -> str:
+    async def _one(self, reader: asyncio.StreamReader, *, waiting: bool = False) -> tuple[str, bool]:
+        """Read and handle one request: the 200's words, and whether the connection stays open
+        (HTTP/1.1 without `Connection: close`; a refused request always closes it). `waiting`:
+        a kept-alive connection, where silence or a close before the next request is no error."""
         try:
-            head = await asyncio.wait_for(reader.readuntil(b"\r\n\r\n"), self.read_timeout)
+            async with asyncio.timeout(self.read_timeout):  # cheaper than wait_for: no task
+                head = await reader.readuntil(b"\r\n\r\n")
         except TimeoutError:
+            if waiting:
+                raise _Idle() from None
             raise Rejected(408, f"no complete request headers within {self.read_timeout:g}s") from None
+        except asyncio.IncompleteReadError as exc:
+            if waiting and not exc.partial:
+                raise _Idle() from None
+            raise Rejected(400, "the connection closed before the headers ended") from None
         except asyncio.LimitOverrunError:
             raise Rejected(431, f"request headers over {MAX_HEAD // 1024} KiB") from None
-        except asyncio.IncompleteReadError:
-            raise Rejected(400, "the connection closed before the headers ended") from None
         try:
             text = head.decode("latin-1")
         except UnicodeDecodeError:  # pragma: no cover - latin-1 decodes every byte
@@ -177,7 +199,7 @@ class IntakeServer:
         parts = request_line.split(" ")
         if len(parts) != 3 or not parts[2].startswith("HTTP/"):
             raise Rejected(400, "not an HTTP request")
-        method, target, _ = parts
+        method, target, version = parts
         headers: dict[str, str] = {}
         for raw in header_lines:
             if raw:
@@ -206,7 +228,8 @@ class IntakeServer:
         if length > self.max_body:
             raise Rejected(413, f"body of {length} bytes is over the {self.max_body // 1024} KiB limit")
         try:
-            body = await asyncio.wait_for(reader.readexactly(length), self.read_timeout)
+            async with asyncio.timeout(self.read_timeout):
+                body = await reader.readexactly(length)
         except TimeoutError:
             raise Rejected(408, f"the body did not arrive within {self.read_timeout:g}s") from None
         except asyncio.IncompleteReadError:
@@ -215,7 +238,8 @@ class IntakeServer:
             decoded = json.loads(body)
         except (ValueError, RecursionError) as exc:
             raise Rejected(400, f"malformed JSON: {_short(str(exc), 120)}") from None
-        return await self.handler(decoded)
+        keep = version == "HTTP/1.1" and headers.get("connection", "").lower() != "close"
+        return await self.handler(decoded), keep
 
 
 def _short(text: str, cap: int = 60) -> str:

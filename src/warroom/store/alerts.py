@@ -48,6 +48,19 @@ class AlertsRecorded:
     declared: int | None = None  # the incident declared from an alert, if any
 
 
+@dataclass
+class AlertIndex:
+    """What one receiving process knows of the record between notifications: the alert keys
+    recorded (and where) and the open incidents, as of `version`: SQLite's `data_version` (moved
+    by other connections' commits) and the newest event id (moved by any append, this
+    connection's too). While neither has moved, nothing needs re-reading: a notification costs
+    one insert, not a scan of the events."""
+
+    version: tuple[int, int] | None = None  # (data_version, newest event id)
+    open_ids: list[int] = field(default_factory=list)
+    recorded: dict[str, int] = field(default_factory=dict)
+
+
 def _recorded_keys(conn: sqlite3.Connection) -> dict[str, int]:
     rows = conn.execute(
         "SELECT dedupe_key, incident_id FROM events WHERE kind IN (?, ?) AND dedupe_key IS NOT NULL", ALERT_KINDS
@@ -56,17 +69,32 @@ def _recorded_keys(conn: sqlite3.Connection) -> dict[str, int]:
 
 
 def record_alerts(
-    store: EventStore, writes: Sequence[AlertWrite], *, prefer: int | None = None, actor: str = "warroom"
+    store: EventStore,
+    writes: Sequence[AlertWrite],
+    *,
+    prefer: int | None = None,
+    actor: str = "warroom",
+    index: AlertIndex | None = None,
 ) -> AlertsRecorded:
     """Record `writes` (see the module docstring). `prefer` is the incident the caller watches:
-    used while it is open; otherwise the newest open incident."""
+    used while it is open; otherwise the newest open incident. `index` carries what the last
+    call read, reused while no other process has written since."""
     from warroom.domain.catalogue import declared
 
     out = AlertsRecorded()
+    index = index if index is not None else AlertIndex()
+    seen = AlertIndex()
 
     def write(conn: sqlite3.Connection) -> None:
-        recorded = _recorded_keys(conn)
-        open_ids = store.open_incident_ids()
+        # data_version moves on other connections' commits, the newest id on anyone's append
+        # (this connection's too: the screen declares and resolves through it).
+        data_version = conn.execute("PRAGMA data_version").fetchone()[0]
+        seen.version = (data_version, conn.execute("SELECT COALESCE(MAX(id), 0) FROM events").fetchone()[0])
+        if known is not None and known == seen.version:
+            recorded, open_ids = dict(index.recorded), list(index.open_ids)
+        else:
+            recorded, open_ids = _recorded_keys(conn), store.open_incident_ids()
+        seen.recorded, seen.open_ids = recorded, open_ids
         target = prefer if prefer in open_ids else (max(open_ids) if open_ids else None)
         for item in writes:
             if item.key in recorded:
@@ -82,6 +110,7 @@ def record_alerts(
                 cur = conn.execute(INSERT_EVENT, params)
                 out.events.append(Event(next_id, when, Kind.DECLARED, actor, payload, cur.lastrowid, at_rec, orig))
                 out.declared = target = where = next_id
+                open_ids.append(next_id)
             if where is None:
                 out.unrecorded += 1
                 continue
@@ -95,5 +124,10 @@ def record_alerts(
             else:
                 out.duplicates += 1
 
+    known, index.version = index.version, None  # a failed write leaves nothing to trust
     store._write(write)
+    if out.events:  # what this call appended is in `seen`: the newest id is now its last
+        newest = max(e.id or 0 for e in out.events)
+        seen.version = (seen.version[0], max(seen.version[1], newest)) if seen.version else None
+    index.version, index.open_ids, index.recorded = seen.version, seen.open_ids, seen.recorded
     return out

@@ -59,7 +59,10 @@ async def request(port: int, raw: bytes, *, read: bool = True) -> str:
 
 
 def post(body: bytes, *, ctype: str = "application/json", path: str = "/", headers: str = "") -> bytes:
-    head = f"POST {path} HTTP/1.1\r\nHost: x\r\nContent-Type: {ctype}\r\nContent-Length: {len(body)}\r\n{headers}\r\n"
+    head = (
+        f"POST {path} HTTP/1.1\r\nHost: x\r\nContent-Type: {ctype}\r\nContent-Length: {len(body)}\r\n"
+        f"Connection: close\r\n{headers}\r\n"
+    )
     return head.encode() + body
 
 
@@ -178,6 +181,7 @@ async def test_bad_requests_get_4xx_and_a_log_line_and_the_receiver_keeps_servin
         (post(good, ctype="text/plain"), 415),
         (post(good, path="/api/v2/alerts"), 404),
         (b"GET / HTTP/1.1\r\nHost: x\r\n\r\n", 405),
+        (b"POST / HTTP/1.1\r\nContent-Type: application/json\r\n\r\n", 411),
         (b"POST / HTTP/1.1\r\nContent-Type: application/json\r\nContent-Length: 2000000\r\n\r\n", 413),
         (b"POST / HTTP/1.1\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n", 411),
         (b"POST / HTTP/1.1\r\nContent-Type: application/json\r\nContent-Length: -1\r\n\r\n", 400),
@@ -234,3 +238,22 @@ async def test_resolved_alerts_fade_from_the_snapshot(receiver) -> None:
     heard = datetime.now(UTC)
     assert [a.status for a in (await source.collect(heard + timedelta(minutes=2))).alerts] == ["resolved"]
     assert (await source.collect(heard + timedelta(minutes=6))).alerts == ()
+
+
+async def test_a_kept_alive_connection_carries_several_notifications(receiver) -> None:
+    """Alertmanager's client reuses its connection: each request is answered on it in turn."""
+    _, store, port = await receiver()
+    reader, writer = await asyncio.open_connection("127.0.0.1", port)
+    for n in range(3):
+        body = json.dumps(notification(alert(fp=f"fp{n}", instance=f"api-{n}"))).encode()
+        writer.write(
+            f"POST / HTTP/1.1\r\nContent-Type: application/json\r\nContent-Length: {len(body)}\r\n\r\n".encode()
+        )
+        writer.write(body)
+        await writer.drain()
+        head = await asyncio.wait_for(reader.readuntil(b"\r\n\r\n"), 5)
+        assert head.startswith(b"HTTP/1.1 200") and b"Connection: keep-alive" in head
+        length = int(head.split(b"Content-Length: ")[1].split(b"\r\n")[0])
+        await reader.readexactly(length)
+    writer.close()
+    assert [e.kind for e in await all_events(store)].count(Kind.ALERT_FIRING) == 3
