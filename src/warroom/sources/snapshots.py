@@ -521,7 +521,11 @@ class AlertsSnapshot:
     def as_text(self) -> str:
         if self.error:
             return f"intake {self.listen}: error: {self.error}"
-        where = f"listening on {self.listen}" if self.listening else f"{self.listen} (receives under `warroom intake`)"
+        where = (
+            f"listening on {self.listen}"
+            if self.listening
+            else f"{self.listen} (receives under `warroom intake`, `warroom record` and the war room)"
+        )
         lines = [f"intake {where}: {len(self.firing)} firing"]
         for a in self.alerts:
             lines.append(f"  {a.text()}")
