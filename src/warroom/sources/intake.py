@@ -15,6 +15,7 @@ again as it backs off, taking over when the first process stops.
 
 from __future__ import annotations
 
+import errno
 import logging
 import os
 from collections.abc import Callable
@@ -31,7 +32,7 @@ from warroom.domain.alerts import (
     title_of,
 )
 from warroom.domain.catalogue import alert_firing, alert_resolved
-from warroom.domain.events import Event, Kind
+from warroom.domain.events import Event, Kind, parse_ts
 from warroom.redact import known_secrets, redact_text
 from warroom.sanitize import clean
 from warroom.sources.intake_http import Auth, IntakeServer, Rejected
@@ -122,6 +123,26 @@ def writes_for(notification: Notification, rule: DeclareRule | None) -> list[Ale
     return out
 
 
+def alert_from_event(ev: Event) -> Alert | None:
+    """The alert an `alert.firing`/`alert.resolved` event recorded (None for other events)."""
+    if ev.kind not in (Kind.ALERT_FIRING, Kind.ALERT_RESOLVED):
+        return None
+    p = ev.payload
+    try:
+        return Alert(
+            name=str(p["alert"]),
+            status="firing" if ev.kind == Kind.ALERT_FIRING else "resolved",
+            labels=dict(p.get("labels") or {}),
+            annotations=dict(p.get("annotations") or {}),
+            starts_at=parse_ts(p["starts_at"]),
+            ends_at=parse_ts(p["ends_at"]) if p.get("ends_at") else None,
+            fingerprint=str(p["fingerprint"]),
+            generator_url=str(p.get("generator_url", "")),
+        )
+    except (KeyError, TypeError, ValueError):  # a damaged or foreign payload: not shown
+        return None
+
+
 class IntakeSource:
     """The receiver as a source (see the module docstring)."""
 
@@ -147,6 +168,8 @@ class IntakeSource:
         self._alerts: dict[str, Alert] = {}
         self._resolved_seen: dict[str, datetime] = {}  # when this receiver heard each resolution
         self._recorded: list[Event] = []
+        self._told = ""  # the last listening problem said (said once, not each poll)
+        self._followed: dict[int, int] = {}  # incident -> last event id read (not listening)
         self._index = AlertIndex()  # what the record held at the last notification (store.alerts)
         self.received = 0
         self.rejected = 0
@@ -237,15 +260,25 @@ class IntakeSource:
 
     # -- the source contract --------------------------------------------------------------------
     async def collect(self, now: datetime) -> AlertsSnapshot:
-        error = None
+        error, note = None, ""
         if self._attached and self._server is None:
             try:
                 await self.start()
                 self._say(f"intake: listening on {self.listen} (Alertmanager webhook url http://{self.listen}/)")
+                self._told = ""
             except KeyError as exc:
                 error = f"cannot listen: {exc.args[0] if exc.args else exc}"
             except OSError as exc:
-                error = f"cannot listen on {self.config.listen}: {exc.strerror or exc}"
+                if exc.errno == errno.EADDRINUSE and self.store is not None:
+                    # Another warroom (`record`, `intake`, a second screen) receives there and
+                    # records: show what it records, and take over when it stops.
+                    note = f"{self.config.listen} in use: another warroom receives; showing what it records"
+                    await self._follow_record()
+                else:
+                    error = f"cannot listen on {self.config.listen}: {exc.strerror or exc}"
+                if self._told != (error or note):
+                    self._told = error or note
+                    self._say(f"intake: {self._told}")
         self._forget(now)
         recorded, self._recorded = tuple(self._recorded), []
         alerts = sorted(self._alerts.values(), key=lambda a: (not a.firing, -(a.ends_at or a.starts_at).timestamp()))
@@ -259,8 +292,30 @@ class IntakeSource:
             truncated=self.truncated,
             listening=self.listening,
             error=error,
+            note=note,
             recorded=recorded,
         )
+
+    async def _follow_record(self) -> None:
+        """Read the alert events recorded since the last look (by the process that listens)."""
+        incident = self.prefer()
+        if incident is None:
+            open_ids = await self.store.open_incident_ids()
+            incident = max(open_ids) if open_ids else None
+        if incident is None:
+            return
+        after = self._followed.get(incident, 0)
+        for ev in await self.store.events(incident, after):
+            self._followed[incident] = ev.id or after
+            alert = alert_from_event(ev)
+            if alert is None:
+                continue
+            self._alerts.pop(alert.fingerprint, None)
+            self._alerts[alert.fingerprint] = alert
+            if alert.firing:
+                self._resolved_seen.pop(alert.fingerprint, None)
+            else:
+                self._resolved_seen[alert.fingerprint] = ev.recorded_at or ev.at
 
     async def aclose(self) -> None:
         if self._server is not None:

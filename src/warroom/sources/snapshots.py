@@ -511,8 +511,10 @@ class AlertsSnapshot:
     last_rejection: str = ""
     truncated: int = 0  # `truncatedAlerts` of the newest notification that had any
     listening: bool = False
-    error: str | None = None  # the receiver cannot listen (address in use...)
+    error: str | None = None  # the receiver cannot listen (no such address, no token...)
     recorded: tuple[Any, ...] = ()
+    #: Why this process is not the receiver while another is (its alerts come from the record).
+    note: str = ""
 
     @property
     def firing(self) -> tuple[Any, ...]:

@@ -257,3 +257,28 @@ async def test_a_kept_alive_connection_carries_several_notifications(receiver) -
         await reader.readexactly(length)
     writer.close()
     assert [e.kind for e in await all_events(store)].count(Kind.ALERT_FIRING) == 3
+
+
+async def test_a_second_process_on_the_same_address_shows_what_the_first_records(receiver, tmp_path: Path) -> None:
+    """`warroom record` receives; the war room configured alike cannot bind the address: its pane
+    shows the alerts read from the record instead, and it takes over when the first stops."""
+    first, _, port = await receiver()
+    second_store = await AsyncEventStore.open(tmp_path / "w.db")
+    second = IntakeSource(IntakeConfig(listen=f"127.0.0.1:{port}"), environ={})
+    said: list[str] = []
+    second.attach(second_store)
+    second.say = said.append
+    try:
+        assert status_of(await request(port, post(json.dumps(notification(alert())).encode()))) == 200
+        snap = await second.collect(datetime.now(UTC))
+        assert snap.error is None and not snap.listening and "in use" in snap.note
+        assert [a.name for a in snap.firing] == ["HighErrorRate"]
+        assert said == [f"intake: {snap.note}"]
+        await second.collect(datetime.now(UTC))
+        assert len(said) == 1, "said once, not every poll"
+        await first.aclose()
+        snap = await second.collect(datetime.now(UTC))
+        assert snap.listening and snap.note == ""
+    finally:
+        await second.aclose()
+        await second_store.close()

@@ -142,7 +142,9 @@ class AlertsPane(SourcePane):
     @staticmethod
     def _footer(snap: AlertsSnapshot) -> Content:
         where = f"listening on {untrusted(snap.listen, 60)}" if snap.listening else "not listening"
-        text = f"{where} · {snap.received} notification{'s' if snap.received != 1 else ''}"
+        if snap.note:
+            where = untrusted(snap.note, 120)
+        text = where if snap.note else f"{where} · {snap.received} notification{'s' if snap.received != 1 else ''}"
         parts: list[str | tuple[str, str]] = [(text, MUTED_STYLE)]
         if snap.truncated:
             parts.append((f" · ⚠ {snap.truncated} alerts left out by Alertmanager (max_alerts)", WARN_STYLE))
