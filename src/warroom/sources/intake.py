@@ -179,12 +179,13 @@ class IntakeSource:
 
     # -- wiring ---------------------------------------------------------------------------------
     def attach(self, store: Any, prefer: Callable[[], int | None] | None = None) -> None:
-        """Receive from now on, recording into `store` (None: show only). `prefer()` names the
-        incident the process watches: alerts go to it while it is open."""
+        """Receive from now on, recording into `store`. `prefer()` names the incident the
+        process watches: alerts go to it while it is open. Without a store (a read-only screen)
+        nothing listens: answering Alertmanager 200 for alerts nobody records would lose them."""
         self.store = store
         if prefer is not None:
             self.prefer = prefer
-        self._attached = True
+        self._attached = store is not None
 
     async def start(self) -> None:
         """Bind the address (OSError when taken); `address` then says where it listens."""
@@ -228,8 +229,8 @@ class IntakeSource:
             else:
                 self._resolved_seen.setdefault(alert.fingerprint, now)
         self._forget(now)
-        if self.store is None:
-            return f"{len(notification.alerts)} alerts seen (not recorded: no incident database here)"
+        if self.store is None:  # started by hand without a store (tests): nothing to record into
+            raise Rejected(503, "this warroom cannot record (read-only)")
         done: AlertsRecorded = await self.store.record_alerts(
             writes_for(notification, self.rule), prefer=self.prefer(), index=self._index
         )
