@@ -108,6 +108,9 @@ class IntakeServer:
         self.max_body = max_body
         self.read_timeout = read_timeout
         self._server: asyncio.Server | None = None
+        #: Open connections (kept alive between notifications), closed with the server.
+        self._connections: dict[asyncio.StreamWriter, asyncio.Task[Any]] = {}
+        self._closing = False
 
     @property
     def address(self) -> str:
@@ -122,6 +125,14 @@ class IntakeServer:
         self._server = await asyncio.start_server(self._serve, self.host, self.port, limit=MAX_HEAD)
 
     async def close(self) -> None:
+        """Stop listening and end every open connection (each handler returns on its own, so
+        none is left to be cancelled when the loop ends)."""
+        self._closing = True
+        for writer in list(self._connections):
+            writer.close()
+        tasks = list(self._connections.values())
+        if tasks:
+            await asyncio.wait(tasks, timeout=2.0)
         if self._server is not None:
             self._server.close()
             try:
@@ -133,6 +144,11 @@ class IntakeServer:
     async def _serve(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         peer = writer.get_extra_info("peername")
         who = str(peer[0]) if isinstance(peer, tuple) and peer else "?"
+        task = asyncio.current_task()
+        if self._closing or task is None:
+            writer.close()
+            return
+        self._connections[writer] = task
         try:
             first = True
             while True:
@@ -143,6 +159,8 @@ class IntakeServer:
                 except _Idle:
                     return  # a kept-alive connection that sent nothing more: closed quietly
                 except Rejected as exc:
+                    if self._closing:
+                        return  # the server is stopping: it closed this connection itself
                     status, message = exc.status, exc.message
                     self.log(f"intake: {status} {_REASONS.get(status, '')} from {who}: {message}")
                     self.on_reject(status, message)
@@ -160,6 +178,7 @@ class IntakeServer:
         except Exception as exc:  # never let one connection take the server down
             self.log(f"intake: connection from {who} failed: {type(exc).__name__}: {exc}")
         finally:
+            self._connections.pop(writer, None)
             writer.close()
 
     async def _answer(self, writer: asyncio.StreamWriter, status: int, message: str, keep: bool = False) -> None:
