@@ -30,6 +30,7 @@ from textual.strip import Strip
 from warroom.domain.events import Event
 from warroom.sanitize import clean
 from warroom.ui.widgets.focus_mark import FocusMarked
+from warroom.ui.widgets.selection import TimelineSelection
 from warroom.ui.widgets.timeline_prefix import (  # noqa: F401 - re-exported: tests and callers import them here
     ACTOR_WIDTH,
     COMPACT_PREFIX_WIDTH,
@@ -98,10 +99,11 @@ def row_for(event: Event, late: bool) -> Row:
 INSERT_ONE_BY_ONE = 32
 
 
-class Timeline(FocusMarked, ScrollView, can_focus=True):
+class Timeline(TimelineSelection, FocusMarked, ScrollView, can_focus=True):
     """Scrollable timeline of an incident's events (see the module docstring)."""
 
     ALLOW_MAXIMIZE = True
+    BINDINGS = TimelineSelection.SELECTION_BINDINGS
     COMPONENT_CLASSES = {
         "timeline--time",
         "timeline--kind",
@@ -160,6 +162,11 @@ class Timeline(FocusMarked, ScrollView, can_focus=True):
     def events(self) -> list[Event]:
         """The events in the order shown: time, then id."""
         return [row.event for row in self._rows]
+
+    def _index_of(self, event: Event) -> int | None:
+        """The row of `event` (None: not shown)."""
+        index = bisect_right(self._rows, sort_key(event), key=_row_key) - 1
+        return index if index >= 0 and self._rows[index].event is event else None
 
     def line_of(self, index: int) -> int:
         """The first screen line of row `index` (rows wrap onto several lines)."""
@@ -383,7 +390,7 @@ class Timeline(FocusMarked, ScrollView, can_focus=True):
             strip = self._render_timeline_line(line_no, width)
             if line_no < self._lines:  # blank lines below the end fill up later: never cache them
                 self._strips[line_no] = strip
-        return strip.apply_offsets(0, line_no)
+        return self.mark_selected(strip, line_no).apply_offsets(0, line_no)
 
     def _render_timeline_line(self, line_no: int, width: int) -> Strip:
         base = self._base()
