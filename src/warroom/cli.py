@@ -42,6 +42,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "check": ("warroom.commands.check", "Probe URLs now, like curl: status=200 time=0.042s"),
     "snapshot": ("warroom.commands.snapshot", "Run every configured source once and print the results"),
     "record": ("warroom.commands.record", "Run the sources headless and record what changes"),
+    "intake": ("warroom.commands.intake_cmd", "Receive Alertmanager's webhook and record the alerts"),
     "draft": ("warroom.commands.draft", "Write (copy, mark posted, post) a status update draft"),
     "due": ("warroom.commands.due", "Time to the next required update (exit 1 when overdue)"),
     "stats": ("warroom.commands.stats", "MTTD/MTTA/MTTM/MTTR by severity, month: warroom stats --since 90d"),
