@@ -329,7 +329,12 @@ class WarRoomScreen(TypingMode, UnsavedLines, Screen[None]):
         state = self.state
         if state is None:
             return
-        self.query_one(Timeline).border_title = f"Timeline (UTC) · {len(state.events)} events"
+        timeline = self.query_one(Timeline)
+        timeline.border_title = f"Timeline (UTC) · {len(state.events)} events{timeline.filter_note()}"
+
+    def on_timeline_filter_filter_changed(self) -> None:
+        """The `/` filter changed what the timeline shows: say so in its title."""
+        self._show_state()
 
     def show_read_only(self) -> None:
         """The database cannot be written (full disk, read-only mount): a READ-ONLY badge in the
