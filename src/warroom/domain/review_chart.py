@@ -4,7 +4,7 @@ turns this into block characters (`ui.widgets.review_chart`).
 
 "What changed right before it broke?": a probe that was down at any moment of a column is drawn
 down in it (a short outage never disappears between two columns), the error rate of a column
-is its worst minute, and a marker sits in the column of its time.
+is the worst minute overlapping it, and a marker sits in the column of its time.
 """
 
 from __future__ import annotations
@@ -118,10 +118,13 @@ def _errors(samples: Iterable[tuple[str, datetime, float]], model: ChartModel) -
     for _series, at, value in samples:
         per_minute[at.replace(second=0, microsecond=0)] += value
     worst: list[float | None] = [None] * model.columns
+    start_minute = model.start.replace(second=0, microsecond=0)
     for minute, value in per_minute.items():
-        if minute < model.start.replace(second=0, microsecond=0) or minute > model.end:
+        if minute < start_minute or minute > model.end:
             continue
-        col = model.column_of(minute)
-        current = worst[col]
-        worst[col] = value if current is None else max(current, value)
+        # A minute covers every column it overlaps (columns narrower than a minute show no gaps).
+        last = model.column_of(minute + timedelta(seconds=59.999))
+        for col in range(model.column_of(minute), last + 1):
+            current = worst[col]
+            worst[col] = value if current is None else max(current, value)
     return tuple(worst)

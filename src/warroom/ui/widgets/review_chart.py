@@ -30,6 +30,19 @@ LABEL_WIDTH = 9
 BLOCKS = " ▁▂▃▄▅▆▇█"
 #: Probe rows shown at most; the rest are summed up in a `+N probes` line.
 MAX_PROBES = 6
+#: The error rate gets this many rows on a terminal at least TALL rows high (one below that).
+TALL, TALL_ERROR_ROWS = 30, 3
+
+
+def error_cell(value: float | None, peak: float, level: int, rows: int) -> str:
+    """The block for row `level` (0 = bottom) of a `rows`-high bar of `value` out of `peak`:
+    a minute with any errors shows at least the lowest eighth; no sample, nothing."""
+    if value is None:
+        return " "
+    if not peak:
+        return "▁" if level == 0 else " "
+    eighths = max(1, round(value / peak * 8 * rows)) - level * 8
+    return BLOCKS[max(0, min(8, eighths))]
 
 
 class ReviewChart(Widget):
@@ -96,7 +109,10 @@ class ReviewChart(Widget):
         if model is None:
             return 1
         probes = min(len(model.bands), MAX_PROBES) + (len(model.bands) > MAX_PROBES)
-        return probes + 3
+        return probes + self._error_rows() + 2
+
+    def _error_rows(self) -> int:
+        return TALL_ERROR_ROWS if self.app.size.height >= TALL else 1
 
     def render(self) -> Text:
         width = self.content_region.width or self.size.width
@@ -121,10 +137,9 @@ class ReviewChart(Widget):
             lines.append(Text(f"+{len(model.bands) - MAX_PROBES} probes not drawn", style("chart--label")))
         peak = model.error_peak
         err = style("chart--error")
-        row(
-            "err/min",
-            [(" " if v is None else BLOCKS[max(1, round(v / peak * 8))] if peak else "▁", err) for v in model.errors],
-        )
+        rows = self._error_rows()
+        for level in range(rows - 1, -1, -1):  # the top row first
+            row("err/min" if level == rows - 1 else "", [(error_cell(v, peak, level, rows), err) for v in model.errors])
         marks: list[tuple[str, Style]] = [(" ", plain)] * model.columns
         for marker in model.markers:
             marks[marker.column] = (marker.glyph, style("chart--marker"))
