@@ -149,7 +149,9 @@ class ReviewIndex:
     def replay_coach(self) -> list[FiredWarning]:
         """Replay the coach over the whole record once (slow for a long incident: a worker's job)."""
         end = self.end
-        self.fired = fired(self.events, end, self.cadence) if end is not None else []
+        # The people's events only: no rule reads a signal (as `coach_replay` notes), and each of
+        # its moments copies the events so far, so 100,000 probe results would cost minutes.
+        self.fired = fired(self._people, end, self.cadence) if end is not None else []
         return self.fired
 
     def moment(self, at: datetime) -> Moment:

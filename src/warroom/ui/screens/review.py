@@ -18,6 +18,7 @@ second. Nothing here writes: no recorder, no sources, no lease.
 
 from __future__ import annotations
 
+import gc
 from bisect import bisect_left, bisect_right
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
@@ -31,12 +32,14 @@ from textual.screen import Screen
 from textual.widgets import Footer, Static
 
 from warroom.domain.events import Event, short_id
+from warroom.domain.review_chart import ChartModel, build_chart
 from warroom.domain.review_filter import is_milestone
 from warroom.sanitize import clean
 from warroom.services.review_load import FirstView, FullRecord, chart_span, full_record
 from warroom.ui.widgets.review_chart import ReviewChart
 from warroom.ui.widgets.review_state import ReviewState
-from warroom.ui.widgets.timeline_review import ReviewTimeline
+from warroom.ui.widgets.timeline import Row
+from warroom.ui.widgets.timeline_review import ReviewTimeline, build_rows
 
 if TYPE_CHECKING:
     from warroom.services.follow import StoreFollower
@@ -122,31 +125,43 @@ class ReviewScreen(Screen[None]):
     def load_record(self) -> None:
         """Read, index and chart the whole record (a worker thread: 100k events take a while)."""
         record = full_record(self.rapp.db_path, self.incident_id, self.rapp.cadence)
-        self.app.call_from_thread(self._loaded, record)
+        rows = build_rows(record.events)
+        milestones = record.index.times_of(is_milestone)
+        start, end = chart_span(record.index, record.samples, self.rapp.clock())
+        columns = self.query_one(ReviewChart).columns
+        model = build_chart(record.index.events, record.samples, start, end, columns)
+        self.app.call_from_thread(self._loaded, record, rows, milestones, model)
         record.index.replay_coach()  # every warning that fired, once; the panel counts them
-        self.app.call_from_thread(self._show_moment)
+        self.app.call_from_thread(self._replayed)
+
+    def _replayed(self) -> None:
+        gc.freeze()
+        self._show_moment()
 
     def on_worker_state_changed(self, event: Any) -> None:
         worker = event.worker
         if worker.group == "load" and worker.error is not None:
             self.query_one(ReviewState).update(Text(f"could not read the record: {clean(str(worker.error), cap=300)}"))
 
-    def _loaded(self, record: FullRecord) -> None:
+    def _loaded(self, record: FullRecord, rows: list[Row], milestones: list[datetime], model: ChartModel) -> None:
         self.record = record
         index = record.index
-        self._milestones = index.times_of(is_milestone)
-        self.query_one(ReviewTimeline).replace_events(record.events)
-        self._chart()
+        self._milestones = milestones
+        self.query_one(ReviewTimeline).load(record.events, rows)
+        # 100,000 events live as long as the screen: out of the collector's way, or each full
+        # collection walks them all (~100 ms, a scrub step that stutters).
+        gc.freeze()
+        self._chart(model)
         self.cursor = index.end
         self._show_moment()
         self.run_worker(self._follow(record.last_id), name="follow the file", group="follow", exit_on_error=False)
 
-    def _chart(self) -> None:
+    def _chart(self, model: ChartModel | None = None) -> None:
         record = self.record
         if record is None or record.index.start is None:
             return
-        start, end = chart_span(record.index, record.samples, self.rapp.clock())
-        self.query_one(ReviewChart).show(record.index.events, record.samples, start, end)
+        start, end = (model.start, model.end) if model else chart_span(record.index, record.samples, self.rapp.clock())
+        self.query_one(ReviewChart).show(record.index.events, record.samples, start, end, model)
 
     async def _follow(self, after_id: int) -> None:
         from warroom.services.follow import StoreFollower

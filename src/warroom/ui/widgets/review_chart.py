@@ -87,11 +87,18 @@ class ReviewChart(Widget):
         samples: Sequence[tuple[str, datetime, float]],
         start: datetime,
         end: datetime,
+        model: ChartModel | None = None,
     ) -> None:
-        """Chart these (events in time order) from `start` to `end`."""
+        """Chart these (events in time order) from `start` to `end`; `model`, when given, was
+        built for them beforehand (in a worker) at the current width."""
         self._events, self._samples, self._span = events, samples, (start, end)
-        self.model = None
+        self.model = model
         self.refresh(layout=True)
+
+    @property
+    def columns(self) -> int:
+        """The columns the chart draws at its current width."""
+        return max(1, (self.content_region.width or self.size.width) - LABEL_WIDTH)
 
     def cursor_at(self, at: datetime | None) -> None:
         self.cursor = at
@@ -115,8 +122,7 @@ class ReviewChart(Widget):
         return TALL_ERROR_ROWS if self.app.size.height >= TALL else 1
 
     def render(self) -> Text:
-        width = self.content_region.width or self.size.width
-        model = self._model(max(1, width - LABEL_WIDTH))
+        model = self._model(self.columns)
         if model is None:
             return Text(self.message)
         style = self.get_component_rich_style

@@ -6,6 +6,7 @@ the last event at or before the scrubber's moment, highlighted and kept in view.
 from __future__ import annotations
 
 from bisect import bisect_right
+from collections.abc import Sequence
 from datetime import datetime
 
 from rich.segment import Segment
@@ -13,7 +14,8 @@ from rich.style import Style
 from textual.geometry import Size
 from textual.strip import Strip
 
-from warroom.ui.widgets.timeline import Row, Timeline, prefix_segments
+from warroom.domain.events import Event
+from warroom.ui.widgets.timeline import Row, Timeline, added_later, prefix_segments, row_for
 
 
 def _key(row: Row) -> tuple[datetime, int]:
@@ -23,6 +25,19 @@ def _key(row: Row) -> tuple[datetime, int]:
 def day_line(at: datetime) -> str:
     """`── Thu 26 Nov 2026 (UTC) ──`: the date line above a new day's first row."""
     return f"── {at:%a %d %b %Y} (UTC) ──"
+
+
+def build_rows(events: Sequence[Event]) -> list[Row]:
+    """The timeline's rows for `events` (in id order), in time order: what `add_events` makes,
+    made beforehand (in a worker thread: 100,000 rows would hold the screen a third of a second)."""
+    rows = []
+    latest: datetime | None = None
+    for ev in events:
+        rows.append(row_for(ev, added_later(ev, latest)))
+        if latest is None or ev.at > latest:
+            latest = ev.at
+    rows.sort(key=_key)
+    return rows
 
 
 class ReviewTimeline(Timeline):
@@ -41,6 +56,21 @@ class ReviewTimeline(Timeline):
         #: The highlighted row's index (-1: before every shown row).
         self.cursor_row = -1
         self._cursor_time: datetime | None = None
+
+    def load(self, events: Sequence[Event], rows: list[Row]) -> None:
+        """Show `events` (in id order) with their rows made by `build_rows`, replacing what is
+        shown; with a filter on, the rows are made again here, filtered."""
+        if self.filtering:
+            self.replace_events(events)
+            return
+        self.clear()
+        self._every = list(events)
+        self._rows = rows
+        self._latest_at = max((e.at for e in events), default=None)
+        self._reflow(self._body_width())
+        if self._follow_end:
+            self.scroll_end(animate=False, immediate=True, x_axis=False)
+        self.refresh()
 
     # --- date lines --------------------------------------------------------------------------
 
