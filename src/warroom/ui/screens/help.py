@@ -28,6 +28,7 @@ KEYS: list[tuple[str, str]] = [
     ("d", "draft a status update"),
     ("x", "dismiss the coach line's warning (recorded; it returns when the situation changes)"),
     ("r", "runbooks: search, read, tick checklist items (Space)"),
+    ("/", "filter the focused timeline: kind:note actor:bob words (Esc leaves the line; Esc again clears it)"),
     ("?", "this help"),
     ("Ctrl+P", "command palette: every action by name"),
     (

@@ -109,7 +109,7 @@ class ReviewScreen(Screen[None]):
         title = clean(str(p.get("title") or ""), cap=120)
         text = Text(f"REVIEW {short_id(self.incident_id)} · ")
         text.append(title)
-        text.append(f" · {self.first.total} events · read-only")
+        text.append(f" · {self.first.total:,} events · read-only")
         return text
 
     def on_mount(self) -> None:
@@ -222,7 +222,8 @@ class ReviewScreen(Screen[None]):
     def action_scrub_to(self, where: str) -> None:
         record = self.record
         if record is not None and record.index.start is not None and record.index.end is not None:
-            self.scrub_to(record.index.start if where == "start" else record.index.end)
+            end = max(record.index.end, self.rapp.clock()) if self._open() else record.index.end
+            self.scrub_to(record.index.start if where == "start" else end)  # an open incident: now
 
     def action_milestone(self, direction: int) -> None:
         """Jump to the previous (-1) or next (1) milestone: declared, ack, mitigated, resolved,
