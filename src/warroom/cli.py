@@ -54,6 +54,14 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "warroom.commands.import_cmd",
         "Load a JSONL export into this database, without duplicates",
     ),
+    "postmortem": (
+        "warroom.commands.postmortem",
+        "The blameless postmortem from the record: print, --check, edit SECTION, done",
+    ),
+    "action": (
+        "warroom.commands.action",
+        "Postmortem action items: add TEXT --owner --due --type, list, done N, edit N",
+    ),
     "config": ("warroom.commands.config_cmd", "Check warroom.toml: warroom config check [PATH]"),
     "runbooks": ("warroom.commands.runbooks_cmd", "List the runbooks, best matches first: warroom runbooks 5xx"),
 }

@@ -127,4 +127,9 @@ SAMPLES: dict[str, tuple[str, dict[str, Any]]] = {
         "bob",
         c.runbook_checked(runbook="High 5xx rate", file="high-5xx-rate.md", item="Flip the flag off", checked=True),
     ),
+    Kind.POSTMORTEM_SECTION: ("alice", c.postmortem_section("root_cause", "pool too small")),
+    Kind.POSTMORTEM_DONE: ("alice", c.postmortem_done()),
+    Kind.ACTION_ADDED: ("alice", c.action_added("Pool alert", owner="bob", due="2025-03-11")),
+    Kind.ACTION_EDITED: ("alice", c.action_edited(1, owner="carol")),
+    Kind.ACTION_DONE: ("bob", c.action_done(1)),
 }

@@ -85,6 +85,22 @@ async def test_brackets_jump_between_milestones(tmp_path: Path):
         assert tl.events()[tl.cursor_row].kind == Kind.DECLARED, "the timeline's lit row is the milestone"
 
 
+async def test_up_and_down_step_event_by_event_and_the_scrubber_follows(tmp_path: Path):
+    app = review_app(review_db(tmp_path))
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await loaded(pilot)
+        tl = timeline(screen)
+        await pilot.press("home")
+        await pilot.press("down", "down", "down")  # 03:00 declared, 03:01 ic, 03:01 tech
+        await pilot.pause()
+        assert screen.cursor == at(1.5)
+        assert tl.events()[tl.cursor_row].kind == Kind.ROLE_ASSIGNED
+        assert "Tech Lead: bob" in state_text(screen)
+        await pilot.press("up")
+        await pilot.pause()
+        assert screen.cursor == at(1) and "Tech Lead" not in state_text(screen)
+
+
 async def test_the_scrubber_shows_the_state_as_it_stood(tmp_path: Path):
     app = review_app(review_db(tmp_path))
     async with app.run_test(size=(120, 40)) as pilot:

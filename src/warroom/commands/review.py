@@ -33,7 +33,8 @@ EPILOG = """keys:
   [ / ]           previous / next milestone (declared, acknowledged, mitigated, resolved, severity)
   /               filter the timeline: kind:mitigation actor:alice words (Esc clears it)
   s               show / hide system events (probes, logs, deploys, source errors)
-  ↑ ↓ PgUp PgDn   scroll the timeline        q, Ctrl+Q   quit
+  ↑ / ↓           previous / next event shown (the scrubber follows)
+  PgUp PgDn       scroll the timeline        q, Ctrl+Q   quit
 """
 
 

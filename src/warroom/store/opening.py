@@ -23,6 +23,7 @@ import sqlite3
 import stat
 
 from warroom.errors import UserError
+from warroom.store.checkpoint_table import ensure_tables
 from warroom.store.schema import PRAGMAS, busy_or, migrate, prepare_path
 
 #: "WRRM": marks a SQLite file as a warroom database (`PRAGMA application_id`).
@@ -77,6 +78,7 @@ def open_connection(path: str, busy_timeout_ms: int, *, allow_read_only: bool = 
         migrate(conn, path)
         if fresh:
             stamp(conn, path)
+        ensure_tables(conn)  # the checkpoint cache: see store.checkpoints (not a schema version)
     except BaseException as exc:
         conn.close()
         if isinstance(exc, sqlite3.Error) and allow_read_only and _not_writable(exc):

@@ -6,8 +6,8 @@
               the incident as it stood at the scrubber's moment
 
 Keys: ←/→ move the scrubber a minute (Shift: 10 minutes), Home/End to the first and last
-moment, `[`/`]` to the previous/next milestone, `s` shows or hides system events, `/` filters
-the timeline (Esc clears it), ↑/↓/PgUp/PgDn scroll it, `q` quits.
+moment, `[`/`]` to the previous/next milestone, ↑/↓ to the previous/next event shown, `s` shows
+or hides system events, `/` filters the timeline (Esc clears it), PgUp/PgDn scroll it, `q` quits.
 
 The first frame shows the newest events only; the whole record is read, indexed (a fold kept
 at every state change: `domain.review_index`) and charted in a worker, so a scrub step is a
@@ -192,23 +192,27 @@ class ReviewScreen(Screen[None]):
 
     # --- the scrubber ------------------------------------------------------------------------
 
-    def _show_moment(self) -> None:
+    def _show_moment(self, keep_row: bool = False) -> None:
         record = self.record
         if record is None or self.cursor is None:
             return
         moment = record.index.moment(self.cursor)
         self.query_one(ReviewState).show(moment)
         self.query_one(ReviewChart).cursor_at(self.cursor)
-        self.query_one(ReviewTimeline).cursor_at(self.cursor)
+        self.query_one(ReviewTimeline).cursor_at(self.cursor, keep_row=keep_row)
 
-    def scrub_to(self, at: datetime) -> None:
+    def on_review_timeline_cursor_moved(self, message: ReviewTimeline.CursorMoved) -> None:
+        """Up/Down in the timeline: the scrubber goes to that event's time."""
+        self.scrub_to(message.at, keep_row=True)
+
+    def scrub_to(self, at: datetime, *, keep_row: bool = False) -> None:
         """Move the scrubber to `at` (kept within the incident)."""
         record = self.record
         if record is None or record.index.start is None or record.index.end is None:
             return
         last = max(record.index.end, self.rapp.clock()) if self._open() else record.index.end
         self.cursor = min(max(at, record.index.start), last)
-        self._show_moment()
+        self._show_moment(keep_row)
 
     def _open(self) -> bool:
         record = self.record

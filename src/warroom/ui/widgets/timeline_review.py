@@ -1,6 +1,8 @@
 """The review's timeline: the war room's `Timeline` (and its `/` filter), plus a date line
 wherever a row is on another day than the row above it (and above the first), and a cursor row:
-the last event at or before the scrubber's moment, highlighted and kept in view.
+the last event at or before the scrubber's moment, highlighted and kept in view. Up/Down (the
+war room's row selection) move that cursor event by event, and the scrubber follows
+(`CursorMoved`): the review has one highlighted row, not two.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from datetime import datetime
 from rich.segment import Segment
 from rich.style import Style
 from textual.geometry import Size
+from textual.message import Message
 from textual.strip import Strip
 
 from warroom.domain.events import Event
@@ -111,22 +114,48 @@ class ReviewTimeline(Timeline):
         text = super().row_text(index)
         return f"{day_line(self._rows[index].event.at)} {text}" if self.starts_day(index) else text
 
+    class CursorMoved(Message):
+        """Up/Down moved the cursor to `at` (the screen moves the scrubber there)."""
+
+        def __init__(self, at: datetime) -> None:
+            super().__init__()
+            self.at = at
+
+    def action_select(self, step: int) -> None:
+        """Up/Down: the previous / next shown event becomes the cursor row."""
+        if not self._rows:
+            return
+        index = max(0, min(len(self._rows) - 1, self.cursor_row + step))
+        self._place_cursor(index)
+        self.post_message(self.CursorMoved(self._rows[index].event.at))
+
+    def mark_selected(self, strip: Strip, line_no: int) -> Strip:
+        """The cursor row is the review's selection (drawn by `_render_timeline_line`)."""
+        return strip
+
     # --- cursor ------------------------------------------------------------------------------
 
-    def cursor_at(self, at: datetime | None) -> None:
-        """Highlight the last shown event at or before `at` and scroll it into view."""
+    def cursor_at(self, at: datetime | None, *, keep_row: bool = False) -> None:
+        """Highlight the last shown event at or before `at` and scroll it into view (`keep_row`:
+        the cursor row was placed by Up/Down, at `at` already: keep it among equal times)."""
         self._cursor_time = at
         index = -1 if at is None else bisect_right(self._rows, (at, 1 << 62), key=_key) - 1
+        if keep_row and 0 <= self.cursor_row < len(self._rows) and self._rows[self.cursor_row].event.at == at:
+            index = self.cursor_row
+        self._place_cursor(index)
+
+    def _place_cursor(self, index: int) -> None:
         if index != self.cursor_row:
             self.cursor_row = index
             self._reset_caches()
             self.refresh()
         if index >= 0:
             self._ensure_layout()
-            top, height = int(self.scroll_offset.y), self.scrollable_content_region.height
-            y = self._starts[index]
-            if not (top <= y < top + max(1, height)):
-                self.scroll_to(y=max(0, y - height // 2), animate=False, immediate=True, force=True)
+            top, height = int(self.scroll_offset.y), max(1, self.scrollable_content_region.height)
+            start = self._starts[index]
+            end = self._starts[index + 1] if index + 1 < len(self._starts) else self._lines
+            if start < top or end > top + height:
+                self.scroll_to(y=max(0, start - height // 2), animate=False, immediate=True, force=True)
 
     def on_timeline_filter_filter_changed(self) -> None:
         self.cursor_row = -2  # recomputed against the rows now shown
