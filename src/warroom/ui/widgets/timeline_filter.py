@@ -62,6 +62,16 @@ class TimelineFilter(_Base):
         """Every event received, shown or not, in arrival order."""
         return list(self._every)
 
+    def take_history(self, older: list[Event]) -> bool:
+        """Older events arriving after the first frame (`timeline_history.add_history`): kept
+        with the rest. With a filter on they go through it as every event does (the rows are
+        made again, filtered; True: nothing is left for the caller to merge)."""
+        if not self.filtering:
+            self._every[:0] = older
+            return False
+        self.replace_events(sorted(older, key=lambda e: e.id or 0) + self._every)
+        return True
+
     def replace_events(self, events: Iterable[Event]) -> None:
         """Show `events` instead of everything given so far (in id order, as `add_events`)."""
         self.clear()  # type: ignore[attr-defined]  # Timeline's
