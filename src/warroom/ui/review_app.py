@@ -29,7 +29,7 @@ class ReviewApp(ThemedApp):
     """See the module docstring."""
 
     TITLE = "warroom review"
-    BINDINGS = [Binding("ctrl+q", "quit", "Quit", key_display="^q", priority=True)]
+    BINDINGS = [Binding("ctrl+q", "quit", "Quit", key_display="^q", priority=True, show=False)]
 
     def __init__(
         self,
