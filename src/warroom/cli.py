@@ -35,6 +35,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "resolve": ("warroom.commands.resolve", "Resolve the incident"),
     "feature": ("warroom.commands.feature", "Name what customers see affected (the external draft's <feature>)"),
     "milestone": ("warroom.commands.milestone", "Back-date a milestone: warroom milestone started --at 02:50"),
+    "review": ("warroom.commands.review", "Review an incident read-only: timeline, filters, time scrubber, chart"),
     "show": ("warroom.commands.show", "Show an incident: state, roles, milestones, timeline"),
     "list": ("warroom.commands.list_cmd", "List every incident"),
     "run": ("warroom.commands.run_cmd", "Run a command here and record it: warroom run -- kubectl get pods"),
