@@ -122,6 +122,29 @@ SAMPLES: dict[str, tuple[str, dict[str, Any]]] = {
         ),
     ),
     Kind.SOURCE_ERROR: ("warroom", c.source_error("git not found", source="deploys")),
+    Kind.ALERT_FIRING: (
+        "warroom",
+        c.alert_firing(
+            "alert firing: HighErrorRate job=api",
+            alert="HighErrorRate",
+            labels={"alertname": "HighErrorRate", "job": "api"},
+            annotations={"summary": "5xx over 5 %"},
+            fingerprint="1a30ba71cca2921f",
+            starts_at=AT,
+        ),
+    ),
+    Kind.ALERT_RESOLVED: (
+        "warroom",
+        c.alert_resolved(
+            "alert resolved: HighErrorRate job=api",
+            alert="HighErrorRate",
+            labels={"alertname": "HighErrorRate", "job": "api"},
+            annotations={},
+            fingerprint="1a30ba71cca2921f",
+            starts_at=AT,
+            ends_at=AT,
+        ),
+    ),
     Kind.COACH_DISMISSED: ("alice", c.coach_dismissed("no-ic", "SEV-2", "SEV-2 with no IC")),
     Kind.RUNBOOK_CHECKED: (
         "bob",

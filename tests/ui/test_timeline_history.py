@@ -50,3 +50,20 @@ async def test_the_marks_and_order_match_a_timeline_given_everything_at_once() -
         assert [whole.row_text(i) for i in range(whole.event_count)] == expected
         assert whole.is_vertical_scroll_end  # a reader at the bottom stays there
         assert any("(added" in line for line in expected)  # the marks were there to get right
+
+
+async def test_older_events_go_through_the_slash_filter_and_stay_for_when_it_is_cleared() -> None:
+    events = incident(600)
+    app = TimelineApp()
+    async with app.run_test(size=(100, 30)) as pilot:
+        timeline = app.query_one(Timeline)
+        timeline.add_events(events[-100:])
+        timeline.set_filter('"note 5"')  # typed before the older history arrived
+        await pilot.pause()
+        add_history(timeline, history_rows(events[:-100], timeline))
+        await pilot.pause()
+        assert {e.id for e in timeline.events()} == {e.id for e in events if "note 5" in e.payload["text"]}
+        assert 5 in {e.id for e in timeline.events()}, "an older event matching the filter is shown"
+        timeline.set_filter("")
+        await pilot.pause()
+        assert [e.id for e in timeline.events()] == [e.id for e in sorted(events, key=sort_key)]

@@ -30,6 +30,8 @@ from warroom.domain.event_payloads import (
     action_added,
     action_done,
     action_edited,
+    alert_firing,
+    alert_resolved,
     amended,
     coach_dismissed,
     command_run,
@@ -75,6 +77,8 @@ __all__ = [
     "action_added",
     "action_done",
     "action_edited",
+    "alert_firing",
+    "alert_resolved",
     "amended",
     "build",
     "coach_dismissed",
@@ -411,6 +415,8 @@ _ENTRIES = (
     EventKind(
         Kind.ACTION_DONE, "ACTION", "☑", action_done, lambda p: f"#{_s(p.get('number'))} done", lead="action item "
     ),
+    EventKind(Kind.ALERT_FIRING, "ALERT", "⚠", alert_firing, _words, system=True, tone="alarm"),
+    EventKind(Kind.ALERT_RESOLVED, "ALERT OK", "✓", alert_resolved, _words, system=True, tone="good"),
     EventKind(
         Kind.SOURCE_ERROR, "SRC ERROR", "✖", source_error, _words, lead="source error: ", system=True, tone="alarm"
     ),

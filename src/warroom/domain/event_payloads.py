@@ -525,3 +525,47 @@ def action_edited(
 def action_done(number: int) -> Payload:
     """`action.done`: item `number` is done."""
     return {"number": _action_number(number)}
+
+
+def _alert(
+    text: str,
+    *,
+    alert: str,
+    labels: Mapping[str, str],
+    annotations: Mapping[str, str],
+    fingerprint: str,
+    starts_at: datetime,
+    ends_at: datetime | None = None,
+    generator_url: str = "",
+    truncated: int = 0,
+) -> Payload:
+    if not isinstance(labels, dict) or not all(isinstance(v, str) for v in labels.values()):
+        raise ValueError("labels must be a mapping of text")
+    if not isinstance(annotations, dict) or not all(isinstance(v, str) for v in annotations.values()):
+        raise ValueError("annotations must be a mapping of text")
+    payload: Payload = {
+        "text": _str(text, "text", required=True),
+        "alert": _str(alert, "alert", required=True),
+        "labels": dict(labels),
+        "annotations": dict(annotations),
+        "fingerprint": _str(fingerprint, "fingerprint", required=True),
+        "starts_at": format_ts(starts_at),
+    }
+    if ends_at is not None:
+        payload["ends_at"] = format_ts(ends_at)
+    if _str(generator_url, "generator_url"):
+        payload["generator_url"] = generator_url
+    if truncated:
+        payload["truncated_alerts"] = int(_number(truncated, "truncated") or 0)
+    return payload
+
+
+def alert_firing(text: str, **fields: Any) -> Payload:
+    """`alert.firing`: an Alertmanager alert started firing (name, labels, summary/description/
+    runbook_url annotations, fingerprint, startsAt; `truncated_alerts` when its notification was cut)."""
+    return _alert(text, **fields)
+
+
+def alert_resolved(text: str, **fields: Any) -> Payload:
+    """`alert.resolved`: an Alertmanager alert resolved (the same fields, and its endsAt)."""
+    return _alert(text, **fields)

@@ -74,6 +74,9 @@ class Kind:
     ACTION_EDITED = "action.edited"
     #: An action item done (number).
     ACTION_DONE = "action.done"
+    #: An Alertmanager alert fired / resolved (`warroom intake`: name, labels, annotations, times).
+    ALERT_FIRING = "alert.firing"
+    ALERT_RESOLVED = "alert.resolved"
 
     # Each kind's label, payload builder and wording: `warroom.domain.catalogue`.
 

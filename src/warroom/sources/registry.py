@@ -31,6 +31,7 @@ LOG = "log"
 DEPLOYS = "deploys"
 RESOURCES = "resources"
 COMMAND = "command"
+INTAKE = "intake"
 
 
 @dataclass(frozen=True)
@@ -59,6 +60,8 @@ class PaneSpec:
     column: str
     id: str
     per_source: bool = False
+    #: Shown only when the kind is configured (no "how to configure" pane taking rows otherwise).
+    optional: bool = False
 
 
 def imported(path: str) -> Any:
@@ -265,6 +268,16 @@ for _kind in (
         PaneSpec("warroom.ui.widgets.commands:CommandPane", "right", "command", per_source=True),
         _SUMMARY + "command_row",
     ),
+    SourceKind(
+        INTAKE,
+        "intake",
+        lambda c: (c.intake,) if c.intake is not None else (),
+        _lazy("warroom.sources.intake:IntakeSource"),
+        snap.AlertsSnapshot,
+        PaneSpec("warroom.ui.widgets.alerts:AlertsPane", "left", "alerts", optional=True),
+        _SUMMARY + "alerts_row",
+        singleton=True,
+    ),
 ):
     register(_kind)
 
@@ -278,6 +291,8 @@ def iter_panes(config: Config) -> Iterator[tuple[PaneSpec, list[SourceInfo]]]:
     for kind in _KINDS.values():
         mine = [i for i in infos if i.kind == kind.kind]
         spec = kind.pane
+        if spec.optional and not mine:
+            continue
         if spec.per_source:
             order.append((spec, mine))
         elif spec.id in shared:

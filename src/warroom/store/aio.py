@@ -108,6 +108,15 @@ class AsyncEventStore:
             lambda raw: EventStore(raw, self.path, self.read_only).declare(title, severity, **kwargs)
         )
 
+    async def record_alerts(self, writes: Any, *, prefer: int | None = None, index: Any = None) -> Any:
+        """`store.alerts.record_alerts` (one notification, one transaction), in the store's thread."""
+        from warroom.store.alerts import record_alerts
+
+        items = list(writes)
+        return await self._run(
+            lambda raw: record_alerts(EventStore(raw, self.path, self.read_only), items, prefer=prefer, index=index)
+        )
+
     async def add_samples(self, incident_id: int, samples: Iterable[Sample]) -> int:
         items = list(samples)
         return await self._run(lambda raw: EventStore(raw, self.path, self.read_only).add_samples(incident_id, items))

@@ -36,6 +36,7 @@ KEYS: list[tuple[str, str]] = [
         "m",
         "mitigation screen: the playbook's options, suspects' rollbacks first; running one asks first (also /mitigate)",
     ),
+    ("/", "filter the focused timeline: kind:note actor:bob words (Esc leaves the line; Esc again clears it)"),
     ("?", "this help"),
     ("Ctrl+P", "command palette: every action by name"),
     (

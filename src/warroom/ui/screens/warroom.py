@@ -346,7 +346,12 @@ class WarRoomScreen(TypingMode, UnsavedLines, Screen[None]):
             return
         count = len(state.events)
         shown = f"newest {count} events · loading older events…" if self._history.pending else f"{count} events"
-        self.query_one(Timeline).border_title = f"Timeline (UTC) · {shown}"
+        timeline = self.query_one(Timeline)
+        timeline.border_title = f"Timeline (UTC) · {shown}{timeline.filter_note()}"
+
+    def on_timeline_filter_filter_changed(self) -> None:
+        """The `/` filter changed what the timeline shows: say so in its title."""
+        self._show_state()
 
     @property
     def history_pending(self) -> bool:

@@ -81,7 +81,7 @@ def add_history(timeline: Timeline, history: HistoryRows) -> None:
     pane (the rows land above it), as with any insertion (see `Timeline.add_events`).
     """
     older = history.rows
-    if not older:
+    if not older or timeline.take_history([row.event for row in older]):  # the `/` filter
         return
     at_end = timeline._follow_end or timeline.is_vertical_scroll_end
     avail = timeline._ensure_layout()
