@@ -105,10 +105,9 @@ def test_a_quiet_sev3_has_no_warnings(at_clock):
     assert "no warnings fired" in text
 
 
-def test_show_on_a_20000_entry_record_lists_the_warnings_in_well_under_seconds(home_env, tmp_path: Path):
+def test_show_on_a_20000_entry_record_lists_the_warnings(home_env, tmp_path: Path):
     """A long incident loaded through the store's bulk path: `show` and `show --json` replay the
     coach over all of it (it used to cost the square of the record: ~45 s here) and stay quick."""
-    import time
     from datetime import UTC, datetime
 
     from warroom.domain.events import Event
@@ -129,15 +128,13 @@ def test_show_on_a_20000_entry_record_lists_the_warnings_in_well_under_seconds(h
         store.import_incidents([rows])
     env = {**home_env, "WARROOM_DB": str(db)}
     exe = str(warroom_executable())
-    started = time.perf_counter()
-    text = subprocess.run([exe, "show", "1"], env=env, capture_output=True, text=True, timeout=120).stdout
-    assert time.perf_counter() - started < 6
+    # Speed is benchmarks/coach_replay.py's; the timeout only stops a replay that refolds per
+    # moment (about 45 s here) from passing slowly.
+    text = subprocess.run([exe, "show", "1"], env=env, capture_output=True, text=True, timeout=30).stdout
     coach = text[text.index("Coach") : text.index("Timeline (UTC)")]
     assert "03:00 ⚠ SEV-1 with no IC: /ic NAME" in coach
     assert "09:00 ⚠ IC alice is also Tech Lead (SEV-1)" in coach
     assert "03:15 ⚠ SEV-1 open 15 min, no mitigation recorded" in coach
-    started = time.perf_counter()
-    done = subprocess.run([exe, "show", "1", "--json"], env=env, capture_output=True, text=True, timeout=120)
-    assert time.perf_counter() - started < 6
+    done = subprocess.run([exe, "show", "1", "--json"], env=env, capture_output=True, text=True, timeout=30)
     rules = [w["rule"] for w in json.loads(done.stdout)["coach"]]
     assert {"no-ic", "ic-tech-lead", "no-mitigation", "update-overdue"} <= set(rules)

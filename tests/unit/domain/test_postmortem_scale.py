@@ -3,7 +3,6 @@ pass over the record (it used to be skipped past 2,000 moments, its cost being t
 
 from __future__ import annotations
 
-import time
 from datetime import UTC, datetime, timedelta
 
 from warroom.domain import catalogue as c
@@ -29,10 +28,8 @@ def test_a_long_incident_lists_the_coach_warnings_that_fired():
     rows.append(Event(1, T0 + timedelta(hours=2), Kind.RESOLVED, "alice", c.resolved("ok"), id=notes + 5))
     state = fold(rows)
     assert state is not None
-    started = time.perf_counter()
     fired = fired_coach_warnings(state.events, T0 + timedelta(hours=2))
     doc = postmortem_markdown(state, T0, coach_warnings=fired)
-    assert time.perf_counter() - started < 5
     assert "not replayed" not in doc
     assert "coach at 09:00 UTC: SEV-1 with no IC: /ic NAME" in doc
     assert "coach at 09:00 UTC: root cause named before any mitigation" in doc
