@@ -60,21 +60,20 @@ class PostmortemPanel(Screen[None]):
         Binding("E", "editor", "$EDITOR"),
         Binding("a", "add_item", "Add item"),
         Binding("d", "done", "Done"),
-        Binding("w", "write", "Write .md"),
+        Binding("w", "write", "Write"),
         Binding("u", "write_unsaved", "Save drafts", show=False),
         Binding("escape", "back", "Back"),
         Binding("p", "back", "Back", show=False),
-        Binding("q", "app.quit", "Quit"),
+        Binding("q", "app.quit", "Quit", show=False),
     ]
     DEFAULT_CSS = """
     PostmortemPanel { background: $background; }
     PostmortemPanel #pm-header { height: 1; background: $primary 30%; padding: 0 1; text-style: bold; }
     PostmortemPanel #pm-body { height: 1fr; }
-    PostmortemPanel #pm-list { width: 1fr; border: round $primary 50%; }
+    PostmortemPanel #pm-list { width: 1fr; height: 100%; max-height: 100%; border: round $primary 50%; text-wrap: nowrap; text-overflow: ellipsis; }
     PostmortemPanel #pm-list:focus { border: round $primary; }
     PostmortemPanel #pm-detail-box { width: 1fr; border: round $primary 50%; padding: 0 1; }
-    PostmortemPanel #pm-lint-box { height: 9; border: round $warning 50%; padding: 0 1; }
-    PostmortemPanel.-narrow #pm-lint-box { height: 7; }
+    PostmortemPanel #pm-lint-box { height: 35%; min-height: 5; border: round $warning 50%; padding: 0 1; }
     PostmortemPanel #pm-status { height: auto; max-height: 3; padding: 0 1; }
     PostmortemPanel #pm-status.-error { color: $text-error; }
     """
@@ -114,6 +113,7 @@ class PostmortemPanel(Screen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
+        self.say("read-only until you save: the first edit opens the database for writing")
         self.reload()
 
     # --- reading ----------------------------------------------------------------------------
@@ -173,6 +173,7 @@ class PostmortemPanel(Screen[None]):
             line.append(_first_line(view.state.detected_by) + " (from the declaration)")
         else:
             line.append("not written yet", style="dim italic")
+        line.no_wrap, line.overflow = True, "ellipsis"
         return line
 
     def _item_line(self, item: ActionItem) -> Text:
@@ -184,6 +185,7 @@ class PostmortemPanel(Screen[None]):
         extra = " · ".join(x for x in (f"@{item.owner}" if item.owner else "", item.due, item.type) if x)
         if extra:
             line.append(f" · {clean(extra, cap=60)}", style="dim")
+        line.no_wrap, line.overflow = True, "ellipsis"
         return line
 
     def _show_lint(self) -> None:
@@ -234,7 +236,8 @@ class PostmortemPanel(Screen[None]):
             if text:
                 detail.append(clean(text, cap=None, keep_newlines=True) + "\n")
             else:
-                detail.append(f"Not written yet. {SECTION_PROMPTS[section]}\n", style="dim italic")
+                prompt = SECTION_PROMPTS[section] if SECTION_PROMPTS[section] != "…" else ""
+                detail.append(f"Not written yet. {prompt}".strip() + "\n", style="dim italic")
             hints = view.went_well if section == "went_well" else view.went_poorly if section == "went_poorly" else ()
             if hints:
                 detail.append("\nFrom the record:\n", style="bold")

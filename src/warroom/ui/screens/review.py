@@ -61,11 +61,11 @@ class ReviewScreen(Screen[None]):
         Binding("shift+right", "scrub(10)", "+10m", show=False, priority=True),
         Binding("home", "scrub_to('start')", "Start", show=False, priority=True),
         Binding("end", "scrub_to('end')", "End", show=False, priority=True),
-        Binding("left_square_bracket", "milestone(-1)", "Milestone", key_display="[", priority=True),
-        Binding("right_square_bracket", "milestone(1)", "Milestone", key_display="]", priority=True),
+        Binding("left_square_bracket", "milestone(-1)", "Milestone", key_display="[ ]", priority=True),
+        Binding("right_square_bracket", "milestone(1)", "Milestone", key_display="]", priority=True, show=False),
         Binding("s", "toggle_system", "System"),
         Binding("p", "postmortem", "Postmortem"),
-        Binding("q", "app.quit", "Quit"),
+        Binding("q", "app.quit", "Quit", show=False),
     ]
     DEFAULT_CSS = """
     ReviewScreen { background: $background; }
