@@ -133,7 +133,9 @@ async def test_w_writes_the_postmortem_beside_the_database_0600(tmp_path: Path):
     assert target.read_text().startswith("# Incident INC-1: Checkout returning 500s")
 
 
-async def test_a_read_only_copy_refuses_keeps_the_text_and_quitting_asks(tmp_path: Path):
+async def test_a_read_only_copy_refuses_keeps_the_text_and_quitting_asks(tmp_path: Path, monkeypatch: Any):
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    (tmp_path / "home").mkdir()
     source = tmp_path / "rw"
     source.mkdir()
     copied = review_db(source)
@@ -167,6 +169,13 @@ async def _refuse_and_keep(db: Path) -> None:
         await pilot.press("escape")  # back to the timeline: the draft still counts when quitting
         await pilot.press("ctrl+q")
         await wait_until(pilot, lambda: isinstance(pilot.app.screen, QuitUnsavedScreen), "the quit question")
+        assert pilot.app.focused is not None and pilot.app.focused.id == "quit-cancel", "Cancel has the focus"
+        await pilot.click("#quit-write")
+        await wait_until(pilot, lambda: not pilot.app.is_running, "quitting after writing")
+    assert pilot.app.return_code == 0
+    files = sorted(Path(written).parent.glob(f"{db.name}.unsaved-*.txt"))
+    assert len(files) == 2, "u's file, then the quit's (the database's folder is read-only: home takes them)"
+    assert all("Checkout failed for 20 minutes" in f.read_text() for f in files)
 
 
 def test_editor_function_prefills_the_current_text_and_reads_the_edit(tmp_path: Path, monkeypatch: Any):
