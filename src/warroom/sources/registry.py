@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from warroom.sources import snapshots as snap
+from warroom.sources.metric_snapshots import MetricResult
 
 if TYPE_CHECKING:
     from warroom.config.model import Config
@@ -31,6 +32,7 @@ LOG = "log"
 DEPLOYS = "deploys"
 RESOURCES = "resources"
 COMMAND = "command"
+METRIC = "metric"
 
 
 @dataclass(frozen=True)
@@ -264,6 +266,16 @@ for _kind in (
         snap.CommandOutput,
         PaneSpec("warroom.ui.widgets.commands:CommandPane", "right", "command", per_source=True),
         _SUMMARY + "command_row",
+    ),
+    SourceKind(
+        METRIC,
+        "metric",
+        lambda c: c.section("metric"),
+        _lazy("warroom.sources.prometheus:MetricSource"),
+        MetricResult,
+        PaneSpec("warroom.ui.widgets.metrics:MetricsPane", "left", "metrics"),
+        "warroom.ui.widgets.metrics:metric_row",
+        _lazy("warroom.sources.metric_observer:MetricObserver"),
     ),
 ):
     register(_kind)
