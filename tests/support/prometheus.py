@@ -58,6 +58,7 @@ class Exporter:
         return f"127.0.0.1:{self.server.port}"
 
     def set_gauge(self, name: str, value: float) -> None:
+        """Expose `name` (labels allowed: `demo_shard_depth{shard="3"}`) with `value` from now on."""
         with self._lock:
             self.gauges[name] = value
         self._publish()
@@ -70,9 +71,14 @@ class Exporter:
             f'demo_requests_total{{code="200"}} {count}',
             f'demo_requests_total{{code="500"}} {count // 10}',
         ]
+        typed: set[str] = set()
         with self._lock:
             for name, value in sorted(self.gauges.items()):
-                lines += [f"# TYPE {name} gauge", f"{name} {value}"]
+                family = name.split("{", 1)[0]  # `demo_shard_depth{shard="3"}`: one family, one TYPE
+                if family not in typed:
+                    typed.add(family)
+                    lines.append(f"# TYPE {family} gauge")
+                lines.append(f"{name} {value}")
         return "\n".join(lines) + "\n"
 
     def _publish(self) -> None:
