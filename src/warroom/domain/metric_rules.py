@@ -9,6 +9,8 @@
   line does not flood the timeline. ok -> warn -> crit and back each become one
   `metric.threshold` event (`metric api 5xx ratio CRIT: 7.12% (>= 5%)`); the first result, if
   already warn or crit, is news too (the war room opened on a breach); a first ok is silent.
+  Dedupe keys: `metric:<name>:<state>:<UTC time>` for a crossing, `metric:<name>:<state>:first`
+  for a breach at the first look, so `warroom record` and a screen opened later record it once.
 - `bucketed(points, now, slots)`: the last 30 minutes of (time, value) points as `slots` evenly
   spaced values (the newest point in each slot; None where there is none) for a sparkline.
 

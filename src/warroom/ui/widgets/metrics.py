@@ -21,10 +21,10 @@ from typing import TYPE_CHECKING
 from rich.cells import cell_len
 from textual.content import Content
 
-from warroom.domain.metric_rules import MetricState, bucketed, threshold_text, top_series
+from warroom.domain.metric_rules import WINDOW_SECONDS, MetricState, bucketed, threshold_text, top_series
 from warroom.layout.sparkline_text import sparkline
 from warroom.sources.metric_observer import MetricStatus
-from warroom.sources.metric_snapshots import TOP_SERIES, MetricResult
+from warroom.sources.metric_snapshots import TOP_SERIES, MetricResult, MetricSeries
 from warroom.ui.widgets.pane_base import (
     BAD_STYLE,
     MUTED_STYLE,
@@ -90,27 +90,56 @@ class MetricsPane(SourcePane):
         '  warn = 0.01   crit = 0.05   unit = "ratio"'
     )
     MIN_ROWS = 1
+    WHOLE = True  # beside the symptoms: each query's row before the long panes share
 
     def __init__(self, sources: list[SourceInfo], *, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(sources, id=id, classes=classes)
         self._state_w = STATE_W
         self._value_w = VALUE_W
+        self._with_line = True  # the value's threshold shown beside it (`7.1% (≥ 5%)`)
+        self._spare = 0  # cells left at the end of a row
+        #: Sparklines drawn, by (source key, series, width): redrawn only when the result or
+        #: the 30-minute window's slot changes, not on every tick (20 queries, 4 redraws a second).
+        self._sparks: dict[tuple[str, str, int], tuple[tuple[object, int], str]] = {}
+
+    def _spark(self, key: str, series: MetricSeries, taken_at: datetime, width: int, now: datetime) -> str:
+        """The series' last 30 minutes in `width` cells (cached while nothing it shows changed)."""
+        if width <= 0:
+            return ""
+        slot = int(now.timestamp() // (WINDOW_SECONDS / width))
+        stamp = (taken_at, slot)
+        cached = self._sparks.get((key, series.labels, width))
+        if cached is not None and cached[0] == stamp:
+            return cached[1]
+        text = sparkline(bucketed(series.history, now, width), floor=None)
+        if len(self._sparks) > 64 * max(1, len(self.sources)):
+            self._sparks.clear()  # widths come and go with resizes: keep the map small
+        self._sparks[(key, series.labels, width)] = (stamp, text)
+        return text
 
     def rows(self, now: datetime) -> list[Content | Detail]:
         names = [untrusted(s.name, cap=24) for s in self.sources]
         name_w = max((cell_len(n) for n in names), default=4)
         words = {s.key: self._words(s.key) for s in self.sources}
         self._state_w = max([STATE_W, *(cell_len(w) + 2 for w in words.values() if w)])
-        self._value_w = max([VALUE_W, *(cell_len(v) + 1 for v in map(self._value, self.sources) if v)])
-        spark_w = min(SPARK_MAX, self.size.width - 2 - (self._state_w + name_w + 2 + self._value_w + 1 + 9))
+        # The threshold beside the value when there is room for a sparkline too; else the value.
+        spark_w = 0
+        for self._with_line in (True, False):
+            values = [v for v in (self._value(i) for i in self.sources) if v]
+            self._value_w = max([VALUE_W, *(cell_len(v) + 1 for v in values)])
+            used = self._state_w + name_w + 2 + self._value_w + 1 + 9
+            spark_w = min(SPARK_MAX, self.size.width - 2 - used)
+            if spark_w >= 8:
+                break
         spark_w = spark_w if spark_w >= 4 else 0
+        self._spare = self.size.width - 2 - (used + spark_w)
         out: list[Content | Detail] = []
         for info, name in zip(self.sources, names):
             update = self.updates.get(info.key)
-            row = self._row(name, name_w, spark_w, update, now)
+            row = self._row(info, name, name_w, spark_w, update, now)
             stale = freshness(update, now)
             out.append(line(row, ("  " + stale[0], stale[1])) if stale else row)
-            out += [Detail(d) for d in self._series_rows(update, spark_w, now)]
+            out += [Detail(d) for d in self._series_rows(info, update, spark_w, now)]
         return out
 
     def _value(self, info: SourceInfo) -> str | None:
@@ -118,7 +147,7 @@ class MetricsPane(SourcePane):
         result = update.snapshot if update is not None else None
         if not isinstance(result, MetricResult) or result.error or not result.series:
             return None
-        return _value_text(result, result.state)
+        return _value_text(result, result.state) if self._with_line else result.shown(result.value)
 
     def _words(self, key: str) -> str | None:
         update = self.updates.get(key)
@@ -127,7 +156,9 @@ class MetricsPane(SourcePane):
             return None
         return metric_state(result, update.status if update is not None else None)[0]
 
-    def _row(self, name: str, name_w: int, spark_w: int, update: SourceUpdate | None, now: datetime) -> Content:
+    def _row(
+        self, info: SourceInfo, name: str, name_w: int, spark_w: int, update: SourceUpdate | None, now: datetime
+    ) -> Content:
         sw = self._state_w
         if update is None:
             return line(pad("? WAITING", sw), pad(name, name_w), ("  waiting for the first result", MUTED_STYLE))
@@ -146,22 +177,23 @@ class MetricsPane(SourcePane):
         word, style = metric_state(result, update.status)
         state = result.state
         top = result.top
-        spark = sparkline(bucketed(top.history, now, spark_w), floor=None) if top is not None and spark_w else ""
+        spark = self._spark(info.key, top, result.taken_at, spark_w, now) if top is not None else ""
         parts: list[str | tuple[str, str]] = [
             (pad(word, sw), style),
             pad(name, name_w),
             "  ",
-            (pad(_value_text(result, state), self._value_w), style if state is not MetricState.OK else ""),
+            (pad(self._value(info) or "", self._value_w), style if state is not MetricState.OK else ""),
             *((" ", pad(spark, spark_w)) if spark_w else ()),
             age,
         ]
-        if len(result.series) > 1:
-            parts.append((f"  largest of {len(result.series)} series", MUTED_STYLE))
+        many = f"  largest of {len(result.series)} series"
+        if len(result.series) > 1 and self._spare >= len(many):
+            parts.append((many, MUTED_STYLE))
         if result.warnings:
             parts.append((f"  ⚠ {untrusted(result.warnings[0], 120)}", WARN_STYLE))
         return line(*parts)
 
-    def _series_rows(self, update: SourceUpdate | None, spark_w: int, now: datetime) -> list[Content]:
+    def _series_rows(self, info: SourceInfo, update: SourceUpdate | None, spark_w: int, now: datetime) -> list[Content]:
         result = update.snapshot if update is not None else None
         if not isinstance(result, MetricResult) or result.error or len(result.series) < 2:
             return []
@@ -170,8 +202,7 @@ class MetricsPane(SourcePane):
         by_labels = {s.labels: s for s in result.series}
         out = []
         for labels, value in top:
-            history = by_labels[labels].history
-            spark = sparkline(bucketed(history, now, min(spark_w, 16)), floor=None) if spark_w else ""
+            spark = self._spark(info.key, by_labels[labels], result.taken_at, min(spark_w, 16), now)
             out.append(
                 line(
                     indent,
