@@ -132,6 +132,10 @@ class MetricsPane(SourcePane):
             if spark_w >= 8:
                 break
         spark_w = spark_w if spark_w >= 4 else 0
+        # `largest of 12 series` after the age: the sparkline gives way to it down to 12 cells.
+        note = max((len(self._many(i)) for i in self.sources), default=0)
+        if note and self.size.width - 2 - (used + spark_w) < note:
+            spark_w = max(min(spark_w, 12), self.size.width - 2 - used - note)
         self._spare = self.size.width - 2 - (used + spark_w)
         out: list[Content | Detail] = []
         for info, name in zip(self.sources, names):
@@ -141,6 +145,14 @@ class MetricsPane(SourcePane):
             out.append(line(row, ("  " + stale[0], stale[1])) if stale else row)
             out += [Detail(d) for d in self._series_rows(info, update, spark_w, now)]
         return out
+
+    def _many(self, info: SourceInfo) -> str:
+        """`  largest of 12 series` for a result with several series, else nothing."""
+        update = self.updates.get(info.key)
+        result = update.snapshot if update is not None else None
+        if not isinstance(result, MetricResult) or result.error or len(result.series) < 2:
+            return ""
+        return f"  largest of {len(result.series)} series"
 
     def _value(self, info: SourceInfo) -> str | None:
         update = self.updates.get(info.key)
@@ -186,8 +198,8 @@ class MetricsPane(SourcePane):
             *((" ", pad(spark, spark_w)) if spark_w else ()),
             age,
         ]
-        many = f"  largest of {len(result.series)} series"
-        if len(result.series) > 1 and self._spare >= len(many):
+        many = self._many(info)
+        if many and self._spare >= len(many):
             parts.append((many, MUTED_STYLE))
         if result.warnings:
             parts.append((f"  ⚠ {untrusted(result.warnings[0], 120)}", WARN_STYLE))
