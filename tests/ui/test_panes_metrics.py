@@ -104,16 +104,28 @@ async def test_errors_say_what_went_wrong_in_the_pane_and_the_rest_keeps_working
         assert fine.startswith("✔ OK") and " 3 " in fine, fine
 
 
-async def test_the_80x24_summary_line_shows_a_metric_in_crit(prom) -> None:
+async def test_the_80x24_summary_is_one_line_for_every_query_the_worst_first(prom) -> None:
     from warroom.ui.widgets.panes import SourceSummary
 
     exporter, server = prom
     exporter.set_gauge("demo_pane_errors_ratio", 0.07)
+    exporter.set_gauge("demo_pane_queue", 3)
     server.wait_for("demo_pane_errors_ratio", 0.07)
-    config = metrics_config(metric("5xx", server.url, "demo_pane_errors_ratio", warn=0.01, crit=0.05, unit="ratio"))
+    server.wait_for("demo_pane_queue", 3)
+    config = metrics_config(
+        metric("queue", server.url, "demo_pane_queue", warn=100),
+        metric("5xx", server.url, "demo_pane_errors_ratio", warn=0.01, crit=0.05, unit="ratio"),
+        metric("gone", closed_port_url(), "up"),
+    )
     app = PanesApp(config, summary=True)
     async with app.run_test(size=(80, 24)) as pilot:
         summary = app.query_one(SourceSummary)
         await wait_for(pilot, lambda: summary.texts and summary.texts[0].startswith("✖ CRIT"), "CRIT")
+        await wait_for(pilot, lambda: "1 error" in summary.texts[0], "every result")
+        assert len(summary.texts) == 1, summary.texts
         line = summary.texts[0]
-        assert "5xx" in line and "7% (≥ 5%)" in line and len(line) <= 80, line
+        assert line.split()[2] == "5xx" and "7% (≥ 5%) · 1 ok · 1 error" in line and len(line) <= 80, line
+        exporter.set_gauge("demo_pane_errors_ratio", 0.001)
+        await wait_for(pilot, lambda: summary.texts[0].startswith("✔ OK"), "back to OK")
+        assert "2 metrics" not in summary.texts[0] and "3 metrics" in summary.texts[0]
+        assert "queue 3 · 5xx 0.1%" in summary.texts[0] and "1 error" in summary.texts[0], summary.texts[0]

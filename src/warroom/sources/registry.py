@@ -108,6 +108,9 @@ class SourceKind:
     #: 503 is a result; only its `failure == "config"` is the source failing.
     failed: Callable[[Any], bool] = _errored
     text: Callable[[Any], str] = _as_text  # `warroom snapshot`
+    #: "module:function" writing ONE summary line for every source of the kind, `(infos, updates,
+    #: now, *, detected_at)`, instead of a line each (20 Prometheus queries are one line at 80x24).
+    summary_all: str | None = None
     json: Callable[[Any], Any] = _to_json  # `warroom snapshot --json`
 
     def key_of(self, name: str) -> str:
@@ -227,6 +230,17 @@ for _kind in (
         _observer("StatusPageObserver"),
     ),
     SourceKind(
+        METRIC,
+        "metric",
+        lambda c: c.section("metric"),
+        _lazy("warroom.sources.prometheus:MetricSource"),
+        MetricResult,
+        PaneSpec("warroom.ui.widgets.metrics:MetricsPane", "left", "metrics"),
+        "warroom.ui.widgets.metrics:metric_row",
+        _lazy("warroom.sources.metric_observer:MetricObserver"),
+        summary_all="warroom.ui.widgets.metrics:metrics_summary",
+    ),
+    SourceKind(
         LOG,
         "log",
         lambda c: c.logs,
@@ -266,16 +280,6 @@ for _kind in (
         snap.CommandOutput,
         PaneSpec("warroom.ui.widgets.commands:CommandPane", "right", "command", per_source=True),
         _SUMMARY + "command_row",
-    ),
-    SourceKind(
-        METRIC,
-        "metric",
-        lambda c: c.section("metric"),
-        _lazy("warroom.sources.prometheus:MetricSource"),
-        MetricResult,
-        PaneSpec("warroom.ui.widgets.metrics:MetricsPane", "left", "metrics"),
-        "warroom.ui.widgets.metrics:metric_row",
-        _lazy("warroom.sources.metric_observer:MetricObserver"),
     ),
 ):
     register(_kind)

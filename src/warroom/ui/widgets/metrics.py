@@ -82,12 +82,9 @@ class MetricsPane(SourcePane):
 
     TITLE = "Metrics"
     EMPTY = (
-        "No Prometheus queries configured. Add to warroom.toml:\n"
-        "  [[metric]]\n"
-        '  name = "api 5xx ratio"\n'
-        '  url = "http://prometheus:9090"\n'
-        "  query = 'sum(rate(http_requests_total{code=~\"5..\"}[5m]))'\n"
-        '  warn = 0.01   crit = 0.05   unit = "ratio"'
+        "No Prometheus queries. Add to warroom.toml:\n"
+        '  [[metric]]  name, url = "http://prometheus:9090",\n'
+        "  query (PromQL); optional warn, crit, unit"
     )
     MIN_ROWS = 1
     WHOLE = True  # beside the symptoms: each query's row before the long panes share
@@ -263,3 +260,73 @@ def metric_row(
     value = _value_text(snap, snap.state)
     many = f" · largest of {len(snap.series)}" if len(snap.series) > 1 else ""
     return line((pad(word, STATE_W), style), name, f" {value}{many}", stale, age)
+
+
+_RANK = {MetricState.CRIT: 0, MetricState.WARN: 1, MetricState.OK: 2, MetricState.UNKNOWN: 3}
+
+
+def metrics_summary(
+    infos: list[SourceInfo], updates: dict[str, SourceUpdate], now: datetime, *, detected_at: datetime | None
+) -> Content:
+    """Every query in ONE line of the 80x24 summary, the worst first:
+    `✖ CRIT    api 5xx        7.12% (≥ 5%) · 1 warn · 17 ok · 1 error`; all fine:
+    `✔ OK      3 metrics      api 5xx 0.4% · p99 120ms · queue 12`."""
+    judged: list[tuple[MetricState, SourceInfo, MetricResult, str]] = []
+    errors = waiting = empty = 0
+    for info in infos:
+        update = updates.get(info.key)
+        snap = update.snapshot if update is not None else None
+        if update is None:
+            waiting += 1
+        elif not isinstance(snap, MetricResult) or snap.error:
+            errors += 1
+        elif not snap.series:
+            empty += 1
+        else:
+            status = update.status
+            state = (
+                status.state if isinstance(status, MetricStatus) and status.state is not MetricState.UNKNOWN else None
+            )
+            judged.append((state or snap.state, info, snap, metric_state(snap, status)[0]))
+    label = untrusted(infos[0].name, 14) if len(infos) == 1 else f"{len(infos)} metrics"
+    counts = [
+        *(f"{n} {s.value}" for s, n in _counts(judged).items()),
+        *([f"{errors} error{'s' if errors != 1 else ''}"] if errors else []),
+        *([f"{empty} no data"] if empty else []),
+        *([f"{waiting} waiting"] if waiting else []),
+    ]
+    if not judged:
+        word, style = (
+            ("✖ ERROR", BAD_STYLE) if errors else ("? WAITING", MUTED_STYLE) if waiting else ("? NO DATA", WARN_STYLE)
+        )
+        if len(infos) == 1 and errors:
+            snap = updates[infos[0].key].snapshot
+            detail = error_words(snap) if isinstance(snap, MetricResult) else untrusted(updates[infos[0].key].error)
+            return line((pad(word, STATE_W), style), pad(label, 14), f" {detail}")
+        return line((pad(word, STATE_W), style), pad(label, 14), " " + " · ".join(counts))
+    judged.sort(key=lambda j: _RANK[j[0]])
+    worst, info, snap, words = judged[0]
+    _, style = STATES[worst]
+    if worst in (MetricState.CRIT, MetricState.WARN):
+        rest = _counts(judged[1:])
+        others = [f"{n} {s.value}" for s, n in rest.items()] + counts[len(_counts(judged)) :]
+        tail = "".join(f" · {c}" for c in others)
+        return line(
+            (pad(words, STATE_W), style),
+            pad(untrusted(info.name, 14), 14),
+            (f" {_value_text(snap, worst)}", style),
+            tail,
+        )
+    if len(infos) == 1:
+        shown = snap.shown(snap.value)  # the label is its name already
+    else:
+        shown = " · ".join(f"{untrusted(i.name, 20)} {s.shown(s.value)}" for _, i, s, _ in judged)
+    problems = "".join(f" · {c}" for c in counts[1:]) if errors or empty or waiting else ""
+    return line((pad(words if len(infos) == 1 else "✔ OK", STATE_W), style), pad(label, 14), f" {shown}{problems}")
+
+
+def _counts(judged: list[tuple[MetricState, SourceInfo, MetricResult, str]]) -> dict[MetricState, int]:
+    out: dict[MetricState, int] = {}
+    for state, *_ in sorted(judged, key=lambda j: _RANK[j[0]]):
+        out[state] = out.get(state, 0) + 1
+    return out
