@@ -235,7 +235,7 @@ for _kind in (
         lambda c: c.section("metric"),
         _lazy("warroom.sources.prometheus:MetricSource"),
         MetricResult,
-        PaneSpec("warroom.ui.widgets.metrics:MetricsPane", "left", "metrics"),
+        PaneSpec("warroom.ui.widgets.metrics:MetricsPane", "right", "metrics"),
         "warroom.ui.widgets.metrics:metric_row",
         _lazy("warroom.sources.metric_observer:MetricObserver"),
         summary_all="warroom.ui.widgets.metrics:metrics_summary",

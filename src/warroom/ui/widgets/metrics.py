@@ -81,11 +81,7 @@ class MetricsPane(SourcePane):
     """Prometheus queries, one row each (and a line per series when there is room)."""
 
     TITLE = "Metrics"
-    EMPTY = (
-        "No Prometheus queries. Add to warroom.toml:\n"
-        '  [[metric]]  name, url = "http://prometheus:9090",\n'
-        "  query (PromQL); optional warn, crit, unit"
-    )
+    EMPTY = "No Prometheus queries: add [[metric]] (name, url, query; warn, crit, unit) to warroom.toml"
     MIN_ROWS = 1
     WHOLE = True  # beside the symptoms: each query's row before the long panes share
 
