@@ -18,7 +18,7 @@ import os
 from collections.abc import Mapping
 from datetime import datetime
 from functools import partial
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit, urlunsplit
 
 from warroom.config.metric import MetricConfig
 from warroom.domain.metric_rules import WINDOW_SECONDS
@@ -38,8 +38,11 @@ MAX_POINTS = 400
 
 
 def api_url(base: str, path: str, params: Mapping[str, str]) -> str:
-    """`http://prom:9090/api/v1/query?query=...`; a base with a path prefix keeps it."""
-    return f"{base.rstrip('/')}/api/v1/{path}?{urlencode(params)}"
+    """`http://prom:9090/api/v1/query?query=...`; a base with a path prefix (a proxy's
+    `/prometheus`) or a query of its own (`?token=...`) keeps them."""
+    parts = urlsplit(base)
+    query = "&".join(q for q in (parts.query, urlencode(params)) if q)
+    return urlunsplit((parts.scheme, parts.netloc, f"{parts.path.rstrip('/')}/api/v1/{path}", query, ""))
 
 
 class MetricSource:
