@@ -1,11 +1,14 @@
 """The metrics pane: one row per `[[metric]]` query, its value, state and last 30 minutes.
 
-    ✔ OK     api 5xx ratio   0.71%       ▂▂▃▂▂▅▂▂▂▂▃▂▂▂▂▂▂▂  4s ago
-    ✖ CRIT   p99 latency     1.2s ≥ 1s   ▂▂▃▂▅██▇███▇██▇██  3s ago  largest of 12 series
-               ↳ http_request_duration{job="api"}   1.2s ▃▅▇██
-               ↳ … and 7 more series
-    ? NO DATA queue depth    the query returned no series  9s ago
-    ✖ ERROR  bad query       PromQL: 1:5: parse error: unexpected ...  2s ago
+    ✔ OK      api 5xx ratio  0.71%          ▂▂▃▂▂▅▂▂▂▂▃▂▂▂▂▂▂▂  4s ago
+    ✖ CRIT    p99 latency    1.2s (≥ 1s)    ▂▂▃▂▅██▇███▇██▇██  3s ago  largest of 12 series
+              ↳ http_request_duration_seconds{job="api"}  1.2s ▃▅▇██
+              ↳ … and 7 more series
+    ? NO DATA queue depth    no data: the query returned no series  9s ago
+    ✖ ERROR   bad query      PromQL: 1:5: parse error: unexpected ...  2s ago
+
+At 80x24 every query is ONE summary line (`metrics_summary`), the worst first:
+`✖ CRIT    p99 latency    1.2s (≥ 1s) · 1 warn · 17 ok · 1 error`.
 
 The state is the recorder's damped `MetricThresholds` (the same rule that writes the
 `metric.threshold` events), in words and a symbol; colour only repeats it. With several series,
@@ -285,8 +288,7 @@ def metrics_summary(
             )
             judged.append((state or snap.state, info, snap, metric_state(snap, status)[0]))
     label = untrusted(infos[0].name, 14) if len(infos) == 1 else f"{len(infos)} metrics"
-    counts = [
-        *(f"{n} {s.value}" for s, n in _counts(judged).items()),
+    problems = [
         *([f"{errors} error{'s' if errors != 1 else ''}"] if errors else []),
         *([f"{empty} no data"] if empty else []),
         *([f"{waiting} waiting"] if waiting else []),
@@ -299,13 +301,12 @@ def metrics_summary(
             snap = updates[infos[0].key].snapshot
             detail = error_words(snap) if isinstance(snap, MetricResult) else untrusted(updates[infos[0].key].error)
             return line((pad(word, STATE_W), style), pad(label, 14), f" {detail}")
-        return line((pad(word, STATE_W), style), pad(label, 14), " " + " · ".join(counts))
+        return line((pad(word, STATE_W), style), pad(label, 14), " " + " · ".join(problems))
     judged.sort(key=lambda j: _RANK[j[0]])
     worst, info, snap, words = judged[0]
     _, style = STATES[worst]
     if worst in (MetricState.CRIT, MetricState.WARN):
-        rest = _counts(judged[1:])
-        others = [f"{n} {s.value}" for s, n in rest.items()] + counts[len(_counts(judged)) :]
+        others = [f"{n} {s.value}" for s, n in _counts(judged[1:]).items()] + problems
         tail = "".join(f" · {c}" for c in others)
         return line(
             (pad(words, STATE_W), style),
@@ -317,8 +318,9 @@ def metrics_summary(
         shown = snap.shown(snap.value)  # the label is its name already
     else:
         shown = " · ".join(f"{untrusted(i.name, 20)} {s.shown(s.value)}" for _, i, s, _ in judged)
-    problems = "".join(f" · {c}" for c in counts[1:]) if errors or empty or waiting else ""
-    return line((pad(words if len(infos) == 1 else "✔ OK", STATE_W), style), pad(label, 14), f" {shown}{problems}")
+    tail = "".join(f" · {c}" for c in problems)
+    word = words if len(infos) == 1 else STATES[worst][0]
+    return line((pad(word, STATE_W), style), pad(label, 14), f" {shown}{tail}")
 
 
 def _counts(judged: list[tuple[MetricState, SourceInfo, MetricResult, str]]) -> dict[MetricState, int]:
