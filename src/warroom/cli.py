@@ -35,6 +35,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "resolve": ("warroom.commands.resolve", "Resolve the incident"),
     "feature": ("warroom.commands.feature", "Name what customers see affected (the external draft's <feature>)"),
     "milestone": ("warroom.commands.milestone", "Back-date a milestone: warroom milestone started --at 02:50"),
+    "review": ("warroom.commands.review", "Review an incident read-only: timeline, filters, time scrubber, chart"),
     "show": ("warroom.commands.show", "Show an incident: state, roles, milestones, timeline"),
     "list": ("warroom.commands.list_cmd", "List every incident"),
     "run": ("warroom.commands.run_cmd", "Run a command here and record it: warroom run -- kubectl get pods"),
@@ -42,6 +43,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "check": ("warroom.commands.check", "Probe URLs now, like curl: status=200 time=0.042s"),
     "snapshot": ("warroom.commands.snapshot", "Run every configured source once and print the results"),
     "record": ("warroom.commands.record", "Run the sources headless and record what changes"),
+    "intake": ("warroom.commands.intake_cmd", "Receive Alertmanager's webhook and record the alerts"),
     "draft": ("warroom.commands.draft", "Write (copy, mark posted, post) a status update draft"),
     "due": ("warroom.commands.due", "Time to the next required update (exit 1 when overdue)"),
     "stats": ("warroom.commands.stats", "MTTD/MTTA/MTTM/MTTR by severity, month: warroom stats --since 90d"),
@@ -52,6 +54,14 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "import": (
         "warroom.commands.import_cmd",
         "Load a JSONL export into this database, without duplicates",
+    ),
+    "postmortem": (
+        "warroom.commands.postmortem",
+        "The blameless postmortem from the record: print, --check, edit SECTION, done",
+    ),
+    "action": (
+        "warroom.commands.action",
+        "Postmortem action items: add TEXT --owner --due --type, list, done N, edit N",
     ),
     "config": ("warroom.commands.config_cmd", "Check warroom.toml: warroom config check [PATH]"),
     "runbooks": ("warroom.commands.runbooks_cmd", "List the runbooks, best matches first: warroom runbooks 5xx"),

@@ -106,6 +106,12 @@ class SourceHub(KeepsPending):
         self.recovery = RecoveryWatch(
             self.sources, hold=recovery_hold, refresh_every=min(30.0, recovery_hold.total_seconds())
         )
+        for source in self.sources:
+            # Sources that receive rather than poll (the `[intake]` webhook) record what arrives
+            # themselves, into this hub's store, for the incident it watches.
+            attach = getattr(source, "attach", None)
+            if callable(attach):
+                attach(store, lambda: self.incident_id)
 
     @property
     def recording(self) -> bool:
@@ -213,6 +219,9 @@ class SourceHub(KeepsPending):
         except Exception as exc:  # a rule bug must not stop the source being shown
             return PollOutcome(snapshot, record_error=f"rule failed: {exc!r}")
         outcome = await self._record_poll(source, snapshot, signals, samples, when)
+        received = tuple(getattr(snapshot, "recorded", ()) or ())  # what a receiving source wrote
+        if received:
+            outcome = dataclasses.replace(outcome, events=received + outcome.events)
         return dataclasses.replace(outcome, status=status) if status is not None else outcome
 
     async def _record_poll(

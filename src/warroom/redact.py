@@ -25,7 +25,10 @@ _QUERY_SECRET = re.compile(
     r"(?P<key>[?&](?:token|access_token|api_key|apikey|key|secret|password|passwd|sig|signature|auth)=)[^&#\s]+",
     re.IGNORECASE,
 )
-_BEARER = re.compile(r"(?P<key>\b(?:Bearer|Basic|Token)\s+)[A-Za-z0-9._~+/=-]{6,}", re.IGNORECASE)
+# The value is never another scheme word: in "token Bearer sk-…" the secret follows "Bearer".
+_BEARER = re.compile(
+    r"(?P<key>\b(?:Bearer|Basic|Token)\s+)(?!(?:Bearer|Basic|Token)\b)[A-Za-z0-9._~+/=-]{6,}", re.IGNORECASE
+)
 _SLACK_HOOK = re.compile(r"(hooks\.slack\.com/services/)[A-Za-z0-9/]+")
 # Credentials recognisable by their shape alone.
 _TOKEN_SHAPES = re.compile(
@@ -35,7 +38,7 @@ _TOKEN_SHAPES = re.compile(
     r"|\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}"  # JWTs
 )
 _KEY_VALUE = re.compile(
-    r"(?P<key>\b(?:password|passwd|pwd|secret|client_secret|api[_-]?key|access[_-]?token|auth[_-]?token)"
+    r"(?P<key>\b(?:password|passwd|pwd|secret|client_secret|api[_-]?key|private[_-]?key|token|access[_-]?token|auth[_-]?token)"
     r"\s*[=:]\s*)(?![*]{3})[\"']?[^\s\"'&,;]+",
     re.IGNORECASE,
 )

@@ -123,3 +123,16 @@ def test_user_mistakes_are_one_line_errors(run_warroom, tmp_path: Path):
     assert broken.returncode == 2
     assert broken.stderr == "warroom: error: warroom.toml:1: [[probe]] #1 \"api\": missing required key 'url'\n"
     no_traceback(missing.stderr, nothing.stderr, broken.stderr)
+
+
+def test_a_runbooks_folder_missing_on_this_machine_is_a_warning_not_a_failed_check(run_warroom, tmp_path: Path):
+    """The team's file names /srv/runbooks; on a laptop without it the file is still valid."""
+    cfg = tmp_path / "warroom.toml"
+    cfg.write_text('[runbooks]\npaths = ["/nonexistent/runbooks"]\n')
+    r = run_warroom("config", "check", str(cfg))
+    assert r.returncode == 0, r.stderr
+    assert "warroom.toml:2: [runbooks] paths[0]: warning: /nonexistent/runbooks does not exist" in r.stderr
+    assert r.stdout.startswith("warroom.toml: OK")
+    cfg.write_text('[runbooks]\npaths = ["/nonexistent/runbooks"]\n\n[ui]\nthme = "x"\n')
+    r = run_warroom("config", "check", str(cfg))
+    assert r.returncode == 1 and r.stderr.splitlines()[-1] == "warroom.toml: 1 problem"

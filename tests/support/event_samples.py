@@ -136,9 +136,37 @@ SAMPLES: dict[str, tuple[str, dict[str, Any]]] = {
         ),
     ),
     Kind.SOURCE_ERROR: ("warroom", c.source_error("git not found", source="deploys")),
+    Kind.ALERT_FIRING: (
+        "warroom",
+        c.alert_firing(
+            "alert firing: HighErrorRate job=api",
+            alert="HighErrorRate",
+            labels={"alertname": "HighErrorRate", "job": "api"},
+            annotations={"summary": "5xx over 5 %"},
+            fingerprint="1a30ba71cca2921f",
+            starts_at=AT,
+        ),
+    ),
+    Kind.ALERT_RESOLVED: (
+        "warroom",
+        c.alert_resolved(
+            "alert resolved: HighErrorRate job=api",
+            alert="HighErrorRate",
+            labels={"alertname": "HighErrorRate", "job": "api"},
+            annotations={},
+            fingerprint="1a30ba71cca2921f",
+            starts_at=AT,
+            ends_at=AT,
+        ),
+    ),
     Kind.COACH_DISMISSED: ("alice", c.coach_dismissed("no-ic", "SEV-2", "SEV-2 with no IC")),
     Kind.RUNBOOK_CHECKED: (
         "bob",
         c.runbook_checked(runbook="High 5xx rate", file="high-5xx-rate.md", item="Flip the flag off", checked=True),
     ),
+    Kind.POSTMORTEM_SECTION: ("alice", c.postmortem_section("root_cause", "pool too small")),
+    Kind.POSTMORTEM_DONE: ("alice", c.postmortem_done()),
+    Kind.ACTION_ADDED: ("alice", c.action_added("Pool alert", owner="bob", due="2025-03-11")),
+    Kind.ACTION_EDITED: ("alice", c.action_edited(1, owner="carol")),
+    Kind.ACTION_DONE: ("bob", c.action_done(1)),
 }

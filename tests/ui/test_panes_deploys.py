@@ -42,20 +42,24 @@ async def test_newest_first_with_suspects_before_detection_marked(tmp_path: Path
     async with app.run_test(size=(160, 30)) as pilot:
         app.incident = incident_detected_at(detected)
         pane = app.query_one(DeploysPane)
-        await wait_for(pilot, lambda: pane.wanted_rows() == 6, "the deploys and the suspects' rollbacks")
+        await wait_for(pilot, lambda: pane.wanted_rows() == 8, "the deploys and the suspects' rollbacks")
         # 30 rows of room: the other deploys' rollbacks show too (detail rows).
-        await wait_for(pilot, lambda: len(rows(app)) == pane.most_rows() == 8, "every row and detail")
+        await wait_for(pilot, lambda: len(rows(app)) == pane.most_rows() == 10, "every row and detail")
         text = rows(app)
-        hotfix, hotfix_rollback, hostile, rollback1, bump, rollback2, old, old_rollback = text
+        hotfix, hotfix_rollback, hostile, rollback1, command1, bump, rollback2, command2, old, old_rollback = text
         assert hotfix_rollback.strip().startswith("↶ rollback: git revert --no-edit ")
         assert old_rollback.strip().startswith("↶ rollback: git revert --no-edit ")
         assert "Hotfix after detection" in hotfix and not hotfix.startswith("◆")
         assert hostile.startswith("◆") and "5m before detection" in hostile
         assert "[@click=app.quit]x[/] fix" in hostile and "[link=file:///etc/passwd]y[/link]" in hostile
         assert "\x1b" not in hostile and "\x07" not in hostile
-        assert rollback1.strip().startswith("↶ rollback: git revert --no-edit ")
+        # A suspect is offered in the mitigation screen's words, with its exact command.
+        assert rollback1.strip().startswith("↶ Roll back api ")
+        assert rollback1.strip().endswith("(deployed 5 min before detection) · m runs it")
+        assert command1.strip().startswith("$ git revert --no-edit ")
         assert bump.startswith("◆") and "alice" in bump and "Bump pool size" in bump and "20m before detection" in bump
-        assert rollback2.strip().startswith("↶ rollback: git revert --no-edit ")
+        assert rollback2.strip().startswith("↶ Roll back api ")
+        assert "(deployed 20 min before detection)" in rollback2 and command2.strip().startswith("$ git revert ")
         assert "Old change" in old and not old.startswith("◆"), "100 minutes before is outside the window"
         assert app.is_running
 

@@ -107,7 +107,7 @@ async def test_at_200x60_the_panes_use_the_height(tmp_path: Path) -> None:
 
             columns = list(room.query(".pane-column"))
             in_columns = [p for c in columns for p in c.children if isinstance(p, SourcePane)]
-            assert len(in_columns) == len(room.query(SourcePane)) == 6, "every pane is in a column checked below"
+            assert len(in_columns) == len(room.query(SourcePane)) == 5, "every pane is in a column checked below"
             await wait_for(pilot, lambda: all(column_used(c) for c in columns), "panes using the height")
             shown = "\n".join(t for p in room.query(SourcePane) if p.configured for t in p.row_list.texts)
             assert "↳ GET" in shown, "probe requests shown with the room"

@@ -56,19 +56,13 @@ async def test_at_120x40_every_pane_is_on_screen_with_empty_states_for_the_rest(
             "Health",
             "Deploys",
             "Resources",
-            "Metrics",
             "Log errors",
             "uptime",
         ]
         for pane in panes:
             region = pane.region
             assert region.height >= 3 and screen_region.contains_region(region), f"{pane.id} is cut off: {region}"
-        assert {p.id for p in panes if not p.configured} == {
-            "pane-deploys",
-            "pane-resources",
-            "pane-metrics",
-            "pane-logs",
-        }
+        assert {p.id for p in panes if not p.configured} == {"pane-deploys", "pane-resources", "pane-logs"}
         assert not app.screen.query_one("#source-summary", SourceSummary).display
 
 

@@ -7,6 +7,8 @@ import asyncio
 import json
 import sys
 
+import pytest
+
 from warroom.config.loader import parse_config
 from warroom.redact import env_names_in, redact_bytes, redact_text, register_config_secrets
 from warroom.sanitize import clean, terminal_json, visible
@@ -133,3 +135,17 @@ def test_redact_json_hides_secrets_in_every_string_and_under_secret_keys():
     assert hidden["headers"]["Accept"] == "text/plain" and hidden["exit_code"] == 0
     assert "api.example.com" in hidden["text"]
     assert redact_json(hidden) == hidden  # an export redacted again is unchanged
+
+
+@pytest.mark.parametrize(
+    ("text", "secret"),
+    [
+        ("token Bearer sk-live-abcdef123", "sk-live-abcdef123"),  # the scheme word is not the value
+        ("--token=abc123456", "abc123456"),
+        ("token: sk-live-xyz123", "sk-live-xyz123"),
+        ("private_key=MIIEvQIBADANBg", "MIIEvQIBADANBg"),
+    ],
+)
+def test_a_token_after_a_key_or_a_scheme_word_is_hidden(text: str, secret: str):
+    shown = redact_text(text)
+    assert secret not in shown and "***" in shown

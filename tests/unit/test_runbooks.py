@@ -46,9 +46,20 @@ REAL = [
     r"/feature\b",
     r"`d`",
     r"`z`",
+    r"warroom mitigate",
+    r"warroom run --",
+    r"warroom handoff",
+    r"/handoff\b",
+    r"/mitigate\b",
+    r"`m`",
+    r"`y`",
+    r"`r`",
+    r"`x`",
+    r"warroom postmortem",
+    r"warroom action",
 ]
 #: Commands that do not exist (yet): a runbook must not send anyone to them.
-MISSING = ["warroom mitigate ", "warroom run", "warroom postmortem", "warroom handoff", "/handoff"]
+MISSING = ["warroom review"]
 
 
 def _books() -> list[Runbook]:

@@ -1,7 +1,8 @@
 """`warroom config check [PATH]`, `config show [PATH]`, `config path`, `config example`.
 
 `check` prints every problem (file:line: section key: what is wrong) to stderr and exits 1, or a
-one-line summary to stdout and exits 0. `show` prints the effective config as TOML with secrets
+one-line summary to stdout and exits 0 (warnings, such as a `[runbooks]` folder not on this
+machine, are printed too but do not fail the check). `show` prints the effective config as TOML with secrets
 redacted. `path` prints which file is in use. `example` prints the example config shipped with
 warroom (`warroom config example > warroom.toml`). No value of an `${ENV}` variable is ever
 printed, and text from the file (keys, names, paths) is cleaned of control sequences first.
@@ -81,10 +82,11 @@ def _check(args: argparse.Namespace) -> int:
     path = _target(args)
     config, problems = inspect_config(path)
     name = visible(display_name(path))
-    if problems:
-        for problem in problems:
-            print(visible(str(problem)), file=sys.stderr)
-        count = f"{len(problems)} problem{'s' if len(problems) != 1 else ''}"
+    for problem in problems:
+        print(visible(str(problem)), file=sys.stderr)
+    errors = [p for p in problems if not p.warning]
+    if errors:
+        count = f"{len(errors)} problem{'s' if len(errors) != 1 else ''}"
         print(f"{name}: {count}", file=sys.stderr)
         return 1
     print(f"{name}: OK — {summary(config)}")

@@ -5,6 +5,9 @@ Made for cron and tmux status lines as much as for people:
     INC-7 SEV-1: update OVERDUE by 4m — silent for 19m
 `--short` prints a few characters (`INC-7 12m30s`, `INC-7 LATE 4m`). With no --incident every open
 incident gets a line; with none open it prints `no open incident` and exits 0 (nothing is due).
+Then, without --incident or --short, the postmortems due or overdue (`domain.postmortem_due`):
+    postmortem for INC-3 due Fri 2026-12-11 (in 3 days)
+They never change the exit code, which is about status updates.
 """
 
 from __future__ import annotations
@@ -57,9 +60,14 @@ def run(args: argparse.Namespace) -> int:
         else:
             ids = store.open_incident_ids()
         states = [store.incident(i) for i in ids]
+        # Postmortems still to write (resolved incidents), when asked about everything due: not
+        # with --incident (one incident's countdown), nor --short (a tmux status line, run every
+        # few seconds, shows only the countdown).
+        reviews = [] if args.short or args.incident else store.incidents()
     warn_unreadable(states)
     if not states:
         print("" if args.short else "no open incident: no update due")
+        _print_reminders(reviews, at)
         return 0
 
     overdue = False
@@ -79,4 +87,13 @@ def run(args: argparse.Namespace) -> int:
         if users.phase in ("ok", "soon", "overdue"):
             lines.append(f"{name} {due.severity.label}: {users.describe()}")
     print(("  " if args.short else "\n").join(lines))
+    _print_reminders(reviews, at)
     return EXIT_OVERDUE if overdue else 0
+
+
+def _print_reminders(states, at) -> None:
+    """The postmortems due or overdue (5 business days after resolution), as `warroom list`
+    prints them; they never change the exit code, which is about status updates."""
+    from warroom.commands.list_cmd import print_postmortem_reminders
+
+    print_postmortem_reminders(states, at)

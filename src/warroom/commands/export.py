@@ -94,30 +94,39 @@ def json_export(store: Any, incident_id: int, now: Any, config: Any) -> str:
     return terminal_json(redact_json(document), indent=2, sort_keys=True) + "\n"
 
 
+def redacted_event(ev: Any) -> Any:
+    """`ev` with secrets redacted from its actor and payload (everything else kept as stored)."""
+    from warroom.domain.events import Event
+    from warroom.redact import redact_json
+
+    return Event(
+        ev.incident_id,
+        ev.at,
+        ev.kind,
+        redact_json(ev.actor),
+        redact_json(dict(ev.payload)),
+        ev.id,
+        ev.recorded_at,
+        ev.origin,
+        ev.dedupe_key,
+        ev.problem,
+    )
+
+
+def redacted_events(store: Any, incident_id: int) -> list[Any]:
+    """The incident's events with secrets redacted from every actor and payload (the md export
+    and the postmortem fold these, so a secret in a note never reaches a title or a line)."""
+    return [redacted_event(ev) for ev in store.events(incident_id)]
+
+
 def md_export(store: Any, incident_id: int, now: Any) -> str:
     """The readable Markdown record, folded from the redacted events (so a secret in a note
     never reaches the title, impact or timeline lines), then checked once more as a whole."""
-    from warroom.domain.events import Event
     from warroom.domain.incident import fold
     from warroom.domain.incident_record import markdown_record
-    from warroom.redact import redact_json, redact_text
+    from warroom.redact import redact_text
 
-    events = [
-        Event(
-            ev.incident_id,
-            ev.at,
-            ev.kind,
-            redact_json(ev.actor),
-            redact_json(dict(ev.payload)),
-            ev.id,
-            ev.recorded_at,
-            ev.origin,
-            ev.dedupe_key,
-            ev.problem,
-        )
-        for ev in store.events(incident_id)
-    ]
-    state = fold(events)
+    state = fold(redacted_events(store, incident_id))
     if state is None:
         raise UserError(f"no incident INC-{incident_id} in {store.path}")
     return redact_text(markdown_record(state, now))

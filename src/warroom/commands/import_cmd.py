@@ -27,8 +27,8 @@ MAX_LINE = 16 * 1024 * 1024
 
 def read_events(path: str) -> list[list[Event]]:
     """Every incident of the file, its events in file order; UserError naming file and line."""
+    from warroom.commands.export import redacted_event
     from warroom.domain.event_log import LineError, parse_line
-    from warroom.redact import redact_json
 
     try:
         with open(os.path.expanduser(path), "rb") as handle:
@@ -56,17 +56,7 @@ def read_events(path: str) -> list[list[Event]]:
                 ) from None
             raise UserError(f"{where}: {exc}; nothing was imported") from None
         # A hand-made log may carry what an export would have hidden: store it redacted too.
-        ev = Event(
-            ev.incident_id,
-            ev.at,
-            ev.kind,
-            redact_json(ev.actor),
-            redact_json(dict(ev.payload)),
-            ev.id,
-            ev.recorded_at,
-            ev.origin,
-            ev.dedupe_key,
-        )
+        ev = redacted_event(ev)
         by_incident.setdefault(ev.incident_id, []).append(ev)
     if not by_incident:
         raise UserError(f"{path}: no events in it (expected one JSON event a line); nothing was imported")

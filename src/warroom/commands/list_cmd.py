@@ -25,6 +25,8 @@ def run(args: argparse.Namespace) -> int:
     warn_unreadable(states)
     if args.open:
         states = [s for s in states if s.is_open]
+    from warroom.domain.postmortem_due import postmortem_due
+
     rows: list[dict[str, Any]] = []
     for s in states:
         start = s.milestones.started or s.declared_at
@@ -39,6 +41,7 @@ def run(args: argparse.Namespace) -> int:
                 "started_at": format_ts(start),
                 "duration_seconds": int((end - start).total_seconds()),
                 "open": s.is_open,
+                "postmortem_due": _due_json(postmortem_due(s), now),
             }
         )
     if args.json:
@@ -53,4 +56,22 @@ def run(args: argparse.Namespace) -> int:
         dur = format_duration((s.milestones.resolved or now) - start) + ("" if s.milestones.resolved else "+")
         status = r["status"] + (" DRILL" if s.drill else "")
         print(f"{r['id']:<8} {r['severity']:<6} {status:<20} {start:%Y-%m-%d %H:%M} {dur:<10} {clean(s.title, cap=80)}")
+    print_postmortem_reminders(states, now)
     return 0
+
+
+def _due_json(due: Any, now: Any) -> dict[str, Any] | None:
+    """A postmortem still to write, for `--json`: its due date and days left (negative: overdue)."""
+    if due is None:
+        return None
+    return {"due": f"{due.due:%Y-%m-%d}", "days_left": due.days_left(now.date()), "started": due.started}
+
+
+def print_postmortem_reminders(states: Any, now: Any) -> None:
+    """`postmortem for INC-3 due Fri 2026-12-11 (in 3 days)`, one line each, after a blank line
+    (nothing when none is due). `warroom due` prints the same lines."""
+    from warroom.domain.postmortem_due import reminder_lines
+
+    lines = reminder_lines(states, now.date())
+    if lines:
+        print("\n" + "\n".join(lines))

@@ -46,6 +46,9 @@ async def _record(args: argparse.Namespace, incident_id: int) -> int:
         await store.close()
         print("warroom: nothing to record: no sources configured (see `warroom config check`)", file=sys.stderr)
         return 1
+    for source in hub.sources:
+        if hasattr(source, "say"):  # the [intake] receiver: where it listens, what it refused
+            source.say = lambda line: print(clean(line), file=sys.stderr, flush=True)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     # SIGHUP too (an SSH session dropped): stop the sources, so the commands they follow, in

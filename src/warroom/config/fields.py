@@ -60,8 +60,8 @@ class Report:
         self.environ = environ
         self.problems: list[ConfigProblem] = []
 
-    def add(self, path: Path, message: str, fatal: bool = True) -> None:
-        self.problems.append(ConfigProblem(self.file, self.lines.line(path), message, fatal))
+    def add(self, path: Path, message: str, fatal: bool = True, warning: bool = False) -> None:
+        self.problems.append(ConfigProblem(self.file, self.lines.line(path), message, fatal, warning))
 
     @property
     def fatal(self) -> bool:
@@ -169,6 +169,10 @@ class Table:
     def fail(self, key: str, message: str, sub: tuple[str | int, ...] = (), fatal: bool = True) -> None:
         """A problem with one key's value: `[[probe]] #1 "api" timeout: ...`."""
         self.report.add(self.path + (key,) + sub, f"{self.label} {key_text(key, sub)}: {message}", fatal)
+
+    def warn(self, key: str, message: str, sub: tuple[str | int, ...] = ()) -> None:
+        """Something worth saying about a valid value (`config check` prints it, still exits 0)."""
+        self.report.add(self.path + (key,) + sub, f"{self.label} {key_text(key, sub)}: warning: {message}", False, True)
 
     def fail_table(self, message: str) -> None:
         """A problem with the table as a whole, reported at its header."""

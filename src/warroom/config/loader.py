@@ -21,6 +21,7 @@ from typing import Any
 from warroom.config import metric as _metric
 from warroom.config import sections as s
 from warroom.config.fields import Report, Table, suggest, type_name
+from warroom.config.intake_section import INTAKE_KEYS, read_intake
 from warroom.config.model import Config, ResourcesConfig
 from warroom.config.problems import ConfigError, ConfigProblem
 
@@ -45,6 +46,7 @@ TABLES: dict[str, tuple[tuple[str, ...], Reader]] = {
     "resources": (s.RESOURCES_KEYS, s.read_resources),
     "templates": (s.TEMPLATES_KEYS, s.read_templates),
     "runbooks": (s.RUNBOOKS_KEYS, s.read_runbooks),
+    "intake": (INTAKE_KEYS, read_intake),
 }
 
 # Arrays of tables: section -> (Config field, keys, reader).

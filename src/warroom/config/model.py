@@ -232,6 +232,29 @@ class RunbooksConfig(Record):
 
 
 @record
+class IntakeConfig(Record):
+    """[intake]: the Alertmanager webhook receiver (`warroom intake`, and inside `warroom record`
+    and the war room). `token` (bearer) or `user`/`password` (basic auth) may hold `${ENV}`;
+    `declare_match`/`declare_sev` is the rule that declares an incident from a firing alert."""
+
+    listen: str = "127.0.0.1:9095"
+    token: Secret | None = None
+    user: str = ""
+    password: Secret | None = None
+    declare_match: tuple[tuple[str, str], ...] = ()
+    declare_sev: int | None = None  # None: no declare rule
+    interval: float = 1.0  # how often the alerts pane is refreshed from the receiver
+
+    @property
+    def host(self) -> str:
+        return self.listen.rpartition(":")[0].strip("[]")
+
+    @property
+    def port(self) -> int:
+        return int(self.listen.rpartition(":")[2])
+
+
+@record
 class Config(Record):
     """The whole file. `path` is None when no config file was found (all defaults)."""
 
@@ -249,6 +272,7 @@ class Config(Record):
     notify: tuple[NotifyConfig, ...] = ()
     templates: TemplatesConfig = field(default_factory=TemplatesConfig)
     runbooks: RunbooksConfig = field(default_factory=RunbooksConfig)
+    intake: IntakeConfig | None = None
     #: Arrays of tables added with `loader.register_section` (a source kind's own section):
     #: (section name, its entries) pairs, in the order the sections were registered.
     sections: tuple[tuple[str, tuple[Any, ...]], ...] = ()

@@ -13,12 +13,15 @@ class ConfigProblem(Record):
     `fatal` problems stop the file from loading. The others (an `${ENV}` reference to a variable
     that is not set right now) are reported by `warroom config check` but do not stop loading:
     the variable may be set where the value is used, and its absence is reported there too.
+    A `warning` (a `[runbooks]` folder not on this machine) is printed by `config check` but does
+    not fail it: the same file is valid on the host that has the folder.
     """
 
     file: str
     line: int | None
     message: str  # "[[probe]] #2 \"search\": key 'expect_staus' is unknown; ..."
     fatal: bool = True
+    warning: bool = False
 
     def __str__(self) -> str:
         where = f"{self.file}:{self.line}" if self.line else self.file

@@ -156,7 +156,7 @@ def read_runbooks(t: Table) -> RunbooksConfig:
         paths.append(str(folder))
         if not folder.is_dir():
             what = "is not a folder" if folder.exists() else "does not exist"
-            t.fail("paths", f"warning: {folder} {what}: no runbooks are read from it", (n,), fatal=False)
+            t.warn("paths", f"{folder} {what}: no runbooks are read from it", (n,))
     return RunbooksConfig(paths=tuple(paths))
 
 

@@ -25,7 +25,13 @@ Kept lean (no `typing`, no `dataclasses`): `warroom note` imports it and must fe
 from __future__ import annotations
 
 from warroom.domain.event_payloads import (
+    SECTION_TITLES,
     acknowledged,
+    action_added,
+    action_done,
+    action_edited,
+    alert_firing,
+    alert_resolved,
     amended,
     coach_dismissed,
     command_run,
@@ -44,6 +50,8 @@ from warroom.domain.event_payloads import (
     mitigation_run,
     note,
     notify_sent,
+    postmortem_done,
+    postmortem_section,
     probe_down,
     probe_up,
     public_summary,
@@ -67,6 +75,11 @@ __all__ = [
     "SYSTEM_KINDS",
     "EventKind",
     "acknowledged",
+    "action_added",
+    "action_done",
+    "action_edited",
+    "alert_firing",
+    "alert_resolved",
     "amended",
     "build",
     "coach_dismissed",
@@ -90,6 +103,8 @@ __all__ = [
     "mitigation_run",
     "note",
     "notify_sent",
+    "postmortem_done",
+    "postmortem_section",
     "probe_down",
     "probe_up",
     "public_summary",
@@ -248,6 +263,30 @@ def _mitigation(p: Mapping[str, Any]) -> str:
     return line
 
 
+def _section(p: Mapping[str, Any]) -> str:
+    """`Root cause written: a config push ...` (the first line of the text)."""
+    title = SECTION_TITLES.get(_s(p.get("section")), _s(p.get("section")))
+    first = _s(p.get("text")).strip().split("\n", 1)[0]
+    return f"{title} written: {first}"
+
+
+def _item_fields(p: Mapping[str, Any]) -> str:
+    """` · @alice · due 2026-12-11 · prevent`: the fields an action item payload carries."""
+    parts = [f"@{_s(p['owner'])}" if p.get("owner") else "", f"due {_s(p['due'])}" if p.get("due") else ""]
+    parts.append(_s(p.get("type")))
+    return "".join(f" · {part}" for part in parts if part)
+
+
+def _action_added(p: Mapping[str, Any]) -> str:
+    return _s(p.get("text")) + _item_fields(p)
+
+
+def _action_edited(p: Mapping[str, Any]) -> str:
+    line = f"#{_s(p.get('number'))}"
+    line += f" now: {_s(p['text'])}" if p.get("text") else ""
+    return line + _item_fields(p)
+
+
 class EventKind:
     """One kind in the catalogue (see the module docstring for what each part is for)."""
 
@@ -370,6 +409,17 @@ _ENTRIES = (
         system=True,
         tone="good",
     ),
+    EventKind(Kind.POSTMORTEM_SECTION, "REVIEW", "✍", postmortem_section, _section, lead="postmortem: "),
+    EventKind(
+        Kind.POSTMORTEM_DONE, "REVIEW", "✍", postmortem_done, lambda p: "reviewed and closed", lead="postmortem "
+    ),
+    EventKind(Kind.ACTION_ADDED, "ACTION", "☐", action_added, _action_added, lead="action item added: "),
+    EventKind(Kind.ACTION_EDITED, "ACTION", "☐", action_edited, _action_edited, lead="action item edited: "),
+    EventKind(
+        Kind.ACTION_DONE, "ACTION", "☑", action_done, lambda p: f"#{_s(p.get('number'))} done", lead="action item "
+    ),
+    EventKind(Kind.ALERT_FIRING, "ALERT", "⚠", alert_firing, _words, system=True, tone="alarm"),
+    EventKind(Kind.ALERT_RESOLVED, "ALERT OK", "✓", alert_resolved, _words, system=True, tone="good"),
     EventKind(
         Kind.SOURCE_ERROR, "SRC ERROR", "✖", source_error, _words, lead="source error: ", system=True, tone="alarm"
     ),

@@ -17,7 +17,7 @@ The rules, most urgent first (the coach line shows the first one not dismissed):
 - `fix-forward`      a suspect deploy, notes about a fix or hotfix, and no rollback tried
 - `root-cause-first` a note names a root cause before any mitigation
 - `ic-tech-lead`     the IC also holds Tech Lead on a SEV-1/2
-- `no-postmortem`    resolved with no postmortem started (none can be recorded yet)
+- `no-postmortem`    resolved with no postmortem started (`warroom postmortem edit`, `warroom action add`)
 """
 
 from __future__ import annotations
@@ -29,6 +29,7 @@ from warroom.domain import coach_facts as facts
 from warroom.domain.cadence import UpdateCadence, next_update, user_comms_due
 from warroom.domain.events import Event, Kind, format_ts
 from warroom.domain.incident import IncidentState
+from warroom.domain.postmortem_due import postmortem_started_at
 from warroom.domain.roles import COMMS, IC, TECH
 from warroom.domain.severity import Severity
 from warroom.domain.status import Status
@@ -224,9 +225,9 @@ def ic_tech_lead(
 def no_postmortem(
     state: IncidentState, now: datetime, cadence: UpdateCadence, events: list[Event]
 ) -> CoachWarning | None:
-    """Resolved with no postmortem started (the record has no postmortem yet, so always)."""
+    """Resolved with no postmortem started (no section written, no action item added yet)."""
     resolved = state.milestones.resolved
-    if state.is_open or resolved is None:
+    if state.is_open or resolved is None or postmortem_started_at(state.events) is not None:
         return None
     return CoachWarning(
         "no-postmortem",

@@ -456,3 +456,142 @@ def coach_dismissed(rule: str, key: str, text: str) -> Payload:
         "key": _str(key, "key", required=True),
         "text": _str(text, "text"),
     }
+
+
+# --- the review afterwards: postmortem sections and action items ------------------------------
+
+#: The postmortem's narrative sections, as stored (`warroom postmortem edit SECTION` names them).
+POSTMORTEM_SECTIONS = ("summary", "impact", "detected_by", "root_cause", "went_well", "went_poorly", "lucky")
+
+#: Each section's heading in the playbook's template (`**Impact:**`, `## Root cause`).
+SECTION_TITLES = {
+    "summary": "Summary",
+    "impact": "Impact",
+    "detected_by": "Detected by",
+    "root_cause": "Root cause",
+    "went_well": "What went well",
+    "went_poorly": "What went poorly",
+    "lucky": "What we got lucky on",
+}
+
+#: An action item's type, in the playbook's words (`prevent / detect / mitigate`).
+ACTION_TYPES = ("prevent", "detect", "mitigate")
+
+
+def _due_date(value: object) -> str:
+    """A due date as `YYYY-MM-DD` (checked to be a real date)."""
+    from datetime import date
+
+    text = _str(value, "due date").strip()
+    try:
+        if len(text) != 10:
+            raise ValueError
+        date.fromisoformat(text)
+    except ValueError:
+        raise ValueError(f"due date {text[:40]!r} is not a date: use YYYY-MM-DD") from None
+    return text
+
+
+def _action_type(value: object) -> str:
+    text = _str(value, "type").strip().lower()
+    if text not in ACTION_TYPES:
+        raise ValueError(f"type {text[:40]!r} is not one of {' / '.join(ACTION_TYPES)}")
+    return text
+
+
+def _action_number(value: object) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise ValueError(f"an action item's number is a whole number from 1, not {value!r}")
+    return value
+
+
+def postmortem_section(section: str, text: str) -> Payload:
+    """`postmortem.section`: one narrative section's text (the latest per section wins)."""
+    if section not in POSTMORTEM_SECTIONS:
+        raise ValueError(f"unknown postmortem section {section!r}: one of {', '.join(POSTMORTEM_SECTIONS)}")
+    return {"section": section, "text": _str(text, "the section's text", required=True)}
+
+
+def postmortem_done() -> Payload:
+    """`postmortem.done`: the postmortem was reviewed and closed; nothing else to say."""
+    return {}
+
+
+def action_added(text: str, *, owner: str = "", due: str = "", type: str = "") -> Payload:
+    """`action.added`: a new action item; owner, due date (YYYY-MM-DD) and type are left out when
+    not known yet (the postmortem's lint asks for them)."""
+    payload: Payload = {"text": " ".join(_str(text, "the action item", required=True).split())}
+    if owner:
+        payload["owner"] = _str(owner, "owner")
+    if due:
+        payload["due"] = _due_date(due)
+    if type:
+        payload["type"] = _action_type(type)
+    return payload
+
+
+def action_edited(
+    number: int, *, text: str | None = None, owner: str | None = None, due: str | None = None, type: str | None = None
+) -> Payload:
+    """`action.edited`: the fields of item `number` that change (at least one)."""
+    payload: Payload = {"number": _action_number(number)}
+    if text is not None:
+        payload["text"] = " ".join(_str(text, "the action item", required=True).split())
+    if owner is not None:
+        payload["owner"] = _str(owner, "owner", required=True)
+    if due is not None:
+        payload["due"] = _due_date(due)
+    if type is not None:
+        payload["type"] = _action_type(type)
+    if len(payload) == 1:
+        raise ValueError("say what changes: --text, --owner, --due or --type")
+    return payload
+
+
+def action_done(number: int) -> Payload:
+    """`action.done`: item `number` is done."""
+    return {"number": _action_number(number)}
+
+
+def _alert(
+    text: str,
+    *,
+    alert: str,
+    labels: Mapping[str, str],
+    annotations: Mapping[str, str],
+    fingerprint: str,
+    starts_at: datetime,
+    ends_at: datetime | None = None,
+    generator_url: str = "",
+    truncated: int = 0,
+) -> Payload:
+    if not isinstance(labels, dict) or not all(isinstance(v, str) for v in labels.values()):
+        raise ValueError("labels must be a mapping of text")
+    if not isinstance(annotations, dict) or not all(isinstance(v, str) for v in annotations.values()):
+        raise ValueError("annotations must be a mapping of text")
+    payload: Payload = {
+        "text": _str(text, "text", required=True),
+        "alert": _str(alert, "alert", required=True),
+        "labels": dict(labels),
+        "annotations": dict(annotations),
+        "fingerprint": _str(fingerprint, "fingerprint", required=True),
+        "starts_at": format_ts(starts_at),
+    }
+    if ends_at is not None:
+        payload["ends_at"] = format_ts(ends_at)
+    if _str(generator_url, "generator_url"):
+        payload["generator_url"] = generator_url
+    if truncated:
+        payload["truncated_alerts"] = int(_number(truncated, "truncated") or 0)
+    return payload
+
+
+def alert_firing(text: str, **fields: Any) -> Payload:
+    """`alert.firing`: an Alertmanager alert started firing (name, labels, summary/description/
+    runbook_url annotations, fingerprint, startsAt; `truncated_alerts` when its notification was cut)."""
+    return _alert(text, **fields)
+
+
+def alert_resolved(text: str, **fields: Any) -> Payload:
+    """`alert.resolved`: an Alertmanager alert resolved (the same fields, and its endsAt)."""
+    return _alert(text, **fields)

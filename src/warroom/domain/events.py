@@ -65,6 +65,20 @@ class Kind:
     RUNBOOK_CHECKED = "runbook.checked"
     #: A coach warning dismissed: its rule, situation key and words (it returns on a new situation).
     COACH_DISMISSED = "coach.dismissed"
+    # The review afterwards (`domain.postmortem`, `domain.action_items`); the first marks it started.
+    #: One narrative section of the postmortem (section, text); the latest per section wins.
+    POSTMORTEM_SECTION = "postmortem.section"
+    #: The postmortem was reviewed and closed (`warroom postmortem done`, only when its lint passes).
+    POSTMORTEM_DONE = "postmortem.done"
+    #: An action item (text, owner, due date, type); its number is its place among the items.
+    ACTION_ADDED = "action.added"
+    #: An action item changed (number and the fields given).
+    ACTION_EDITED = "action.edited"
+    #: An action item done (number).
+    ACTION_DONE = "action.done"
+    #: An Alertmanager alert fired / resolved (`warroom intake`: name, labels, annotations, times).
+    ALERT_FIRING = "alert.firing"
+    ALERT_RESOLVED = "alert.resolved"
 
     # Each kind's label, payload builder and wording: `warroom.domain.catalogue`.
 

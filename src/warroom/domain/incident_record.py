@@ -96,3 +96,8 @@ def markdown_record(state: IncidentState, now: datetime) -> str:
     for ev in sorted(state.events, key=lambda e: (e.at, e.id or 0)):
         lines.append(timeline_line(ev, day))
     return "\n".join(lines) + "\n"
+
+
+#: The header's severity and duration lines, shared with the postmortem (`domain.postmortem`).
+severity_line = _severity_line
+duration_line = _duration_line

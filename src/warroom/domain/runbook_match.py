@@ -153,4 +153,6 @@ def suggest_latest(events: Sequence[Event], books: Sequence[B], look_back: int =
 
 
 #: The kinds whose arrival may suggest a runbook: trouble, and what people write about it.
-_SUGGESTING = frozenset({Kind.PROBE_DOWN, Kind.LOG_SPIKE, Kind.NOTE, Kind.STATUSPAGE, Kind.RESOURCE, Kind.DECLARED})
+_SUGGESTING = frozenset(
+    {Kind.PROBE_DOWN, Kind.LOG_SPIKE, Kind.NOTE, Kind.STATUSPAGE, Kind.RESOURCE, Kind.DECLARED, Kind.ALERT_FIRING}
+)

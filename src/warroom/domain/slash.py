@@ -42,6 +42,7 @@ SLASH_COMMANDS: dict[str, tuple[str, str]] = {
     "handoff": ("/handoff NAME", "Propose NAME as the next IC: they become IC when they /ack (typed as them)"),
     "dismiss": ("/dismiss", "Dismiss the coach's warning (it returns only when the situation changes); key x"),
     "runbook": ("/runbook [QUERY]", "Open the runbooks, searching for QUERY (also r, in key mode)"),
+    "mitigate": ("/mitigate", "Open the mitigation screen: the playbook's options, suspects' rollbacks first"),
 }
 
 MAX_TEXT = 4000
@@ -78,6 +79,11 @@ class ShowHelp(Record):
 
 
 @record
+class OpenMitigations(Record):
+    """Open the mitigation screen (`/mitigate`): nothing is recorded by the line itself."""
+
+
+@record
 class DismissWarning(Record):
     """Dismiss the warning the coach line shows now (the screen knows which: it depends on the
     clock); recorded as `coach.dismissed`."""
@@ -110,7 +116,9 @@ class OpenRunbooks(Record):
     query: str = ""
 
 
-Command = Append | SetActor | Pin | ShowHelp | Invalid | Empty | Unchanged | DismissWarning | OpenRunbooks
+Command = (
+    Append | SetActor | Pin | ShowHelp | Invalid | Empty | Unchanged | DismissWarning | OpenRunbooks | OpenMitigations
+)
 
 
 def _usage(name: str) -> str:
@@ -284,6 +292,8 @@ def _slash(line: str, state: IncidentState, extras: tuple[str, ...], actor: str 
     if name == "runbook":
         query = _text(rest)
         return query if isinstance(query, Invalid) else OpenRunbooks(query)
+    if name == "mitigate":
+        return OpenMitigations()
     # resolve
     if closed:
         return Unchanged(f"{state.short_id} is already resolved: nothing recorded")

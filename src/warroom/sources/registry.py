@@ -33,6 +33,7 @@ DEPLOYS = "deploys"
 RESOURCES = "resources"
 COMMAND = "command"
 METRIC = "metric"
+INTAKE = "intake"
 
 
 @dataclass(frozen=True)
@@ -61,6 +62,8 @@ class PaneSpec:
     column: str
     id: str
     per_source: bool = False
+    #: Shown only when the kind is configured (no "how to configure" pane taking rows otherwise).
+    optional: bool = False
 
 
 def imported(path: str) -> Any:
@@ -235,7 +238,7 @@ for _kind in (
         lambda c: c.section("metric"),
         _lazy("warroom.sources.prometheus:MetricSource"),
         MetricResult,
-        PaneSpec("warroom.ui.widgets.metrics:MetricsPane", "right", "metrics"),
+        PaneSpec("warroom.ui.widgets.metrics:MetricsPane", "right", "metrics", optional=True),
         "warroom.ui.widgets.metrics:metric_row",
         _lazy("warroom.sources.metric_observer:MetricObserver"),
         summary_all="warroom.ui.widgets.metrics:metrics_summary",
@@ -281,6 +284,16 @@ for _kind in (
         PaneSpec("warroom.ui.widgets.commands:CommandPane", "right", "command", per_source=True),
         _SUMMARY + "command_row",
     ),
+    SourceKind(
+        INTAKE,
+        "intake",
+        lambda c: (c.intake,) if c.intake is not None else (),
+        _lazy("warroom.sources.intake:IntakeSource"),
+        snap.AlertsSnapshot,
+        PaneSpec("warroom.ui.widgets.alerts:AlertsPane", "left", "alerts", optional=True),
+        _SUMMARY + "alerts_row",
+        singleton=True,
+    ),
 ):
     register(_kind)
 
@@ -294,6 +307,8 @@ def iter_panes(config: Config) -> Iterator[tuple[PaneSpec, list[SourceInfo]]]:
     for kind in _KINDS.values():
         mine = [i for i in infos if i.kind == kind.kind]
         spec = kind.pane
+        if spec.optional and not mine:
+            continue
         if spec.per_source:
             order.append((spec, mine))
         elif spec.id in shared:

@@ -494,3 +494,64 @@ class ResourceSnapshot:
 
 def _free_row(label: str, values: tuple[int, ...]) -> str:
     return f"{label:<9}{human_bytes(values[0]):>11}" + "".join(f"{human_bytes(v):>12}" for v in values[1:])
+
+
+@dataclass(frozen=True)
+class AlertsSnapshot:
+    """What the Alertmanager receiver (`[intake]`) holds now: firing alerts and the ones resolved
+    in the last few minutes (newest first), and how its requests went. `recorded` carries the
+    events written since the last look, so `warroom record` prints them and the screen's
+    timeline reads them at once."""
+
+    taken_at: datetime
+    listen: str
+    alerts: tuple[Any, ...] = ()  # `domain.alerts.Alert`, newest first
+    received: int = 0  # notifications accepted
+    rejected: int = 0  # requests answered 4xx
+    last_rejection: str = ""
+    truncated: int = 0  # `truncatedAlerts` of the newest notification that had any
+    listening: bool = False
+    error: str | None = None  # the receiver cannot listen (no such address, no token...)
+    recorded: tuple[Any, ...] = ()
+    #: Why this process is not the receiver while another is (its alerts come from the record).
+    note: str = ""
+
+    @property
+    def firing(self) -> tuple[Any, ...]:
+        return tuple(a for a in self.alerts if a.firing)
+
+    def as_text(self) -> str:
+        if self.error:
+            return f"intake {self.listen}: error: {self.error}"
+        where = (
+            f"listening on {self.listen}"
+            if self.listening
+            else f"{self.listen} (receives under `warroom intake`, `warroom record` and the war room)"
+        )
+        lines = [f"intake {where}: {len(self.firing)} firing"]
+        for a in self.alerts:
+            lines.append(f"  {a.text()}")
+        return "\n".join(lines)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "taken_at": format_ts(self.taken_at),
+            "listen": self.listen,
+            "listening": self.listening,
+            "error": self.error,
+            "received": self.received,
+            "rejected": self.rejected,
+            "truncated_alerts": self.truncated,
+            "alerts": [
+                {
+                    "alert": a.name,
+                    "status": a.status,
+                    "labels": dict(a.labels),
+                    "annotations": dict(a.annotations),
+                    "starts_at": format_ts(a.starts_at),
+                    "ends_at": format_ts(a.ends_at) if a.ends_at else None,
+                    "fingerprint": a.fingerprint,
+                }
+                for a in self.alerts
+            ],
+        }

@@ -25,6 +25,7 @@ from warroom.domain.events import Event
 from warroom.domain.incident import IncidentState, fold
 from warroom.domain.signals import Sample
 from warroom.errors import UserError
+from warroom.store.checkpoints import IncidentOpening, read_history
 from warroom.store.opening import Opened, open_connection
 from warroom.store.rows import EVENT_COLUMNS, row_to_event
 from warroom.store.schema import BUSY_TIMEOUT_MS, busy_or
@@ -107,6 +108,15 @@ class AsyncEventStore:
             lambda raw: EventStore(raw, self.path, self.read_only).declare(title, severity, **kwargs)
         )
 
+    async def record_alerts(self, writes: Any, *, prefer: int | None = None, index: Any = None) -> Any:
+        """`store.alerts.record_alerts` (one notification, one transaction), in the store's thread."""
+        from warroom.store.alerts import record_alerts
+
+        items = list(writes)
+        return await self._run(
+            lambda raw: record_alerts(EventStore(raw, self.path, self.read_only), items, prefer=prefer, index=index)
+        )
+
     async def add_samples(self, incident_id: int, samples: Iterable[Sample]) -> int:
         items = list(samples)
         return await self._run(lambda raw: EventStore(raw, self.path, self.read_only).add_samples(incident_id, items))
@@ -129,6 +139,24 @@ class AsyncEventStore:
         if state is None:
             raise UserError(f"no incident INC-{incident_id} in {self.path}")
         return state
+
+    async def open_incident(self, incident_id: int) -> IncidentOpening:
+        """`EventStore.open_incident` in the store's thread."""
+        return await self._run(lambda raw: EventStore(raw, self.path).open_incident(incident_id))
+
+    async def history(self, incident_id: int, before_id: int, after_id: int = 0, limit: int = 5000) -> list[Event]:
+        """Up to `limit` events of the incident with `after_id < id < before_id`, oldest first
+        (the older history the war room loads after its first frame, a page at a time)."""
+        return await self._run(lambda raw: read_history(raw, incident_id, before_id, after_id, limit))
+
+    async def save_checkpoint(self, state: IncidentState) -> bool:
+        """`EventStore.save_checkpoint` in the store's thread: best effort, never raises."""
+        if self.read_only:
+            return False
+        try:
+            return await self._conn.run(lambda raw: EventStore(raw, self.path).save_checkpoint(state))
+        except (sqlite3.Error, ValueError):  # closed meanwhile (quitting): nothing to save into
+            return False
 
     async def incidents(self) -> list[IncidentState]:
         rows = await self._run(lambda raw: raw.execute(f"SELECT {EVENT_COLUMNS} FROM events ORDER BY id").fetchall())

@@ -23,6 +23,7 @@ import sqlite3
 import stat
 
 from warroom.errors import UserError
+from warroom.store.checkpoint_table import ensure_tables
 from warroom.store.schema import PRAGMAS, busy_or, migrate, prepare_path
 
 #: "WRRM": marks a SQLite file as a warroom database (`PRAGMA application_id`).
@@ -77,6 +78,7 @@ def open_connection(path: str, busy_timeout_ms: int, *, allow_read_only: bool = 
         migrate(conn, path)
         if fresh:
             stamp(conn, path)
+        ensure_tables(conn)  # the checkpoint cache: see store.checkpoints (not a schema version)
     except BaseException as exc:
         conn.close()
         if isinstance(exc, sqlite3.Error) and allow_read_only and _not_writable(exc):
@@ -244,3 +246,52 @@ def _check_version(conn: sqlite3.Connection, path: str) -> None:
             f"{path} was written by a newer warroom (schema {version}, this one knows {SCHEMA_VERSION}); "
             "upgrade warroom to open it"
         )
+
+
+#: Why a database opened by `open_for_reading` takes no writes.
+FOR_READING = "opened for reading only"
+
+
+def open_for_reading(path: str, busy_timeout_ms: int) -> Opened:
+    """Open `path` as a viewer does (`warroom review`): `mode=ro`, so nothing about the file
+    changes: no file is created, no permission tightened, no pragma or migration run, no
+    checkpoint on close. It reads what another process is still writing (its `-wal`); a copied
+    file with no `-wal` beside it opens as immutable when a `-shm` cannot be made beside it.
+
+    Raises UserError for a missing file, a file that is not warroom's, or a newer schema."""
+    if not os.path.isfile(path):
+        raise UserError(f"no database at {path}: give the file with --db PATH (or $WARROOM_DB)")
+    queries = ["mode=ro"]
+    if not _wal_holds_data(path):
+        queries.append("immutable=1")
+    last: BaseException | None = None
+    for query in queries:
+        try:
+            conn = sqlite3.connect(
+                _uri(path, query),
+                uri=True,
+                isolation_level=None,
+                timeout=busy_timeout_ms / 1000,
+                check_same_thread=False,
+            )
+        except sqlite3.Error as exc:
+            last = exc
+            continue
+        try:
+            conn.execute(f"PRAGMA busy_timeout={int(busy_timeout_ms)}")
+            identify(conn, path)
+            if not (_tables(conn) >= WARROOM_TABLES):
+                raise UserError(f"{path} holds no incidents (an empty database)")
+            _check_version(conn, path)
+            conn.execute("SELECT 1 FROM events LIMIT 1").fetchall()  # reading really works
+        except sqlite3.Error as exc:
+            conn.close()
+            if "locked" in str(exc).lower() or "busy" in str(exc).lower():
+                raise busy_or(exc, path) from None
+            last = exc
+            continue
+        except BaseException:
+            conn.close()
+            raise
+        return Opened(conn, FOR_READING, [])
+    raise UserError(f"database {path} cannot be read: {last}")

@@ -23,6 +23,7 @@ if TYPE_CHECKING:  # the fold is imported only by readers: `warroom note` never 
 
     from warroom.domain.incident import IncidentState
     from warroom.domain.signals import Sample
+    from warroom.store.checkpoints import IncidentOpening
     from warroom.store.importing import Imported
 
     T = TypeVar("T")
@@ -183,6 +184,26 @@ class EventStore:
             raise UserError(f"no incident INC-{incident_id} in {self._path}")
         return state
 
+    def open_incident(self, incident_id: int) -> IncidentOpening:
+        """The incident folded from its newest checkpoint, with only its newest events read (the
+        war room's first frame); see `store.checkpoints`."""
+        from warroom.store.checkpoints import open_incident
+
+        try:
+            opening = open_incident(self._conn, incident_id)
+        except sqlite3.Error as exc:
+            raise busy_or(exc, self._path) from None
+        if opening is None:
+            raise UserError(f"no incident INC-{incident_id} in {self._path}")
+        return opening
+
+    def save_checkpoint(self, state: IncidentState) -> bool:
+        """Store `state` as a checkpoint of its incident; best effort (False when it could not
+        be written: a read-only or locked database). Never raises for a database problem."""
+        from warroom.store.checkpoints import write_checkpoint
+
+        return not self.read_only and write_checkpoint(self._conn, state)
+
     def incidents(self) -> list[IncidentState]:
         """Every incident, oldest first."""
         from warroom.domain.incident import fold
@@ -196,10 +217,10 @@ class EventStore:
 
     def open_incident_ids(self) -> list[int]:
         """Ids of incidents not yet resolved, cheaply (no full fold)."""
-        rows = self._read(
-            "SELECT incident_id, kind, payload FROM events WHERE kind IN (?, ?, ?, ?) ORDER BY id",
-            (Kind.DECLARED, Kind.RESOLVED, Kind.REOPENED, Kind.STATUS),
-        )
+        from warroom.store.checkpoint_table import LIFECYCLE_KINDS
+
+        # Spelled as the partial index `events_lifecycle` is, so SQLite reads only these rows.
+        rows = self._read(f"SELECT incident_id, kind, payload FROM events WHERE kind IN {LIFECYCLE_KINDS} ORDER BY id")
         open_: dict[int, bool] = {}
         for incident_id, kind, payload in rows:
             if kind == Kind.DECLARED or kind == Kind.REOPENED:

@@ -47,6 +47,7 @@ if TYPE_CHECKING:  # the async store loads after the first frame
     from textual.driver import Driver
 
     from warroom.store.aio import AsyncEventStore
+    from warroom.store.checkpoints import IncidentOpening
 
 
 def utcnow() -> datetime:
@@ -307,10 +308,10 @@ class WarRoomApp(QuitKeepingText, ThemedApp):
 
             self.push_screen(DeclareScreen(), self._declared)
 
-    def _read_incident(self) -> tuple[int, IncidentState] | None:
-        """(id, folded state) of the requested or newest open incident; None when none is open."""
-        from warroom.domain.incident import fold
-        from warroom.errors import UserError
+    def _read_incident(self) -> tuple[int, IncidentState, IncidentOpening] | None:
+        """(id, folded state, how it was read) of the requested or newest open incident; None
+        when none is open. Only its newest events are read (its fold resumes from a checkpoint):
+        the older ones load after the first frame (`store.checkpoints`)."""
         from warroom.store.sync import EventStore
 
         with EventStore.open(self.db_path) as store:
@@ -326,10 +327,8 @@ class WarRoomApp(QuitKeepingText, ThemedApp):
                     self.notice = (
                         f"{len(open_ids)} incidents are open; showing INC-{incident_id} (warroom open ID for another)"
                     )
-            state = fold(store.events(incident_id))
-        if state is None:
-            raise UserError(f"no incident INC-{incident_id} in {self.db_path}")
-        return incident_id, state
+            opening = store.open_incident(incident_id)
+        return incident_id, opening.state, opening
 
     async def _declared(self, incident_id: int | None) -> None:
         if incident_id is None:
@@ -339,19 +338,15 @@ class WarRoomApp(QuitKeepingText, ThemedApp):
 
     async def open_incident(self, incident_id: int) -> None:
         """Load the incident (the store is open), then show it."""
-        from warroom.domain.incident import fold
-        from warroom.errors import UserError
+        opening = await self.store.open_incident(incident_id)
+        self._show_incident(incident_id, opening.state, opening)
 
-        state = fold(await self.store.events(incident_id))
-        if state is None:
-            raise UserError(f"no incident INC-{incident_id} in {self.db_path}")
-        self._show_incident(incident_id, state)
-
-    def _show_incident(self, incident_id: int, state: IncidentState) -> None:
+    def _show_incident(self, incident_id: int, state: IncidentState, opening: IncidentOpening | None = None) -> None:
         from warroom.ui.screens.warroom import WarRoomScreen
 
         self.incident_id = incident_id
-        self.warroom_screen = WarRoomScreen(incident_id, state).data_bind(WarRoomApp.incident, WarRoomApp.paused)
+        screen = WarRoomScreen(incident_id, state, opening)
+        self.warroom_screen = screen.data_bind(WarRoomApp.incident, WarRoomApp.paused)
         self.push_screen(self.warroom_screen)
 
     async def on_unmount(self) -> None:
@@ -402,6 +397,11 @@ class WarRoomApp(QuitKeepingText, ThemedApp):
             screen.action_dismiss_coach,
         )
         yield SystemCommand("Runbooks", "Search, read and tick the runbooks (r, /runbook)", screen.action_runbooks)
+        yield SystemCommand(
+            "Mitigate…",
+            "The playbook's mitigations, suspect deploys' rollbacks first; running one asks first (m, /mitigate)",
+            screen.action_mitigate,
+        )
 
         # Choosing a pane is leaving the command line deliberately: key mode (see WarRoomScreen).
         def next_pane() -> None:

@@ -23,6 +23,7 @@ from warroom.domain.slash import (
     DismissWarning,
     Empty,
     Invalid,
+    OpenMitigations,
     OpenRunbooks,
     Pin,
     SetActor,
@@ -59,6 +60,7 @@ class LineScreen(Protocol):
     def query_one(self, selector: Any, expect_type: Any = None) -> Any: ...
     def feedback(self, text: str, kind: str = "info") -> None: ...
     def action_help(self) -> None: ...
+    def action_mitigate(self) -> None: ...
     def pane_names(self) -> list[str]: ...
     def saved(self, line: str) -> None: ...
     def not_saved(self, line: str) -> None: ...
@@ -128,6 +130,10 @@ async def run_line(screen: LineScreen, line: str) -> None:
 
         done("runbooks: Esc goes back")
         screen.app.push_screen(RunbookScreen(command.query))
+        return
+    if isinstance(command, OpenMitigations):
+        done("mitigation screen: Esc comes back here")
+        screen.action_mitigate()
         return
     assert isinstance(command, Append)
     refused = command_line.refusal(app.config.ui.readonly, getattr(app, "read_only", None), app.db_path)

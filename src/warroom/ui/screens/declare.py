@@ -51,6 +51,10 @@ class DrillCheckbox(Checkbox):
         super().watch_value()
 
 
+#: Postmortems due listed above the form at most (then "… and N more"), so the form stays in view.
+POSTMORTEM_LINES = 3
+
+
 class DeclareScreen(Screen[int | None]):
     """The declare dialog. Ctrl+S or the button declares; Esc cancels."""
 
@@ -67,6 +71,7 @@ class DeclareScreen(Screen[int | None]):
     DeclareScreen { align: center top; background: $background; }
     DeclareScreen > VerticalScroll { width: 96; max-width: 100%; height: 1fr; padding: 0 1; }
     DeclareScreen #declare-heading { text-style: bold; color: $primary; }
+    DeclareScreen #declare-postmortems { height: auto; color: $warning; display: none; }
     DeclareScreen .row { height: 1; }
     DeclareScreen .label { width: 13; color: $text-muted; }
     DeclareScreen .row Input { width: 1fr; }
@@ -102,6 +107,7 @@ class DeclareScreen(Screen[int | None]):
     def compose(self) -> ComposeResult:
         with VerticalScroll():
             yield Static(Text("No open incident. Declare one:"), id="declare-heading")
+            yield Static("", id="declare-postmortems", markup=False)
             with Horizontal(classes="row"):
                 yield Static(Text("Title"), classes="label")
                 yield Input(id="declare-title", compact=True, placeholder="one line: what users see")
@@ -138,6 +144,26 @@ class DeclareScreen(Screen[int | None]):
 
     def on_mount(self) -> None:
         self.query_one(OptionList).highlighted = None
+        self.run_worker(self._show_postmortems(), exclusive=True, group="declare-postmortems")
+
+    async def _show_postmortems(self) -> None:
+        """The postmortems due or overdue (5 business days after resolution), read off the UI
+        loop: "It's working again, let's skip the postmortem" is an anti-pattern."""
+        from warroom.domain.postmortem_due import reminder_lines
+
+        app: WarRoomHost = self.app  # type: ignore[assignment]
+        store = getattr(app, "store", None)
+        if store is None:
+            return
+        try:
+            states = await store.incidents()
+        except Exception:  # a reminder is not worth an error over the declare dialog
+            return
+        lines = reminder_lines(states, app.clock().date(), limit=POSTMORTEM_LINES)
+        if lines:
+            shown = self.query_one("#declare-postmortems", Static)
+            shown.update(Text("\n".join(lines)))
+            shown.display = True
 
     def action_pick(self, level: int) -> None:
         if isinstance(self.focused, Input):

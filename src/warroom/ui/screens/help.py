@@ -28,6 +28,15 @@ KEYS: list[tuple[str, str]] = [
     ("d", "draft a status update"),
     ("x", "dismiss the coach line's warning (recorded; it returns when the situation changes)"),
     ("r", "runbooks: search, read, tick checklist items (Space)"),
+    (
+        "Up / Down, y",
+        "in a focused pane: select a row; y copies it (a deploy's rollback command or SHA, a log line, a probe URL, a command's output line, a timeline event)",
+    ),
+    (
+        "m",
+        "mitigation screen: the playbook's options, suspects' rollbacks first; running one asks first (also /mitigate)",
+    ),
+    ("/", "filter the focused timeline: kind:note actor:bob words (Esc leaves the line; Esc again clears it)"),
     ("?", "this help"),
     ("Ctrl+P", "command palette: every action by name"),
     (

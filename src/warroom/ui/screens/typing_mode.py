@@ -46,6 +46,16 @@ class TypingMode(_Base):
         if widget is not None:
             self.set_focus(widget)
 
+    @property
+    def focus_chain(self) -> list[Widget]:
+        """In key mode Tab and Shift+Tab cycle the panes only: the command line is reached on
+        purpose (`:`, Enter or a letter), not by tabbing past the last pane."""
+        chain = super().focus_chain
+        command = self._command
+        if self.key_mode and command is not None and self.focused is not command:
+            return [widget for widget in chain if widget is not command] or chain
+        return chain
+
     def _show_key_mode(self, on: bool) -> None:
         self.key_mode = on
         for line in self.query(CommandLine):

@@ -37,10 +37,11 @@ from textual.widget import Widget
 from textual.widgets import Footer, Static
 
 from warroom.domain.events import Event
-from warroom.domain.incident import IncidentState, fold
+from warroom.domain.incident import IncidentState
 from warroom.errors import UserError
 from warroom.sanitize import clean
 from warroom.services.follow import StoreFollower, advance
+from warroom.ui.screens.long_incident import CheckpointKeeper, HistoryLoader
 from warroom.ui.screens.too_small import MIN_HEIGHT, MIN_WIDTH, TooSmall
 from warroom.ui.screens.typing_mode import TypingMode
 from warroom.ui.screens.unsaved_lines import UnsavedLines
@@ -53,6 +54,7 @@ from warroom.ui.widgets.timeline import Timeline
 if TYPE_CHECKING:
     from warroom.config.model import Config
     from warroom.domain.slash import Completion
+    from warroom.store.checkpoints import IncidentOpening
     from warroom.ui.host import WarRoomHost
     from warroom.ui.widgets.panes import SignalPanes
 
@@ -111,6 +113,8 @@ class WarRoomScreen(TypingMode, UnsavedLines, Screen[None]):
         Binding("p", "pause", "Pause"),
         Binding("t", "next_theme", "Theme"),
         Binding("d", "draft", "Draft"),
+        Binding("y", "copy_selected", "Copy"),
+        Binding("m", "mitigate", "Mitigate"),
         Binding("question_mark", "help", "Help", key_display="?"),
         Binding("x", "dismiss_coach", "Dismiss", show=False),
         Binding("r", "runbooks", "Runbooks"),
@@ -166,12 +170,17 @@ class WarRoomScreen(TypingMode, UnsavedLines, Screen[None]):
     WarRoomScreen.-w-tiny TooSmall, WarRoomScreen.-h-tiny TooSmall { display: block; }
     """
 
-    def __init__(self, incident_id: int, state: IncidentState | None = None) -> None:
-        """`state`: the incident already folded (the app loads it first); else loaded on mount."""
+    def __init__(
+        self, incident_id: int, state: IncidentState | None = None, opening: IncidentOpening | None = None
+    ) -> None:
+        """`state`: the incident already folded (the app loads it first); else loaded on mount.
+        `opening`: how it was read (newest events only: the older ones load after the first frame)."""
         super().__init__()
         self.incident_id = incident_id
         self.state: IncidentState | None = None
         self._preloaded = state
+        self._history = HistoryLoader(opening)
+        self._checkpoints = CheckpointKeeper()
         self.follower: StoreFollower | None = None
         self._held: list[Event] = []
         self._busy = False
@@ -211,12 +220,13 @@ class WarRoomScreen(TypingMode, UnsavedLines, Screen[None]):
         self._command = command
         command.completer = self._complete
         if self.wapp.config.ui.readonly:
-            command.placeholder = "read-only screen (ui.readonly): /as, /help and /pin only"
+            command.placeholder = "read-only screen (ui.readonly): /as, /help and /pin only; mitigations are off"
         state = self._preloaded
         self._preloaded = None
         if state is None:
             await self.wapp.store_ready.wait()
-            state = fold(await self.wapp.store.events(self.incident_id))
+            opening = await self.wapp.store.open_incident(self.incident_id)
+            state, self._history = opening.state, HistoryLoader(opening)
         if state is None:
             raise UserError(f"no incident INC-{self.incident_id} in {self.wapp.db_path}")
         self._set_state(state)
@@ -228,6 +238,8 @@ class WarRoomScreen(TypingMode, UnsavedLines, Screen[None]):
         await self._ensure_too_small()
         self.call_after_refresh(self.wapp.first_frame_shown)
         self.run_worker(self._go_live(), name="go live", group="follow")
+        if self._history.pending or self._history.opening is not None:
+            self.run_worker(self._history.run(self), name="older events", group="history", exit_on_error=False)
 
     async def _go_live(self) -> None:
         """Once the database is open (about when the first frame is drawn): follow it, then
@@ -313,6 +325,9 @@ class WarRoomScreen(TypingMode, UnsavedLines, Screen[None]):
         """Called by the follower with new committed events (any process), in id order."""
         if self.state is not None:
             self._set_state(advance(self.state, events))
+            if self._checkpoints.folded(len(events)) and self.wapp.store is not None:
+                save = CheckpointKeeper.save(self.wapp.store, self.state)  # in the store's thread
+                self.run_worker(save, name="checkpoint", group="checkpoint", exit_on_error=False)
         self.post_message(self.EventsAppended(events))
 
     def on_war_room_screen_events_appended(self, message: WarRoomScreen.EventsAppended) -> None:
@@ -329,7 +344,26 @@ class WarRoomScreen(TypingMode, UnsavedLines, Screen[None]):
         state = self.state
         if state is None:
             return
-        self.query_one(Timeline).border_title = f"Timeline (UTC) · {len(state.events)} events"
+        count = len(state.events)
+        shown = f"newest {count} events · loading older events…" if self._history.pending else f"{count} events"
+        timeline = self.query_one(Timeline)
+        timeline.border_title = f"Timeline (UTC) · {shown}{timeline.filter_note()}"
+
+    def on_timeline_filter_filter_changed(self) -> None:
+        """The `/` filter changed what the timeline shows: say so in its title."""
+        self._show_state()
+
+    @property
+    def history_pending(self) -> bool:
+        """The older events of a long incident are still loading: `state.events` holds only the
+        newest ones, so the coach and the phase guide (which read the whole record) wait."""
+        return self._history.pending
+
+    def history_changed(self) -> None:
+        """The older events are in (or could not be loaded): the title says how many there are."""
+        self._show_state()
+        if self._history.error:
+            self.feedback(clean(self._history.error, cap=200), "error")
 
     def show_read_only(self) -> None:
         """The database cannot be written (full disk, read-only mount): a READ-ONLY badge in the
@@ -428,6 +462,7 @@ class WarRoomScreen(TypingMode, UnsavedLines, Screen[None]):
         self._saving_line = line
         try:
             await self.wapp.store_ready.wait()  # only a line typed in the first few ms waits
+            await self._history.loaded.wait()  # commands read every event (a long incident: ~1 s)
             await run_line(self, line)
         finally:
             self._busy = False
@@ -471,13 +506,28 @@ class WarRoomScreen(TypingMode, UnsavedLines, Screen[None]):
 
         self.run_worker(dismiss_current(self), name="dismiss coach warning", group="command")
 
+    def action_copy_selected(self) -> None:
+        """`y`: copy the focused pane's selected item (`copy_selected.py`)."""
+        from warroom.ui.screens.copy_selected import copy_selected
+
+        self.run_worker(copy_selected(self), name="copy selected", group="copy", exclusive=True)
+
+    def action_mitigate(self) -> None:
+        """`m`: the mitigation screen (`mitigation.py`); read-only, it opens for reading and says so."""
+        from warroom.ui.screens.mitigation import MitigationScreen, off_reason
+
+        off = off_reason(self.wapp.config.ui.readonly, self.wapp.read_only, self.wapp.db_path)
+        if off:
+            self.feedback(f"{off}: the options are shown for reading", "error")
+        self.app.push_screen(MitigationScreen())
+
     def action_help(self) -> None:
         from warroom.ui.screens.help import HelpScreen
 
         self.app.push_screen(HelpScreen())
 
     def action_draft(self) -> None:
-        if not self.wapp.store_ready.is_set():
+        if not self.wapp.store_ready.is_set() or self._history.pending:
             self.feedback("still opening the database…")
             return
         from warroom.ui.screens.draft import DraftScreen

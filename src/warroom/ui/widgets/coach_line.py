@@ -111,7 +111,8 @@ class CoachLine(Widget):
         """Re-evaluate the coach's rules as of the app's clock (every second, every event)."""
         state = self.incident
         warning = None
-        if state is not None:
+        # A long incident's older events are still loading: the rules read the whole record.
+        if state is not None and not getattr(self.screen, "history_pending", False):
             config = getattr(self.app, "config", None)
             cadence = UpdateCadence.from_config(getattr(config, "cadence", None))
             found = [w for w in active(state, self.now(), cadence) if (w.rule, w.key) not in self._dismissing]

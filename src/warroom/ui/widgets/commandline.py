@@ -32,7 +32,7 @@ HISTORY_LIMIT = 500
 #: Stands for a pasted line break in the one-line input (and in its history).
 PASTED_NEWLINE = "⏎"
 #: The command line's hint while in key mode: what the keys do, and how to get back.
-KEYS_HINT = "KEYS: z zoom · p pause · t theme · d draft · ? help · : Enter or any other letter: back to typing"
+KEYS_HINT = "KEYS: ↑↓ select · y copy · m mitigate · z zoom · p pause · t theme · d draft · ? help · : Enter or any other letter: back to typing"
 TYPING_HINT = "Type a note, or /help for commands · Esc for keys"
 
 

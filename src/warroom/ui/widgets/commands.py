@@ -10,6 +10,8 @@ When the column is short the output comes first: the status line and the first o
 (a table's header and its first rows) are the pane's minimum, and the `$ command` line is a
 detail shown only with a row to spare.
 
+In key mode Up/Down select an output line and `y` copies it (the command itself before any output).
+
 Output is untrusted (a query can return anything): it arrives cleaned from the source, is cleaned
 again here and is shown as plain text in one widget that repaints only when the output changed.
 """
@@ -30,7 +32,9 @@ from warroom.ui.widgets.pane_base import (
     BAD_STYLE,
     MUTED_STYLE,
     OK_STYLE,
+    SELECTED_STYLE,
     WARN_STYLE,
+    Copyable,
     Detail,
     SourceInfo,
     SourcePane,
@@ -69,6 +73,8 @@ class CommandPane(SourcePane):
         super().__init__([source] if source is not None else [], id=id, classes=classes)
         self._output = ""
         self._output_lines = 0
+        #: The output line `y` copies (Up/Down move it in key mode).
+        self.selected_line = 0
         if source is not None:
             self.border_title = Content(untrusted(source.name, 60))
 
@@ -126,10 +132,50 @@ class CommandPane(SourcePane):
         if text == self._output or not self.is_mounted:
             return
         self._output = text
+        self._paint_output()
+
+    def _paint_output(self) -> None:
+        """Show the output, the selected line in reverse while the pane has the focus."""
+        if not self.is_mounted or not self.configured:
+            return
+        text = self._output
         lines = text.count("\n") + 1 if text else 0
+        content = Content(text)
+        if self.has_focus and lines:
+            index = self._selected_index(lines)
+            start = sum(len(piece) + 1 for piece in text.split("\n")[:index])
+            end = start + len(text.split("\n")[index])
+            content = content.stylize(SELECTED_STYLE, start, end)
         output = self.query_one(".command-output", Static)
-        output.update(Content(text), layout=lines != self._output_lines)
+        output.update(content, layout=lines != self._output_lines)
         self._output_lines = lines
+
+    # --- selection: an output line (Up/Down), copied by `y` ----------------------------------
+
+    def _selected_index(self, lines: int) -> int:
+        return max(0, min(lines - 1, self.selected_line))
+
+    def action_select(self, step: int) -> None:
+        lines = self._output.split("\n") if self._output else []
+        if lines:
+            self.selected_line = self._selected_index(len(lines)) + step
+            self.selected_line = self._selected_index(len(lines))
+            self._paint_output()
+
+    def copy_item(self) -> Copyable | None:
+        """The selected output line; the command itself while there is no output yet."""
+        name = untrusted(self.sources[0].name, 40) if self.configured else ""
+        lines = self._output.split("\n") if self._output else []
+        if lines:
+            return Copyable(lines[self._selected_index(len(lines))], f"output line of {name}")
+        argv = (
+            self.sources[0].config.argv if self.configured and isinstance(self.sources[0].config, CommandConfig) else ()
+        )
+        return Copyable(shlex.join(argv), f"command of {name}") if argv else None
+
+    def _repaint_selection(self) -> None:
+        super()._repaint_selection()
+        self._paint_output()
 
     def wanted_rows(self) -> int:
         return super().wanted_rows() + self._output_lines

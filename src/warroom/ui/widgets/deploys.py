@@ -1,15 +1,19 @@
 """The deploys pane: every `[[deploys]]` source merged, newest first; suspects marked.
 
     ◆ 14:02  a1b2c3d  api   alice  Bump pool size   ◆ 6m before detection
-        ↶ rollback: git revert --no-edit a1b2c3d4e5f6...
+      ↶ Roll back api a1b2c3d (deployed 6 min before detection) · m runs it
+        $ git revert --no-edit a1b2c3d4e5f6...
       13:10  rev 6    prod  deploy/api  image registry/api:1.42.0
     ✖ ERROR prod: kubectl not found (kubectl rollout history deploy/api) · 10s ago
 
-With room to spare (a tall terminal, `z`), every deploy shows its rollback command and image
+In key mode Up/Down select a deploy and `y` copies its rollback command (its SHA when it has
+none). With room to spare (a tall terminal, `z`), every deploy shows its rollback command and image
 too (detail rows); the suspects always do.
 
 "Just before detection" is the domain's `deploys_before` window (30 minutes up to the incident's
-detection): those deploys are the first suspects, so their exact rollback command is shown too.
+detection): those deploys are the first suspects, so each is offered as the mitigation screen
+offers it (`domain.mitigation.rollback_offer`: "Roll back api a1b2c3d (deployed 6 min before
+detection)") with its exact rollback command; `m` opens that screen to run it.
 Commit subjects and authors are untrusted text: cleaned, never markup.
 """
 
@@ -22,10 +26,13 @@ from textual.content import Content
 from warroom.domain.deploy_rules import Deploy, deploys_before, newest_first
 from warroom.domain.events import utc
 from warroom.domain.metrics import format_duration
+from warroom.domain.mitigation import rollback_offer
 from warroom.sources.snapshots import DeployList
 from warroom.ui.widgets.pane_base import (
     MUTED_STYLE,
+    Copyable,
     Detail,
+    Pick,
     SourceInfo,
     SourcePane,
     error_row,
@@ -42,6 +49,14 @@ def when_text(at: datetime, now: datetime) -> str:
     """`14:02` today (UTC), `Mar 03 14:02` before that."""
     at, now = utc(at), utc(now)
     return f"{at:%H:%M}" if at.date() == now.date() else f"{at:%b %d %H:%M}"
+
+
+def deploy_copy(deploy: Deploy) -> Copyable:
+    """What `y` copies for a deploy: its exact rollback command, else its SHA (or revision)."""
+    name = f"{deploy.source} {deploy.short}"
+    if deploy.rollback_command:
+        return Copyable(deploy.rollback_command, f"rollback command for {name}")
+    return Copyable(deploy.ident, f"SHA of {name}" if deploy.revision is None else f"revision of {name}")
 
 
 class DeploysPane(SourcePane):
@@ -81,8 +96,8 @@ class DeploysPane(SourcePane):
             return set()
         return {(d.source, d.ident) for d in deploys_before(self.all_deploys(), self.detected_at)}
 
-    def rows(self, now: datetime) -> list[Content | Detail]:
-        out: list[Content | Detail] = []
+    def rows(self, now: datetime) -> list[Content | Detail | Pick]:
+        out: list[Content | Detail | Pick] = []
         for info in self.sources:
             update = self.updates.get(info.key)
             if update is not None and update.error:
@@ -124,10 +139,16 @@ class DeploysPane(SourcePane):
             if suspect and self.detected_at is not None:
                 before = format_duration(utc(self.detected_at) - utc(d.at))
                 parts.append((f"  ◆ {before} before detection", SUSPECT_STYLE))
-            out.append(line(*parts))
-            if d.rollback_command:
-                rollback = line(("      ↶ rollback: ", MUTED_STYLE), untrusted(d.rollback_command, 300))
-                out.append(rollback if suspect else Detail(rollback))
+            out.append(Pick(line(*parts), deploy_copy(d), f"{d.source}:{d.ident}"))
+            if suspect and self.detected_at is not None:
+                # The suspect's offer, in the mitigation screen's words (`m` runs it, asking first).
+                # Two rows, so a narrow column cuts neither the offer nor the command.
+                offer = untrusted(rollback_offer(d, self.detected_at), 200)
+                out.append(line(("  ↶ ", SUSPECT_STYLE), (offer, SUSPECT_STYLE), (" · m runs it", MUTED_STYLE)))
+                command = untrusted(d.rollback_command, 300) if d.rollback_command else "no rollback command known"
+                out.append(line(("    $ ", MUTED_STYLE), command))
+            elif d.rollback_command:
+                out.append(Detail(line(("      ↶ rollback: ", MUTED_STYLE), untrusted(d.rollback_command, 300))))
             if d.image and d.subject:
                 out.append(Detail(line(("      image: ", MUTED_STYLE), untrusted(d.image, 200))))
         return out

@@ -285,7 +285,8 @@ class IncidentHeader(Container):
         self._now = now
         if self.incident is not None:
             self.query_one("#incident-state", HeaderLine).show(*state_variants(self.incident, now))
-            self._show_phase(self.incident, now)
+            if not getattr(self.screen, "history_pending", False):
+                self._show_phase(self.incident, now)
 
     def set_read_only(self, read_only: bool) -> None:
         """Show the READ-ONLY badge: the database cannot be written, nothing here is recorded."""
@@ -298,7 +299,8 @@ class IncidentHeader(Container):
             return
         self.query_one("#incident-title", HeaderLine).show(title_line(state, self.paused, self._read_only))
         self.query_one("#incident-state", HeaderLine).show(*state_variants(state, self._now))
-        self._show_phase(state, self._now)
+        if not getattr(self.screen, "history_pending", False):  # the phase reads the whole record
+            self._show_phase(state, self._now)
 
     def _show_phase(self, state: IncidentState, now: datetime) -> None:
         """The phase guide beside the title: the domain's phase and next step as of `now`."""

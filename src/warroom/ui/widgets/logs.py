@@ -6,7 +6,8 @@
        301  panic: runtime error: invalid memory address
 
 Like the seed's `grep | sort | uniq -c | sort -rn | head`: messages grouped after masking numbers,
-ids and times, each shown by its newest example line. With room to spare (a tall terminal, `z`),
+ids and times, each shown by its newest example line (in key mode Up/Down select one and `y`
+copies it). With room to spare (a tall terminal, `z`),
 a long example line continues on up to two more rows instead of ending in `…` (detail rows). Log lines are hostile by nature: they are
 cleaned and rendered as plain text, never markup.
 """
@@ -21,12 +22,15 @@ from textual.content import Content
 from warroom.config.model import LogConfig
 from warroom.domain.events import utc
 from warroom.layout.sparkline_text import sparkline
+from warroom.sanitize import clean
 from warroom.sources.snapshots import LogCounts
 from warroom.ui.widgets.pane_base import (
     BAD_STYLE,
     MUTED_STYLE,
     WARN_STYLE,
+    Copyable,
     Detail,
+    Pick,
     SourceInfo,
     SourcePane,
     age_text,
@@ -77,7 +81,7 @@ class LogPane(SourcePane):
     def info(self) -> SourceInfo:
         return self.sources[0]
 
-    def rows(self, now: datetime) -> list[Content | Detail]:
+    def rows(self, now: datetime) -> list[Content | Detail | Pick]:
         update = self.updates.get(self.info.key)
         if update is None:
             pattern = untrusted(self.info.config.pattern if isinstance(self.info.config, LogConfig) else "", 80)
@@ -88,7 +92,7 @@ class LogPane(SourcePane):
                 )
             ]
         counts = update.snapshot if isinstance(update.snapshot, LogCounts) else update.last_good
-        out: list[Content | Detail] = []
+        out: list[Content | Detail | Pick] = []
         stale = freshness(update, now)
         if counts is None:
             out.append(error_row(update, now))
@@ -116,7 +120,8 @@ class LogPane(SourcePane):
         room = self.size.width - width - 2
         for group in counts.top:
             example = untrusted(group.example, 500)
-            out.append(line(rpad(f"{group.count:,}", width), "  ", example))
+            copy = Copyable(clean(group.example, cap=None), f"log line from {untrusted(self.info.name, 40)}")
+            out.append(Pick(line(rpad(f"{group.count:,}", width), "  ", example), copy, group.pattern_key))
             out += [Detail(line(" " * (width + 2), (rest, MUTED_STYLE))) for rest in continuation(example, room)]
         return out
 

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.cells import cell_len
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.containers import Vertical
 from textual.content import Content
 from textual.reactive import var
@@ -28,6 +29,7 @@ from warroom.domain.events import utc
 from warroom.sanitize import clean
 from warroom.sources.registry import SourceInfo
 from warroom.ui.widgets.focus_mark import FocusMarked
+from warroom.ui.widgets.selection import SELECTED_STYLE, Copyable
 
 if TYPE_CHECKING:
     from warroom.scheduler import SourceUpdate
@@ -102,23 +104,45 @@ class Detail:
         self.content = content
 
 
-def pick_rows(rows: Sequence[Content | Detail], budget: int | None) -> list[Content]:
+class Pick:
+    """An ordinary row that can be selected (Up/Down in key mode) and copied (`y`). `key`
+    keeps the selection on the same item while rows move (a new deploy arrives above it)."""
+
+    __slots__ = ("content", "copy", "key")
+
+    def __init__(self, content: Content, copy: Copyable, key: str) -> None:
+        self.content = content
+        self.copy = copy
+        self.key = key
+
+
+Row = Content | Detail | Pick
+
+
+def choose_rows(rows: Sequence[Row], budget: int | None) -> list[Row]:
     """The rows to show in `budget` lines (None: all): every ordinary row, then detail rows in
     order while they fit (a detail that does not fit ends the details, so a table is never
     shown with a gap), cut to `budget`."""
     if budget is None:
-        return [r.content if isinstance(r, Detail) else r for r in rows]
+        return list(rows)
     spare = budget - sum(1 for r in rows if not isinstance(r, Detail))
-    out: list[Content] = []
+    out: list[Row] = []
     for row in rows:
         if isinstance(row, Detail):
             if spare <= 0:
                 continue
             spare -= 1
-            out.append(row.content)
-        else:
-            out.append(row)
+        out.append(row)
     return out[:budget]
+
+
+def row_content(row: Row) -> Content:
+    return row if isinstance(row, Content) else row.content
+
+
+def pick_rows(rows: Sequence[Row], budget: int | None) -> list[Content]:
+    """`choose_rows` as the contents shown."""
+    return [row_content(r) for r in choose_rows(rows, budget)]
 
 
 #: A poll this far past its time (a hung command, a stuck thread) is shown as late.
@@ -201,6 +225,11 @@ class SourcePane(FocusMarked, Vertical, can_focus=True):
     """
 
     ALLOW_MAXIMIZE = True
+    #: Up/Down move the selection (the row `y` copies); only a focused pane (key mode) has them.
+    BINDINGS = [
+        Binding("up", "select(-1)", "Select", show=False),
+        Binding("down", "select(1)", "Select", show=False),
+    ]
     TITLE: ClassVar[str] = "Signals"
     #: Live updates paused: the subtitle says so (bound from `SignalPanes.paused`).
     paused: var[bool] = var(False)
@@ -247,6 +276,9 @@ class SourcePane(FocusMarked, Vertical, can_focus=True):
         self._wanted = 1  # ordinary rows
         self._most = 1  # ordinary and detail rows
         self._now: datetime | None = None
+        #: The selected row's key (`Pick.key`) and the selectable rows on screen, in order.
+        self.selected_key: str | None = None
+        self._picks: list[Pick] = []
         # Titles are Content, not str: a str title is parsed as markup (names come from config).
         self.border_title = Content(self.TITLE)
 
@@ -312,8 +344,50 @@ class SourcePane(FocusMarked, Vertical, can_focus=True):
         # Only the rows that fit are widgets: a row clipped out of sight that changes would make
         # Textual rebuild its whole map every frame. Zoomed, every row shows, details too; with
         # room to spare (SignalPanes gives it out), details fill it.
-        self.row_list.set_rows(pick_rows(rows, self.rows_that_fit()))
+        shown = choose_rows(rows, self.rows_that_fit())
+        self._picks = [r for r in shown if isinstance(r, Pick)]
+        selected = self.selected_pick() if self.has_focus else None
+        self.row_list.set_rows(
+            [r.content.stylize(SELECTED_STYLE) if r is selected else row_content(r) for r in shown]  # type: ignore[union-attr]
+        )
         self._subtitle()
+
+    # --- selection (key mode: Up/Down select, `y` copies) -----------------------------------
+
+    def selected_pick(self) -> Pick | None:
+        """The selected row among those on screen: the one chosen with Up/Down, else the first."""
+        if not self._picks:
+            return None
+        for pick in self._picks:
+            if pick.key == self.selected_key:
+                return pick
+        return self._picks[0]
+
+    def action_select(self, step: int) -> None:
+        """Move the selection `step` rows among the selectable rows on screen."""
+        current = self.selected_pick()
+        if current is None:
+            return
+        index = max(0, min(len(self._picks) - 1, self._picks.index(current) + step))
+        self.selected_key = self._picks[index].key
+        self._repaint_selection()
+
+    def copy_item(self) -> Copyable | None:
+        """What `y` copies: the selected row's item (None: this pane has nothing to copy)."""
+        pick = self.selected_pick()
+        return pick.copy if pick is not None else None
+
+    def _repaint_selection(self) -> None:
+        if self._now is not None:
+            self.redraw(self._now)
+
+    # The selection shows only while the pane has the focus (`has_focus` is set by Textual's
+    # own handler, which may run after these: repaint once it has).
+    def on_focus(self, event: Any) -> None:
+        self.call_later(self._repaint_selection)
+
+    def on_blur(self, event: Any) -> None:
+        self.call_later(self._repaint_selection)
 
     def rows_that_fit(self) -> int | None:
         """How many rows the pane can show now (None: no limit, zoomed); before its first
@@ -336,7 +410,7 @@ class SourcePane(FocusMarked, Vertical, can_focus=True):
         if self._now is not None:
             self.redraw(self._now)
 
-    def rows(self, now: datetime) -> Sequence[Content | Detail]:
+    def rows(self, now: datetime) -> Sequence[Row]:
         """Every row in order; `Detail` rows show only when there is room for them."""
         raise NotImplementedError
 

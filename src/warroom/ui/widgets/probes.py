@@ -6,7 +6,8 @@
     ▲ MINOR    provider      Minor Service Outage · Card API: degraded_performance  1m ago
 
 With room to spare (a tall terminal, `z`), each probe gets a detail row (`↳ GET url · body: …`)
-and each status page one row per degraded component and open incident.
+and each status page one row per degraded component and open incident. In key mode Up/Down
+select a row and `y` copies its URL (as shown: secrets redacted).
 
 The UP/DOWN state is the domain's flap-damped `ProbeTracker` (2 failures in a row = DOWN,
 2 successes = UP) as the recorder runs it: each update carries its `ProbeStatus`, so the pane and
@@ -34,7 +35,9 @@ from warroom.ui.widgets.pane_base import (
     MUTED_STYLE,
     OK_STYLE,
     WARN_STYLE,
+    Copyable,
     Detail,
+    Pick,
     SourceInfo,
     SourcePane,
     age_text,
@@ -118,14 +121,14 @@ class ProbesPane(SourcePane):
     def state_of(self, key: str) -> ProbeState:
         return self.status_of(key).state
 
-    def rows(self, now: datetime) -> list[Content | Detail]:
+    def rows(self, now: datetime) -> list[Content | Detail | Pick]:
         names = [untrusted(s.name, cap=24) for s in self.sources]
         name_w = max((len(n) for n in names), default=4)
         self._state_w = max([STATE_WIDTH, *(cell_len(w) + 3 for w in map(self._state_words, self.sources) if w)])
         # The sparkline takes what is left (none in a narrow column: the age must not be cut).
         spark_w = min(24, self.size.width - 2 - (self._state_w + name_w + 2 + 4 + 7 + 1 + 1 + 9))
         spark_w = spark_w if spark_w >= 4 else 0
-        out: list[Content | Detail] = []
+        out: list[Content | Detail | Pick] = []
         for info, name in zip(self.sources, names):
             update = self.updates.get(info.key)
             if info.kind == STATUSPAGE:
@@ -133,9 +136,21 @@ class ProbesPane(SourcePane):
             else:
                 row = self._probe_row(info, name, name_w, spark_w, update, now)
             stale = freshness(update, now)
-            out.append(line(row, ("  " + stale[0], stale[1])) if stale else row)
+            shown = line(row, ("  " + stale[0], stale[1])) if stale else row
+            out.append(Pick(shown, self._url_copy(info, update), info.key))
             out += [Detail(d) for d in self._details(info, update)]
         return out
+
+    @staticmethod
+    def _url_copy(info: SourceInfo, update: SourceUpdate | None) -> Copyable:
+        """What `y` copies for a probe or status page: its URL as shown (secrets redacted)."""
+        snap = update.snapshot if update is not None else None
+        url = getattr(snap, "url", None) or ""
+        if not url:
+            configured = getattr(info.config, "url", None)
+            url = configured.redacted() if configured is not None else ""
+        kind = "status page" if info.kind == STATUSPAGE else "probe"
+        return Copyable(untrusted(url, 2000), f"{kind} URL of {untrusted(info.name, 40)}")
 
     def _state_words(self, info: SourceInfo) -> str | None:
         """`UP · 1 failure (503)` while the newest result disagrees with the damped state."""

@@ -233,3 +233,31 @@ def command_row(
         f" {lines} line{'s' if lines != 1 else ''}",
         age,
     )
+
+
+def alerts_row(
+    info: SourceInfo,
+    update: SourceUpdate,
+    now: datetime,
+    *,
+    name: str,
+    age: Part,
+    stale: Part,
+    detected_at: datetime | None,
+) -> Row:
+    """`▲ 2 FIRING alerts  HighErrorRate, DiskFull` (or `✔ ALERTS  none firing`)."""
+    from warroom.sources.snapshots import AlertsSnapshot
+
+    snap = update.snapshot
+    if not isinstance(snap, AlertsSnapshot) or snap.error:
+        return None
+    firing = snap.firing
+    if not firing:
+        return line((pad("✔ ALERTS", STATE_W), OK_STYLE), name, (" none firing", MUTED_STYLE), stale)
+    names = ", ".join(dict.fromkeys(untrusted(a.name, 30) for a in firing))
+    return line(
+        (pad(f"▲ {len(firing)} FIRING", STATE_W), BAD_STYLE),
+        name,
+        f" {len(firing)} firing: {untrusted(names, 80)}",
+        stale,
+    )

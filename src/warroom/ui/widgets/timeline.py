@@ -22,6 +22,7 @@ from typing import NamedTuple
 from rich.cells import cell_len
 from rich.segment import Segment
 from rich.style import Style
+from textual.binding import Binding
 from textual.cache import LRUCache
 from textual.geometry import Size
 from textual.scroll_view import ScrollView
@@ -30,6 +31,8 @@ from textual.strip import Strip
 from warroom.domain.events import Event
 from warroom.sanitize import clean
 from warroom.ui.widgets.focus_mark import FocusMarked
+from warroom.ui.widgets.selection import TimelineSelection
+from warroom.ui.widgets.timeline_filter import TimelineFilter
 from warroom.ui.widgets.timeline_prefix import (  # noqa: F401 - re-exported: tests and callers import them here
     ACTOR_WIDTH,
     COMPACT_PREFIX_WIDTH,
@@ -98,10 +101,17 @@ def row_for(event: Event, late: bool) -> Row:
 INSERT_ONE_BY_ONE = 32
 
 
-class Timeline(FocusMarked, ScrollView, can_focus=True):
+class Timeline(TimelineSelection, TimelineFilter, FocusMarked, ScrollView, can_focus=True):
     """Scrollable timeline of an incident's events (see the module docstring)."""
 
     ALLOW_MAXIMIZE = True
+    #: Up/Down select a row (`selection.py`); `/` filters the rows, Esc clears the filter
+    #: (`timeline_filter.py`).
+    BINDINGS = [
+        *TimelineSelection.SELECTION_BINDINGS,
+        Binding("slash", "filter", "Filter", key_display="/"),
+        Binding("escape", "clear_filter", "Clear filter", show=False),
+    ]
     COMPONENT_CLASSES = {
         "timeline--time",
         "timeline--kind",
@@ -146,6 +156,7 @@ class Timeline(FocusMarked, ScrollView, can_focus=True):
         self._wrapped: LRUCache[int, list[str]] = LRUCache(2048)
         self._strips: LRUCache[int, Strip] = LRUCache(1024)
         self._actors: dict[tuple[str, int], str] = {}
+        self._every: list[Event] = []  # every event given, shown or filtered out (TimelineFilter)
 
     # --- content -----------------------------------------------------------------------------
 
@@ -160,6 +171,11 @@ class Timeline(FocusMarked, ScrollView, can_focus=True):
     def events(self) -> list[Event]:
         """The events in the order shown: time, then id."""
         return [row.event for row in self._rows]
+
+    def _index_of(self, event: Event) -> int | None:
+        """The row of `event` (None: not shown)."""
+        index = bisect_right(self._rows, sort_key(event), key=_row_key) - 1
+        return index if index >= 0 and self._rows[index].event is event else None
 
     def line_of(self, index: int) -> int:
         """The first screen line of row `index` (rows wrap onto several lines)."""
@@ -176,6 +192,7 @@ class Timeline(FocusMarked, ScrollView, can_focus=True):
         In-order events are appended (the common case, cheap for 100k); back-dated ones are
         inserted. The reader at the bottom stays there; a reader scrolled back keeps their view.
         """
+        events = self._admit(events)  # kept whole; only what the filter shows goes on
         at_end = self._follow_end or self.is_vertical_scroll_end
         avail = self._ensure_layout()
         rows = self._rows
@@ -383,7 +400,7 @@ class Timeline(FocusMarked, ScrollView, can_focus=True):
             strip = self._render_timeline_line(line_no, width)
             if line_no < self._lines:  # blank lines below the end fill up later: never cache them
                 self._strips[line_no] = strip
-        return strip.apply_offsets(0, line_no)
+        return self.mark_selected(strip, line_no).apply_offsets(0, line_no)
 
     def _render_timeline_line(self, line_no: int, width: int) -> Strip:
         base = self._base()

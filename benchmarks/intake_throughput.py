@@ -1,0 +1,177 @@
+"""Alertmanager webhook throughput of the `[intake]` receiver, against the store alone.
+
+Measured in the same run, on the same kind of database file:
+- the store alone: `AsyncEventStore.append` of one event per committed transaction;
+- webhook posts: one notification with one new alert per HTTP POST over one kept-alive
+  connection (as Alertmanager's Go client reuses its connections), parsed, cleaned, redacted
+  and recorded before the 200 goes back; the client is a process of its own;
+- a burst: one notification carrying 1,000 alerts, from the POST to its 200 (all recorded).
+
+Targets: webhook posts per second >= 0.5x the store's appends per second; the 1,000-alert burst
+recorded in under 2 s. Prints PASS or FAIL per target and exits 1 when one is missed (verdict.py).
+Usage: python benchmarks/intake_throughput.py [POSTS]
+"""
+
+from __future__ import annotations
+
+import asyncio
+import http.client
+import json
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from verdict import Verdict
+
+from warroom.config.model import IntakeConfig
+from warroom.domain.events import Kind
+from warroom.sources.intake import IntakeSource
+from warroom.store.aio import AsyncEventStore
+
+TARGET_RATIO = 0.5
+BURST = 1000
+BURST_SECONDS = 2.0
+STARTS = datetime(2026, 12, 6, 5, 0, tzinfo=UTC)
+
+
+def alert(n: int) -> dict[str, Any]:
+    return {
+        "status": "firing",
+        "labels": {"alertname": "HighErrorRate", "job": "api", "severity": "warning", "instance": f"api-{n}:8080"},
+        "annotations": {"summary": "5xx over 5 %", "description": f"5xx ratio 0.12 on api-{n}"},
+        "startsAt": (STARTS + timedelta(milliseconds=n)).strftime("%Y-%m-%dT%H:%M:%S.%f000Z"),
+        "endsAt": "0001-01-01T00:00:00Z",
+        "generatorURL": "http://prometheus.example:9090/graph?g0.expr=x",
+        "fingerprint": f"{n:016x}",
+    }
+
+
+def notification(alerts: list[dict[str, Any]]) -> bytes:
+    return json.dumps(
+        {
+            "version": "4",
+            "groupKey": '{}:{alertname="HighErrorRate"}',
+            "truncatedAlerts": 0,
+            "status": "firing",
+            "receiver": "warroom",
+            "groupLabels": {"alertname": "HighErrorRate"},
+            "commonLabels": {"alertname": "HighErrorRate", "job": "api"},
+            "commonAnnotations": {"summary": "5xx over 5 %"},
+            "externalURL": "http://alertmanager.example:9093",
+            "alerts": alerts,
+        }
+    ).encode()
+
+
+def post(port: int, body: bytes, timeout: float = 30.0) -> int:
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
+    try:
+        conn.request("POST", "/", body, {"Content-Type": "application/json"})
+        response = conn.getresponse()
+        response.read()
+        return response.status
+    finally:
+        conn.close()
+
+
+#: The client: a process of its own, as Alertmanager is (a thread would share the GIL with the
+#: receiver and measure its switching). Reads the bodies as JSON lines, prints posts per second.
+CLIENT = """
+import http.client, sys, time
+port = int(sys.argv[1])
+bodies = [line.rstrip(b"\\n") for line in sys.stdin.buffer]
+start = time.perf_counter()
+conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+for body in bodies:
+    conn.request("POST", "/", body, {"Content-Type": "application/json"})
+    response = conn.getresponse()
+    response.read()
+    assert response.status == 200, response.status
+conn.close()
+print(len(bodies) / (time.perf_counter() - start))
+"""
+
+
+async def posts_from_another_process(port: int, bodies: list[bytes]) -> float:
+    proc = await asyncio.create_subprocess_exec(
+        sys.executable, "-c", CLIENT, str(port), stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE
+    )
+    out, _ = await proc.communicate(b"\n".join(bodies) + b"\n")
+    if proc.returncode != 0:
+        raise RuntimeError("the webhook client failed")
+    return float(out.decode().strip())
+
+
+async def store_alone(path: Path, n: int) -> float:
+    store = await AsyncEventStore.open(path)
+    incident = (await store.declare("bench", 3, actor="bench")).incident_id
+    start = time.perf_counter()
+    for i in range(n):
+        await store.append(incident, Kind.NOTE, {"text": f"alert {i}"}, actor="bench")
+    rate = n / (time.perf_counter() - start)
+    await store.close()
+    return rate
+
+
+async def receiver(path: Path) -> tuple[IntakeSource, AsyncEventStore, int]:
+    store = await AsyncEventStore.open(path)
+    await store.declare("bench", 3, actor="bench")
+    source = IntakeSource(IntakeConfig(listen="127.0.0.1:0"), environ={})
+    source.attach(store)
+    await source.start()
+    return source, store, int(source.listen.rsplit(":", 1)[1])
+
+
+async def webhook_posts(path: Path, n: int) -> float:
+    source, store, port = await receiver(path)
+    bodies = [notification([alert(i)]) for i in range(n)]
+
+    try:
+        rate = await posts_from_another_process(port, bodies)
+        recorded = [e for e in await store.events(1) if e.kind == Kind.ALERT_FIRING]
+        assert len(recorded) == n, f"{len(recorded)} of {n} recorded"
+        return rate
+    finally:
+        await source.aclose()
+        await store.close()
+
+
+async def burst(path: Path) -> float:
+    source, store, port = await receiver(path)
+    body = notification([alert(i) for i in range(BURST)])
+    try:
+        start = time.perf_counter()
+        status = await asyncio.to_thread(post, port, body)
+        took = time.perf_counter() - start
+        assert status == 200, status
+        recorded = [e for e in await store.events(1) if e.kind == Kind.ALERT_FIRING]
+        assert len(recorded) == BURST, f"{len(recorded)} of {BURST} recorded"
+        return took
+    finally:
+        await source.aclose()
+        await store.close()
+
+
+def main() -> int:
+    verdict = Verdict()
+    n = int(sys.argv[1]) if len(sys.argv) > 1 else 1000
+    with tempfile.TemporaryDirectory() as tmp:
+        alone = asyncio.run(store_alone(Path(tmp) / "alone.db", n))
+        posts = asyncio.run(webhook_posts(Path(tmp) / "posts.db", n))
+        took = asyncio.run(burst(Path(tmp) / "burst.db"))
+    ratio = posts / alone
+    print(f"store alone                 {alone:9.0f} appends/s")
+    met = verdict.check(f"webhook posts >= {TARGET_RATIO}x the store's append rate", ratio >= TARGET_RATIO)
+    print(
+        f"webhook posts (1 alert)     {posts:9.0f} posts/s  = {ratio:.2f}x the store (target >= {TARGET_RATIO}x)  {met}"
+    )
+    met = verdict.check(f"{BURST:,} alerts in one payload < {BURST_SECONDS:g}s", took < BURST_SECONDS)
+    print(f"burst of {BURST:,} alerts       {took:9.3f} s recorded (target < {BURST_SECONDS:g} s)  {met}")
+    return verdict.finish()
+
+
+if __name__ == "__main__":
+    sys.exit(main())
