@@ -46,8 +46,11 @@ def test_a_metric_in_crit_reads_at_80x24_and_lands_once_on_the_timeline(tmux: Tm
     time.sleep(2)  # still crit: still one event
     assert tmux.screen().count("metric checkout 5xx CRIT") == 1
     tmux.run("resize-window", "-t", "wr", "-x", "160", "-y", "40")
-    wide = tmux.wait_for("Metrics")
-    row = next(line for line in wide.splitlines() if "checkout 5xx" in line and "CRIT" in line and "ago" in line)
-    assert "8% (≥ 5%)" in row
+    deadline, rows, wide = time.monotonic() + 10, [], ""
+    while not rows and time.monotonic() < deadline:  # the panes fill on their next redraw
+        wide = tmux.screen()
+        rows = [line for line in wide.splitlines() if "checkout 5xx" in line and "CRIT" in line and "ago" in line]
+        time.sleep(0.2)
+    assert rows and "8% (≥ 5%)" in rows[0], wide
     assert any("✖ ERROR" in line and "PromQL: " in line for line in wide.splitlines()), wide
     tmux.keys("C-q")
