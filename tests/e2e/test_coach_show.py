@@ -103,3 +103,38 @@ def test_a_quiet_sev3_has_no_warnings(at_clock):
     assert at_clock("2026-11-26 03:00:00", "declare", "Search slow", "--sev", "3", "--ic", "alice").returncode == 0
     text = at_clock("2026-11-26 03:05:00", "show").stdout
     assert "no warnings fired" in text
+
+
+def test_show_on_a_20000_entry_record_lists_the_warnings(home_env, tmp_path: Path):
+    """A long incident loaded through the store's bulk path: `show` and `show --json` replay the
+    coach over all of it (it used to cost the square of the record: ~45 s here) and stay quick."""
+    from datetime import UTC, datetime
+
+    from warroom.domain.events import Event
+    from warroom.domain.roles import IC, TECH
+
+    t0 = datetime(2026, 11, 26, 3, 0, tzinfo=UTC)
+    rows = [Event(1, t0, Kind.DECLARED, "alice", catalogue.declared("Checkout returns 500", 1), id=1)]
+    rows += [
+        Event(1, t0 + timedelta(seconds=i + 1), Kind.NOTE, "bob", catalogue.note(f"pool at {i % 97}%"), id=i + 2)
+        for i in range(20_000)
+    ]
+    later = t0 + timedelta(hours=6)
+    rows.append(Event(1, later, Kind.ROLE_ASSIGNED, "alice", catalogue.role_assigned(IC, "alice"), id=20_002))
+    tech = later + timedelta(seconds=1)
+    rows.append(Event(1, tech, Kind.ROLE_ASSIGNED, "alice", catalogue.role_assigned(TECH, "alice"), id=20_003))
+    db = tmp_path / "long.db"
+    with EventStore.open(db) as store:
+        store.import_incidents([rows])
+    env = {**home_env, "WARROOM_DB": str(db)}
+    exe = str(warroom_executable())
+    # Speed is benchmarks/coach_replay.py's; the timeout only stops a replay that refolds per
+    # moment (about 45 s here) from passing slowly.
+    text = subprocess.run([exe, "show", "1"], env=env, capture_output=True, text=True, timeout=30).stdout
+    coach = text[text.index("Coach") : text.index("Timeline (UTC)")]
+    assert "03:00 ⚠ SEV-1 with no IC: /ic NAME" in coach
+    assert "09:00 ⚠ IC alice is also Tech Lead (SEV-1)" in coach
+    assert "03:15 ⚠ SEV-1 open 15 min, no mitigation recorded" in coach
+    done = subprocess.run([exe, "show", "1", "--json"], env=env, capture_output=True, text=True, timeout=30)
+    rules = [w["rule"] for w in json.loads(done.stdout)["coach"]]
+    assert {"no-ic", "ic-tech-lead", "no-mitigation", "update-overdue"} <= set(rules)

@@ -36,6 +36,7 @@ def open_disk_full(session: Tmux) -> str:
     return session.wait_for("“disk full”")
 
 
+@pytest.mark.usefixtures("times_deadlines")  # a one-second deadline: no CPU hog beside it
 def test_a_tick_in_one_tmux_session_shows_in_the_other_and_in_show(tmux: Tmux, second: Tmux, tmp_path: Path):
     db = tmp_path / "warroom.db"
     with EventStore.open(db) as store:

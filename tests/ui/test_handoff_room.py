@@ -108,6 +108,7 @@ async def test_nobody_ic_refuses_handoff_and_keeps_the_line(tmp_path: Path):
         assert [e.kind for e in stored(path)] == [Kind.DECLARED]
 
 
+@pytest.mark.usefixtures("times_deadlines")  # a one-second deadline: no CPU hog beside it
 async def test_an_accept_from_another_process_shows_within_a_second(db: Path, home_env):
     app = WarRoomApp(db, CONFIG, clock=lambda: NOW, actor="alice")
     async with app.run_test(size=(120, 40)) as pilot:

@@ -9,6 +9,8 @@ import time
 from datetime import timedelta
 from pathlib import Path
 
+import pytest
+
 from tests.conftest import warroom_executable
 from tests.support.incident_builder import at
 from tests.support.review_db import checkout_incident
@@ -146,6 +148,7 @@ async def test_a_date_line_wherever_a_row_is_on_another_day(tmp_path: Path):
         assert not texts[first_after + 1].startswith("──")
 
 
+@pytest.mark.usefixtures("times_deadlines")  # a one-second deadline: no CPU hog beside it
 async def test_a_database_another_process_writes_shows_new_events(tmp_path: Path, home_env: dict[str, str]):
     db = review_db(tmp_path)
     app = review_app(db)

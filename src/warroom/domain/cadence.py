@@ -267,66 +267,84 @@ def _end_silence(s: _Sweep, at: datetime, *, ongoing: bool = False) -> None:
     s.missed_in_silence = None
 
 
-def _sweep(state: IncidentState, now: datetime, cadence: UpdateCadence) -> _Sweep:
+def _start_sweep(state: IncidentState, cadence: UpdateCadence) -> _Sweep:
+    """The walk at the declaration: its severity's cadence counted from it."""
     first_sev = state.severity_history[0].after if state.severity_history else state.severity
     start = state.declared_at
     minutes = cadence.minutes_for(first_sev)
-    s = _Sweep(
+    return _Sweep(
         anchor=start,
         due=start + timedelta(minutes=minutes) if minutes else None,
         minutes=minutes,
         severity=first_sev,
     )
+
+
+#: One entry of the walk: (when, 0 for a change or 1 for a post, its order, the change or post).
+SweepItem = tuple[datetime, int, int, Any]
+
+
+def _timeline(state: IncidentState, now: datetime) -> list[SweepItem]:
     # Changes come before posts at the same instant: a post made as severity changes counts after it.
-    timeline: list[tuple[datetime, int, int, Any]] = [(c[0], 0, c[1], c) for c in _cadence_changes(state, now)]
+    start = state.declared_at
+    timeline: list[SweepItem] = [(c[0], 0, c[1], c) for c in _cadence_changes(state, now)]
     timeline += [(max(p.at, start), 1, i, p) for i, p in enumerate(state.comms) if p.at <= now]
     timeline.sort(key=lambda t: (t[0], t[1], t[2]))
-    for at, is_post, _, item in timeline:
-        _check_passed(s, at)
-        if is_post:
-            s.last_post = item.at
-            if s.resolved:
-                continue  # a post after resolution starts no silence
-            _end_silence(s, at)
-            s.anchor = at
-            s.due = at + timedelta(minutes=s.minutes) if s.minutes else None
-            continue
-        _, _, new_sev, resolved = item
-        was_resolved = s.resolved
-        old_minutes = s.minutes
-        if new_sev is not None:
-            s.severity = new_sev
-        if resolved is not None:
-            s.resolved = resolved
-        s.minutes = _minutes(cadence, s.severity, s.resolved)
-        if s.resolved and not was_resolved:
-            _end_silence(s, at)  # resolution ends the silence
-            s.due = None
-        elif was_resolved and not s.resolved:
-            s.anchor = at  # a reopen starts a new silence, like a declaration
-            s.due = at + timedelta(minutes=s.minutes) if s.minutes else None
-        elif s.minutes == old_minutes:
-            pass  # same cadence (a status step, SEV-2 -> SEV-2 with overrides): deadline unchanged
-        elif s.minutes is None:
-            s.due = None  # SEV-4: deadlines suspended, the silence goes on
-        elif old_minutes is None or s.due is None:
-            s.due = _deadline_from(s.anchor, s.minutes, at)
-        elif s.minutes < old_minutes:
-            # A raise never buys time: the earlier of the old deadline and the new cadence.
-            s.due = min(s.due, _deadline_from(s.anchor, s.minutes, at))
-        else:
-            # A lowering never takes time away: the later of the two.
-            s.due = max(s.due, _deadline_from(s.anchor, s.minutes, at))
+    return timeline
+
+
+def _step(s: _Sweep, cadence: UpdateCadence, item: SweepItem) -> None:
+    """Walk past one change or post (in the timeline's order)."""
+    at, is_post, _, entry = item
+    _check_passed(s, at)
+    if is_post:
+        s.last_post = entry.at
+        if s.resolved:
+            return  # a post after resolution starts no silence
+        _end_silence(s, at)
+        s.anchor = at
+        s.due = at + timedelta(minutes=s.minutes) if s.minutes else None
+        return
+    _, _, new_sev, resolved = entry
+    was_resolved = s.resolved
+    old_minutes = s.minutes
+    if new_sev is not None:
+        s.severity = new_sev
+    if resolved is not None:
+        s.resolved = resolved
+    s.minutes = _minutes(cadence, s.severity, s.resolved)
+    if s.resolved and not was_resolved:
+        _end_silence(s, at)  # resolution ends the silence
+        s.due = None
+    elif was_resolved and not s.resolved:
+        s.anchor = at  # a reopen starts a new silence, like a declaration
+        s.due = at + timedelta(minutes=s.minutes) if s.minutes else None
+    elif s.minutes == old_minutes:
+        pass  # same cadence (a status step, SEV-2 -> SEV-2 with overrides): deadline unchanged
+    elif s.minutes is None:
+        s.due = None  # SEV-4: deadlines suspended, the silence goes on
+    elif old_minutes is None or s.due is None:
+        s.due = _deadline_from(s.anchor, s.minutes, at)
+    elif s.minutes < old_minutes:
+        # A raise never buys time: the earlier of the old deadline and the new cadence.
+        s.due = min(s.due, _deadline_from(s.anchor, s.minutes, at))
+    else:
+        # A lowering never takes time away: the later of the two.
+        s.due = max(s.due, _deadline_from(s.anchor, s.minutes, at))
+
+
+def _sweep(state: IncidentState, now: datetime, cadence: UpdateCadence) -> _Sweep:
+    s = _start_sweep(state, cadence)
+    for item in _timeline(state, now):
+        _step(s, cadence, item)
     _check_passed(s, now)
     if s.missed_in_silence is not None:
         _end_silence(s, now, ongoing=True)
     return s
 
 
-def next_update(state: IncidentState, now: datetime, cadence: UpdateCadence | None = None) -> UpdateDue:
-    """The countdown the header shows: when the next update is due, as of `now`."""
-    cadence = cadence or UpdateCadence()
-    s = _sweep(state, now, cadence)
+def _update_due(state: IncidentState, s: _Sweep, now: datetime) -> UpdateDue:
+    """The countdown from a walk over every change and post up to `now` (its misses unread)."""
     last_post = s.last_post
     silence_from = max(t for t in (state.declared_at, last_post, s.anchor) if t is not None)
     silent_for = max(now - silence_from, timedelta(0))
@@ -343,6 +361,11 @@ def next_update(state: IncidentState, now: datetime, cadence: UpdateCadence | No
     return UpdateDue(now, s.severity, s.due, remaining, phase, silent_for, s.minutes, last_post)
 
 
+def next_update(state: IncidentState, now: datetime, cadence: UpdateCadence | None = None) -> UpdateDue:
+    """The countdown the header shows: when the next update is due, as of `now`."""
+    return _update_due(state, _sweep(state, now, cadence or UpdateCadence()), now)
+
+
 def missed_updates(state: IncidentState, now: datetime, cadence: UpdateCadence | None = None) -> list[MissedUpdate]:
     """Every silence longer than the cadence in force, from the record alone, oldest first."""
     return list(_sweep(state, now, cadence or UpdateCadence()).misses)
@@ -350,19 +373,28 @@ def missed_updates(state: IncidentState, now: datetime, cadence: UpdateCadence |
 
 def user_comms_due(state: IncidentState, now: datetime, cadence: UpdateCadence | None = None) -> UserCommsDue:
     """SEV-2 (or worse) needs user comms (an `external` update) within 30 min of reaching it."""
-    cadence = cadence or UpdateCadence()
     reached: datetime | None = None
     for change in state.severity_history:
         if change.at <= now and change.after <= Severity.SEV2:
             reached = change.at
             break
+    met_at = next((p.at for p in state.comms if p.audience == USER_AUDIENCE and p.at <= now), None)
+    return _user_comms(reached, met_at, state.milestones.resolved, now, cadence or UpdateCadence())
+
+
+def _user_comms(
+    reached: datetime | None,
+    met_at: datetime | None,
+    resolved_at: datetime | None,
+    now: datetime,
+    cadence: UpdateCadence,
+) -> UserCommsDue:
+    """The SEV-2 rule from when SEV-2 was first reached and the first `external` post (both as of `now`)."""
     if reached is None:
         return UserCommsDue(False, None, None, "none", None)
     due_at = reached + timedelta(minutes=cadence.sev2_first_user_comms)
-    met_at = next((p.at for p in state.comms if p.audience == USER_AUDIENCE and p.at <= now), None)
     if met_at is not None:
         return UserCommsDue(True, due_at, met_at, "met", due_at - now)
-    resolved_at = state.milestones.resolved
     if resolved_at is not None and resolved_at <= now and resolved_at < due_at:
         return UserCommsDue(False, due_at, None, "none", None)  # resolved before users needed telling
     remaining = due_at - now

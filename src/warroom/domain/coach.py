@@ -26,8 +26,9 @@ from collections.abc import Callable, Iterable
 from datetime import datetime, timedelta
 
 from warroom.domain import coach_facts as facts
-from warroom.domain.cadence import UpdateCadence, next_update, user_comms_due
-from warroom.domain.events import Event, Kind, format_ts
+from warroom.domain.cadence import UpdateCadence, UpdateDue, UserCommsDue, next_update, user_comms_due
+from warroom.domain.coach_facts import RecordFacts
+from warroom.domain.events import Event, format_ts
 from warroom.domain.incident import IncidentState
 from warroom.domain.postmortem_due import postmortem_started_at
 from warroom.domain.roles import COMMS, IC, TECH
@@ -78,21 +79,52 @@ class Dismissal(Record):
     at: datetime
 
 
-#: A rule: the folded incident, `now`, the cadence and the record up to `now` -> its warning or None.
-Rule = Callable[[IncidentState, datetime, UpdateCadence, list[Event]], CoachWarning | None]
+class CoachView:
+    """What the rules read: the incident as of `now`, the facts of its record up to `now`, and
+    (while it is open) the update deadlines and when it became SEV-1/2. `evaluate` builds one
+    from the record; the replay (`coach_replay`) keeps one up to date as it goes forward."""
+
+    __slots__ = ("state", "now", "cadence", "facts", "update_due", "users_due", "serious_since", "postmortem_started")
+
+    def __init__(
+        self,
+        state: IncidentState,
+        now: datetime,
+        cadence: UpdateCadence,
+        facts: RecordFacts,
+        *,
+        update_due: UpdateDue | None,
+        users_due: UserCommsDue | None,
+        serious_since: datetime | None,
+        postmortem_started: datetime | None,
+    ) -> None:
+        self.state = state
+        self.now = now
+        self.cadence = cadence
+        self.facts = facts
+        #: `next_update(state, now, cadence)`; None once resolved (no rule asks then).
+        self.update_due = update_due
+        #: `user_comms_due(state, now, cadence)`; None once resolved.
+        self.users_due = users_due
+        #: `serious_since(state, now)`; None once resolved.
+        self.serious_since = serious_since
+        #: When the postmortem started (`postmortem_started_at`), None when it has not.
+        self.postmortem_started = postmortem_started
+
+
+#: A rule: what it reads as of `now` -> its warning or None.
+Rule = Callable[[CoachView], CoachWarning | None]
 
 
 def _serious(state: IncidentState) -> bool:
     return state.severity <= Severity.SEV2
 
 
-def update_overdue(
-    state: IncidentState, now: datetime, cadence: UpdateCadence, events: list[Event]
-) -> CoachWarning | None:
+def update_overdue(view: CoachView) -> CoachWarning | None:
     """An update is overdue: the cadence's deadline (15/30/60 min by severity) passed."""
-    if not state.is_open:
+    due = view.update_due
+    if not view.state.is_open or due is None:
         return None
-    due = next_update(state, now, cadence)
     if due.overdue and due.due_at is not None:
         return CoachWarning(
             "update-overdue",
@@ -103,13 +135,11 @@ def update_overdue(
     return None
 
 
-def user_update_overdue(
-    state: IncidentState, now: datetime, cadence: UpdateCadence, events: list[Event]
-) -> CoachWarning | None:
+def user_update_overdue(view: CoachView) -> CoachWarning | None:
     """The SEV-1/2 first user update (an `external` post within 30 min) is overdue."""
-    if not state.is_open:
+    users = view.users_due
+    if not view.state.is_open or users is None:
         return None
-    users = user_comms_due(state, now, cadence)
     if users.phase == "overdue" and users.due_at is not None:
         return CoachWarning(
             "user-update-overdue",
@@ -120,19 +150,21 @@ def user_update_overdue(
     return None
 
 
-def no_ic(state: IncidentState, now: datetime, cadence: UpdateCadence, events: list[Event]) -> CoachWarning | None:
+def no_ic(view: CoachView) -> CoachWarning | None:
     """A SEV-1/2 with no Incident Commander."""
+    state = view.state
     if not state.is_open or not _serious(state) or state.commander is not None:
         return None
     label = state.severity.label
     # Vacant since the declaration or since the last IC left: an IC who leaves is a new situation.
-    released = [e.at for e in events if e.kind == Kind.ROLE_RELEASED and e.payload.get("role") == IC]
-    since = released[-1] if released else state.declared_at
+    released = view.facts.ic_released_at
+    since = released if released is not None else state.declared_at
     return CoachWarning("no-ic", f"{label}|{format_ts(since)}", f"{label} with no IC: /ic NAME", QUOTE_ROLES)
 
 
-def solo_sev1(state: IncidentState, now: datetime, cadence: UpdateCadence, events: list[Event]) -> CoachWarning | None:
+def solo_sev1(view: CoachView) -> CoachWarning | None:
     """One person holds every role on a SEV-1 (IC, Comms Lead, Tech Lead and any other held)."""
+    state = view.state
     if not state.is_open or state.severity is not Severity.SEV1:
         return None
     holders = {role: h.person for role, h in state.roles.items()}
@@ -147,14 +179,13 @@ def solo_sev1(state: IncidentState, now: datetime, cadence: UpdateCadence, event
     )
 
 
-def no_mitigation(
-    state: IncidentState, now: datetime, cadence: UpdateCadence, events: list[Event]
-) -> CoachWarning | None:
+def no_mitigation(view: CoachView) -> CoachWarning | None:
     """A SEV-1/2 open 15 minutes (since it reached SEV-1/2) with no mitigation recorded."""
+    state = view.state
     if not state.is_open or not _serious(state):
         return None
-    reached = serious_since(state, now)
-    if reached is None or now - reached < MITIGATION_WINDOW or facts.mitigation_recorded(events):
+    reached = view.serious_since
+    if reached is None or view.now - reached < MITIGATION_WINDOW or view.facts.mitigation_recorded:
         return None
     return CoachWarning(
         "no-mitigation",
@@ -164,16 +195,15 @@ def no_mitigation(
     )
 
 
-def fix_forward(
-    state: IncidentState, now: datetime, cadence: UpdateCadence, events: list[Event]
-) -> CoachWarning | None:
+def fix_forward(view: CoachView) -> CoachWarning | None:
     """A suspect deploy, notes that speak of a fix or a hotfix, and no rollback tried."""
+    state, found = view.state, view.facts
     if not state.is_open or state.milestones.mitigated is not None:
         return None
-    suspects = facts.suspect_deploys(events, state.milestones.detected)
-    if not suspects or not any(facts.speaks_of_fix(str(n.payload.get("text") or "")) for n in facts.notes(events)):
+    if not found.fix_talk or found.rollback_tried:
         return None
-    if facts.rollback_tried(events):
+    suspects = found.suspects(state.milestones.detected)
+    if not suspects:
         return None
     name = facts.deploy_name(suspects[0])
     return CoachWarning(
@@ -185,13 +215,10 @@ def fix_forward(
     )
 
 
-def root_cause_first(
-    state: IncidentState, now: datetime, cadence: UpdateCadence, events: list[Event]
-) -> CoachWarning | None:
+def root_cause_first(view: CoachView) -> CoachWarning | None:
     """A note names a root cause while nothing has been mitigated yet."""
-    if not state.is_open or facts.mitigation_recorded(events):
-        return None
-    if not any(facts.names_root_cause(str(n.payload.get("text") or "")) for n in facts.notes(events)):
+    state = view.state
+    if not state.is_open or view.facts.mitigation_recorded or not view.facts.root_cause_named:
         return None
     return CoachWarning(
         "root-cause-first",
@@ -202,16 +229,15 @@ def root_cause_first(
     )
 
 
-def ic_tech_lead(
-    state: IncidentState, now: datetime, cadence: UpdateCadence, events: list[Event]
-) -> CoachWarning | None:
+def ic_tech_lead(view: CoachView) -> CoachWarning | None:
     """The IC also holds Tech Lead on a SEV-1/2 (left to `solo-sev1` when they hold every role)."""
+    state = view.state
     if not state.is_open or not _serious(state):
         return None
     ic, tech = state.roles.get(IC), state.roles.get(TECH)
     if ic is None or tech is None or ic.person != tech.person:
         return None
-    if solo_sev1(state, now, cadence, events) is not None:
+    if solo_sev1(view) is not None:
         return None
     label = state.severity.label
     return CoachWarning(
@@ -222,12 +248,11 @@ def ic_tech_lead(
     )
 
 
-def no_postmortem(
-    state: IncidentState, now: datetime, cadence: UpdateCadence, events: list[Event]
-) -> CoachWarning | None:
+def no_postmortem(view: CoachView) -> CoachWarning | None:
     """Resolved with no postmortem started (no section written, no action item added yet)."""
+    state = view.state
     resolved = state.milestones.resolved
-    if state.is_open or resolved is None or postmortem_started_at(state.events) is not None:
+    if state.is_open or resolved is None or view.postmortem_started is not None:
         return None
     return CoachWarning(
         "no-postmortem",
@@ -252,6 +277,10 @@ RULES: tuple[tuple[str, Rule], ...] = (
 )
 RULE_IDS = tuple(name for name, _ in RULES)
 
+#: The rules whose answer may change with the clock alone (a deadline passing), the rest
+#: changing only with the record: a replay re-asks only these when nothing new was recorded.
+CLOCK_RULES = frozenset({"update-overdue", "user-update-overdue", "no-mitigation"})
+
 
 def serious_since(state: IncidentState, now: datetime) -> datetime | None:
     """When the incident last became SEV-1/2 (or a reopen, if later), as of `now`; None if it is not."""
@@ -269,14 +298,30 @@ def serious_since(state: IncidentState, now: datetime) -> datetime | None:
     return max([since, *[at for at in reopened if at > since]])
 
 
-def evaluate(state: IncidentState, now: datetime, cadence: UpdateCadence | None = None) -> list[CoachWarning]:
-    """Every warning whose situation holds at `now` (dismissed or not), most urgent first."""
+def view_of(state: IncidentState, now: datetime, cadence: UpdateCadence | None = None) -> CoachView:
+    """What the rules read at `now`, from the folded incident (whose record may run past `now`)."""
     cadence = cadence or UpdateCadence()
     state = facts.as_of(state, now)
-    events = facts.events_until(state.events, now)
+    found = RecordFacts.of(facts.events_until(state.events, now))
+    is_open = state.is_open
+    return CoachView(
+        state,
+        now,
+        cadence,
+        found,
+        update_due=next_update(state, now, cadence) if is_open else None,
+        users_due=user_comms_due(state, now, cadence) if is_open else None,
+        serious_since=serious_since(state, now) if is_open else None,
+        postmortem_started=postmortem_started_at(state.events),
+    )
+
+
+def evaluate(state: IncidentState, now: datetime, cadence: UpdateCadence | None = None) -> list[CoachWarning]:
+    """Every warning whose situation holds at `now` (dismissed or not), most urgent first."""
+    view = view_of(state, now, cadence)
     found = []
     for _, rule in RULES:
-        warning = rule(state, now, cadence, events)
+        warning = rule(view)
         if warning is not None:
             found.append(warning)
     return found

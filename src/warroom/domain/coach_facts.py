@@ -22,6 +22,8 @@ from warroom.domain.deploy_rules import RECENT, Deploy, deploys_before
 from warroom.domain.events import Event, Kind, parse_ts
 from warroom.domain.incident import IncidentState, fold
 from warroom.domain.mitigation import rollback_target
+from warroom.domain.postmortem_due import POSTMORTEM_KINDS
+from warroom.domain.roles import IC
 
 #: The kind `warroom mitigate` and the mitigation screen write (a mitigation that was run:
 #: payload `kind` rollback | flag | failover | restart | block, `name`, `argv`, `exit_code`).
@@ -67,6 +69,8 @@ def _sentences(text: str) -> list[str]:
 def names_root_cause(text: str) -> bool:
     """True when `text` names a cause as found: "root cause is the pool change", "500s caused
     by the cache deploy". Not for a question, a deferral or a doubt."""
+    if not _ROOT_CAUSE.search(text) and not _CAUSAL.search(text):
+        return False  # no sentence can name one (most notes: a quick answer for long records)
     for sentence in _sentences(text):
         if sentence.endswith("?"):
             continue
@@ -193,3 +197,130 @@ def deploy_name(deploy: Deploy) -> str:
     """`api 0aaf9da`, `checkout rev 6`: what to roll back, as people say it (and as the
     mitigation options name it)."""
     return f"{rollback_target(deploy)} {deploy.short}".strip()
+
+
+# --- the same facts, kept up to date one entry at a time ---------------------------------------
+
+
+#: A note can speak of a fix or name a cause only if one of these matches somewhere in it.
+_NOTE_WORDS = re.compile("|".join(p.pattern for p in (_FIX, _ROOT_CAUSE, _CAUSAL)), re.IGNORECASE)
+
+
+def _may_name_fix_or_cause(text: str) -> bool:
+    """False only when no note words can match. Every match holds "fix" or "patch" (a fix),
+    "caus" (root cause, caused by, because), "rca" or "due" (due to), in any case: an ASCII
+    text lowered compares as the patterns' IGNORECASE does; others ask the patterns."""
+    if text.isascii():
+        lowered = text.lower()
+        return "fix" in lowered or "patch" in lowered or "caus" in lowered or "rca" in lowered or "due" in lowered
+    return _NOTE_WORDS.search(text) is not None
+
+
+#: The kinds any fact is read from.
+FACT_KINDS = frozenset(
+    {
+        Kind.NOTE,
+        Kind.DEPLOY,
+        Kind.ROLE_RELEASED,
+        MITIGATION_RUN,
+        Kind.MITIGATED,
+        Kind.MILESTONE,
+        Kind.COMMAND_RUN,
+        *POSTMORTEM_KINDS,
+    }
+)
+
+
+class RecordFacts:
+    """What the coach's rules read from the record's entries, kept up to date one entry at a
+    time: `RecordFacts.of(events)` for a record as of `now`, or `add` entry by entry as a replay
+    goes forward (each fact is what the functions above say of the entries added so far, in the
+    order they were added). `version` changes whenever a fact may have changed, so a replay can
+    tell that its rules' answers can only have moved with the clock."""
+
+    __slots__ = (
+        "version",
+        "mitigation_recorded",
+        "rollback_tried",
+        "fix_talk",
+        "root_cause_named",
+        "ic_released_at",
+        "postmortem_started",
+        "_deploys",
+        "_suspects",
+    )
+
+    def __init__(self) -> None:
+        self.version = 0
+        #: `mitigation_recorded(entries)`.
+        self.mitigation_recorded = False
+        #: `rollback_tried(entries)`.
+        self.rollback_tried = False
+        #: A note speaks of fixing forward (`speaks_of_fix`).
+        self.fix_talk = False
+        #: A note names a root cause (`names_root_cause`).
+        self.root_cause_named = False
+        #: When the IC role was last released (None: never).
+        self.ic_released_at: datetime | None = None
+        #: `postmortem_due.postmortem_started_at(entries)`.
+        self.postmortem_started: datetime | None = None
+        self._deploys: list[Deploy] = []
+        self._suspects: tuple[datetime | None, int, list[Deploy]] | None = None
+
+    @classmethod
+    def of(cls, events: Iterable[Event]) -> RecordFacts:
+        """The facts of `events`, taken in their order."""
+        found = cls()
+        for e in events:
+            found.add(e)
+        return found
+
+    def add(self, e: Event) -> None:
+        """Take one more entry into account."""
+        kind = e.kind
+        if kind not in FACT_KINDS:
+            return  # signals, posts, role changes...: the state holds what the rules read of them
+        if kind == Kind.NOTE:
+            if self.fix_talk and self.root_cause_named:
+                return
+            text = _text(e.payload)
+            if not _may_name_fix_or_cause(text):
+                return  # neither a fix nor a cause is mentioned (most notes)
+            if not self.fix_talk and speaks_of_fix(text):
+                self.fix_talk = True
+                self.version += 1
+            if not self.root_cause_named and names_root_cause(text):
+                self.root_cause_named = True
+                self.version += 1
+            return
+        if kind == Kind.DEPLOY:
+            deploy = _deploy(e.payload)
+            if deploy is not None and deploy.short:
+                self._deploys.append(deploy)
+                self.version += 1
+            return
+        if kind == Kind.ROLE_RELEASED and e.payload.get("role") == IC:
+            self.ic_released_at = e.at
+            self.version += 1
+            return
+        if kind in POSTMORTEM_KINDS:
+            if self.postmortem_started is None or e.at < self.postmortem_started:
+                self.postmortem_started = e.at
+                self.version += 1
+            return
+        if not self.mitigation_recorded and mitigation_recorded((e,)):
+            self.mitigation_recorded = True
+            self.version += 1
+        if not self.rollback_tried and rollback_tried((e,)):
+            self.rollback_tried = True
+            self.version += 1
+
+    def suspects(self, detected_at: datetime | None) -> list[Deploy]:
+        """`suspect_deploys(entries, detected_at)`."""
+        if detected_at is None:
+            return []
+        cached = self._suspects
+        if cached is None or cached[0] != detected_at or cached[1] != len(self._deploys):
+            cached = (detected_at, len(self._deploys), deploys_before(self._deploys, detected_at, RECENT))
+            self._suspects = cached
+        return cached[2]

@@ -267,6 +267,28 @@ def apply(state: IncidentState | None, ev: Event) -> IncidentState | None:
     return state
 
 
+#: The kinds `apply` reads; any other entry leaves the state as it is (a replay need not ask).
+STATE_KINDS = frozenset(
+    {
+        Kind.DECLARED,
+        Kind.SEVERITY,
+        Kind.STATUS,
+        Kind.ROLE_ASSIGNED,
+        Kind.ROLE_RELEASED,
+        Kind.HANDOFF_PROPOSED,
+        Kind.HANDOFF_ACCEPTED,
+        Kind.ACKNOWLEDGED,
+        Kind.MITIGATED,
+        Kind.RESOLVED,
+        Kind.REOPENED,
+        Kind.MILESTONE,
+        Kind.PUBLIC_SUMMARY,
+        Kind.FEATURE_SET,
+        Kind.COMMS_POSTED,
+    }
+)
+
+
 def apply_readable(state: IncidentState | None, ev: Event) -> IncidentState | None:
     """`apply`, except that an event whose payload lacks what its kind needs (a hand-edited or
     damaged row) changes nothing: it stays in the timeline, and the rest of the record folds."""

@@ -14,10 +14,9 @@ from datetime import datetime, timedelta
 
 from warroom.domain.cadence import UpdateCadence, missed_updates
 from warroom.domain.catalogue import long_text
-from warroom.domain.coach import evaluate
-from warroom.domain.coach_replay import FiredWarning, fired
+from warroom.domain.coach_replay import fired, still_held
 from warroom.domain.events import Event, Kind
-from warroom.domain.incident import IncidentState, fold
+from warroom.domain.incident import IncidentState
 from warroom.domain.user_comms import first_user_update
 
 #: The playbook: "The goal in the first 15 minutes is to make users stop hurting".
@@ -27,9 +26,6 @@ QUOTE_UPGRADE = "Pick higher when in doubt. Downgrading is free; upgrading later
 
 #: A coach warning whose situation was over this soon after it fired is not worth a hint.
 COACH_GRACE = timedelta(minutes=1)
-
-#: Moments (people's entries) past which the coach's replay is skipped: it costs ~1 s at 2,000.
-COACH_REPLAY_LIMIT = 2000
 
 #: Coach rules the hints already cover in their own words (silences, user comms, first mitigation).
 _COVERED_RULES = frozenset({"update-overdue", "user-update-overdue", "no-mitigation", "no-postmortem"})
@@ -92,16 +88,6 @@ def went_poorly_hints(
     return hints
 
 
-def _still_held(events: Sequence[Event], warning: FiredWarning, cadence: UpdateCadence | None) -> bool:
-    """Whether the warning's situation still held `COACH_GRACE` after it fired."""
-    later = warning.at + COACH_GRACE
-    state = fold([ev for ev in events if ev.at <= later])
-    if state is None:
-        return False
-    situation = (warning.warning.rule, warning.warning.key)
-    return any((w.rule, w.key) == situation for w in evaluate(state, later, cadence))
-
-
 def fired_coach_warnings(
     events: Sequence[Event], now: datetime, cadence: UpdateCadence | None = None
 ) -> list[tuple[datetime, str]]:
@@ -110,14 +96,8 @@ def fired_coach_warnings(
     dismissed in the moment still happened. Left out: rules whose finding the hints word already,
     and a situation that was over within `COACH_GRACE` (an IC named by the command that declared).
 
-    The replay re-reads the record at every moment a person acted, so its cost grows with the
-    square of the record: past `COACH_REPLAY_LIMIT` such moments it is not run, and the one hint
-    says so (the same record still always gives the same document)."""
-    moments = len({ev.at for ev in events if not ev.is_system})
-    if moments > COACH_REPLAY_LIMIT:
-        return [(now, f"coach warnings not replayed: {moments} moments in the record (over {COACH_REPLAY_LIMIT})")]
-    return [
-        (f.at, f"{f.warning.text} ({f.warning.quote})")
-        for f in fired(events, now, cadence)
-        if f.warning.rule not in _COVERED_RULES and _still_held(events, f, cadence)
-    ]
+    Both the replay and the check that a situation still held are one pass over the record, so
+    a long incident's postmortem lists its warnings too."""
+    found = [f for f in fired(events, now, cadence) if f.warning.rule not in _COVERED_RULES]
+    held = still_held(events, found, COACH_GRACE, cadence)
+    return [(f.at, f"{f.warning.text} ({f.warning.quote})") for f, kept in zip(found, held, strict=True) if kept]

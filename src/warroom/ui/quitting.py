@@ -6,6 +6,11 @@ palette's Quit: status 0. Either way, with text the database does not have (a no
 to save, one still saving, half-typed text) it asks first, Cancel focused: write it to a file
 beside the database, quit without it, or stay. A hangup or SIGTERM writes the file unasked,
 and the exit message (stderr, once the screen is gone) names it.
+
+A mitigation still running (`running_mitigation`) makes Ctrl+Q, the second Ctrl+C and the
+palette's Quit ask first, naming it, with **Keep running** focused: quitting stops it half-done
+(its process group is killed, the record says interrupted). A hangup or SIGTERM stops it
+unasked: nobody may be there to answer.
 """
 
 from __future__ import annotations
@@ -36,6 +41,8 @@ class QuitKeepingText(_Base):
     INTERRUPT_AGAIN_S = 2.0
     _interrupted_at: float | None = None
     _asking_to_quit = False
+    #: The mitigation running now (`screens.mitigation_runner.RunningMitigation`), None if none.
+    running_mitigation: Any = None
     if TYPE_CHECKING:  # WarRoomApp's
         INTERRUPTED: int
         warroom_screen: Any
@@ -89,8 +96,12 @@ class QuitKeepingText(_Base):
         if not self._asking_to_quit:
             self.call_after_refresh(self._request_quit_now, code)
 
-    def _request_quit_now(self, code: int) -> None:
+    def _request_quit_now(self, code: int, stop_mitigation: bool = False) -> None:
         if self._asking_to_quit:
+            return
+        running = self.running_mitigation
+        if running is not None and not stop_mitigation:
+            self._ask_to_stop_mitigation(running, code)
             return
         items = self.unsaved_text()
         if not items:
@@ -113,6 +124,25 @@ class QuitKeepingText(_Base):
 
         where = str(self.db_path.resolve().parent / unsaved_name(self.db_path, now))
         self.push_screen(QuitUnsavedScreen(items, where), answered)
+
+    def _ask_to_stop_mitigation(self, running: Any, code: int) -> None:
+        """Quitting would stop a running mitigation: ask, Keep running focused (no letter quits)."""
+        from warroom.ui.screens.confirm import ConfirmScreen
+
+        self._asking_to_quit = True
+
+        def answered(stop: bool | None) -> None:
+            self._asking_to_quit = False
+            if stop:
+                self._request_quit_now(code, stop_mitigation=True)  # then unsaved text, as always
+            else:
+                said = f"not quitting: {clean(running.option.name, cap=80)} keeps running; its result is recorded when it ends"
+                say = getattr(self.screen, "say", None)  # the mitigation screen's own status line
+                say(said) if callable(say) else self._say(said)
+
+        question = running.question(time.monotonic())
+        dialog = ConfirmScreen(question, running.details(), confirm="Quit and stop it", cancel="Keep running")
+        self.push_screen(dialog, answered)
 
     async def _write_and_exit(self, items: list[Any], code: int, why: str | None, now: datetime | None = None) -> None:
         """Write `items` beside the database (in a thread: the loop never waits on a disk),

@@ -261,14 +261,17 @@ class MitigationScreen(Screen[None]):
 
     def start(self, option: MitigationOption) -> None:
         """Run `option` in an app worker: leaving this screen does not stop it."""
-        from warroom.ui.screens.mitigation_runner import run_and_record
+        from warroom.ui.screens.mitigation_runner import mark_running, run_and_record
 
         self.running = option
+        running = mark_running(self.app, option)  # quitting now asks first
         self.output_lines.clear()
         if self.is_attached:
             self.query_one(Log).clear()
         self.say(f"running {clean(option.title, cap=120)}… (Esc leaves this screen: the run goes on and is recorded)")
-        self.app.run_worker(run_and_record(self, option), name="mitigation", group="mitigation", exit_on_error=False)
+        self.app.run_worker(
+            run_and_record(self, option, running), name="mitigation", group="mitigation", exit_on_error=False
+        )
 
     # --- keys ------------------------------------------------------------------------------
 

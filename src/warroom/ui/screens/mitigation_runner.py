@@ -26,6 +26,50 @@ if TYPE_CHECKING:
 MitigationScreen = Any
 
 
+class RunningMitigation:
+    """The mitigation running now, as the app knows it (`app.running_mitigation`): quitting from
+    the screen asks first, naming it, since stopping it half-done (a rollback) is an effect of
+    its own; a hangup or SIGTERM stops it unasked, and the record says it was interrupted."""
+
+    def __init__(self, option: MitigationOption, started: float) -> None:
+        self.option = option
+        #: `time.monotonic()` when it was started.
+        self.started = started
+
+    def question(self, now: float) -> str:
+        """ "A mitigation is running: NAME ($ COMMAND, started 12 s ago). Quit and stop it?" """
+        from warroom.ui.widgets.mitigation_list import shown_command
+
+        command = clean(shown_command(self.option), cap=120)
+        return (
+            f"A mitigation is running: {clean(self.option.name, cap=80)} ($ {command}, "
+            f"started {_ago(now - self.started)} ago). Quit and stop it?"
+        )
+
+    def details(self) -> list[str]:
+        return [
+            "Quit and stop it: the command and everything it started are killed, and the record "
+            "says it was interrupted (a rollback may be left half-done).",
+            "Keep running: the war room stays open; its output, exit code and the "
+            '"users okay?" question follow when it ends.',
+        ]
+
+
+def _ago(seconds: float) -> str:
+    whole = max(int(seconds), 0)
+    if whole < 60:
+        return f"{whole} s"
+    minutes, rest = divmod(whole, 60)
+    return f"{minutes} min {rest} s" if rest else f"{minutes} min"
+
+
+def mark_running(app: Any, option: MitigationOption) -> RunningMitigation:
+    """Tell the app `option` runs from now on (until `run_and_record` ends)."""
+    running = RunningMitigation(option, time.monotonic())
+    app.running_mitigation = running
+    return running
+
+
 def ended(title: str, outcome: Any) -> tuple[str, bool]:
     """How the run ended in one line, and whether it worked."""
     capture = outcome.capture
@@ -38,8 +82,11 @@ def ended(title: str, outcome: Any) -> tuple[str, bool]:
     return f"✖ {title} FAILED: {clean(outcome.describe(), cap=300)}{captured}", False
 
 
-async def run_and_record(screen: MitigationScreen, option: MitigationOption) -> None:
-    """Run `option` (already confirmed), record it, say how it went, then ask about the users."""
+async def run_and_record(
+    screen: MitigationScreen, option: MitigationOption, running: RunningMitigation | None = None
+) -> None:
+    """Run `option` (already confirmed), record it, say how it went, then ask about the users.
+    `running`: what `mark_running` told the app (cleared here when the run ends)."""
     from warroom.redact import known_secrets, register_config_secrets
     from warroom.services.mitigation_run import interrupted_outcome, record_mitigation_async, run_mitigation
 
@@ -53,8 +100,9 @@ async def run_and_record(screen: MitigationScreen, option: MitigationOption) -> 
             register_config_secrets(app.config)
             outcome = await run_mitigation(option, on_line=screen.stream_line, secrets=known_secrets())
         except asyncio.CancelledError:
-            # Quitting (Ctrl+Q, a hangup) cancels the worker, which kills the command's process
-            # group: the record says it was interrupted, if the database still takes it.
+            # Quitting (Ctrl+Q once confirmed, a hangup, SIGTERM) cancels the worker, which kills
+            # the command's process group: the record says it was interrupted, if the database
+            # still takes it.
             stopped = interrupted_outcome(option, time.monotonic() - started)
             with contextlib.suppress(BaseException):
                 await asyncio.shield(record_mitigation_async(app.store, incident_id, option, stopped, actor=app.actor))
@@ -78,6 +126,8 @@ async def run_and_record(screen: MitigationScreen, option: MitigationOption) -> 
             poke()
     finally:
         screen.running = None
+        if running is not None and getattr(app, "running_mitigation", None) is running:
+            app.running_mitigation = None
     if worked:
         ask_users_okay(screen, option, line + recorded)
 
