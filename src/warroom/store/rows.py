@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from datetime import UTC, datetime
 from functools import lru_cache
 
@@ -61,12 +62,22 @@ def event_params(
         format_ts(when),
         format_ts(recorded),
         kind,
-        actor,
-        json.dumps(dict(payload), ensure_ascii=False, sort_keys=True),
+        _storable(actor),
+        _storable(json.dumps(dict(payload), ensure_ascii=False, sort_keys=True)),
         json.dumps(orig, sort_keys=True),
         dedupe_key,
     )
     return params, when, recorded, orig
+
+
+def _storable(text: str) -> str:
+    """`text` as SQLite can store it: a lone surrogate (a byte of invalid UTF-8 carried in a str
+    by a pasted line or a file name) becomes U+FFFD instead of failing the whole append."""
+    try:
+        text.encode("utf-8")
+        return text
+    except UnicodeEncodeError:
+        return re.sub("[\ud800-\udfff]", "\ufffd", text)
 
 
 def _stored_time(text: object) -> datetime | None:
