@@ -13,7 +13,7 @@ from warroom.domain.events import Event, format_ts, parse_ts
 TYPE_CHECKING = False  # not `typing`: its import costs `warroom note` ~3 ms
 
 if TYPE_CHECKING:
-    from collections.abc import Mapping
+    from collections.abc import Iterator, Mapping
     from typing import Any
 
 EVENT_COLUMNS = "id, incident_id, at, recorded_at, kind, actor, payload, origin, dedupe_key"
@@ -68,6 +68,36 @@ def event_params(
         dedupe_key,
     )
     return params, when, recorded, orig
+
+
+#: Anything `redact.redact_typed` could hide contains one of these (a registered `${ENV}` value
+#: is checked by redact itself, which is loaded whenever one is registered).
+_MAYBE_CREDENTIAL = re.compile(r"://|=|bearer|basic|token|hooks\.slack|gh[pousr]_|xox|akia|asia|eyj", re.IGNORECASE)
+
+
+def redact_typed_payload(payload: Mapping[str, Any]) -> Mapping[str, Any]:
+    """`payload` with credentials in its text hidden (`warroom.redact.redact_typed`): a note
+    pasted from a terminal keeps its words but not the token in its URL. `warroom.redact` (~5 ms
+    to import) is loaded only when a string could hold one or when secrets were registered."""
+    import sys
+
+    if "warroom.redact" not in sys.modules and not any(_MAYBE_CREDENTIAL.search(s) for s in _strings(payload)):
+        return payload
+    from warroom.redact import redact_typed_json
+
+    hidden: Mapping[str, Any] = redact_typed_json(payload)
+    return hidden
+
+
+def _strings(value: object) -> Iterator[str]:
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for item in value.values():
+            yield from _strings(item)
+    elif isinstance(value, (list, tuple)):
+        for item in value:
+            yield from _strings(item)
 
 
 def _storable(text: str) -> str:
