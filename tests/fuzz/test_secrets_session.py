@@ -110,3 +110,51 @@ def test_no_secret_reaches_any_output_or_file_of_a_full_session(tmp_path: Path, 
     assert db in written and len(list((out_dir / "drafts").iterdir())) == 4, written
     leaked |= {str(p): _leaks(p.read_bytes()) for p in written if _leaks(p.read_bytes())}
     assert leaked == {}, "\n".join(f"{where}: {found}" for where, found in leaked.items())
+
+
+async def test_a_screenshot_of_the_war_room_holds_no_secret(tmp_path: Path, monkeypatch) -> None:
+    """The war room's screenshot (`App.save_screenshot`, what `warroom` saves for a postmortem)
+    after its probe and command panes polled with the secrets."""
+    import asyncio
+
+    from warroom.config.loader import load_config
+    from warroom.store.sync import EventStore
+    from warroom.ui.app import WarRoomApp
+
+    # Not MIT_TOKEN: this config names no mitigation, and a variable no config names is not a
+    # secret warroom could know of (the printer prints its environment).
+    for name, value in ENV_SECRETS.items():
+        if name != "MIT_TOKEN":
+            monkeypatch.setenv(name, value)
+    monkeypatch.delenv("MIT_TOKEN", raising=False)
+    printer = tmp_path / "printer.py"
+    printer.write_text(PRINTER)
+    with TestHTTPServer() as srv:
+        url = srv.url("/health") + f"?token=${{URL_TOKEN}}&password={LITERAL['url password']}"
+        config_path = tmp_path / "warroom.toml"
+        config_path.write_text(
+            f'[[probe]]\nname = "api"\nurl = "{url}"\ninterval = "1s"\n'
+            'headers = { Authorization = "Bearer ${PROBE_TOKEN}" }\n\n'
+            f'[[command]]\nname = "who"\nargv = ["python3", "{printer}", "${{CMD_TOKEN}}", '
+            f'"--password={LITERAL["argv password"]}"]\ninterval = "1s"\n\n'
+            "[resources]\nenabled = false\n"
+        )
+        db = tmp_path / "w.db"
+        with EventStore.open(db) as store:
+            incident = store.declare("Checkout 500s", 2, actor="alice").incident_id
+            store.append(incident, "note", {"text": f"see https://api.example/x?token={LITERAL['note url token']}"},
+                         actor="alice")  # fmt: skip
+        app = WarRoomApp(db, load_config(config_path), actor="alice")
+        async with app.run_test(size=(200, 60)) as pilot:
+            for _ in range(40):  # until the command pane has run its command (argv printed)
+                await asyncio.sleep(0.1)
+                await pilot.pause()
+                if "argv:" in app.export_screenshot():
+                    break
+            svg = app.export_screenshot()
+            saved = Path(app.save_screenshot(path=str(tmp_path), filename="room.svg"))
+        assert "argv:" in svg, "the command pane ran and showed its output"
+        assert srv.headers_seen("Authorization") == [f"Bearer {ENV_SECRETS['PROBE_TOKEN']}"] * len(
+            srv.headers_seen("Authorization")
+        )
+    assert _leaks(svg.encode()) == [] and _leaks(saved.read_bytes()) == []
