@@ -92,7 +92,10 @@ def test_hostile_text_from_every_source_never_drives_the_terminal(tmp_path: Path
         srv.set_route("/api/v2/summary.json", body=_statuspage_body(), headers={"Content-Type": "application/json"})
         repo = _git_repo(tmp_path)
         printer = tmp_path / "printer.py"
-        printer.write_text(f"import sys\nsys.stdout.write({('CMDMARK ' + HOSTILE)!r} + '\\n')\n")
+        printer.write_text(  # its line, then a 10 MB line of escapes and invalid UTF-8
+            f"import sys\nsys.stdout.write({('CMDMARK ' + HOSTILE)!r} + '\\n')\nsys.stdout.flush()\n"
+            "sys.stdout.buffer.write(b'\\x1b]0;PWNED\\x07\\xff[bold]' * 1_000_000 + b'\\n')\n"
+        )
         log = _log_file(tmp_path)
         intake_port = int(closed_port_url().split(":")[2].split("/")[0])
         config = tmp_path / "warroom.toml"
@@ -134,6 +137,11 @@ def test_hostile_text_from_every_source_never_drives_the_terminal(tmp_path: Path
     # Markup shows as the text it is: the brackets reach the screen, BOLDMARK is not made bold.
     assert "[bold]BOLDMARK" in text and "[link=https://evil.example]LINKMARK" in text
     assert "<U+202E>BIDIMARK" in text
+    # An escape's own text is gone; the text after it shows as text.
+    assert "REDMARK" in text and "CONEMARK" in text and "CLEARMARK" in text
+    with EventStore.open(db) as store:  # and the record still reads, alert and note included
+        kinds = [e.kind for e in store.events(1)]
+        assert store.incident(1) is not None and "note" in kinds and any(k.startswith("alert") for k in kinds)
 
 
 def _post_alert(port: int) -> None:
