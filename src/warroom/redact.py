@@ -219,45 +219,73 @@ def redact_argv(argv: list[str] | tuple[str, ...]) -> tuple[list[str], list[str]
 # --- a stored record: `warroom export` writes events and payloads as data ---------------------------
 
 
-def redact_json(value: Any) -> Any:
+def redact_json(value: Any, memo: dict[Any, Any] | None = None) -> Any:
     """A copy of JSON-like data with every secret hidden: each string through `redact_text` and
     `redact_headers` (known `${ENV}` values, URL credentials, tokens, `Authorization: ...`), and
     the whole value of a key named like a secret or a sensitive header (`token`, `password`,
-    `Authorization`, `Cookie`). Idempotent: redacting an export again changes nothing."""
+    `Authorization`, `Cookie`). Idempotent: redacting an export again changes nothing.
+
+    `memo` (optional, owned by one caller for one batch) remembers each string's redaction and
+    each key's verdict: 100,000 events repeat the same few texts ("probe api DOWN"), and the
+    regular expressions are the cost. Only for use while the registered secrets do not change."""
     if isinstance(value, str):
-        return redact_headers(redact_text(value))
+        if memo is None:
+            return redact_headers(redact_text(value))
+        done = memo.get(value)
+        if done is None:
+            done = memo[value] = redact_headers(redact_text(value))
+        return done
     if isinstance(value, dict):
         out: dict[Any, Any] = {}
         for key, item in value.items():
-            name = str(key)
-            hidden = name.lower() in SENSITIVE_HEADERS or _secret_name(name)
+            if memo is None:
+                hidden = _hidden_key(key)
+            else:
+                verdict = memo.get((key,))
+                if verdict is None:
+                    verdict = memo[(key,)] = _hidden_key(key)
+                hidden = verdict
             if hidden and item is not None and not isinstance(item, (bool, int, float, dict, list)):
                 out[key] = "***"
             else:
-                out[key] = redact_json(item)
+                out[key] = redact_json(item, memo)
         return out
     if isinstance(value, (list, tuple)):
-        return [redact_json(item) for item in value]
+        return [redact_json(item, memo) for item in value]
     return value
 
 
-def redacted_event(ev: Any) -> Any:
+def _hidden_key(key: Any) -> bool:
+    """Whether a JSON key is named like a secret or a sensitive header (its value is hidden)."""
+    name = str(key)
+    return name.lower() in SENSITIVE_HEADERS or _secret_name(name)
+
+
+def redacted_event(ev: Any, memo: dict[Any, Any] | None = None) -> Any:
     """`ev` (a domain Event) with secrets redacted from its actor and payload, everything else
-    kept as stored: what an export, the postmortem and the review's postmortem panel fold."""
+    kept as stored: what an export, the postmortem and the review's postmortem panel fold.
+    `memo`: as for `redact_json` (see `redacted_events`)."""
     from warroom.domain.events import Event
 
     return Event(
         ev.incident_id,
         ev.at,
         ev.kind,
-        redact_json(ev.actor),
-        redact_json(dict(ev.payload)),
+        redact_json(ev.actor, memo),
+        redact_json(ev.payload if isinstance(ev.payload, dict) else dict(ev.payload), memo),
         ev.id,
         ev.recorded_at,
         ev.origin,
         ev.dedupe_key,
         ev.problem,
     )
+
+
+def redacted_events(events: Iterable[Any]) -> list[Any]:
+    """Each event through `redacted_event`, sharing one memo for the batch: a long incident's
+    repeated texts and keys are redacted once each (the same result, a fraction of the time)."""
+    memo: dict[Any, Any] = {}
+    return [redacted_event(ev, memo) for ev in events]
 
 
 # --- what a person typed: a note, a reason, a title ----------------------------------------------

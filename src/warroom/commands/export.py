@@ -104,7 +104,9 @@ def redacted_event(ev: Any) -> Any:
 def redacted_events(store: Any, incident_id: int) -> list[Any]:
     """The incident's events with secrets redacted from every actor and payload (the md export
     and the postmortem fold these, so a secret in a note never reaches a title or a line)."""
-    return [redacted_event(ev) for ev in store.events(incident_id)]
+    from warroom.redact import redacted_events as redact_all
+
+    return redact_all(store.events(incident_id))
 
 
 def md_export(store: Any, incident_id: int, now: Any) -> str:

@@ -57,9 +57,9 @@ class PostmortemView(Record):
 
 def fold_redacted(events: Sequence[Any]) -> IncidentState | None:
     """The incident folded from its events with secrets redacted (nothing secret is shown or written)."""
-    from warroom.redact import redacted_event
+    from warroom.redact import redacted_events
 
-    return fold([redacted_event(ev) for ev in events])
+    return fold(redacted_events(events))
 
 
 def postmortem_view(
