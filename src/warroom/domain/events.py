@@ -97,6 +97,10 @@ def format_ts(dt: datetime) -> str:
 
 def parse_ts(text: str) -> datetime:
     """Inverse of `format_ts` (also accepts any ISO 8601 string with an offset)."""
+    if len(text) == 27 and text[-1] == "Z":
+        # The storage form itself (a long incident reads 100,000s): `fromisoformat` takes the
+        # `Z` as UTC since Python 3.11, and the result is already UTC.
+        return datetime.fromisoformat(text)
     if text.endswith("Z"):
         text = text[:-1] + "+00:00"
     return utc(datetime.fromisoformat(text))

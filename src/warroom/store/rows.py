@@ -132,6 +132,8 @@ def _stored_time(text: object) -> datetime | None:
 
 
 def _stored_json(text: object) -> dict[str, Any] | None:
+    if text == "{}":  # most origins: no parse for nothing
+        return {}
     try:
         value = json.loads(text)  # type: ignore[arg-type]  # whatever the row holds: not text is caught below
     except (TypeError, ValueError, RecursionError):
@@ -146,7 +148,7 @@ def row_to_event(row: tuple[Any, ...]) -> Event:
     id_, incident_id, at, recorded_at, kind, actor, payload, orig, dedupe = row
     problems: list[str] = []
     recorded = _stored_time(recorded_at)
-    when = _stored_time(at)
+    when = recorded if at == recorded_at else _stored_time(at)  # the same text most often: parse once
     if when is None:
         problems.append(f"bad time {str(at)[:40]!r}, shown at the time it was recorded")
         when = recorded or _FALLBACK_TIME
