@@ -261,18 +261,65 @@ def _hidden_key(key: Any) -> bool:
     return name.lower() in SENSITIVE_HEADERS or _secret_name(name)
 
 
+def _redacted_or_same(value: Any, memo: dict[Any, Any]) -> Any:
+    """`redact_json(value, memo)`, or `value` itself when that would equal it (no secret in it):
+    most events hold none, and copying 100,000 payloads to change nothing is the cost. Only
+    plain JSON (str, dict, list, numbers) can come back as itself; a tuple comes back a list."""
+    if isinstance(value, str):
+        done = memo.get(value)
+        if done is None:
+            done = redact_headers(redact_text(value))
+            memo[value] = value if done == value else done
+        return done
+    if type(value) is dict:
+        changed = False
+        out: dict[Any, Any] = {}
+        for key, item in value.items():
+            hidden = memo.get((key,))
+            if hidden is None:
+                hidden = memo[(key,)] = _hidden_key(key)
+            if hidden and item is not None and not isinstance(item, (bool, int, float, dict, list)):
+                done = "***"
+            else:
+                done = _redacted_or_same(item, memo)
+            out[key] = done
+            changed = changed or done is not item
+        return out if changed else value
+    if type(value) is list:
+        items = [_redacted_or_same(item, memo) for item in value]
+        return items if any(a is not b for a, b in zip(items, value)) else value
+    if value is None or type(value) in (bool, int, float):
+        return value
+    return redact_json(value, memo)
+
+
 def redacted_event(ev: Any, memo: dict[Any, Any] | None = None) -> Any:
     """`ev` (a domain Event) with secrets redacted from its actor and payload, everything else
     kept as stored: what an export, the postmortem and the review's postmortem panel fold.
-    `memo`: as for `redact_json` (see `redacted_events`)."""
+    With a `memo` (see `redacted_events`), an event holding no secret comes back as itself
+    (events are immutable), not as an equal copy."""
     from warroom.domain.events import Event
 
+    if memo is not None:
+        actor = _redacted_or_same(ev.actor, memo)
+        payload = (
+            _redacted_or_same(ev.payload, memo)
+            if type(ev.payload) is dict
+            else redact_json(dict(ev.payload), memo)  # a read-only mapping: always a redacted copy
+        )
+        if actor is ev.actor and payload is ev.payload:
+            return ev
+        if payload is ev.payload:
+            payload = dict(payload)  # a copy, as `redact_json` gives, so the original stays unshared
+    else:
+        actor = redact_json(ev.actor)
+        payload = redact_json(dict(ev.payload))
     return Event(
         ev.incident_id,
         ev.at,
         ev.kind,
-        redact_json(ev.actor, memo),
-        redact_json(ev.payload if isinstance(ev.payload, dict) else dict(ev.payload), memo),
+        actor,
+        payload,
         ev.id,
         ev.recorded_at,
         ev.origin,
