@@ -219,39 +219,23 @@ def redact_argv(argv: list[str] | tuple[str, ...]) -> tuple[list[str], list[str]
 # --- a stored record: `warroom export` writes events and payloads as data ---------------------------
 
 
-def redact_json(value: Any, memo: dict[Any, Any] | None = None) -> Any:
+def redact_json(value: Any) -> Any:
     """A copy of JSON-like data with every secret hidden: each string through `redact_text` and
     `redact_headers` (known `${ENV}` values, URL credentials, tokens, `Authorization: ...`), and
     the whole value of a key named like a secret or a sensitive header (`token`, `password`,
-    `Authorization`, `Cookie`). Idempotent: redacting an export again changes nothing.
-
-    `memo` (optional, owned by one caller for one batch) remembers each string's redaction and
-    each key's verdict: 100,000 events repeat the same few texts ("probe api DOWN"), and the
-    regular expressions are the cost. Only for use while the registered secrets do not change."""
+    `Authorization`, `Cookie`). Idempotent: redacting an export again changes nothing."""
     if isinstance(value, str):
-        if memo is None:
-            return redact_headers(redact_text(value))
-        done = memo.get(value)
-        if done is None:
-            done = memo[value] = redact_headers(redact_text(value))
-        return done
+        return redact_headers(redact_text(value))
     if isinstance(value, dict):
         out: dict[Any, Any] = {}
         for key, item in value.items():
-            if memo is None:
-                hidden = _hidden_key(key)
-            else:
-                verdict = memo.get((key,))
-                if verdict is None:
-                    verdict = memo[(key,)] = _hidden_key(key)
-                hidden = verdict
-            if hidden and item is not None and not isinstance(item, (bool, int, float, dict, list)):
+            if _hidden_key(key) and item is not None and not isinstance(item, (bool, int, float, dict, list)):
                 out[key] = "***"
             else:
-                out[key] = redact_json(item, memo)
+                out[key] = redact_json(item)
         return out
     if isinstance(value, (list, tuple)):
-        return [redact_json(item, memo) for item in value]
+        return [redact_json(item) for item in value]
     return value
 
 
@@ -261,16 +245,21 @@ def _hidden_key(key: Any) -> bool:
     return name.lower() in SENSITIVE_HEADERS or _secret_name(name)
 
 
+#: In a `_redacted_or_same` memo: the string holds no secret (equal strings of different rows
+#: are different objects, so the value itself is returned, not the first one seen).
+_SAME = object()
+
+
 def _redacted_or_same(value: Any, memo: dict[Any, Any]) -> Any:
-    """`redact_json(value, memo)`, or `value` itself when that would equal it (no secret in it):
-    most events hold none, and copying 100,000 payloads to change nothing is the cost. Only
+    """`redact_json(value)` with the memo of one batch (each distinct string and key judged once),
+    or `value` itself when that would equal it (no secret in it): most events hold none, and copying 100,000 payloads to change nothing is the cost. Only
     plain JSON (str, dict, list, numbers) can come back as itself; a tuple comes back a list."""
     if isinstance(value, str):
         done = memo.get(value)
         if done is None:
             done = redact_headers(redact_text(value))
-            memo[value] = value if done == value else done
-        return done
+            memo[value] = done = _SAME if done == value else done
+        return value if done is _SAME else done
     if type(value) is dict:
         changed = False
         out: dict[Any, Any] = {}
@@ -290,7 +279,7 @@ def _redacted_or_same(value: Any, memo: dict[Any, Any]) -> Any:
         return items if any(a is not b for a, b in zip(items, value)) else value
     if value is None or type(value) in (bool, int, float):
         return value
-    return redact_json(value, memo)
+    return redact_json(value)
 
 
 def redacted_event(ev: Any, memo: dict[Any, Any] | None = None) -> Any:
@@ -305,7 +294,7 @@ def redacted_event(ev: Any, memo: dict[Any, Any] | None = None) -> Any:
         payload = (
             _redacted_or_same(ev.payload, memo)
             if type(ev.payload) is dict
-            else redact_json(dict(ev.payload), memo)  # a read-only mapping: always a redacted copy
+            else redact_json(dict(ev.payload))  # a read-only mapping: always a redacted copy
         )
         if actor is ev.actor and payload is ev.payload:
             return ev
