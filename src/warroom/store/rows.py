@@ -13,7 +13,7 @@ from warroom.domain.events import Event, format_ts, parse_ts
 TYPE_CHECKING = False  # not `typing`: its import costs `warroom note` ~3 ms
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator, Mapping
+    from collections.abc import Iterable, Iterator, Mapping
     from typing import Any
 
 EVENT_COLUMNS = "id, incident_id, at, recorded_at, kind, actor, payload, origin, dedupe_key"
@@ -131,17 +131,37 @@ def _stored_time(text: object) -> datetime | None:
     return when if when.year >= 2000 else None
 
 
-def _stored_json(text: object) -> dict[str, Any] | None:
+def _stored_json(text: object, memo: dict[Any, dict[str, Any]] | None = None) -> dict[str, Any] | None:
     if text == "{}":  # most origins: no parse for nothing
         return {}
+    if memo is not None:
+        flat = memo.get(text)
+        if flat is not None:
+            return dict(flat)  # each event its own dict, as a parse would give
     try:
         value = json.loads(text)  # type: ignore[arg-type]  # whatever the row holds: not text is caught below
     except (TypeError, ValueError, RecursionError):
         return None
-    return value if isinstance(value, dict) else None
+    if not isinstance(value, dict):
+        return None
+    if memo is not None and all(type(item) in _FLAT for item in value.values()):
+        memo[text] = value  # a shallow copy of it is a full copy: no nested dict or list to share
+        return dict(value)
+    return value
 
 
-def row_to_event(row: tuple[Any, ...]) -> Event:
+#: The JSON values a shallow copy copies completely.
+_FLAT = frozenset({str, int, float, bool, type(None)})
+
+
+def rows_to_events(rows: Iterable[tuple[Any, ...]]) -> list[Event]:
+    """`row_to_event` over many rows, parsing each distinct flat payload text once: a long
+    incident repeats the same few ("probe api DOWN", "log app error spike")."""
+    memo: dict[Any, dict[str, Any]] = {}
+    return [row_to_event(row, memo) for row in rows]
+
+
+def row_to_event(row: tuple[Any, ...], memo: dict[Any, dict[str, Any]] | None = None) -> Event:
     """The event a row holds. A row that cannot be read as written never stops the reader: it
     comes back with a stand-in (its recorded time for a bad `at`, an empty payload for broken
     JSON) and `problem` saying what was wrong, which every view shows beside it."""
@@ -156,11 +176,11 @@ def row_to_event(row: tuple[Any, ...]) -> Event:
         if recorded_at != at:
             problems.append(f"bad recorded time {str(recorded_at)[:40]!r}")
         recorded = when
-    data = _stored_json(payload)
+    data = _stored_json(payload, memo)
     if data is None:
         problems.append("unreadable payload")
         data = {}
-    else:
+    elif not data.keys().isdisjoint(_PAYLOAD_TIMES):
         problems += [
             f"bad time in {key} {str(data[key])[:40]!r}"
             for key in _PAYLOAD_TIMES

@@ -13,7 +13,14 @@ TYPE_CHECKING = False  # not `typing`: its import costs `warroom note` ~3 ms
 
 from warroom.domain.events import Event, Kind, format_ts
 from warroom.errors import UserError
-from warroom.store.rows import EVENT_COLUMNS, INSERT_EVENT, event_params, redact_typed_payload, row_to_event
+from warroom.store.rows import (
+    EVENT_COLUMNS,
+    INSERT_EVENT,
+    event_params,
+    redact_typed_payload,
+    row_to_event,
+    rows_to_events,
+)
 from warroom.store.schema import BUSY_TIMEOUT_MS, busy_or
 
 if TYPE_CHECKING:  # the fold is imported only by readers: `warroom note` never folds
@@ -177,7 +184,7 @@ class EventStore:
             f"SELECT {EVENT_COLUMNS} FROM events WHERE incident_id = ? AND id > ? ORDER BY id",
             (incident_id, after_id),
         )
-        return [row_to_event(r) for r in rows]
+        return rows_to_events(rows)
 
     def incident(self, incident_id: int) -> IncidentState:
         from warroom.domain.incident import fold
