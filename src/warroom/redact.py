@@ -37,6 +37,8 @@ _TOKEN_SHAPES = re.compile(
     r"|\b(?:AKIA|ASIA)[0-9A-Z]{16}\b"  # AWS access key ids
     r"|\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}"  # JWTs
 )
+#: What every `_TOKEN_SHAPES` match begins with (the pattern is case-sensitive).
+_TOKEN_PREFIXES = ("gh", "xox", "AKIA", "ASIA", "eyJ")
 _KEY_VALUE = re.compile(
     r"(?P<key>\b(?:password|passwd|pwd|secret|client_secret|api[_-]?key|private[_-]?key|token|access[_-]?token|auth[_-]?token)"
     r"\s*[=:]\s*)(?![*]{3})[\"']?[^\s\"'&,;]+",
@@ -110,11 +112,17 @@ def redact_text(text: str) -> str:
     for value in _known:
         if value in text:
             text = text.replace(value, "***")
-    text = _USERINFO.sub(lambda m: m.group("scheme") + "***@", text)
-    text = _QUERY_SECRET.sub(lambda m: m.group("key") + "***", text)
+    # A pattern that needs a literal (case-sensitive) piece is skipped when the text lacks it:
+    # the same result, and a long document (a postmortem of 100,000 events) is scanned less.
+    if "://" in text:
+        text = _USERINFO.sub(lambda m: m.group("scheme") + "***@", text)
+    if "=" in text:
+        text = _QUERY_SECRET.sub(lambda m: m.group("key") + "***", text)
     text = _BEARER.sub(lambda m: m.group("key") + "***", text)
-    text = _SLACK_HOOK.sub(lambda m: m.group(1) + "***", text)
-    text = _TOKEN_SHAPES.sub("***", text)
+    if "hooks.slack.com/services/" in text:
+        text = _SLACK_HOOK.sub(lambda m: m.group(1) + "***", text)
+    if any(prefix in text for prefix in _TOKEN_PREFIXES):
+        text = _TOKEN_SHAPES.sub("***", text)
     text = _KEY_VALUE.sub(lambda m: m.group("key") + "***", text)
     return text
 
