@@ -256,6 +256,8 @@ def _hidden_key(key: Any) -> bool:
 #: In a `_redacted_or_same` memo: the string holds no secret (equal strings of different rows
 #: are different objects, so the value itself is returned, not the first one seen).
 _SAME = object()
+#: Marks a memo key that is a whole flat dict's items (never equal to a string or a key's tuple).
+_WHOLE = object()
 
 
 def _redacted_or_same(value: Any, memo: dict[Any, Any]) -> Any:
@@ -269,6 +271,14 @@ def _redacted_or_same(value: Any, memo: dict[Any, Any]) -> Any:
             memo[value] = done = _SAME if done == value else done
         return value if done is _SAME else done
     if type(value) is dict:
+        whole: tuple[Any, ...] | None
+        try:  # a flat payload seen before, as a whole: one lookup instead of one per field
+            whole = (_WHOLE, *value.items())
+            known = memo.get(whole)
+        except TypeError:  # a list or dict inside: judged field by field
+            whole = known = None
+        if known is _SAME:
+            return value
         changed = False
         out: dict[Any, Any] = {}
         for key, item in value.items():
@@ -281,6 +291,8 @@ def _redacted_or_same(value: Any, memo: dict[Any, Any]) -> Any:
                 done = _redacted_or_same(item, memo)
             out[key] = done
             changed = changed or done is not item
+        if whole is not None and not changed:
+            memo[whole] = _SAME
         return out if changed else value
     if type(value) is list:
         items = [_redacted_or_same(item, memo) for item in value]
