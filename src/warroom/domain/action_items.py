@@ -61,10 +61,15 @@ def _text(value: object) -> str:
     return value if isinstance(value, str) else ""
 
 
+#: The kinds that make or change an action item.
+_ITEM_KINDS = frozenset({Kind.ACTION_ADDED, Kind.ACTION_EDITED, Kind.ACTION_DONE})
+
+
 def action_items(events: Iterable[Event]) -> list[ActionItem]:
     """Every action item of the events (one incident's), numbered in record order, with each
     edit and done applied; an edit or done naming no item is ignored (it is still in the timeline)."""
-    ordered = sorted(events, key=lambda e: (e.id if e.id is not None else float("inf"), e.at))
+    mine = (e for e in events if e.kind in _ITEM_KINDS)  # before sorting: 100,000 events hold a handful
+    ordered = sorted(mine, key=lambda e: (e.id if e.id is not None else float("inf"), e.at))
     items: list[ActionItem] = []
     for ev in ordered:
         p = ev.payload

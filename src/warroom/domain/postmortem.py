@@ -116,8 +116,9 @@ def parse_section(text: str) -> str:
 def section_texts(events: Iterable[Event]) -> dict[str, str]:
     """Each narrative section's current text (the latest `postmortem.section` per section)."""
     texts: dict[str, str] = {}
-    for ev in sorted(events, key=lambda e: (e.id if e.id is not None else float("inf"), e.at)):
-        if ev.kind == Kind.POSTMORTEM_SECTION and ev.payload.get("section") in POSTMORTEM_SECTIONS:
+    sections = (e for e in events if e.kind == Kind.POSTMORTEM_SECTION)  # before sorting: a handful
+    for ev in sorted(sections, key=lambda e: (e.id if e.id is not None else float("inf"), e.at)):
+        if ev.payload.get("section") in POSTMORTEM_SECTIONS:
             text = ev.payload.get("text")
             if isinstance(text, str) and text.strip():
                 texts[str(ev.payload["section"])] = text.strip()
