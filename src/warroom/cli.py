@@ -63,6 +63,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "warroom.commands.action",
         "Postmortem action items: add TEXT --owner --due --type, list, done N, edit N",
     ),
+    "share": ("warroom.commands.share", "Share this store with a team on one host: warroom share --group oncall"),
     "config": ("warroom.commands.config_cmd", "Check warroom.toml: warroom config check [PATH]"),
     "runbooks": ("warroom.commands.runbooks_cmd", "List the runbooks, best matches first: warroom runbooks 5xx"),
 }
