@@ -230,6 +230,11 @@ def main(argv: list[str] | None = None) -> int:
         name, rest = _split(argv)
         rest = _join_relative_times(rest)
         module, args = parse_arguments(name, rest)
+        if getattr(args, "readonly", False):
+            from warroom.commands.readonly_guard import refusal
+
+            if (refused := refusal(name, args)) is not None:
+                raise UserError(refused)
         return int(module.run(args) or 0)  # type: ignore[attr-defined]
     except UserError as exc:
         from warroom.sanitize import visible

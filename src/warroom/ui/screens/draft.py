@@ -316,6 +316,8 @@ class DraftScreen(DraftEffects, Screen[None]):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """The screen's keys are shown dimmed and do nothing while typing in the editor."""
+        if action in ("mark_posted", "post") and self._viewing_only():
+            return False  # `--readonly`: no mark-posted, no webhook: the keys are not offered at all
         if not self.is_mounted:
             return True
         typing = self.editor.has_focus
@@ -326,6 +328,10 @@ class DraftScreen(DraftEffects, Screen[None]):
         if action in KEY_MODE_ACTIONS and typing:
             return None
         return True
+
+    def _viewing_only(self) -> bool:
+        """Opened with `--readonly` (`[ui] readonly = true`): nothing here may be recorded."""
+        return bool(getattr(getattr(getattr(self.app, "config", None), "ui", None), "readonly", False))
 
     _BOUND = frozenset("cpPer123")
 
