@@ -8,10 +8,6 @@ nor a traceback from a read-only connection. Reading commands (`show`, `list`, `
 
 from __future__ import annotations
 
-TYPE_CHECKING = False  # not `typing`: the note path pays for every import
-if TYPE_CHECKING:
-    import argparse
-
 #: Commands that always record (or change the store's files).
 WRITING = frozenset(
     {
@@ -21,7 +17,7 @@ WRITING = frozenset(
 )  # fmt: skip
 
 
-def writes(name: str, args: argparse.Namespace) -> bool:
+def writes(name: str, args: object) -> bool:
     """Would `warroom NAME` with `args` write to the database (or its files)?"""
     if name in WRITING:
         return True
@@ -37,7 +33,7 @@ def writes(name: str, args: argparse.Namespace) -> bool:
     return False
 
 
-def refusal(name: str, args: argparse.Namespace) -> str | None:
+def refusal(name: str, args: object) -> str | None:
     """The one-line error for a writing command run with `--readonly`, else None."""
     if not getattr(args, "readonly", False) or not writes(name, args):
         return None
