@@ -89,6 +89,8 @@ async def test_readonly_screen_opens_mode_ro_and_nothing_typed_or_pressed_writes
         await pilot.pause(0.5)
         draft_keys = {b.binding.key for b in app.screen.active_bindings.values() if b.enabled}
         assert "p" not in draft_keys and "P" not in draft_keys  # no mark posted, no webhook
+        hint = str(app.screen.query_one("#draft-hint").render())
+        assert "read-only" in hint.lower() and "mark posted" not in hint and "webhook" not in hint
         await pilot.press("escape", "p", "P")
         await pilot.pause(0.3)
         await pilot.press("escape")

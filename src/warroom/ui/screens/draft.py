@@ -264,7 +264,8 @@ class DraftScreen(DraftEffects, Screen[None]):
                 tab.label = Content(label)
 
     def _hint(self) -> None:
-        long, short = HINTS["editing" if self.editor.has_focus else "keys"]
+        mode = "editing" if self.editor.has_focus else "keys"
+        long, short = HINTS[f"{mode}-readonly" if self._viewing_only() else mode]
         hint = long if cell_len(long) <= self._width() else short
         self.query_one("#draft-hint", Static).update(Content(hint))
 
