@@ -17,8 +17,6 @@ import pytest
 
 from tests.conftest import warroom_executable
 
-AS_ROOT = "a real second user and group need root (groupadd/useradd)"
-
 
 def _mode(path: Path | str) -> int:
     return stat.S_IMODE(os.stat(path).st_mode)
@@ -69,7 +67,7 @@ def test_share_needs_a_group_that_exists_and_that_you_are_in(run_warroom, tmp_pa
 def team():
     """A real group `wrtNNNN` with a real user in it (and root, who shares); removed afterwards."""
     if os.geteuid() != 0:
-        pytest.skip(f"{AS_ROOT}; run the suite as root (as CI does) to check a second user")
+        pytest.skip("a real second user and group need root (groupadd/useradd)")
     suffix = uuid.uuid4().hex[:6]
     group, user = f"wrt{suffix}", f"wru{suffix}"
     subprocess.run(["groupadd", group], check=True)
