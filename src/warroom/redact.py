@@ -239,3 +239,22 @@ def redact_json(value: Any) -> Any:
     if isinstance(value, (list, tuple)):
         return [redact_json(item) for item in value]
     return value
+
+
+def redacted_event(ev: Any) -> Any:
+    """`ev` (a domain Event) with secrets redacted from its actor and payload, everything else
+    kept as stored: what an export, the postmortem and the review's postmortem panel fold."""
+    from warroom.domain.events import Event
+
+    return Event(
+        ev.incident_id,
+        ev.at,
+        ev.kind,
+        redact_json(ev.actor),
+        redact_json(dict(ev.payload)),
+        ev.id,
+        ev.recorded_at,
+        ev.origin,
+        ev.dedupe_key,
+        ev.problem,
+    )

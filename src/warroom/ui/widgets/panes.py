@@ -291,7 +291,16 @@ class SourceSummary(PollerFed):
             return  # shown only below 100 columns: catch up on Show
         now = self.now()
         rows: list[Content] = []
+        grouped: set[str] = set()
         for info in self.infos:
+            kind = registry.kind_of(info.kind)
+            if kind is not None and kind.summary_all:  # one line for all of the kind's sources
+                if info.kind not in grouped:
+                    grouped.add(info.kind)
+                    mine = [i for i in self.infos if i.kind == info.kind]
+                    write = registry.imported(kind.summary_all)
+                    rows.append(write(mine, self.updates, now, detected_at=self.detected_at))
+                continue
             rows.append(summary_row(info, self.updates.get(info.key), now, detected_at=self.detected_at))
         if self.paused:
             rows.append(Content("⏸ PAUSED · p resumes"))
