@@ -42,14 +42,15 @@ def test_readonly_shows_the_badge_and_offers_nothing_that_writes(tmux: Tmux, tmp
     tmux.wait_for("READ-ONLY")
     tmux.wait_for("/help, /as")
     assert "x dismiss" not in tmux.screen(), "no writing key is offered"
+    tmux.keys("-l", "/pin logs")
+    tmux.wait_for("›/pin logs")  # in the command line
+    tmux.keys("Enter")
+    tmux.wait_for("not available")
+    tmux.keys("C-u")
+    tmux.wait_for("›read-only screen")  # the line is empty again (its placeholder shows)
     tmux.keys("-l", "/s")
-    tmux.wait_for("›/s")  # in the command line
+    tmux.wait_for("›/s")
     tmux.keys("Tab")
     time.sleep(0.5)
     assert "/s " not in tmux.screen() and "/sev" not in tmux.screen(), "Tab offers no writing command"
-    tmux.keys("C-u")
-    tmux.keys("-l", "/pin logs")
-    tmux.wait_for("›/pin logs")
-    tmux.keys("Enter")
-    tmux.wait_for("not available")
     assert db.read_bytes() == before
