@@ -149,3 +149,38 @@ def test_redact_json_hides_secrets_in_every_string_and_under_secret_keys():
 def test_a_token_after_a_key_or_a_scheme_word_is_hidden(text: str, secret: str):
     shown = redact_text(text)
     assert secret not in shown and "***" in shown
+
+
+def test_a_batch_of_events_hides_every_repeat_of_a_secret_and_keeps_clean_events_as_they_are():
+    """The postmortem and the md export redact a whole incident in one batch, remembering each
+    text and payload it judged: a secret repeated across thousands of events is hidden every
+    time, and what the batch gives equals redacting each event alone."""
+    from datetime import UTC, datetime
+    from types import MappingProxyType
+
+    from warroom.domain.events import Event
+    from warroom.redact import redacted_event, redacted_events
+
+    at = datetime(2026, 12, 6, 10, 0, tzinfo=UTC)
+    secret_note = {"text": "curl https://deploy:hunter2hunter2@api.example.com/", "count": 1}
+    events = [
+        Event(1, at, "note", "bob", dict(secret_note), id=i)
+        if i % 2
+        else Event(1, at, "probe.down", "warroom", {"probe": "api", "text": "probe api DOWN"}, id=i)
+        for i in range(1, 2001)
+    ]
+    events += [
+        Event(1, at, "note", "bob", {"password": "p4ssw0rd!"}, id=3001),
+        Event(1, at, "note", "bob", {"password": "p4ssw0rd!"}, id=3002),
+        Event(1, at, "note", "bob", MappingProxyType({"text": "token=abcdef123456"}), id=3003),
+        Event(1, at, "note", "bob", {"argv": ("curl", "-H", "Cookie: session=abcdefgh1234")}, id=3004),
+    ]
+    batch = redacted_events(events)
+    assert batch == [redacted_event(ev) for ev in events]
+    text = repr([dict(ev.payload) for ev in batch])
+    for secret in ("hunter2hunter2", "p4ssw0rd!", "abcdef123456", "abcdefgh1234"):
+        assert secret not in text
+    assert sum("https://***@api.example.com/" not in repr(ev.payload) for ev in batch if ev.kind == "note" and ev.id < 3000) == 0
+    clean = [(ev, out) for ev, out in zip(events, batch, strict=True) if ev.kind == "probe.down"]
+    assert all(out is ev for ev, out in clean)  # nothing to hide: no copy of 100,000 payloads
+    assert all(out.payload is not ev.payload for ev, out in zip(events, batch, strict=True) if ev.kind == "note")
