@@ -17,6 +17,7 @@ import argparse
 import json
 import os
 import platform
+import signal
 import subprocess
 import sys
 import tempfile
@@ -68,14 +69,21 @@ def run_one(python: str, script: Path, quick: bool, timeout: float, log: Path) -
     started = time.monotonic()
     timed_out = False
     with log.open("wb") as out:
-        proc = subprocess.Popen([python, str(script)], stdout=out, stderr=subprocess.STDOUT, env=env, cwd=ROOT)
+        # Its own process group, so a hung benchmark is stopped with every helper it started.
+        proc = subprocess.Popen(
+            [python, str(script)], stdout=out, stderr=subprocess.STDOUT, env=env, cwd=ROOT, start_new_session=True
+        )
         try:
             code: int | None = proc.wait(timeout=timeout)
         except subprocess.TimeoutExpired:
             timed_out = True
-            proc.kill()
+            os.killpg(proc.pid, signal.SIGKILL)
             proc.wait()
             code = None
+        except KeyboardInterrupt:  # Ctrl+C stops the run, and the benchmark it was in
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+            raise
     seconds = time.monotonic() - started
     targets = read_targets(results)
     results.unlink(missing_ok=True)
