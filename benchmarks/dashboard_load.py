@@ -335,8 +335,8 @@ def run_child(mode: str, args: argparse.Namespace, port: int, work: Path) -> dic
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--seconds", type=float, default=sized(15.0, 5.0))
-    parser.add_argument("--warmup", type=float, default=sized(4.0, 2.0))
+    parser.add_argument("--seconds", type=float, default=sized(15.0, 4.0))
+    parser.add_argument("--warmup", type=float, default=sized(4.0, 1.5))
     parser.add_argument("--size", default="160x48")
     parser.add_argument("--headless", action="store_true", help="run the apps headless instead of in tmux")
     parser.add_argument("--rate", type=int, default=1000, help="log lines per second")

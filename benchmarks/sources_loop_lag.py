@@ -146,4 +146,4 @@ async def main(seconds: float) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(asyncio.run(main(float(sys.argv[1]) if len(sys.argv) > 1 else sized(20.0, 8.0))))
+    sys.exit(asyncio.run(main(float(sys.argv[1]) if len(sys.argv) > 1 else sized(20.0, 5.0))))

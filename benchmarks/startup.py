@@ -179,7 +179,9 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=sized(7, 3))
     parser.add_argument("--size", default="120x40")
-    parser.add_argument("--settle", type=float, default=3.0, help="seconds of live panes before reading memory")
+    parser.add_argument(
+        "--settle", type=float, default=sized(3.0, 2.0), help="seconds of live panes before reading memory"
+    )
     args = parser.parse_args()
     size = tuple(int(x) for x in args.size.split("x"))
     warroom = Path(sys.executable).parent / "warroom"
