@@ -239,3 +239,67 @@ def redact_json(value: Any) -> Any:
     if isinstance(value, (list, tuple)):
         return [redact_json(item) for item in value]
     return value
+
+
+def redacted_event(ev: Any) -> Any:
+    """`ev` (a domain Event) with secrets redacted from its actor and payload, everything else
+    kept as stored: what an export, the postmortem and the review's postmortem panel fold."""
+    from warroom.domain.events import Event
+
+    return Event(
+        ev.incident_id,
+        ev.at,
+        ev.kind,
+        redact_json(ev.actor),
+        redact_json(dict(ev.payload)),
+        ev.id,
+        ev.recorded_at,
+        ev.origin,
+        ev.dedupe_key,
+        ev.problem,
+    )
+
+
+# --- what a person typed: a note, a reason, a title ----------------------------------------------
+
+#: `Bearer x` in typed prose hides only a value that looks like a credential (a digit, 8+
+#: characters): "Bearer tokens rotated" is a sentence, "Bearer eyJ0eXAi1..." is a secret.
+_TYPED_BEARER = re.compile(
+    r"(?P<key>\b(?:Bearer|Basic|Token)\s+)(?=[A-Za-z._~+/=-]*\d)[A-Za-z0-9._~+/=-]{8,}", re.IGNORECASE
+)
+
+
+def redact_typed(text: str) -> str:
+    """Text a person typed (a note pasted from a terminal, a reason), as it may be stored: the
+    config's `${ENV}` values and credentials recognisable by where they stand (URL userinfo,
+    `?token=`/`&password=` query values, `Bearer <credential>`, Slack hooks, token shapes) are
+    hidden. Unlike `redact_text`, `password: on rotation` or `token expired` stay as typed:
+    prose is not a key/value list, and typed words are not dropped on a guess."""
+    if not text:
+        return text
+    for value in _known:
+        if value in text:
+            text = text.replace(value, "***")
+    if "://" in text:
+        text = _USERINFO.sub(lambda m: m.group("scheme") + "***@", text)
+    if "=" in text:
+        text = _QUERY_SECRET.sub(lambda m: m.group("key") + "***", text)
+    text = _TYPED_BEARER.sub(lambda m: m.group("key") + "***", text)
+    text = _SLACK_HOOK.sub(lambda m: m.group(1) + "***", text)
+    return _TOKEN_SHAPES.sub("***", text)
+
+
+def redact_typed_json(value: Any) -> Any:
+    """`redact_typed` on every string inside JSON-like data (keys kept); the same object when
+    nothing changed, so the common payload costs no copy."""
+    if isinstance(value, str):
+        return redact_typed(value)
+    if isinstance(value, dict):
+        out = {key: redact_typed_json(item) for key, item in value.items()}
+        return value if all(out[k] is value[k] for k in value) else out
+    if isinstance(value, (list, tuple)):
+        items = [redact_typed_json(item) for item in value]
+        if all(a is b for a, b in zip(items, value)):
+            return value
+        return type(value)(items) if isinstance(value, tuple) else items
+    return value

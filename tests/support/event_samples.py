@@ -75,6 +75,20 @@ SAMPLES: dict[str, tuple[str, dict[str, Any]]] = {
         "warroom",
         c.deploy_seen({"source": "api", "ident": "a1b2c3d"}, seen_at=AT) | {"text": "deploy api a1b2c3d by dave"},
     ),
+    Kind.METRIC_THRESHOLD: (
+        "warroom",
+        c.metric_threshold(
+            metric="api 5xx",
+            state="crit",
+            previous="ok",
+            value=0.07,
+            threshold=0.05,
+            unit="ratio",
+            series="",
+            at=AT,
+        )
+        | {"text": "metric api 5xx CRIT: 7% (>= 5%)"},
+    ),
     Kind.METRICS_RECOVERED: (
         "warroom",
         c.metrics_recovered(

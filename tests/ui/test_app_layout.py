@@ -15,7 +15,7 @@ from warroom.ui.widgets.header import IncidentHeader
 from warroom.ui.widgets.timeline import Timeline
 
 #: The fixture's sources, one pane each, in screen order.
-FIXTURE_PANES = ["pane-health", "pane-deploys", "pane-resources", "pane-log-0", "pane-command-0"]
+FIXTURE_PANES = ["pane-health", "pane-deploys", "pane-resources", "pane-metrics", "pane-log-0", "pane-command-0"]
 
 
 def panes(app) -> list:

@@ -10,6 +10,10 @@ All URLs are probed at once, each on its own fresh connection; lines come out in
 URLs were given. Exit status 1 when any probe failed (no answer, or a status outside --expect).
 Like curl, redirects are not followed unless -L is given. URLs are shown redacted (no
 credentials, no token query values).
+
+`warroom check --promql QUERY --url SERVER` asks a Prometheus server one instant query and
+prints its value (one line per series); exit status 1 on an error or no data
+(`commands/check_promql.py`).
 """
 
 from __future__ import annotations
@@ -30,7 +34,7 @@ _PART = re.compile(r"([1-5])xx|(\d{3})(?:-(\d{3}))?", re.IGNORECASE)
 
 #: `warroom check`'s arguments (argparse's parser is built from them).
 ARGS = ArgSpec(
-    Arg("urls", nargs="+", metavar="URL", help="http(s) URLs to probe"),
+    Arg("urls", nargs="*", metavar="URL", help="http(s) URLs to probe"),
     Arg(
         "--timeout",
         type=float,
@@ -47,6 +51,8 @@ ARGS = ArgSpec(
     Arg("-L", "--location", action="store_true", help="follow redirects (at most 5)"),
     Arg("-X", "--method", default="GET", help="HTTP method (default GET)"),
     Arg("--json", action="store_true", help="print the results as JSON"),
+    Arg("--promql", metavar="QUERY", help="run one PromQL query instead (with --url SERVER) and print its value"),
+    Arg("--url", metavar="SERVER", help="the Prometheus server for --promql, e.g. http://127.0.0.1:9090"),
 )
 
 
@@ -113,6 +119,14 @@ def run(args: argparse.Namespace) -> int:
         raise UserError(
             f"--timeout must be a number of seconds above 0 and at most {MAX_TIMEOUT:g}, got {args.timeout:g}"
         )
+    if args.promql is not None or args.url is not None:
+        from warroom.commands.check_promql import run_promql
+
+        if args.urls:
+            raise UserError("give URLs to probe, or --promql QUERY --url SERVER, not both")
+        return run_promql(args.promql, args.url, timeout=args.timeout, as_json=args.json)
+    if not args.urls:
+        raise UserError("nothing to check: give URLs to probe, or --promql QUERY --url SERVER")
     for url in args.urls:
         _check_port(url)
     method = args.method.upper()

@@ -150,6 +150,7 @@ async def _headless(world: Any, args: argparse.Namespace) -> int:
     )
     if world.git_error:
         print(f"warroom demo: deploy history unavailable: {clean(world.git_error)}", file=sys.stderr, flush=True)
+    print(f"warroom demo: {_prometheus_line(world)}", flush=True)
     world.start()
     try:
         await run_headless(hub, duration=duration, stop=stop, on_outcome=show)
@@ -197,6 +198,14 @@ def _exit_app(app: Any) -> None:
             time.sleep(0.1)
 
 
+def _prometheus_line(world: Any) -> str:
+    """Where the demo's Prometheus ran, or how to install one (the demo works either way)."""
+    from warroom.demo.prometheus import INSTALL_HINT
+
+    prom = getattr(world, "prometheus", None)
+    return f"Prometheus {prom.url} scraping the service (the metrics pane)" if prom is not None else INSTALL_HINT
+
+
 def _interactive(world: Any, args: argparse.Namespace) -> int:
     from warroom.ui.app import WarRoomApp
 
@@ -222,4 +231,5 @@ def _interactive(world: Any, args: argparse.Namespace) -> int:
     finally:
         if timer is not None:
             timer.cancel()
+        print(f"warroom demo: {_prometheus_line(world)}", file=sys.stderr)
     return terminated[0] if terminated else int(app.return_code or 0)

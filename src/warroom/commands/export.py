@@ -95,22 +95,10 @@ def json_export(store: Any, incident_id: int, now: Any, config: Any) -> str:
 
 
 def redacted_event(ev: Any) -> Any:
-    """`ev` with secrets redacted from its actor and payload (everything else kept as stored)."""
-    from warroom.domain.events import Event
-    from warroom.redact import redact_json
+    """`ev` with secrets redacted from its actor and payload (`redact.redacted_event`)."""
+    from warroom.redact import redacted_event as redact_one
 
-    return Event(
-        ev.incident_id,
-        ev.at,
-        ev.kind,
-        redact_json(ev.actor),
-        redact_json(dict(ev.payload)),
-        ev.id,
-        ev.recorded_at,
-        ev.origin,
-        ev.dedupe_key,
-        ev.problem,
-    )
+    return redact_one(ev)
 
 
 def redacted_events(store: Any, incident_id: int) -> list[Any]:

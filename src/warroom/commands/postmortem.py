@@ -95,10 +95,10 @@ def _one_ref(words: list[str], incident: str | None, what: str) -> str | None:
 def _write(args: argparse.Namespace, ref: str | None) -> int:
     from warroom.commands.export import register_export_secrets, write_output
     from warroom.domain.cadence import UpdateCadence
-    from warroom.domain.postmortem import fired_coach_warnings, postmortem_markdown
     from warroom.domain.postmortem_lint import lint
     from warroom.redact import redact_text
     from warroom.sanitize import clean
+    from warroom.services.postmortem_edits import postmortem_document
 
     now = now_utc()
     config = register_export_secrets(args)
@@ -116,9 +116,7 @@ def _write(args: argparse.Namespace, ref: str | None) -> int:
             return EXIT_FINDINGS
         print(f"{state.short_id} postmortem: no findings")
         return 0
-    end = state.milestones.resolved or now
-    coach = fired_coach_warnings(state.events, end, cadence)
-    text = redact_text(postmortem_markdown(state, now, cadence, coach))
+    text = postmortem_document(state, now, cadence)
     write_output(text, args.output)
     if args.output:
         print(f"{state.short_id} postmortem written to {args.output}")
@@ -127,37 +125,14 @@ def _write(args: argparse.Namespace, ref: str | None) -> int:
 
 def edit_in_editor(current: str, section: str) -> str | None:
     """Open $EDITOR (then $VISUAL, then vi) on a private temporary file holding `current`; the
-    file's text when the editor exits 0, None when it failed. Run as an argv, never a shell."""
-    import os
-    import shlex
-    import shutil
-    import subprocess
-    import tempfile
+    file's text when the editor exits 0, None when it failed (`services.postmortem_edits`, which
+    the review screen's postmortem panel runs too)."""
+    from warroom.services.postmortem_edits import edit_in_editor as run_editor
 
-    editor = os.environ.get("EDITOR") or os.environ.get("VISUAL") or "vi"
-    try:
-        argv = shlex.split(editor)
-    except ValueError as exc:
-        raise UserError(f"cannot read $EDITOR {editor[:60]!r}: {exc}") from None
-    if not argv:
-        raise UserError("$EDITOR is empty: set it to your editor, or give the text on the command line")
-    folder = tempfile.mkdtemp(prefix="warroom-postmortem-")
-    path = os.path.join(folder, f"{section.replace('_', '-')}.md")
-    try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "w", encoding="utf-8") as out:
-            out.write(current + ("\n" if current else ""))
-        try:
-            finished = subprocess.run([*argv, path], check=False)
-        except OSError as exc:
-            raise UserError(f"cannot run $EDITOR {argv[0][:60]!r}: {exc.strerror or exc}") from None
-        if finished.returncode != 0:
-            print(f"warroom: editor exited with status {finished.returncode}: nothing recorded", file=sys.stderr)
-            return None
-        with open(path, encoding="utf-8", errors="replace") as edited:
-            return edited.read()
-    finally:
-        shutil.rmtree(folder, ignore_errors=True)
+    text, status = run_editor(current, section)
+    if text is None:
+        print(f"warroom: editor exited with status {status}: nothing recorded", file=sys.stderr)
+    return text
 
 
 def _edit(args: argparse.Namespace, words: list[str]) -> int:

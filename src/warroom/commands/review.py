@@ -3,6 +3,8 @@
 Opens any incident, resolved or not (default: the newest), without starting a source or writing
 anything: the database is opened read-only (`store.reader`). Works on a copied database with no
 config and no network, and on one another process is still writing (new events appear).
+The postmortem panel (`p`) records what the reviewer explicitly writes (sections, action items),
+opening a write connection at the first save.
 """
 
 from __future__ import annotations
@@ -35,6 +37,9 @@ EPILOG = """keys:
   s               show / hide system events (probes, logs, deploys, source errors)
   ↑ / ↓           previous / next event shown (the scrubber follows)
   PgUp PgDn       scroll the timeline        q, Ctrl+Q   quit
+  p               the postmortem panel: sections, action items, lint
+                  (e edit here, E in $EDITOR, a add item, d done, w write INC-N-postmortem.md;
+                  the first save opens the database for writing)
 """
 
 

@@ -18,6 +18,7 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
+from warroom.config import metric as _metric
 from warroom.config import sections as s
 from warroom.config.fields import Report, Table, suggest, type_name
 from warroom.config.intake_section import INTAKE_KEYS, read_intake
@@ -79,6 +80,10 @@ def register_section(name: str, keys: tuple[str, ...], reader: Reader) -> None:
 
 def unregister_section(name: str) -> None:
     SECTIONS.pop(name, None)
+
+
+# `[[metric]]` (Prometheus queries) is a registered section: its record and reader live with it.
+register_section("metric", _metric.METRIC_KEYS, _metric.read_metric)
 
 
 _SYNTAX = re.compile(r"^(?P<msg>.*?)\s*\(at (?:line (?P<line>\d+), column (?P<col>\d+)|end of document)\)$")

@@ -62,6 +62,8 @@ def summary(config: Config) -> str:
             _plural(len(config.commands), "command"),
             _plural(len(config.mitigations), "mitigation"),
             _plural(len(config.notify), "notify", "notify"),
+            # Registered sections (`[[metric]]`...): `1 metric`.
+            *(_plural(len(entries), section) for section, entries in config.sections),
         ]
     )
 
@@ -158,5 +160,8 @@ def render_toml(config: Config) -> str:
         out += ["", f"[{name}]", *_body(obj)]
     for section, field_name in _ARRAYS:
         for entry in getattr(config, field_name):
+            out += ["", f"[[{section}]]", *_body(entry)]
+    for section, entries in config.sections:  # registered by source kinds (`[[metric]]`)
+        for entry in entries:
             out += ["", f"[[{section}]]", *_body(entry)]
     return "\n".join(out) + "\n"

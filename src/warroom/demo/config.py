@@ -24,6 +24,7 @@ class DemoPaths:
     base_url: str
     log_path: Path
     repo_path: Path
+    prometheus_url: str = ""  # the demo's own Prometheus, when one is installed
 
 
 def _q(value: str) -> str:
@@ -101,6 +102,7 @@ def render_config(paths: DemoPaths, speed: float = 1.0, python: str | None = Non
         f"mounts = {_arr(['/'])}",
         "interval = 2",
         "",
+        *_metrics(paths.prometheus_url, speed),
         "[[command]]",
         f"name = {_q('db sessions')}",
         f"argv = {_arr([python, '-m', 'warroom.demo.activity', base])}",
@@ -109,6 +111,33 @@ def render_config(paths: DemoPaths, speed: float = 1.0, python: str | None = Non
         "",
     ]
     return "\n".join(lines)
+
+
+def _metrics(url: str, speed: float) -> list[str]:
+    """`[[metric]]` queries against the demo's Prometheus (none when it is not installed)."""
+    if not url:
+        return []
+    every = _num(interval(5, speed, 1.0))
+    checkout = 'demo_http_requests_total{path="/api/checkout"'
+    ratio = f'sum(rate({checkout},code=~"5.."}}[30s])) / sum(rate({checkout}}}[30s]))'
+    return [
+        "[[metric]]",
+        f"name = {_q('checkout 5xx ratio')}",
+        f"url = {_q(url)}",
+        f"query = {_q(ratio)}",
+        f"interval = {every}",
+        "warn = 0.05",
+        "crit = 0.25",
+        f"unit = {_q('ratio')}",
+        "",
+        "[[metric]]",
+        f"name = {_q('requests')}",
+        f"url = {_q(url)}",
+        f"query = {_q('sum by (path) (rate(demo_http_requests_total[30s]))')}",
+        f"interval = {every}",
+        f"unit = {_q('req/s')}",
+        "",
+    ]
 
 
 def write_config(directory: Path, paths: DemoPaths, speed: float = 1.0) -> Path:

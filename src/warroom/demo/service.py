@@ -58,6 +58,8 @@ class DemoService:
         self._inflight_lock = threading.Lock()
         self._ids = itertools.count(1)
         self.requests_served = 0
+        #: Answers by (path, status), exposed at /metrics for the demo's Prometheus to scrape.
+        self._answered: dict[tuple[str, int], int] = {}
         self._pids = [self._rng.randrange(2000, 30000) for _ in range(16)]
 
     # -- lifecycle ---------------------------------------------------------------------------
@@ -125,11 +127,27 @@ class DemoService:
         if path in ("/api/v2/status.json", "/api/v2/summary.json"):
             page = self.statuspage(summary=path.endswith("summary.json"))
             return 200, 0.0, "application/json", json.dumps(page)
+        if path == "/metrics":
+            return 200, 0.0, "text/plain; version=0.0.4", self.exposition()
         if path == "/debug/activity":
             return 200, 0.0, "application/json", json.dumps(self.activity())
         if path == "/":
             return 200, 0.0, "text/plain", "warroom demo service: /health /api/checkout /api/search\n"
         return 404, 0.0, "text/plain", "not found\n"
+
+    def answered(self, path: str, status: int) -> None:
+        """Count one answer (the /metrics counter); only the service's own paths are counted."""
+        if path in ("/health", "/api/checkout", "/api/search"):
+            with self._inflight_lock:
+                self._answered[(path, status)] = self._answered.get((path, status), 0) + 1
+
+    def exposition(self) -> str:
+        """`demo_http_requests_total{path="/api/checkout",code="502"} 17`: Prometheus's text format."""
+        with self._inflight_lock:
+            counts = sorted(self._answered.items())
+        lines = ["# HELP demo_http_requests_total Requests answered.", "# TYPE demo_http_requests_total counter"]
+        lines += [f'demo_http_requests_total{{path="{p}",code="{c}"}} {n}' for (p, c), n in counts]
+        return "\n".join(lines) + "\n"
 
     def _rng_int(self, lo: int, hi: int) -> int:
         with self._rng_lock:
@@ -279,6 +297,7 @@ class _Handler(BaseHTTPRequestHandler):
             if delay > 0 and self.demo.state.stop.wait(delay * self.demo.latency_scale):
                 status, body = 503, "shutting down\n"
             data = body.encode()
+            self.demo.answered(path, status)
             self.send_response(status)
             self.send_header("Content-Type", f"{ctype}; charset=utf-8")
             self.send_header("Content-Length", str(len(data)))

@@ -19,6 +19,7 @@ from typing import Any
 from warroom.demo.config import DemoPaths, write_config
 from warroom.demo.gitrepo import DemoRepo
 from warroom.demo.logwriter import LogWriter
+from warroom.demo.prometheus import DemoPrometheus
 from warroom.demo.scenario import DemoContext, ScenarioRunner, Step
 from warroom.demo.service import DemoService
 from warroom.demo.state import ScriptClock, WorldState
@@ -79,6 +80,8 @@ class DemoWorld:
         self.db_path: Path | None = None
         self.incident_id: int | None = None
         self.git_error: str | None = None
+        #: The demo's own Prometheus (None when it is not installed: `INSTALL_HINT` says how).
+        self.prometheus: DemoPrometheus | None = None
         self._threads: list[threading.Thread] = []
         self._halted = False
 
@@ -98,12 +101,14 @@ class DemoWorld:
             now = self.clock.now()
             self.service = DemoService(self.state, self.seed, self.latency_scale)
             self.service.start()
+            self.prometheus = DemoPrometheus.start(self.dir, f"127.0.0.1:{self.service.port}")
             self.logs = LogWriter(self.dir / "logs" / "api.log", self.state, self.seed)
             self.logs.write_history(15)
             self.repo = DemoRepo(self.dir / "repo", environ=self.environ)
             self.repo.init(HISTORY, now)
             self.git_error = self.repo.error
-            paths = DemoPaths(self.service.base_url, self.logs.path, self.repo.path)
+            prom_url = self.prometheus.url if self.prometheus is not None else ""
+            paths = DemoPaths(self.service.base_url, self.logs.path, self.repo.path, prom_url)
             self.config_path = write_config(self.dir, paths, self.speed)
             self.config = _load_config(self.config_path)
             self.db_path = self.dir / "warroom.db"
@@ -147,6 +152,8 @@ class DemoWorld:
         self.state.stop.set()
         for thread in self._threads:
             thread.join(timeout=5)
+        if self.prometheus is not None:
+            self.prometheus.stop()
         if self.service is not None:
             self.service.stop()
         if self.logs is not None:

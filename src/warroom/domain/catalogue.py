@@ -43,6 +43,7 @@ from warroom.domain.event_payloads import (
     handoff_accepted,
     handoff_proposed,
     log_spike,
+    metric_threshold,
     metrics_recovered,
     milestone_set,
     mitigation_applied,
@@ -95,6 +96,7 @@ __all__ = [
     "late_text",
     "log_spike",
     "long_text",
+    "metric_threshold",
     "metrics_recovered",
     "milestone_set",
     "mitigation_applied",
@@ -378,6 +380,7 @@ _ENTRIES = (
     EventKind(Kind.LOG_SPIKE, "LOG SPIKE", "≋", log_spike, _words, system=True, tone="alarm"),
     EventKind(Kind.DEPLOY, "DEPLOY", "◆", deploy_seen, _words, system=True),
     EventKind(Kind.RESOURCE, "RESOURCE", "▦", resource_threshold, _words, lead="resource: ", system=True, tone="alarm"),
+    EventKind(Kind.METRIC_THRESHOLD, "METRIC", "◬", metric_threshold, _words, system=True, tone="alarm"),
     EventKind(
         Kind.EVIDENCE,
         "EVIDENCE",

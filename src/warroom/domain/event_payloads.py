@@ -254,6 +254,32 @@ def resource_threshold(*, metric: str, state: str, value: float, threshold: floa
     }
 
 
+def metric_threshold(
+    *,
+    metric: str,
+    state: str,
+    previous: str,
+    value: float,
+    threshold: float | None,
+    unit: str,
+    series: str,
+    at: datetime,
+) -> Payload:
+    """`metric.threshold`: a Prometheus query's value crossed its warn/crit line (or came back)."""
+    if state not in ("ok", "warn", "crit"):
+        raise ValueError(f"state must be ok, warn or crit, not {state!r}")
+    return {
+        "metric": _str(metric, "metric", required=True),
+        "state": state,
+        "previous": _str(previous, "previous"),
+        "value": _number(value, "value"),
+        "threshold": _number(threshold, "threshold"),
+        "unit": _str(unit, "unit"),
+        "series": _str(series, "series"),
+        "at": format_ts(at),
+    }
+
+
 def evidence_pinned(
     *,
     pane: str,

@@ -43,6 +43,8 @@ class Kind:
     LOG_SPIKE = "log.spike"
     DEPLOY = "deploy.seen"
     RESOURCE = "resource.threshold"
+    #: A Prometheus `[[metric]]` query crossed its warn/crit threshold, or came back to ok.
+    METRIC_THRESHOLD = "metric.threshold"
     EVIDENCE = "evidence.pinned"
     #: A command an operator ran through `warroom run -- ARGV...` (argv, exit code, output tail).
     COMMAND_RUN = "command.run"

@@ -226,7 +226,11 @@ def stamp_bytes(line: bytes, now: datetime, local: tzinfo = UTC) -> datetime | N
 
 # --- what a matching line becomes: display text and group key ---------------------------------
 
-_NEEDS_CLEAN = re.compile(rb"[\x00-\x1f\x7f]|\xc2[\x80-\x9f]")  # C0, DEL, C1 (ESC, CSI, OSC...)
+# C0, DEL, C1 (ESC, CSI, OSC...), and in UTF-8 the characters `sanitize` shows as <U+XXXX>: ALM,
+# zero-width and bidi marks, U+2028/U+2029, bidi embeddings/overrides/isolates, word joiner, BOM.
+_NEEDS_CLEAN = re.compile(
+    rb"[\x00-\x1f\x7f]|\xc2[\x80-\x9f]|\xd8\x9c|\xe2\x80[\x8b-\x8f\xa8-\xae]|\xe2\x81[\xa0-\xa9]|\xef\xbb\xbf"
+)
 _DIGITS_TO_ZERO = bytes.maketrans(b"123456789", b"000000000")
 _KEYS: dict[bytes, str] = {}
 

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from warroom.sources import snapshots as snap
+from warroom.sources.metric_snapshots import MetricResult
 
 if TYPE_CHECKING:
     from warroom.config.model import Config
@@ -31,6 +32,7 @@ LOG = "log"
 DEPLOYS = "deploys"
 RESOURCES = "resources"
 COMMAND = "command"
+METRIC = "metric"
 INTAKE = "intake"
 
 
@@ -109,6 +111,9 @@ class SourceKind:
     #: 503 is a result; only its `failure == "config"` is the source failing.
     failed: Callable[[Any], bool] = _errored
     text: Callable[[Any], str] = _as_text  # `warroom snapshot`
+    #: "module:function" writing ONE summary line for every source of the kind, `(infos, updates,
+    #: now, *, detected_at)`, instead of a line each (20 Prometheus queries are one line at 80x24).
+    summary_all: str | None = None
     json: Callable[[Any], Any] = _to_json  # `warroom snapshot --json`
 
     def key_of(self, name: str) -> str:
@@ -226,6 +231,17 @@ for _kind in (
         _HEALTH,
         _SUMMARY + "statuspage_row",
         _observer("StatusPageObserver"),
+    ),
+    SourceKind(
+        METRIC,
+        "metric",
+        lambda c: c.section("metric"),
+        _lazy("warroom.sources.prometheus:MetricSource"),
+        MetricResult,
+        PaneSpec("warroom.ui.widgets.metrics:MetricsPane", "right", "metrics", optional=True),
+        "warroom.ui.widgets.metrics:metric_row",
+        _lazy("warroom.sources.metric_observer:MetricObserver"),
+        summary_all="warroom.ui.widgets.metrics:metrics_summary",
     ),
     SourceKind(
         LOG,

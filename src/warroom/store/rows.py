@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from datetime import UTC, datetime
 from functools import lru_cache
 
@@ -12,7 +13,7 @@ from warroom.domain.events import Event, format_ts, parse_ts
 TYPE_CHECKING = False  # not `typing`: its import costs `warroom note` ~3 ms
 
 if TYPE_CHECKING:
-    from collections.abc import Mapping
+    from collections.abc import Iterator, Mapping
     from typing import Any
 
 EVENT_COLUMNS = "id, incident_id, at, recorded_at, kind, actor, payload, origin, dedupe_key"
@@ -61,12 +62,61 @@ def event_params(
         format_ts(when),
         format_ts(recorded),
         kind,
-        actor,
-        json.dumps(dict(payload), ensure_ascii=False, sort_keys=True),
+        _storable(actor),
+        _storable(json.dumps(dict(payload), ensure_ascii=False, sort_keys=True)),
         json.dumps(orig, sort_keys=True),
         dedupe_key,
     )
     return params, when, recorded, orig
+
+
+#: Anything `redact.redact_typed` could hide contains one of these, lowercased (a registered
+#: `${ENV}` value is checked by redact itself, which is loaded whenever one is registered).
+#: Substrings, not a regex: compiling one would cost `warroom note` ~0.3 ms on every run.
+_MAYBE_CREDENTIAL = (
+    "://", "=", "bearer", "basic", "token", "hooks.slack", "ghp_", "gho_", "ghu_", "ghs_", "ghr_",
+    "xox", "akia", "asia", "eyj",
+)  # fmt: skip
+
+
+def _may_hold_credential(text: str) -> bool:
+    low = text.lower()
+    return any(word in low for word in _MAYBE_CREDENTIAL)
+
+
+def redact_typed_payload(payload: Mapping[str, Any]) -> Mapping[str, Any]:
+    """`payload` with credentials in its text hidden (`warroom.redact.redact_typed`): a note
+    pasted from a terminal keeps its words but not the token in its URL. `warroom.redact` (~5 ms
+    to import) is loaded only when a string could hold one or when secrets were registered."""
+    import sys
+
+    if "warroom.redact" not in sys.modules and not any(_may_hold_credential(s) for s in _strings(payload)):
+        return payload
+    from warroom.redact import redact_typed_json
+
+    hidden: Mapping[str, Any] = redact_typed_json(payload)
+    return hidden
+
+
+def _strings(value: object) -> Iterator[str]:
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for item in value.values():
+            yield from _strings(item)
+    elif isinstance(value, (list, tuple)):
+        for item in value:
+            yield from _strings(item)
+
+
+def _storable(text: str) -> str:
+    """`text` as SQLite can store it: a lone surrogate (a byte of invalid UTF-8 carried in a str
+    by a pasted line or a file name) becomes U+FFFD instead of failing the whole append."""
+    try:
+        text.encode("utf-8")
+        return text
+    except UnicodeEncodeError:
+        return re.sub("[\ud800-\udfff]", "\ufffd", text)
 
 
 def _stored_time(text: object) -> datetime | None:

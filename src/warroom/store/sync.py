@@ -13,7 +13,7 @@ TYPE_CHECKING = False  # not `typing`: its import costs `warroom note` ~3 ms
 
 from warroom.domain.events import Event, Kind, format_ts
 from warroom.errors import UserError
-from warroom.store.rows import EVENT_COLUMNS, INSERT_EVENT, event_params, row_to_event
+from warroom.store.rows import EVENT_COLUMNS, INSERT_EVENT, event_params, redact_typed_payload, row_to_event
 from warroom.store.schema import BUSY_TIMEOUT_MS, busy_or
 
 if TYPE_CHECKING:  # the fold is imported only by readers: `warroom note` never folds
@@ -97,7 +97,9 @@ class EventStore:
         at: datetime | None = None,
         dedupe_key: str | None = None,
     ) -> Event | None:
-        """Append and commit one event. Returns None if `dedupe_key` was already recorded."""
+        """Append and commit one event. Returns None if `dedupe_key` was already recorded.
+        Credentials in its text (a note pasted from a terminal) are hidden first: `redact_typed`."""
+        payload = redact_typed_payload(payload)
         params, when, recorded, orig = event_params(incident_id, kind, payload, actor, at, dedupe_key)
 
         def insert(conn: sqlite3.Connection) -> int | None:
@@ -136,6 +138,7 @@ class EventStore:
             started_at=started_at,
             detected_at=detected_at,
         )
+        payload = dict(redact_typed_payload(payload))
 
         def insert(conn: sqlite3.Connection) -> tuple[int, Event]:
             next_id = conn.execute("SELECT COALESCE(MAX(incident_id), 0) + 1 FROM events").fetchone()[0]

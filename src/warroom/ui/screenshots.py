@@ -22,6 +22,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from warroom.config.metric import MetricConfig
 from warroom.config.model import (
     CommandConfig,
     Config,
@@ -67,6 +68,22 @@ SIGNALS_CONFIG = Config(
     commands=(
         CommandConfig(
             "db connections", ("psql", "-c", "select state, count(*) from pg_stat_activity group by 1 order by 2 desc")
+        ),
+    ),
+    sections=(
+        (
+            "metric",
+            (
+                MetricConfig(
+                    "checkout 5xx",
+                    Secret("http://prometheus.internal:9090"),
+                    'sum(rate(http_requests_total{job="checkout",code=~"5.."}[5m]))'
+                    ' / sum(rate(http_requests_total{job="checkout"}[5m]))',
+                    warn=0.01,
+                    crit=0.05,
+                    unit="ratio",
+                ),
+            ),
         ),
     ),
 )
@@ -392,6 +409,7 @@ def frozen_sources(now: datetime) -> list[FrozenSource]:
             ],
         ),
         FrozenSource(RESOURCES, RESOURCES, RESOURCES, resources),
+        _metric_source(now),
         FrozenSource(
             f"{COMMAND}:db connections",
             COMMAND,
@@ -403,6 +421,28 @@ def frozen_sources(now: datetime) -> list[FrozenSource]:
     for source in out:
         source.config = entries.get(source.key)
     return out
+
+
+def _metric_source(now: datetime) -> FrozenSource:
+    """The checkout 5xx ratio over 30 minutes: quiet, the burst after the bad deploy, back down."""
+    from warroom.sources.metric_snapshots import MetricResult, MetricSeries
+
+    end = now.timestamp()
+    shape = [0.003] * 26 + [0.02, 0.06, 0.09, 0.11, 0.12, 0.1, 0.08, 0.07, 0.05, 0.03, 0.012] + [0.005] * 23
+    history = tuple((end - 30 * (len(shape) - 1 - i), value) for i, value in enumerate(shape))
+    (cfg,) = SIGNALS_CONFIG.section("metric")
+    result = MetricResult(
+        cfg.name,
+        cfg.url.redacted(),
+        cfg.query,
+        cfg.unit,
+        now - timedelta(seconds=3),
+        (MetricSeries("{}", 0.004, history),),
+        "vector",
+        warn=cfg.warn,
+        crit=cfg.crit,
+    )
+    return FrozenSource(f"metric:{cfg.name}", "metric", cfg.name, [result])
 
 
 def fixture_app(

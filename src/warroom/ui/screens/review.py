@@ -7,13 +7,15 @@
 
 Keys: ←/→ move the scrubber a minute (Shift: 10 minutes), Home/End to the first and last
 moment, `[`/`]` to the previous/next milestone, ↑/↓ to the previous/next event shown, `s` shows
-or hides system events, `/` filters the timeline (Esc clears it), PgUp/PgDn scroll it, `q` quits.
+or hides system events, `/` filters the timeline (Esc clears it), PgUp/PgDn scroll it, `p` opens
+the postmortem panel (`screens.postmortem_panel`: sections, action items, lint), `q` quits.
 
 The first frame shows the newest events only; the whole record is read, indexed (a fold kept
 at every state change: `domain.review_index`) and charted in a worker, so a scrub step is a
 bisection, never a refold. Another process may still be writing the file: a follower
 (`services.follow.StoreFollower`, on a read-only connection) brings new events in within a
-second. Nothing here writes: no recorder, no sources, no lease.
+second. Nothing here writes: no recorder, no sources, no lease; only the postmortem panel's explicit
+edits open a write connection, at the first one.
 """
 
 from __future__ import annotations
@@ -59,10 +61,11 @@ class ReviewScreen(Screen[None]):
         Binding("shift+right", "scrub(10)", "+10m", show=False, priority=True),
         Binding("home", "scrub_to('start')", "Start", show=False, priority=True),
         Binding("end", "scrub_to('end')", "End", show=False, priority=True),
-        Binding("left_square_bracket", "milestone(-1)", "Milestone", key_display="[", priority=True),
-        Binding("right_square_bracket", "milestone(1)", "Milestone", key_display="]", priority=True),
+        Binding("left_square_bracket", "milestone(-1)", "Milestone", key_display="[ ]", priority=True),
+        Binding("right_square_bracket", "milestone(1)", "Milestone", key_display="]", priority=True, show=False),
         Binding("s", "toggle_system", "System"),
-        Binding("q", "app.quit", "Quit"),
+        Binding("p", "postmortem", "Postmortem"),
+        Binding("q", "app.quit", "Quit", show=False),
     ]
     DEFAULT_CSS = """
     ReviewScreen { background: $background; }
@@ -248,6 +251,30 @@ class ReviewScreen(Screen[None]):
         timeline = self.query_one(ReviewTimeline)
         timeline.set_hide_system(not timeline.hide_system)
         self.notify("system events hidden (s shows them)" if timeline.hide_system else "system events shown", timeout=2)
+
+    def action_postmortem(self) -> None:
+        """p: the postmortem panel (one per review: its drafts live as long as the review)."""
+        from warroom.ui.screens.postmortem_panel import PostmortemPanel
+
+        name = f"postmortem-{self.incident_id}"
+        if not self.app.is_screen_installed(name):
+            self.app.install_screen(PostmortemPanel(self.incident_id), name)
+        else:
+            panel = self.app.get_screen(name)
+            if isinstance(panel, PostmortemPanel):
+                panel.reload()  # the record may have changed (another process, the CLI)
+        self.app.push_screen(name)
+
+    def unsaved_text(self) -> list[Any]:
+        """The postmortem panel's drafts while it is not on screen (quitting asks about them)."""
+        name = f"postmortem-{self.incident_id}"
+        if not self.app.is_screen_installed(name):
+            return []
+        panel = self.app.get_screen(name)
+        if panel in self.app.screen_stack:
+            return []  # on the stack: the app collects them from the panel itself
+        collect = getattr(panel, "unsaved_text", None)
+        return list(collect()) if callable(collect) else []
 
     def on_timeline_filter_filter_changed(self) -> None:
         self._retitle()

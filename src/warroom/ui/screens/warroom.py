@@ -138,7 +138,7 @@ class WarRoomScreen(TypingMode, UnsavedLines, Screen[None]):
     WarRoomScreen .section:focus-within { border-top: heavy $primary; border-title-color: $foreground; }
     /* z: the zoomed pane fills the screen (a role board is as tall as its roles otherwise). */
     WarRoomScreen.-maximized-view .-maximized { width: 1fr; height: 1fr; }
-    WarRoomScreen #source-summary { display: none; height: auto; max-height: 8; }
+    WarRoomScreen #source-summary { display: none; height: auto; max-height: 8; }  /* MAX_SUMMARY_ROWS */
     WarRoomScreen .empty-state { padding: 1 2; color: $text-muted; height: auto; }
     WarRoomScreen #source-summary.empty-state { padding: 0 1; }
     WarRoomScreen TooSmall { display: none; }

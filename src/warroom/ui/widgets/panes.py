@@ -34,7 +34,7 @@ from warroom.ui.poller import Poller
 from warroom.ui.widgets.deploys import DeploysPane
 from warroom.ui.widgets.pane_base import RowList, SourceInfo, SourcePane, hidden
 from warroom.ui.widgets.poller_fed import PollerFed, detected_at
-from warroom.ui.widgets.summary import summary_row
+from warroom.ui.widgets.summary import MAX_SUMMARY_ROWS, fold_healthy_rows, summary_row
 
 if TYPE_CHECKING:
     from warroom.config.model import Config
@@ -291,8 +291,22 @@ class SourceSummary(PollerFed):
             return  # shown only below 100 columns: catch up on Show
         now = self.now()
         rows: list[Content] = []
+        names: list[str] = []
+        grouped: set[str] = set()
         for info in self.infos:
+            kind = registry.kind_of(info.kind)
+            if kind is not None and kind.summary_all:  # one line for all of the kind's sources
+                if info.kind not in grouped:
+                    grouped.add(info.kind)
+                    mine = [i for i in self.infos if i.kind == info.kind]
+                    write = registry.imported(kind.summary_all)
+                    rows.append(write(mine, self.updates, now, detected_at=self.detected_at))
+                    names.append(", ".join(i.name for i in mine))
+                continue
             rows.append(summary_row(info, self.updates.get(info.key), now, detected_at=self.detected_at))
+            names.append(info.name)
+        budget = MAX_SUMMARY_ROWS - (1 if self.paused else 0)
+        rows = fold_healthy_rows(rows, names, budget)
         if self.paused:
             rows.append(Content("⏸ PAUSED · p resumes"))
         self.query_one(RowList).set_rows(rows)

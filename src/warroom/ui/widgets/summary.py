@@ -57,6 +57,26 @@ NAME_W = 14
 
 Row = Content | None
 
+#: The summary's height at most (its CSS `max-height` in the war room screen): with more sources
+#: than this the healthy ones share a line, so no source falls silently below the edge.
+MAX_SUMMARY_ROWS = 8
+HEALTHY_MARK = "✔"
+
+
+def fold_healthy_rows(rows: list[Content], names: list[str], budget: int) -> list[Content]:
+    """`rows` fitted into `budget` lines. When there are too many, healthy rows (those starting
+    with ✔), the last first, fold into one `✔ OK      3 more: login, db sessions, …` line, so a
+    source in trouble always keeps its own line. Rows that fit are left as they are."""
+    if len(rows) <= budget:
+        return rows
+    healthy = [i for i, row in enumerate(rows) if row.plain.lstrip().startswith(HEALTHY_MARK)]
+    fold = set(healthy[-(len(rows) - budget + 1) :])
+    if len(fold) < 2:
+        return rows  # nothing to gain: the screen's max-height cuts what does not fit
+    kept = [row for i, row in enumerate(rows) if i not in fold]
+    folded = ", ".join(names[i] for i in sorted(fold))
+    return [*kept, line((pad("✔ OK", STATE_W), OK_STYLE), f"{len(fold)} more: {untrusted(folded, 200)}")]
+
 
 def summary_row(
     info: SourceInfo,
