@@ -25,10 +25,15 @@ QUICK_ENV = "WARROOM_BENCH_QUICK"
 
 T = TypeVar("T")
 
+# Read once, at import: some benchmarks clear WARROOM_* from their own environment to isolate the
+# app they measure, and their figures must still reach the report.
+_RESULTS_PATH = os.environ.get(RESULTS_ENV) or None
+_QUICK = os.environ.get(QUICK_ENV, "") not in ("", "0")
+
 
 def quick() -> bool:
     """True when the run asked for the quick subset (`WARROOM_BENCH_QUICK=1`)."""
-    return os.environ.get(QUICK_ENV, "") not in ("", "0")
+    return _QUICK
 
 
 def sized(full: T, small: T) -> T:
@@ -63,7 +68,7 @@ class Verdict:
         return "PASS" if met else "FAIL"
 
     def _emit(self, target: str, met: bool, figure: str, reference: str, ratio: float | None) -> None:
-        path = os.environ.get(RESULTS_ENV)
+        path = _RESULTS_PATH
         if not path:
             return
         line = {
