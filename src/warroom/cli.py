@@ -63,6 +63,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "warroom.commands.action",
         "Postmortem action items: add TEXT --owner --due --type, list, done N, edit N",
     ),
+    "share": ("warroom.commands.share", "Share this store with a team on one host: warroom share --group oncall"),
     "config": ("warroom.commands.config_cmd", "Check warroom.toml: warroom config check [PATH]"),
     "runbooks": ("warroom.commands.runbooks_cmd", "List the runbooks, best matches first: warroom runbooks 5xx"),
 }
@@ -229,6 +230,11 @@ def main(argv: list[str] | None = None) -> int:
         name, rest = _split(argv)
         rest = _join_relative_times(rest)
         module, args = parse_arguments(name, rest)
+        if getattr(args, "readonly", False):
+            from warroom.commands.readonly_guard import refusal
+
+            if (refused := refusal(name, args)) is not None:
+                raise UserError(refused)
         return int(module.run(args) or 0)  # type: ignore[attr-defined]
     except UserError as exc:
         from warroom.sanitize import visible

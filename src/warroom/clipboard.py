@@ -69,21 +69,24 @@ def draft_dir_for(db_path: Path | str) -> Path:
 
 
 def write_draft_file(text: str, directory: Path | str, label: str = "draft", now: datetime | None = None) -> Path:
-    """Write `text` to `<directory>/<label>-<UTC stamp>.txt` (mode 0600, never overwriting)."""
+    """Write `text` to `<directory>/<label>-<UTC stamp>.txt` (mode 0600, never overwriting); in
+    a store shared by `warroom share` the folder is 2770 and the file 0660 (`warroom.sharing`)."""
+    from warroom.sharing import file_mode, make_folder, make_private_file
+
     directory = Path(directory)
-    directory.mkdir(mode=0o700, parents=True, exist_ok=True)
+    make_folder(directory)
     stamp = (now or datetime.now(UTC)).astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
     safe = "".join(c if c.isalnum() or c in "-_." else "-" for c in label) or "draft"
     data = text if text.endswith("\n") else text + "\n"
     for n in range(1, 1000):
         path = directory / (f"{safe}-{stamp}.txt" if n == 1 else f"{safe}-{stamp}-{n}.txt")
         try:
-            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            fd = make_private_file(path)
         except FileExistsError:
             continue
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
             fh.write(data)
-        os.chmod(path, 0o600)  # in case a umask or ACL widened it
+        os.chmod(path, file_mode(directory))  # in case an ACL widened it
         return path
     raise OSError(f"too many drafts named {safe}-{stamp} in {directory}")
 

@@ -113,7 +113,9 @@ def _folders(db: str) -> list[str]:
 def _write_private(path: str, data: bytes) -> bool:
     """Write `path` anew, 0600, completely or not at all."""
     try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        from warroom.sharing import make_private_file
+
+        fd = make_private_file(path)  # 0600, 0660 in a folder shared by `warroom share`
     except OSError:
         return False
     try:

@@ -17,6 +17,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
+from warroom.sharing import make_private_file
+
 
 @dataclass(frozen=True)
 class Unsaved:
@@ -71,7 +73,7 @@ def write_unsaved(
             path = folder / (name if n == 0 else name.replace(".txt", f"-{n}.txt"))
             try:
                 # O_EXCL: never overwrite (two panes quitting the same second); 0600 from the start.
-                fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+                fd = make_private_file(path)  # 0600, 0660 in a shared folder
             except FileExistsError:
                 continue
             except OSError as exc:

@@ -6,8 +6,12 @@ from __future__ import annotations
 
 import json
 import os
+import pwd
 import stat
 from datetime import UTC, datetime, timedelta
+
+#: Who really wrote the events (the test runs `warroom` as this OS login on this host).
+WHERE = f"{pwd.getpwuid(os.getuid()).pw_name}@{os.uname().nodename}"
 
 
 def _iso(when: datetime) -> str:
@@ -195,7 +199,7 @@ def test_secrets_are_redacted_in_every_export(run_warroom, tmp_path):
     md = _ok(run_warroom("export", "INC-1", "--format", "md", env=env)).stdout
     assert md.startswith("# INC-1: Token leak ***\n")
     assert "- **Severity:** SEV-2 (highest reached)" in md and "## Timeline (UTC)" in md
-    assert any(line.endswith(" — the check value is *** (tester)") for line in md.splitlines()), md
+    assert any(line.endswith(f" — the check value is *** (tester · {WHERE})") for line in md.splitlines()), md
     jsonl = tmp_path / "leak.jsonl"
     _ok(run_warroom("export", "1", "--format", "jsonl", "-o", str(jsonl), env=env))
     copy = str(tmp_path / "copy.db")
@@ -218,7 +222,7 @@ def test_markdown_record_has_header_milestones_and_the_timeline_in_catalogue_wor
     assert "- MTTD 4m · MTTA 2m · MTTM 30m · MTTR 1h 15m" in lines
     timeline = lines[lines.index("## Timeline (UTC)") + 2 :]
     assert all(line.startswith("- ") and " — " in line for line in timeline)
-    assert any(line.endswith("— mitigation applied: rolled back a1b2c3d (tester)") for line in timeline)
-    assert any(" — incident acknowledged (tester)" in line for line in timeline)
+    assert any(line.endswith(f"— mitigation applied: rolled back a1b2c3d (tester · {WHERE})") for line in timeline)
+    assert any(f" — incident acknowledged (tester · {WHERE})" in line for line in timeline)
     assert "decoy" not in md.lower()
     assert "## Action items" not in md and "## Root cause" not in md  # a record, not the postmortem

@@ -30,3 +30,27 @@ def test_readonly_flag_makes_the_war_room_read_only(tmux: Tmux, tmp_path: Path):
     with EventStore.open(db) as store:
         assert [e.kind for e in store.events(1)] == [Kind.DECLARED]
     assert "this must not be saved" in tmux.screen(), "the refused text stays in the input, not lost"
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)])
+def test_readonly_shows_the_badge_and_offers_nothing_that_writes(tmux: Tmux, tmp_path: Path, size: tuple[int, int]):
+    db = tmp_path / "warroom.db"
+    with EventStore.open(db) as store:
+        store.declare("Checkout 500s", 2, actor="ic-alice")
+    before = db.read_bytes()
+    tmux.start([str(warroom_executable()), "--readonly"], width=size[0], height=size[1])
+    tmux.wait_for("READ-ONLY")
+    tmux.wait_for("/help, /as")
+    assert "x dismiss" not in tmux.screen(), "no writing key is offered"
+    tmux.keys("-l", "/pin logs")
+    tmux.wait_for("›/pin logs")  # in the command line
+    tmux.keys("Enter")
+    tmux.wait_for("not available")
+    tmux.keys("C-u")
+    tmux.wait_for("›read-only screen")  # the line is empty again (its placeholder shows)
+    tmux.keys("-l", "/s")
+    tmux.wait_for("›/s")
+    tmux.keys("Tab")
+    time.sleep(0.5)
+    assert "/s " not in tmux.screen() and "/sev" not in tmux.screen(), "Tab offers no writing command"
+    assert db.read_bytes() == before

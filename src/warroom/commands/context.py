@@ -36,7 +36,8 @@ def db_path(args: argparse.Namespace | SimpleNamespace) -> Path:
 def open_store(args: argparse.Namespace | SimpleNamespace) -> EventStore:
     """The store for a headless command; a one-time notice (the file was open to others) goes
     to stderr as one line, so stdout stays what the command prints."""
-    store = EventStore.open(db_file(args))
+    # `--readonly` (only reading commands get this far): `mode=ro`, the file left as it is.
+    store = EventStore.open(db_file(args), for_reading=bool(getattr(args, "readonly", False)))
     if store.notices:
         import sys
 

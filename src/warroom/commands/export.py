@@ -78,6 +78,7 @@ def json_export(store: Any, incident_id: int, now: Any, config: Any) -> str:
     from warroom.commands.show import state_json
     from warroom.domain.describe import describe
     from warroom.domain.event_log import event_record
+    from warroom.domain.provenance import origin_text
     from warroom.redact import redact_json
     from warroom.sanitize import terminal_json
 
@@ -88,7 +89,7 @@ def json_export(store: Any, incident_id: int, now: Any, config: Any) -> str:
         "format": "warroom-incident",
         "version": 1,
         "incident": summary,
-        "events": [event_record(ev) | {"text": describe(ev)} for ev in state.events],
+        "events": [event_record(ev) | {"text": describe(ev), "origin_text": origin_text(ev)} for ev in state.events],
         "samples": [{"series": s, "at": at, "value": v} for s, at, v in store.samples(incident_id)],
     }
     return terminal_json(redact_json(document), indent=2, sort_keys=True) + "\n"

@@ -62,6 +62,12 @@ def run(args: argparse.Namespace | SimpleNamespace) -> int:
         raise UserError("the review screen needs a terminal; for scripts use `warroom show` or `warroom export`")
     from warroom.ui.review_app import ReviewApp
 
-    app = ReviewApp(path, incident_id, cadence=UpdateCadence.from_config(config.cadence), theme=theme)
+    app = ReviewApp(
+        path,
+        incident_id,
+        cadence=UpdateCadence.from_config(config.cadence),
+        theme=theme,
+        readonly=config.ui.readonly,
+    )
     app.run()
     return int(app.return_code or 0)

@@ -11,6 +11,7 @@ from warroom.domain.describe import describe, describe_beside_label, kind_label
 from warroom.domain.events import format_ts
 from warroom.domain.incident import MILESTONE_NAMES, IncidentState
 from warroom.domain.metrics import format_duration, incident_metrics
+from warroom.domain.provenance import origin_text, written_by
 from warroom.domain.roles import IC, role_names
 from warroom.errors import UserError
 from warroom.sanitize import clean, terminal_json
@@ -141,7 +142,8 @@ def state_json(state: IncidentState, now: datetime, cadence_config=None) -> dict
         "phase": {"phase": phase.phase, "next_step": phase.next_step, "done": list(phase.done)},
         "coach": [item.to_json() for item in warnings],
         "timeline": [
-            ev.to_json() | {"text": describe(ev)} for ev in sorted(state.events, key=lambda e: (e.at, e.id or 0))
+            ev.to_json() | {"text": describe(ev), "origin_text": origin_text(ev)}
+            for ev in sorted(state.events, key=lambda e: (e.at, e.id or 0))
         ],
     }
 
@@ -209,7 +211,9 @@ def render_text(state: IncidentState, extra_roles: tuple[str, ...], now: datetim
     for ev in sorted(state.events, key=lambda e: (e.at, e.id or 0)):
         # A time on another day than the start carries its date: a bare 23:59 would read as tonight.
         when = f"{ev.at:%H:%M:%S}" if ev.at.date() == day else f"{ev.at:%Y-%m-%d %H:%M:%S}"
-        prefix = f"  {when} {clean(kind_label(ev), cap=10):<10} {clean(ev.actor, cap=24):<12} "
+        # The display name, and the real login@host beside it when they differ (the audit trail).
+        by = ev.actor if ev.is_system else written_by(ev)
+        prefix = f"  {when} {clean(kind_label(ev), cap=10):<10} {clean(by, cap=80):<12} "
         # A pasted note keeps its lines: each further line starts under the text column.
         text = clean(describe_beside_label(ev), keep_newlines=True).replace("\n", "\n" + " " * len(prefix))
         lines.append(prefix + text)

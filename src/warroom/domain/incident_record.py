@@ -12,6 +12,7 @@ from warroom.domain.describe import describe
 from warroom.domain.events import Event
 from warroom.domain.incident import MILESTONE_NAMES, IncidentState
 from warroom.domain.metrics import format_duration, incident_metrics
+from warroom.domain.provenance import differs, origin_text
 from warroom.domain.roles import role_names
 from warroom.sanitize import clean
 
@@ -54,7 +55,8 @@ def _duration_line(state: IncidentState, now: datetime) -> str:
 def timeline_line(ev: Event, day: object) -> str:
     """`- HH:MM — <the catalogue's words> (who)`, with the date when it is not the start's day."""
     when = f"{ev.at:%H:%M}" if ev.at.date() == day else f"{ev.at:%Y-%m-%d %H:%M}"
-    who = "" if ev.is_system else f" ({_text(ev.actor)})"
+    # `(alice · root@jump1)` when the display name is not the login that wrote it (the audit trail).
+    who = "" if ev.is_system else f" ({_text(ev.actor)}{f' · {_text(origin_text(ev))}' if differs(ev) else ''})"
     return f"- {when} — {_text(describe(ev))}{who}"
 
 

@@ -45,6 +45,9 @@ SLASH_COMMANDS: dict[str, tuple[str, str]] = {
     "mitigate": ("/mitigate", "Open the mitigation screen: the playbook's options, suspects' rollbacks first"),
 }
 
+#: The commands a read-only screen (`warroom --readonly`) offers: none of them records anything.
+READ_ONLY_COMMANDS = ("help", "as", "runbook")
+
 MAX_TEXT = 4000
 MAX_NAME = 80
 
@@ -410,13 +413,17 @@ def complete(
     names: Iterable[str] = (),
     extra_roles: Iterable[str] = (),
     panes: Iterable[str] = (),
+    read_only: bool = False,
 ) -> Completion:
-    """Complete the last word of `text`: a command, then its argument (role, name, pane...)."""
+    """Complete the last word of `text`: a command, then its argument (role, name, pane...);
+    `read_only` offers only the commands that record nothing (`READ_ONLY_COMMANDS`)."""
     if not text.startswith("/") or text.startswith("//"):
         return Completion(text)
     words = text[1:].split(" ")
     if len(words) == 1:
-        return _fill("/", words[0], SLASH_COMMANDS)
+        return _fill("/", words[0], READ_ONLY_COMMANDS if read_only else SLASH_COMMANDS)
+    if read_only and words[0].lower() not in READ_ONLY_COMMANDS:
+        return Completion(text)
     command = words[0].lower()
     partial = words[-1]
     head = text[: len(text) - len(partial)]
@@ -438,6 +445,21 @@ def complete(
     return Completion(text)
 
 
-def help_lines() -> list[tuple[str, str]]:
-    """(usage, description) for each command, in help order."""
-    return [SLASH_COMMANDS[name] for name in SLASH_COMMANDS]
+def help_lines(read_only: bool = False) -> list[tuple[str, str]]:
+    """(usage, description) for each command, in help order (`read_only`: only those that
+    record nothing)."""
+    return [SLASH_COMMANDS[name] for name in SLASH_COMMANDS if not read_only or name in READ_ONLY_COMMANDS]
+
+
+def read_only_refusal(text: str) -> str | None:
+    """On a read-only screen: why `text` (a typed line) is refused, or None when it records
+    nothing and may run (`/help`, `/as NAME`, `/runbook`)."""
+    stripped = text.strip()
+    if not stripped:
+        return None
+    if stripped.startswith("/") and not stripped.startswith("//"):
+        name = stripped[1:].split(" ", 1)[0].lower()
+        if name in READ_ONLY_COMMANDS:
+            return None
+        return f"read-only: /{name} is not available here (viewing only): nothing recorded; /help, /as"
+    return "read-only screen: nothing recorded (viewing only); /help, /as"

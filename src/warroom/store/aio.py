@@ -26,7 +26,7 @@ from warroom.domain.incident import IncidentState, fold
 from warroom.domain.signals import Sample
 from warroom.errors import UserError
 from warroom.store.checkpoints import IncidentOpening, read_history
-from warroom.store.opening import Opened, open_connection
+from warroom.store.opening import FOR_READING, Opened, open_connection, open_for_reading
 from warroom.store.rows import EVENT_COLUMNS, row_to_event
 from warroom.store.schema import BUSY_TIMEOUT_MS, busy_or
 from warroom.store.sync import EventStore
@@ -50,12 +50,18 @@ class AsyncEventStore:
 
     @classmethod
     async def open(
-        cls, path: Path | str, *, busy_timeout_ms: int = BUSY_TIMEOUT_MS, allow_read_only: bool = True
+        cls,
+        path: Path | str,
+        *,
+        busy_timeout_ms: int = BUSY_TIMEOUT_MS,
+        allow_read_only: bool = True,
+        for_reading: bool = False,
     ) -> AsyncEventStore:
         """Open (or create) the database in the store's thread: writable, or read-only when it
-        cannot be written (see `warroom.store.opening`)."""
+        cannot be written (see `warroom.store.opening`). `for_reading` (`--readonly`): opened
+        `mode=ro` with no write path at all (`opening.open_for_reading`), and never reopened."""
         path = Path(path).expanduser()
-        conn, opened = await _connect(path, busy_timeout_ms, allow_read_only)
+        conn, opened = await _connect(path, busy_timeout_ms, allow_read_only, for_reading)
         store = cls(conn, path, opened.read_only, busy_timeout_ms=busy_timeout_ms)
         store.notices = opened.notices
         return store
@@ -65,6 +71,8 @@ class AsyncEventStore:
         the mount remounted); True when it now can write."""
         if not self.read_only:
             return True
+        if self.read_only == FOR_READING:  # `--readonly`: a viewer never gains a write path
+            return False
         try:
             conn, opened = await _connect(self.path, self._busy_timeout_ms, False)
         except UserError:
@@ -259,12 +267,17 @@ def _settle(future: asyncio.Future[Any], result: Any, error: BaseException | Non
         pass  # the loop is closed: nobody is waiting any more
 
 
-async def _connect(path: Path, busy_timeout_ms: int, allow_read_only: bool) -> tuple[SQLiteThread, Opened]:
+async def _connect(
+    path: Path, busy_timeout_ms: int, allow_read_only: bool, for_reading: bool = False
+) -> tuple[SQLiteThread, Opened]:
     """A connection in a thread of its own, whose whole opening (checks, fallback) runs there."""
     found: list[Opened] = []
 
     def connector() -> sqlite3.Connection:
-        opened = open_connection(str(path), busy_timeout_ms, allow_read_only=allow_read_only)
+        if for_reading:
+            opened = open_for_reading(str(path), busy_timeout_ms)
+        else:
+            opened = open_connection(str(path), busy_timeout_ms, allow_read_only=allow_read_only)
         found.append(opened)
         return opened.conn
 

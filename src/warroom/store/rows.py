@@ -25,19 +25,21 @@ INSERT_EVENT = (
 
 @lru_cache(maxsize=1)
 def _host_user() -> tuple[str, str]:
-    # os.uname/environ instead of socket/getpass: `warroom note` pays for every import.
-    user = os.environ.get("LOGNAME") or os.environ.get("USER")
-    if not user:
-        try:
-            import pwd
+    """(host, OS login) of this process: the audit trail. The login comes from the password
+    database for the real uid, never from $USER/$LOGNAME (anyone can set those) nor from
+    `--as`/$WARROOM_USER (the display name, a convenience)."""
+    # os.uname/pwd instead of socket/getpass: `warroom note` pays for every import.
+    try:
+        import pwd
 
-            user = pwd.getpwuid(os.getuid()).pw_name
-        except Exception:  # no passwd entry in some containers
-            user = str(os.getuid())
+        user = pwd.getpwuid(os.getuid()).pw_name
+    except (ImportError, KeyError):  # no passwd entry in some containers: the uid itself
+        user = str(os.getuid())
     return os.uname().nodename, user
 
 
 def origin() -> dict[str, Any]:
+    """Who really wrote an event: {"host", "user" (the real OS login), "pid"}."""
     host, user = _host_user()
     return {"host": host, "user": user, "pid": os.getpid()}
 

@@ -77,7 +77,10 @@ PRAGMAS = (
 
 
 def prepare_path(path: str | Path) -> None:
-    """Create the folder (0700) and an empty file (0600) before SQLite touches it."""
+    """Create the folder (0700) and an empty file (0600) before SQLite touches it; in a folder
+    shared by `warroom share` (setgid, group rwx) the file is 0660 (`warroom.sharing`)."""
+    from warroom.sharing import make_private_file
+
     path = os.fspath(path)
     folder = os.path.dirname(path) or "."
     if not os.path.exists(folder):
@@ -87,13 +90,12 @@ def prepare_path(path: str | Path) -> None:
             raise UserError(f"cannot create the database folder {folder}: {exc.strerror}") from None
     if not os.path.exists(path):
         try:
-            fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
-            os.close(fd)
+            os.close(make_private_file(path))
         except FileExistsError:
             pass
         except OSError as exc:
             raise UserError(f"cannot create database {path}: {exc.strerror}") from None
-    # SQLite gives the -wal and -shm files the database file's own mode, so they stay 0600 too.
+    # SQLite gives the -wal and -shm files the database file's own mode (0600, or 0660 shared).
 
 
 def migrate(conn: sqlite3.Connection, path: str | Path) -> None:

@@ -48,12 +48,13 @@ class EventStore:
         return Path(self._path)
 
     @classmethod
-    def open(cls, path: Path | str, *, busy_timeout_ms: int = BUSY_TIMEOUT_MS) -> EventStore:
-        """Open (or create) the database; read-only when it cannot be written (see `opening`)."""
-        from warroom.store.opening import open_connection
+    def open(cls, path: Path | str, *, busy_timeout_ms: int = BUSY_TIMEOUT_MS, for_reading: bool = False) -> EventStore:
+        """Open (or create) the database; read-only when it cannot be written (see `opening`).
+        `for_reading` (`--readonly`): `mode=ro`, nothing about the file changes, no write path."""
+        from warroom.store.opening import open_connection, open_for_reading
 
         path = os.path.expanduser(os.fspath(path))
-        opened = open_connection(path, busy_timeout_ms)
+        opened = open_for_reading(path, busy_timeout_ms) if for_reading else open_connection(path, busy_timeout_ms)
         store = cls(opened.conn, path, opened.read_only)
         store.notices = opened.notices
         return store

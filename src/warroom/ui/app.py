@@ -284,7 +284,8 @@ class WarRoomApp(QuitKeepingText, ThemedApp):
         from warroom.store.aio import AsyncEventStore
 
         try:
-            self.store = await AsyncEventStore.open(self.db_path)
+            # `--readonly`: `mode=ro`, so no keystroke, key or source can write (`open_for_reading`).
+            self.store = await AsyncEventStore.open(self.db_path, for_reading=self.config.ui.readonly)
         except UserError as exc:
             self.exit(return_code=2, message=f"warroom: error: {exc}")
             return
@@ -314,7 +315,7 @@ class WarRoomApp(QuitKeepingText, ThemedApp):
         the older ones load after the first frame (`store.checkpoints`)."""
         from warroom.store.sync import EventStore
 
-        with EventStore.open(self.db_path) as store:
+        with EventStore.open(self.db_path, for_reading=self.config.ui.readonly) as store:
             self.read_only = store.read_only
             self.store_notices += store.notices
             incident_id = self.requested_incident
@@ -382,7 +383,13 @@ class WarRoomApp(QuitKeepingText, ThemedApp):
         if not isinstance(screen, WarRoomScreen):
             return
         yield SystemCommand("Help: commands and keys", "Every slash command and key (?)", screen.action_help)
-        yield SystemCommand("Command line", "Type a note or a /command (: or Enter)", screen.action_focus_command)
+        yield SystemCommand(
+            "Command line",
+            "/help, /as (read-only: nothing is recorded)"
+            if self.config.ui.readonly
+            else "Type a note or a /command (: or Enter)",
+            screen.action_focus_command,
+        )
         yield SystemCommand("Zoom pane", "Zoom the focused pane, or restore it (z)", screen.action_zoom)
         yield SystemCommand(
             "Resume live updates" if self.paused else "Pause live updates",
@@ -390,18 +397,25 @@ class WarRoomApp(QuitKeepingText, ThemedApp):
             screen.action_pause,
         )
         yield SystemCommand("Next theme", "Cycle the warroom themes (t)", screen.action_next_theme)
-        yield SystemCommand("Draft status update", "Internal / external update drafts (d)", screen.action_draft)
-        yield SystemCommand(
-            "Dismiss coach warning",
-            "Dismiss the coach line's warning until the situation changes (x)",
-            screen.action_dismiss_coach,
-        )
-        yield SystemCommand("Runbooks", "Search, read and tick the runbooks (r, /runbook)", screen.action_runbooks)
-        yield SystemCommand(
-            "Mitigate…",
-            "The playbook's mitigations, suspect deploys' rollbacks first; running one asks first (m, /mitigate)",
-            screen.action_mitigate,
-        )
+        if self.config.ui.readonly:  # `--readonly`: no entry that records anything
+            yield SystemCommand("Draft status update", "Read and copy the update drafts (d)", screen.action_draft)
+            yield SystemCommand("Runbooks", "Search and read the runbooks (r)", screen.action_runbooks)
+            yield SystemCommand(
+                "Mitigation options", "Read the playbook's options; none runs here (m)", screen.action_mitigate
+            )
+        else:
+            yield SystemCommand("Draft status update", "Internal / external update drafts (d)", screen.action_draft)
+            yield SystemCommand(
+                "Dismiss coach warning",
+                "Dismiss the coach line's warning until the situation changes (x)",
+                screen.action_dismiss_coach,
+            )
+            yield SystemCommand("Runbooks", "Search, read and tick the runbooks (r, /runbook)", screen.action_runbooks)
+            yield SystemCommand(
+                "Mitigate…",
+                "The playbook's mitigations, suspect deploys' rollbacks first; running one asks first (m, /mitigate)",
+                screen.action_mitigate,
+            )
 
         # Choosing a pane is leaving the command line deliberately: key mode (see WarRoomScreen).
         def next_pane() -> None:

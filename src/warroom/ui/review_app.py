@@ -46,9 +46,12 @@ class ReviewApp(QuitKeepingText, ThemedApp):
         cadence: UpdateCadence | None = None,
         theme: str | None = None,
         clock: Callable[[], datetime] | None = None,
+        readonly: bool = False,
     ) -> None:
         super().__init__(theme)
         self.db_path = Path(db_path)
+        #: `warroom review --readonly`: not even the postmortem panel opens a write connection.
+        self.readonly = readonly
         self.requested_incident = incident_id
         self.cadence = cadence or UpdateCadence()
         self.clock: Callable[[], datetime] = clock or _utcnow

@@ -80,6 +80,12 @@ async def run_line(screen: LineScreen, line: str) -> None:
         except Exception:
             pass  # the append below reports a store problem properly
         state = screen.state or state
+    if app.config.ui.readonly:  # `--readonly`: only what records nothing runs; the text stays
+        from warroom.domain.slash import read_only_refusal
+
+        if (refused_here := read_only_refusal(submitted_text(line))) is not None:
+            screen.feedback(refused_here, "error")
+            return
     # A pasted line break shows as ⏎ in the one-line input; the note keeps it as a newline.
     command = interpret(submitted_text(line), state, app.config.team.extra_roles, actor=app.actor)
 

@@ -264,7 +264,8 @@ class DraftScreen(DraftEffects, Screen[None]):
                 tab.label = Content(label)
 
     def _hint(self) -> None:
-        long, short = HINTS["editing" if self.editor.has_focus else "keys"]
+        mode = "editing" if self.editor.has_focus else "keys"
+        long, short = HINTS[f"{mode}-readonly" if self._viewing_only() else mode]
         hint = long if cell_len(long) <= self._width() else short
         self.query_one("#draft-hint", Static).update(Content(hint))
 
@@ -316,6 +317,8 @@ class DraftScreen(DraftEffects, Screen[None]):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """The screen's keys are shown dimmed and do nothing while typing in the editor."""
+        if action in ("mark_posted", "post") and self._viewing_only():
+            return False  # `--readonly`: no mark-posted, no webhook: the keys are not offered at all
         if not self.is_mounted:
             return True
         typing = self.editor.has_focus
@@ -326,6 +329,10 @@ class DraftScreen(DraftEffects, Screen[None]):
         if action in KEY_MODE_ACTIONS and typing:
             return None
         return True
+
+    def _viewing_only(self) -> bool:
+        """Opened with `--readonly` (`[ui] readonly = true`): nothing here may be recorded."""
+        return bool(getattr(getattr(getattr(self.app, "config", None), "ui", None), "readonly", False))
 
     _BOUND = frozenset("cpPer123")
 

@@ -37,6 +37,15 @@ HINTS = {
         "Typing into the draft — Esc for the keys: c copy · p mark posted · P post · r re-render",
         "Typing into the draft — Esc for the keys (c/p/P/r)",
     ),
+    # `--readonly`: nothing is marked posted or sent, so those keys are not named.
+    "keys-readonly": (
+        "READ-ONLY · KEYS: 1/2/3 or ←/→ audience · e edit · c copy · Esc back",
+        "READ-ONLY · 1/2/3 audience · e edit · c copy · Esc back",
+    ),
+    "editing-readonly": (
+        "Typing into the draft (read-only: copy only) — Esc for the keys: c copy · r re-render",
+        "Typing into the draft — Esc for the keys (c/r)",
+    ),
 }
 
 _URL = re.compile(r"\b\w+://\S+")

@@ -75,8 +75,12 @@ class HelpScreen(ModalScreen[None]):
     def compose(self) -> ComposeResult:
         with VerticalScroll() as scroll:
             scroll.border_title = "warroom help · Esc to close"
-            yield Static(Text("Type text and Enter to add a note. Commands start with /."))
-            yield Static(_table("Commands", [tuple(row) for row in help_lines()]))
+            read_only = bool(getattr(getattr(getattr(self.app, "config", None), "ui", None), "readonly", False))
+            if read_only:
+                yield Static(Text("READ-ONLY screen (--readonly): nothing is recorded. Commands start with /."))
+            else:
+                yield Static(Text("Type text and Enter to add a note. Commands start with /."))
+            yield Static(_table("Commands", [tuple(row) for row in help_lines(read_only)]))
             yield Static(_table("Keys", KEYS))
             yield Static(_table("Roles", list(STANDARD_ROLES.items())))
             sev = [(row.severity.label, row.meaning, row.response) for row in SEVERITY_TABLE.values()]

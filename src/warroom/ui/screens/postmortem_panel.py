@@ -256,7 +256,19 @@ class PostmortemPanel(Screen[None]):
 
     # --- writing ----------------------------------------------------------------------------
 
+    #: The panel's keys that record (absent from a `warroom review --readonly`).
+    WRITING_ACTIONS = frozenset({"edit", "editor", "add_item", "done"})
+
+    def _viewing_only(self) -> bool:
+        return bool(getattr(self.app, "readonly", False))
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """`warroom review --readonly`: the keys that record are not offered at all."""
+        return not (action in self.WRITING_ACTIONS and self._viewing_only())
+
     def _writer(self) -> PostmortemWriter:
+        if self._viewing_only():  # no write connection is ever opened by a read-only review
+            raise UserError("read-only review (--readonly): nothing recorded")
         if self.writer is None:
             from warroom.services.actor import acting_name
 

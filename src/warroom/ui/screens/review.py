@@ -200,9 +200,10 @@ class ReviewScreen(Screen[None]):
         if record is None or self.cursor is None:
             return
         moment = record.index.moment(self.cursor)
-        self.query_one(ReviewState).show(moment)
+        timeline = self.query_one(ReviewTimeline)
         self.query_one(ReviewChart).cursor_at(self.cursor)
-        self.query_one(ReviewTimeline).cursor_at(self.cursor, keep_row=keep_row)
+        timeline.cursor_at(self.cursor, keep_row=keep_row)
+        self.query_one(ReviewState).show(moment, timeline.cursor_event())
 
     def on_review_timeline_cursor_moved(self, message: ReviewTimeline.CursorMoved) -> None:
         """Up/Down in the timeline: the scrubber goes to that event's time."""

@@ -220,7 +220,7 @@ class WarRoomScreen(TypingMode, UnsavedLines, Screen[None]):
         self._command = command
         command.completer = self._complete
         if self.wapp.config.ui.readonly:
-            command.placeholder = "read-only screen (ui.readonly): /as, /help and /pin only; mitigations are off"
+            command.placeholder = "read-only screen: /help, /as · nothing is recorded; mitigations are off"
         state = self._preloaded
         self._preloaded = None
         if state is None:
@@ -371,6 +371,12 @@ class WarRoomScreen(TypingMode, UnsavedLines, Screen[None]):
         reason = self.wapp.read_only or "it cannot be written"
         self.query_one(IncidentHeader).set_read_only(True)
         command = self.query_one(CommandInput)
+        if self.wapp.config.ui.readonly:  # chosen (`--readonly`): /help and /as still answer
+            command.placeholder = "read-only screen: /help, /as · nothing is recorded; mitigations are off"
+            self.query_one(CommandLine).feedback(
+                f"READ-ONLY · viewing only (--readonly): nothing can be written · {self.wapp.db_path}", "info"
+            )
+            return
         command.placeholder = f"READ-ONLY: nothing can be recorded ({reason})"
         command.disabled = True
         self.enter_key_mode(self.query_one(Timeline))  # nothing to type into: the keys scroll and zoom
@@ -418,6 +424,7 @@ class WarRoomScreen(TypingMode, UnsavedLines, Screen[None]):
             names=names,
             extra_roles=self.wapp.config.team.extra_roles,
             panes=self.pane_names(),
+            read_only=self.wapp.config.ui.readonly,
         )
 
     def pane_names(self) -> list[str]:
@@ -499,6 +506,10 @@ class WarRoomScreen(TypingMode, UnsavedLines, Screen[None]):
     def action_next_theme(self) -> None:
         self.wapp.next_theme()
         self.feedback(f"theme: {self.app.theme}")
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """`--readonly`: the keys that record (`x` dismisses a coach warning) are not offered."""
+        return not (action == "dismiss_coach" and self.wapp.config.ui.readonly)
 
     def action_dismiss_coach(self) -> None:
         """x: dismiss the coach line's warning (recorded; it returns when the situation changes)."""

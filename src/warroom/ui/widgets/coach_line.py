@@ -36,13 +36,16 @@ QUOTE_STYLE = "italic"
 HINT_STYLE = "$text-muted"
 
 
-def warning_content(warning: CoachWarning, width: int | None = None) -> Content:
+def warning_content(warning: CoachWarning, width: int | None = None, *, dismissable: bool = True) -> Content:
     """`⚠ text · "quote" · x dismiss`, fitted to `width`: the quote gives way first (with an
-    ellipsis) down to `QUOTE_ROOM` columns, then the text; the dismiss hint always stays."""
+    ellipsis) down to `QUOTE_ROOM` columns, then the text; the dismiss hint always stays (and is
+    left out on a `--readonly` screen, where `x` records nothing: not `dismissable`)."""
     mark = "✗ " if warning.anti_pattern else ""
     head = Content.assemble(("⚠ ", WARN_STYLE), (clean(warning.text, cap=200), WARN_STYLE))
     quote = Content.assemble((f'{mark}"{warning.quote}"', QUOTE_STYLE))
-    tail = Content.assemble((" · ", HINT_STYLE), ("x", "bold"), (" dismiss", HINT_STYLE))
+    tail = (
+        Content.assemble((" · ", HINT_STYLE), ("x", "bold"), (" dismiss", HINT_STYLE)) if dismissable else Content("")
+    )
     sep = Content.assemble((" · ", HINT_STYLE))
     full = Content.assemble(" ", head, sep, quote, tail)
     if width is None or full.cell_length <= width:
@@ -103,6 +106,11 @@ class CoachLine(Widget):
     def on_mount(self) -> None:
         self.tick()
 
+    def _dismissable(self) -> bool:
+        """`x` dismisses (and records) here: not on a `--readonly` screen."""
+        config = getattr(self.app, "config", None)
+        return not getattr(getattr(config, "ui", None), "readonly", False)
+
     def now(self) -> datetime:
         clock = getattr(self.app, "clock", None)
         return clock() if callable(clock) else datetime.now(UTC)
@@ -127,7 +135,7 @@ class CoachLine(Widget):
     def plain(self) -> str:
         """What the line says in full (the warning's whole words, or the suggestion)."""
         if self.warning is not None:
-            return warning_content(self.warning).plain
+            return warning_content(self.warning, dismissable=self._dismissable()).plain
         return self._suggestion.plain if self._suggestion is not None else ""
 
     def _update_display(self) -> None:
@@ -144,7 +152,7 @@ class CoachLine(Widget):
     def render(self) -> RenderResult:
         width = self.content_region.width or None
         if self.warning is not None:
-            return warning_content(self.warning, width)
+            return warning_content(self.warning, width, dismissable=self._dismissable())
         if self._suggestion is not None:
             line = Content.assemble(" ", self._suggestion)
             return line.truncate(width, ellipsis=True) if width else line

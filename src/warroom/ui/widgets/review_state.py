@@ -8,16 +8,20 @@ from __future__ import annotations
 from rich.text import Text
 from textual.widgets import Static
 
+from warroom.domain.events import Event
 from warroom.domain.metrics import format_duration
+from warroom.domain.provenance import origin_text
 from warroom.domain.review_index import Moment
 from warroom.sanitize import clean
 
 
-def describe_moment(moment: Moment) -> Text:
-    """The panel's text for `moment`: the time, and how long after the declaration it was."""
+def describe_moment(moment: Moment, event: Event | None = None) -> Text:
+    """The panel's text for `moment`: the time, and how long after the declaration it was; with
+    the cursor row's `event`, who wrote it: display name and real `login@host` (the audit trail)."""
     text = Text()
     state = moment.state
     text.append(f"At {moment.at:%Y-%m-%d %H:%M:%S} UTC\n", "bold")
+
     if state is not None:
         text.append(f"declared + {format_duration(moment.at - state.declared_at)}\n")
     if state is None:
@@ -50,6 +54,11 @@ def describe_moment(moment: Moment) -> Text:
     if moment.fired is not None:
         text.append(f"coach warnings fired so far: {moment.fired}\n")
     text.append(f"{moment.events_before} events up to here")
+    if event is not None and not event.is_system:
+        text.append("\nselected by ")
+        text.append(clean(event.actor, cap=40), "bold")
+        if where := origin_text(event):
+            text.append(f" · login {clean(where, cap=80)}")
     return text
 
 
@@ -60,5 +69,5 @@ class ReviewState(Static):
     ReviewState { background: $surface; padding: 0 1; height: 1fr; overflow-y: auto; }
     """
 
-    def show(self, moment: Moment) -> None:
-        self.update(describe_moment(moment))
+    def show(self, moment: Moment, event: Event | None = None) -> None:
+        self.update(describe_moment(moment, event))

@@ -144,6 +144,12 @@ class ReviewTimeline(Timeline):
             index = self.cursor_row
         self._place_cursor(index)
 
+    def cursor_event(self) -> Event | None:
+        """The event on the cursor row (None when there is none)."""
+        if 0 <= self.cursor_row < len(self._rows):
+            return self._rows[self.cursor_row].event
+        return None
+
     def _place_cursor(self, index: int) -> None:
         if index != self.cursor_row:
             self.cursor_row = index
