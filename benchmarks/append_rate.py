@@ -16,7 +16,7 @@ import time
 from pathlib import Path
 
 import aiosqlite
-from verdict import Verdict
+from verdict import Verdict, sized
 
 from warroom.store.aio import AsyncEventStore
 
@@ -64,14 +64,20 @@ async def warroom_store(path: Path, n: int) -> float:
 
 def main() -> int:
     verdict = Verdict()
-    n = int(sys.argv[1]) if len(sys.argv) > 1 else 5000
+    n = int(sys.argv[1]) if len(sys.argv) > 1 else sized(5000, 1000)
     with tempfile.TemporaryDirectory() as tmp:
         raw = raw_sqlite(Path(tmp) / "raw.db", n)
         plain = asyncio.run(plain_aiosqlite(Path(tmp) / "plain.db", n))
         ours = asyncio.run(warroom_store(Path(tmp) / "warroom.db", n))
     print(f"raw sqlite3 (WAL+NORMAL)     {raw:9.0f} appends/s")
     print(f"aiosqlite, 3 awaits/append   {plain:9.0f} appends/s")
-    met = verdict.check(f"appends >= {TARGET_RATE:,}/s", ours >= TARGET_RATE)
+    met = verdict.check(
+        f"appends >= {TARGET_RATE:,}/s",
+        ours >= TARGET_RATE,
+        figure=f"{ours:,.0f} appends/s",
+        reference=f"raw sqlite3 {raw:,.0f}/s",
+        ratio=ours / raw,
+    )
     print(f"warroom AsyncEventStore      {ours:9.0f} appends/s  (target >= {TARGET_RATE:,}/s)  {met}")
     print(f"ratio to raw sqlite3 {ours / raw:.2f}x, to plain aiosqlite {ours / plain:.2f}x")
     return verdict.finish()

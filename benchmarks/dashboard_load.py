@@ -41,7 +41,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
-from verdict import Verdict  # noqa: E402
+from verdict import Verdict, sized  # noqa: E402
 
 LAG_TICK = 0.05
 TARGET_LAG_MS = 50.0
@@ -335,8 +335,8 @@ def run_child(mode: str, args: argparse.Namespace, port: int, work: Path) -> dic
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--seconds", type=float, default=15.0)
-    parser.add_argument("--warmup", type=float, default=4.0)
+    parser.add_argument("--seconds", type=float, default=sized(15.0, 4.0))
+    parser.add_argument("--warmup", type=float, default=sized(4.0, 1.5))
     parser.add_argument("--size", default="160x48")
     parser.add_argument("--headless", action="store_true", help="run the apps headless instead of in tmux")
     parser.add_argument("--rate", type=int, default=1000, help="log lines per second")
@@ -386,8 +386,20 @@ def main() -> None:
             f"{mode:<9}{r['lag_p50_ms']:>8.1f}ms{r['lag_p99_ms']:>8.1f}ms{r['lag_max_ms']:>8.1f}ms{r['cpu_percent']:>8.1f}%"
         )
     live, naive = results["warroom"], results["naive"]
-    lag_ok = verdict.check(f"lag p99 <= {TARGET_LAG_MS:g} ms", live["lag_p99_ms"] <= TARGET_LAG_MS)
-    cpu_ok = verdict.check(f"CPU <= {TARGET_CPU:g} %", live["cpu_percent"] <= TARGET_CPU)
+    lag_ok = verdict.check(
+        f"lag p99 <= {TARGET_LAG_MS:g} ms",
+        live["lag_p99_ms"] <= TARGET_LAG_MS,
+        figure=f"lag p99 {live['lag_p99_ms']:.1f} ms",
+        reference=f"naive 10 Hz dashboard {naive['lag_p99_ms']:.1f} ms",
+        ratio=live["lag_p99_ms"] / max(naive["lag_p99_ms"], 0.01),
+    )
+    cpu_ok = verdict.check(
+        f"CPU <= {TARGET_CPU:g} %",
+        live["cpu_percent"] <= TARGET_CPU,
+        figure=f"CPU {live['cpu_percent']:.1f} %",
+        reference=f"naive 10 Hz dashboard {naive['cpu_percent']:.1f} %",
+        ratio=live["cpu_percent"] / max(naive["cpu_percent"], 0.01),
+    )
     print(f"warroom lag p99 / target {TARGET_LAG_MS:g} ms: {live['lag_p99_ms'] / TARGET_LAG_MS:.2f}x  ({lag_ok})")
     print(f"warroom CPU / target {TARGET_CPU:g} %: {live['cpu_percent'] / TARGET_CPU:.2f}x  ({cpu_ok})")
     print(

@@ -29,7 +29,7 @@ import termios
 import time
 from pathlib import Path
 
-from verdict import Verdict
+from verdict import Verdict, sized
 
 from warroom.store.sync import EventStore
 
@@ -76,7 +76,7 @@ def once(tmp: Path, send_hup: bool) -> tuple[float, int]:
 
 def main() -> int:
     verdict = Verdict()
-    runs = int(sys.argv[1]) if len(sys.argv) > 1 else 5
+    runs = int(sys.argv[1]) if len(sys.argv) > 1 else sized(5, 2)
     with tempfile.TemporaryDirectory() as tmp:
         for label, hup in (("closed", False), ("closed+HUP", True)):
             results = [once(Path(tmp), hup) for _ in range(runs)]
@@ -84,7 +84,11 @@ def main() -> int:
             codes = sorted({c for _, c in results})
             median = statistics.median(times)
             met = verdict.check(
-                f"{label} exits 129 within {TARGETS[label]:g}s", median <= TARGETS[label] and codes == [129]
+                f"{label} exits 129 within {TARGETS[label]:g}s",
+                median <= TARGETS[label] and codes == [129],
+                figure=f"{median:.2f} s, exit {codes}",
+                reference=f"{TARGETS[label]:g} s",
+                ratio=median / TARGETS[label],
             )
             print(
                 f"{label:11s} median {median:.3f}s (min {min(times):.3f}, max {max(times):.3f})  exit codes {codes}"

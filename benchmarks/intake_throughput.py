@@ -24,7 +24,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from verdict import Verdict
+from verdict import Verdict, sized
 
 from warroom.config.model import IntakeConfig
 from warroom.domain.events import Kind
@@ -157,18 +157,30 @@ async def burst(path: Path) -> float:
 
 def main() -> int:
     verdict = Verdict()
-    n = int(sys.argv[1]) if len(sys.argv) > 1 else 1000
+    n = int(sys.argv[1]) if len(sys.argv) > 1 else sized(1000, 300)
     with tempfile.TemporaryDirectory() as tmp:
         alone = asyncio.run(store_alone(Path(tmp) / "alone.db", n))
         posts = asyncio.run(webhook_posts(Path(tmp) / "posts.db", n))
         took = asyncio.run(burst(Path(tmp) / "burst.db"))
     ratio = posts / alone
     print(f"store alone                 {alone:9.0f} appends/s")
-    met = verdict.check(f"webhook posts >= {TARGET_RATIO}x the store's append rate", ratio >= TARGET_RATIO)
+    met = verdict.check(
+        f"webhook posts >= {TARGET_RATIO}x the store's append rate",
+        ratio >= TARGET_RATIO,
+        figure=f"{posts:,.0f} posts/s",
+        reference=f"store alone {alone:,.0f} appends/s",
+        ratio=ratio,
+    )
     print(
         f"webhook posts (1 alert)     {posts:9.0f} posts/s  = {ratio:.2f}x the store (target >= {TARGET_RATIO}x)  {met}"
     )
-    met = verdict.check(f"{BURST:,} alerts in one payload < {BURST_SECONDS:g}s", took < BURST_SECONDS)
+    met = verdict.check(
+        f"{BURST:,} alerts in one payload < {BURST_SECONDS:g}s",
+        took < BURST_SECONDS,
+        figure=f"{took:.3f} s",
+        reference=f"{BURST_SECONDS:g} s",
+        ratio=took / BURST_SECONDS,
+    )
     print(f"burst of {BURST:,} alerts       {took:9.3f} s recorded (target < {BURST_SECONDS:g} s)  {met}")
     return verdict.finish()
 

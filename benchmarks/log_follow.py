@@ -24,7 +24,7 @@ import tempfile
 import threading
 import time
 
-from verdict import Verdict
+from verdict import Verdict, sized
 
 from warroom.sources.logfollow import FileSet
 from warroom.sources.logscan import Matcher
@@ -127,27 +127,47 @@ def main() -> int:
     verdict = Verdict()
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--interval", type=float, default=0.1)
-    ap.add_argument("--rotations", type=int, default=20)
+    ap.add_argument("--rotations", type=int, default=sized(20, 6))
     args = ap.parse_args()
     print(f"poll interval {args.interval}s; load avg {os.getloadavg()[0]:.2f} on {os.cpu_count()} cores")
     rot = run("rotate", args.rotations, args.interval)
+    lost_ok = verdict.check(
+        "0 lost over rotations",
+        rot["lost"] == 0,
+        figure=f"{rot['lost']} of {rot['written']} lost",
+        reference=f"tail -F lost {rot['tail_lost']}",
+    )
     print(
         f"{args.rotations} rename rotations with late writes: {rot['written']} lines written; "
         f"warroom lost {rot['lost']} (target 0), duplicated {rot['duplicated']}; "
-        f"tail -F lost {rot['tail_lost']}  {verdict.check('0 lost over rotations', rot['lost'] == 0)}"
+        f"tail -F lost {rot['tail_lost']}  {lost_ok}"
     )
     worst = rot["worst_notice"]
     in_time = rot["noticed"] == args.rotations and worst is not None and worst <= 2 * args.interval
+    noticed_ok = verdict.check(
+        "every rotation noticed within 2 polls",
+        in_time,
+        figure=f"{rot['noticed']}/{args.rotations} noticed, worst "
+        + (f"{worst:.3f} s" if worst is not None else "never"),
+        reference=f"poll interval {args.interval:g} s",
+        ratio=None if worst is None else worst / args.interval,
+    )
     print(
         f"rotation noticed: {rot['noticed']}/{args.rotations}, worst after "
         + (f"{worst:.3f}s = {worst / args.interval:.2f}" if worst is not None else "never: -")
-        + f" poll intervals (target <= 2)  {verdict.check('every rotation noticed within 2 polls', in_time)}"
+        + f" poll intervals (target <= 2)  {noticed_ok}"
     )
     rec = run("recreate", args.rotations, args.interval)
+    recreate_ok = verdict.check(
+        "0 lost over re-creations",
+        rec["lost"] == 0,
+        figure=f"{rec['lost']} of {rec['written']} lost",
+        reference=f"tail -F lost {rec['tail_lost']}",
+    )
     print(
         f"{args.rotations} deletes + re-creations: {rec['written']} lines written; "
         f"warroom lost {rec['lost']} (target 0), duplicated {rec['duplicated']}; tail -F lost {rec['tail_lost']}"
-        f"  {verdict.check('0 lost over re-creations', rec['lost'] == 0)}"
+        f"  {recreate_ok}"
     )
     return verdict.finish()
 

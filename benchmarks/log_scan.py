@@ -25,7 +25,7 @@ import tempfile
 import time
 from datetime import UTC, datetime, timedelta
 
-from verdict import Verdict
+from verdict import Verdict, sized
 
 from warroom.config.model import LogConfig
 from warroom.sources.logs import LogSource
@@ -99,8 +99,8 @@ def best(fn, repeat: int) -> tuple[float, object]:
 def main() -> int:
     verdict = Verdict()
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--mb", type=int, default=200)
-    ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument("--mb", type=int, default=sized(200, 40))
+    ap.add_argument("--repeat", type=int, default=sized(3, 2))
     args = ap.parse_args()
     end = datetime.now(UTC)
     with tempfile.TemporaryDirectory(prefix="warroom-logscan-") as tmp:
@@ -128,7 +128,12 @@ def main() -> int:
 
         t_full, n_full = best(backfill, 2)
         counts = (n_grep, len(r_one.hits), len(r_two.hits), n_full)
-        same = verdict.check("every scan counts the generated lines", all(n == expected for n in counts))
+        same = verdict.check(
+            "every scan counts the generated lines",
+            all(n == expected for n in counts),
+            figure=f"grep {n_grep}, scanner {counts[1]}, parallel {counts[2]}, backfill {n_full}",
+            reference=f"{expected} generated",
+        )
         mb = size / 1e6
         load = os.getloadavg()[0]
         print(f"file: {mb:.0f} MB, {expected} matching lines (2 %); cores: {os.cpu_count()}; load avg {load:.2f}")
@@ -137,8 +142,20 @@ def main() -> int:
             f"backfill {n_full}  {same}"
         )
         print(f"grep -ciE 'error|panic|fatal'       {t_grep:6.3f} s  {mb / t_grep:7.0f} MB/s  (reference)")
-        one = verdict.check(f"one core >= {TARGET_ONE_CORE:g}x grep", t_grep / t_one >= TARGET_ONE_CORE)
-        two = verdict.check(f"2 cores >= {TARGET_TWO_CORES:g}x grep", t_grep / t_two >= TARGET_TWO_CORES)
+        one = verdict.check(
+            f"one core >= {TARGET_ONE_CORE:g}x grep",
+            t_grep / t_one >= TARGET_ONE_CORE,
+            figure=f"scanner {mb / t_one:.0f} MB/s",
+            reference=f"grep -ciE {mb / t_grep:.0f} MB/s",
+            ratio=t_grep / t_one,
+        )
+        two = verdict.check(
+            f"2 cores >= {TARGET_TWO_CORES:g}x grep",
+            t_grep / t_two >= TARGET_TWO_CORES,
+            figure=f"scan + timestamps, 2 cores {mb / t_two:.0f} MB/s",
+            reference=f"grep -ciE {mb / t_grep:.0f} MB/s",
+            ratio=t_grep / t_two,
+        )
         print(
             f"scanner, one core                   {t_one:6.3f} s  {mb / t_one:7.0f} MB/s  ratio {t_grep / t_one:.2f}x (target >= {TARGET_ONE_CORE:g}x)  {one}"
         )

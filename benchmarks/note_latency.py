@@ -24,7 +24,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from verdict import Verdict
+from verdict import Verdict, sized
 
 TARGET_RATIO = 3.0  # warroom note / python3 -c pass
 
@@ -37,7 +37,7 @@ def timed(argv: list[str], env: dict[str, str]) -> float:
 
 def main() -> int:
     verdict = Verdict()
-    runs = int(sys.argv[1]) if len(sys.argv) > 1 else 30
+    runs = int(sys.argv[1]) if len(sys.argv) > 1 else sized(30, 8)
     exe = str(Path(sys.executable).parent / "warroom")
     with tempfile.TemporaryDirectory() as tmp:
         as_is = {**os.environ, "WARROOM_DB": str(Path(tmp) / "bench.db"), "WARROOM_USER": "bench"}
@@ -54,7 +54,13 @@ def main() -> int:
             print(f"{label}:")
             print(f"  python3 -c pass  median {b * 1000:.1f} ms")
             print(f"  warroom note     median {n * 1000:.1f} ms")
-            met = verdict.check(f"{label} ratio <= {TARGET_RATIO:g}x", n / b <= TARGET_RATIO)
+            met = verdict.check(
+                f"{label} ratio <= {TARGET_RATIO:g}x",
+                n / b <= TARGET_RATIO,
+                figure=f"warroom note {n * 1000:.0f} ms",
+                reference=f"python3 -c pass {b * 1000:.0f} ms",
+                ratio=n / b,
+            )
             print(f"  ratio            {n / b:.2f}x  (target <= {TARGET_RATIO:g}x)  {met}")
     return verdict.finish()
 

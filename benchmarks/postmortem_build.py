@@ -33,7 +33,7 @@ sys.path.insert(0, str(ROOT / "src"))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from review_open import build, read_rows  # noqa: E402
-from verdict import Verdict  # noqa: E402
+from verdict import Verdict, sized  # noqa: E402
 
 TARGET = 3.0
 
@@ -65,8 +65,8 @@ def postmortem_command(db: Path, out: Path, env: dict[str, str]) -> float:
 def main() -> int:
     verdict = Verdict()
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--events", type=int, default=100_000)
-    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--events", type=int, default=sized(100_000, 20_000))
+    parser.add_argument("--runs", type=int, default=sized(5, 2))
     args = parser.parse_args()
     folder = Path(tempfile.mkdtemp(prefix="warroom-bench-postmortem-"))
     env = {k: v for k, v in os.environ.items() if not k.startswith("WARROOM_")}
@@ -96,7 +96,13 @@ def main() -> int:
     print(
         f"  warroom postmortem, the command   {c * 1000:7.0f} ms  (subprocess: start-up and imports included; {c / r:.2f}x)"
     )
-    met = verdict.check(f"postmortem in-process <= {TARGET:g}x the read", ratio <= TARGET)
+    met = verdict.check(
+        f"postmortem in-process <= {TARGET:g}x the read",
+        ratio <= TARGET,
+        figure=f"warroom postmortem {p * 1000:.0f} ms",
+        reference=f"sqlite3 read of the rows {r * 1000:.0f} ms",
+        ratio=ratio,
+    )
     print(f"  ratio (in-process / read)         {ratio:7.2f}x   (target <= {TARGET:g}x)  {met}")
     return verdict.finish()
 

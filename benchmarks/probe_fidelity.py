@@ -29,7 +29,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
-from verdict import Verdict
+from verdict import Verdict, sized
 
 TARGET_RATIO = 1.5  # reported / server-side time, in a burst
 TARGET_CURL_MS = 2.0  # single probe vs curl time_total
@@ -155,9 +155,9 @@ def curl_singles(base: str, runs: int) -> float | None:
 def main() -> int:
     verdict = Verdict()
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--rounds", type=int, default=sized(5, 2))
     parser.add_argument("--concurrency", type=int, default=150)
-    parser.add_argument("--singles", type=int, default=40)
+    parser.add_argument("--singles", type=int, default=sized(40, 15))
     args = parser.parse_args()
     proc, base = serve()
     try:
@@ -171,24 +171,38 @@ def main() -> int:
     finally:
         proc.kill()
         proc.wait()
+    burst_ok = verdict.check(
+        f"burst ratio <= {TARGET_RATIO:g}x",
+        reported / true <= TARGET_RATIO,
+        figure=f"probes' median {reported * 1000:.1f} ms",
+        reference=f"server-side median {true * 1000:.1f} ms",
+        ratio=reported / true,
+    )
     print(f"{args.concurrency} concurrent probes of a {DELAY * 1000:.0f} ms endpoint, {args.rounds} rounds:")
     print(
         f"  probes' median {reported * 1000:.1f} ms, server-side median {true * 1000:.1f} ms: "
         f"ratio {reported / true:.2f}x (target <= {TARGET_RATIO:g}x)  "
-        f"{verdict.check(f'burst ratio <= {TARGET_RATIO:g}x', reported / true <= TARGET_RATIO)}"
+        f"{burst_ok}"
     )
     print(f"  for reference, one shared httpx.AsyncClient: median {shared * 1000:.1f} ms, ratio {shared / true:.2f}x")
     if curl is None:
         print(
             f"single probe median {single * 1000:.2f} ms (curl not installed, no comparison)  "
-            f"{verdict.check('single probe within 2 ms of curl (curl not installed)', False)}"
+            f"{verdict.check('single probe within 2 ms of curl (curl not installed)', False, figure=f'{single * 1000:.2f} ms')}"
         )
     else:
         near = abs(single - curl) * 1000 <= TARGET_CURL_MS
+        near_ok = verdict.check(
+            f"single probe within {TARGET_CURL_MS:g} ms of curl",
+            near,
+            figure=f"single probe {single * 1000:.2f} ms",
+            reference=f"curl {curl * 1000:.2f} ms",
+            ratio=single / curl,
+        )
         print(
             f"single probe median {single * 1000:.2f} ms vs curl time_total median {curl * 1000:.2f} ms: "
             f"difference {(single - curl) * 1000:+.2f} ms (target within {TARGET_CURL_MS:g} ms), "
-            f"ratio {single / curl:.3f}x  {verdict.check(f'single probe within {TARGET_CURL_MS:g} ms of curl', near)}"
+            f"ratio {single / curl:.3f}x  {near_ok}"
         )
     return verdict.finish()
 

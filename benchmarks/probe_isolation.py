@@ -27,7 +27,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from probe_fidelity import serve, sources
-from verdict import Verdict
+from verdict import Verdict, sized
 
 TARGET_RATIO = 1.2  # healthy median with the bad ones / alone
 TARGET_OVERRUN = 0.1  # seconds past the deadline, from a probe's start
@@ -61,7 +61,7 @@ async def timed_round(urls: list[str], deadline: float, lags: list[float] | None
 def main() -> int:
     verdict = Verdict()
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--rounds", type=int, default=sized(3, 1))
     parser.add_argument("--endpoints", type=int, default=200)
     parser.add_argument("--deadline", type=float, default=1.0)
     args = parser.parse_args()
@@ -88,18 +88,32 @@ def main() -> int:
         proc.kill()
         proc.wait()
     baseline, with_bad = statistics.median(baselines), statistics.median(mixed)
+    ratio_ok = verdict.check(
+        f"healthy ratio <= {TARGET_RATIO:g}x",
+        with_bad / baseline <= TARGET_RATIO,
+        figure=f"healthy median beside hung ones {with_bad * 1000:.1f} ms",
+        reference=f"healthy alone {baseline * 1000:.1f} ms",
+        ratio=with_bad / baseline,
+    )
+    none_failed = verdict.check("no healthy probe failed", failed == 0, figure=f"{failed} failed", reference="0")
+    overrun = worst_started - args.deadline
+    overrun_ok = verdict.check(
+        f"every probe ends by deadline + {TARGET_OVERRUN * 1000:.0f} ms",
+        overrun <= TARGET_OVERRUN,
+        figure=f"deadline + {overrun * 1000:.0f} ms",
+        reference=f"deadline {args.deadline:g} s",
+        ratio=worst_started / args.deadline,
+    )
     print(f"{args.endpoints} endpoints, {bad} hanging or dripping, deadline {args.deadline:g}s, {args.rounds} rounds:")
     print(
         f"  healthy median alone {baseline * 1000:.1f} ms, with the bad ones {with_bad * 1000:.1f} ms: "
         f"ratio {with_bad / baseline:.2f}x (target <= {TARGET_RATIO:g}x)  "
-        f"{verdict.check(f'healthy ratio <= {TARGET_RATIO:g}x', with_bad / baseline <= TARGET_RATIO)}; "
-        f"healthy probes that failed: {failed}  {verdict.check('no healthy probe failed', failed == 0)}"
+        f"{ratio_ok}; healthy probes that failed: {failed}  {none_failed}"
     )
-    overrun = worst_started - args.deadline
     print(
         f"  slowest probe from its start to its result: deadline + {overrun * 1000:.0f} ms "
         f"(target <= deadline + {TARGET_OVERRUN * 1000:.0f} ms)  "
-        f"{verdict.check(f'every probe ends by deadline + {TARGET_OVERRUN * 1000:.0f} ms', overrun <= TARGET_OVERRUN)}"
+        f"{overrun_ok}"
     )
     print(
         f"  slowest probe from collect() to its result: deadline + {(worst - args.deadline) * 1000:.0f} ms "

@@ -22,7 +22,7 @@ import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
-from verdict import Verdict
+from verdict import Verdict, sized
 
 from warroom.config.loader import load_config
 from warroom.recorder import SourceHub, run_headless
@@ -127,7 +127,13 @@ async def main(seconds: float) -> int:
     server.shutdown()
     busy = results[1]
     print(f"idle loop      lag p99 {p99(idle) * 1000:6.1f} ms")
-    met = verdict.check(f"lag p99 < {TARGET_P99 * 1000:.0f} ms", p99(busy) < TARGET_P99)
+    met = verdict.check(
+        f"lag p99 < {TARGET_P99 * 1000:.0f} ms",
+        p99(busy) < TARGET_P99,
+        figure=f"lag p99 {p99(busy) * 1000:.1f} ms",
+        reference=f"idle loop p99 {p99(idle) * 1000:.1f} ms",
+        ratio=p99(busy) / max(p99(idle), 1e-4),
+    )
     print(
         f"every source   lag p99 {p99(busy) * 1000:6.1f} ms  (target < {TARGET_P99 * 1000:.0f} ms), "
         f"max {max(busy) * 1000:.1f} ms  {met}"
@@ -140,4 +146,4 @@ async def main(seconds: float) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(asyncio.run(main(float(sys.argv[1]) if len(sys.argv) > 1 else 20.0)))
+    sys.exit(asyncio.run(main(float(sys.argv[1]) if len(sys.argv) > 1 else sized(20.0, 5.0))))

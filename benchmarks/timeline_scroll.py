@@ -29,7 +29,7 @@ sys.path.insert(0, str(ROOT / "src"))
 
 from textual.app import ComposeResult  # noqa: E402
 from textual.widgets import Log  # noqa: E402
-from verdict import Verdict  # noqa: E402
+from verdict import Verdict, sized  # noqa: E402
 
 from warroom.domain.events import Event, Kind  # noqa: E402
 from warroom.ui.app import ThemedApp  # noqa: E402
@@ -97,8 +97,8 @@ TARGET_RATIO = 1.0  # Timeline time / Log time, to append and to scroll
 def main() -> int:
     verdict = Verdict()
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--events", type=int, default=100_000)
-    parser.add_argument("--pages", type=int, default=300)
+    parser.add_argument("--events", type=int, default=sized(100_000, 20_000))
+    parser.add_argument("--pages", type=int, default=sized(300, 100))
     parser.add_argument("--size", default="120x40")
     args = parser.parse_args()
     size = tuple(int(x) for x in args.size.split("x"))
@@ -123,8 +123,20 @@ def main() -> int:
     print(f"  {'Timeline':10} {ta:9.3f}s {ts:9.3f}s {tm:8.1f}MiB")
     print(f"  {'ratio':10} {ta / la:9.2f}x {ts / ls:9.2f}x {tm / lm if lm else float('nan'):8.2f}x")
     print("  (Timeline: wrapped columns, styled kinds, dimmed system events; Log: plain lines)")
-    append_met = verdict.check("append no slower than Log", ta / la <= TARGET_RATIO)
-    scroll_met = verdict.check("scroll no slower than Log", ts / ls <= TARGET_RATIO)
+    append_met = verdict.check(
+        "append no slower than Log",
+        ta / la <= TARGET_RATIO,
+        figure=f"Timeline {ta:.3f} s",
+        reference=f"Log {la:.3f} s",
+        ratio=ta / la,
+    )
+    scroll_met = verdict.check(
+        "scroll no slower than Log",
+        ts / ls <= TARGET_RATIO,
+        figure=f"Timeline {ts:.3f} s",
+        reference=f"Log {ls:.3f} s",
+        ratio=ts / ls,
+    )
     print(
         f"  append {ta / la:.2f}x (target <= {TARGET_RATIO:g}x)  {append_met}; "
         f"scroll {ts / ls:.2f}x (target <= {TARGET_RATIO:g}x)  {scroll_met}"

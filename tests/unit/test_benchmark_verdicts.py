@@ -4,6 +4,8 @@ so one report over all of them reads their exit codes."""
 from __future__ import annotations
 
 import ast
+import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -45,10 +47,47 @@ def test_every_target_met_passes_and_none_checked_fails():
 
 
 def test_every_benchmark_checks_its_targets_and_exits_with_the_verdict():
-    scripts = sorted(p for p in BENCHMARKS.glob("*.py") if p.name != "verdict.py")
+    scripts = sorted(p for p in BENCHMARKS.glob("*.py") if p.name not in {"verdict.py", "run.py"})
     assert len(scripts) >= 10
     for script in scripts:
         tree = ast.parse(script.read_text(encoding="utf-8"))
         calls = {ast.unparse(n.func) for n in ast.walk(tree) if isinstance(n, ast.Call)}
         assert {"Verdict", "verdict.check", "verdict.finish"} <= calls, f"{script.name} has no verdict"
         assert "sys.exit" in calls, f"{script.name} does not exit with its verdict"
+        # `python benchmarks/run.py --quick` relies on every script taking its smaller sizes.
+        assert "sized" in calls, f"{script.name} has no quick sizes (verdict.sized)"
+
+
+def test_with_a_results_file_each_target_is_also_one_json_line(tmp_path: Path):
+    results = tmp_path / "results.jsonl"
+    code = (
+        f"import sys; sys.path.insert(0, {str(BENCHMARKS)!r})\n"
+        "from verdict import Verdict\n"
+        "v = Verdict('bench')\n"
+        "v.check('ratio <= 3x', True, figure='warroom note 40 ms', reference='python3 -c pass 20 ms', ratio=2.0)\n"
+        "v.check('0 lost', False, figure='3 of 100 lost')\n"
+        "sys.exit(v.finish())\n"
+    )
+    env = {**os.environ, "WARROOM_BENCH_RESULTS": str(results)}
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=30, env=env)
+    assert run.returncode == 1
+    lines = [json.loads(line) for line in results.read_text().splitlines()]
+    assert lines == [
+        {
+            "benchmark": "bench",
+            "target": "ratio <= 3x",
+            "figure": "warroom note 40 ms",
+            "reference": "python3 -c pass 20 ms",
+            "ratio": 2.0,
+            "pass": True,
+        },
+        {
+            "benchmark": "bench",
+            "target": "0 lost",
+            "figure": "3 of 100 lost",
+            "reference": "",
+            "ratio": None,
+            "pass": False,
+        },
+    ]
+    assert "{" not in run.stdout, "the human output stays as it was"
