@@ -180,7 +180,12 @@ def test_a_batch_of_events_hides_every_repeat_of_a_secret_and_keeps_clean_events
     text = repr([dict(ev.payload) for ev in batch])
     for secret in ("hunter2hunter2", "p4ssw0rd!", "abcdef123456", "abcdefgh1234"):
         assert secret not in text
-    assert sum("https://***@api.example.com/" not in repr(ev.payload) for ev in batch if ev.kind == "note" and ev.id < 3000) == 0
+    assert (
+        sum(
+            "https://***@api.example.com/" not in repr(ev.payload) for ev in batch if ev.kind == "note" and ev.id < 3000
+        )
+        == 0
+    )
     clean = [(ev, out) for ev, out in zip(events, batch, strict=True) if ev.kind == "probe.down"]
     assert all(out is ev for ev, out in clean)  # nothing to hide: no copy of 100,000 payloads
     assert all(out.payload is not ev.payload for ev, out in zip(events, batch, strict=True) if ev.kind == "note")
