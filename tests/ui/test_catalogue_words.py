@@ -17,7 +17,6 @@ from textual.app import ComposeResult
 from tests.support.event_samples import AT, SAMPLES
 from warroom.domain.catalogue import CATALOGUE
 from warroom.domain.events import Kind
-from warroom.domain.provenance import written_by
 from warroom.store.sync import EventStore
 from warroom.ui.app import ThemedApp
 from warroom.ui.widgets.timeline import COMPACT_PREFIX_WIDTH, KIND_WIDTH, PREFIX_WIDTH, TIME_WIDTH, Timeline
@@ -67,8 +66,8 @@ async def test_screen_and_show_word_each_kind_the_same(run_warroom, tmp_path):
         label = screen[TIME_WIDTH + 1 : TIME_WIDTH + 1 + KIND_WIDTH].strip()
         words = screen[PREFIX_WIDTH:]
         # show: `  14:00:01 SEV        bob          SEV-2 → SEV-1 (raised): all regions`
-        # the actor column is the display name, with the real `login@host` beside it when they differ
-        who = ev.actor if ev.is_system else written_by(ev)
+        # the actor column is the display name (`show --json` carries the login@host beside it)
+        who = ev.actor
         show_label, show_words = show[11:21].strip(), show[22 + max(12, len(who)) + 1 :]
         assert label == show_label == CATALOGUE[ev.kind].label, (ev.kind, screen, show)
         assert words == show_words, (ev.kind, screen, show)

@@ -11,7 +11,7 @@ from warroom.domain.describe import describe, describe_beside_label, kind_label
 from warroom.domain.events import format_ts
 from warroom.domain.incident import MILESTONE_NAMES, IncidentState
 from warroom.domain.metrics import format_duration, incident_metrics
-from warroom.domain.provenance import origin_text, written_by
+from warroom.domain.provenance import origin_text
 from warroom.domain.roles import IC, role_names
 from warroom.errors import UserError
 from warroom.sanitize import clean, terminal_json
@@ -211,8 +211,9 @@ def render_text(state: IncidentState, extra_roles: tuple[str, ...], now: datetim
     for ev in sorted(state.events, key=lambda e: (e.at, e.id or 0)):
         # A time on another day than the start carries its date: a bare 23:59 would read as tonight.
         when = f"{ev.at:%H:%M:%S}" if ev.at.date() == day else f"{ev.at:%Y-%m-%d %H:%M:%S}"
-        # The display name, and the real login@host beside it when they differ (the audit trail).
-        by = ev.actor if ev.is_system else written_by(ev)
+        # The display name only: the column's shape is what scripts read; the real login@host
+        # (the audit trail) is `show --json`'s `origin_text`, the exports' and the review's.
+        by = ev.actor
         prefix = f"  {when} {clean(kind_label(ev), cap=10):<10} {clean(by, cap=80):<12} "
         # A pasted note keeps its lines: each further line starts under the text column.
         text = clean(describe_beside_label(ev), keep_newlines=True).replace("\n", "\n" + " " * len(prefix))
