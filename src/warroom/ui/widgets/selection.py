@@ -49,6 +49,8 @@ class TimelineSelection:
 
     #: The event chosen with Up/Down (None: the bottom row in view).
     _selected: Event | None = None
+    _selected_span_key: tuple[Any, ...] | None = None
+    _selected_span: tuple[int, int] | None = None
 
     if TYPE_CHECKING:  # the timeline's
         _rows: list[Any]
@@ -111,14 +113,26 @@ class TimelineSelection:
     def mark_selected(self, strip: Strip, line_no: int) -> Strip:
         """`strip` (screen line `line_no`) in reverse when it belongs to the selected event and
         the timeline has the focus (never cached: the selection moves)."""
-        if not self.has_focus or not self._rows or line_no >= self._lines:
+        if not self._rows or line_no >= self._lines or not self.has_focus:
             return strip
-        index = self.selected_index()
-        if index is None:
-            return strip
-        from bisect import bisect_right
-
-        return strip.apply_style(SELECTED) if bisect_right(self._starts, line_no) - 1 == index else strip
+        # One look-up per screenful, not per line: the selected row's lines, kept until the
+        # selection, the scroll position or the layout changes.
+        key = (
+            self._selected,
+            self.scroll_offset.y,
+            self._lines,
+            len(self._rows),
+            self.scrollable_content_region.height,
+        )
+        if self._selected_span_key != key:
+            index = self.selected_index()
+            span = None
+            if index is not None:
+                end = self._starts[index + 1] if index + 1 < len(self._starts) else self._lines
+                span = (self._starts[index], end)
+            self._selected_span_key, self._selected_span = key, span
+        span = self._selected_span
+        return strip.apply_style(SELECTED) if span is not None and span[0] <= line_no < span[1] else strip
 
     def _focus_changed(self) -> None:
         self.refresh()
