@@ -63,13 +63,21 @@ def at_arg(what: str = "it happened") -> Arg:
     return Arg("--at", metavar="TIME", help=f"when {what}: ISO 8601, HH:MM (UTC) or -15m (default now)")
 
 
+def incident_ref(ref: str | None) -> int | None:
+    """The incident number `--incident`/ID names (`INC-7`, `7`), None when not given; a
+    UserError for anything else."""
+    if not ref:
+        return None
+    try:
+        return parse_incident_ref(ref)
+    except ValueError as exc:
+        raise UserError(str(exc)) from None
+
+
 def resolve_incident(store: EventStore, ref: str | None) -> int:
     """The incident named, or the single open one; a clear error otherwise."""
-    if ref:
-        try:
-            incident_id = parse_incident_ref(ref)
-        except ValueError as exc:
-            raise UserError(str(exc)) from None
+    incident_id = incident_ref(ref)
+    if incident_id is not None:
         store.incident(incident_id)  # raises a UserError naming it if absent
         return incident_id
     open_ids = store.open_incident_ids()

@@ -10,8 +10,7 @@ import gc
 import sys
 
 from warroom.commands.argspec import Arg, ArgSpec
-from warroom.commands.context import ACTOR_ARG, current_actor, db_path, load_config_for
-from warroom.domain.events import parse_incident_ref
+from warroom.commands.context import ACTOR_ARG, current_actor, db_path, incident_ref, load_config_for
 from warroom.errors import UserError
 
 TYPE_CHECKING = False
@@ -46,12 +45,7 @@ def run(args: argparse.Namespace | SimpleNamespace) -> int:
 
 
 def _run(args: argparse.Namespace | SimpleNamespace) -> int:
-    incident_id = None
-    if args.incident:
-        try:
-            incident_id = parse_incident_ref(args.incident)
-        except ValueError as exc:
-            raise UserError(str(exc)) from None
+    incident_id = incident_ref(args.incident)
     config = load_config_for(args)
     from warroom.config.themes import resolve_theme_name
 

@@ -12,8 +12,7 @@ from __future__ import annotations
 import sys
 
 from warroom.commands.argspec import Arg, ArgSpec
-from warroom.commands.context import db_path, load_config_for
-from warroom.domain.events import parse_incident_ref
+from warroom.commands.context import db_path, incident_ref, load_config_for
 from warroom.errors import UserError
 
 TYPE_CHECKING = False
@@ -44,12 +43,7 @@ EPILOG = """keys:
 
 
 def run(args: argparse.Namespace | SimpleNamespace) -> int:
-    incident_id = None
-    if args.incident:
-        try:
-            incident_id = parse_incident_ref(args.incident)
-        except ValueError as exc:
-            raise UserError(str(exc)) from None
+    incident_id = incident_ref(args.incident)
     config = load_config_for(args)
     from warroom.config.themes import resolve_theme_name
     from warroom.domain.cadence import UpdateCadence
