@@ -192,28 +192,41 @@ def _wal_holds_data(path: str) -> bool:
         return False
 
 
+def _read_only_queries(path: str) -> list[str]:
+    """How to open `path` for reading, in order: `mode=ro`, then (no -wal holding data: the file
+    is the whole record) `immutable=1`, which needs no `-shm` beside it."""
+    return ["mode=ro"] if _wal_holds_data(path) else ["mode=ro", "immutable=1"]
+
+
+def _connect_read_only(path: str, query: str, busy_timeout_ms: int) -> sqlite3.Connection:
+    conn = sqlite3.connect(
+        _uri(path, query),
+        uri=True,
+        isolation_level=None,
+        timeout=busy_timeout_ms / 1000,
+        check_same_thread=False,
+    )
+    try:
+        conn.execute(f"PRAGMA busy_timeout={int(busy_timeout_ms)}")
+    except BaseException:
+        conn.close()
+        raise
+    return conn
+
+
 def _open_read_only(path: str, busy_timeout_ms: int, cause: BaseException) -> Opened:
     """Open for reading only: `mode=ro`, else (no -wal holding data: the file is the whole
     record) `immutable=1`, which needs no `-shm`, so works on a full disk or a read-only mount."""
     reason = why_not_writable(path, cause)
-    queries = ["mode=ro"]
-    if not _wal_holds_data(path):
-        queries.append("immutable=1")
+    queries = _read_only_queries(path)
     last: BaseException = cause
     for query in queries:
         try:
-            conn = sqlite3.connect(
-                _uri(path, query),
-                uri=True,
-                isolation_level=None,
-                timeout=busy_timeout_ms / 1000,
-                check_same_thread=False,
-            )
+            conn = _connect_read_only(path, query, busy_timeout_ms)
         except sqlite3.Error as exc:
             last = exc
             continue
         try:
-            conn.execute(f"PRAGMA busy_timeout={int(busy_timeout_ms)}")
             fresh = identify(conn, path)
             if fresh and not (_tables(conn) >= WARROOM_TABLES):
                 conn.close()
@@ -261,24 +274,15 @@ def open_for_reading(path: str, busy_timeout_ms: int) -> Opened:
     Raises UserError for a missing file, a file that is not warroom's, or a newer schema."""
     if not os.path.isfile(path):
         raise UserError(f"no database at {path}: give the file with --db PATH (or $WARROOM_DB)")
-    queries = ["mode=ro"]
-    if not _wal_holds_data(path):
-        queries.append("immutable=1")
+    queries = _read_only_queries(path)
     last: BaseException | None = None
     for query in queries:
         try:
-            conn = sqlite3.connect(
-                _uri(path, query),
-                uri=True,
-                isolation_level=None,
-                timeout=busy_timeout_ms / 1000,
-                check_same_thread=False,
-            )
+            conn = _connect_read_only(path, query, busy_timeout_ms)
         except sqlite3.Error as exc:
             last = exc
             continue
         try:
-            conn.execute(f"PRAGMA busy_timeout={int(busy_timeout_ms)}")
             identify(conn, path)
             if not (_tables(conn) >= WARROOM_TABLES):
                 raise UserError(f"{path} holds no incidents (an empty database)")
