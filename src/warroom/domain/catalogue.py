@@ -24,6 +24,7 @@ Kept lean (no `typing`, no `dataclasses`): `warroom note` imports it and must fe
 
 from __future__ import annotations
 
+from warroom.domain.clock_step import clock_stepped
 from warroom.domain.event_payloads import (
     SECTION_TITLES,
     acknowledged,
@@ -82,6 +83,7 @@ __all__ = [
     "alert_resolved",
     "amended",
     "build",
+    "clock_stepped",
     "coach_dismissed",
     "command_run",
     "comms_posted",
@@ -423,6 +425,7 @@ _ENTRIES = (
     EventKind(
         Kind.SOURCE_ERROR, "SRC ERROR", "✖", source_error, _words, lead="source error: ", system=True, tone="alarm"
     ),
+    EventKind(Kind.CLOCK_STEPPED, "CLOCK", "◷", clock_stepped, _words, system=True),
 )
 
 #: Every kind the project writes, by name.

@@ -17,7 +17,7 @@ app's `clock()`, so a frozen clock freezes it. Untrusted words (names, notes) ar
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 
 from textual.app import RenderResult
 from textual.content import Content
@@ -28,6 +28,7 @@ from warroom.domain.cadence import UpdateCadence
 from warroom.domain.coach import CoachWarning, active
 from warroom.domain.incident import IncidentState
 from warroom.sanitize import clean
+from warroom.ui.widgets.interval_clock import interval_now
 
 #: Columns of the playbook's words kept on a narrow line before the warning's own text is cut.
 QUOTE_ROOM = 22
@@ -112,8 +113,8 @@ class CoachLine(Widget):
         return not getattr(getattr(config, "ui", None), "readonly", False)
 
     def now(self) -> datetime:
-        clock = getattr(self.app, "clock", None)
-        return clock() if callable(clock) else datetime.now(UTC)
+        """The screen's interval clock: a stepped wall clock moves no deadline."""
+        return interval_now(self)
 
     def tick(self) -> None:
         """Re-evaluate the coach's rules as of the app's clock (every second, every event)."""
