@@ -16,12 +16,14 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import warroom_executable
-from tests.e2e.test_tmux_warroom import Tmux
+from tests.e2e.test_tmux_warroom import Tmux, wait_store
+from warroom.domain import catalogue
 from warroom.domain.events import Kind
 from warroom.store.sync import EventStore
 
 pytestmark = [pytest.mark.e2e, pytest.mark.requires("tmux"), pytest.mark.requires("faketime")]
 
+HOUR = timedelta(hours=1)
 LIB_GLOBS = (
     "/usr/lib/*/faketime/libfaketimeMT.so.1",
     "/usr/lib*/faketime/libfaketimeMT.so.1",
@@ -132,11 +134,35 @@ def test_an_ntp_step_of_an_hour_each_way_keeps_countdowns_on_elapsed_time(tmp_pa
         # The command line still takes a note, recorded at the wall clock's time.
         tmux.keys("-l", "after the clock steps")
         tmux.keys("Enter")
-        tmux.wait_for("after the clock steps", timeout=10)
-        with EventStore.open(db) as store:
-            [note] = [e for e in store.events(1) if e.kind == Kind.NOTE]
+        note = wait_store(db, lambda e: e.kind == Kind.NOTE, "the note")
+        assert note.payload["text"] == "after the clock steps"
         assert abs(note.at - datetime.now(UTC)) < timedelta(minutes=1)
         tmux.keys("C-q")
         assert tmux.exit_status() == 0
     finally:
         tmux.kill()
+
+
+def test_due_and_show_read_a_recorded_step_as_elapsed_time(tmp_path: Path, run_warroom):
+    """A step recorded earlier (+1h, 2 min after declaring): `warroom due` opened afterwards
+    still counts the 15 min from the declaration in elapsed time: due in ~9 min, not overdue."""
+    db = tmp_path / "warroom.db"
+    now = datetime.now(UTC)
+    declared = now - HOUR - timedelta(minutes=6)  # written in the frame before the step
+    before = declared + timedelta(minutes=2)
+    with EventStore.open(db) as store:
+        incident = store.declare("Checkout 500s", 1, actor="ic-alice", at=declared).incident_id
+        store.append(
+            incident,
+            Kind.CLOCK_STEPPED,
+            catalogue.clock_stepped(step_s=3600, before=before, after=before + HOUR),
+            actor="warroom",
+            at=before + HOUR,
+        )
+    due = run_warroom("due", env={"WARROOM_DB": str(db)})
+    assert due.returncode == 0, due.stdout + due.stderr
+    assert "OVERDUE" not in due.stdout, due.stdout
+    assert 8 <= minutes("next update in", due.stdout.replace("due in", "next update in")) <= 9.5, due.stdout
+    shown = run_warroom("show", env={"WARROOM_DB": str(db)})
+    assert "clock stepped +1h 00m (NTP?); countdowns use elapsed time" in shown.stdout
+    assert "duration 6m" in shown.stdout, "6 minutes since the declaration, not 1h 06m"

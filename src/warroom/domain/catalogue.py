@@ -24,7 +24,6 @@ Kept lean (no `typing`, no `dataclasses`): `warroom note` imports it and must fe
 
 from __future__ import annotations
 
-from warroom.domain.clock_step import clock_stepped
 from warroom.domain.event_payloads import (
     SECTION_TITLES,
     acknowledged,
@@ -34,6 +33,7 @@ from warroom.domain.event_payloads import (
     alert_firing,
     alert_resolved,
     amended,
+    clock_stepped,
     coach_dismissed,
     command_run,
     comms_posted,

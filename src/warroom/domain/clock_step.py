@@ -1,24 +1,28 @@
 """A wall clock that steps (an NTP jump of an hour) in the middle of an incident.
 
 Record times come from the wall clock: that is what an event's `at` says, and what the
-timeline shows. Intervals (elapsed, the update countdown, "silent for") must not jump with it:
-they are measured in a *steady frame*, the wall clock as it read when the screen started,
-moved on by a monotonic clock. `StepWatch` compares the two: a difference of more than
-`STEP_THRESHOLD` between one look and the next is a step (smaller ones, NTP slewing, are
-taken as the wall clock's own correction). Events written after a step carry wall times of
-the new frame; `in_steady_frame` moves them back by the step, so "last update 3 min ago" stays
-3 minutes whichever frame each time was written in. A step is recorded once
-(`Kind.CLOCK_STEPPED`, payload by `clock_stepped`), so a screen opened later and the review
-read the record knowing it (`steady_events`).
-
-Pure and lean (no `dataclasses`): the event catalogue imports the payload builder.
+timeline shows. Intervals (elapsed, the update countdown, "silent for", time to mitigate) must
+not jump with it. A running screen measures them in a *steady frame*: the wall clock as it read
+when the screen started, moved on by a monotonic clock (`services.steady_time`). `StepWatch`
+compares the two: a difference of more than `STEP_THRESHOLD` between one look and the next is
+a step (smaller ones, NTP slewing, are taken as the wall clock's own correction). Events written
+after a step carry wall times of the new frame; `shifted` moves them back by the step, so "last
+update 3 min ago" stays 3 minutes whichever frame each time was written in. A step is recorded
+once (`Kind.CLOCK_STEPPED`, payload by `event_payloads.clock_stepped`), so whatever reads the
+record later (a screen opened afterwards, `due`, `show`, the metrics) reads it knowing the step:
+`steady_events`, `elapsed_view`.
 """
 
 from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+from warroom.domain.event_payloads import clock_stepped, signed_span
 from warroom.domain.events import Event, Kind, format_ts, parse_ts
+
+TYPE_CHECKING = False  # not `typing`: kept as light as the catalogue it sits beside
+if TYPE_CHECKING:
+    from warroom.domain.incident import IncidentState
 
 #: A wall clock that moves this much more (or less) than the monotonic clock between two looks
 #: has stepped; anything smaller is slewing (or a slow look) and is followed silently.
@@ -26,29 +30,6 @@ STEP_THRESHOLD = timedelta(minutes=2)
 
 #: Payload fields that hold a (back-dated) time of their own; shifted with `at`.
 _TIME_FIELDS = ("at", "started_at", "detected_at")
-
-
-def signed_span(delta: timedelta) -> str:
-    """`+1h 00m`, `-1h 00m`, `+3m 20s`, `-45s`: a step's size with its direction."""
-    total = round(delta.total_seconds())
-    sign = "-" if total < 0 else "+"
-    hours, rest = divmod(abs(total), 3600)
-    minutes, seconds = divmod(rest, 60)
-    if hours:
-        return f"{sign}{hours}h {minutes:02d}m"
-    if minutes:
-        return f"{sign}{minutes}m {seconds:02d}s" if seconds else f"{sign}{minutes}m"
-    return f"{sign}{seconds}s"
-
-
-def clock_stepped(*, step_s: float, before: datetime, after: datetime) -> dict[str, object]:
-    """`clock.stepped`: the wall clock jumped by `step_s` seconds (read `after` where the
-    monotonic clock said `before`); countdowns kept counting elapsed time."""
-    if not isinstance(step_s, int | float) or isinstance(step_s, bool):
-        raise ValueError(f"step_s must be a number of seconds, not {step_s!r}")
-    step = timedelta(seconds=step_s)
-    text = f"clock stepped {signed_span(step)} (NTP?); countdowns use elapsed time"
-    return {"text": text, "step_s": float(step_s), "before": format_ts(before), "after": format_ts(after)}
 
 
 class ClockStep:
@@ -170,3 +151,14 @@ def steady_events(events: tuple[Event, ...]) -> tuple[Event, ...]:
         later += step_of(event)
     moved.reverse()
     return tuple(moved)
+
+
+def elapsed_view(state: IncidentState) -> IncidentState:
+    """`state` for measuring intervals against the wall clock now (countdowns, elapsed, time to
+    mitigate): itself, unless its record holds a clock step; then refolded from `steady_events`."""
+    moved = steady_events(state.events)
+    if moved is state.events:
+        return state
+    from warroom.domain.incident import fold  # here: the fold is only needed once a step is recorded
+
+    return fold(moved) or state

@@ -9,7 +9,7 @@ Kept lean (no `typing`, no `dataclasses`): `warroom note` imports it and must fe
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from warroom.domain.events import format_ts
 
@@ -595,3 +595,26 @@ def alert_firing(text: str, **fields: Any) -> Payload:
 def alert_resolved(text: str, **fields: Any) -> Payload:
     """`alert.resolved`: an Alertmanager alert resolved (the same fields, and its endsAt)."""
     return _alert(text, **fields)
+
+
+def signed_span(delta: timedelta) -> str:
+    """`+1h 00m`, `-1h 00m`, `+3m 20s`, `-45s`: a step's size with its direction."""
+    total = round(delta.total_seconds())
+    sign = "-" if total < 0 else "+"
+    hours, rest = divmod(abs(total), 3600)
+    minutes, seconds = divmod(rest, 60)
+    if hours:
+        return f"{sign}{hours}h {minutes:02d}m"
+    if minutes:
+        return f"{sign}{minutes}m {seconds:02d}s" if seconds else f"{sign}{minutes}m"
+    return f"{sign}{seconds}s"
+
+
+def clock_stepped(*, step_s: float, before: datetime, after: datetime) -> Payload:
+    """`clock.stepped`: the wall clock jumped by `step_s` seconds (read `after` where the
+    monotonic clock said `before`); countdowns kept counting elapsed time."""
+    if not isinstance(step_s, int | float) or isinstance(step_s, bool):
+        raise ValueError(f"step_s must be a number of seconds, not {step_s!r}")
+    step = timedelta(seconds=step_s)
+    text = f"clock stepped {signed_span(step)} (NTP?); countdowns use elapsed time"
+    return {"text": text, "step_s": float(step_s), "before": format_ts(before), "after": format_ts(after)}

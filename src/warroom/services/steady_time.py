@@ -14,9 +14,9 @@ import time
 from collections.abc import Callable, Iterable
 from datetime import datetime
 
-from warroom.domain.clock_step import ClockStep, StepWatch, shifted, steady_events
+from warroom.domain.clock_step import ClockStep, StepWatch, elapsed_view, shifted
 from warroom.domain.events import Event
-from warroom.domain.incident import IncidentState, fold
+from warroom.domain.incident import IncidentState
 from warroom.services.follow import advance
 
 Clock = Callable[[], datetime]
@@ -71,9 +71,8 @@ class SteadyTime:
     def reset(self, state: IncidentState) -> IncidentState:
         """The incident as read from the store: the steady frame is this process's first wall
         clock, so only steps recorded before it (by an earlier screen) move older events."""
-        moved = steady_events(state.events)
-        self.timing = state if moved is state.events else (fold(moved) or state)
-        self._stepped = self._stepped or moved is not state.events
+        self.timing = elapsed_view(state)
+        self._stepped = self._stepped or self.timing is not state
         return self.timing
 
     def advance(self, state: IncidentState, events: Iterable[Event]) -> IncidentState:

@@ -185,3 +185,29 @@ def test_without_a_monotonic_clock_the_wall_clock_is_taken_as_it_is():
     assert steady.reset(state) is state
     clocks.step(HOUR)
     assert steady.now() == T0 + HOUR and steady.take_steps() == []
+
+
+def test_time_to_mitigate_and_resolve_across_a_recorded_step_are_elapsed_time():
+    """Started and detected at T0, the clock steps +1h at +10 min, mitigated at +20 min and
+    resolved at +30 min (written in the new frame): MTTM 20 min and MTTR 30 min, not 1h 20m."""
+    from warroom.domain.metrics import incident_metrics
+
+    step_at = T0 + timedelta(minutes=10)
+    events = [
+        ev(1, T0, Kind.DECLARED, {"title": "Checkout 500s", "severity": 2}),
+        ev(
+            2,
+            step_at + HOUR,
+            Kind.CLOCK_STEPPED,
+            catalogue.clock_stepped(step_s=3600, before=step_at, after=step_at + HOUR),
+        ),
+        ev(3, T0 + timedelta(minutes=20) + HOUR, Kind.MITIGATED, {"text": "rolled back"}),
+        ev(4, T0 + timedelta(minutes=30) + HOUR, Kind.RESOLVED, {"text": "errors normal"}),
+    ]
+    state = fold(events)
+    assert state is not None
+    metrics = incident_metrics(state)
+    assert metrics.mttm == timedelta(minutes=20) and metrics.mttr == timedelta(minutes=30)
+    assert state.milestones.resolved == T0 + timedelta(minutes=30) + HOUR, "the record keeps the wall time"
+    without = fold([events[0], events[2], events[3]])
+    assert without is not None and incident_metrics(without).mttr == timedelta(minutes=30) + HOUR
