@@ -13,6 +13,8 @@ from warroom.domain import catalogue
 from warroom.domain.events import Kind
 from warroom.store.sync import EventStore
 from warroom.ui.app import WarRoomApp
+from warroom.ui.screens.draft import DraftScreen
+from warroom.ui.widgets.countdown import Countdown
 from warroom.ui.widgets.header import IncidentHeader
 
 T0 = datetime(2026, 11, 26, 3, 0, tzinfo=UTC)
@@ -55,6 +57,13 @@ async def test_a_step_of_an_hour_moves_no_countdown_and_is_recorded_once(tmp_pat
         await wait_for(pilot, lambda: "next update in 9m 59s" in header.shown_text, "a second less, not an hour")
         shown = header.shown_text
         assert "OVERDUE" not in shown and "elapsed 5m 01s" in shown, shown
+
+        await pilot.press("escape", "d")  # the draft screen's countdown reads the recorded step too
+        await wait_for(pilot, lambda: isinstance(app.screen, DraftScreen), "the draft screen")
+        countdown = app.screen.query_one("#draft-countdown", Countdown)
+        await wait_for(pilot, lambda: "next update in 9m" in countdown.text, "the draft's countdown")
+        await pilot.press("escape", "escape")
+        await wait_for(pilot, lambda: not isinstance(app.screen, DraftScreen), "back in the war room")
 
         with EventStore.open(db) as store:  # another shell posts an update, in the new frame
             store.append(
