@@ -36,13 +36,13 @@ from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Footer, Static
 
-from warroom.domain.clock_step import ClockStep, clock_stepped
 from warroom.domain.events import Event
 from warroom.domain.incident import IncidentState
 from warroom.errors import UserError
 from warroom.sanitize import clean
 from warroom.services.follow import StoreFollower, advance
 from warroom.services.steady_time import SteadyTime
+from warroom.ui.screens.clock_steps import note_clock_step
 from warroom.ui.screens.long_incident import CheckpointKeeper, HistoryLoader
 from warroom.ui.screens.too_small import MIN_HEIGHT, MIN_WIDTH, TooSmall
 from warroom.ui.screens.typing_mode import TypingMode
@@ -417,7 +417,7 @@ class WarRoomScreen(TypingMode, UnsavedLines, Screen[None]):
             self.query_one(IncidentHeader).tick(self.steady.now())
             self.query_one(CoachLine).tick()
             for step in self.steady.take_steps():
-                self._note_clock_step(step)
+                note_clock_step(self, step)
         error = self.follower.last_error if self.follower else None
         timeline = self.query_one(Timeline)
         if error is not None:
@@ -425,31 +425,6 @@ class WarRoomScreen(TypingMode, UnsavedLines, Screen[None]):
             timeline.border_subtitle = Text(f"⚠ not reading the database: {clean(str(error), cap=200)}")
         elif not self.wapp.paused:
             timeline.border_subtitle = ""
-
-    def _note_clock_step(self, step: ClockStep) -> None:
-        """The wall clock stepped: say so, and record it once (every screen on the host sees it)."""
-        self.feedback(
-            f"⚠ {clock_stepped(step_s=step.delta.total_seconds(), before=step.before, after=step.after)['text']}"
-        )
-        if self.wapp.config.ui.readonly or self.wapp.read_only:
-            return
-        self.run_worker(self._record_clock_step(step), name="clock step", group="clock", exit_on_error=False)
-
-    async def _record_clock_step(self, step: ClockStep) -> None:
-        from warroom.domain.events import Kind
-        from warroom.recorder import SYSTEM_ACTOR
-
-        await self.wapp.store_ready.wait()
-        await self.wapp.store.append(
-            self.incident_id,
-            Kind.CLOCK_STEPPED,
-            step.payload(),
-            actor=SYSTEM_ACTOR,
-            at=step.after,
-            dedupe_key=step.dedupe_key(),
-        )
-        if self.follower is not None:
-            self.follower.poke()
 
     def _show_held(self) -> None:
         timeline = self.query_one(Timeline)
