@@ -173,7 +173,7 @@ class Scheduler:
             else:
                 failures = 0
                 last_good = snapshot
-            delay = backoff_delay(source.interval, failures, self.max_backoff)
+            delay = self.hub.paced(source, backoff_delay(source.interval, failures, self.max_backoff))
             if self.publish is not None:
                 polled = self.clock()
                 self.publish(

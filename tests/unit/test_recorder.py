@@ -66,7 +66,10 @@ async def test_an_observer_without_the_lease_records_nothing_until_it_takes_over
     inc = (await store.declare("x", 2, actor="a")).incident_id
     with TestHTTPServer() as srv:
         holder = SourceHub(Config(), store, inc, sources=[_probe(srv.url("/health"))], holder="holder")
-        watcher = SourceHub(Config(), store, inc, sources=[_probe(srv.url("/health"))], holder="watcher")
+        # lease_recheck=0: it asks for the lease on every poll (not once in LEASE_RECHECK s).
+        watcher = SourceHub(
+            Config(), store, inc, sources=[_probe(srv.url("/health"))], holder="watcher", lease_recheck=0
+        )
         await _poll(holder, 1)
         srv.fail("/health", 503)
         assert await _poll(watcher, 2) == []  # it sees DOWN, but the holder records

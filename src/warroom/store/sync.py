@@ -288,8 +288,18 @@ class EventStore:
     # -- recorder lease ------------------------------------------------------------------------
 
     def acquire_lease(self, incident_id: int, holder: str, ttl: float, now: float | None = None) -> bool:
-        """Take or renew the recorder lease; True if `holder` now holds it."""
+        """Take or renew the recorder lease; True if `holder` now holds it.
+
+        A lease another process holds is seen with a plain read: followers asking on every poll
+        take no write lock (ten screens on one store would queue behind each other's empty
+        write transactions); the write re-checks, so two takers at once still get one holder.
+        """
         now = time.time() if now is None else now
+        row = self._conn.execute(
+            "SELECT holder, expires_at FROM recorder_leases WHERE incident_id = ?", (incident_id,)
+        ).fetchone()
+        if row is not None and row[0] != holder and row[1] >= now:
+            return False
 
         def take(conn: sqlite3.Connection) -> bool:
             row = conn.execute(

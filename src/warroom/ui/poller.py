@@ -308,6 +308,15 @@ class Poller:
         if self.scheduler is not None:
             self.scheduler.poll_now(key)
 
+    def recorded(self, events: Sequence[Any]) -> None:
+        """Events just read from the store (any process): while another screen records, its
+        probe DOWN/UP become this screen's probe states, and those probes are polled now so
+        their rows show it (this screen polls them seldom meanwhile: `SourceHub.paced`)."""
+        if self._hub is None or self.scheduler is None:
+            return
+        for key in self._hub.adopt_recorded(events):
+            self.scheduler.poll_now(key)
+
     def probe_trackers(self) -> dict[str, ProbeTracker]:
         """The flap-damping tracker of each probe, as the recorder's rule runs it (live)."""
         if self._hub is None:
