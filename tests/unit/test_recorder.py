@@ -6,7 +6,8 @@ from datetime import UTC, datetime
 
 from tests.support.http_server import TestHTTPServer
 from warroom.config.model import Config, ProbeConfig, Secret
-from warroom.recorder import SourceHub
+from warroom.domain.probe_rules import ProbeState
+from warroom.recorder import FOLLOWER_PACE, SourceHub
 from warroom.sources.probes import ProbeSource
 from warroom.store.aio import AsyncEventStore
 
@@ -76,5 +77,35 @@ async def test_an_observer_without_the_lease_records_nothing_until_it_takes_over
         await holder.release()  # the holder goes away without recording the outage
         watcher._lease_until = 0.0
         assert [e.kind for e in await _poll(watcher, 1)] == ["probe.down"]  # the gap is filled
+        await watcher.aclose()
+    await store.close()
+
+
+async def test_a_screen_following_the_recorder_probes_seldom_and_takes_its_recorded_down(db_path):
+    store = await AsyncEventStore.open(db_path)
+    inc = (await store.declare("x", 2, actor="a")).incident_id
+    with TestHTTPServer() as srv:
+        holder = SourceHub(Config(), store, inc, sources=[_probe(srv.url("/health"))], holder="holder")
+        # lease_recheck=0: it asks for the lease on every poll, so it takes over at once below.
+        watcher = SourceHub(
+            Config(), store, inc, sources=[_probe(srv.url("/health"))], holder="watcher", lease_recheck=0
+        )
+        await _poll(holder, 1)
+        await _poll(watcher, 1)  # finds the lease taken: it follows
+        probe = watcher.sources[0]
+        assert watcher.following and not holder.following
+        assert watcher.paced(probe, 0.1) == FOLLOWER_PACE  # not every 0.1 s like the recorder
+        assert holder.paced(holder.sources[0], 0.1) == 0.1
+        srv.fail("/health", 503)
+        down = await _poll(holder, 2)
+        assert [e.kind for e in down] == ["probe.down"]
+        assert watcher.observer(probe).status().state is ProbeState.UP  # it has not polled since
+        assert watcher.adopt_recorded(down) == [probe.key]  # the screen reads the recorded DOWN
+        assert watcher.observer(probe).status().state is ProbeState.DOWN
+        assert holder.adopt_recorded(down) == []  # the recorder trusts its own polls
+        await holder.aclose()  # the recording screen quits
+        srv.recover("/health")
+        assert [e.kind for e in await _poll(watcher, 2)] == ["probe.up"]  # it records now, once
+        assert not watcher.following and watcher.paced(probe, 0.1) == 0.1
         await watcher.aclose()
     await store.close()
