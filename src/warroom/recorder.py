@@ -27,12 +27,12 @@ from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from warroom.domain.events import Event, Kind
-from warroom.domain.probe_rules import ProbeState
 from warroom.domain.recovery import BAD_KINDS, HOLD
 from warroom.domain.signals import Sample, SignalEvent
+from warroom.following import LEASE_RECHECK, FollowsLease
 from warroom.pending import LATE_FIELD, KeepsPending, PendingEvents, is_write_failure
 from warroom.sources import registry
-from warroom.sources.observers import ProbeObserver, SignalObserver
+from warroom.sources.observers import SignalObserver
 from warroom.sources.recovery import RecoveryWatch
 
 if TYPE_CHECKING:
@@ -42,16 +42,6 @@ if TYPE_CHECKING:
 
 SYSTEM_ACTOR = "warroom"
 
-#: Seconds a process that found the lease held elsewhere waits before asking again. Ten screens
-#: polling four probes each would otherwise read the lease forty times a second; a holder that
-#: quits is replaced within this (plus one poll), and what the others saw meanwhile is kept.
-LEASE_RECHECK = 2.0
-
-#: While another process holds the lease (this screen follows it), sources whose state the record
-#: carries poll at most this often: ten screens do not probe the service ten times over, and the
-#: recorded DOWN/UP reaches this screen's pane through `adopt_recorded` as soon as it is written.
-FOLLOWER_PACE = 5.0
-FOLLOWER_PACED_KINDS = frozenset({registry.PROBE, registry.STATUSPAGE})
 
 #: Signals that say what state a subject is in; recorded only when the record says otherwise.
 STATE_KINDS = frozenset({Kind.PROBE_DOWN, Kind.PROBE_UP, Kind.STATUSPAGE, Kind.RESOURCE})
@@ -80,7 +70,7 @@ def default_holder() -> str:
     return f"{socket.gethostname()}:{os.getpid()}"
 
 
-class SourceHub(KeepsPending):
+class SourceHub(KeepsPending, FollowsLease):
     """Polls sources and records their signals for one incident (see the module docstring)."""
 
     def __init__(
@@ -107,6 +97,7 @@ class SourceHub(KeepsPending):
         self.sample_every = sample_every
         self._lease_until = 0.0
         self._lease_refused_until = 0.0  # held elsewhere: not asked again before this (time.time)
+        self._other_lease_until = 0.0  # the other holder's lease runs out then, as last read
         self._lease_lock = asyncio.Lock()
         self._last_sample: dict[str, float] = {}
         self._recorded_state: dict[str, tuple[Any, ...]] = {}
@@ -138,8 +129,12 @@ class SourceHub(KeepsPending):
             obs = self._observers[source.key] = observer_for(source)
         return obs
 
-    async def holds_lease(self) -> bool:
-        """Take or renew the lease when a third of its life has passed; True while held."""
+    async def holds_lease(self, *, ask: bool = False) -> bool:
+        """Take or renew the lease when a third of its life has passed; True while held.
+
+        Held elsewhere: asked again only `lease_recheck` seconds later (or now, with `ask`), by
+        reading the row; the write that takes it is tried only when the row is free or expired.
+        """
         if not self.recording:
             return False
         async with self._lease_lock:
@@ -147,10 +142,13 @@ class SourceHub(KeepsPending):
             if now < self._lease_until - self.lease_ttl * 2 / 3:
                 return True
             was_held = self._lease_until > now
-            if not was_held and now < self._lease_refused_until:
+            if not was_held and not ask and now < self._lease_refused_until:
                 return False  # another process held it a moment ago: ask again in a while
             try:
-                held = await self.store.acquire_lease(self.incident_id, self.holder, self.lease_ttl, now)
+                if not was_held and self.refused_by(await self.store.lease(self.incident_id), now):
+                    held = False
+                else:
+                    held = await self.store.acquire_lease(self.incident_id, self.holder, self.lease_ttl, now)
             except Exception as exc:
                 if not is_write_failure(exc):
                     raise
@@ -164,36 +162,6 @@ class SourceHub(KeepsPending):
             if held and not was_held:
                 await self._load_recorded_state()
             return held
-
-    @property
-    def following(self) -> bool:
-        """True while another process holds the lease (it records; this one watches)."""
-        return self.recording and self._lease_refused_until > 0 and self._lease_until <= time.time()
-
-    def paced(self, source: Any, delay: float) -> float:
-        """The wait before `source`'s next poll: at least `FOLLOWER_PACE` for probes and status
-        pages while following (their transitions arrive through the record), else `delay`."""
-        if self.following and getattr(source, "kind", None) in FOLLOWER_PACED_KINDS:
-            return max(delay, FOLLOWER_PACE)
-        return delay
-
-    def adopt_recorded(self, events: Iterable[Event]) -> list[str]:
-        """While following: take each probe's DOWN/UP that another process recorded as this
-        process's damped state; returns the keys of the probes whose state changed."""
-        if not self.following:
-            return []
-        changed = []
-        for ev in events:
-            if ev.kind not in (Kind.PROBE_DOWN, Kind.PROBE_UP):
-                continue
-            state = ProbeState.DOWN if ev.kind == Kind.PROBE_DOWN else ProbeState.UP
-            for source in self.sources:
-                observer = self.observer(source)
-                if not isinstance(observer, ProbeObserver) or observer.tracker.name != ev.payload.get("probe"):
-                    continue
-                if observer.tracker.adopt(state, ev.at) and source.key not in changed:
-                    changed.append(source.key)
-        return changed
 
     # -- state signals: what the record says each subject is, so nothing is recorded twice ----
 

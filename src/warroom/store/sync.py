@@ -295,9 +295,7 @@ class EventStore:
         write transactions); the write re-checks, so two takers at once still get one holder.
         """
         now = time.time() if now is None else now
-        row = self._conn.execute(
-            "SELECT holder, expires_at FROM recorder_leases WHERE incident_id = ?", (incident_id,)
-        ).fetchone()
+        row = self.lease(incident_id)
         if row is not None and row[0] != holder and row[1] >= now:
             return False
 
@@ -314,6 +312,13 @@ class EventStore:
             return False
 
         return self._write(take)
+
+    def lease(self, incident_id: int) -> tuple[str, float] | None:
+        """Who holds the recorder lease and until when (time.time()), or None: a plain read."""
+        row = self._conn.execute(
+            "SELECT holder, expires_at FROM recorder_leases WHERE incident_id = ?", (incident_id,)
+        ).fetchone()
+        return (str(row[0]), float(row[1])) if row is not None else None
 
     def release_lease(self, incident_id: int, holder: str) -> None:
         self._write(

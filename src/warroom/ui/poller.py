@@ -205,6 +205,15 @@ class Poller:
                 exit_on_error=False,
             )
             self._workers.append(worker)
+        if self._sources:
+            self._workers.append(
+                host.run_worker(
+                    self.scheduler.watch_lease(),
+                    name="watch the recorder lease",
+                    group="warroom-poller",
+                    exit_on_error=False,
+                )
+            )
 
     async def stop(self) -> None:
         """Cancel the workers and close the sources (their HTTP clients, followed files)."""
