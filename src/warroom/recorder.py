@@ -10,7 +10,9 @@ that calls it on each source's interval is `warroom.scheduler.Scheduler`, shared
 Several warroom processes may watch one incident (two screens, a screen and `warroom record`).
 Each keeps observing (so its panes and rules stay current) but only the lease holder records.
 The lease is a row with an expiry, renewed while polling; when the holder dies, another process
-takes over within `lease_ttl` seconds. Events with a natural key (a deploy's sha) also carry a
+takes over within `lease_ttl` seconds (after a clean exit, within two). How the others
+follow (probes polled seldom, the recorded DOWN/UP adopted, the lease read now and then) is
+`warroom.following`. Events with a natural key (a deploy's sha) also carry a
 dedupe key, so even two holders in a hand-over race record them once.
 """
 
