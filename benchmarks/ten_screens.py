@@ -21,7 +21,7 @@ over `--seconds`, after the screens have settled. Then, in the ten-screen round:
 
   notes      a note typed into each screen in turn (tmux send-keys) must show on every other
              screen: the time from Enter to the text in `capture-pane`, worst over all pairs
-             (the panes are read one after another, so a figure may be late by one sweep);
+             (all panes read by one tmux client per sweep: a figure is late by at most one sweep);
   panes      a probe taken down: from its DOWN in the database to every screen's health pane
              saying DOWN (the screens that follow poll probes seldom: they read it from the record);
   hand-over  the lease holder quits (Ctrl+Q, as a user closing their screen) and the flips go on,
@@ -66,6 +66,7 @@ PROBE_INTERVAL = 1.0
 #: How long the server holds a probe in one state: flap damping needs 2 failed (or good) polls
 #: 1 s apart, and a poll can start late on a busy machine; 5 s leaves room for that.
 HOLD_S = 5.0
+MARK = "@@pane "  # separates the panes in one tmux client's output
 
 
 # --- the service the probes watch ---------------------------------------------------------------
@@ -194,6 +195,18 @@ class Screens:
     def screen(self, name: str) -> str:
         return self.tmux("capture-pane", "-p", "-t", name)
 
+    def screens(self, names: list[str]) -> dict[str, str]:
+        """Every named pane's text from one tmux client (one process, not one per pane: a sweep
+        over nine panes stays short on a busy machine, so a latency is not read late)."""
+        args: list[str] = []
+        for name in names:
+            args += ["display-message", "-p", f"{MARK}{name}", ";", "capture-pane", "-p", "-t", name, ";"]
+        shown: dict[str, str] = {}
+        for chunk in self.tmux(*args[:-1]).split(MARK)[1:]:
+            name, _, text = chunk.partition("\n")
+            shown[name] = text
+        return shown
+
     def keys(self, name: str, *keys: str) -> None:
         self.tmux("send-keys", "-t", name, *keys)
 
@@ -245,8 +258,8 @@ def note_latencies(screens: Screens) -> list[float]:
         sent = time.monotonic()
         waiting = {n for n in screens.names if n != name}
         while waiting and time.monotonic() - sent < 10:
-            for other in sorted(waiting):
-                if text in screens.screen(other):
+            for other, shown in screens.screens(sorted(waiting)).items():
+                if text in shown:
                     waiting.discard(other)
                     worst.append(time.monotonic() - sent)
         if waiting:
@@ -267,8 +280,8 @@ def pane_latencies(screens: Screens, server: FlipServer, db: Path, probe: int = 
     row = re.compile(rf"✖ DOWN\s+svc-{probe}\b")
     waiting, seen = set(screens.names), []
     while waiting and time.monotonic() - recorded < 15:
-        for name in sorted(waiting):
-            if row.search(screens.screen(name)):
+        for name, shown in screens.screens(sorted(waiting)).items():
+            if row.search(shown):
                 waiting.discard(name)
                 seen.append(time.monotonic() - recorded)
     time.sleep(HOLD_S)
