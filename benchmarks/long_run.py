@@ -37,6 +37,7 @@ import sqlite3
 import statistics
 import sys
 import time
+import tracemalloc
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -51,6 +52,7 @@ LAG_TARGET_MS = 50.0
 RSS_TARGET = 1.10
 DB_GROWTH_TARGET = 1.5
 START = datetime(2026, 3, 14, 9, 0, tzinfo=UTC)
+TRACE_FROM = int(os.environ.get("LONG_RUN_TRACE_FROM", "2"))  # `--trace`: the hour tracing starts
 
 
 class SimClock:
@@ -210,7 +212,9 @@ def events_count(path: Path, incident_id: int) -> int:
         return int(conn.execute("SELECT COUNT(*) FROM events WHERE incident_id = ?", (incident_id,)).fetchone()[0])
 
 
-async def measure(hours: int, speed: float, poll: float, lag_seconds: float) -> tuple[list[Hour], dict]:
+async def measure(
+    hours: int, speed: float, poll: float, lag_seconds: float, trace: bool = False
+) -> tuple[list[Hour], dict]:
     import psutil
 
     from warroom.demo.state import ScriptClock
@@ -229,10 +233,12 @@ async def measure(hours: int, speed: float, poll: float, lag_seconds: float) -> 
         app = WarRoomApp(db, world.config, incident_id=iid, clock=sim.now, actor="you")
         async with app.run_test(size=(160, 48)) as pilot:
             world.start()
-            ticker = Ticker()
+            ticker = Ticker(phase="opening")
             stop = asyncio.Event()
             tick_task = asyncio.create_task(ticker.run(stop))
             # The demo as it is (speed 1, its own intervals), then 12 hours fast, then speed 1 again.
+            await asyncio.sleep(3.0)  # the panes mount and read their history after the first frame
+            ticker.phase = "start"
             await asyncio.sleep(lag_seconds)
             facts["rss_start"] = proc.memory_info().rss
             intervals = Intervals(app, poll, speed)
@@ -260,12 +266,18 @@ async def measure(hours: int, speed: float, poll: float, lag_seconds: float) -> 
                     len(lags),
                 )
                 out.append(x)
+                if trace and h == TRACE_FROM:
+                    tracemalloc.start(6)
+                    traced = tracemalloc.take_snapshot()
                 print(
                     f"  hour {h:2d}: RSS {x.rss / 2**20:6.1f} MiB, DB {x.live_bytes / 1024:6.0f} KiB in use "
                     f"({x.db_bytes / 1024:.0f} KiB files), {x.events:4d} events, {x.sample_rows:5d} samples in "
                     f"{x.series} series, {x.widgets} widgets; lag p99 at {speed:g}x {x.lag_p99_ms:5.1f} ms",
                     flush=True,
                 )
+            if trace:
+                _print_growth(traced, tracemalloc.take_snapshot())
+                tracemalloc.stop()
             sim.set_speed(1.0)
             intervals.use(fast=False)
             ticker.phase = "settle"
@@ -283,6 +295,15 @@ async def measure(hours: int, speed: float, poll: float, lag_seconds: float) -> 
         return out, facts
     finally:
         world.stop()
+
+
+def _print_growth(before, after) -> None:
+    """`--trace`: where memory allocated since hour TRACE_FROM and still held was allocated."""
+    print(f"  allocations still held since hour {TRACE_FROM}, by where they were made:")
+    for stat in after.compare_to(before, "traceback")[:16]:
+        print(f"    {stat.size_diff / 1024:+8.0f} KiB {stat.count_diff:+7d} blocks")
+        for line in stat.traceback.format()[-6:]:
+            print(f"        {line}")
 
 
 def _timeline_rows(app) -> str:
@@ -306,6 +327,9 @@ def main() -> int:
     parser.add_argument(
         "--lag-seconds", type=float, default=sized(8.0, 5.0), help="real seconds of lag measured at speed 1 (8)"
     )
+    parser.add_argument(
+        "--trace", action="store_true", help="print where memory held since hour 2 ($LONG_RUN_TRACE_FROM) came from"
+    )
     args = parser.parse_args()
     if args.hours < 3:
         parser.error("--hours must be at least 3 (hour 2 is the growth reference)")
@@ -316,7 +340,7 @@ def main() -> int:
         flush=True,
     )
     started = time.monotonic()
-    hours, facts = asyncio.run(measure(args.hours, args.speed, args.poll, args.lag_seconds))
+    hours, facts = asyncio.run(measure(args.hours, args.speed, args.poll, args.lag_seconds, args.trace))
     print(
         f"  took {time.monotonic() - started:.0f} s real; Prometheus {'on' if facts['prometheus'] else 'not installed'}, "
         f"git {'on' if facts['git'] else 'unavailable'}; load average now {os.getloadavg()[0]:.2f}",

@@ -283,7 +283,10 @@ class SourceHub(KeepsPending):
         if since is not None and before - since < DOWNSAMPLE_EVERY and before >= since:
             return
         await self.store.downsample_samples(
-            self.incident_id, sorted(self._last_sample), before, since if since is not None and since <= before else None
+            self.incident_id,
+            sorted(self._last_sample),
+            before,
+            since if since is not None and since <= before else None,
         )
         self._downsampled_until = before
 
