@@ -211,3 +211,26 @@ def test_time_to_mitigate_and_resolve_across_a_recorded_step_are_elapsed_time():
     assert state.milestones.resolved == T0 + timedelta(minutes=30) + HOUR, "the record keeps the wall time"
     without = fold([events[0], events[2], events[3]])
     assert without is not None and incident_metrics(without).mttr == timedelta(minutes=30) + HOUR
+
+
+def test_a_screen_does_not_record_a_step_another_screen_just_recorded():
+    """Ten screens see one step: the first records it; the others find it in the record (even
+    astride the dedupe key's 5-minute bucket); a later step of another size is recorded."""
+    from warroom.ui.screens.clock_steps import already_recorded
+
+    clocks = Clocks()
+    watch = StepWatch(clocks.wall(), clocks.mono())
+    clocks.run(30)
+    clocks.step(HOUR)
+    step = watch.observe(clocks.wall(), clocks.mono())
+    assert step is not None
+    declared = ev(1, T0, Kind.DECLARED, {"title": "x", "severity": 2})
+    state = fold([declared])
+    assert not already_recorded(state, step)
+    recorded = ev(2, step.after + timedelta(seconds=1), Kind.CLOCK_STEPPED, step.payload())
+    state = fold([declared, recorded])
+    assert already_recorded(state, step)
+    clocks.run(10)
+    clocks.step(-HOUR)
+    back = watch.observe(clocks.wall(), clocks.mono())
+    assert back is not None and not already_recorded(state, back)
