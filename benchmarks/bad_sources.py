@@ -302,9 +302,10 @@ def lines_written(count_file: Path) -> int:
 
 
 def counted_errors(screen: str) -> int | None:
-    """The flood pane's running total as last drawn (`… · 11,470 total`), or None."""
+    """The flood pane's running total as last drawn (`… · 11,470 total`), or None: the largest
+    total drawn (it only grows; the other log pane's stays 0 and may be drawn after it)."""
     found = re.findall(r"([\d,]+) total", screen)
-    return int(found[-1].replace(",", "")) if found else None
+    return max(int(n.replace(",", "")) for n in found) if found else None
 
 
 def pct(values: list[float], q: float) -> float:
