@@ -38,7 +38,7 @@ _TOKEN_SHAPES = re.compile(
     r"|\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}"  # JWTs
 )
 #: What every `_TOKEN_SHAPES` match begins with (the pattern is case-sensitive).
-_TOKEN_PREFIXES = ("gh", "xox", "AKIA", "ASIA", "eyJ")
+_TOKEN_PREFIXES = ("ghp_", "gho_", "ghu_", "ghs_", "ghr_", "xox", "AKIA", "ASIA", "eyJ")
 _KEY_VALUE = re.compile(
     r"(?P<key>\b(?:password|passwd|pwd|secret|client_secret|api[_-]?key|private[_-]?key|token|access[_-]?token|auth[_-]?token)"
     r"\s*[=:]\s*)(?![*]{3})[\"']?[^\s\"'&,;]+",

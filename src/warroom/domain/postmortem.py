@@ -28,7 +28,7 @@ template's `IC @person` and the action items' owners: blameless, "names of servi
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from datetime import datetime
+from datetime import date, datetime
 
 from warroom.domain.action_items import ActionItem, action_items
 from warroom.domain.cadence import UpdateCadence
@@ -247,8 +247,14 @@ def postmortem_markdown(
         "",
     ]
     day = start.date()
+    other_days: dict[date, str] = {}  # a line on another day says which (each date formatted once)
     for at, text, _ in _timeline(state, signal_runs):
-        when = f"{at.hour:02d}:{at.minute:02d}" if at.date() == day else f"{at:%Y-%m-%d %H:%M}"
+        on = at.date()
+        if on == day:
+            when = f"{at.hour:02d}:{at.minute:02d}"
+        else:
+            when = other_days.get(on) or other_days.setdefault(on, f"{at:%Y-%m-%d} ")
+            when += f"{at.hour:02d}:{at.minute:02d}"
         lines.append(f"- {when} — {_one_line(text)}")
     lines += ["", "## Root cause", ""]
     lines.append(_block(texts["root_cause"]) if "root_cause" in texts else _unwritten("root_cause"))

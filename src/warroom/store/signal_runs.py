@@ -29,7 +29,7 @@ from warroom.store.rows import _PAYLOAD_TIMES, EVENT_COLUMNS, _stored_json, _sto
 
 #: (kind, payload) -> (subject, words): what a signal is about and what the timeline says of it.
 Describe = Callable[[str, dict[str, Any]], tuple[tuple[str, ...], str]]
-#: A signal row as a run needs it: (id, at, recorded_at, kind, payload), as stored.
+#: A signal row as a run needs it: (id, at, recorded_at or None when it is `at`, kind, payload).
 SignalRow = tuple[Any, ...]
 
 _KINDS = tuple(sorted(NOISE_KINDS))
@@ -37,7 +37,11 @@ _NOISE = f"kind IN ({', '.join('?' * len(_KINDS))})"
 _OTHER_ROWS = f"SELECT {EVENT_COLUMNS} FROM events WHERE incident_id = ? AND NOT {_NOISE} ORDER BY id"
 # Two reads rather than one: a signal row's other columns are never read, and not fetching
 # them is cheaper than one read telling the rows apart.
-_SIGNAL_ROWS = f"SELECT id, at, recorded_at, kind, payload FROM events WHERE incident_id = ? AND {_NOISE} ORDER BY id"
+# (A recorded time that is the row's own time, as it nearly always is, comes back as NULL.)
+_SIGNAL_ROWS = (
+    "SELECT id, at, CASE WHEN recorded_at = at THEN NULL ELSE recorded_at END, kind, payload FROM events "
+    f"WHERE incident_id = ? AND {_NOISE} ORDER BY id"
+)
 _PROBES = frozenset({Kind.PROBE_DOWN, Kind.PROBE_UP})
 _END = (datetime.max.replace(tzinfo=UTC), 0)
 _START = datetime.min.replace(tzinfo=UTC)
@@ -82,13 +86,16 @@ class _OutOfOrder(Exception):
 def _runs(
     rows: Sequence[SignalRow], cuts: Sequence[tuple[datetime, int]], describe: Describe, *, in_time_order: bool
 ) -> list[SignalRun]:
+    """One pass over the rows (the hot loop of a long incident's postmortem: each line counts)."""
     if in_time_order:
         rows = sorted(rows, key=lambda row: (_time(row[1]), row[0]))
     fromiso = datetime.fromisoformat
-    memo: dict[tuple[str, str], tuple[tuple[str, ...], str]] = {}
+    # payload text -> (subject's number, words, a probe down?, kind): each payload judged once
+    said_of: dict[str, tuple[int, str, bool, str]] = {}
+    subjects: dict[tuple[str, ...], int] = {}
     runs: list[SignalRun] = []
-    # subject -> [first time, first id, first words, last time, last words, count, downs, probe]
-    pending: dict[tuple[str, ...], list[Any]] = {}
+    # subject's number -> [first time, first id, first words, last time, last words, count, downs, probe]
+    pending: dict[int, list[Any]] = {}
     ends = iter([*cuts, _END])
     end_at, end_id = next(ends)
     previous = _START
@@ -98,32 +105,35 @@ def _runs(
         if len(at) != 27 or at[-1] != "Z":  # not the storage form: the reader's parse decides
             raise _Unlike
         when = fromiso(at)
-        if when.year < 2000 or (recorded != at and _stored_time(recorded) is None):
-            raise _Unlike
         if when < previous:
             raise _OutOfOrder
         previous = when
+        if recorded is not None and _stored_time(recorded) is None:
+            raise _Unlike
         if when > end_at or (when == end_at and id_ > end_id):
             runs += map(make, pending.values())
             pending.clear()
             while when > end_at or (when == end_at and id_ > end_id):
                 end_at, end_id = next(ends)
-        said = memo.get((kind, payload))
-        if said is None:
+        said = said_of.get(payload)
+        if said is None or said[3] != kind:
             data = _stored_json(payload)
             if data is None or _flagged_time(data):
                 raise _Unlike
-            said = memo[(kind, payload)] = describe(kind, data)
-        subject, words = said
-        group = pending.get(subject)
+            subject, words = describe(kind, data)
+            number = subjects.setdefault(subject, len(subjects))
+            said = said_of[payload] = (number, words, kind == down_kind, kind)
+        group = pending.get(said[0])
         if group is None:
-            pending[subject] = [when, id_, words, when, words, 1, int(kind == down_kind), kind in _PROBES]
+            pending[said[0]] = [when, id_, said[1], when, said[1], 1, int(said[2]), kind in _PROBES]
         else:
             group[3] = when
-            group[4] = words
+            group[4] = said[1]
             group[5] += 1
-            if kind == down_kind:
+            if said[2]:
                 group[6] += 1
+    if rows and fromiso(rows[0][1]).year < 2000:  # the oldest row: the reader would not believe it
+        raise _Unlike
     runs += map(make, pending.values())
     return runs
 

@@ -117,8 +117,16 @@ def test_back_dated_signals_notes_and_ids_out_of_time_order_keep_their_places(tm
         ("2026-11-26T03:00:40.000000Z", "yesterday", Kind.PROBE_UP, '{"probe": "api-9"}', True),
         ("2026-11-26T03:00:40.000000Z", "2026-11-26T03:00:40.000000Z", Kind.LOG_SPIKE, "{not json", True),
         ("2026-11-26T03:00:40.000000Z", "2026-11-26T03:00:40.000000Z", Kind.RESOURCE, '{"at": "noon"}', True),
+        ("1999-11-26T03:00:40.000000Z", "2026-11-26T03:00:40.000000Z", Kind.PROBE_UP, '{"probe": "api-9"}', True),
     ],
-    ids=["time-with-no-fraction", "month-13", "bad-recorded-time", "unreadable-payload", "bad-payload-time"],
+    ids=[
+        "time-with-no-fraction",
+        "month-13",
+        "bad-recorded-time",
+        "unreadable-payload",
+        "bad-payload-time",
+        "year-1999",
+    ],
 )
 def test_a_hand_edited_signal_row_is_read_as_an_event_and_still_flagged(
     tmp_path: Path, at: str, recorded: str, kind: str, payload: str, flagged: bool
