@@ -56,6 +56,17 @@ async def test_filter_by_kind_actor_and_text_and_esc_clears_it(tmp_path: Path):
         assert len(timeline(screen).events()) == 15
 
 
+async def test_the_timeline_title_counts_the_whole_record_once_it_is_read(tmp_path: Path):
+    inc = checkout_incident()
+    for i in range(400):  # more than the first frame's newest rows
+        inc.note(10 + i * 0.1, f"checked the pool again ({i})", actor="bob")
+    app = review_app(review_db(tmp_path, inc.events), clock_minutes=200)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await loaded(pilot)
+        assert len(timeline(screen).events()) == len(inc.events)
+        assert f"Timeline (UTC) · {len(inc.events):,} events" == str(timeline(screen).border_title)
+
+
 async def test_s_hides_and_shows_system_events(tmp_path: Path):
     app = review_app(review_db(tmp_path))
     async with app.run_test(size=(120, 40)) as pilot:
