@@ -67,6 +67,20 @@ async def test_the_timeline_title_counts_the_whole_record_once_it_is_read(tmp_pa
         assert f"Timeline (UTC) · {len(inc.events):,} events" == str(timeline(screen).border_title)
 
 
+async def test_the_filter_line_shows_what_is_typed(tmp_path: Path):
+    from textual.widgets import Input
+
+    app = review_app(review_db(tmp_path))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await loaded(pilot)
+        await pilot.press("slash", *"actor:bob")
+        await pilot.pause()
+        line = app.screen.query_one("#filter-input", Input)
+        assert line.has_focus and line.value == "actor:bob"
+        assert line.content_region.height == 1, "the typed filter has a line to show on"
+        assert line.content_region.bottom <= 24
+
+
 async def test_s_hides_and_shows_system_events(tmp_path: Path):
     app = review_app(review_db(tmp_path))
     async with app.run_test(size=(120, 40)) as pilot:

@@ -42,7 +42,7 @@ class FilterPrompt(ModalScreen[None]):
     FilterPrompt > Vertical { height: auto; width: 100%; background: $panel; border-top: solid $primary; }
     FilterPrompt #filter-message { width: 1fr; height: 1; color: $text-muted; padding: 0 1; }
     FilterPrompt #filter-message.-error { color: $error; text-style: bold; }
-    FilterPrompt Input { width: 1fr; border: none; height: 1; padding: 0 1; }
+    FilterPrompt Input { width: 1fr; padding: 0 1; }
     """
 
     def __init__(self, timeline: Filterable) -> None:
@@ -52,7 +52,9 @@ class FilterPrompt(ModalScreen[None]):
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Static(Text(HINT), id="filter-message")
-            yield Input(self.timeline.filter_text, placeholder="/ filter the timeline", id="filter-input")
+            # Compact: one line with no border, focused or not (a focused Input's own border
+            # would otherwise take the one line and hide what is typed).
+            yield Input(self.timeline.filter_text, placeholder="/ filter the timeline", id="filter-input", compact=True)
 
     def on_mount(self) -> None:
         self.query_one(Input).focus()
