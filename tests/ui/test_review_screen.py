@@ -81,6 +81,24 @@ async def test_the_filter_line_shows_what_is_typed(tmp_path: Path):
         assert line.content_region.bottom <= 24
 
 
+async def test_a_long_timeline_is_filtered_when_typing_pauses_not_at_every_key(tmp_path: Path, monkeypatch):
+    from warroom.ui.widgets import filter_prompt
+
+    monkeypatch.setattr(filter_prompt, "LARGE_TIMELINE", 5)  # the 15 events stand for 100,000
+    app = review_app(review_db(tmp_path))
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await loaded(pilot)
+        await pilot.press("slash", *"kind:note")
+        await pilot.pause()
+        assert app.screen.query_one("#filter-input").value == "kind:note"  # every key kept
+        assert len(timeline(screen).events()) == 15, "no pass over the timeline while typing"
+        await pilot.pause(filter_prompt.TYPING_PAUSE + 0.2)
+        assert shown_kinds(screen) == [Kind.NOTE] * 2
+        await pilot.press("ctrl+u", *"kind:mitigation", "escape")  # Esc before the pause: applied as typed
+        await pilot.pause()
+        assert app.screen is screen and shown_kinds(screen) == [Kind.MITIGATED]
+
+
 async def test_s_hides_and_shows_system_events(tmp_path: Path):
     app = review_app(review_db(tmp_path))
     async with app.run_test(size=(120, 40)) as pilot:
