@@ -146,6 +146,19 @@ async def test_up_and_down_step_event_by_event_and_the_scrubber_follows(tmp_path
         assert screen.cursor == at(1) and "Tech Lead" not in state_text(screen)
 
 
+async def test_the_state_counts_the_events_up_to_the_moment_in_words(tmp_path: Path):
+    events = [e for e in checkout_incident().events if e.kind != Kind.DEPLOY]  # the declaration first
+    app = review_app(review_db(tmp_path, events))
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await loaded(pilot)
+        await pilot.press("home")
+        await pilot.pause()
+        assert state_text(screen).endswith("\n1 event up to here") or "\n1 event up to here\n" in state_text(screen)
+        await pilot.press("end")
+        await pilot.pause()
+        assert f"\n{len(events)} events up to here" in state_text(screen)
+
+
 async def test_the_scrubber_shows_the_state_as_it_stood(tmp_path: Path):
     app = review_app(review_db(tmp_path))
     async with app.run_test(size=(120, 40)) as pilot:
