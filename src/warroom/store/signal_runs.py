@@ -52,9 +52,17 @@ class _Unlike(Exception):
 
 
 def postmortem_rows(conn: sqlite3.Connection, incident_id: int) -> tuple[list[Event], list[SignalRow]]:
-    """The incident's events but its signals, and its signal rows, each in id order."""
-    others = conn.execute(_OTHER_ROWS, (incident_id, *_KINDS)).fetchall()
-    signals = conn.execute(_SIGNAL_ROWS, (incident_id, *_KINDS)).fetchall()
+    """The incident's events but its signals, and its signal rows, each in id order: both read
+    in one transaction, so a writer appending meanwhile is in both or in neither."""
+    own = not conn.in_transaction
+    if own:
+        conn.execute("BEGIN")
+    try:
+        others = conn.execute(_OTHER_ROWS, (incident_id, *_KINDS)).fetchall()
+        signals = conn.execute(_SIGNAL_ROWS, (incident_id, *_KINDS)).fetchall()
+    finally:
+        if own:
+            conn.execute("COMMIT")
     return rows_to_events(others), signals
 
 
