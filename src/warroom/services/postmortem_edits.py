@@ -116,6 +116,18 @@ def postmortem_record(store: Any, incident_id: int) -> tuple[IncidentState | Non
     return state, runs
 
 
+def postmortem_findings(store: Any, incident_id: int) -> tuple[IncidentState | None, list[Finding]]:
+    """`warroom postmortem --check`: the incident (as `postmortem_record` reads it) and what its
+    postmortem lacks (`postmortem_lint.lint`), the signals' writers counted among its people."""
+    from warroom.redact import redact_json
+
+    state, runs = postmortem_record(store, incident_id)
+    if state is None:
+        return None, []
+    actors = [] if runs is None else [redact_json(actor) for actor in store.signal_actors(incident_id)]
+    return state, lint(state, actors)
+
+
 def postmortem_document(
     state: IncidentState,
     now: datetime,

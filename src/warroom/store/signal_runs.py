@@ -66,6 +66,14 @@ def postmortem_rows(conn: sqlite3.Connection, incident_id: int) -> tuple[list[Ev
     return rows_to_events(others), signals
 
 
+def signal_actors(conn: sqlite3.Connection, incident_id: int) -> list[str]:
+    """Who wrote the incident's signal rows (the recorder as `warroom`, a person now and then)."""
+    rows = conn.execute(
+        f"SELECT DISTINCT actor FROM events WHERE incident_id = ? AND {_NOISE} ORDER BY actor", (incident_id, *_KINDS)
+    ).fetchall()
+    return [actor if isinstance(actor, str) else str(actor) for (actor,) in rows]
+
+
 def _flagged_time(data: dict[str, Any]) -> bool:
     """Whether the payload holds a time the reader flags as unreadable (as `rows.row_to_event`)."""
     return any(isinstance(data.get(key), str) and _stored_time(data[key]) is None for key in _PAYLOAD_TIMES)

@@ -197,6 +197,15 @@ class EventStore:
         except sqlite3.Error as exc:
             raise busy_or(exc, self._path) from None
 
+    def signal_actors(self, incident_id: int) -> list[str]:
+        """Who wrote the incident's signal rows (`store.signal_runs`)."""
+        from warroom.store.signal_runs import signal_actors
+
+        try:
+            return signal_actors(self._conn, incident_id)
+        except sqlite3.Error as exc:
+            raise busy_or(exc, self._path) from None
+
     def incident(self, incident_id: int) -> IncidentState:
         from warroom.domain.incident import fold
 

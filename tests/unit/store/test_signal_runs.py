@@ -17,8 +17,9 @@ from tests.support.random_incident import random_incident
 from warroom.domain import catalogue as c
 from warroom.domain.events import Event, Kind, format_ts
 from warroom.domain.incident import fold
+from warroom.domain.postmortem_lint import lint
 from warroom.redact import redacted_events, register_secrets
-from warroom.services.postmortem_edits import postmortem_document, postmortem_record
+from warroom.services.postmortem_edits import postmortem_document, postmortem_findings, postmortem_record
 from warroom.store.sync import EventStore
 
 T0 = datetime(2026, 11, 26, 3, 0, tzinfo=UTC)
@@ -140,3 +141,21 @@ def test_a_hand_edited_signal_row_is_read_as_an_event_and_still_flagged(
     assert not counted  # the store leaves a row it would read otherwise than as written to the events
     assert written == reference
     assert ("unreadable row: event #900" in written) is flagged
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_check_finds_what_the_events_give_and_names_who_wrote_a_signal(tmp_path: Path, seed: int):
+    events = [Event(1, e.at, e.kind, e.actor, e.payload, id=e.id) for e in random_incident(seed, count=120)]
+    last = max(e.id or 0 for e in events)
+    # dave only ever sent a notification (a signal); the root cause blames him by name
+    events.append(Event(1, T0 + timedelta(minutes=3), Kind.NOTIFY_SENT, "dave", {"audience": "exec"}, id=last + 1))
+    cause = c.postmortem_section("root_cause", "dave paged the wrong team")
+    events.append(Event(1, T0 + timedelta(minutes=200), Kind.POSTMORTEM_SECTION, "alice", cause, id=last + 2))
+    db = tmp_path / "warroom.db"
+    _write(db, events)
+    with EventStore.open(db) as store:
+        state, findings = postmortem_findings(store, 1)
+        reference = fold(redacted_events(store.events(1)))
+    assert state is not None and reference is not None
+    assert findings == lint(reference)
+    assert "Root cause names dave" in [f.message for f in findings]
