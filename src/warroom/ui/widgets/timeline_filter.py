@@ -58,6 +58,10 @@ class TimelineFilter(_Base):
             return new
         return [e for e in new if self._shows(e)]
 
+    def filter_size(self) -> int:
+        """How many events a filter pass goes through (every event received)."""
+        return len(self._every)
+
     def all_events(self) -> list[Event]:
         """Every event received, shown or not, in arrival order."""
         return list(self._every)
