@@ -10,7 +10,9 @@ that calls it on each source's interval is `warroom.scheduler.Scheduler`, shared
 Several warroom processes may watch one incident (two screens, a screen and `warroom record`).
 Each keeps observing (so its panes and rules stay current) but only the lease holder records.
 The lease is a row with an expiry, renewed while polling; when the holder dies, another process
-takes over within `lease_ttl` seconds. Events with a natural key (a deploy's sha) also carry a
+takes over within `lease_ttl` seconds (after a clean exit, within two). How the others
+follow (probes polled seldom, the recorded DOWN/UP adopted, the lease read now and then) is
+`warroom.following`. Events with a natural key (a deploy's sha) also carry a
 dedupe key, so even two holders in a hand-over race record them once.
 """
 
@@ -29,6 +31,7 @@ from typing import TYPE_CHECKING, Any
 from warroom.domain.events import Event, Kind
 from warroom.domain.recovery import BAD_KINDS, HOLD
 from warroom.domain.signals import Sample, SignalEvent
+from warroom.following import LEASE_RECHECK, FollowsLease
 from warroom.pending import LATE_FIELD, KeepsPending, PendingEvents, is_write_failure
 from warroom.sources import registry
 from warroom.sources.observers import SignalObserver
@@ -43,6 +46,12 @@ SYSTEM_ACTOR = "warroom"
 
 #: Signals that say what state a subject is in; recorded only when the record says otherwise.
 STATE_KINDS = frozenset({Kind.PROBE_DOWN, Kind.PROBE_UP, Kind.STATUSPAGE, Kind.RESOURCE})
+
+#: Throttled samples (latency, resources, metrics) older than this are kept one a minute, their
+#: mean (`store.downsample`): a long incident's database grows by a fixed amount per hour.
+SAMPLE_FULL_RESOLUTION = timedelta(minutes=15)
+#: How often (in record time) the recorder down-samples what has left the full-resolution window.
+DOWNSAMPLE_EVERY = timedelta(minutes=5)
 
 
 def build_sources(config: Config) -> list[Source]:
@@ -68,7 +77,7 @@ def default_holder() -> str:
     return f"{socket.gethostname()}:{os.getpid()}"
 
 
-class SourceHub(KeepsPending):
+class SourceHub(KeepsPending, FollowsLease):
     """Polls sources and records their signals for one incident (see the module docstring)."""
 
     def __init__(
@@ -80,6 +89,7 @@ class SourceHub(KeepsPending):
         holder: str | None = None,
         sources: Iterable[Source] | None = None,
         lease_ttl: float = 15.0,
+        lease_recheck: float = LEASE_RECHECK,
         sample_every: float = 10.0,
         recovery_hold: timedelta = HOLD,
     ) -> None:
@@ -90,10 +100,15 @@ class SourceHub(KeepsPending):
         self.sources: list[Any] = list(sources) if sources is not None else build_sources(config)
         self._observers: dict[str, SignalObserver] = {}
         self.lease_ttl = lease_ttl
+        self.lease_recheck = lease_recheck
         self.sample_every = sample_every
         self._lease_until = 0.0
+        self._lease_refused_until = 0.0  # held elsewhere: not asked again before this (time.time)
+        self._other_lease_until = 0.0  # the other holder's lease runs out then, as last read
         self._lease_lock = asyncio.Lock()
-        self._last_sample: dict[str, float] = {}
+        #: Record time of each throttled series' last stored sample.
+        self._last_sample: dict[str, datetime] = {}
+        self._downsampled_until: datetime | None = None
         self._recorded_state: dict[str, tuple[Any, ...]] = {}
         self._pending: dict[str, SignalEvent] = {}
         self._flushed: list[Event] = []  # recorded on a takeover, reported by the next poll
@@ -123,8 +138,12 @@ class SourceHub(KeepsPending):
             obs = self._observers[source.key] = observer_for(source)
         return obs
 
-    async def holds_lease(self) -> bool:
-        """Take or renew the lease when a third of its life has passed; True while held."""
+    async def holds_lease(self, *, ask: bool = False) -> bool:
+        """Take or renew the lease when a third of its life has passed; True while held.
+
+        Held elsewhere: asked again only `lease_recheck` seconds later (or now, with `ask`), by
+        reading the row; the write that takes it is tried only when the row is free or expired.
+        """
         if not self.recording:
             return False
         async with self._lease_lock:
@@ -132,8 +151,13 @@ class SourceHub(KeepsPending):
             if now < self._lease_until - self.lease_ttl * 2 / 3:
                 return True
             was_held = self._lease_until > now
+            if not was_held and not ask and now < self._lease_refused_until:
+                return False  # another process held it a moment ago: ask again in a while
             try:
-                held = await self.store.acquire_lease(self.incident_id, self.holder, self.lease_ttl, now)
+                if not was_held and self.refused_by(await self.store.lease(self.incident_id), now):
+                    held = False
+                else:
+                    held = await self.store.acquire_lease(self.incident_id, self.holder, self.lease_ttl, now)
             except Exception as exc:
                 if not is_write_failure(exc):
                     raise
@@ -143,6 +167,7 @@ class SourceHub(KeepsPending):
                 self.pending.last_error = str(exc)
                 return True
             self._lease_until = now + self.lease_ttl if held else 0.0
+            self._lease_refused_until = 0.0 if held else now + min(self.lease_recheck, self.lease_ttl / 3)
             if held and not was_held:
                 await self._load_recorded_state()
             return held
@@ -241,20 +266,46 @@ class SourceHub(KeepsPending):
             recorded += await self._record(signals)
             if self.pending:  # samples wait too: the events first, the next samples later
                 return PollOutcome(snapshot, tuple(recorded), tuple(signals), self.pending.describe())
-            if self.observer(source).throttle:
-                due = [
-                    s for s in samples if time.monotonic() - self._last_sample.get(s.series, -1e9) >= self.sample_every
-                ]
-            else:
-                due = list(samples)
+            throttled = self.observer(source).throttle
+            due = [s for s in samples if self._sample_due(s.series, when)] if throttled else list(samples)
             if due:
                 await self.store.add_samples(self.incident_id, due)
-                for s in due:
-                    self._last_sample[s.series] = time.monotonic()
+                if throttled:
+                    for s in due:
+                        self._last_sample[s.series] = when
+            await self._downsample(when)
             recorded += await self._record_recovery(recorded, when)
             return PollOutcome(snapshot, tuple(recorded), tuple(signals))
         except Exception as exc:  # locked database etc.: show it in the pane, keep polling
             return PollOutcome(snapshot, observed=tuple(signals), record_error=str(exc))
+
+    def _sample_due(self, series: str, when: datetime) -> bool:
+        """At most one sample per series every `sample_every` seconds of record time (the time the
+        samples are stored with); a clock stepped back starts the spacing afresh."""
+        last = self._last_sample.get(series)
+        if last is None or when < last:
+            return True
+        return (when - last).total_seconds() >= self.sample_every
+
+    async def _downsample(self, now: datetime) -> None:
+        """Every `DOWNSAMPLE_EVERY`, thin the throttled series to one sample a minute before the
+        full-resolution window (the first time, everything before it: an earlier recorder's too)."""
+        assert self.store is not None and self.incident_id is not None
+        if not self._last_sample:
+            return
+        from warroom.store.downsample import minute_floor
+
+        before = minute_floor(now - SAMPLE_FULL_RESOLUTION)
+        since = self._downsampled_until
+        if since is not None and before - since < DOWNSAMPLE_EVERY and before >= since:
+            return
+        await self.store.downsample_samples(
+            self.incident_id,
+            sorted(self._last_sample),
+            before,
+            since if since is not None and since <= before else None,
+        )
+        self._downsampled_until = before
 
     async def _record_recovery(self, recorded: list[Event], now: datetime) -> list[Event]:
         """Append `metrics.recovered` when the recovery rule says it is due (once per recovery)."""

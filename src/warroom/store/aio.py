@@ -129,6 +129,15 @@ class AsyncEventStore:
         items = list(samples)
         return await self._run(lambda raw: EventStore(raw, self.path, self.read_only).add_samples(incident_id, items))
 
+    async def downsample_samples(
+        self, incident_id: int, series: Iterable[str], before: datetime, since: datetime | None = None
+    ) -> int:
+        """Same as `EventStore.downsample_samples`, run in the store's thread."""
+        names = list(series)
+        return await self._run(
+            lambda raw: EventStore(raw, self.path, self.read_only).downsample_samples(incident_id, names, before, since)
+        )
+
     async def error_samples(self, incident_id: int, since: datetime) -> list[tuple[str, datetime, float]]:
         """Same as `EventStore.error_samples`, run in the store's thread."""
         return await self._run(lambda raw: EventStore(raw, self.path, self.read_only).error_samples(incident_id, since))
@@ -187,6 +196,10 @@ class AsyncEventStore:
         return await self._run(
             lambda raw: EventStore(raw, self.path, self.read_only).acquire_lease(incident_id, holder, ttl, now)
         )
+
+    async def lease(self, incident_id: int) -> tuple[str, float] | None:
+        """Who holds the recorder lease and until when (time.time()), read without a write lock."""
+        return await self._run(lambda raw: EventStore(raw, self.path, self.read_only).lease(incident_id))
 
     async def release_lease(self, incident_id: int, holder: str) -> None:
         await self._run(lambda raw: EventStore(raw, self.path, self.read_only).release_lease(incident_id, holder))

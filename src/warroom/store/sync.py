@@ -165,6 +165,17 @@ class EventStore:
         )
         return len(rows)
 
+    def downsample_samples(
+        self, incident_id: int, series: Iterable[str], before: datetime, since: datetime | None = None
+    ) -> int:
+        """Keep one sample a minute (their mean) for `series` before `before`: `store.downsample`."""
+        from warroom.store.downsample import downsample
+
+        names = list(series)
+        if not names:
+            return 0
+        return self._write(lambda c: downsample(c, incident_id, names, before, since))
+
     def import_incidents(self, incidents: Iterable[Sequence[Event]]) -> list[Imported]:
         """Merge exported incidents (each a declaration and its events) in ONE transaction: all
         of them or, on any error, nothing. See `store.importing`."""
@@ -288,8 +299,16 @@ class EventStore:
     # -- recorder lease ------------------------------------------------------------------------
 
     def acquire_lease(self, incident_id: int, holder: str, ttl: float, now: float | None = None) -> bool:
-        """Take or renew the recorder lease; True if `holder` now holds it."""
+        """Take or renew the recorder lease; True if `holder` now holds it.
+
+        A lease another process holds is seen with a plain read: followers asking on every poll
+        take no write lock (ten screens on one store would queue behind each other's empty
+        write transactions); the write re-checks, so two takers at once still get one holder.
+        """
         now = time.time() if now is None else now
+        row = self.lease(incident_id)
+        if row is not None and row[0] != holder and row[1] >= now:
+            return False
 
         def take(conn: sqlite3.Connection) -> bool:
             row = conn.execute(
@@ -304,6 +323,13 @@ class EventStore:
             return False
 
         return self._write(take)
+
+    def lease(self, incident_id: int) -> tuple[str, float] | None:
+        """Who holds the recorder lease and until when (time.time()), or None: a plain read."""
+        row = self._conn.execute(
+            "SELECT holder, expires_at FROM recorder_leases WHERE incident_id = ?", (incident_id,)
+        ).fetchone()
+        return (str(row[0]), float(row[1])) if row is not None else None
 
     def release_lease(self, incident_id: int, holder: str) -> None:
         self._write(
