@@ -15,10 +15,11 @@ from typing import TYPE_CHECKING
 from textual.message import Message
 
 from warroom.domain.events import Event
-from warroom.domain.review_filter import EventFilter, parse_filter
 
 if TYPE_CHECKING:
     from textual.widget import Widget
+
+    from warroom.domain.review_filter import EventFilter
 
     _Base = Widget
 else:
@@ -85,6 +86,8 @@ class TimelineFilter(_Base):
     def set_filter(self, text: str) -> EventFilter:
         """Show only the events `text` matches (see `domain.review_filter`); "" shows them all.
         Raises ValueError (one line) for a filter that cannot be read, leaving the view as it was."""
+        from warroom.domain.review_filter import parse_filter  # on the first `/`, not on the way to the first frame
+
         parsed = parse_filter(text)
         if parsed.empty and (self._filter is None or self._filter.empty):
             self._filter = parsed if text.strip() else None
