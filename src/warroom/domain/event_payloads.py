@@ -4,7 +4,7 @@ Every writer (slash commands, CLI commands, the source rules, the demo) builds a
 here, so a kind's payload has one shape; a bad field is a `ValueError` with a sentence. Reach them
 through `warroom.domain.catalogue` (`catalogue.note(text)`), where each kind's entry names its builder.
 
-Kept lean (no `typing`, no `dataclasses`): `warroom note` imports it and must feel instant.
+Kept lean (no `typing`, no `dataclasses`); `warroom note` imports only `payload_checks`.
 """
 
 from __future__ import annotations
@@ -12,6 +12,8 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from warroom.domain.events import format_ts
+from warroom.domain.payload_checks import checked_text as _str
+from warroom.domain.payload_checks import note as note  # kept apart: `warroom note` imports it alone
 
 TYPE_CHECKING = False  # not `typing`: its import costs `warroom note` ~3 ms
 
@@ -23,14 +25,6 @@ if TYPE_CHECKING:
 
 
 # --- checks the builders share ----------------------------------------------------------------
-
-
-def _str(value: object, field: str, *, required: bool = False) -> str:
-    if not isinstance(value, str):
-        raise ValueError(f"{field} must be text, not {type(value).__name__}")
-    if required and not value.strip():
-        raise ValueError(f"{field} is empty")
-    return value
 
 
 def _level(value: object, field: str) -> int:
@@ -100,11 +94,6 @@ def role_assigned(role: str, person: str) -> Payload:
 def role_released(role: str) -> Payload:
     """`role.released`: the role is vacant."""
     return {"role": _str(role, "role", required=True)}
-
-
-def note(text: str) -> Payload:
-    """`note`: what somebody saw or did, in their words."""
-    return {"text": _str(text, "the note", required=True)}
 
 
 def acknowledged() -> Payload:

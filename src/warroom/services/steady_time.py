@@ -13,11 +13,13 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Iterable
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from warroom.domain.clock_step import ClockStep, StepWatch, elapsed_view, shifted
-from warroom.domain.events import Event
-from warroom.domain.incident import IncidentState
-from warroom.services.follow import advance
+
+if TYPE_CHECKING:  # the app imports `host_monotonic` before its first frame: nothing more
+    from warroom.domain.events import Event
+    from warroom.domain.incident import IncidentState
 
 Clock = Callable[[], datetime]
 Monotonic = Callable[[], float]
@@ -78,6 +80,8 @@ class SteadyTime:
     def advance(self, state: IncidentState, events: Iterable[Event]) -> IncidentState:
         """`state` (the incident with `events` just folded in) as the countdowns read it: each new
         event moved from the frame it was written in into the steady frame."""
+        from warroom.services.follow import advance
+
         now = self.now()  # a step is noticed before the events written after it are placed
         if not self._stepped or self.timing is None or self.watch is None:
             self.timing = state

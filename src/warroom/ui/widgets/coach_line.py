@@ -18,17 +18,22 @@ app's `clock()`, so a frozen clock freezes it. Untrusted words (names, notes) ar
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from textual.app import RenderResult
 from textual.content import Content
 from textual.reactive import var
 from textual.widget import Widget
 
-from warroom.domain.cadence import UpdateCadence
-from warroom.domain.coach import CoachWarning, active
-from warroom.domain.incident import IncidentState
 from warroom.sanitize import clean
 from warroom.ui.widgets.interval_clock import interval_now
+
+if TYPE_CHECKING:
+    # The rules (the coach, its facts, the deploy/mitigation/postmortem rules, the cadence) are
+    # imported when they first run (`tick`): a long incident's first frame is drawn before its
+    # older events are in, when the coach waits anyway, so the war room does not compile them first.
+    from warroom.domain.coach import CoachWarning
+    from warroom.domain.incident import IncidentState
 
 #: Columns of the playbook's words kept on a narrow line before the warning's own text is cut.
 QUOTE_ROOM = 22
@@ -122,6 +127,9 @@ class CoachLine(Widget):
         warning = None
         # A long incident's older events are still loading: the rules read the whole record.
         if state is not None and not getattr(self.screen, "history_pending", False):
+            from warroom.domain.cadence import UpdateCadence
+            from warroom.domain.coach import active
+
             config = getattr(self.app, "config", None)
             cadence = UpdateCadence.from_config(getattr(config, "cadence", None))
             found = [w for w in active(state, self.now(), cadence) if (w.rule, w.key) not in self._dismissing]
