@@ -4,7 +4,8 @@ One `IntakeSource` per process, built like every source from the registry. Its H
 (`sources.intake_http`) starts when a `SourceHub` attaches it (`warroom intake`, `warroom
 record`, the war room's poller), so `warroom snapshot` never binds the port. Each notification is
 cleaned and redacted (`parse_notification` with `scrub`), then recorded in one transaction
-(`store.alerts`): the firing and resolved transitions land once, keyed by fingerprint and
+(`store.alerts`; notifications arriving while a commit is in flight share the next one:
+`sources.intake_commit`, each answered only once committed): the firing and resolved transitions land once, keyed by fingerprint and
 start/end time, on the incident the hub watches (or the newest open one), and a `[intake]
 declare` rule opens an incident from a firing alert when none is open. `collect()` hands the
 panes what the receiver holds now and the events written since the last look.
@@ -35,6 +36,7 @@ from warroom.domain.catalogue import alert_firing, alert_resolved
 from warroom.domain.events import Event, Kind, parse_ts
 from warroom.redact import known_secrets, redact_text
 from warroom.sanitize import clean
+from warroom.sources.intake_commit import GroupCommit
 from warroom.sources.intake_http import Auth, IntakeServer, Rejected
 from warroom.sources.snapshots import AlertsSnapshot
 from warroom.store.alerts import AlertIndex, AlertsRecorded, AlertWrite
@@ -171,6 +173,7 @@ class IntakeSource:
         self._told = ""  # the last listening problem said (said once, not each poll)
         self._followed: dict[int, int] = {}  # incident -> last event id read (not listening)
         self._index = AlertIndex()  # what the record held at the last notification (store.alerts)
+        self._commits: GroupCommit | None = None  # notifications waiting together commit together
         self.received = 0
         self.rejected = 0
         self.last_rejection = ""
@@ -231,9 +234,9 @@ class IntakeSource:
         self._forget(now)
         if self.store is None:  # started by hand without a store (tests): nothing to record into
             raise Rejected(503, "this warroom cannot record (read-only)")
-        done: AlertsRecorded = await self.store.record_alerts(
-            writes_for(notification, self.rule), prefer=self.prefer(), index=self._index
-        )
+        if self._commits is None or self._commits.store is not self.store:
+            self._commits = GroupCommit(self.store, lambda: self.prefer(), self._index)
+        done: AlertsRecorded = await self._commits.record(writes_for(notification, self.rule))
         self._recorded.extend(done.events)
         if done.unrecorded:
             self.unrecorded += done.unrecorded
@@ -322,3 +325,5 @@ class IntakeSource:
         if self._server is not None:
             await self._server.close()
             self._server = None
+        if self._commits is not None:  # what was received is committed before the store closes
+            await self._commits.drain()
