@@ -16,6 +16,7 @@ again as it backs off, taking over when the first process stops.
 
 from __future__ import annotations
 
+import asyncio
 import errno
 import logging
 import os
@@ -74,6 +75,25 @@ def scrub(text: str, cap: int) -> str:
     return done
 
 
+def scrubber() -> Callable[[str, int], str]:
+    """`scrub` for one notification: the set of known secrets is checked once for all of its
+    labels and annotations, not once for each (nothing registers a secret while one is read)."""
+    global _scrubbed_for
+    secrets = known_secrets()
+    if secrets is not _scrubbed_for or len(_scrubbed) > 5000:
+        _scrubbed.clear()
+        _scrubbed_for = secrets
+    memo = _scrubbed
+
+    def scrub_one(text: str, cap: int) -> str:
+        done = memo.get((text, cap))
+        if done is None:
+            done = memo[(text, cap)] = clean(redact_text(clean(text, cap=None)), cap=cap)
+        return done
+
+    return scrub_one
+
+
 def auth_of(config: IntakeConfig, environ: Any = None) -> Auth | None:
     """The credentials requests must carry (None: none configured). KeyError names an unset variable."""
     env = os.environ if environ is None else environ
@@ -115,9 +135,7 @@ def writes_for(notification: Notification, rule: DeclareRule | None) -> list[Ale
                     "detected_at": alert.starts_at,
                 }
             payload = alert_firing(text, **fields)
-            out.append(
-                AlertWrite(Kind.ALERT_FIRING, payload, alert.starts_at, alert.firing_key(), alert.firing_key(), declare)
-            )
+            out.append(AlertWrite(Kind.ALERT_FIRING, payload, alert.starts_at, key := alert.firing_key(), key, declare))
         else:
             ends = alert.ends_at or alert.starts_at
             payload = alert_resolved(text, ends_at=ends, **fields)
@@ -196,7 +214,7 @@ class IntakeSource:
             return
         auth = auth_of(self.config, self.environ)
         server = IntakeServer(
-            self.config.host, self.config.port, self.receive, auth=auth, log=self._say, on_reject=self._rejected
+            self.config.host, self.config.port, self.accept, auth=auth, log=self._say, on_reject=self._rejected
         )
         await server.start()
         self._server = server
@@ -216,8 +234,14 @@ class IntakeSource:
     # -- a notification -------------------------------------------------------------------------
     async def receive(self, body: Any) -> str:
         """Record one decoded webhook body; Rejected(400) when it is not a notification."""
+        return await self.accept(body)
+
+    def accept(self, body: Any) -> asyncio.Future[str]:
+        """`receive` without a coroutine per request (the HTTP server's path): the body is read
+        now (Rejected at once when it is not a notification) and its writes queued for the next
+        group commit; the future holds the 200's words once they are committed."""
         try:
-            notification = parse_notification(body, scrub)
+            notification = parse_notification(body, scrubber())
         except PayloadError as exc:
             raise Rejected(400, f"not an Alertmanager notification: {exc}") from None
         self.received += 1
@@ -236,7 +260,10 @@ class IntakeSource:
             raise Rejected(503, "this warroom cannot record (read-only)")
         if self._commits is None or self._commits.store is not self.store:
             self._commits = GroupCommit(self.store, lambda: self.prefer(), self._index)
-        done: AlertsRecorded = await self._commits.record(writes_for(notification, self.rule))
+        return self._commits.submit(writes_for(notification, self.rule), self._recorded_words)
+
+    def _recorded_words(self, done: AlertsRecorded) -> str:
+        """Note what one notification recorded; the 200's words."""
         self._recorded.extend(done.events)
         if done.unrecorded:
             self.unrecorded += done.unrecorded

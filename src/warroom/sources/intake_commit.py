@@ -18,9 +18,19 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import Any, TypeVar
 
 from warroom.store.alerts import AlertIndex, AlertsRecorded, AlertWrite
+
+T = TypeVar("T")
+
+
+#: What one queued notification waits for: its writes, what to make of the result, its future.
+_Queued = tuple[Sequence[AlertWrite], Callable[[AlertsRecorded], Any], "asyncio.Future[Any]"]
+
+
+def _same(done: AlertsRecorded) -> AlertsRecorded:
+    return done
 
 
 class GroupCommit:
@@ -34,22 +44,27 @@ class GroupCommit:
         self.store = store
         self.prefer = prefer
         self.index = index
-        self._waiting: list[tuple[Sequence[AlertWrite], asyncio.Future[AlertsRecorded]]] = []
-        self._inflight: list[tuple[Sequence[AlertWrite], asyncio.Future[AlertsRecorded]]] = []
+        self._waiting: list[_Queued] = []
+        self._inflight: list[_Queued] = []
         self._flusher: asyncio.Task[None] | None = None
         #: How many transactions were committed, and how many notifications they held.
         self.commits = 0
         self.notifications = 0
 
+    def submit(self, writes: Sequence[AlertWrite], then: Callable[[AlertsRecorded], T]) -> asyncio.Future[T]:
+        """Queue one notification's writes; the future holds `then(result)` once they are
+        committed (or the exception that stopped the commit, or that `then` raised). A future
+        cancelled meanwhile (its client went away) leaves the batch to the others."""
+        loop = asyncio.get_running_loop()
+        future: asyncio.Future[T] = loop.create_future()
+        self._waiting.append((writes, then, future))
+        if self._flusher is None:
+            self._flusher = loop.create_task(self._flush())
+        return future
+
     async def record(self, writes: Sequence[AlertWrite]) -> AlertsRecorded:
         """Record one notification's writes; returns once they are committed."""
-        future: asyncio.Future[AlertsRecorded] = asyncio.get_running_loop().create_future()
-        self._waiting.append((writes, future))
-        if self._flusher is None:
-            self._flusher = asyncio.get_running_loop().create_task(self._flush())
-        # Shielded: a request cancelled while waiting (its client went away) does not cancel
-        # the batch the others are waiting on.
-        return await asyncio.shield(future)
+        return await self.submit(writes, _same)
 
     async def _flush(self) -> None:
         try:
@@ -58,21 +73,25 @@ class GroupCommit:
                 self._inflight = batch
                 try:
                     results = await self.store.record_alert_groups(
-                        [writes for writes, _ in batch], prefer=self.prefer(), index=self.index
+                        [writes for writes, _, _ in batch], prefer=self.prefer(), index=self.index
                     )
                 except Exception as exc:  # nothing of the batch was committed: every request hears it
-                    for _, future in batch:
+                    for _, _, future in batch:
                         if not future.done():
                             future.set_exception(exc)
                     continue
                 self.commits += 1
                 self.notifications += len(batch)
-                for (_, future), result in zip(batch, results, strict=True):
-                    if not future.done():
-                        future.set_result(result)
+                for (_, then, future), result in zip(batch, results, strict=True):
+                    if future.done():
+                        continue
+                    try:
+                        future.set_result(then(result))
+                    except Exception as exc:
+                        future.set_exception(exc)
         finally:
             self._flusher = None
-            for _, future in self._inflight + self._waiting:  # cancelled (the loop is ending): none hangs
+            for _, _, future in self._inflight + self._waiting:  # cancelled (the loop is ending): none hangs
                 if not future.done():
                     future.set_exception(RuntimeError("the receiver stopped before recording"))
             self._inflight, self._waiting = [], []
