@@ -61,6 +61,10 @@ class AlertIndex:
     recorded: dict[str, int] = field(default_factory=dict)
 
 
+#: Both parts of `AlertIndex.version` in one statement (one round into SQLite per commit, not two).
+_VERSION = "SELECT (SELECT data_version FROM pragma_data_version()), (SELECT COALESCE(MAX(id), 0) FROM events)"
+
+
 def _recorded_keys(conn: sqlite3.Connection) -> dict[str, int]:
     rows = conn.execute(
         "SELECT dedupe_key, incident_id FROM events WHERE kind IN (?, ?) AND dedupe_key IS NOT NULL", ALERT_KINDS
@@ -102,8 +106,7 @@ def record_alert_groups(
     def write(conn: sqlite3.Connection) -> None:
         # data_version moves on other connections' commits, the newest id on anyone's append
         # (this connection's too: the screen declares and resolves through it).
-        data_version = conn.execute("PRAGMA data_version").fetchone()[0]
-        seen.version = (data_version, conn.execute("SELECT COALESCE(MAX(id), 0) FROM events").fetchone()[0])
+        seen.version = tuple(conn.execute(_VERSION).fetchone())
         if known is not None and known == seen.version:
             recorded, open_ids = dict(index.recorded), list(index.open_ids)
         else:
