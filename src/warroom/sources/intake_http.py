@@ -240,6 +240,7 @@ class _Connection(asyncio.Protocol):
         self.task: asyncio.Future[str] | None = None  # the handler's verdict, while it is awaited
         self.paused = False
         self.writing_paused = False
+        self.eof = False  # the client half-closed: answer what is in hand, then close
 
     # -- asyncio's calls -------------------------------------------------------------------------
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
@@ -268,7 +269,11 @@ class _Connection(asyncio.Protocol):
             self._advance()
 
     def eof_received(self) -> bool | None:
-        return False  # the client finished sending: close once the answer in flight is out
+        """The client finished sending (a half-close): a request being handled is still
+        answered, then the connection closes; otherwise nothing more can come (closed now, and
+        `connection_lost` says what was cut short)."""
+        self.eof = True
+        return self.state == _HANDLING
 
     def connection_lost(self, exc: Exception | None) -> None:
         was, self.state = self.state, _DONE
@@ -366,6 +371,7 @@ class _Connection(asyncio.Protocol):
         """Send the answer; then wait for the next request, or close."""
         if self.state == _DONE or self.transport is None:
             return  # the client went away (or the server is stopping) meanwhile
+        keep = keep and not self.eof
         self.transport.write(answer(status, message, keep))
         if not keep:
             self._finish()

@@ -110,3 +110,19 @@ async def test_a_failed_commit_answers_500_to_each_and_the_retry_records_each_on
         holder.close()
         await source.aclose()
         await store.close()
+
+
+async def test_a_client_that_half_closes_after_its_request_still_gets_its_answer(tmp_path: Path) -> None:
+    db = tmp_path / "w.db"
+    source, store, port = await start(db)
+    try:
+        reader, writer = await asyncio.open_connection("127.0.0.1", port)
+        writer.write(request_bytes("half-closed"))
+        writer.write_eof()  # sent everything: some clients say so before reading the answer
+        answer = await asyncio.wait_for(reader.read(), 10)
+        assert answer.startswith(b"HTTP/1.1 200") and b"Connection: close" in answer
+        assert recorded_in_file(db, "half-closed") == 1
+        writer.close()
+    finally:
+        await source.aclose()
+        await store.close()
