@@ -15,7 +15,9 @@ Where the live parts go: the header (Countdown), `#signal-column` (SignalPanes, 
 Textual spends milliseconds mounting and styling each one before anything is drawn.
 
 Only Esc (or a click on a pane) leaves the command line: `typing_mode.py`. What is typed but
-not in the database, for quitting: `unsaved_lines.py`.
+not in the database, for quitting: `unsaved_lines.py`. The grid and its breakpoint classes:
+`warroom_layout.py`; the command line's completion and submitted lines: `warroom_command_line.py`;
+the single keys (zoom, pause, the screens they open): `warroom_keys.py`.
 
 Startup: the first frame has the header, timeline, role board, command line and footer; the
 countdown and signal panes follow it, the too-small view only when the terminal is that small.
@@ -47,6 +49,14 @@ from warroom.ui.screens.long_incident import CheckpointKeeper, HistoryLoader
 from warroom.ui.screens.too_small import MIN_HEIGHT, MIN_WIDTH, TooSmall
 from warroom.ui.screens.typing_mode import TypingMode
 from warroom.ui.screens.unsaved_lines import UnsavedLines
+from warroom.ui.screens.warroom_command_line import RoomCommandLine, source_names
+from warroom.ui.screens.warroom_keys import RoomKeys
+from warroom.ui.screens.warroom_layout import (
+    HORIZONTAL_BREAKPOINTS,
+    VERTICAL_BREAKPOINTS,
+    WARROOM_CSS,
+    apply_breakpoints,
+)
 from warroom.ui.widgets.coach_line import CoachLine
 from warroom.ui.widgets.commandline import CommandInput, CommandLine
 from warroom.ui.widgets.header import IncidentHeader
@@ -54,34 +64,15 @@ from warroom.ui.widgets.roles import RoleBoard
 from warroom.ui.widgets.timeline import Timeline
 
 if TYPE_CHECKING:
-    from warroom.config.model import Config
-    from warroom.domain.slash import Completion
     from warroom.store.checkpoints import IncidentOpening
     from warroom.ui.host import WarRoomHost
-    from warroom.ui.widgets.panes import SignalPanes
 
 NO_SOURCES_LINE = "No sources configured: add [[probe]], [[log]], [[deploys]] ... to warroom.toml"
 
-#: Columns and rows from which the signal panes stack in one narrower column (see the docstring).
-XWIDE = 192
-XTALL = 50
+__all__ = ["WarRoomScreen", "source_names"]
 
 
-def source_names(config: Config) -> list[str]:
-    """Every configured source's pane name, in the registry's order (completion for /pin)."""
-    from warroom.sources.registry import source_names as registered_names
-
-    return registered_names(config)
-
-
-def breakpoint_class(dimension: int, breakpoints: list[tuple[int, str]]) -> str | None:
-    """The class Textual gives a screen for `dimension` cells: that of the largest breakpoint not
-    above it (Textual's documented rule for `HORIZONTAL_BREAKPOINTS`/`VERTICAL_BREAKPOINTS`)."""
-    reached = [(at, name) for at, name in breakpoints if dimension >= at]
-    return max(reached)[1] if reached else None
-
-
-class WarRoomScreen(TypingMode, UnsavedLines, Screen[None]):
+class WarRoomScreen(TypingMode, UnsavedLines, RoomCommandLine, RoomKeys, Screen[None]):
     """The screen an IC lives in for hours. Feed: the store follower; input: the command line."""
 
     class EventsAppended(Message):
@@ -105,14 +96,8 @@ class WarRoomScreen(TypingMode, UnsavedLines, Screen[None]):
     timing: var[IncidentState | None] = var(None, always_update=True)
 
     AUTO_FOCUS = "#command-input"
-    HORIZONTAL_BREAKPOINTS = [
-        (0, "-w-tiny"),
-        (MIN_WIDTH, "-narrow"),
-        (100, "-medium"),
-        (160, "-wide"),
-        (XWIDE, "-xwide"),
-    ]
-    VERTICAL_BREAKPOINTS = [(0, "-h-tiny"), (MIN_HEIGHT, "-short"), (30, "-tall"), (XTALL, "-xtall")]
+    HORIZONTAL_BREAKPOINTS = HORIZONTAL_BREAKPOINTS
+    VERTICAL_BREAKPOINTS = VERTICAL_BREAKPOINTS
     BINDINGS = [
         Binding("colon,enter", "focus_command", "Command", key_display=":"),
         Binding("z", "zoom", "Zoom"),
@@ -125,56 +110,7 @@ class WarRoomScreen(TypingMode, UnsavedLines, Screen[None]):
         Binding("x", "dismiss_coach", "Dismiss", show=False),
         Binding("r", "runbooks", "Runbooks"),
     ]
-    DEFAULT_CSS = """
-    /* A grid, not rows of containers: every widget on the first frame costs Textual a few ms.
-       Header and command line span both columns; the footer docks below. */
-    WarRoomScreen {
-        layout: grid; grid-size: 2 4; grid-columns: 1fr 54%; grid-rows: auto 1fr auto auto;
-        background: $background;
-    }
-    WarRoomScreen IncidentHeader, WarRoomScreen CommandLine, WarRoomScreen CoachLine { column-span: 2; }
-    /* Until the panes mount (just after the first frame): a title, not a widget of its own. */
-    WarRoomScreen #signal-column.-starting { border-top: solid $primary 40%; border-title-color: $text-muted; }
-    WarRoomScreen #signal-panes { height: 1fr; }
-    WarRoomScreen #timeline { height: 1fr; min-height: 4; }
-    WarRoomScreen .section {
-        border-top: solid $primary 40%; border-title-color: $text-muted; border-title-style: bold;
-        border-subtitle-color: $warning; border-subtitle-style: bold;
-    }
-    WarRoomScreen .section:focus-within { border-top: heavy $primary; border-title-color: $foreground; }
-    /* z: the zoomed pane fills the screen (a role board is as tall as its roles otherwise). */
-    WarRoomScreen.-maximized-view .-maximized { width: 1fr; height: 1fr; }
-    WarRoomScreen #source-summary { display: none; height: auto; max-height: 8; }  /* MAX_SUMMARY_ROWS */
-    WarRoomScreen .empty-state { padding: 1 2; color: $text-muted; height: auto; }
-    WarRoomScreen #source-summary.empty-state { padding: 0 1; }
-    WarRoomScreen TooSmall { display: none; }
-
-    WarRoomScreen.-narrow { grid-size: 1 4; grid-columns: 1fr; }
-    WarRoomScreen.-narrow IncidentHeader, WarRoomScreen.-narrow CommandLine, WarRoomScreen.-narrow CoachLine {
-        column-span: 1;
-    }
-    WarRoomScreen.-narrow #signal-column { display: none; }
-    WarRoomScreen.-narrow #source-summary { display: block; }
-    /* Below 160 columns the header stacks: the title alone, then the state and the countdown. */
-    WarRoomScreen.-narrow IncidentHeader, WarRoomScreen.-medium IncidentHeader {
-        grid-size: 2 2; grid-columns: 1fr auto; height: 2;
-    }
-    /* The countdown keeps its whole width; the state line beside it shortens its words. */
-    WarRoomScreen.-narrow #incident-state, WarRoomScreen.-medium #incident-state { width: 1fr; }
-    WarRoomScreen.-narrow #incident-title, WarRoomScreen.-medium #incident-title { column-span: 2; }
-    WarRoomScreen.-wide, WarRoomScreen.-xwide { grid-columns: 1fr 84; }
-    /* Stacked panes under SignalPanes' side-by-side width (110): each pane a full ~106 columns. */
-    WarRoomScreen.-xwide.-xtall { grid-columns: 108 1fr; }
-
-    WarRoomScreen.-w-tiny, WarRoomScreen.-h-tiny { layout: vertical; }
-    WarRoomScreen.-w-tiny #signal-column, WarRoomScreen.-h-tiny #signal-column,
-    WarRoomScreen.-w-tiny #incident-column, WarRoomScreen.-h-tiny #incident-column,
-    WarRoomScreen.-w-tiny IncidentHeader, WarRoomScreen.-h-tiny IncidentHeader,
-    WarRoomScreen.-w-tiny CommandLine, WarRoomScreen.-h-tiny CommandLine,
-    WarRoomScreen.-w-tiny CoachLine, WarRoomScreen.-h-tiny CoachLine,
-    WarRoomScreen.-w-tiny Footer, WarRoomScreen.-h-tiny Footer { display: none; }
-    WarRoomScreen.-w-tiny TooSmall, WarRoomScreen.-h-tiny TooSmall { display: block; }
-    """
+    DEFAULT_CSS = WARROOM_CSS
 
     def __init__(
         self, incident_id: int, state: IncidentState | None = None, opening: IncidentOpening | None = None
@@ -206,7 +142,7 @@ class WarRoomScreen(TypingMode, UnsavedLines, Screen[None]):
 
     def compose(self) -> ComposeResult:
         config = self.wapp.config
-        self._apply_breakpoints(*self.app.size)
+        apply_breakpoints(self, *self.app.size)
         yield IncidentHeader(id="header").data_bind(WarRoomScreen.paused, incident=WarRoomScreen.timing)
         column = Vertical(id="signal-column", classes="-starting")
         column.border_title = "starting the signal sources…"
@@ -289,21 +225,6 @@ class WarRoomScreen(TypingMode, UnsavedLines, Screen[None]):
         else:
             summary = Static(Text(NO_SOURCES_LINE), id="source-summary", classes="empty-state")
         summary_column.mount(summary, before=0)
-
-    def _apply_breakpoints(self, width: int, height: int) -> None:
-        """Set the breakpoint classes for this size now, before the first layout.
-
-        Textual sets them on the screen's first Resize, which comes after the first frame: that
-        frame would be laid out for no breakpoint (a one-line header at 120 columns), and every
-        widget restyled, laid out and drawn a second time. Set here, the Resize finds nothing
-        to change.
-        """
-        chosen = {
-            breakpoint_class(width, self.HORIZONTAL_BREAKPOINTS),
-            breakpoint_class(height, self.VERTICAL_BREAKPOINTS),
-        }
-        every = {name for _, name in self.HORIZONTAL_BREAKPOINTS + self.VERTICAL_BREAKPOINTS}
-        self.update_classes({name: name in chosen for name in every}, update=False)
 
     # --- state -------------------------------------------------------------------------------
 
@@ -435,145 +356,3 @@ class WarRoomScreen(TypingMode, UnsavedLines, Screen[None]):
         timeline = self.query_one(Timeline)
         held = f" · {len(self._held)} new" if self._held else ""
         timeline.border_subtitle = f"⏸ PAUSED{held} · p resumes" if self.wapp.paused else ""
-
-    # --- commands ----------------------------------------------------------------------------
-
-    def _complete(self, text: str) -> Completion:
-        from warroom.domain.slash import complete
-
-        state = self.state
-        names = set(self.wapp.config.team.roster) | {self.wapp.actor}
-        if state is not None:
-            names |= {h.person for h in state.roles.values()}
-        return complete(
-            text,
-            names=names,
-            extra_roles=self.wapp.config.team.extra_roles,
-            panes=self.pane_names(),
-            read_only=self.wapp.config.ui.readonly,
-        )
-
-    def pane_names(self) -> list[str]:
-        """What `/pin` accepts: the signal panes' own names when they are mounted."""
-        names = getattr(self.signal_panes, "pane_names", None)
-        return list(names()) if callable(names) else source_names(self.wapp.config)
-
-    def on_command_input_completed(self, message: CommandInput.Completed) -> None:
-        if message.candidates:
-            self.feedback("  ".join(message.candidates))
-
-    def on_command_input_left(self, message: CommandInput.Left) -> None:
-        self.enter_key_mode(self.query_one(Timeline))
-
-    def on_input_changed(self, event: CommandInput.Changed) -> None:
-        if event.input is self._command:
-            for view in self.query(TooSmall):
-                view.show_typing(event.value)
-
-    def on_command_input_pasted(self, message: CommandInput.Pasted) -> None:
-        self.feedback(f"pasted {message.lines} lines (⏎ marks each break): Enter saves them as one note")
-
-    def on_signal_panes_command_feedback(self, message: SignalPanes.CommandFeedback) -> None:
-        self.feedback(message.text, "error" if message.error else "info")
-
-    def feedback(self, text: str, kind: str = "info") -> None:
-        self.query_one(CommandLine).feedback(text, kind)
-
-    async def on_input_submitted(self, event: CommandInput.Submitted) -> None:
-        if event.input.id != "command-input":
-            return
-        event.stop()
-        if self._busy:
-            self.feedback("still saving the last line…")
-            return
-        self._busy = True
-        self.run_worker(self._run_line(event.value), name="command line", group="command")
-
-    async def _run_line(self, line: str) -> None:
-        from warroom.ui.screens.commands import run_line
-
-        self._saving_line = line
-        try:
-            await self.wapp.store_ready.wait()  # only a line typed in the first few ms waits
-            await self._history.loaded.wait()  # commands read every event (a long incident: ~1 s)
-            await run_line(self, line)
-        finally:
-            self._busy = False
-            self._saving_line = None
-
-    # --- actions -----------------------------------------------------------------------------
-
-    def action_focus_command(self) -> None:
-        self.set_focus(self.query_one(CommandInput))
-
-    def action_zoom(self) -> None:
-        if self.maximized is not None:
-            self.minimize()
-            return
-        target = self.focused
-        if target is None or isinstance(target, CommandInput):
-            target = self.query_one(Timeline)
-        self.enter_key_mode(target)  # a zoomed pane hides the command line: its keys (z, Esc) act
-        if not self.maximize(target):
-            self.feedback("this pane cannot be zoomed", "error")
-
-    def action_pause(self) -> None:
-        paused = not self.wapp.paused
-        self.wapp.paused = paused
-        poller = self.wapp.poller()
-        if poller is not None:
-            poller.pause() if paused else poller.resume()
-        if not paused and self._held:
-            held, self._held = self._held, []
-            self.query_one(Timeline).add_events(held)
-        self._show_held()
-        self.feedback("live updates paused: p resumes" if paused else "live updates resumed")
-
-    def action_next_theme(self) -> None:
-        self.wapp.next_theme()
-        self.feedback(f"theme: {self.app.theme}")
-
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """`--readonly`: the keys that record (`x` dismisses a coach warning) are not offered."""
-        return not (action == "dismiss_coach" and self.wapp.config.ui.readonly)
-
-    def action_dismiss_coach(self) -> None:
-        """x: dismiss the coach line's warning (recorded; it returns when the situation changes)."""
-        from warroom.ui.screens.coach_dismiss import dismiss_current
-
-        self.run_worker(dismiss_current(self), name="dismiss coach warning", group="command")
-
-    def action_copy_selected(self) -> None:
-        """`y`: copy the focused pane's selected item (`copy_selected.py`)."""
-        from warroom.ui.screens.copy_selected import copy_selected
-
-        self.run_worker(copy_selected(self), name="copy selected", group="copy", exclusive=True)
-
-    def action_mitigate(self) -> None:
-        """`m`: the mitigation screen (`mitigation.py`); read-only, it opens for reading and says so."""
-        from warroom.ui.screens.mitigation import MitigationScreen, off_reason
-
-        off = off_reason(self.wapp.config.ui.readonly, self.wapp.read_only, self.wapp.db_path)
-        if off:
-            self.feedback(f"{off}: the options are shown for reading", "error")
-        self.app.push_screen(MitigationScreen())
-
-    def action_help(self) -> None:
-        from warroom.ui.screens.help import HelpScreen
-
-        self.app.push_screen(HelpScreen())
-
-    def action_draft(self) -> None:
-        if not self.wapp.store_ready.is_set() or self._history.pending:
-            self.feedback("still opening the database…")
-            return
-        from warroom.ui.screens.draft import DraftScreen
-
-        self.app.push_screen(DraftScreen())
-
-    def action_runbooks(self) -> None:
-        """`r`: the runbook screen (search, read, tick the checklists)."""
-        from warroom.ui.screens.runbooks import RunbookScreen
-
-        suggested = getattr(self.runbooks, "suggested", None)
-        self.app.push_screen(RunbookScreen(select=suggested.file if suggested is not None else None))
