@@ -12,10 +12,9 @@ from the service's own `/metrics` lands on the timeline and in the alerts pane. 
 from __future__ import annotations
 
 import shutil
-import subprocess
 from pathlib import Path
 
-from warroom.demo.prometheus import free_port
+from warroom.demo.child import DemoProcess, free_port
 
 #: The one line the demo prints when Prometheus or Alertmanager is missing.
 INSTALL_BOTH = "apt install prometheus prometheus-alertmanager"
@@ -46,22 +45,13 @@ def binary() -> str | None:
     return shutil.which("prometheus-alertmanager") or shutil.which("alertmanager")
 
 
-class DemoAlertmanager:
+class DemoAlertmanager(DemoProcess):
     """One Alertmanager process for the demo (see the module docstring)."""
-
-    def __init__(self, proc: subprocess.Popen[bytes], port: int, log: Path) -> None:
-        self.proc = proc
-        self.port = port
-        self.log = log
 
     @property
     def address(self) -> str:
         """`127.0.0.1:PORT`: where Prometheus sends alerts."""
         return f"127.0.0.1:{self.port}"
-
-    @property
-    def url(self) -> str:
-        return f"http://{self.address}"
 
     @classmethod
     def start(cls, directory: Path, intake: str) -> DemoAlertmanager | None:
@@ -88,30 +78,12 @@ class DemoAlertmanager:
         )
         port = free_port()
         log = home / "alertmanager.log"
-        with log.open("wb") as sink:
-            proc = subprocess.Popen(
-                [
-                    executable,
-                    f"--config.file={config}",
-                    f"--storage.path={home / 'data'}",
-                    f"--web.listen-address=127.0.0.1:{port}",
-                    "--cluster.listen-address=",  # one instance: no gossip port
-                    "--log.level=warn",
-                ],
-                stdin=subprocess.DEVNULL,
-                stdout=sink,
-                stderr=subprocess.STDOUT,
-                start_new_session=True,  # Ctrl+C in the demo's terminal is the demo's to handle
-            )
-        return cls(proc, port, log)
-
-    def stop(self) -> None:
-        """End the process (terminate, then kill after 5 s). Safe to call twice."""
-        if self.proc.poll() is not None:
-            return
-        self.proc.terminate()
-        try:
-            self.proc.wait(timeout=5)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-            self.proc.wait(timeout=5)
+        argv = [
+            executable,
+            f"--config.file={config}",
+            f"--storage.path={home / 'data'}",
+            f"--web.listen-address=127.0.0.1:{port}",
+            "--cluster.listen-address=",  # one instance: no gossip port
+            "--log.level=warn",
+        ]
+        return cls(cls.launch(argv, log), port, log)

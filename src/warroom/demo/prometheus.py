@@ -11,29 +11,15 @@ waiting: the metrics pane says "cannot reach the server" for its first second or
 from __future__ import annotations
 
 import shutil
-import socket
-import subprocess
 from pathlib import Path
 
+from warroom.demo.child import DemoProcess, free_port
 
-def free_port() -> int:
-    """A TCP port on 127.0.0.1 free right now."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
+__all__ = ["DemoPrometheus", "free_port"]
 
 
-class DemoPrometheus:
+class DemoPrometheus(DemoProcess):
     """One `prometheus` process for the demo (see the module docstring)."""
-
-    def __init__(self, proc: subprocess.Popen[bytes], port: int, log: Path) -> None:
-        self.proc = proc
-        self.port = port
-        self.log = log
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
 
     @staticmethod
     def installed() -> bool:
@@ -65,29 +51,11 @@ class DemoPrometheus:
         config.write_text(text)
         port = free_port()
         log = home / "prometheus.log"
-        with log.open("wb") as sink:
-            proc = subprocess.Popen(
-                [
-                    binary,
-                    f"--config.file={config}",
-                    f"--storage.tsdb.path={home / 'data'}",
-                    f"--web.listen-address=127.0.0.1:{port}",
-                    "--log.level=warn",
-                ],
-                stdin=subprocess.DEVNULL,
-                stdout=sink,
-                stderr=subprocess.STDOUT,
-                start_new_session=True,  # Ctrl+C in the demo's terminal is the demo's to handle
-            )
-        return cls(proc, port, log)
-
-    def stop(self) -> None:
-        """End the process (terminate, then kill after 5 s). Safe to call twice."""
-        if self.proc.poll() is not None:
-            return
-        self.proc.terminate()
-        try:
-            self.proc.wait(timeout=5)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-            self.proc.wait(timeout=5)
+        argv = [
+            binary,
+            f"--config.file={config}",
+            f"--storage.tsdb.path={home / 'data'}",
+            f"--web.listen-address=127.0.0.1:{port}",
+            "--log.level=warn",
+        ]
+        return cls(cls.launch(argv, log), port, log)
