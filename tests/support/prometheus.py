@@ -15,27 +15,19 @@ from __future__ import annotations
 
 import json
 import shutil
-import socket
-import subprocess
-import tempfile
 import threading
 import time
 import urllib.error
 import urllib.parse
 import urllib.request
-from pathlib import Path
 from typing import Any
 
 from tests.support.http_server import TestHTTPServer
+from tests.support.server_process import START_TIMEOUT, ServerProcess, free_port
+
+__all__ = ["START_TIMEOUT", "Exporter", "PrometheusServer", "free_port"]
 
 SCRAPE_INTERVAL = "1s"
-START_TIMEOUT = 30.0
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 class Exporter:
@@ -102,14 +94,13 @@ class Exporter:
         self.close()
 
 
-class PrometheusServer:
+class PrometheusServer(ServerProcess):
     """`prometheus` on a free port with a temporary config and storage (see the module docstring)."""
 
     def __init__(self, target: str, *, job: str = "demo", rules: str = "", alertmanager: str = "") -> None:
         """`rules`: a rule file's YAML, evaluated every second; `alertmanager` (`127.0.0.1:PORT`):
         where the alerts it fires are sent."""
-        self.dir = Path(tempfile.mkdtemp(prefix="warroom-prom-"))
-        self.port = free_port()
+        super().__init__("prometheus", "warroom-prom-")
         config = self.dir / "prometheus.yml"
         text = (
             "global:\n"
@@ -126,45 +117,15 @@ class PrometheusServer:
         if alertmanager:
             text += f"alerting:\n  alertmanagers:\n    - static_configs:\n        - targets: ['{alertmanager}']\n"
         config.write_text(text)
-        self.log = (self.dir / "prometheus.log").open("wb")
-        self.proc = subprocess.Popen(
+        self._start(
             [
                 shutil.which("prometheus") or "prometheus",
                 f"--config.file={config}",
                 f"--storage.tsdb.path={self.dir / 'data'}",
                 f"--web.listen-address=127.0.0.1:{self.port}",
                 "--log.level=warn",
-            ],
-            stdout=self.log,
-            stderr=subprocess.STDOUT,
+            ]
         )
-        try:
-            self._wait_ready()
-        except BaseException:
-            self.close()
-            raise
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
-
-    def _wait_ready(self) -> None:
-        deadline = time.monotonic() + START_TIMEOUT
-        while time.monotonic() < deadline:
-            if self.proc.poll() is not None:
-                raise RuntimeError(f"prometheus exited {self.proc.returncode}: {self.log_text()[-2000:]}")
-            try:
-                with urllib.request.urlopen(self.url + "/-/ready", timeout=1) as resp:
-                    if resp.status == 200:
-                        return
-            except OSError:
-                pass
-            time.sleep(0.1)
-        raise RuntimeError(f"prometheus not ready after {START_TIMEOUT:g}s: {self.log_text()[-2000:]}")
-
-    def log_text(self) -> str:
-        self.log.flush()
-        return (self.dir / "prometheus.log").read_text(errors="replace")
 
     def query(self, promql: str) -> dict[str, Any]:
         """The API's answer to an instant query, as JSON (errors too)."""
@@ -194,20 +155,3 @@ class PrometheusServer:
                 return value
             time.sleep(0.2)
         raise AssertionError(f"{promql} never gave {wanted!r} within {timeout:g}s; last {self.value(promql)!r}")
-
-    def close(self) -> None:
-        if self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait(timeout=5)
-        self.log.close()
-        shutil.rmtree(self.dir, ignore_errors=True)
-
-    def __enter__(self) -> PrometheusServer:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
