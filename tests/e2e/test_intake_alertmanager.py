@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import json
 import signal
-import socket
 import subprocess
 import time
 import urllib.request
@@ -18,34 +17,12 @@ from typing import Any
 import pytest
 
 from tests.conftest import warroom_executable
-from warroom.domain.events import Event, Kind, parse_ts
-from warroom.store.sync import EventStore
+from tests.support.alertmanager import AlertmanagerServer
+from tests.support.prometheus import free_port
+from tests.support.recorded import events, wait_until
+from warroom.domain.events import Kind, parse_ts
 
 TOKEN = "s3cret-intake-token-41"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def wait_until(condition, what: str, timeout: float = 30.0) -> Any:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = condition()
-        if value:
-            return value
-        time.sleep(0.2)
-    raise AssertionError(f"timed out waiting for {what}")
-
-
-def events(db: Path) -> list[Event]:
-    if not db.exists():
-        return []
-    with EventStore.open(db) as store:
-        latest = store.latest_incident_id() or 0
-        return [e for i in range(1, latest + 1) for e in store.events(i)]
 
 
 def push(am_port: int, alerts: list[dict[str, Any]]) -> None:
@@ -63,64 +40,18 @@ def rfc3339(at: datetime) -> str:
     return at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
-def ready(port: int) -> bool:
-    try:
-        with urllib.request.urlopen(f"http://127.0.0.1:{port}/-/ready", timeout=1) as response:
-            return response.status == 200
-    except OSError:
-        return False
-
-
 @pytest.fixture
-def alertmanager(tmp_path: Path):
-    """Start Alertmanager routing every alert to a warroom intake on `intake_port`."""
-    started: list[subprocess.Popen] = []
+def alertmanager():
+    """Start Alertmanager routing every alert to a warroom intake on `intake_port` (with the token)."""
+    started: list[AlertmanagerServer] = []
 
     def start(intake_port: int) -> int:
-        port = free_port()
-        config = tmp_path / "alertmanager.yml"
-        config.write_text(
-            f"""
-route:
-  receiver: warroom
-  group_by: ['alertname']
-  group_wait: 1s
-  group_interval: 1s
-  repeat_interval: 1h
-receivers:
-  - name: warroom
-    webhook_configs:
-      - url: http://127.0.0.1:{intake_port}/
-        send_resolved: true
-        http_config:
-          authorization:
-            credentials: {TOKEN}
-"""
-        )
-        proc = subprocess.Popen(
-            [
-                "prometheus-alertmanager",
-                f"--config.file={config}",
-                f"--storage.path={tmp_path / 'am-data'}",
-                f"--web.listen-address=127.0.0.1:{port}",
-                "--cluster.listen-address=",
-                "--log.level=warn",
-            ],
-            stdout=subprocess.DEVNULL,
-            stderr=open(tmp_path / "alertmanager.log", "w"),  # noqa: SIM115 - closed with the process
-        )
-        started.append(proc)
-        wait_until(lambda: ready(port) or proc.poll() is not None, "Alertmanager to be ready")
-        assert proc.poll() is None, (tmp_path / "alertmanager.log").read_text()
-        return port
+        started.append(AlertmanagerServer(f"127.0.0.1:{intake_port}", token=TOKEN))
+        return started[-1].port
 
     yield start
-    for proc in started:
-        proc.terminate()
-        try:
-            proc.wait(10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+    for server in started:
+        server.close()
 
 
 @pytest.mark.requires("prometheus-alertmanager")

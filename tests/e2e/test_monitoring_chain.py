@@ -14,17 +14,15 @@ import json
 import signal
 import subprocess
 import time
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 import pytest
 
 from tests.conftest import warroom_executable
 from tests.support.alertmanager import AlertmanagerServer
 from tests.support.prometheus import Exporter, PrometheusServer, free_port
-from warroom.domain.events import Event, Kind, parse_ts
-from warroom.store.sync import EventStore
+from tests.support.recorded import events, of_kind, wait_until
+from warroom.domain.events import Kind, parse_ts
 
 pytestmark = [pytest.mark.e2e, pytest.mark.requires("prometheus", "prometheus-alertmanager")]
 
@@ -41,28 +39,6 @@ RULES = """groups:
         annotations:
           summary: "queue depth {{ $value }} across shards"
 """
-
-
-def events(db: Path) -> list[Event]:
-    if not db.exists():
-        return []
-    with EventStore.open(db) as store:
-        latest = store.latest_incident_id() or 0
-        return [e for i in range(1, latest + 1) for e in store.events(i)]
-
-
-def wait_until(condition: Callable[[], Any], what: str, timeout: float = 20.0) -> Any:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = condition()
-        if value:
-            return value
-        time.sleep(0.2)
-    raise AssertionError(f"timed out waiting for {what}")
-
-
-def of_kind(db: Path, kind: str) -> list[Event]:
-    return [e for e in events(db) if e.kind == kind]
 
 
 def test_a_prometheus_alert_declares_lands_once_resolves_and_the_metric_shows_its_value(
@@ -97,7 +73,9 @@ def test_a_prometheus_alert_declares_lands_once_resolves_and_the_metric_shows_it
                 # Shard 2 fills: Prometheus's rule fires, Alertmanager sends it, the intake declares.
                 exporter.set_gauge('chain_queue_depth{shard="2"}', 60)
                 computed = prom.wait_for("sum(chain_queue_depth)", 150)
-                firing = wait_until(lambda: of_kind(db, Kind.ALERT_FIRING), "the alert from Prometheus's rule")
+                firing = wait_until(
+                    lambda: of_kind(db, Kind.ALERT_FIRING), "the alert from Prometheus's rule", timeout=20.0
+                )
                 declared = of_kind(db, Kind.DECLARED)
                 assert len(declared) == 1 and declared[0].incident_id == firing[0].incident_id
                 assert declared[0].payload["detected_by"] == "alert QueueTooDeep"
@@ -115,7 +93,7 @@ def test_a_prometheus_alert_declares_lands_once_resolves_and_the_metric_shows_it
 
                 # Shard 2 drains: the rule stops holding, Alertmanager sends the resolution.
                 exporter.set_gauge('chain_queue_depth{shard="2"}', 0)
-                resolved = wait_until(lambda: of_kind(db, Kind.ALERT_RESOLVED), "the resolution")
+                resolved = wait_until(lambda: of_kind(db, Kind.ALERT_RESOLVED), "the resolution", timeout=20.0)
                 assert resolved[0].incident_id == declared[0].incident_id
                 assert "alert resolved: QueueTooDeep" in resolved[0].payload["text"]
                 time.sleep(2.5)  # Alertmanager's next group notifications: nothing lands twice
