@@ -21,6 +21,17 @@ def _probe(url: str) -> ProbeSource:
     return ProbeSource(ProbeConfig(name="api", url=Secret(url), timeout=2.0, interval=0.1))
 
 
+async def _declared(db_path) -> tuple[AsyncEventStore, int]:
+    """A store on `db_path` with one incident declared: the store and the incident's id."""
+    store = await AsyncEventStore.open(db_path)
+    return store, (await store.declare("x", 2, actor="a")).incident_id
+
+
+def _hub(store: AsyncEventStore, inc: int, srv: TestHTTPServer, holder: str, **options) -> SourceHub:
+    """A hub probing `srv`'s /health for incident `inc`, as `holder`."""
+    return SourceHub(Config(), store, inc, sources=[_probe(srv.url("/health"))], holder=holder, **options)
+
+
 async def _poll(hub: SourceHub, times: int) -> list:
     out = []
     for _ in range(times):
@@ -30,10 +41,9 @@ async def _poll(hub: SourceHub, times: int) -> list:
 
 
 async def test_down_and_up_are_recorded_with_samples(db_path):
-    store = await AsyncEventStore.open(db_path)
-    inc = (await store.declare("x", 2, actor="a")).incident_id
+    store, inc = await _declared(db_path)
     with TestHTTPServer() as srv:
-        hub = SourceHub(Config(), store, inc, sources=[_probe(srv.url("/health"))], holder="one")
+        hub = _hub(store, inc, srv, "one")
         assert await _poll(hub, 2) == []  # healthy from the start: nothing to say
         srv.fail("/health", 503)
         down = await _poll(hub, 2)
@@ -50,14 +60,13 @@ async def test_down_and_up_are_recorded_with_samples(db_path):
 
 
 async def test_a_restart_mid_outage_does_not_record_the_outage_again(db_path):
-    store = await AsyncEventStore.open(db_path)
-    inc = (await store.declare("x", 2, actor="a")).incident_id
+    store, inc = await _declared(db_path)
     with TestHTTPServer() as srv:
         srv.fail("/health", 500)
-        first = SourceHub(Config(), store, inc, sources=[_probe(srv.url("/health"))], holder="first")
+        first = _hub(store, inc, srv, "first")
         assert [e.kind for e in await _poll(first, 2)] == ["probe.down"]
         await first.aclose()  # warroom restarted while the probe is still down
-        second = SourceHub(Config(), store, inc, sources=[_probe(srv.url("/health"))], holder="second")
+        second = _hub(store, inc, srv, "second")
         assert await _poll(second, 3) == []
         srv.recover("/health")
         assert [e.kind for e in await _poll(second, 2)] == ["probe.up"]
@@ -68,14 +77,11 @@ async def test_a_restart_mid_outage_does_not_record_the_outage_again(db_path):
 
 
 async def test_an_observer_without_the_lease_records_nothing_until_it_takes_over(db_path):
-    store = await AsyncEventStore.open(db_path)
-    inc = (await store.declare("x", 2, actor="a")).incident_id
+    store, inc = await _declared(db_path)
     with TestHTTPServer() as srv:
-        holder = SourceHub(Config(), store, inc, sources=[_probe(srv.url("/health"))], holder="holder")
+        holder = _hub(store, inc, srv, "holder")
         # lease_recheck=0: it asks for the lease on every poll (not once in LEASE_RECHECK s).
-        watcher = SourceHub(
-            Config(), store, inc, sources=[_probe(srv.url("/health"))], holder="watcher", lease_recheck=0
-        )
+        watcher = _hub(store, inc, srv, "watcher", lease_recheck=0)
         await _poll(holder, 1)
         srv.fail("/health", 503)
         assert await _poll(watcher, 2) == []  # it sees DOWN, but the holder records
@@ -87,14 +93,11 @@ async def test_an_observer_without_the_lease_records_nothing_until_it_takes_over
 
 
 async def test_a_screen_following_the_recorder_probes_seldom_and_takes_its_recorded_down(db_path):
-    store = await AsyncEventStore.open(db_path)
-    inc = (await store.declare("x", 2, actor="a")).incident_id
+    store, inc = await _declared(db_path)
     with TestHTTPServer() as srv:
-        holder = SourceHub(Config(), store, inc, sources=[_probe(srv.url("/health"))], holder="holder")
+        holder = _hub(store, inc, srv, "holder")
         # lease_recheck=0: it asks for the lease on every poll, so it takes over at once below.
-        watcher = SourceHub(
-            Config(), store, inc, sources=[_probe(srv.url("/health"))], holder="watcher", lease_recheck=0
-        )
+        watcher = _hub(store, inc, srv, "watcher", lease_recheck=0)
         await _poll(holder, 1)
         await _poll(watcher, 1)  # finds the lease taken: it follows
         probe = watcher.sources[0]
@@ -117,13 +120,10 @@ async def test_a_screen_following_the_recorder_probes_seldom_and_takes_its_recor
 
 
 async def test_a_following_hub_takes_the_lease_soon_after_the_holder_quits_and_polls_at_pace_again(db_path):
-    store = await AsyncEventStore.open(db_path)
-    inc = (await store.declare("x", 2, actor="a")).incident_id
+    store, inc = await _declared(db_path)
     with TestHTTPServer() as srv:
-        holder = SourceHub(Config(), store, inc, sources=[_probe(srv.url("/health"))], holder="holder")
-        watcher = SourceHub(
-            Config(), store, inc, sources=[_probe(srv.url("/health"))], holder="watcher", lease_recheck=0.1
-        )
+        holder = _hub(store, inc, srv, "holder")
+        watcher = _hub(store, inc, srv, "watcher", lease_recheck=0.1)
         await _poll(holder, 1)
         await _poll(watcher, 1)
         assert watcher.pacing
@@ -143,12 +143,11 @@ async def test_a_following_hub_takes_the_lease_soon_after_the_holder_quits_and_p
 
 
 async def test_a_holder_that_stops_renewing_is_no_longer_followed_at_the_slow_pace(db_path):
-    store = await AsyncEventStore.open(db_path)
-    inc = (await store.declare("x", 2, actor="a")).incident_id
+    store, inc = await _declared(db_path)
     with TestHTTPServer() as srv:
         # A holder killed just after it took the lease: its row stays until it runs out (15 s).
         assert await store.acquire_lease(inc, "gone:1", ttl=15, now=time.time() - 8)
-        watcher = SourceHub(Config(), store, inc, sources=[_probe(srv.url("/health"))], holder="watcher")
+        watcher = _hub(store, inc, srv, "watcher")
         await _poll(watcher, 1)
         assert watcher.following  # it does not record: the lease is not free yet
         assert watcher.holder_quiet and not watcher.pacing  # but it watches at the probe's own pace
