@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from tests.support.clocks import Clocks
 from tests.ui.warroom_helpers import feedback, settle, stored, wait_for
 from warroom.config.model import Config
 from warroom.domain import catalogue
@@ -21,27 +22,11 @@ T0 = datetime(2026, 11, 26, 3, 0, tzinfo=UTC)
 HOUR = timedelta(hours=1)
 
 
-class Clocks:
-    def __init__(self) -> None:
-        self.wall_at = T0 + timedelta(minutes=5)
-        self.mono_at = 1000.0
-
-    def wall(self) -> datetime:
-        return self.wall_at
-
-    def mono(self) -> float:
-        return self.mono_at
-
-    def run(self, seconds: float) -> None:
-        self.wall_at += timedelta(seconds=seconds)
-        self.mono_at += seconds
-
-
 async def test_a_step_of_an_hour_moves_no_countdown_and_is_recorded_once(tmp_path: Path):
     db = tmp_path / "w.db"
     with EventStore.open(db) as store:  # SEV-1 declared 5 minutes ago: the first update due in 10
         store.declare("Checkout 500s", 1, actor="alice", at=T0)
-    clocks = Clocks()
+    clocks = Clocks(T0 + timedelta(minutes=5), 1000.0)
     app = WarRoomApp(db, Config(), clock=clocks.wall, actor="alice")
     app.monotonic = clocks.mono
     async with app.run_test(size=(120, 40)) as pilot:

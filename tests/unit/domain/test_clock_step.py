@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from tests.support.clocks import Clocks
 from warroom.domain import catalogue
 from warroom.domain.cadence import next_update
 from warroom.domain.clock_step import StepWatch, shifted, signed_span, steady_events
@@ -19,33 +20,12 @@ T0 = datetime(2026, 11, 26, 3, 0, tzinfo=UTC)
 HOUR = timedelta(hours=1)
 
 
-class Clocks:
-    """A wall clock and a monotonic clock moved by hand: `run(s)` moves both, `step(d)` the wall only."""
-
-    def __init__(self) -> None:
-        self.wall_at = T0
-        self.mono_at = 5000.0
-
-    def wall(self) -> datetime:
-        return self.wall_at
-
-    def mono(self) -> float:
-        return self.mono_at
-
-    def run(self, seconds: float) -> None:
-        self.wall_at += timedelta(seconds=seconds)
-        self.mono_at += seconds
-
-    def step(self, delta: timedelta) -> None:
-        self.wall_at += delta
-
-
 def ev(id_: int, at: datetime, kind: str, payload: dict, recorded: datetime | None = None) -> Event:
     return Event(1, at, kind, "alice", payload, id=id_, recorded_at=recorded or at)
 
 
 def test_a_step_of_an_hour_either_way_is_seen_once_and_slewing_is_not():
-    clocks = Clocks()
+    clocks = Clocks(T0, 5000.0)
     watch = StepWatch(clocks.wall(), clocks.mono())
     clocks.run(30)
     clocks.step(timedelta(seconds=90))  # NTP slewing or a slow look: under the 2 min threshold
@@ -81,7 +61,7 @@ def test_the_step_event_says_how_far_and_that_countdowns_use_elapsed_time():
 def test_ten_screens_seeing_one_step_a_second_apart_share_its_dedupe_key():
     keys = set()
     for lag in range(10):
-        clocks = Clocks()
+        clocks = Clocks(T0, 5000.0)
         watch = StepWatch(clocks.wall(), clocks.mono())
         clocks.run(60 + lag * 0.1)
         clocks.step(HOUR)
@@ -133,7 +113,7 @@ def test_a_record_with_a_step_reads_in_the_frame_after_it():
 def test_steady_time_keeps_the_countdown_and_elapsed_through_a_step(step: timedelta):
     """The screen's timing: declared at T0 (SEV-1: updates every 15 min), a post at +5 min; the
     wall clock steps at +6 min; a post written after the step (new frame) resets the countdown."""
-    clocks = Clocks()
+    clocks = Clocks(T0, 5000.0)
     declared = ev(1, T0, Kind.DECLARED, {"title": "Checkout 500s", "severity": 1})
     post = ev(2, T0 + timedelta(minutes=5), Kind.COMMS_POSTED, {"audience": "internal", "text": "looking"})
     state = fold([declared, post])
@@ -163,7 +143,7 @@ def test_steady_time_keeps_the_countdown_and_elapsed_through_a_step(step: timede
 
 
 def test_an_event_written_just_before_the_step_and_read_after_stays_in_the_old_frame():
-    clocks = Clocks()
+    clocks = Clocks(T0, 5000.0)
     declared = ev(1, T0, Kind.DECLARED, {"title": "Checkout 500s", "severity": 1})
     state = fold([declared])
     assert state is not None
@@ -178,7 +158,7 @@ def test_an_event_written_just_before_the_step_and_read_after_stays_in_the_old_f
 
 def test_without_a_monotonic_clock_the_wall_clock_is_taken_as_it_is():
     """A test's hand-moved clock jumps on purpose: no step is seen and nothing is shifted."""
-    clocks = Clocks()
+    clocks = Clocks(T0, 5000.0)
     state = fold([ev(1, T0, Kind.DECLARED, {"title": "x", "severity": 2})])
     assert state is not None
     steady = SteadyTime(clocks.wall, None)
@@ -218,7 +198,7 @@ def test_a_screen_does_not_record_a_step_another_screen_just_recorded():
     astride the dedupe key's 5-minute bucket); a later step of another size is recorded."""
     from warroom.ui.screens.clock_steps import already_recorded
 
-    clocks = Clocks()
+    clocks = Clocks(T0, 5000.0)
     watch = StepWatch(clocks.wall(), clocks.mono())
     clocks.run(30)
     clocks.step(HOUR)
