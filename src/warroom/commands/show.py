@@ -7,10 +7,11 @@ from datetime import datetime, timedelta
 
 from warroom.commands.argspec import Arg, ArgSpec
 from warroom.commands.context import now_utc, open_store, resolve_incident, warn_unreadable
+from warroom.domain.clock_step import elapsed_view
 from warroom.domain.describe import describe, describe_beside_label, kind_label
 from warroom.domain.events import format_ts
-from warroom.domain.incident import MILESTONE_NAMES, IncidentState
-from warroom.domain.metrics import elapsed_milestones, format_duration, incident_metrics
+from warroom.domain.incident import MILESTONE_NAMES, IncidentState, Milestones
+from warroom.domain.metrics import format_duration, milestone_metrics
 from warroom.domain.provenance import origin_text
 from warroom.domain.roles import IC, role_names
 from warroom.errors import UserError
@@ -65,22 +66,24 @@ def _handoff_text(state: IncidentState) -> str:
     return f" → {incoming} (handoff pending since {state.handoff.at:%H:%M} UTC: {ack_hint(incoming, CLI)})"
 
 
-def _coach(state: IncidentState, now: datetime, cadence_config=None) -> tuple:
-    """The phase guide now, and every coach warning that fired (replayed from the record)."""
+def _coach(counted: IncidentState, now: datetime, cadence_config=None) -> tuple:
+    """The phase guide now, and every coach warning that fired (replayed from the record).
+    `counted`: the incident in elapsed time (`elapsed_view`: a recorded clock step (NTP) is
+    not an hour of silence)."""
     from warroom.domain.cadence import UpdateCadence
-    from warroom.domain.clock_step import elapsed_view
     from warroom.domain.coach_replay import fired
     from warroom.domain.phase import guide
 
     cadence = UpdateCadence.from_config(cadence_config)
-    state = elapsed_view(state)  # a recorded clock step (NTP) is not an hour of silence
-    return guide(state, now, cadence), fired(state.events, now, cadence)
+    return guide(counted, now, cadence), fired(counted.events, now, cadence)
 
 
-def coach_lines(state: IncidentState, now: datetime, cadence_config=None) -> list[str]:
+def coach_lines(
+    state: IncidentState, now: datetime, cadence_config=None, counted: IncidentState | None = None
+) -> list[str]:
     """`show`'s Coach section: the phase and next step, then each warning that fired, with the
-    playbook's words and who dismissed it."""
-    phase, warnings = _coach(state, now, cadence_config)
+    playbook's words and who dismissed it. `counted`: `elapsed_view(state)` when the caller has it."""
+    phase, warnings = _coach(counted if counted is not None else elapsed_view(state), now, cadence_config)
     lines = ["Coach", f"  phase    {clean(phase.describe())}"]
     if not warnings:
         lines.append("  no warnings fired")
@@ -93,16 +96,17 @@ def coach_lines(state: IncidentState, now: datetime, cadence_config=None) -> lis
     return lines
 
 
-def _duration(state: IncidentState, now: datetime) -> timedelta:
-    """Started to resolved (or now), in elapsed time: a recorded clock step adds no hour."""
-    m = elapsed_milestones(state)
-    return (m.resolved or now) - (m.started or state.declared_at)
+def _duration(state: IncidentState, elapsed: Milestones, now: datetime) -> timedelta:
+    """Started to resolved (or now), in elapsed time (`elapsed`: the milestones of
+    `elapsed_view(state)`): a recorded clock step adds no hour."""
+    return (elapsed.resolved or now) - (elapsed.started or state.declared_at)
 
 
 def state_json(state: IncidentState, now: datetime, cadence_config=None) -> dict:
-    metrics = incident_metrics(state)
-    lasted = _duration(state, now)
-    phase, warnings = _coach(state, now, cadence_config)
+    counted = elapsed_view(state)  # once: with a recorded clock step it refolds the incident
+    metrics = milestone_metrics(counted.milestones)
+    lasted = _duration(state, counted.milestones, now)
+    phase, warnings = _coach(counted, now, cadence_config)
     return {
         "id": state.short_id,
         "number": state.incident_id,
@@ -158,11 +162,12 @@ def state_json(state: IncidentState, now: datetime, cadence_config=None) -> dict
 
 def render_text(state: IncidentState, extra_roles: tuple[str, ...], now: datetime, cadence_config=None) -> str:
     m = state.milestones
-    metrics = incident_metrics(state)
+    counted = elapsed_view(state)  # once: with a recorded clock step it refolds the incident
+    metrics = milestone_metrics(counted.milestones)
     lines = [
         f"{state.short_id} {state.severity.label} [{state.status.value}]{' DRILL' if state.drill else ''} "
         f"{clean(state.title)}",
-        f"  started  {_hm(m.started)}   duration {format_duration(_duration(state, now))}"
+        f"  started  {_hm(m.started)}   duration {format_duration(_duration(state, counted.milestones, now))}"
         + ("" if m.resolved else " (open)"),
     ]
     if state.impact:
@@ -211,7 +216,7 @@ def render_text(state: IncidentState, extra_roles: tuple[str, ...], now: datetim
         span = f"{miss.start:%H:%M}–{'now' if miss.ongoing else format(miss.end, '%H:%M')} UTC"
         lines.append(f"  ! {miss.describe()}, {span}")
     lines.append("")
-    lines += coach_lines(state, now, cadence_config)
+    lines += coach_lines(state, now, cadence_config, counted)
     lines.append("")
     lines.append("Timeline (UTC)")
     day = (m.started or state.declared_at).date()

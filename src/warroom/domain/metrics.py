@@ -35,7 +35,11 @@ def elapsed_milestones(state: IncidentState) -> Milestones:
 
 
 def incident_metrics(state: IncidentState) -> IncidentMetrics:
-    m = elapsed_milestones(state)
+    return milestone_metrics(elapsed_milestones(state))
+
+
+def milestone_metrics(m: Milestones) -> IncidentMetrics:
+    """The spans between `m`'s milestones (already in elapsed time: `elapsed_milestones`)."""
     return IncidentMetrics(
         mttd=_span(m.started, m.detected),
         mtta=_span(m.detected, m.acknowledged),
