@@ -11,8 +11,8 @@ matched is decided piece by piece (with an overlap, so a literal split between t
 found; a regex match longer than the overlap inside such a giant line may be missed).
 
 `describe` turns a matching line into its display text (cleaned, capped) and group key.
-`scan_file_range` / `run_pieces` are the backfill's building blocks: a byte range of a file, and
-big ranges cut at line boundaries over worker processes (see `logbackfill`).
+`scan_file_range` / `logpool.run_pieces` are the backfill's building blocks: a byte range of a
+file, and big ranges cut at line boundaries over worker processes (see `logbackfill`).
 """
 
 from __future__ import annotations
@@ -20,15 +20,18 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor
 from datetime import UTC, datetime, tzinfo
 from functools import partial
-from multiprocessing import get_context
-from typing import TypeVar
 
-from warroom.domain.log_rules import TIMESTAMP_SCAN, leading_timestamp, mask_message
+from warroom.domain.log_rules import TIMESTAMP_SCAN, mask_message
 from warroom.records import Record, record
 from warroom.sanitize import clean_bytes
+from warroom.sources.logpool import PARALLEL_MIN as PARALLEL_MIN
+from warroom.sources.logpool import PIECE_MIN as PIECE_MIN
+from warroom.sources.logpool import run_pieces
+from warroom.sources.logpool import split_range as split_range
+from warroom.sources.logstamp import Stamper
+from warroom.sources.logstamp import stamp_bytes as stamp_bytes  # re-exported: older callers import it here
 
 DEFAULT_PATTERN = "error|panic|fatal"
 WINDOW = 64 * 1024  # bytes lower-cased and searched at a time
@@ -41,7 +44,6 @@ EXAMPLE_CAP = 500  # characters of a matching line kept for display
 _META = set(".^$*+?{}[]()|\\")
 
 Stamp = Callable[[bytes], "datetime | None"]
-R = TypeVar("R")
 
 
 class PatternError(ValueError):
@@ -117,17 +119,18 @@ class Matcher:
                     spans.append((p + ls, p + le))
                     i = low.find(lit, le + 1)
             else:
-                nxt = [low.find(lit) for lit in lits]
-                while True:
-                    hit = min((x for x in nxt if x >= 0), default=-1)
-                    if hit < 0:
-                        break
-                    ls = low.rfind(b"\n", 0, hit) + 1
-                    le = low.find(b"\n", hit)
-                    le = n if le < 0 else le
-                    spans.append((p + ls, p + le))
-                    after = le + 1
-                    nxt = [x if x < 0 or x >= after else low.find(lit, after) for x, lit in zip(nxt, lits)]
+                # Each literal on its own, then the lines in file order: a line holding several
+                # matches is one span (keyed by where it starts).
+                found: dict[int, int] = {}
+                for lit in lits:
+                    i = low.find(lit)
+                    while i >= 0:
+                        ls = low.rfind(b"\n", 0, i) + 1
+                        le = low.find(b"\n", i)
+                        le = n if le < 0 else le
+                        found[ls] = le
+                        i = low.find(lit, le + 1)
+                spans += [(p + ls, p + found[ls]) for ls in sorted(found)]
             p = q
         return spans
 
@@ -219,11 +222,6 @@ class LineScanner:
         return hits
 
 
-def stamp_bytes(line: bytes, now: datetime, local: tzinfo = UTC) -> datetime | None:
-    """`leading_timestamp` for raw bytes (latin-1 keeps every digit where it was)."""
-    return leading_timestamp(line[:TIMESTAMP_SCAN].decode("latin-1"), now, local)
-
-
 # --- what a matching line becomes: display text and group key ---------------------------------
 
 # C0, DEL, C1 (ESC, CSI, OSC...), and in UTF-8 the characters `sanitize` shows as <U+XXXX>: ALM,
@@ -231,7 +229,8 @@ def stamp_bytes(line: bytes, now: datetime, local: tzinfo = UTC) -> datetime | N
 _NEEDS_CLEAN = re.compile(
     rb"[\x00-\x1f\x7f]|\xc2[\x80-\x9f]|\xd8\x9c|\xe2\x80[\x8b-\x8f\xa8-\xae]|\xe2\x81[\xa0-\xa9]|\xef\xbb\xbf"
 )
-_DIGITS_TO_ZERO = bytes.maketrans(b"123456789", b"000000000")
+DIGITS_TO_ZERO = bytes.maketrans(b"123456789", b"000000000")
+SHAPE_BYTES = EXAMPLE_CAP * 4  # bytes of a line its display text and group key are made from
 _KEYS: dict[bytes, str] = {}
 
 
@@ -248,9 +247,9 @@ def describe(line: bytes) -> tuple[str, str]:
     """(display text, group key) of a matching line. Masking only cares where digits are, not
     which, so keys are cached by the line's shape with every digit turned into 0: repeated
     messages cost a dictionary lookup, not a regex pass."""
-    head = line[: EXAMPLE_CAP * 4]
+    head = line[:SHAPE_BYTES]
     text = display_text(head)
-    shape = head.translate(_DIGITS_TO_ZERO)
+    shape = head.translate(DIGITS_TO_ZERO)
     key = _KEYS.get(shape)
     if key is None:
         key = mask_message(text)
@@ -301,7 +300,7 @@ def scan_file_range(
     read to its newline). With `now`, each hit carries its leading timestamp (or one from up to
     LOOKBACK_LINES lines above it). With `emit`, hits are handed over block by block instead of
     collected (so memory stays bounded however many lines match)."""
-    stamp = partial(stamp_bytes, now=now, local=local) if now is not None else None
+    stamp = Stamper(now, local) if now is not None else None
     scanner = LineScanner(matcher, stamp=stamp)
     hits: list[tuple[bytes, datetime | None]] = []
     emit = emit or hits.extend
@@ -329,57 +328,6 @@ def scan_file_range(
         return RangeScan(hits, scanned)
     finally:
         os.close(fd)
-
-
-PARALLEL_MIN = 32 * 1024 * 1024  # below this a backfill range is scanned in the calling thread
-PIECE_MIN = 16 * 1024 * 1024
-
-
-def split_range(start: int, end: int, pieces: int, piece_min: int = PIECE_MIN) -> list[tuple[int, int]]:
-    """Cut [start, end) into about `pieces` parts of at least `piece_min` bytes (line
-    alignment happens in the scan)."""
-    pieces = max(1, min(pieces, (end - start) // max(1, piece_min)))
-    step = (end - start) // pieces
-    cuts = [start + i * step for i in range(pieces)] + [end]
-    return [(cuts[i], cuts[i + 1]) for i in range(pieces)]
-
-
-def _start_method() -> str:
-    """`fork` when this process has a single thread (a one-shot `warroom snapshot`): workers start
-    in milliseconds. With other threads alive (the war room) forking could copy a held lock into
-    the child, so workers are spawned: slower to start, always safe."""
-    import multiprocessing
-    import threading
-
-    if threading.active_count() == 1 and "fork" in multiprocessing.get_all_start_methods():
-        return "fork"
-    return "spawn"
-
-
-def run_pieces(
-    jobs: list[tuple[str, int, int]],
-    job: Callable[[str, int, int], R],
-    *,
-    workers: int | None = None,
-    min_parallel: int = PARALLEL_MIN,
-    piece_min: int = PIECE_MIN,
-) -> list[list[R]]:
-    """`job(path, start, end)` over each range; big totals are cut into pieces run by worker
-    processes (forked when single-threaded, else spawned: see `_start_method`; `job` must be picklable).
-    Returns, for each job in order, its pieces' results in file order."""
-    workers = workers or os.cpu_count() or 1
-    total = sum(e - s for _, s, e in jobs)
-    if workers <= 1 or total < min_parallel:
-        return [[job(p, s, e)] for p, s, e in jobs]
-    parts = [
-        (i, path, a, b) for i, (path, s, e) in enumerate(jobs) for a, b in split_range(s, e, workers * 2, piece_min)
-    ]
-    results: list[list[R]] = [[] for _ in jobs]
-    with ProcessPoolExecutor(max_workers=min(workers, len(parts)), mp_context=get_context(_start_method())) as pool:
-        futures = [pool.submit(job, path, a, b) for _, path, a, b in parts]
-        for (i, *_), fut in zip(parts, futures):
-            results[i].append(fut.result())
-    return results
 
 
 def scan_ranges_parallel(
