@@ -9,6 +9,7 @@ the pane, `warroom snapshot` and `--json`.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -58,11 +59,17 @@ class BackfillCoverage:
             part = f"the last {size(cut.counted_bytes)} of {size(cut.file_bytes)}"
             covered = self.covered_seconds(cut, now)
             if covered is None:
-                out.append(f"backfill: counted only {part} (no timestamps: how much of the {window} window is unknown)")
+                out.append(
+                    f"backfill: counted only {part} of {cut.path if not short else os.path.basename(cut.path)} "
+                    f"(no timestamps: how much of the {window} window is unknown)"
+                )
                 continue
             since = f"{cut.since.astimezone(UTC):%H:%M:%S} UTC" if cut.since else ""
             if short:
-                out.append(f"backfill cut at {size(cut.cap_bytes)}: {part}, from {since} ({span(covered)} of {window})")
+                name = os.path.basename(cut.path)
+                out.append(
+                    f"backfill cut at {size(cut.cap_bytes)}: {part} of {name} counted, from {since} ({span(covered)} of {window})"
+                )
             else:
                 out.append(
                     f"backfill: counted {part} of {cut.path}: from {since}, {span(covered)} of the {window} window "
