@@ -61,14 +61,17 @@ class Matcher:
         except re.error as exc:
             raise PatternError(f"invalid pattern {pattern!r}: {exc}") from None
         self.overlap = max(map(len, self.literals)) - 1 if self.literals else REGEX_OVERLAP
+        self.table, self.keys = _fold(self.literals or ())
+        self.literal_set = frozenset(self.literals or ())
 
     @staticmethod
     def _literals(pattern: str) -> tuple[bytes, ...] | None:
         alts = pattern.split("|")
         if any(not a or not a.isascii() or _META.intersection(a) for a in alts):
             return None
-        # Longest first so an alternative contained in another is still found at the same spot.
-        return tuple(sorted({a.lower().encode() for a in alts}, key=len, reverse=True))
+        # Longest first so an alternative contained in another is still found at the same spot
+        # (then in a fixed order, so `_fold` folds the same way in every process).
+        return tuple(sorted({a.lower().encode() for a in alts}, key=lambda a: (-len(a), a)))
 
     def __getstate__(self) -> tuple[str]:
         return (self.pattern,)
@@ -100,39 +103,85 @@ class Matcher:
                 spans.append((ls, le))
                 pos = le + 1
             return spans
-        lits = self.literals
+        table, keys, literal_set = self.table, self.keys, self.literal_set
+        one = keys[0][0] if len(keys) == 1 and not keys[0][1] else None
         p = start
         while p < end:
             q = min(end, p + WINDOW)
             if q < end:  # end the window at a line end so no line is cut in two
                 nl = buf.find(b"\n", q - 1, end)
                 q = end if nl < 0 else nl + 1
-            low = buf[p:q].lower()
+            low = buf[p:q].translate(table)
             n = q - p
-            if len(lits) == 1:
-                lit = lits[0]
-                i = low.find(lit)
+            if one is not None:
+                i = low.find(one)
                 while i >= 0:
                     ls = low.rfind(b"\n", 0, i) + 1
                     le = low.find(b"\n", i)
                     le = n if le < 0 else le
                     spans.append((p + ls, p + le))
-                    i = low.find(lit, le + 1)
+                    i = low.find(one, le + 1)
             else:
-                # Each literal on its own, then the lines in file order: a line holding several
-                # matches is one span (keyed by where it starts).
+                # Each search key on its own, then the lines in file order: a line holding several
+                # matches is one span (keyed by where it starts). A folded key's finds are checked
+                # against the literals themselves (`_fold`).
                 found: dict[int, int] = {}
-                for lit in lits:
-                    i = low.find(lit)
+                for key, check in keys:
+                    size = len(key)
+                    i = low.find(key)
                     while i >= 0:
+                        if check and buf[p + i : p + i + size].lower() not in literal_set:
+                            i = low.find(key, i + 1)
+                            continue
                         ls = low.rfind(b"\n", 0, i) + 1
                         le = low.find(b"\n", i)
                         le = n if le < 0 else le
                         found[ls] = le
-                        i = low.find(lit, le + 1)
+                        i = low.find(key, le + 1)
                 spans += [(p + ls, p + found[ls]) for ls in sorted(found)]
             p = q
         return spans
+
+
+_LOWER = bytes.maketrans(bytes(range(65, 91)), bytes(range(97, 123)))
+
+
+def _fold(literals: tuple[bytes, ...]) -> tuple[bytes, tuple[tuple[bytes, bool], ...]]:
+    """A translate table (lower case, plus some folding) and the keys to find in translated text:
+    fewer keys than literals, so fewer passes over the data. A literal folds into an earlier key of
+    the same length when every byte where they differ occurs in no other literal (so no other
+    literal changes): `panic` folds into `fatal` (p->f, n->t, i->a, c->l), and one pass finds
+    both. A folded key also finds other words (`final`), so its finds are `(key, True)`: checked
+    against the literals before they count. Newlines are never folded (lines are cut on them).
+    `error` keeps a pass of its own and is not checked (no byte translates into its letters)."""
+    table = bytearray(_LOWER)
+    keys: list[list] = []  # [key, folded]
+    for lit in literals:
+        others = b"".join(other for other in literals if other != lit)
+        for entry in keys:
+            key = entry[0]
+            if len(key) != len(lit):
+                continue
+            remap: dict[int, int] = {}
+            for x, y in zip(lit, key):
+                if table[x] == y or remap.get(x) == y:
+                    continue
+                if x in remap or x in others or x in b"\n\r" or table[x] != _LOWER[x]:
+                    break
+                remap[x] = y
+            else:
+                for x, y in remap.items():
+                    table[x] = y
+                    if 97 <= x <= 122:
+                        table[x - 32] = y  # the upper-case letter too
+                entry[1] = True
+                break
+        else:
+            keys.append([lit, False])
+    # A key holding a byte that something else now translates to can be found where its literal
+    # is not (`cd` reads `ad` once `cb` folded into `ab`): checked too.
+    targets = {table[x] for x in range(256) if table[x] != _LOWER[x]}
+    return bytes(table), tuple((key, folded or bool(targets.intersection(key))) for key, folded in keys)
 
 
 def _strip_cr(line: bytes) -> bytes:

@@ -212,3 +212,32 @@ def test_the_timestamp_memo_gives_the_general_answer(text: str, local) -> None:
     expected = stamp_bytes(line, NOW, local)
     assert stamper(line) == expected
     assert stamper(line) == expected  # and again, from the memo
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(st.text(alphabet="abcdefilnprtFAPNIC \r", min_size=1, max_size=6), min_size=1, max_size=4),
+    st.lists(st.text(alphabet="abcdefilnprtxFAPNICE \r", max_size=40), max_size=30),
+)
+def test_folded_searches_find_exactly_the_lines_a_regex_finds(alternatives: list[str], lines: list[str]) -> None:
+    """Literals folded into one search (`panic` into `fatal`) still match exactly: `final` is not
+    a match, `PaNiC` is."""
+    import re
+
+    pattern = "|".join(alternatives)
+    data = "\n".join(lines).encode() + b"\n"
+    rx = re.compile(pattern.encode(), re.IGNORECASE)
+    expected, pos = [], 0
+    for line in data.split(b"\n")[:-1]:
+        if rx.search(line):
+            expected.append((pos, pos + len(line)))
+        pos += len(line) + 1
+    assert Matcher(pattern).line_spans(data, 0, len(data)) == expected
+
+
+def test_the_default_pattern_folds_panic_into_fatal_and_keeps_final_out() -> None:
+    matcher = Matcher()
+    assert len(matcher.keys) == 2  # two passes over the data, not three
+    data = b"final answer\ncapital\nPaNiC here\nfatal\nFINAL\nan Error\nok\n"
+    found = [data[a:b] for a, b in matcher.line_spans(data, 0, len(data))]
+    assert found == [b"PaNiC here", b"fatal", b"an Error"]
