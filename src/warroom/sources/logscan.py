@@ -250,17 +250,22 @@ class LineScanner:
             self._finish(hits)
             start = first_nl + 1
         keep, stamp = self.keep, self.stamp
+        append = hits.append
         for ls, le in self.matcher.line_spans(data, start, last_nl + 1):
-            line = _strip_cr(data[ls : min(le, ls + keep)])
-            when = None
-            if stamp is not None:
-                when = stamp(line)
-                k, tries = ls, 0
-                while when is None and k > start and tries < LOOKBACK_LINES:
-                    prev = max(data.rfind(b"\n", start, k - 1) + 1, start)
-                    when = stamp(data[prev : min(k - 1, prev + TIMESTAMP_SCAN)])
-                    k, tries = prev, tries + 1
-            hits.append((line, when))
+            # _strip_cr(data[ls : min(le, ls + keep)]), inlined: this runs once per matching line.
+            line = data[ls:le] if le - ls <= keep else data[ls : ls + keep]
+            if line[-1:] == b"\r":
+                line = line[:-1]
+            if stamp is None:
+                append((line, None))
+                continue
+            when = stamp(line)
+            k, tries = ls, 0
+            while when is None and k > start and tries < LOOKBACK_LINES:
+                prev = max(data.rfind(b"\n", start, k - 1) + 1, start)
+                when = stamp(data[prev : min(k - 1, prev + TIMESTAMP_SCAN)])
+                k, tries = prev, tries + 1
+            append((line, when))
         self._extend(data[last_nl + 1 :])
         return hits
 
