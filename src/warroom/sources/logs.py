@@ -9,8 +9,11 @@ Time: live lines are counted in the minute of the `now` given to the `collect` t
 Backfill (`backfill` seconds, files only): the FIRST `collect` also reads back from where
 following starts, far enough to cover the window, and counts those lines in the minute their
 leading timestamp names (details and limits: `warroom.sources.logbackfill`). So a single
-`collect` reports the backfill window's counts. For `warroom snapshot` use `collect_once`: the
-same for files, and for a command it waits for the command's initial output, then stops it.
+`collect` reports the backfill window's counts, and its `coverage` says whether the whole window
+was read back (`[[log]] backfill_max_mb` may cut it: see `logcoverage`). For `warroom snapshot`
+use `collect_once`: the same for files (with the scan's worker processes forked up front while
+the process is still single-threaded, see `logpool.prefork_pool`), and for a command it waits
+for the command's initial output, then stops it.
 
 Commands: the command's own replay (`kubectl logs --since=15m`) is counted in the minute each
 line's timestamp names when it is more than 2 minutes old (use `kubectl logs --timestamps`);
