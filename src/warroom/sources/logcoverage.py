@@ -46,7 +46,7 @@ class BackfillCoverage:
         """How much of the window `cut` still covers (None: not known, no timestamp)."""
         if cut.since is None:
             return None
-        return max(0.0, min(self.window, (now - cut.since).total_seconds()))
+        return round(max(0.0, min(self.window, (now - cut.since).total_seconds())), 1)
 
     def lines(self, now: datetime, *, short: bool = False) -> list[str]:
         """In words, one line per file cut short, or one line saying the window was covered.
