@@ -44,6 +44,12 @@ SYSTEM_ACTOR = "warroom"
 #: Signals that say what state a subject is in; recorded only when the record says otherwise.
 STATE_KINDS = frozenset({Kind.PROBE_DOWN, Kind.PROBE_UP, Kind.STATUSPAGE, Kind.RESOURCE})
 
+#: Throttled samples (latency, resources, metrics) older than this are kept one a minute, their
+#: mean (`store.downsample`): a long incident's database grows by a fixed amount per hour.
+SAMPLE_FULL_RESOLUTION = timedelta(minutes=15)
+#: How often (in record time) the recorder down-samples what has left the full-resolution window.
+DOWNSAMPLE_EVERY = timedelta(minutes=5)
+
 
 def build_sources(config: Config) -> list[Source]:
     """One source per configured entry of every registered kind (`sources.registry`)."""
@@ -93,7 +99,9 @@ class SourceHub(KeepsPending):
         self.sample_every = sample_every
         self._lease_until = 0.0
         self._lease_lock = asyncio.Lock()
-        self._last_sample: dict[str, float] = {}
+        #: Record time of each throttled series' last stored sample.
+        self._last_sample: dict[str, datetime] = {}
+        self._downsampled_until: datetime | None = None
         self._recorded_state: dict[str, tuple[Any, ...]] = {}
         self._pending: dict[str, SignalEvent] = {}
         self._flushed: list[Event] = []  # recorded on a takeover, reported by the next poll
@@ -241,20 +249,46 @@ class SourceHub(KeepsPending):
             recorded += await self._record(signals)
             if self.pending:  # samples wait too: the events first, the next samples later
                 return PollOutcome(snapshot, tuple(recorded), tuple(signals), self.pending.describe())
-            if self.observer(source).throttle:
-                due = [
-                    s for s in samples if time.monotonic() - self._last_sample.get(s.series, -1e9) >= self.sample_every
-                ]
-            else:
-                due = list(samples)
+            throttled = self.observer(source).throttle
+            due = [s for s in samples if self._sample_due(s.series, when)] if throttled else list(samples)
             if due:
                 await self.store.add_samples(self.incident_id, due)
-                for s in due:
-                    self._last_sample[s.series] = time.monotonic()
+                if throttled:
+                    for s in due:
+                        self._last_sample[s.series] = when
+            await self._downsample(when)
             recorded += await self._record_recovery(recorded, when)
             return PollOutcome(snapshot, tuple(recorded), tuple(signals))
         except Exception as exc:  # locked database etc.: show it in the pane, keep polling
             return PollOutcome(snapshot, observed=tuple(signals), record_error=str(exc))
+
+    def _sample_due(self, series: str, when: datetime) -> bool:
+        """At most one sample per series every `sample_every` seconds of record time (the time the
+        samples are stored with); a clock stepped back starts the spacing afresh."""
+        last = self._last_sample.get(series)
+        if last is None or when < last:
+            return True
+        return (when - last).total_seconds() >= self.sample_every
+
+    async def _downsample(self, now: datetime) -> None:
+        """Every `DOWNSAMPLE_EVERY`, thin the throttled series to one sample a minute before the
+        full-resolution window (the first time, everything before it: an earlier recorder's too)."""
+        assert self.store is not None and self.incident_id is not None
+        if not self._last_sample:
+            return
+        from warroom.store.downsample import minute_floor
+
+        before = minute_floor(now - SAMPLE_FULL_RESOLUTION)
+        since = self._downsampled_until
+        if since is not None and before - since < DOWNSAMPLE_EVERY and before >= since:
+            return
+        await self.store.downsample_samples(
+            self.incident_id,
+            sorted(self._last_sample),
+            before,
+            since if since is not None and since <= before else None,
+        )
+        self._downsampled_until = before
 
     async def _record_recovery(self, recorded: list[Event], now: datetime) -> list[Event]:
         """Append `metrics.recovered` when the recovery rule says it is due (once per recovery)."""

@@ -129,6 +129,15 @@ class AsyncEventStore:
         items = list(samples)
         return await self._run(lambda raw: EventStore(raw, self.path, self.read_only).add_samples(incident_id, items))
 
+    async def downsample_samples(
+        self, incident_id: int, series: Iterable[str], before: datetime, since: datetime | None = None
+    ) -> int:
+        """Same as `EventStore.downsample_samples`, run in the store's thread."""
+        names = list(series)
+        return await self._run(
+            lambda raw: EventStore(raw, self.path, self.read_only).downsample_samples(incident_id, names, before, since)
+        )
+
     async def error_samples(self, incident_id: int, since: datetime) -> list[tuple[str, datetime, float]]:
         """Same as `EventStore.error_samples`, run in the store's thread."""
         return await self._run(lambda raw: EventStore(raw, self.path, self.read_only).error_samples(incident_id, since))

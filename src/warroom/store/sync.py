@@ -165,6 +165,17 @@ class EventStore:
         )
         return len(rows)
 
+    def downsample_samples(
+        self, incident_id: int, series: Iterable[str], before: datetime, since: datetime | None = None
+    ) -> int:
+        """Keep one sample a minute (their mean) for `series` before `before`: `store.downsample`."""
+        from warroom.store.downsample import downsample
+
+        names = list(series)
+        if not names:
+            return 0
+        return self._write(lambda c: downsample(c, incident_id, names, before, since))
+
     def import_incidents(self, incidents: Iterable[Sequence[Event]]) -> list[Imported]:
         """Merge exported incidents (each a declaration and its events) in ONE transaction: all
         of them or, on any error, nothing. See `store.importing`."""
