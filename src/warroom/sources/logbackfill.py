@@ -15,7 +15,7 @@ You cannot know when a log line was written in general, so:
 - Work: big ranges are cut into pieces scanned by worker processes (both cores); each worker
   groups its own lines and hands back bounded tallies, not lines, so memory stays bounded however
   many lines match. Grouping costs a `translate` and a dictionary lookup per line (by the line's
-  shape, digits zeroed); display text and masking happen once per shape (`_Shapes`).
+  shape, `logscan.line_shape`); display text and masking happen once per shape (`_Shapes`).
 """
 
 from __future__ import annotations
@@ -29,8 +29,8 @@ from warroom.domain.log_rules import GroupTable, MinuteCounter
 from warroom.sources.logcoverage import CUT_BY_CAP, CUT_BY_NO_TIMESTAMPS, BackfillCut
 from warroom.sources.logpool import run_pieces
 from warroom.sources.logscan import (
-    DIGITS_TO_ZERO,
     SHAPE_BYTES,
+    SHAPE_DIGITS,
     Matcher,
     describe,
     scan_file_range,
@@ -60,7 +60,7 @@ class Tally:
 
 
 class _Shapes:
-    """Matching lines grouped by shape (digits zeroed, see `logscan.describe`) while a piece is
+    """Matching lines grouped by shape (`logscan.line_shape`) while a piece is
     read: a line costs a `translate` and a dictionary lookup; its display text and group key are
     worked out once per shape when the piece ends (or the table fills), not once per line. Times
     are tallied per distinct second the same way."""
@@ -71,7 +71,10 @@ class _Shapes:
         self.seconds: dict[datetime, int] = {}
 
     def add(self, line: bytes, at: datetime) -> None:
-        shape = line[:SHAPE_BYTES].translate(DIGITS_TO_ZERO)
+        head = line[:SHAPE_BYTES]
+        shape = head.translate(SHAPE_DIGITS)
+        if b"0x" in shape or b"0X" in shape:  # `logscan.line_shape`, inlined: once per line
+            shape = head
         row = self.rows.get(shape)
         if row is None:
             if len(self.rows) >= SHAPES_MAX:

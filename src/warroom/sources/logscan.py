@@ -23,7 +23,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime, tzinfo
 from functools import partial
 
-from warroom.domain.log_rules import TIMESTAMP_SCAN, mask_message
+from warroom.domain.log_rules import TIMESTAMP_SCAN, WordMasker
 from warroom.records import Record, record
 from warroom.sanitize import clean_bytes
 from warroom.sources.logpool import PARALLEL_MIN as PARALLEL_MIN
@@ -283,13 +283,26 @@ class LineScanner:
 _NEEDS_CLEAN = re.compile(
     rb"[\x00-\x1f\x7f]|\xc2[\x80-\x9f]|\xd8\x9c|\xe2\x80[\x8b-\x8f\xa8-\xae]|\xe2\x81[\xa0-\xa9]|\xef\xbb\xbf"
 )
-DIGITS_TO_ZERO = bytes.maketrans(b"123456789", b"000000000")
+SHAPE_DIGITS = bytes.maketrans(b"123456789", b"000000000")
+
+
+def line_shape(head: bytes) -> bytes:
+    """What a line's group key depends on: the line with every digit turned into 0 (masking
+    cares where digits are, not which), or the line itself when that would make a `0x` (which
+    starts a hex number where `1x1` is two numbers)."""
+    shape = head.translate(SHAPE_DIGITS)
+    return head if b"0x" in shape or b"0X" in shape else shape
+
+
 SHAPE_BYTES = EXAMPLE_CAP * 4  # bytes of a line its display text and group key are made from
 _KEYS: dict[bytes, str] = {}
 #: How many line shapes `describe` remembers. Lines carrying ids with letters in them (hex, UUIDs)
 #: all have shapes of their own: a bigger cache only holds more memory in a long incident (8,192
 #: held ~3 MB after 6 hours of the demo) for no more hits.
 KEY_CACHE_ENTRIES = 1024
+#: A shape not seen before is masked word by word, its words remembered (~100 KB at most): a line
+#: unlike any other because of its ids still shares most of its words with the rest.
+_MASK = WordMasker(memo_size=2048)
 
 
 def display_text(line: bytes, cap: int = EXAMPLE_CAP) -> str:
@@ -303,14 +316,15 @@ def display_text(line: bytes, cap: int = EXAMPLE_CAP) -> str:
 
 def describe(line: bytes) -> tuple[str, str]:
     """(display text, group key) of a matching line. Masking only cares where digits are, not
-    which, so keys are cached by the line's shape with every digit turned into 0: repeated
-    messages cost a dictionary lookup, not a regex pass."""
+    which (see `line_shape`), so keys are cached by the line's shape: repeated messages cost a
+    dictionary lookup, not a regex pass; a new shape costs the masking of its new words only
+    (`WordMasker`)."""
     head = line[:SHAPE_BYTES]
     text = display_text(head)
-    shape = head.translate(DIGITS_TO_ZERO)
+    shape = line_shape(head)
     key = _KEYS.get(shape)
     if key is None:
-        key = mask_message(text)
+        key = _MASK(text)
         if len(_KEYS) >= KEY_CACHE_ENTRIES:
             _KEYS.clear()
         _KEYS[shape] = key

@@ -241,3 +241,13 @@ def test_the_default_pattern_folds_panic_into_fatal_and_keeps_final_out() -> Non
     data = b"final answer\ncapital\nPaNiC here\nfatal\nFINAL\nan Error\nok\n"
     found = [data[a:b] for a, b in matcher.line_spans(data, 0, len(data))]
     assert found == [b"PaNiC here", b"fatal", b"an Error"]
+
+
+def test_a_hex_number_and_a_size_with_the_same_digit_positions_group_apart() -> None:
+    """`0x0` is a hex number, `4x4` two numbers: their lines must not share a cached key."""
+    from warroom.domain.log_rules import mask_message
+
+    for first, second in ((b"ERROR resize 0x0 failed", b"ERROR resize 4x4 failed"), (b"fatal 9X9", b"fatal 0X9")):
+        keys = [describe(first)[1], describe(second)[1]]
+        assert keys == [mask_message(first.decode()), mask_message(second.decode())]
+        assert keys[0] != keys[1]
