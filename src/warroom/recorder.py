@@ -10,7 +10,9 @@ that calls it on each source's interval is `warroom.scheduler.Scheduler`, shared
 Several warroom processes may watch one incident (two screens, a screen and `warroom record`).
 Each keeps observing (so its panes and rules stay current) but only the lease holder records.
 The lease is a row with an expiry, renewed while polling; when the holder dies, another process
-takes over within `lease_ttl` seconds. Events with a natural key (a deploy's sha) also carry a
+takes over within `lease_ttl` seconds (after a clean exit, within two). How the others
+follow (probes polled seldom, the recorded DOWN/UP adopted, the lease read now and then) is
+`warroom.following`. Events with a natural key (a deploy's sha) also carry a
 dedupe key, so even two holders in a hand-over race record them once.
 """
 
@@ -29,6 +31,7 @@ from typing import TYPE_CHECKING, Any
 from warroom.domain.events import Event, Kind
 from warroom.domain.recovery import BAD_KINDS, HOLD
 from warroom.domain.signals import Sample, SignalEvent
+from warroom.following import LEASE_RECHECK, FollowsLease
 from warroom.pending import LATE_FIELD, KeepsPending, PendingEvents, is_write_failure
 from warroom.sources import registry
 from warroom.sources.observers import SignalObserver
@@ -74,7 +77,7 @@ def default_holder() -> str:
     return f"{socket.gethostname()}:{os.getpid()}"
 
 
-class SourceHub(KeepsPending):
+class SourceHub(KeepsPending, FollowsLease):
     """Polls sources and records their signals for one incident (see the module docstring)."""
 
     def __init__(
@@ -86,6 +89,7 @@ class SourceHub(KeepsPending):
         holder: str | None = None,
         sources: Iterable[Source] | None = None,
         lease_ttl: float = 15.0,
+        lease_recheck: float = LEASE_RECHECK,
         sample_every: float = 10.0,
         recovery_hold: timedelta = HOLD,
     ) -> None:
@@ -96,8 +100,11 @@ class SourceHub(KeepsPending):
         self.sources: list[Any] = list(sources) if sources is not None else build_sources(config)
         self._observers: dict[str, SignalObserver] = {}
         self.lease_ttl = lease_ttl
+        self.lease_recheck = lease_recheck
         self.sample_every = sample_every
         self._lease_until = 0.0
+        self._lease_refused_until = 0.0  # held elsewhere: not asked again before this (time.time)
+        self._other_lease_until = 0.0  # the other holder's lease runs out then, as last read
         self._lease_lock = asyncio.Lock()
         #: Record time of each throttled series' last stored sample.
         self._last_sample: dict[str, datetime] = {}
@@ -131,8 +138,12 @@ class SourceHub(KeepsPending):
             obs = self._observers[source.key] = observer_for(source)
         return obs
 
-    async def holds_lease(self) -> bool:
-        """Take or renew the lease when a third of its life has passed; True while held."""
+    async def holds_lease(self, *, ask: bool = False) -> bool:
+        """Take or renew the lease when a third of its life has passed; True while held.
+
+        Held elsewhere: asked again only `lease_recheck` seconds later (or now, with `ask`), by
+        reading the row; the write that takes it is tried only when the row is free or expired.
+        """
         if not self.recording:
             return False
         async with self._lease_lock:
@@ -140,8 +151,13 @@ class SourceHub(KeepsPending):
             if now < self._lease_until - self.lease_ttl * 2 / 3:
                 return True
             was_held = self._lease_until > now
+            if not was_held and not ask and now < self._lease_refused_until:
+                return False  # another process held it a moment ago: ask again in a while
             try:
-                held = await self.store.acquire_lease(self.incident_id, self.holder, self.lease_ttl, now)
+                if not was_held and self.refused_by(await self.store.lease(self.incident_id), now):
+                    held = False
+                else:
+                    held = await self.store.acquire_lease(self.incident_id, self.holder, self.lease_ttl, now)
             except Exception as exc:
                 if not is_write_failure(exc):
                     raise
@@ -151,6 +167,7 @@ class SourceHub(KeepsPending):
                 self.pending.last_error = str(exc)
                 return True
             self._lease_until = now + self.lease_ttl if held else 0.0
+            self._lease_refused_until = 0.0 if held else now + min(self.lease_recheck, self.lease_ttl / 3)
             if held and not was_held:
                 await self._load_recorded_state()
             return held

@@ -173,7 +173,7 @@ class Scheduler:
             else:
                 failures = 0
                 last_good = snapshot
-            delay = backoff_delay(source.interval, failures, self.max_backoff)
+            delay = self.hub.paced(source, backoff_delay(source.interval, failures, self.max_backoff))
             if self.publish is not None:
                 polled = self.clock()
                 self.publish(
@@ -211,6 +211,11 @@ class Scheduler:
                 w.cancel()
         return stop.is_set()
 
+    async def watch_lease(self) -> None:
+        """While another process records, read its lease now and then; poll every source at
+        once when this process takes over or the holder falls quiet (`FollowsLease`)."""
+        await self.hub.watch_lease(self.poll_now)
+
     async def run(self, *, duration: float | None = None, stop: asyncio.Event | None = None) -> None:
         """Run every source until `duration` passes or `stop` is set.
 
@@ -228,6 +233,7 @@ class Scheduler:
             )
             for i, s in enumerate(sources)
         ]
+        tasks.append(asyncio.create_task(self.watch_lease(), name="watch the recorder lease"))
         try:
             if deadline is None:
                 await stop.wait()

@@ -119,6 +119,17 @@ class ProbeTracker:
             return self._go_down(status_code, elapsed, failure, error, now)
         return None
 
+    def adopt(self, state: ProbeState, since: datetime) -> bool:
+        """Take the state another process recorded (`probe.down`/`probe.up` on the timeline) as
+        this tracker's own, from `since`; the next results start a new streak from it. True when
+        the state changed. A screen that follows the recording screen polls seldom, and its pane
+        should say what the timeline says at once rather than after two polls of its own."""
+        if state is self.state or state is ProbeState.UNKNOWN:
+            return False
+        self.state, self.since = state, since
+        self._streak_ok, self._streak, self._streak_start = None, 0, None
+        return True
+
     def observe_result(self, result: ProbeOutcome, now: datetime) -> SignalEvent | None:
         """`observe` with the fields read from a probe result."""
         return self.observe(

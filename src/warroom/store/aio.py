@@ -197,6 +197,10 @@ class AsyncEventStore:
             lambda raw: EventStore(raw, self.path, self.read_only).acquire_lease(incident_id, holder, ttl, now)
         )
 
+    async def lease(self, incident_id: int) -> tuple[str, float] | None:
+        """Who holds the recorder lease and until when (time.time()), read without a write lock."""
+        return await self._run(lambda raw: EventStore(raw, self.path, self.read_only).lease(incident_id))
+
     async def release_lease(self, incident_id: int, holder: str) -> None:
         await self._run(lambda raw: EventStore(raw, self.path, self.read_only).release_lease(incident_id, holder))
 

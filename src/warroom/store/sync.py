@@ -299,8 +299,16 @@ class EventStore:
     # -- recorder lease ------------------------------------------------------------------------
 
     def acquire_lease(self, incident_id: int, holder: str, ttl: float, now: float | None = None) -> bool:
-        """Take or renew the recorder lease; True if `holder` now holds it."""
+        """Take or renew the recorder lease; True if `holder` now holds it.
+
+        A lease another process holds is seen with a plain read: followers asking on every poll
+        take no write lock (ten screens on one store would queue behind each other's empty
+        write transactions); the write re-checks, so two takers at once still get one holder.
+        """
         now = time.time() if now is None else now
+        row = self.lease(incident_id)
+        if row is not None and row[0] != holder and row[1] >= now:
+            return False
 
         def take(conn: sqlite3.Connection) -> bool:
             row = conn.execute(
@@ -315,6 +323,13 @@ class EventStore:
             return False
 
         return self._write(take)
+
+    def lease(self, incident_id: int) -> tuple[str, float] | None:
+        """Who holds the recorder lease and until when (time.time()), or None: a plain read."""
+        row = self._conn.execute(
+            "SELECT holder, expires_at FROM recorder_leases WHERE incident_id = ?", (incident_id,)
+        ).fetchone()
+        return (str(row[0]), float(row[1])) if row is not None else None
 
     def release_lease(self, incident_id: int, holder: str) -> None:
         self._write(

@@ -205,6 +205,15 @@ class Poller:
                 exit_on_error=False,
             )
             self._workers.append(worker)
+        if self._sources:
+            self._workers.append(
+                host.run_worker(
+                    self.scheduler.watch_lease(),
+                    name="watch the recorder lease",
+                    group="warroom-poller",
+                    exit_on_error=False,
+                )
+            )
 
     async def stop(self) -> None:
         """Cancel the workers and close the sources (their HTTP clients, followed files)."""
@@ -306,6 +315,15 @@ class Poller:
     def poll_now(self, key: str | None = None) -> None:
         """Cut the current wait short for one source (or all): poll as soon as the last one ends."""
         if self.scheduler is not None:
+            self.scheduler.poll_now(key)
+
+    def recorded(self, events: Sequence[Any]) -> None:
+        """Events just read from the store (any process): while another screen records, its
+        probe DOWN/UP become this screen's probe states, and those probes are polled now so
+        their rows show it (this screen polls them seldom meanwhile: `SourceHub.paced`)."""
+        if self._hub is None or self.scheduler is None:
+            return
+        for key in self._hub.adopt_recorded(events):
             self.scheduler.poll_now(key)
 
     def probe_trackers(self) -> dict[str, ProbeTracker]:

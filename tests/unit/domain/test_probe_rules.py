@@ -195,3 +195,16 @@ def test_status_page_text_caps_the_component_list():
     comps = [(f"C{i}", "major_outage") for i in range(8)]
     text = status_page_text("p", "critical", "Major System Outage", comps)
     assert text.endswith("C4: major_outage, +3 more)")
+
+
+def test_a_tracker_takes_the_recorded_down_and_recovers_from_it_by_the_usual_rule():
+    t = ProbeTracker("api")
+    ok(t, 0)
+    assert t.adopt(ProbeState.DOWN, at(1)) is True  # another screen recorded DOWN at minute 1
+    assert t.state is ProbeState.DOWN and t.since == at(1)
+    assert t.adopt(ProbeState.DOWN, at(2)) is False  # already so: nothing changes
+    assert t.since == at(1)
+    assert bad(t, 2) is None  # DOWN already: no second DOWN from this tracker
+    assert ok(t, 3) is None  # one success is not enough to go UP
+    up = ok(t, 4)
+    assert up is not None and up.kind == Kind.PROBE_UP and up.text == "probe api UP after 3m"

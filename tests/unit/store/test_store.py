@@ -222,3 +222,16 @@ def test_locked_database_gives_a_clear_error_and_writes_nothing(db_path: Path, r
     assert "locked by another process" in result.stderr and "Traceback" not in result.stderr
     with EventStore.open(db_path) as store:
         assert [e.kind for e in store.events(1)] == [Kind.DECLARED]
+
+
+def test_a_lease_held_elsewhere_is_refused_without_waiting_for_the_write_lock(db_path: Path):
+    with EventStore.open(db_path) as store:
+        assert store.acquire_lease(1, "host:1", ttl=10, now=100.0)
+    writer = sqlite3.connect(db_path, isolation_level=None)
+    writer.execute("BEGIN IMMEDIATE")  # another process is writing (the holder appending)
+    try:
+        with EventStore.open(db_path, busy_timeout_ms=0) as store:
+            assert not store.acquire_lease(1, "host:2", ttl=10, now=105.0)  # no "database is locked"
+    finally:
+        writer.execute("ROLLBACK")
+        writer.close()

@@ -329,6 +329,11 @@ class WarRoomScreen(TypingMode, UnsavedLines, Screen[None]):
                 save = CheckpointKeeper.save(self.wapp.store, self.state)  # in the store's thread
                 self.run_worker(save, name="checkpoint", group="checkpoint", exit_on_error=False)
         self.post_message(self.EventsAppended(events))
+        from warroom.ui.poller import Poller  # loaded with the signal panes, after the first frame
+
+        poller = Poller.for_app(self.app)
+        if poller is not None:
+            poller.recorded(events)  # another screen's probe DOWN/UP shows in this one's pane
 
     def on_war_room_screen_events_appended(self, message: WarRoomScreen.EventsAppended) -> None:
         if self.wapp.paused:
