@@ -6,9 +6,12 @@ Measured in the same run, median of `--runs`:
 - the sqlite3 module alone reading the incident's rows (`SELECT ... WHERE incident_id = 1`,
   fetchall): the floor any postmortem stands on;
 - `warroom postmortem -o FILE` **in-process** (`warroom.cli.main`, the installed command's own
-  entry point, so argument parsing, config, opening the store, redaction, the fold, the coach
-  replay and the Markdown are all in it; Python's start-up and imports are not). Target: ratio
-  <= 3x. This is what the review's postmortem panel runs too (`services.postmortem_edits`);
+  entry point, so argument parsing, config, opening the store, reading the rows (the machine's
+  signals counted into the timeline's runs by `store.signal_runs`, the rest made events),
+  redaction, the fold, the coach replay, the Markdown and writing the file are all in it;
+  Python's start-up and imports are not: the first run, which imports, is not the median).
+  Target: ratio <= 3x. The document is the one the record's events give, byte for byte
+  (tests/unit/store/test_signal_runs.py);
 - the installed `warroom postmortem` as a subprocess, printed for information (it adds the
   interpreter's start-up and imports, a fixed ~0.3 s whatever the size).
 

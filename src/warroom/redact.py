@@ -38,12 +38,29 @@ _TOKEN_SHAPES = re.compile(
     r"|\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}"  # JWTs
 )
 #: What every `_TOKEN_SHAPES` match begins with (the pattern is case-sensitive).
-_TOKEN_PREFIXES = ("gh", "xox", "AKIA", "ASIA", "eyJ")
+_TOKEN_PREFIXES = ("ghp_", "gho_", "ghu_", "ghs_", "ghr_", "xox", "AKIA", "ASIA", "eyJ")
 _KEY_VALUE = re.compile(
     r"(?P<key>\b(?:password|passwd|pwd|secret|client_secret|api[_-]?key|private[_-]?key|token|access[_-]?token|auth[_-]?token)"
     r"\s*[=:]\s*)(?![*]{3})[\"']?[^\s\"'&,;]+",
     re.IGNORECASE,
 )
+#: A word each match of `_BEARER` / `_KEY_VALUE` holds (lower case): without one, they are skipped.
+_BEARER_WORDS = ("bearer", "basic", "token")
+_KEY_WORDS = (
+    "passw",
+    "pwd",
+    "secret",
+    "apikey",
+    "api_key",
+    "api-key",
+    "privatekey",
+    "private_key",
+    "private-key",
+    "token",
+)
+#: Letters an IGNORECASE pattern matches to an ASCII letter and `str.lower` keeps as they are
+#: (dotted and dotless i, long s, Kelvin sign): a text with one is always matched in full.
+_FOLDS_TO_ASCII = ("\u0130", "\u0131", "\u017f", "\u212a")
 _ENV_REF = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
 
 SENSITIVE_HEADERS = frozenset({"authorization", "proxy-authorization", "cookie", "x-api-key", "api-key"})
@@ -118,12 +135,16 @@ def redact_text(text: str) -> str:
         text = _USERINFO.sub(lambda m: m.group("scheme") + "***@", text)
     if "=" in text:
         text = _QUERY_SECRET.sub(lambda m: m.group("key") + "***", text)
-    text = _BEARER.sub(lambda m: m.group("key") + "***", text)
+    # The case-insensitive patterns likewise, when the text lacks each of their words in any case.
+    lower = "" if any(c in text for c in _FOLDS_TO_ASCII) else text.lower()
+    if not lower or any(word in lower for word in _BEARER_WORDS):
+        text = _BEARER.sub(lambda m: m.group("key") + "***", text)
     if "hooks.slack.com/services/" in text:
         text = _SLACK_HOOK.sub(lambda m: m.group(1) + "***", text)
     if any(prefix in text for prefix in _TOKEN_PREFIXES):
         text = _TOKEN_SHAPES.sub("***", text)
-    text = _KEY_VALUE.sub(lambda m: m.group("key") + "***", text)
+    if not lower or any(word in lower for word in _KEY_WORDS):
+        text = _KEY_VALUE.sub(lambda m: m.group("key") + "***", text)
     return text
 
 

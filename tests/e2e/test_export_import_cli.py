@@ -226,3 +226,78 @@ def test_markdown_record_has_header_milestones_and_the_timeline_in_catalogue_wor
     assert any(f" — incident acknowledged (tester · {WHERE})" in line for line in timeline)
     assert "decoy" not in md.lower()
     assert "## Action items" not in md and "## Root cause" not in md  # a record, not the postmortem
+
+
+def _state(run_warroom, incident: str, db: str | None = None) -> dict:
+    """`show --json` as a state: what the fold made, without the numbers a copy may change."""
+    shown = json.loads(_ok(run_warroom("show", incident, "--json", *(["--db", db] if db else []))).stdout)
+    for key in ("id", "number"):
+        shown.pop(key)
+    shown["timeline"] = [(e["at"], e["kind"], e["actor"], e["text"]) for e in shown["timeline"]]
+    return shown
+
+
+def test_a_partial_and_a_full_export_imported_in_either_order_fold_to_the_source_state(run_warroom, tmp_path):
+    start = datetime.now(UTC).replace(second=0, microsecond=0) - timedelta(hours=3)
+    _ok(run_warroom("declare", "Decoy", "--sev", "4"))
+    _ok(
+        run_warroom(
+            "declare", "Checkout returns 500", "--sev", "3", "--started-at", _iso(start), "--detected-at", _iso(start)
+        )
+    )
+    _ok(run_warroom("role", "ic", "alice", "--incident", "2"))
+    _ok(run_warroom("note", "decoy note", "--incident", "INC-1"))
+    _ok(run_warroom("sev", "1", "--incident", "2", "--reason", "all regions"))
+    partial = tmp_path / "partial.jsonl"  # exported while the incident was still going on
+    _ok(run_warroom("export", "INC-2", "--format", "jsonl", "-o", str(partial)))
+    _ok(run_warroom("note", "decoy again", "--incident", "INC-1"))
+    _ok(
+        run_warroom(
+            "sev", "2", "--incident", "2", "--reason", "one region", "--at", _iso(start + timedelta(minutes=90))
+        )
+    )
+    _ok(run_warroom("role", "ic", "bob", "--incident", "2"))
+    _ok(run_warroom("note", "back-dated note", "--incident", "2", "--at", _iso(start + timedelta(minutes=10))))
+    _ok(
+        run_warroom(
+            "resolve", "fixed for good", "--incident", "2", "--yes", "--at", _iso(start + timedelta(minutes=120))
+        )
+    )
+    full = tmp_path / "full.jsonl"
+    _ok(run_warroom("export", "INC-2", "--format", "jsonl", "-o", str(full)))
+    source = _state(run_warroom, "INC-2")
+    assert source["severity"] == "SEV-2" and source["roles"]["Incident Commander"]["person"] == "bob"
+
+    for order in ((partial, full), (full, partial)):
+        for their_own in (False, True):
+            db = str(tmp_path / f"copy-{order[0].stem}-{their_own}.db")
+            if their_own:  # a database with its own incidents (the number is taken), written to between imports
+                for title in ("Theirs", "Theirs too"):
+                    _ok(run_warroom("declare", title, "--sev", "3", "--db", db))
+            for i, file in enumerate(order):
+                imported = _ok(run_warroom("import", str(file), "--db", db))
+                assert imported.stderr == ""
+                if their_own and i == 0:
+                    _ok(run_warroom("note", "their note", "--incident", "INC-1", "--db", db))
+            number = "INC-3" if their_own else "INC-2"
+            assert _state(run_warroom, number, db) == source, (order, their_own)
+
+
+def test_hand_picked_lines_merged_before_the_rest_say_the_state_may_differ(run_warroom, tmp_path):
+    _incident_with_history(run_warroom)
+    full = tmp_path / "full.jsonl"
+    _ok(run_warroom("export", "INC-2", "--format", "jsonl", "-o", str(full)))
+    lines = full.read_text().splitlines()
+    picked = tmp_path / "picked.jsonl"  # the declaration and the resolution only
+    picked.write_text("\n".join([lines[0], lines[-1]]) + "\n")
+    db = str(tmp_path / "copy.db")
+    _ok(run_warroom("import", str(picked), "--db", db))
+    merged = _ok(run_warroom("import", str(full), "--db", db))
+    assert merged.stdout.strip() == "INC-2 was already here: 5 missing events added"
+    assert merged.stderr.strip() == (
+        f"warroom: INC-2: 5 of the added events come before events already here in {full}, yet fold after "
+        "them (events fold in the order they were added): its state may differ from the file's; import the "
+        "whole file into a fresh database to keep its order"
+    )
+    again = _ok(run_warroom("import", str(full), "--db", db))
+    assert "nothing changed" in again.stdout and again.stderr == ""

@@ -7,7 +7,7 @@ Texts are short so each event's words fit on one timeline line at the widths the
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from warroom.domain import catalogue as c
@@ -136,6 +136,10 @@ SAMPLES: dict[str, tuple[str, dict[str, Any]]] = {
         ),
     ),
     Kind.SOURCE_ERROR: ("warroom", c.source_error("git not found", source="deploys")),
+    Kind.CLOCK_STEPPED: (
+        "warroom",
+        c.clock_stepped(step_s=3600.0, before=AT, after=AT + timedelta(hours=1)),
+    ),
     Kind.ALERT_FIRING: (
         "warroom",
         c.alert_firing(

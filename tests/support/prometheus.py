@@ -105,11 +105,13 @@ class Exporter:
 class PrometheusServer:
     """`prometheus` on a free port with a temporary config and storage (see the module docstring)."""
 
-    def __init__(self, target: str, *, job: str = "demo") -> None:
+    def __init__(self, target: str, *, job: str = "demo", rules: str = "", alertmanager: str = "") -> None:
+        """`rules`: a rule file's YAML, evaluated every second; `alertmanager` (`127.0.0.1:PORT`):
+        where the alerts it fires are sent."""
         self.dir = Path(tempfile.mkdtemp(prefix="warroom-prom-"))
         self.port = free_port()
         config = self.dir / "prometheus.yml"
-        config.write_text(
+        text = (
             "global:\n"
             f"  scrape_interval: {SCRAPE_INTERVAL}\n"
             f"  evaluation_interval: {SCRAPE_INTERVAL}\n"
@@ -118,6 +120,12 @@ class PrometheusServer:
             "    static_configs:\n"
             f"      - targets: ['{target}']\n"
         )
+        if rules:
+            (self.dir / "rules.yml").write_text(rules)
+            text += f"rule_files: ['{self.dir / 'rules.yml'}']\n"
+        if alertmanager:
+            text += f"alerting:\n  alertmanagers:\n    - static_configs:\n        - targets: ['{alertmanager}']\n"
+        config.write_text(text)
         self.log = (self.dir / "prometheus.log").open("wb")
         self.proc = subprocess.Popen(
             [

@@ -56,6 +56,49 @@ async def test_filter_by_kind_actor_and_text_and_esc_clears_it(tmp_path: Path):
         assert len(timeline(screen).events()) == 15
 
 
+async def test_the_timeline_title_counts_the_whole_record_once_it_is_read(tmp_path: Path):
+    inc = checkout_incident()
+    for i in range(400):  # more than the first frame's newest rows
+        inc.note(10 + i * 0.1, f"checked the pool again ({i})", actor="bob")
+    app = review_app(review_db(tmp_path, inc.events), clock_minutes=200)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await loaded(pilot)
+        assert len(timeline(screen).events()) == len(inc.events)
+        assert f"Timeline (UTC) · {len(inc.events):,} events" == str(timeline(screen).border_title)
+
+
+async def test_the_filter_line_shows_what_is_typed(tmp_path: Path):
+    from textual.widgets import Input
+
+    app = review_app(review_db(tmp_path))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await loaded(pilot)
+        await pilot.press("slash", *"actor:bob")
+        await pilot.pause()
+        line = app.screen.query_one("#filter-input", Input)
+        assert line.has_focus and line.value == "actor:bob"
+        assert line.content_region.height == 1, "the typed filter has a line to show on"
+        assert line.content_region.bottom <= 24
+
+
+async def test_a_long_timeline_is_filtered_when_typing_pauses_not_at_every_key(tmp_path: Path, monkeypatch):
+    from warroom.ui.widgets import filter_prompt
+
+    monkeypatch.setattr(filter_prompt, "LARGE_TIMELINE", 5)  # the 15 events stand for 100,000
+    app = review_app(review_db(tmp_path))
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await loaded(pilot)
+        await pilot.press("slash", *"kind:note")
+        await pilot.pause()
+        assert app.screen.query_one("#filter-input").value == "kind:note"  # every key kept
+        assert len(timeline(screen).events()) == 15, "no pass over the timeline while typing"
+        await pilot.pause(filter_prompt.TYPING_PAUSE + 0.2)
+        assert shown_kinds(screen) == [Kind.NOTE] * 2
+        await pilot.press("ctrl+u", *"kind:mitigation", "escape")  # Esc before the pause: applied as typed
+        await pilot.pause()
+        assert app.screen is screen and shown_kinds(screen) == [Kind.MITIGATED]
+
+
 async def test_s_hides_and_shows_system_events(tmp_path: Path):
     app = review_app(review_db(tmp_path))
     async with app.run_test(size=(120, 40)) as pilot:
@@ -101,6 +144,19 @@ async def test_up_and_down_step_event_by_event_and_the_scrubber_follows(tmp_path
         await pilot.press("up")
         await pilot.pause()
         assert screen.cursor == at(1) and "Tech Lead" not in state_text(screen)
+
+
+async def test_the_state_counts_the_events_up_to_the_moment_in_words(tmp_path: Path):
+    events = [e for e in checkout_incident().events if e.kind != Kind.DEPLOY]  # the declaration first
+    app = review_app(review_db(tmp_path, events))
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await loaded(pilot)
+        await pilot.press("home")
+        await pilot.pause()
+        assert state_text(screen).endswith("\n1 event up to here") or "\n1 event up to here\n" in state_text(screen)
+        await pilot.press("end")
+        await pilot.pause()
+        assert f"\n{len(events)} events up to here" in state_text(screen)
 
 
 async def test_the_scrubber_shows_the_state_as_it_stood(tmp_path: Path):

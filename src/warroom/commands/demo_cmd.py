@@ -199,11 +199,18 @@ def _exit_app(app: Any) -> None:
 
 
 def _prometheus_line(world: Any) -> str:
-    """Where the demo's Prometheus ran, or how to install one (the demo works either way)."""
-    from warroom.demo.prometheus import INSTALL_HINT
+    """Where the demo's Prometheus and Alertmanager ran, or how to install them, in one line (the
+    demo works either way)."""
+    from warroom.demo.alertmanager import INSTALL_BOTH
 
     prom = getattr(world, "prometheus", None)
-    return f"Prometheus {prom.url} scraping the service (the metrics pane)" if prom is not None else INSTALL_HINT
+    am = getattr(world, "alertmanager", None)
+    if prom is None:
+        return f"Prometheus and Alertmanager are not installed: {INSTALL_BOTH} (for the metrics and alerts panes)"
+    line = f"Prometheus {prom.url} scraping the service (the metrics pane)"
+    if am is None:
+        return line + f"; Alertmanager is not installed: {INSTALL_BOTH} (for the alerts pane)"
+    return line + f"; Alertmanager {am.url} alerting into warroom's intake on {world.intake} (the alerts pane)"
 
 
 def _interactive(world: Any, args: argparse.Namespace) -> int:

@@ -24,6 +24,7 @@ from warroom.commands.context import (
     resolve_incident,
     warn_unreadable,
 )
+from warroom.domain.clock_step import elapsed_view
 from warroom.domain.events import short_id
 
 EXIT_OVERDUE = 1
@@ -73,8 +74,9 @@ def run(args: argparse.Namespace) -> int:
     overdue = False
     lines: list[str] = []
     for state in states:
-        due = next_update(state, at, cadence)
-        users = user_comms_due(state, at, cadence)
+        counted = elapsed_view(state)  # a recorded clock step (NTP) moves no deadline
+        due = next_update(counted, at, cadence)
+        users = user_comms_due(counted, at, cadence)
         overdue = overdue or due.overdue or users.phase == "overdue"
         name = short_id(state.incident_id) + (" DRILL" if state.drill else "")
         if args.short:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import sys
 
 from warroom.commands.argspec import Arg, ArgSpec
 from warroom.commands.context import open_store
@@ -87,4 +88,11 @@ def run(args: argparse.Namespace) -> int:
         if result.deduplicated:
             line += f"; {result.deduplicated} skipped (the same signal is already recorded)"
         print(line)
+        if result.out_of_order:
+            print(
+                f"warroom: {name}: {result.out_of_order} of the added events come before events already here in "
+                f"{args.file}, yet fold after them (events fold in the order they were added): its state may "
+                "differ from the file's; import the whole file into a fresh database to keep its order",
+                file=sys.stderr,
+            )
     return 0

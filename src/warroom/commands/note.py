@@ -14,8 +14,8 @@ from warroom.commands.context import (
     parse_at_for,
     resolve_incident,
 )
-from warroom.domain.event_payloads import note as note_payload  # the catalogue's builder, without its tables
 from warroom.domain.events import Kind, short_id
+from warroom.domain.payload_checks import note as note_payload  # the catalogue's builder, without the others
 from warroom.errors import UserError
 
 if TYPE_CHECKING:

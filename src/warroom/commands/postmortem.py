@@ -95,20 +95,26 @@ def _one_ref(words: list[str], incident: str | None, what: str) -> str | None:
 def _write(args: argparse.Namespace, ref: str | None) -> int:
     from warroom.commands.export import register_export_secrets, write_output
     from warroom.domain.cadence import UpdateCadence
-    from warroom.domain.postmortem_lint import lint
     from warroom.redact import redact_text
     from warroom.sanitize import clean
-    from warroom.services.postmortem_edits import postmortem_document
+    from warroom.services.postmortem_edits import postmortem_document, postmortem_findings, postmortem_record
 
     now = now_utc()
     config = register_export_secrets(args)
     cadence = UpdateCadence.from_config(config.cadence) if config is not None else UpdateCadence()
+    findings: list[Any] = []
+    runs = None
     with open_store(args) as store:
         incident_id = postmortem_incident(store, ref)
-        state = _state(store, incident_id)
+        # The signals counted by the store, not made events: a long incident is mostly signals.
+        if args.check:
+            state, findings = postmortem_findings(store, incident_id)
+        else:
+            state, runs = postmortem_record(store, incident_id)
+        if state is None:
+            raise UserError(f"no incident INC-{incident_id} in {store.path}")
     warn_unreadable([state])
     if args.check:
-        findings = lint(state)
         for finding in findings:
             print(clean(redact_text(finding.line()), cap=None))
         if findings:
@@ -116,7 +122,7 @@ def _write(args: argparse.Namespace, ref: str | None) -> int:
             return EXIT_FINDINGS
         print(f"{state.short_id} postmortem: no findings")
         return 0
-    text = postmortem_document(state, now, cadence)
+    text = postmortem_document(state, now, cadence, runs)
     write_output(text, args.output)
     if args.output:
         print(f"{state.short_id} postmortem written to {args.output}")

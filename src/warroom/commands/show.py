@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import argparse
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from warroom.commands.argspec import Arg, ArgSpec
 from warroom.commands.context import now_utc, open_store, resolve_incident, warn_unreadable
 from warroom.domain.describe import describe, describe_beside_label, kind_label
 from warroom.domain.events import format_ts
 from warroom.domain.incident import MILESTONE_NAMES, IncidentState
-from warroom.domain.metrics import format_duration, incident_metrics
+from warroom.domain.metrics import elapsed_milestones, format_duration, incident_metrics
 from warroom.domain.provenance import origin_text
 from warroom.domain.roles import IC, role_names
 from warroom.errors import UserError
@@ -68,10 +68,12 @@ def _handoff_text(state: IncidentState) -> str:
 def _coach(state: IncidentState, now: datetime, cadence_config=None) -> tuple:
     """The phase guide now, and every coach warning that fired (replayed from the record)."""
     from warroom.domain.cadence import UpdateCadence
+    from warroom.domain.clock_step import elapsed_view
     from warroom.domain.coach_replay import fired
     from warroom.domain.phase import guide
 
     cadence = UpdateCadence.from_config(cadence_config)
+    state = elapsed_view(state)  # a recorded clock step (NTP) is not an hour of silence
     return guide(state, now, cadence), fired(state.events, now, cadence)
 
 
@@ -91,9 +93,15 @@ def coach_lines(state: IncidentState, now: datetime, cadence_config=None) -> lis
     return lines
 
 
+def _duration(state: IncidentState, now: datetime) -> timedelta:
+    """Started to resolved (or now), in elapsed time: a recorded clock step adds no hour."""
+    m = elapsed_milestones(state)
+    return (m.resolved or now) - (m.started or state.declared_at)
+
+
 def state_json(state: IncidentState, now: datetime, cadence_config=None) -> dict:
     metrics = incident_metrics(state)
-    end = state.milestones.resolved or now
+    lasted = _duration(state, now)
     phase, warnings = _coach(state, now, cadence_config)
     return {
         "id": state.short_id,
@@ -107,7 +115,7 @@ def state_json(state: IncidentState, now: datetime, cadence_config=None) -> dict
         "public_summary": state.public_summary,
         "detected_by": state.detected_by,
         "declared_at": format_ts(state.declared_at),
-        "duration_seconds": int((end - (state.milestones.started or state.declared_at)).total_seconds()),
+        "duration_seconds": int(lasted.total_seconds()),
         "roles": {r: {"person": h.person, "since": format_ts(h.since)} for r, h in state.roles.items()},
         "handoff": _handoff_json(state),
         "milestones": {n: (format_ts(v) if (v := getattr(state.milestones, n)) else None) for n in MILESTONE_NAMES},
@@ -151,11 +159,10 @@ def state_json(state: IncidentState, now: datetime, cadence_config=None) -> dict
 def render_text(state: IncidentState, extra_roles: tuple[str, ...], now: datetime, cadence_config=None) -> str:
     m = state.milestones
     metrics = incident_metrics(state)
-    end = m.resolved or now
     lines = [
         f"{state.short_id} {state.severity.label} [{state.status.value}]{' DRILL' if state.drill else ''} "
         f"{clean(state.title)}",
-        f"  started  {_hm(m.started)}   duration {format_duration(end - (m.started or state.declared_at))}"
+        f"  started  {_hm(m.started)}   duration {format_duration(_duration(state, now))}"
         + ("" if m.resolved else " (open)"),
     ]
     if state.impact:

@@ -10,11 +10,13 @@ import math
 import re
 from collections.abc import Iterable, Mapping
 from datetime import date, datetime, time
-from typing import Any, overload
+from typing import TYPE_CHECKING, Any, overload
 
 from warroom.config.model import Secret
-from warroom.config.positions import KeyLines, Path
 from warroom.config.problems import ConfigProblem
+
+if TYPE_CHECKING:
+    from warroom.config.positions import KeyLines, Path
 
 _REF_START = re.compile(r"\$\{")
 _GOOD_REF = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
@@ -57,9 +59,20 @@ class Report:
 
     def __init__(self, file: str, text: str, environ: Mapping[str, str]) -> None:
         self.file = file
-        self.lines = KeyLines(text)
+        self._text = text
+        self._lines: KeyLines | None = None
         self.environ = environ
         self.problems: list[ConfigProblem] = []
+
+    @property
+    def lines(self) -> KeyLines:
+        """Where each key is (`config.positions`, imported only when a problem needs a line: a
+        config that loads cleanly, as every war room start does, never compiles the scanner)."""
+        if self._lines is None:
+            from warroom.config.positions import KeyLines
+
+            self._lines = KeyLines(self._text)
+        return self._lines
 
     def add(self, path: Path, message: str, fatal: bool = True, warning: bool = False) -> None:
         self.problems.append(ConfigProblem(self.file, self.lines.line(path), message, fatal, warning))

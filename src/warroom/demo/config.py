@@ -25,6 +25,7 @@ class DemoPaths:
     log_path: Path
     repo_path: Path
     prometheus_url: str = ""  # the demo's own Prometheus, when one is installed
+    intake: str = ""  # where the `[intake]` receiver listens, when the demo runs an Alertmanager
 
 
 def _q(value: str) -> str:
@@ -103,6 +104,7 @@ def render_config(paths: DemoPaths, speed: float = 1.0, python: str | None = Non
         "interval = 2",
         "",
         *_metrics(paths.prometheus_url, speed),
+        *_intake(paths.intake),
         "[[command]]",
         f"name = {_q('db sessions')}",
         f"argv = {_arr([python, '-m', 'warroom.demo.activity', base])}",
@@ -138,6 +140,13 @@ def _metrics(url: str, speed: float) -> list[str]:
         f"unit = {_q('req/s')}",
         "",
     ]
+
+
+def _intake(listen: str) -> list[str]:
+    """`[intake]`: the webhook receiver the demo's Alertmanager sends to (none without one)."""
+    if not listen:
+        return []
+    return ["[intake]", f"listen = {_q(listen)}", ""]
 
 
 def write_config(directory: Path, paths: DemoPaths, speed: float = 1.0) -> Path:

@@ -2,9 +2,10 @@
 
 `DemoPrometheus.start(directory, target)` runs `prometheus` (the Debian package's binary, or any on
 PATH) on a free 127.0.0.1 port with its config and storage in the demo's directory, scraping the
-service's `/metrics` every second; `stop()` ends it (terminate, then kill). Not installed: `start`
-returns None and `INSTALL_HINT` says how to get it; the demo works either way. The process is
-started without waiting: the metrics pane says "cannot reach the server" for its first second or two.
+service's `/metrics` every second, and (with the demo's Alertmanager) evaluating its alert rule;
+`stop()` ends it (terminate, then kill). Not installed: `start` returns None and the demo says how
+to get it (`alertmanager.INSTALL_BOTH`); the demo works either way. The process is started without
+waiting: the metrics pane says "cannot reach the server" for its first second or two.
 """
 
 from __future__ import annotations
@@ -14,13 +15,9 @@ import socket
 import subprocess
 from pathlib import Path
 
-INSTALL_HINT = (
-    "Prometheus is not installed: install it (Debian/Ubuntu: apt-get install prometheus) "
-    "and the demo's metrics pane shows what a real Prometheus computes"
-)
 
-
-def _free_port() -> int:
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 free right now."""
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
@@ -38,21 +35,35 @@ class DemoPrometheus:
     def url(self) -> str:
         return f"http://127.0.0.1:{self.port}"
 
+    @staticmethod
+    def installed() -> bool:
+        return shutil.which("prometheus") is not None
+
     @classmethod
-    def start(cls, directory: Path, target: str) -> DemoPrometheus | None:
-        """Start scraping `target` (`127.0.0.1:PORT`); None when Prometheus is not installed."""
+    def start(cls, directory: Path, target: str, *, alertmanager: str = "", rules: str = "") -> DemoPrometheus | None:
+        """Start scraping `target` (`127.0.0.1:PORT`); None when Prometheus is not installed.
+        With `alertmanager` (`127.0.0.1:PORT`) and `rules` (a rule file's YAML), it evaluates the
+        rules every second and sends what fires there."""
         binary = shutil.which("prometheus")
         if binary is None:
             return None
         home = Path(directory) / "prometheus"
         home.mkdir(mode=0o700, exist_ok=True)
         config = home / "prometheus.yml"
-        config.write_text(
+        text = (
             "global:\n  scrape_interval: 1s\n  evaluation_interval: 1s\n"
             "scrape_configs:\n  - job_name: demo\n    static_configs:\n"
             f"      - targets: ['{target}']\n"
         )
-        port = _free_port()
+        if alertmanager and rules:
+            (home / "rules.yml").write_text(rules)
+            text += (
+                f"rule_files: ['{home / 'rules.yml'}']\n"
+                "alerting:\n  alertmanagers:\n    - static_configs:\n"
+                f"        - targets: ['{alertmanager}']\n"
+            )
+        config.write_text(text)
+        port = free_port()
         log = home / "prometheus.log"
         with log.open("wb") as sink:
             proc = subprocess.Popen(

@@ -16,10 +16,11 @@ import threading
 from pathlib import Path
 from typing import Any
 
+from warroom.demo.alertmanager import ALERT_RULES, DemoAlertmanager
 from warroom.demo.config import DemoPaths, write_config
 from warroom.demo.gitrepo import DemoRepo
 from warroom.demo.logwriter import LogWriter
-from warroom.demo.prometheus import DemoPrometheus
+from warroom.demo.prometheus import DemoPrometheus, free_port
 from warroom.demo.scenario import DemoContext, ScenarioRunner, Step
 from warroom.demo.service import DemoService
 from warroom.demo.state import ScriptClock, WorldState
@@ -80,8 +81,12 @@ class DemoWorld:
         self.db_path: Path | None = None
         self.incident_id: int | None = None
         self.git_error: str | None = None
-        #: The demo's own Prometheus (None when it is not installed: `INSTALL_HINT` says how).
+        #: The demo's own Prometheus (None when it is not installed: the demo says how to get it).
         self.prometheus: DemoPrometheus | None = None
+        #: The demo's own Alertmanager, routing to the `[intake]` receiver at `intake` (None when
+        #: it or Prometheus is not installed: nothing would send it alerts).
+        self.alertmanager: DemoAlertmanager | None = None
+        self.intake = ""
         self._threads: list[threading.Thread] = []
         self._halted = False
 
@@ -101,14 +106,24 @@ class DemoWorld:
             now = self.clock.now()
             self.service = DemoService(self.state, self.seed, self.latency_scale)
             self.service.start()
-            self.prometheus = DemoPrometheus.start(self.dir, f"127.0.0.1:{self.service.port}")
+            target = f"127.0.0.1:{self.service.port}"
+            if DemoPrometheus.installed():
+                self.intake = f"127.0.0.1:{free_port()}"  # the war room's (or recorder's) receiver
+                self.alertmanager = DemoAlertmanager.start(self.dir, self.intake)
+            if self.alertmanager is not None:
+                self.prometheus = DemoPrometheus.start(
+                    self.dir, target, alertmanager=self.alertmanager.address, rules=ALERT_RULES
+                )
+            else:
+                self.intake = ""
+                self.prometheus = DemoPrometheus.start(self.dir, target)
             self.logs = LogWriter(self.dir / "logs" / "api.log", self.state, self.seed)
             self.logs.write_history(15)
             self.repo = DemoRepo(self.dir / "repo", environ=self.environ)
             self.repo.init(HISTORY, now)
             self.git_error = self.repo.error
             prom_url = self.prometheus.url if self.prometheus is not None else ""
-            paths = DemoPaths(self.service.base_url, self.logs.path, self.repo.path, prom_url)
+            paths = DemoPaths(self.service.base_url, self.logs.path, self.repo.path, prom_url, self.intake)
             self.config_path = write_config(self.dir, paths, self.speed)
             self.config = _load_config(self.config_path)
             self.db_path = self.dir / "warroom.db"
@@ -154,6 +169,8 @@ class DemoWorld:
             thread.join(timeout=5)
         if self.prometheus is not None:
             self.prometheus.stop()
+        if self.alertmanager is not None:
+            self.alertmanager.stop()
         if self.service is not None:
             self.service.stop()
         if self.logs is not None:

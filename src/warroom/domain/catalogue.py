@@ -33,6 +33,7 @@ from warroom.domain.event_payloads import (
     alert_firing,
     alert_resolved,
     amended,
+    clock_stepped,
     coach_dismissed,
     command_run,
     comms_posted,
@@ -82,6 +83,7 @@ __all__ = [
     "alert_resolved",
     "amended",
     "build",
+    "clock_stepped",
     "coach_dismissed",
     "command_run",
     "comms_posted",
@@ -423,6 +425,7 @@ _ENTRIES = (
     EventKind(
         Kind.SOURCE_ERROR, "SRC ERROR", "✖", source_error, _words, lead="source error: ", system=True, tone="alarm"
     ),
+    EventKind(Kind.CLOCK_STEPPED, "CLOCK", "◷", clock_stepped, _words, system=True),
 )
 
 #: Every kind the project writes, by name.

@@ -4,14 +4,16 @@ Every writer (slash commands, CLI commands, the source rules, the demo) builds a
 here, so a kind's payload has one shape; a bad field is a `ValueError` with a sentence. Reach them
 through `warroom.domain.catalogue` (`catalogue.note(text)`), where each kind's entry names its builder.
 
-Kept lean (no `typing`, no `dataclasses`): `warroom note` imports it and must feel instant.
+Kept lean (no `typing`, no `dataclasses`); `warroom note` imports only `payload_checks`.
 """
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from warroom.domain.events import format_ts
+from warroom.domain.payload_checks import checked_text as _str
+from warroom.domain.payload_checks import note as note  # kept apart: `warroom note` imports it alone
 
 TYPE_CHECKING = False  # not `typing`: its import costs `warroom note` ~3 ms
 
@@ -23,14 +25,6 @@ if TYPE_CHECKING:
 
 
 # --- checks the builders share ----------------------------------------------------------------
-
-
-def _str(value: object, field: str, *, required: bool = False) -> str:
-    if not isinstance(value, str):
-        raise ValueError(f"{field} must be text, not {type(value).__name__}")
-    if required and not value.strip():
-        raise ValueError(f"{field} is empty")
-    return value
 
 
 def _level(value: object, field: str) -> int:
@@ -100,11 +94,6 @@ def role_assigned(role: str, person: str) -> Payload:
 def role_released(role: str) -> Payload:
     """`role.released`: the role is vacant."""
     return {"role": _str(role, "role", required=True)}
-
-
-def note(text: str) -> Payload:
-    """`note`: what somebody saw or did, in their words."""
-    return {"text": _str(text, "the note", required=True)}
 
 
 def acknowledged() -> Payload:
@@ -595,3 +584,26 @@ def alert_firing(text: str, **fields: Any) -> Payload:
 def alert_resolved(text: str, **fields: Any) -> Payload:
     """`alert.resolved`: an Alertmanager alert resolved (the same fields, and its endsAt)."""
     return _alert(text, **fields)
+
+
+def signed_span(delta: timedelta) -> str:
+    """`+1h 00m`, `-1h 00m`, `+3m 20s`, `-45s`: a step's size with its direction."""
+    total = round(delta.total_seconds())
+    sign = "-" if total < 0 else "+"
+    hours, rest = divmod(abs(total), 3600)
+    minutes, seconds = divmod(rest, 60)
+    if hours:
+        return f"{sign}{hours}h {minutes:02d}m"
+    if minutes:
+        return f"{sign}{minutes}m {seconds:02d}s" if seconds else f"{sign}{minutes}m"
+    return f"{sign}{seconds}s"
+
+
+def clock_stepped(*, step_s: float, before: datetime, after: datetime) -> Payload:
+    """`clock.stepped`: the wall clock jumped by `step_s` seconds (read `after` where the
+    monotonic clock said `before`); countdowns kept counting elapsed time."""
+    if not isinstance(step_s, int | float) or isinstance(step_s, bool):
+        raise ValueError(f"step_s must be a number of seconds, not {step_s!r}")
+    step = timedelta(seconds=step_s)
+    text = f"clock stepped {signed_span(step)} (NTP?); countdowns use elapsed time"
+    return {"text": text, "step_s": float(step_s), "before": format_ts(before), "after": format_ts(after)}

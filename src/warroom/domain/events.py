@@ -79,6 +79,9 @@ class Kind:
     #: An Alertmanager alert fired / resolved (`warroom intake`: name, labels, annotations, times).
     ALERT_FIRING = "alert.firing"
     ALERT_RESOLVED = "alert.resolved"
+    #: The wall clock stepped (an NTP jump) while a screen was open: by how much, and when
+    #: (`domain.clock_step`); countdowns kept counting elapsed time.
+    CLOCK_STEPPED = "clock.stepped"
 
     # Each kind's label, payload builder and wording: `warroom.domain.catalogue`.
 

@@ -6,7 +6,8 @@ import math
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 
-from warroom.domain.incident import IncidentState
+from warroom.domain.clock_step import elapsed_view
+from warroom.domain.incident import IncidentState, Milestones
 from warroom.records import Record, record
 
 
@@ -26,8 +27,15 @@ def _span(a: datetime | None, b: datetime | None) -> timedelta | None:
     return max(b - a, timedelta(0))
 
 
+def elapsed_milestones(state: IncidentState) -> Milestones:
+    """The milestones for measuring time between them: as recorded, unless the record holds a
+    wall-clock step (`clock.stepped`, an NTP jump mid-incident); then those before the step
+    are moved by it, so "time to mitigate" is elapsed time, not an hour more or less."""
+    return elapsed_view(state).milestones
+
+
 def incident_metrics(state: IncidentState) -> IncidentMetrics:
-    m = state.milestones
+    m = elapsed_milestones(state)
     return IncidentMetrics(
         mttd=_span(m.started, m.detected),
         mtta=_span(m.detected, m.acknowledged),

@@ -28,7 +28,7 @@ template's `IC @person` and the action items' owners: blameless, "names of servi
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from datetime import datetime, timedelta
+from datetime import date, datetime
 
 from warroom.domain.action_items import ActionItem, action_items
 from warroom.domain.cadence import UpdateCadence
@@ -37,15 +37,23 @@ from warroom.domain.event_payloads import POSTMORTEM_SECTIONS, SECTION_TITLES
 from warroom.domain.events import Event, Kind
 from warroom.domain.incident import IncidentState
 from warroom.domain.incident_record import duration_line, severity_line
-from warroom.domain.postmortem_due import POSTMORTEM_KINDS
 from warroom.domain.postmortem_hints import fired_coach_warnings, went_poorly_hints, went_well_hints
-from warroom.domain.roles import IC
-from warroom.records import Record, record
+from warroom.domain.postmortem_signals import (
+    NOISE_KINDS,
+    SignalRun,
+    TimelineEntry,
+    first_ic,
+    left_out,
+    run_of,
+    signal_subject,
+)
 from warroom.sanitize import clean
 
 __all__ = [
+    "NOISE_KINDS",
     "POSTMORTEM_SECTIONS",
     "SECTION_TITLES",
+    "SignalRun",
     "TimelineEntry",
     "fired_coach_warnings",
     "parse_section",
@@ -55,22 +63,6 @@ __all__ = [
     "went_poorly_hints",
     "went_well_hints",
 ]
-
-#: The machine's signals: between two people's entries they collapse to one line per subject.
-NOISE_KINDS = frozenset(
-    {
-        Kind.PROBE_DOWN,
-        Kind.PROBE_UP,
-        Kind.LOG_SPIKE,
-        Kind.RESOURCE,
-        Kind.STATUSPAGE,
-        Kind.SOURCE_ERROR,
-        Kind.NOTIFY_SENT,
-    }
-)
-
-#: Kinds that are not part of the incident's story: the postmortem itself, a coach dismissal.
-_LEFT_OUT = POSTMORTEM_KINDS | {Kind.COACH_DISMISSED}
 
 #: What `warroom postmortem edit` accepts for each section (besides the stored name itself).
 _SECTION_ALIASES = {
@@ -128,46 +120,6 @@ def section_texts(events: Iterable[Event]) -> dict[str, str]:
 # --- the timeline -----------------------------------------------------------------------------
 
 
-@record
-class TimelineEntry(Record):
-    """One line of the postmortem's timeline; `collapsed` counts the signals folded into it."""
-
-    at: datetime
-    text: str
-    collapsed: int = 1
-
-
-def _subject(ev: Event) -> tuple[str, ...]:
-    """What a signal is about: signals about the same thing collapse together."""
-    p = ev.payload
-    if ev.kind in (Kind.PROBE_DOWN, Kind.PROBE_UP):
-        return ("probe", str(p.get("probe", "")))
-    if ev.kind == Kind.RESOURCE:
-        return (ev.kind, str(p.get("metric", "")), str(p.get("host", "")))
-    key = {Kind.LOG_SPIKE: "log", Kind.STATUSPAGE: "page", Kind.SOURCE_ERROR: "source", Kind.NOTIFY_SENT: "audience"}
-    return (ev.kind, str(p.get(key.get(ev.kind, ""), "")))
-
-
-def _collapsed(group: list[Event]) -> TimelineEntry:
-    first, last = group[0], group[-1]
-    if len(group) == 1:
-        return TimelineEntry(first.at, long_text(first))
-    if first.kind in (Kind.PROBE_DOWN, Kind.PROBE_UP):
-        downs = sum(1 for ev in group if ev.kind == Kind.PROBE_DOWN)
-        what = f"flapped {len(group)} times until {last.at:%H:%M} ({downs} down, {len(group) - downs} up)"
-    else:
-        what = f"{len(group)} times until {last.at:%H:%M}"
-    return TimelineEntry(first.at, f"{long_text(first)} — {what}; last: {long_text(last)}", len(group))
-
-
-def _first_ic(state: IncidentState) -> Event | None:
-    """The IC named at the declaration (within a minute of it), merged into its line."""
-    for ev in state.events:
-        if ev.kind == Kind.ROLE_ASSIGNED and ev.payload.get("role") == IC:
-            return ev if ev.at - state.declared_at <= timedelta(minutes=1) else None
-    return None
-
-
 def _detected_words(detected_by: str) -> str:
     """The template's `alert fired`, or how it was noticed when that was not an alert."""
     how = " ".join(detected_by.split())
@@ -180,30 +132,38 @@ def _detected_words(detected_by: str) -> str:
     return f"detected by {how}"
 
 
-def postmortem_timeline(state: IncidentState) -> list[TimelineEntry]:
+def postmortem_timeline(state: IncidentState, signal_runs: Sequence[SignalRun] | None = None) -> list[TimelineEntry]:
     """The incident's story in time order: milestones, people's entries and the machine's signals
-    collapsed between them (the review screen can show the same list)."""
-    entries: list[tuple[datetime, int, TimelineEntry]] = []
+    collapsed between them (the review screen can show the same list).
+
+    `signal_runs`: the signals already collapsed (`store.signal_runs` summarises a long
+    incident's rows without an event each), when `state.events` holds none of them."""
+    return [TimelineEntry(at, text, collapsed) for at, text, collapsed in _timeline(state, signal_runs)]
+
+
+def _timeline(state: IncidentState, signal_runs: Sequence[SignalRun] | None) -> list[tuple[datetime, str, int]]:
+    """`postmortem_timeline` as (time, words, signals collapsed): plain tuples, as a long
+    incident's document has tens of thousands of lines."""
+    entries: list[tuple[datetime, int, str, int]] = []
     m = state.milestones
     detected = m.detected or state.declared_at
     if m.started is not None and m.started < detected:
-        entries.append((m.started, -2, TimelineEntry(m.started, "impact started")))
-    entries.append((detected, -1, TimelineEntry(detected, _detected_words(state.detected_by))))
-    ic = _first_ic(state)
+        entries.append((m.started, -2, "impact started", 1))
+    entries.append((detected, -1, _detected_words(state.detected_by), 1))
+    ic = first_ic(state)
     pending: dict[tuple[str, ...], list[Event]] = {}
 
     def flush() -> None:
         for group in pending.values():
-            entries.append((group[0].at, group[0].id or 0, _collapsed(group)))
+            run = run_of(group)
+            entries.append((run.at, run.id, run.text(), run.signals))
         pending.clear()
 
     for ev in sorted(state.events, key=lambda e: (e.at, e.id or 0)):
-        if ev.kind in _LEFT_OUT or ev is ic:
+        if left_out(ev, ic):
             continue
-        if ev.kind == Kind.MILESTONE and ev.payload.get("name") in ("started", "detected"):
-            continue  # drawn from the milestones themselves, above
         if ev.kind in NOISE_KINDS:
-            pending.setdefault(_subject(ev), []).append(ev)
+            pending.setdefault(signal_subject(ev.kind, ev.payload), []).append(ev)
             continue
         flush()
         if ev.kind == Kind.DECLARED:
@@ -211,10 +171,11 @@ def postmortem_timeline(state: IncidentState) -> list[TimelineEntry]:
             text = f"incident declared {first.label}" + (f", IC @{ic.payload.get('person')}" if ic else "")
         else:
             text = long_text(ev)
-        entries.append((ev.at, ev.id or 0, TimelineEntry(ev.at, text)))
+        entries.append((ev.at, ev.id or 0, text, 1))
     flush()
+    entries += [(run.at, run.id, run.text(), run.signals) for run in signal_runs or ()]
     entries.sort(key=lambda e: (e[0], e[1]))
-    return [entry for _, _, entry in entries]
+    return [(at, text, collapsed) for at, _, text, collapsed in entries]
 
 
 # --- the document -----------------------------------------------------------------------------
@@ -260,8 +221,10 @@ def postmortem_markdown(
     now: datetime,
     cadence: UpdateCadence | None = None,
     coach_warnings: Sequence[tuple[datetime, str]] = (),
+    signal_runs: Sequence[SignalRun] | None = None,
 ) -> str:
-    """The postmortem as Markdown in the playbook's template (see the module docstring)."""
+    """The postmortem as Markdown in the playbook's template (see the module docstring);
+    `signal_runs` as `postmortem_timeline` takes them."""
     texts = section_texts(state.events)
     start = state.milestones.started or state.declared_at
     impact = texts.get("impact") or state.impact
@@ -284,9 +247,15 @@ def postmortem_markdown(
         "",
     ]
     day = start.date()
-    for entry in postmortem_timeline(state):
-        when = f"{entry.at:%H:%M}" if entry.at.date() == day else f"{entry.at:%Y-%m-%d %H:%M}"
-        lines.append(f"- {when} — {_one_line(entry.text)}")
+    other_days: dict[date, str] = {}  # a line on another day says which (each date formatted once)
+    for at, text, _ in _timeline(state, signal_runs):
+        on = at.date()
+        if on == day:
+            when = f"{at.hour:02d}:{at.minute:02d}"
+        else:
+            when = other_days.get(on) or other_days.setdefault(on, f"{at:%Y-%m-%d} ")
+            when += f"{at.hour:02d}:{at.minute:02d}"
+        lines.append(f"- {when} — {_one_line(text)}")
     lines += ["", "## Root cause", ""]
     lines.append(_block(texts["root_cause"]) if "root_cause" in texts else _unwritten("root_cause"))
     _list_section(lines, "went_well", texts, went_well_hints(state))

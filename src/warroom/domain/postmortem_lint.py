@@ -86,9 +86,10 @@ def is_vague(text: str) -> bool:
     return True
 
 
-def people(events: Iterable[Event]) -> list[str]:
-    """Everyone in the incident: who held a role (or was handed one), and who acted."""
-    names: set[str] = set()
+def people(events: Iterable[Event], actors: Iterable[str] = ()) -> list[str]:
+    """Everyone in the incident: who held a role (or was handed one), and who acted (`actors`:
+    more who acted, for events not among `events`)."""
+    names = {actor for actor in actors if actor and actor != "warroom"}
     for ev in events:
         if ev.actor and ev.actor != "warroom":
             names.add(ev.actor)
@@ -127,8 +128,8 @@ def _section_findings(state: IncidentState, texts: dict[str, str]) -> list[Findi
     return findings
 
 
-def _people_findings(state: IncidentState, texts: dict[str, str]) -> list[Finding]:
-    everyone = people(state.events)
+def _people_findings(state: IncidentState, texts: dict[str, str], actors: Iterable[str]) -> list[Finding]:
+    everyone = people(state.events, actors)
     findings = []
     for section in BLAMELESS_SECTIONS:
         for name in names_in(texts.get(section, ""), everyone):
@@ -172,7 +173,9 @@ def _item_findings(items: list[ActionItem]) -> list[Finding]:
     return findings
 
 
-def lint(state: IncidentState) -> list[Finding]:
-    """Everything the postmortem still lacks, sections first, then people named, then the items."""
+def lint(state: IncidentState, actors: Iterable[str] = ()) -> list[Finding]:
+    """Everything the postmortem still lacks, sections first, then people named, then the items.
+    `actors`: who else acted, when `state` was folded without some events (the signals)."""
     texts = section_texts(state.events)
-    return _section_findings(state, texts) + _people_findings(state, texts) + _item_findings(action_items(state.events))
+    found = _section_findings(state, texts) + _people_findings(state, texts, actors)
+    return found + _item_findings(action_items(state.events))

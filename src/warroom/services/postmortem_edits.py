@@ -4,8 +4,9 @@ screen's postmortem panel share (no Textual here: the screen calls these from wo
 - `postmortem_view(path, incident_id, now)`: what the panel shows: each section's text, the
   "from the record" hints, the action items and the lint findings, folded from the redacted
   record through a read-only connection.
-- `postmortem_document(state, now, cadence)`: the Markdown `warroom postmortem` prints (coach
-  warnings replayed, secrets redacted); `write_postmortem_file` puts it beside the database as
+- `postmortem_record(store, incident_id)`: the incident as the document needs it, its signals
+  counted by the store; `postmortem_document(state, now, cadence, runs)`: the Markdown
+  `warroom postmortem` prints (coach warnings replayed, secrets redacted); `write_postmortem_file` puts it beside the database as
   `INC-N-postmortem.md`, 0600.
 - `PostmortemWriter`: the reviewer's explicit edits, each one event built by the catalogue's
   builders the commands use (`postmortem_section`, `action_added`, `action_done`,
@@ -34,6 +35,7 @@ from warroom.domain.events import Kind, short_id
 from warroom.domain.incident import IncidentState, fold
 from warroom.domain.postmortem import SECTION_TITLES, section_texts
 from warroom.domain.postmortem_lint import Finding, lint
+from warroom.domain.postmortem_signals import SignalRun
 from warroom.errors import UserError
 from warroom.records import Record, record
 
@@ -86,14 +88,60 @@ def postmortem_view(
     )
 
 
-def postmortem_document(state: IncidentState, now: datetime, cadence: UpdateCadence | None = None) -> str:
-    """The postmortem in the playbook's template, as `warroom postmortem` prints it (redacted)."""
+def postmortem_record(store: Any, incident_id: int) -> tuple[IncidentState | None, list[SignalRun] | None]:
+    """What `warroom postmortem` writes from, secrets redacted: the incident folded from its
+    events but the machine's signals, and those signals as the timeline's runs, counted by the
+    store without an event each (`store.signal_runs`: a long incident is mostly signals). When
+    the store cannot summarise them exactly, the incident folded from all its events and None.
+    (None, None) when there is no such incident."""
+    from warroom.domain.catalogue import long_text
+    from warroom.domain.events import Event
+    from warroom.domain.postmortem_signals import signal_subject, timeline_cuts
+    from warroom.redact import redacted_event, redacted_events
+    from warroom.store.signal_runs import signal_runs
+
+    events, signals = store.postmortem_rows(incident_id)
+    state = fold_redacted(events)
+    if state is None:
+        return None, None
+    memo: dict[Any, Any] = {}
+
+    def describe(kind: str, payload: dict[str, Any]) -> tuple[tuple[str, ...], str]:
+        ev = redacted_event(Event(incident_id, state.declared_at, kind, "", payload), memo)
+        return signal_subject(kind, ev.payload), long_text(ev)
+
+    runs = signal_runs(signals, timeline_cuts(state), describe)
+    if runs is None:  # a signal row the store reads otherwise than as written: make the events
+        return fold(redacted_events(store.events(incident_id))), None
+    return state, runs
+
+
+def postmortem_findings(store: Any, incident_id: int) -> tuple[IncidentState | None, list[Finding]]:
+    """`warroom postmortem --check`: the incident (as `postmortem_record` reads it) and what its
+    postmortem lacks (`postmortem_lint.lint`), the signals' writers counted among its people."""
+    from warroom.redact import redact_json
+
+    state, runs = postmortem_record(store, incident_id)
+    if state is None:
+        return None, []
+    actors = [] if runs is None else [redact_json(actor) for actor in store.signal_actors(incident_id)]
+    return state, lint(state, actors)
+
+
+def postmortem_document(
+    state: IncidentState,
+    now: datetime,
+    cadence: UpdateCadence | None = None,
+    signal_runs: Sequence[SignalRun] | None = None,
+) -> str:
+    """The postmortem in the playbook's template, as `warroom postmortem` prints it (redacted);
+    `signal_runs` when `state` was folded without the signals (`postmortem_record`)."""
     from warroom.domain.postmortem import fired_coach_warnings, postmortem_markdown
     from warroom.redact import redact_text
 
     end = state.milestones.resolved or now
     coach = fired_coach_warnings(state.events, end, cadence)
-    return redact_text(postmortem_markdown(state, now, cadence, coach))
+    return redact_text(postmortem_markdown(state, now, cadence, coach, signal_runs))
 
 
 def postmortem_file_name(incident_id: int) -> str:

@@ -4,7 +4,8 @@ One `IntakeSource` per process, built like every source from the registry. Its H
 (`sources.intake_http`) starts when a `SourceHub` attaches it (`warroom intake`, `warroom
 record`, the war room's poller), so `warroom snapshot` never binds the port. Each notification is
 cleaned and redacted (`parse_notification` with `scrub`), then recorded in one transaction
-(`store.alerts`): the firing and resolved transitions land once, keyed by fingerprint and
+(`store.alerts`; notifications arriving while a commit is in flight share the next one:
+`sources.intake_commit`, each answered only once committed): the firing and resolved transitions land once, keyed by fingerprint and
 start/end time, on the incident the hub watches (or the newest open one), and a `[intake]
 declare` rule opens an incident from a firing alert when none is open. `collect()` hands the
 panes what the receiver holds now and the events written since the last look.
@@ -15,6 +16,7 @@ again as it backs off, taking over when the first process stops.
 
 from __future__ import annotations
 
+import asyncio
 import errno
 import logging
 import os
@@ -35,6 +37,7 @@ from warroom.domain.catalogue import alert_firing, alert_resolved
 from warroom.domain.events import Event, Kind, parse_ts
 from warroom.redact import known_secrets, redact_text
 from warroom.sanitize import clean
+from warroom.sources.intake_commit import GroupCommit
 from warroom.sources.intake_http import Auth, IntakeServer, Rejected
 from warroom.sources.snapshots import AlertsSnapshot
 from warroom.store.alerts import AlertIndex, AlertsRecorded, AlertWrite
@@ -70,6 +73,25 @@ def scrub(text: str, cap: int) -> str:
     if done is None:
         done = _scrubbed[key] = clean(redact_text(clean(text, cap=None)), cap=cap)
     return done
+
+
+def scrubber() -> Callable[[str, int], str]:
+    """`scrub` for one notification: the set of known secrets is checked once for all of its
+    labels and annotations, not once for each (nothing registers a secret while one is read)."""
+    global _scrubbed_for
+    secrets = known_secrets()
+    if secrets is not _scrubbed_for or len(_scrubbed) > 5000:
+        _scrubbed.clear()
+        _scrubbed_for = secrets
+    memo = _scrubbed
+
+    def scrub_one(text: str, cap: int) -> str:
+        done = memo.get((text, cap))
+        if done is None:
+            done = memo[(text, cap)] = clean(redact_text(clean(text, cap=None)), cap=cap)
+        return done
+
+    return scrub_one
 
 
 def auth_of(config: IntakeConfig, environ: Any = None) -> Auth | None:
@@ -113,9 +135,7 @@ def writes_for(notification: Notification, rule: DeclareRule | None) -> list[Ale
                     "detected_at": alert.starts_at,
                 }
             payload = alert_firing(text, **fields)
-            out.append(
-                AlertWrite(Kind.ALERT_FIRING, payload, alert.starts_at, alert.firing_key(), alert.firing_key(), declare)
-            )
+            out.append(AlertWrite(Kind.ALERT_FIRING, payload, alert.starts_at, key := alert.firing_key(), key, declare))
         else:
             ends = alert.ends_at or alert.starts_at
             payload = alert_resolved(text, ends_at=ends, **fields)
@@ -171,6 +191,7 @@ class IntakeSource:
         self._told = ""  # the last listening problem said (said once, not each poll)
         self._followed: dict[int, int] = {}  # incident -> last event id read (not listening)
         self._index = AlertIndex()  # what the record held at the last notification (store.alerts)
+        self._commits: GroupCommit | None = None  # notifications waiting together commit together
         self.received = 0
         self.rejected = 0
         self.last_rejection = ""
@@ -193,7 +214,7 @@ class IntakeSource:
             return
         auth = auth_of(self.config, self.environ)
         server = IntakeServer(
-            self.config.host, self.config.port, self.receive, auth=auth, log=self._say, on_reject=self._rejected
+            self.config.host, self.config.port, self.accept, auth=auth, log=self._say, on_reject=self._rejected
         )
         await server.start()
         self._server = server
@@ -213,8 +234,14 @@ class IntakeSource:
     # -- a notification -------------------------------------------------------------------------
     async def receive(self, body: Any) -> str:
         """Record one decoded webhook body; Rejected(400) when it is not a notification."""
+        return await self.accept(body)
+
+    def accept(self, body: Any) -> asyncio.Future[str]:
+        """`receive` without a coroutine per request (the HTTP server's path): the body is read
+        now (Rejected at once when it is not a notification) and its writes queued for the next
+        group commit; the future holds the 200's words once they are committed."""
         try:
-            notification = parse_notification(body, scrub)
+            notification = parse_notification(body, scrubber())
         except PayloadError as exc:
             raise Rejected(400, f"not an Alertmanager notification: {exc}") from None
         self.received += 1
@@ -231,9 +258,12 @@ class IntakeSource:
         self._forget(now)
         if self.store is None:  # started by hand without a store (tests): nothing to record into
             raise Rejected(503, "this warroom cannot record (read-only)")
-        done: AlertsRecorded = await self.store.record_alerts(
-            writes_for(notification, self.rule), prefer=self.prefer(), index=self._index
-        )
+        if self._commits is None or self._commits.store is not self.store:
+            self._commits = GroupCommit(self.store, lambda: self.prefer(), self._index)
+        return self._commits.submit(writes_for(notification, self.rule), self._recorded_words)
+
+    def _recorded_words(self, done: AlertsRecorded) -> str:
+        """Note what one notification recorded; the 200's words."""
         self._recorded.extend(done.events)
         if done.unrecorded:
             self.unrecorded += done.unrecorded
@@ -322,3 +352,5 @@ class IntakeSource:
         if self._server is not None:
             await self._server.close()
             self._server = None
+        if self._commits is not None:  # what was received is committed before the store closes
+            await self._commits.drain()

@@ -125,6 +125,17 @@ class AsyncEventStore:
             lambda raw: record_alerts(EventStore(raw, self.path, self.read_only), items, prefer=prefer, index=index)
         )
 
+    async def record_alert_groups(self, groups: Any, *, prefer: int | None = None, index: Any = None) -> Any:
+        """`store.alerts.record_alert_groups` (several notifications, one transaction), in the store's thread."""
+        from warroom.store.alerts import record_alert_groups
+
+        items = [list(writes) for writes in groups]
+        return await self._run(
+            lambda raw: record_alert_groups(
+                EventStore(raw, self.path, self.read_only), items, prefer=prefer, index=index
+            )
+        )
+
     async def add_samples(self, incident_id: int, samples: Iterable[Sample]) -> int:
         items = list(samples)
         return await self._run(lambda raw: EventStore(raw, self.path, self.read_only).add_samples(incident_id, items))

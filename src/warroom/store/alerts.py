@@ -61,6 +61,10 @@ class AlertIndex:
     recorded: dict[str, int] = field(default_factory=dict)
 
 
+#: Both parts of `AlertIndex.version` in one statement (one round into SQLite per commit, not two).
+_VERSION = "SELECT (SELECT data_version FROM pragma_data_version()), (SELECT COALESCE(MAX(id), 0) FROM events)"
+
+
 def _recorded_keys(conn: sqlite3.Connection) -> dict[str, int]:
     rows = conn.execute(
         "SELECT dedupe_key, incident_id FROM events WHERE kind IN (?, ?) AND dedupe_key IS NOT NULL", ALERT_KINDS
@@ -79,55 +83,69 @@ def record_alerts(
     """Record `writes` (see the module docstring). `prefer` is the incident the caller watches:
     used while it is open; otherwise the newest open incident. `index` carries what the last
     call read, reused while no other process has written since."""
+    return record_alert_groups(store, [writes], prefer=prefer, actor=actor, index=index)[0]
+
+
+def record_alert_groups(
+    store: EventStore,
+    groups: Sequence[Sequence[AlertWrite]],
+    *,
+    prefer: int | None = None,
+    actor: str = "warroom",
+    index: AlertIndex | None = None,
+) -> list[AlertsRecorded]:
+    """Several notifications (`groups`, in arrival order) in ONE transaction, one result each:
+    what `record_alerts` would have done for each in turn, for the price of one commit (the
+    receiver's group commit: `sources.intake_commit`). All or none are recorded."""
     from warroom.domain.catalogue import declared
 
-    out = AlertsRecorded()
+    outs = [AlertsRecorded() for _ in groups]
     index = index if index is not None else AlertIndex()
     seen = AlertIndex()
 
     def write(conn: sqlite3.Connection) -> None:
         # data_version moves on other connections' commits, the newest id on anyone's append
         # (this connection's too: the screen declares and resolves through it).
-        data_version = conn.execute("PRAGMA data_version").fetchone()[0]
-        seen.version = (data_version, conn.execute("SELECT COALESCE(MAX(id), 0) FROM events").fetchone()[0])
+        seen.version = tuple(conn.execute(_VERSION).fetchone())
         if known is not None and known == seen.version:
             recorded, open_ids = dict(index.recorded), list(index.open_ids)
         else:
             recorded, open_ids = _recorded_keys(conn), store.open_incident_ids()
         seen.recorded, seen.open_ids = recorded, open_ids
         target = prefer if prefer in open_ids else (max(open_ids) if open_ids else None)
-        for item in writes:
-            if item.key in recorded:
-                out.duplicates += 1
-                continue
-            where = target
-            if item.kind == Kind.ALERT_RESOLVED:
-                where = recorded.get(item.firing_key, target)
-            elif where is None and item.declare is not None:
-                payload = declared(**item.declare)
-                next_id = conn.execute("SELECT COALESCE(MAX(incident_id), 0) + 1 FROM events").fetchone()[0]
-                params, when, at_rec, orig = event_params(next_id, Kind.DECLARED, payload, actor, None, None)
+        for writes, out in zip(groups, outs, strict=True):
+            for item in writes:
+                if item.key in recorded:
+                    out.duplicates += 1
+                    continue
+                where = target
+                if item.kind == Kind.ALERT_RESOLVED:
+                    where = recorded.get(item.firing_key, target)
+                elif where is None and item.declare is not None:
+                    payload = declared(**item.declare)
+                    next_id = conn.execute("SELECT COALESCE(MAX(incident_id), 0) + 1 FROM events").fetchone()[0]
+                    params, when, at_rec, orig = event_params(next_id, Kind.DECLARED, payload, actor, None, None)
+                    cur = conn.execute(INSERT_EVENT, params)
+                    out.events.append(Event(next_id, when, Kind.DECLARED, actor, payload, cur.lastrowid, at_rec, orig))
+                    out.declared = target = where = next_id
+                    open_ids.append(next_id)
+                if where is None:
+                    out.unrecorded += 1
+                    continue
+                params, when, at_rec, orig = event_params(where, item.kind, item.payload, actor, item.at, item.key)
                 cur = conn.execute(INSERT_EVENT, params)
-                out.events.append(Event(next_id, when, Kind.DECLARED, actor, payload, cur.lastrowid, at_rec, orig))
-                out.declared = target = where = next_id
-                open_ids.append(next_id)
-            if where is None:
-                out.unrecorded += 1
-                continue
-            params, when, at_rec, orig = event_params(where, item.kind, item.payload, actor, item.at, item.key)
-            cur = conn.execute(INSERT_EVENT, params)
-            if cur.rowcount:
-                out.events.append(
-                    Event(where, when, item.kind, actor, dict(item.payload), cur.lastrowid, at_rec, orig, item.key)
-                )
-                recorded[item.key] = where
-            else:
-                out.duplicates += 1
+                if cur.rowcount:
+                    out.events.append(
+                        Event(where, when, item.kind, actor, dict(item.payload), cur.lastrowid, at_rec, orig, item.key)
+                    )
+                    recorded[item.key] = where
+                else:
+                    out.duplicates += 1
 
     known, index.version = index.version, None  # a failed write leaves nothing to trust
     store._write(write)
-    if out.events:  # what this call appended is in `seen`: the newest id is now its last
-        newest = max(e.id or 0 for e in out.events)
-        seen.version = (seen.version[0], max(seen.version[1], newest)) if seen.version else None
+    newest = max((e.id or 0 for out in outs for e in out.events), default=0)
+    if newest and seen.version:  # what this call appended is in `seen`: the newest id is now its last
+        seen.version = (seen.version[0], max(seen.version[1], newest))
     index.version, index.open_ids, index.recorded = seen.version, seen.open_ids, seen.recorded
-    return out
+    return outs

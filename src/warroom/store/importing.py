@@ -39,6 +39,10 @@ class Imported(Record):
     #: Events whose `dedupe_key` this incident already holds for another event (a signal two
     #: recorders saw): not added, as the store does for any append.
     deduplicated: int
+    #: Events added after events already here that come after them in the file (a file that is
+    #: not a later export of the same record: hand-picked lines, another copy's additions). The
+    #: incident folds in the order events were added, so it may fold otherwise than the file's.
+    out_of_order: int = 0
 
 
 def _find_incident(conn: sqlite3.Connection, declared: Event) -> int | None:
@@ -82,9 +86,11 @@ def import_incident(conn: sqlite3.Connection, events: Sequence[Event]) -> Import
         rows = conn.execute(f"SELECT {EVENT_COLUMNS} FROM events WHERE incident_id = ?", (target,))
         known = {natural_key(row_to_event(row)) for row in rows}
     highest = _highest_id(conn)
-    added = already = deduplicated = 0
-    for ev in ordered:
-        key = natural_key(ev)
+    added = already = deduplicated = out_of_order = 0
+    keys = [natural_key(ev) for ev in ordered]
+    # The last event of the file already here: a missing one before it is added after it.
+    last_here = max((i for i, key in enumerate(keys) if key in known), default=-1)
+    for position, (ev, key) in enumerate(zip(ordered, keys, strict=True)):
         if key in known:
             already += 1
             continue
@@ -106,7 +112,8 @@ def import_incident(conn: sqlite3.Connection, events: Sequence[Event]) -> Import
         )
         if cur.rowcount:
             added += 1
+            out_of_order += position < last_here
             highest = max(highest, cur.lastrowid or 0)
         else:
             deduplicated += 1
-    return Imported(declared.incident_id, target, new, added, already, deduplicated)
+    return Imported(declared.incident_id, target, new, added, already, deduplicated, out_of_order)

@@ -44,6 +44,12 @@ def origin() -> dict[str, Any]:
     return {"host": host, "user": user, "pid": os.getpid()}
 
 
+@lru_cache(maxsize=4)
+def _origin_json(pid: int) -> str:
+    """`origin()` as stored, made once per process (an alert storm appends thousands of events)."""
+    return json.dumps(origin(), sort_keys=True)
+
+
 def now_utc() -> datetime:
     return datetime.now(UTC)
 
@@ -66,7 +72,7 @@ def event_params(
         kind,
         _storable(actor),
         _storable(json.dumps(dict(payload), ensure_ascii=False, sort_keys=True)),
-        json.dumps(orig, sort_keys=True),
+        _origin_json(orig["pid"]),
         dedupe_key,
     )
     return params, when, recorded, orig

@@ -198,6 +198,25 @@ class EventStore:
         )
         return rows_to_events(rows)
 
+    def postmortem_rows(self, incident_id: int) -> tuple[list[Event], list[Any]]:
+        """The incident's events but the machine's signals, and its signal rows as the
+        postmortem's runs count them (`store.signal_runs`)."""
+        from warroom.store.signal_runs import postmortem_rows
+
+        try:
+            return postmortem_rows(self._conn, incident_id)
+        except sqlite3.Error as exc:
+            raise busy_or(exc, self._path) from None
+
+    def signal_actors(self, incident_id: int) -> list[str]:
+        """Who wrote the incident's signal rows (`store.signal_runs`)."""
+        from warroom.store.signal_runs import signal_actors
+
+        try:
+            return signal_actors(self._conn, incident_id)
+        except sqlite3.Error as exc:
+            raise busy_or(exc, self._path) from None
+
     def incident(self, incident_id: int) -> IncidentState:
         from warroom.domain.incident import fold
 

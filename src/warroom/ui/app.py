@@ -40,6 +40,7 @@ from textual.screen import Screen
 from warroom.config.model import Config
 from warroom.config.themes import THEME_VARIABLES, resolve_theme_name
 from warroom.domain.incident import IncidentState
+from warroom.services.steady_time import host_monotonic
 from warroom.ui.quitting import QuitKeepingText
 from warroom.ui.textual_themes import load_themes
 
@@ -119,6 +120,9 @@ class WarRoomApp(QuitKeepingText, ThemedApp):
         self.config = config
         self.requested_incident = incident_id
         self.clock: Callable[[], datetime] = clock or utcnow
+        #: Seconds on a clock nobody sets, to see the wall clock step (an NTP jump) and keep
+        #: countdowns on elapsed time; None with a given `clock` (a test moves it on purpose).
+        self.monotonic: Callable[[], float] | None = None if clock else host_monotonic
         if actor is None:
             from warroom.services.actor import acting_name
 

@@ -34,6 +34,7 @@ from textual.reactive import var
 from textual.screen import Screen
 from textual.widgets import Footer, Static, Tab, Tabs, TextArea
 
+from warroom.domain.clock_step import elapsed_view
 from warroom.domain.drafts import AUDIENCES, changes_since_last_post, last_post, render_draft
 from warroom.sanitize import clean, escape_invisible
 from warroom.services.draft_recorder import DraftRecorder
@@ -87,6 +88,9 @@ class DraftScreen(DraftEffects, Screen[None]):
 
     #: The incident as last folded (the countdown is bound to it; a post refolds it).
     state: var[IncidentState | None] = var(None, always_update=True)
+    #: `state` as the countdown counts it: a recorded clock step (NTP) is elapsed time, not an
+    #: hour of silence (`domain.clock_step.elapsed_view`).
+    counted: var[IncidentState | None] = var(None, always_update=True)
 
     DEFAULT_CSS = """
     DraftScreen { layout: vertical; }
@@ -142,6 +146,9 @@ class DraftScreen(DraftEffects, Screen[None]):
         self.recorder: DraftRecorder | None = None
         self.last_outcome: Any | None = None
 
+    def watch_state(self, state: IncidentState | None) -> None:
+        self.counted = elapsed_view(state) if state is not None else None
+
     # --- wiring ------------------------------------------------------------------------------
 
     def _resolve(self) -> DraftRecorder:
@@ -162,7 +169,8 @@ class DraftScreen(DraftEffects, Screen[None]):
     def compose(self) -> ComposeResult:
         with Horizontal(id="draft-header"):
             yield Static("", id="draft-title", markup=False)
-            yield Countdown(self._state_arg, bell=False, id="draft-countdown").data_bind(incident=DraftScreen.state)
+            counted = elapsed_view(self._state_arg) if self._state_arg is not None else None
+            yield Countdown(counted, bell=False, id="draft-countdown").data_bind(incident=DraftScreen.counted)
         yield Tabs(*(Tab(self._tab_label(a), id=f"audience-{a}") for a in AUDIENCES), id="draft-audience")
         with Horizontal(id="draft-body"):
             yield DraftEditor("", id="draft-editor", soft_wrap=True, tab_behavior="indent")

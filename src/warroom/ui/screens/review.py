@@ -151,6 +151,7 @@ class ReviewScreen(Screen[None]):
         index = record.index
         self._milestones = milestones
         self.query_one(ReviewTimeline).load(record.events, rows)
+        self._retitle()  # the whole record now, not the newest rows of the first frame
         # 100,000 events live as long as the screen: out of the collector's way, or each full
         # collection walks them all (~100 ms, a scrub step that stutters).
         gc.freeze()
@@ -283,4 +284,4 @@ class ReviewScreen(Screen[None]):
     def _retitle(self) -> None:
         timeline = self.query_one(ReviewTimeline)
         total = len(timeline.all_events())
-        timeline.border_title = f"Timeline (UTC) · {total} events{timeline.filter_note()}"
+        timeline.border_title = f"Timeline (UTC) · {total:,} events{timeline.filter_note()}"

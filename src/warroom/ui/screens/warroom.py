@@ -41,6 +41,8 @@ from warroom.domain.incident import IncidentState
 from warroom.errors import UserError
 from warroom.sanitize import clean
 from warroom.services.follow import StoreFollower, advance
+from warroom.services.steady_time import SteadyTime
+from warroom.ui.screens.clock_steps import note_clock_step
 from warroom.ui.screens.long_incident import CheckpointKeeper, HistoryLoader
 from warroom.ui.screens.too_small import MIN_HEIGHT, MIN_WIDTH, TooSmall
 from warroom.ui.screens.typing_mode import TypingMode
@@ -97,6 +99,10 @@ class WarRoomScreen(TypingMode, UnsavedLines, Screen[None]):
     #: `app.paused`); the header, role board, countdowns and too-small view bind to these.
     incident: var[IncidentState | None] = var(None, always_update=True)
     paused: var[bool] = var(False)
+    #: The incident as countdowns, elapsed time and the coach count it: `incident` itself
+    #: unless the wall clock stepped (`services.steady_time`); the header, countdowns and coach
+    #: line bind to this.
+    timing: var[IncidentState | None] = var(None, always_update=True)
 
     AUTO_FOCUS = "#command-input"
     HORIZONTAL_BREAKPOINTS = [
@@ -187,6 +193,8 @@ class WarRoomScreen(TypingMode, UnsavedLines, Screen[None]):
         #: The signal panes (probes, logs, resources...) once mounted; `/pin` asks them.
         self.signal_panes: Widget | None = None
         self._command: CommandInput | None = None
+        #: Intervals from a monotonic clock, record times from the wall clock (set on mount).
+        self.steady: SteadyTime | None = None
         #: Offers the runbook the latest matching event calls for ("runbook: … — press r").
         self.runbooks: Any = None
 
@@ -199,7 +207,7 @@ class WarRoomScreen(TypingMode, UnsavedLines, Screen[None]):
     def compose(self) -> ComposeResult:
         config = self.wapp.config
         self._apply_breakpoints(*self.app.size)
-        yield IncidentHeader(id="header").data_bind(WarRoomScreen.incident, WarRoomScreen.paused)
+        yield IncidentHeader(id="header").data_bind(WarRoomScreen.paused, incident=WarRoomScreen.timing)
         column = Vertical(id="signal-column", classes="-starting")
         column.border_title = "starting the signal sources…"
         yield column
@@ -211,7 +219,7 @@ class WarRoomScreen(TypingMode, UnsavedLines, Screen[None]):
             roles.data_bind(WarRoomScreen.incident)
             roles.border_title = "Roles"
             yield roles
-        yield CoachLine(id="coach-line").data_bind(WarRoomScreen.incident)
+        yield CoachLine(id="coach-line").data_bind(incident=WarRoomScreen.timing)
         yield CommandLine(self.wapp.actor, id="command-line")
         yield Footer()
 
@@ -315,16 +323,26 @@ class WarRoomScreen(TypingMode, UnsavedLines, Screen[None]):
 
         slot = view.query_one("#too-small-slot")
         if not slot.children:
-            slot.mount(Countdown(self.state, bell=False, classes="countdown").data_bind(WarRoomScreen.incident))
+            slot.mount(Countdown(self.timing, bell=False, classes="countdown").data_bind(incident=WarRoomScreen.timing))
 
-    def _set_state(self, state: IncidentState) -> None:
+    def _set_state(self, state: IncidentState, new: tuple[Event, ...] | None = None) -> None:
+        """`state` on screen; `new`: the events just folded into it (None: read afresh)."""
         self.state = state
+        if self.steady is None:
+            monotonic = getattr(self.wapp, "monotonic", None)
+            self.steady = SteadyTime(self.wapp.clock, monotonic)
+        self.timing = self.steady.reset(state) if new is None else self.steady.advance(state, new)
         self.wapp.incident = state
+
+    def watch_incident(self, state: IncidentState | None) -> None:
+        """`app.incident` set from elsewhere (bound): the countdowns and the coach follow it."""
+        if state is not None and state is not self.state and self.steady is not None:
+            self.timing = self.steady.reset(state)
 
     def _deliver(self, events: tuple[Event, ...]) -> None:
         """Called by the follower with new committed events (any process), in id order."""
         if self.state is not None:
-            self._set_state(advance(self.state, events))
+            self._set_state(advance(self.state, events), events)
             if self._checkpoints.folded(len(events)) and self.wapp.store is not None:
                 save = CheckpointKeeper.save(self.wapp.store, self.state)  # in the store's thread
                 self.run_worker(save, name="checkpoint", group="checkpoint", exit_on_error=False)
@@ -396,12 +414,15 @@ class WarRoomScreen(TypingMode, UnsavedLines, Screen[None]):
 
         header = self.query_one(IncidentHeader)
         if not header.query(".countdown") and self.state is not None:
-            header.mount(Countdown(self.state, id="countdown", classes="countdown").data_bind(WarRoomScreen.incident))
+            countdown = Countdown(self.timing, id="countdown", classes="countdown")
+            header.mount(countdown.data_bind(incident=WarRoomScreen.timing))
 
     def _tick(self) -> None:
-        if self.state is not None:
-            self.query_one(IncidentHeader).tick(self.wapp.clock())
+        if self.state is not None and self.steady is not None:
+            self.query_one(IncidentHeader).tick(self.steady.now())
             self.query_one(CoachLine).tick()
+            for step in self.steady.take_steps():
+                note_clock_step(self, step)
         error = self.follower.last_error if self.follower else None
         timeline = self.query_one(Timeline)
         if error is not None:

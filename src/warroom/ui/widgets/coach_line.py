@@ -17,17 +17,23 @@ app's `clock()`, so a frozen clock freezes it. Untrusted words (names, notes) ar
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
+from typing import TYPE_CHECKING
 
 from textual.app import RenderResult
 from textual.content import Content
 from textual.reactive import var
 from textual.widget import Widget
 
-from warroom.domain.cadence import UpdateCadence
-from warroom.domain.coach import CoachWarning, active
-from warroom.domain.incident import IncidentState
 from warroom.sanitize import clean
+from warroom.ui.widgets.interval_clock import interval_now
+
+if TYPE_CHECKING:
+    # The rules (the coach, its facts, the deploy/mitigation/postmortem rules, the cadence) are
+    # imported when they first run (`tick`): a long incident's first frame is drawn before its
+    # older events are in, when the coach waits anyway, so the war room does not compile them first.
+    from warroom.domain.coach import CoachWarning
+    from warroom.domain.incident import IncidentState
 
 #: Columns of the playbook's words kept on a narrow line before the warning's own text is cut.
 QUOTE_ROOM = 22
@@ -112,8 +118,8 @@ class CoachLine(Widget):
         return not getattr(getattr(config, "ui", None), "readonly", False)
 
     def now(self) -> datetime:
-        clock = getattr(self.app, "clock", None)
-        return clock() if callable(clock) else datetime.now(UTC)
+        """The screen's interval clock: a stepped wall clock moves no deadline."""
+        return interval_now(self)
 
     def tick(self) -> None:
         """Re-evaluate the coach's rules as of the app's clock (every second, every event)."""
@@ -121,6 +127,9 @@ class CoachLine(Widget):
         warning = None
         # A long incident's older events are still loading: the rules read the whole record.
         if state is not None and not getattr(self.screen, "history_pending", False):
+            from warroom.domain.cadence import UpdateCadence
+            from warroom.domain.coach import active
+
             config = getattr(self.app, "config", None)
             cadence = UpdateCadence.from_config(getattr(config, "cadence", None))
             found = [w for w in active(state, self.now(), cadence) if (w.rule, w.key) not in self._dismissing]

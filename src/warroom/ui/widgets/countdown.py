@@ -16,7 +16,7 @@ A 1 s interval repaints this one line. Phases read in words and symbols, not col
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from textual.content import Content
@@ -35,6 +35,7 @@ from warroom.domain.cadence import (
 )
 from warroom.domain.metrics import format_duration
 from warroom.domain.severity import Severity
+from warroom.ui.widgets.interval_clock import interval_now
 
 if TYPE_CHECKING:
     from warroom.domain.incident import IncidentState
@@ -210,10 +211,10 @@ class Countdown(Static):
         return UpdateCadence.from_config(source)
 
     def now(self) -> datetime:
-        clock = self._clock_arg or getattr(self.app, "clock", None)
-        if callable(clock):
-            return clock()
-        return datetime.now(UTC)
+        """The clock it was given, else the screen's interval clock (steady across clock steps)."""
+        if self._clock_arg is not None:
+            return self._clock_arg()
+        return interval_now(self)
 
     # --- repaint -----------------------------------------------------------------------------
 

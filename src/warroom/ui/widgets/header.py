@@ -32,6 +32,7 @@ from warroom.domain.incident import IncidentState
 from warroom.domain.metrics import format_duration
 from warroom.domain.status import Status
 from warroom.sanitize import clean
+from warroom.ui.widgets.interval_clock import interval_now
 
 STATUS_SYMBOL = {
     Status.INVESTIGATING: "◌",
@@ -273,8 +274,7 @@ class IncidentHeader(Container):
         return self.incident is not None and self.incident.commander is None
 
     def watch_incident(self) -> None:
-        clock = getattr(self.app, "clock", None)
-        self._now = clock() if callable(clock) else None
+        self._now = interval_now(self)
         self._show()
 
     def watch_paused(self) -> None:

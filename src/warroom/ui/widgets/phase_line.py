@@ -13,10 +13,14 @@ marked, then `MITIGATE 3/6`, then `MITIGATE` (`COMMS` for Communicate), then the
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from textual.content import Content
 
-from warroom.domain.phase import PHASES, PhaseGuide
 from warroom.sanitize import clean
+
+if TYPE_CHECKING:
+    from warroom.domain.phase import PhaseGuide
 
 #: Columns the title keeps (badges, id and the start of the title) before the phase shortens.
 TITLE_ROOM = 40
@@ -30,6 +34,10 @@ STEP_STYLE = "bold"
 
 def phase_variants(guide: PhaseGuide) -> list[Content]:
     """The phase guide's words, longest first; every form ends with the whole next step."""
+    # Here, not at the top: the header draws its title with `fit_phase` from the first frame, and
+    # the phase rules (the coach's facts, the cadence) are needed only once the record is in.
+    from warroom.domain.phase import PHASES
+
     # The step may name a deploy from a source's output: plain text, control sequences stripped.
     step = Content.assemble(("▸ ", "bold"), (clean(guide.next_step, cap=160), STEP_STYLE), " ")
     current = guide.phase.upper()

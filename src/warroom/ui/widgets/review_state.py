@@ -53,7 +53,8 @@ def describe_moment(moment: Moment, event: Event | None = None) -> Text:
         text.append("coach: no warning\n")
     if moment.fired is not None:
         text.append(f"coach warnings fired so far: {moment.fired}\n")
-    text.append(f"{moment.events_before} events up to here")
+    count = moment.events_before
+    text.append(f"{count:,} event{'' if count == 1 else 's'} up to here")
     if event is not None and not event.is_system:
         text.append("\nselected by ")
         text.append(clean(event.actor, cap=40), "bold")

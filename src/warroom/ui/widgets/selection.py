@@ -110,20 +110,19 @@ class TimelineSelection:
         kind = KIND_LABELS.get(event.kind, event.kind).lower()
         return Copyable(row.text, f"timeline event {event.at:%H:%M:%S} ({kind} by {clean(event.actor, cap=40)})")
 
-    def mark_selected(self, strip: Strip, line_no: int) -> Strip:
+    def mark_selected(self, strip: Strip, line_no: int, top: int | None = None, height: int | None = None) -> Strip:
         """`strip` (screen line `line_no`) in reverse when it belongs to the selected event and
-        the timeline has the focus (never cached: the selection moves)."""
+        the timeline has the focus (never cached: the selection moves). `top` and `height` are
+        the view's first line and height when the caller knows them (asked otherwise)."""
         if not self._rows or line_no >= self._lines or not self.has_focus:
             return strip
+        if top is None:
+            top = self.scroll_offset.y
+        if height is None:
+            height = self.scrollable_content_region.height
         # One look-up per screenful, not per line: the selected row's lines, kept until the
         # selection, the scroll position or the layout changes.
-        key = (
-            self._selected,
-            self.scroll_offset.y,
-            self._lines,
-            len(self._rows),
-            self.scrollable_content_region.height,
-        )
+        key = (self._selected, top, self._lines, len(self._rows), height)
         if self._selected_span_key != key:
             index = self.selected_index()
             span = None

@@ -19,7 +19,6 @@ from collections.abc import Iterable
 from datetime import datetime, timedelta
 from typing import NamedTuple
 
-from rich.cells import cell_len
 from rich.segment import Segment
 from rich.style import Style
 from textual.binding import Binding
@@ -51,6 +50,7 @@ from warroom.ui.widgets.timeline_text import (  # noqa: F401 - re-exported: test
     KIND_LABELS,
     describe,
     fit_cells,
+    text_cells,
     wrap_cells,
 )
 
@@ -88,13 +88,14 @@ def added_later(event: Event, latest_before: datetime | None) -> bool:
 
 def row_for(event: Event, late: bool) -> Row:
     # A pasted note keeps its lines: in a wrapped row each break shows as ⏎ (not a bare space).
-    text = clean(describe(event).replace("\n", " ⏎ "))
+    text = describe(event)
+    text = clean(text.replace("\n", " ⏎ ") if "\n" in text else text)
     if late:
         when = event.recorded_at
         text += f" (added {when:%H:%M})" if when is not None else " (added later)"
     # The compact layout's lead words make the catalogue's long form (none before a problem marker).
     lead = "" if event.problem else COMPACT_WORDS.get(event.kind, "")
-    return Row(event, text, cell_len(text), late, lead)
+    return Row(event, text, text_cells(text), late, lead)
 
 
 #: A batch with more out-of-order events than this is merged and the index rebuilt once.
@@ -157,6 +158,9 @@ class Timeline(TimelineSelection, TimelineFilter, FocusMarked, ScrollView, can_f
         self._strips: LRUCache[int, Strip] = LRUCache(1024)
         self._actors: dict[tuple[str, int], str] = {}
         self._every: list[Event] = []  # every event given, shown or filtered out (TimelineFilter)
+        self._view: tuple[int, int] = (0, 0)  # the scrollable content's size (`_view_size`) ...
+        self._view_key: tuple[object, ...] | None = None  # ... for this size, scrollbars and styles
+        self._style_generation = 0  # counts style updates (a padding or scrollbar size may change)
 
     # --- content -----------------------------------------------------------------------------
 
@@ -244,7 +248,7 @@ class Timeline(TimelineSelection, TimelineFilter, FocusMarked, ScrollView, can_f
     def _shown(self, row: Row) -> tuple[str, int]:
         """The row's body text and its width in the current layout (compact: its lead words first)."""
         if self._compact and row.lead:
-            return row.lead + row.text, row.width + cell_len(row.lead)
+            return row.lead + row.text, row.width + text_cells(row.lead)
         return row.text, row.width
 
     def _height(self, row: Row, avail: int) -> int:
@@ -348,6 +352,7 @@ class Timeline(TimelineSelection, TimelineFilter, FocusMarked, ScrollView, can_f
 
     def notify_style_update(self) -> None:
         super().notify_style_update()
+        self._style_generation += 1
         self._strips.clear()
         self._line_styles = None
         self._base_style = None
@@ -388,19 +393,29 @@ class Timeline(TimelineSelection, TimelineFilter, FocusMarked, ScrollView, can_f
             self._actors[(actor, width)] = shown
         return shown
 
+    def _view_size(self) -> tuple[int, int]:
+        """The scrollable content region's (width, height), looked up once per size: Textual
+        computes that region anew on every call (~10 us), and a screenful asked it per line."""
+        key = (self._size, self.show_vertical_scrollbar, self.show_horizontal_scrollbar, self._style_generation)
+        if key != self._view_key:
+            region = self.scrollable_content_region
+            if not region.width:  # not laid out (or not on screen) yet: ask again next time
+                return region.width, region.height
+            self._view_key, self._view = key, (region.width, region.height)
+        return self._view
+
     def render_line(self, y: int) -> Strip:
-        _scroll_x, scroll_y = self.scroll_offset
-        line_no = scroll_y + y
-        width = self.scrollable_content_region.width
+        line_no = round(self.scroll_y) + y  # `scroll_offset.y`, without making the Offset
+        width, height = self._view_size()
         if width != self._rendered_width:  # cheap check; the recount only when the width changed
             self._rendered_width = width
             self._ensure_layout()
         strip = self._strips.get(line_no)
         if strip is None:
-            strip = self._render_timeline_line(line_no, width)
+            strip = self._render_timeline_line(line_no, width).apply_offsets(0, line_no)
             if line_no < self._lines:  # blank lines below the end fill up later: never cache them
                 self._strips[line_no] = strip
-        return self.mark_selected(strip, line_no).apply_offsets(0, line_no)
+        return self.mark_selected(strip, line_no, line_no - y, height)
 
     def _render_timeline_line(self, line_no: int, width: int) -> Strip:
         base = self._base()
@@ -412,7 +427,7 @@ class Timeline(TimelineSelection, TimelineFilter, FocusMarked, ScrollView, can_f
         lines = self._row_lines(index)
         body = lines[min(sub, len(lines) - 1)]
         get = self._styles().__getitem__
-        body_style = base + (get("timeline--system") if ev.is_system else Style())
+        body_style = base + get("timeline--system") if ev.is_system else base
         indent = self._indent(width)
         if sub == 0:
             segments = prefix_segments(ev, late, indent, base, get, self._actor) + [Segment(body, body_style)]

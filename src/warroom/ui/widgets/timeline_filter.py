@@ -15,10 +15,11 @@ from typing import TYPE_CHECKING
 from textual.message import Message
 
 from warroom.domain.events import Event
-from warroom.domain.review_filter import EventFilter, parse_filter
 
 if TYPE_CHECKING:
     from textual.widget import Widget
+
+    from warroom.domain.review_filter import EventFilter
 
     _Base = Widget
 else:
@@ -58,6 +59,10 @@ class TimelineFilter(_Base):
             return new
         return [e for e in new if self._shows(e)]
 
+    def filter_size(self) -> int:
+        """How many events a filter pass goes through (every event received)."""
+        return len(self._every)
+
     def all_events(self) -> list[Event]:
         """Every event received, shown or not, in arrival order."""
         return list(self._every)
@@ -81,6 +86,8 @@ class TimelineFilter(_Base):
     def set_filter(self, text: str) -> EventFilter:
         """Show only the events `text` matches (see `domain.review_filter`); "" shows them all.
         Raises ValueError (one line) for a filter that cannot be read, leaving the view as it was."""
+        from warroom.domain.review_filter import parse_filter  # on the first `/`, not on the way to the first frame
+
         parsed = parse_filter(text)
         if parsed.empty and (self._filter is None or self._filter.empty):
             self._filter = parsed if text.strip() else None

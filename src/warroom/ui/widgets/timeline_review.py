@@ -129,7 +129,7 @@ class ReviewTimeline(Timeline):
         self._place_cursor(index)
         self.post_message(self.CursorMoved(self._rows[index].event.at))
 
-    def mark_selected(self, strip: Strip, line_no: int) -> Strip:
+    def mark_selected(self, strip: Strip, line_no: int, top: int | None = None, height: int | None = None) -> Strip:
         """The cursor row is the review's selection (drawn by `_render_timeline_line`)."""
         return strip
 

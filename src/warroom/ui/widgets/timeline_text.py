@@ -30,10 +30,16 @@ describe = short_text
 describe_alone = long_text
 
 
+def text_cells(text: str) -> int:
+    """`cell_len(text)`: printable ASCII (most of a timeline) is one cell a character, counted
+    without rich's look-up (a timeline of 100,000 events measures every row as it arrives)."""
+    return len(text) if text.isascii() and text.isprintable() else cell_len(text)
+
+
 def fit_cells(text: str, width: int) -> str:
     """Pad or cut (with an ellipsis) to exactly `width` cells (a wide character that would
     straddle the edge is left out and the gap padded)."""
-    n = cell_len(text)
+    n = text_cells(text)
     if n <= width:
         return text + " " * (width - n)
     cut = chop_cells(text, width - 1)[0] + "…"
@@ -44,6 +50,8 @@ def wrap_cells(text: str, width: int) -> list[str]:
     """Word-wrap to `width` cells; words longer than a line are cut. Always at least one line."""
     if width < 1:
         return [text]
+    if text.isascii() and text.isprintable():
+        return _wrap_ascii(text, width)
     lines: list[str] = []
     current = ""
     for word in text.split(" "):
@@ -58,5 +66,31 @@ def wrap_cells(text: str, width: int) -> list[str]:
             lines.append(head)
             word = word[len(head) :]
         current = word
+    lines.append(current)
+    return lines
+
+
+def _wrap_ascii(text: str, width: int) -> list[str]:
+    """`wrap_cells` for printable ASCII, where a character is a cell: the same lines, found by
+    counting characters instead of measuring each longer candidate line again."""
+    lines: list[str] = []
+    current = ""
+    used = 0  # len(current)
+    for word in text.split(" "):
+        size = len(word)
+        if current:
+            if used + 1 + size <= width:
+                current += " " + word
+                used += 1 + size
+                continue
+            lines.append(current)
+        elif size <= width:
+            current, used = word, size
+            continue
+        while size > width:
+            lines.append(word[:width])
+            word = word[width:]
+            size -= width
+        current, used = word, size
     lines.append(current)
     return lines
