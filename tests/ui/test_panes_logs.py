@@ -77,3 +77,39 @@ async def test_no_logs_configured_says_how_to_follow_one() -> None:
         text = pane_text(app, "pane-logs")
         assert "Log errors · not configured" in text
         assert "[[log]]" in text and 'path = "/var/log/api/*.log"' in text and "journalctl" in text
+
+
+def write_recent_log(path: Path, size: int, minutes: float) -> None:
+    """`size` bytes of 100-byte timestamped lines over the last `minutes`, every 10th an ERROR."""
+    from datetime import UTC, datetime, timedelta
+
+    now = datetime.now(UTC)
+    n = size // 100
+    with path.open("w") as fh:
+        for k in range(n):
+            t = now - timedelta(minutes=minutes) + timedelta(seconds=minutes * 60 * k / n)
+            level = "ERROR" if k % 10 == 0 else "INFO "
+            fh.write(f"{t:%Y-%m-%dT%H:%M:%S.%f}Z {level} order {k:08d} failed".ljust(99) + "\n")
+
+
+async def test_a_backfill_cut_by_its_cap_says_how_much_of_the_window_it_counted(tmp_path: Path) -> None:
+    log = tmp_path / "big.log"
+    write_recent_log(log, int(2.5 * 1024 * 1024), minutes=10)
+    config = Config(logs=(LogConfig("api", path=str(log), interval=0.05, backfill=1800, backfill_max_mb=1),))
+    app = PanesApp(config)
+    async with app.run_test(size=(160, 30)) as pilot:
+        await wait_for(pilot, lambda: any("backfill cut" in r for r in rows(app)), "the coverage line")
+        line = next(r for r in rows(app) if "backfill cut" in r)
+        assert "backfill cut at 1 MiB: the last 1 MiB of 2.5 MiB of big.log counted, from " in line
+        assert " UTC (" in line and " of 30m)" in line
+        assert app.is_running
+
+
+async def test_a_backfill_within_its_cap_adds_no_warning_to_the_pane(tmp_path: Path) -> None:
+    log = tmp_path / "small.log"
+    write_recent_log(log, 100_000, minutes=10)
+    config = Config(logs=(LogConfig("api", path=str(log), interval=0.05, backfill=1800, backfill_max_mb=1),))
+    app = PanesApp(config)
+    async with app.run_test(size=(160, 30)) as pilot:
+        await wait_for(pilot, lambda: "100 total" in rows(app)[0], "the backfill's 100 lines")
+        assert not any(r.startswith("backfill") for r in rows(app)), rows(app)

@@ -58,7 +58,7 @@ def _redacted(value: Any) -> Any:
 
 async def _snapshot(args: argparse.Namespace) -> int:
     config = load_config_for(args)
-    sources = build_sources(config)
+    sources = build_sources(config, set(args.only) if args.only else None)
     if args.only:
         sources = [s for s in sources if s.kind in set(args.only)]
     if not sources:

@@ -40,6 +40,7 @@ INTEGER_LIMITS: dict[str, int] = {
     "recover_threshold": 1000,
     "top": 1000,
     "spike_min": 1_000_000,
+    "backfill_max_mb": 65536,  # 64 GiB read back from one file: far more than a window needs
 }
 #: Any other integer key.
 INTEGER_LIMIT = 1_000_000_000

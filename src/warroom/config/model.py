@@ -143,6 +143,7 @@ class LogConfig(Record):
     argv: tuple[str, ...] = ()  # or a command to follow
     pattern: str = "error|panic|fatal"
     backfill: float = 0.0  # seconds of history to read at start
+    backfill_max_mb: int = 256  # MiB of each file read back at most for it (the window may be cut)
     interval: float = 1.0
     #: Spike: the last minute's rate at least `spike_factor` x the trailing baseline and >= `spike_min`.
     spike_factor: float = 5.0

@@ -299,7 +299,17 @@ def read_statuspage(t: Table) -> StatusPageConfig:
     )
 
 
-LOG_KEYS = ("name", "path", "argv", "pattern", "backfill", "interval", "spike_factor", "spike_min")
+LOG_KEYS = (
+    "name",
+    "path",
+    "argv",
+    "pattern",
+    "backfill",
+    "backfill_max_mb",
+    "interval",
+    "spike_factor",
+    "spike_min",
+)
 
 
 def read_log(t: Table) -> LogConfig:
@@ -322,6 +332,7 @@ def read_log(t: Table) -> LogConfig:
         argv=t.argv("argv"),
         pattern=pattern,
         backfill=t.duration("backfill", d.backfill, positive=False),
+        backfill_max_mb=t.integer("backfill_max_mb", d.backfill_max_mb, minimum=1),
         interval=t.duration("interval", d.interval),
         spike_factor=t.number("spike_factor", d.spike_factor, above=0),
         spike_min=t.integer("spike_min", d.spike_min, minimum=1),

@@ -63,6 +63,39 @@ def mask_message(text: str) -> str:
     return _SPACES.sub(" ", masked).strip()[:GROUP_KEY_CAP]
 
 
+# Only these parts of _VARIABLE can hold whitespace, always a plain space: an ISO date and time
+# with a space between (`\d \d`), a common-log zone (`\d [+-]`), a syslog date (`May  1`).
+_MAY_SPAN_SPACE = re.compile(r"\d [\d+-]|" + _MONTH + " ")
+
+
+class WordMasker:
+    """`mask_message`, word by word with a memo, when no variable part can span a space: then
+    every match lies inside one word and masking the words one by one gives the same key, and
+    a line's words (`ERROR`, `upstream`, `timeout`) are mostly ones already seen. A line whose
+    ids make it unlike any other costs a masking of its new words only, not of the whole line.
+    Any other line goes the whole way (`mask_message`)."""
+
+    def __init__(self, memo_size: int = 8192) -> None:
+        self.memo_size = memo_size
+        self._memo: dict[str, str] = {}
+
+    def __call__(self, text: str) -> str:
+        text = text[: GROUP_KEY_CAP * 4]
+        if _MAY_SPAN_SPACE.search(text):
+            return mask_message(text)
+        memo = self._memo
+        out = []
+        for word in text.split():
+            masked = memo.get(word)
+            if masked is None:
+                masked = _VARIABLE.sub(_replace, word)
+                if len(memo) >= self.memo_size:
+                    memo.clear()
+                memo[word] = masked
+            out.append(masked)
+        return " ".join(out)[:GROUP_KEY_CAP]
+
+
 # --- leading timestamps (backfill places history in the minute it happened) -------------------
 
 _ISO = re.compile(r"(\d{4})[-/](\d{2})[-/](\d{2})[T ](\d{2}):(\d{2}):(\d{2})(?:[.,](\d{1,9}))?\s?(Z|[+-]\d{2}:?\d{2})?")

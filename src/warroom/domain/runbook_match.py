@@ -110,6 +110,11 @@ def _spread(books: Sequence[Covering], field: str) -> dict[str, int]:
 
 def suggest(event: Event, books: Sequence[B]) -> list[B]:
     """The runbooks whose front matter covers `event`, best first (empty when none does)."""
+    return [book for _, book in _ranked(event, books)]
+
+
+def _ranked(event: Event, books: Sequence[B]) -> list[tuple[float, B]]:
+    """`suggest` with each runbook's score, best first."""
     p = event.payload
     probe = p.get("probe") if event.kind in (Kind.PROBE_DOWN, Kind.PROBE_UP) else None
     log = p.get("log") if event.kind == Kind.LOG_SPIKE else None
@@ -137,19 +142,26 @@ def suggest(event: Event, books: Sequence[B]) -> list[B]:
         if score > 0:
             scored.append((-score, index, book))
     scored.sort(key=lambda t: (t[0], t[1]))
-    return [book for _, _, book in scored]
+    return [(-score, book) for score, _, book in scored]
 
 
 def suggest_latest(events: Sequence[Event], books: Sequence[B], look_back: int = 50) -> tuple[Event, B] | None:
-    """The newest of the last `look_back` events that suggests a runbook, with its best runbook:
-    what the coach line offers ("runbook: High 5xx rate — press r")."""
+    """The newest of the last `look_back` events that suggests one runbook above the others, with
+    that runbook: what the coach line offers ("runbook: High 5xx rate — press r")."""
     for event in reversed(events[-look_back:]):
         if event.kind not in _SUGGESTING:
             continue
-        found = suggest(event, books)
-        if found:
-            return event, found[0]
+        ranked = _ranked(event, books)
+        # Three or more runbooks tied at the top (a log spike on `api`, which five list) say
+        # nothing about which one fits: offering the first by file order sent the room to
+        # "Certificate expiry". Two tied (a probe two runbooks list) is still a fair pointer.
+        if ranked and sum(score == ranked[0][0] for score, _ in ranked) < _TOO_COMMON:
+            return event, ranked[0][1]
     return None
+
+
+#: How many runbooks tied at the top make an event's suggestion a guess rather than a pointer.
+_TOO_COMMON = 3
 
 
 #: The kinds whose arrival may suggest a runbook: trouble, and what people write about it.

@@ -9,8 +9,11 @@ Time: live lines are counted in the minute of the `now` given to the `collect` t
 Backfill (`backfill` seconds, files only): the FIRST `collect` also reads back from where
 following starts, far enough to cover the window, and counts those lines in the minute their
 leading timestamp names (details and limits: `warroom.sources.logbackfill`). So a single
-`collect` reports the backfill window's counts. For `warroom snapshot` use `collect_once`: the
-same for files, and for a command it waits for the command's initial output, then stops it.
+`collect` reports the backfill window's counts, and its `coverage` says whether the whole window
+was read back (`[[log]] backfill_max_mb` may cut it: see `logcoverage`). For `warroom snapshot`
+use `collect_once`: the same for files (with the scan's worker processes forked up front while
+the process is still single-threaded, see `logpool.prefork_pool`), and for a command it waits
+for the command's initial output, then stops it.
 
 Commands: the command's own replay (`kubectl logs --since=15m`) is counted in the minute each
 line's timestamp names when it is more than 2 minutes old (use `kubectl logs --timestamps`);
@@ -21,9 +24,13 @@ lines without a timestamp count when read.
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import glob
 import math
+import os
 import threading
 import time
+from concurrent.futures import Executor
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta, tzinfo
 
@@ -33,14 +40,17 @@ from warroom.domain.log_rules import WINDOW_MINUTES, GroupTable, LogGroup, Minut
 from warroom.domain.signals import Sample
 from warroom.redact import redact_text
 from warroom.sanitize import clean
-from warroom.sources.logbackfill import MAX_BYTES, PROBE_STEP, backfill
+from warroom.sources.logbackfill import PROBE_STEP, backfill
 from warroom.sources.logcommand import RESTART_DELAYS, CommandFollower
+from warroom.sources.logcoverage import BackfillCoverage
 from warroom.sources.logfollow import RETIRE_GRACE, FileSet
+from warroom.sources.logpool import PARALLEL_MIN, prefork_pool
 from warroom.sources.logscan import Matcher, PatternError, describe
 from warroom.sources.registry import LOG
 from warroom.sources.snapshots import LogCounts
 
 TOP_GROUPS = 10
+MIB = 1024 * 1024
 BACKLOG_AGE = timedelta(minutes=2)  # a command's line older than this is its replay of history
 
 
@@ -58,7 +68,7 @@ class LogSource:
         cfg: LogConfig,
         *,
         local_tz: tzinfo | None = None,
-        backfill_max_bytes: int = MAX_BYTES,
+        backfill_max_bytes: int | None = None,
         parallel: bool = True,
         retire_grace: float = RETIRE_GRACE,
         restart_delays: tuple[float, ...] = RESTART_DELAYS,
@@ -69,7 +79,10 @@ class LogSource:
         self.key = f"{LOG}:{cfg.name}"
         self.interval = cfg.interval
         self.local = local_tz or _local_tz()
-        self.backfill_max_bytes = backfill_max_bytes
+        # `[[log]] backfill_max_mb` unless given here (tests and benchmarks give bytes).
+        self.backfill_max_bytes = backfill_max_bytes or cfg.backfill_max_mb * MIB
+        self._coverage: BackfillCoverage | None = None  # set by the backfill
+        self._pool: Executor | None = None  # workers forked for a one-shot backfill (collect_once)
         self.parallel = parallel
         self.probe_step = PROBE_STEP
         self.last_backfill_bytes = 0  # bytes the backfill read (for benchmarks and tests)
@@ -132,6 +145,10 @@ class LogSource:
         seconds passed; then stopped. A command that exited 0 is not an error here."""
         try:
             if self._cmd is None:
+                if self._started is None and self.cfg.backfill > 0 and self.parallel and self._big_files():
+                    # Still single-threaded (the backfill's own thread is not started yet): fork
+                    # the scan's workers now, in milliseconds, rather than spawn them later.
+                    self._pool = prefork_pool()
                 return await self.collect(now)
             await self.collect(now)
             loop = asyncio.get_running_loop()
@@ -151,8 +168,21 @@ class LogSource:
         finally:
             await self.aclose()
 
+    def _big_files(self) -> bool:
+        """Are the configured files big enough for the backfill to use worker processes?"""
+        assert self._files is not None
+        paths = glob.glob(self._files.pattern, recursive=True) if self._files.is_glob else [self._files.pattern]
+        total = 0
+        for path in paths:
+            with contextlib.suppress(OSError):
+                total += os.stat(path).st_size
+        return total >= PARALLEL_MIN
+
     async def aclose(self) -> None:
-        """Stop following: kills a followed command, closes files."""
+        """Stop following: kills a followed command, closes files, stops forked workers."""
+        if self._pool is not None:
+            pool, self._pool = self._pool, None
+            await asyncio.to_thread(pool.shutdown)
         if self._cmd is not None:
             await self._cmd.aclose()
         if self._files is not None:
@@ -246,10 +276,12 @@ class LogSource:
             max_bytes=self.backfill_max_bytes,
             probe_step=self.probe_step,
             workers=None if self.parallel else 1,
+            pool=self._pool,
         )
         self._total += result.total
         self._backfilled += result.total
         self.last_backfill_bytes = result.scanned
+        self._coverage = BackfillCoverage(self.cfg.backfill, result.scanned, tuple(result.cuts))
 
     # --- snapshots -----------------------------------------------------------------------------
 
@@ -257,7 +289,10 @@ class LogSource:
         if self._started is None:
             return 0
         back = self.cfg.backfill if (self._files is not None or self.cfg.backfill) else 0
-        first = math.ceil((self._started - timedelta(seconds=back)).timestamp() / 60)
+        since = self._started - timedelta(seconds=back)
+        if self._coverage is not None:  # a cut backfill observed less: those minutes are gaps, not zeros
+            since = max([since] + [cut.since for cut in self._coverage.cuts if cut.since is not None])
+        first = math.ceil(since.timestamp() / 60)
         return max(0, min(WINDOW_MINUTES, minute_of(now) - first + 1))
 
     def _snapshot(
@@ -287,6 +322,7 @@ class LogSource:
             pattern=clean(self.cfg.pattern, cap=1000),
             covered_minutes=self._covered(now),
             backfilled=self._backfilled,
+            coverage=self._coverage,
         )
 
     def _file_snapshot(self, now: datetime) -> LogCounts:

@@ -11,8 +11,8 @@ matched is decided piece by piece (with an overlap, so a literal split between t
 found; a regex match longer than the overlap inside such a giant line may be missed).
 
 `describe` turns a matching line into its display text (cleaned, capped) and group key.
-`scan_file_range` / `run_pieces` are the backfill's building blocks: a byte range of a file, and
-big ranges cut at line boundaries over worker processes (see `logbackfill`).
+`scan_file_range` / `logpool.run_pieces` are the backfill's building blocks: a byte range of a
+file, and big ranges cut at line boundaries over worker processes (see `logbackfill`).
 """
 
 from __future__ import annotations
@@ -20,15 +20,18 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor
 from datetime import UTC, datetime, tzinfo
 from functools import partial
-from multiprocessing import get_context
-from typing import TypeVar
 
-from warroom.domain.log_rules import TIMESTAMP_SCAN, leading_timestamp, mask_message
+from warroom.domain.log_rules import TIMESTAMP_SCAN, WordMasker
 from warroom.records import Record, record
 from warroom.sanitize import clean_bytes
+from warroom.sources.logpool import PARALLEL_MIN as PARALLEL_MIN
+from warroom.sources.logpool import PIECE_MIN as PIECE_MIN
+from warroom.sources.logpool import run_pieces
+from warroom.sources.logpool import split_range as split_range
+from warroom.sources.logstamp import Stamper
+from warroom.sources.logstamp import stamp_bytes as stamp_bytes  # re-exported: older callers import it here
 
 DEFAULT_PATTERN = "error|panic|fatal"
 WINDOW = 64 * 1024  # bytes lower-cased and searched at a time
@@ -41,7 +44,6 @@ EXAMPLE_CAP = 500  # characters of a matching line kept for display
 _META = set(".^$*+?{}[]()|\\")
 
 Stamp = Callable[[bytes], "datetime | None"]
-R = TypeVar("R")
 
 
 class PatternError(ValueError):
@@ -59,14 +61,17 @@ class Matcher:
         except re.error as exc:
             raise PatternError(f"invalid pattern {pattern!r}: {exc}") from None
         self.overlap = max(map(len, self.literals)) - 1 if self.literals else REGEX_OVERLAP
+        self.table, self.keys = _fold(self.literals or ())
+        self.literal_set = frozenset(self.literals or ())
 
     @staticmethod
     def _literals(pattern: str) -> tuple[bytes, ...] | None:
         alts = pattern.split("|")
         if any(not a or not a.isascii() or _META.intersection(a) for a in alts):
             return None
-        # Longest first so an alternative contained in another is still found at the same spot.
-        return tuple(sorted({a.lower().encode() for a in alts}, key=len, reverse=True))
+        # Longest first so an alternative contained in another is still found at the same spot
+        # (then in a fixed order, so `_fold` folds the same way in every process).
+        return tuple(sorted({a.lower().encode() for a in alts}, key=lambda a: (-len(a), a)))
 
     def __getstate__(self) -> tuple[str]:
         return (self.pattern,)
@@ -98,38 +103,85 @@ class Matcher:
                 spans.append((ls, le))
                 pos = le + 1
             return spans
-        lits = self.literals
+        table, keys, literal_set = self.table, self.keys, self.literal_set
+        one = keys[0][0] if len(keys) == 1 and not keys[0][1] else None
         p = start
         while p < end:
             q = min(end, p + WINDOW)
             if q < end:  # end the window at a line end so no line is cut in two
                 nl = buf.find(b"\n", q - 1, end)
                 q = end if nl < 0 else nl + 1
-            low = buf[p:q].lower()
+            low = buf[p:q].translate(table)
             n = q - p
-            if len(lits) == 1:
-                lit = lits[0]
-                i = low.find(lit)
+            if one is not None:
+                i = low.find(one)
                 while i >= 0:
                     ls = low.rfind(b"\n", 0, i) + 1
                     le = low.find(b"\n", i)
                     le = n if le < 0 else le
                     spans.append((p + ls, p + le))
-                    i = low.find(lit, le + 1)
+                    i = low.find(one, le + 1)
             else:
-                nxt = [low.find(lit) for lit in lits]
-                while True:
-                    hit = min((x for x in nxt if x >= 0), default=-1)
-                    if hit < 0:
-                        break
-                    ls = low.rfind(b"\n", 0, hit) + 1
-                    le = low.find(b"\n", hit)
-                    le = n if le < 0 else le
-                    spans.append((p + ls, p + le))
-                    after = le + 1
-                    nxt = [x if x < 0 or x >= after else low.find(lit, after) for x, lit in zip(nxt, lits)]
+                # Each search key on its own, then the lines in file order: a line holding several
+                # matches is one span (keyed by where it starts). A folded key's finds are checked
+                # against the literals themselves (`_fold`).
+                found: dict[int, int] = {}
+                for key, check in keys:
+                    size = len(key)
+                    i = low.find(key)
+                    while i >= 0:
+                        if check and buf[p + i : p + i + size].lower() not in literal_set:
+                            i = low.find(key, i + 1)
+                            continue
+                        ls = low.rfind(b"\n", 0, i) + 1
+                        le = low.find(b"\n", i)
+                        le = n if le < 0 else le
+                        found[ls] = le
+                        i = low.find(key, le + 1)
+                spans += [(p + ls, p + found[ls]) for ls in sorted(found)]
             p = q
         return spans
+
+
+_LOWER = bytes.maketrans(bytes(range(65, 91)), bytes(range(97, 123)))
+
+
+def _fold(literals: tuple[bytes, ...]) -> tuple[bytes, tuple[tuple[bytes, bool], ...]]:
+    """A translate table (lower case, plus some folding) and the keys to find in translated text:
+    fewer keys than literals, so fewer passes over the data. A literal folds into an earlier key of
+    the same length when every byte where they differ occurs in no other literal (so no other
+    literal changes): `panic` folds into `fatal` (p->f, n->t, i->a, c->l), and one pass finds
+    both. A folded key also finds other words (`final`), so its finds are `(key, True)`: checked
+    against the literals before they count. Newlines are never folded (lines are cut on them).
+    `error` keeps a pass of its own and is not checked (no byte translates into its letters)."""
+    table = bytearray(_LOWER)
+    keys: list[list] = []  # [key, folded]
+    for lit in literals:
+        others = b"".join(other for other in literals if other != lit)
+        for entry in keys:
+            key = entry[0]
+            if len(key) != len(lit):
+                continue
+            remap: dict[int, int] = {}
+            for x, y in zip(lit, key):
+                if table[x] == y or remap.get(x) == y:
+                    continue
+                if x in remap or x in others or x in b"\n\r" or table[x] != _LOWER[x]:
+                    break
+                remap[x] = y
+            else:
+                for x, y in remap.items():
+                    table[x] = y
+                    if 97 <= x <= 122:
+                        table[x - 32] = y  # the upper-case letter too
+                entry[1] = True
+                break
+        else:
+            keys.append([lit, False])
+    # A key holding a byte that something else now translates to can be found where its literal
+    # is not (`cd` reads `ad` once `cb` folded into `ab`): checked too.
+    targets = {table[x] for x in range(256) if table[x] != _LOWER[x]}
+    return bytes(table), tuple((key, folded or bool(targets.intersection(key))) for key, folded in keys)
 
 
 def _strip_cr(line: bytes) -> bytes:
@@ -198,17 +250,22 @@ class LineScanner:
             self._finish(hits)
             start = first_nl + 1
         keep, stamp = self.keep, self.stamp
+        append = hits.append
         for ls, le in self.matcher.line_spans(data, start, last_nl + 1):
-            line = _strip_cr(data[ls : min(le, ls + keep)])
-            when = None
-            if stamp is not None:
-                when = stamp(line)
-                k, tries = ls, 0
-                while when is None and k > start and tries < LOOKBACK_LINES:
-                    prev = max(data.rfind(b"\n", start, k - 1) + 1, start)
-                    when = stamp(data[prev : min(k - 1, prev + TIMESTAMP_SCAN)])
-                    k, tries = prev, tries + 1
-            hits.append((line, when))
+            # _strip_cr(data[ls : min(le, ls + keep)]), inlined: this runs once per matching line.
+            line = data[ls:le] if le - ls <= keep else data[ls : ls + keep]
+            if line[-1:] == b"\r":
+                line = line[:-1]
+            if stamp is None:
+                append((line, None))
+                continue
+            when = stamp(line)
+            k, tries = ls, 0
+            while when is None and k > start and tries < LOOKBACK_LINES:
+                prev = max(data.rfind(b"\n", start, k - 1) + 1, start)
+                when = stamp(data[prev : min(k - 1, prev + TIMESTAMP_SCAN)])
+                k, tries = prev, tries + 1
+            append((line, when))
         self._extend(data[last_nl + 1 :])
         return hits
 
@@ -219,11 +276,6 @@ class LineScanner:
         return hits
 
 
-def stamp_bytes(line: bytes, now: datetime, local: tzinfo = UTC) -> datetime | None:
-    """`leading_timestamp` for raw bytes (latin-1 keeps every digit where it was)."""
-    return leading_timestamp(line[:TIMESTAMP_SCAN].decode("latin-1"), now, local)
-
-
 # --- what a matching line becomes: display text and group key ---------------------------------
 
 # C0, DEL, C1 (ESC, CSI, OSC...), and in UTF-8 the characters `sanitize` shows as <U+XXXX>: ALM,
@@ -231,12 +283,26 @@ def stamp_bytes(line: bytes, now: datetime, local: tzinfo = UTC) -> datetime | N
 _NEEDS_CLEAN = re.compile(
     rb"[\x00-\x1f\x7f]|\xc2[\x80-\x9f]|\xd8\x9c|\xe2\x80[\x8b-\x8f\xa8-\xae]|\xe2\x81[\xa0-\xa9]|\xef\xbb\xbf"
 )
-_DIGITS_TO_ZERO = bytes.maketrans(b"123456789", b"000000000")
+SHAPE_DIGITS = bytes.maketrans(b"123456789", b"000000000")
+
+
+def line_shape(head: bytes) -> bytes:
+    """What a line's group key depends on: the line with every digit turned into 0 (masking
+    cares where digits are, not which), or the line itself when that would make a `0x` (which
+    starts a hex number where `1x1` is two numbers)."""
+    shape = head.translate(SHAPE_DIGITS)
+    return head if b"0x" in shape or b"0X" in shape else shape
+
+
+SHAPE_BYTES = EXAMPLE_CAP * 4  # bytes of a line its display text and group key are made from
 _KEYS: dict[bytes, str] = {}
 #: How many line shapes `describe` remembers. Lines carrying ids with letters in them (hex, UUIDs)
 #: all have shapes of their own: a bigger cache only holds more memory in a long incident (8,192
 #: held ~3 MB after 6 hours of the demo) for no more hits.
 KEY_CACHE_ENTRIES = 1024
+#: A shape not seen before is masked word by word, its words remembered (~100 KB at most): a line
+#: unlike any other because of its ids still shares most of its words with the rest.
+_MASK = WordMasker(memo_size=2048)
 
 
 def display_text(line: bytes, cap: int = EXAMPLE_CAP) -> str:
@@ -250,14 +316,15 @@ def display_text(line: bytes, cap: int = EXAMPLE_CAP) -> str:
 
 def describe(line: bytes) -> tuple[str, str]:
     """(display text, group key) of a matching line. Masking only cares where digits are, not
-    which, so keys are cached by the line's shape with every digit turned into 0: repeated
-    messages cost a dictionary lookup, not a regex pass."""
-    head = line[: EXAMPLE_CAP * 4]
+    which (see `line_shape`), so keys are cached by the line's shape: repeated messages cost a
+    dictionary lookup, not a regex pass; a new shape costs the masking of its new words only
+    (`WordMasker`)."""
+    head = line[:SHAPE_BYTES]
     text = display_text(head)
-    shape = head.translate(_DIGITS_TO_ZERO)
+    shape = line_shape(head)
     key = _KEYS.get(shape)
     if key is None:
-        key = mask_message(text)
+        key = _MASK(text)
         if len(_KEYS) >= KEY_CACHE_ENTRIES:
             _KEYS.clear()
         _KEYS[shape] = key
@@ -305,7 +372,7 @@ def scan_file_range(
     read to its newline). With `now`, each hit carries its leading timestamp (or one from up to
     LOOKBACK_LINES lines above it). With `emit`, hits are handed over block by block instead of
     collected (so memory stays bounded however many lines match)."""
-    stamp = partial(stamp_bytes, now=now, local=local) if now is not None else None
+    stamp = Stamper(now, local) if now is not None else None
     scanner = LineScanner(matcher, stamp=stamp)
     hits: list[tuple[bytes, datetime | None]] = []
     emit = emit or hits.extend
@@ -333,57 +400,6 @@ def scan_file_range(
         return RangeScan(hits, scanned)
     finally:
         os.close(fd)
-
-
-PARALLEL_MIN = 32 * 1024 * 1024  # below this a backfill range is scanned in the calling thread
-PIECE_MIN = 16 * 1024 * 1024
-
-
-def split_range(start: int, end: int, pieces: int, piece_min: int = PIECE_MIN) -> list[tuple[int, int]]:
-    """Cut [start, end) into about `pieces` parts of at least `piece_min` bytes (line
-    alignment happens in the scan)."""
-    pieces = max(1, min(pieces, (end - start) // max(1, piece_min)))
-    step = (end - start) // pieces
-    cuts = [start + i * step for i in range(pieces)] + [end]
-    return [(cuts[i], cuts[i + 1]) for i in range(pieces)]
-
-
-def _start_method() -> str:
-    """`fork` when this process has a single thread (a one-shot `warroom snapshot`): workers start
-    in milliseconds. With other threads alive (the war room) forking could copy a held lock into
-    the child, so workers are spawned: slower to start, always safe."""
-    import multiprocessing
-    import threading
-
-    if threading.active_count() == 1 and "fork" in multiprocessing.get_all_start_methods():
-        return "fork"
-    return "spawn"
-
-
-def run_pieces(
-    jobs: list[tuple[str, int, int]],
-    job: Callable[[str, int, int], R],
-    *,
-    workers: int | None = None,
-    min_parallel: int = PARALLEL_MIN,
-    piece_min: int = PIECE_MIN,
-) -> list[list[R]]:
-    """`job(path, start, end)` over each range; big totals are cut into pieces run by worker
-    processes (forked when single-threaded, else spawned: see `_start_method`; `job` must be picklable).
-    Returns, for each job in order, its pieces' results in file order."""
-    workers = workers or os.cpu_count() or 1
-    total = sum(e - s for _, s, e in jobs)
-    if workers <= 1 or total < min_parallel:
-        return [[job(p, s, e)] for p, s, e in jobs]
-    parts = [
-        (i, path, a, b) for i, (path, s, e) in enumerate(jobs) for a, b in split_range(s, e, workers * 2, piece_min)
-    ]
-    results: list[list[R]] = [[] for _ in jobs]
-    with ProcessPoolExecutor(max_workers=min(workers, len(parts)), mp_context=get_context(_start_method())) as pool:
-        futures = [pool.submit(job, path, a, b) for _, path, a, b in parts]
-        for (i, *_), fut in zip(parts, futures):
-            results[i].append(fut.result())
-    return results
 
 
 def scan_ranges_parallel(

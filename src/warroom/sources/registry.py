@@ -14,7 +14,7 @@ Nothing here imports httpx or psutil: a kind's source module is imported when a 
 from __future__ import annotations
 
 import importlib
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -163,13 +163,15 @@ def source_names(config: Config) -> list[str]:
     return [info.name for info in configured_sources(config)]
 
 
-def build_sources(config: Config) -> list[Source]:
-    """One source per configured entry of every kind (whatever a source prints is redacted of
-    every secret the config uses)."""
+def build_sources(config: Config, kinds: Collection[str] | None = None) -> list[Source]:
+    """One source per configured entry of every kind, or of `kinds` only (a kind left out is not
+    even imported: `snapshot --only log` does not load psutil). Whatever a source prints is
+    redacted of every secret the config uses."""
     from warroom.redact import register_config_secrets
 
     register_config_secrets(config)
-    return [kind.build(entry) for kind in _KINDS.values() for entry in kind.configured(config)]
+    chosen = [kind for name, kind in _KINDS.items() if kinds is None or name in kinds]
+    return [kind.build(entry) for kind in chosen for entry in kind.configured(config)]
 
 
 def observer_for(source: Any) -> SignalObserver:

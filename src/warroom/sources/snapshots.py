@@ -18,6 +18,7 @@ from warroom.domain.events import format_ts, utc
 from warroom.domain.log_rules import LogGroup
 from warroom.domain.resource_rules import resource_samples
 from warroom.domain.signals import Sample
+from warroom.sources.logcoverage import BackfillCoverage
 
 
 @dataclass(frozen=True)
@@ -176,6 +177,7 @@ class LogCounts:
     pattern: str
     covered_minutes: int  # how many of the newest per_minute buckets were observed
     backfilled: int = 0  # of `total`, lines that came from the backfill window
+    coverage: BackfillCoverage | None = None  # how much of the backfill window was counted
 
     @property
     def current_minute(self) -> int:
@@ -195,6 +197,8 @@ class LogCounts:
         out.append("per minute, oldest first: " + " ".join(str(n) for n in self.per_minute))
         backfilled = f" ({self.backfilled} from the backfill window)" if self.backfilled else ""
         out.append(f"total {self.total}{backfilled}")
+        if self.coverage is not None:
+            out += self.coverage.lines(self.taken_at)
         width = max([7] + [len(str(g.count)) for g in self.top])
         out += [f"{g.count:>{width}} {g.example}" for g in self.top]
         return "\n".join(out)
@@ -215,6 +219,7 @@ class LogCounts:
             "pattern": self.pattern,
             "covered_minutes": self.covered_minutes,
             "backfilled": self.backfilled,
+            "backfill": self.coverage.to_json(self.taken_at) if self.coverage is not None else None,
         }
 
 

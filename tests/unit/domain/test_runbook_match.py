@@ -103,3 +103,13 @@ def test_the_shipped_runbooks_are_suggested_for_their_own_signals():
     assert suggest(spike, books)[0].title in {"Database connections exhausted", "Disk full", "Latency spike"}
     note = event(Kind.NOTE, c.note("PagerDuty: too-many-connections on pg-main"))
     assert suggest(note, books)[0].title == "Database connections exhausted"
+
+
+def test_a_signal_many_runbooks_list_equally_offers_none_of_them_but_an_older_clear_one():
+    # The demo's log spike on `api`: five shipped runbooks list api, none above the others. The
+    # coach line offering the first by file order sent the room to "Certificate expiry".
+    books, _ = load_runbooks(REPO_RUNBOOKS)
+    spike = event(Kind.LOG_SPIKE, c.log_spike(log="api", count=15, baseline=1, factor=5, minute="x"), 2)
+    assert suggest_latest([spike], books) is None
+    found = suggest_latest([probe_down("api", 1), spike], books)
+    assert found is not None and found[0].id == 1 and found[1].title == "High 5xx rate"

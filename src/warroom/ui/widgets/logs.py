@@ -114,6 +114,10 @@ class LogPane(SourcePane):
             out.append(line(("✖ ", BAD_STYLE), untrusted(counts.error)))
         elif counts.message:
             out.append(line((untrusted(counts.message), WARN_STYLE if counts.waiting else MUTED_STYLE)))
+        if counts.coverage is not None:  # a backfill cut short: the counts are not the whole window
+            out += [
+                line((untrusted(text, 300), WARN_STYLE)) for text in counts.coverage.lines(counts.taken_at, short=True)
+            ]
         if not counts.top:
             out.append(line((f"no lines matching {untrusted(counts.pattern, 80)} yet", MUTED_STYLE)))
         width = max(5, len(f"{counts.top[0].count:,}")) if counts.top else 5
@@ -162,5 +166,7 @@ def log_text(counts: LogCounts) -> str:
         lines.append(f"error: {counts.error}")
     elif counts.message:
         lines.append(counts.message)
+    if counts.coverage is not None:
+        lines += counts.coverage.lines(counts.taken_at, short=True)
     lines += [f"{g.count:>7} {g.example}" for g in counts.top]
     return "\n".join(lines)

@@ -265,7 +265,7 @@ def alerts_row(
     stale: Part,
     detected_at: datetime | None,
 ) -> Row:
-    """`▲ 2 FIRING alerts  HighErrorRate, DiskFull` (or `✔ ALERTS  none firing`)."""
+    """`▲ FIRING  intake  2 firing: HighErrorRate, DiskFull` (or `✔ ALERTS  none firing`)."""
     from warroom.sources.snapshots import AlertsSnapshot
 
     snap = update.snapshot
@@ -276,7 +276,7 @@ def alerts_row(
         return line((pad("✔ ALERTS", STATE_W), OK_STYLE), name, (" none firing", MUTED_STYLE), stale)
     names = ", ".join(dict.fromkeys(untrusted(a.name, 30) for a in firing))
     return line(
-        (pad(f"▲ {len(firing)} FIRING", STATE_W), BAD_STYLE),
+        (pad("▲ FIRING", STATE_W), BAD_STYLE),
         name,
         f" {len(firing)} firing: {untrusted(names, 80)}",
         stale,
