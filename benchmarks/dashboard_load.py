@@ -41,6 +41,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
+from local_server import serve  # noqa: E402
 from verdict import Verdict, sized  # noqa: E402
 
 LAG_TICK = 0.05
@@ -80,10 +81,7 @@ class _Handler(BaseHTTPRequestHandler):
 
 
 def start_server() -> ThreadingHTTPServer:
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
-    server.daemon_threads = True
-    threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.1}, daemon=True).start()
-    return server
+    return serve(_Handler)
 
 
 MESSAGES = [

@@ -27,7 +27,6 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from datetime import UTC, datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -37,6 +36,7 @@ from urllib.parse import parse_qs, urlsplit
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
+from local_server import serve  # noqa: E402
 from verdict import Verdict, sized  # noqa: E402
 
 TARGET_CPU_ADDED = 5.0  # percent of one core
@@ -95,10 +95,7 @@ class _Handler(BaseHTTPRequestHandler):
 
 
 def start_server() -> ThreadingHTTPServer:
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
-    server.daemon_threads = True
-    threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.1}, daemon=True).start()
-    return server
+    return serve(_Handler)
 
 
 # --- the war rooms (child process) -----------------------------------------------------------------

@@ -28,7 +28,7 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
-NOT_BENCHMARKS = {"run", "verdict"}
+NOT_BENCHMARKS = {"run", "verdict", "local_server"}
 RESULTS_ENV = "WARROOM_BENCH_RESULTS"
 QUICK_ENV = "WARROOM_BENCH_QUICK"
 LAST_LINES = 12
@@ -48,7 +48,7 @@ class Outcome:
 
 
 def benchmark_names(folder: Path) -> list[str]:
-    """Every benchmark script in `folder`, by name (run.py and verdict.py are not benchmarks)."""
+    """Every benchmark script in `folder`, by name (run.py, verdict.py and local_server.py are not benchmarks)."""
     return sorted(p.stem for p in folder.glob("*.py") if p.stem not in NOT_BENCHMARKS and not p.stem.startswith("_"))
 
 

@@ -50,10 +50,11 @@ import uuid
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 
 import psutil
+from local_server import serve
 from verdict import Verdict, sized
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -102,9 +103,7 @@ class FlipServer:
             def log_message(self, *args: object) -> None:
                 pass
 
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.server.daemon_threads = True
-        threading.Thread(target=self.server.serve_forever, kwargs={"poll_interval": 0.1}, daemon=True).start()
+        self.server = serve(Handler)
 
     def url(self, n: int) -> str:
         return f"http://127.0.0.1:{self.server.server_address[1]}/svc/{n}"
