@@ -77,8 +77,10 @@ def room_app(tmp_path: Path, port: int) -> WarRoomApp:
 
 
 def pane_rows(app: WarRoomApp) -> list[str]:
-    found = app.screen.query(AlertsPane)
-    return found.first().row_list.texts if found else []
+    # The pane may be mounted a frame before its rows are: ask for the rows themselves.
+    panes = app.screen.query(AlertsPane)
+    rows = panes.first().query(".pane-rows") if panes else None
+    return rows.first().texts if rows else []
 
 
 async def test_an_alert_posted_to_the_war_room_shows_in_the_pane_and_the_timeline_once(tmp_path: Path) -> None:
