@@ -17,6 +17,7 @@ from warroom.domain.events import Kind
 from warroom.store.sync import EventStore
 from warroom.ui.app import WarRoomApp
 from warroom.ui.widgets.alerts import AlertsPane
+from warroom.ui.widgets.pane_base import RowList
 from warroom.ui.widgets.panes import SourceSummary
 
 HOSTILE = "[@click=app.quit]x[/] \x1b]52;c;aGk=\x07\x1b[31mred [link=file:///etc/passwd]y[/link]"
@@ -79,7 +80,7 @@ def room_app(tmp_path: Path, port: int) -> WarRoomApp:
 def pane_rows(app: WarRoomApp) -> list[str]:
     # The pane may be mounted a frame before its rows are: ask for the rows themselves.
     panes = app.screen.query(AlertsPane)
-    rows = panes.first().query(".pane-rows") if panes else None
+    rows = panes.first().query(RowList) if panes else None
     return rows.first().texts if rows else []
 
 
