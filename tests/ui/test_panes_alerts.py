@@ -17,6 +17,7 @@ from warroom.domain.events import Kind
 from warroom.store.sync import EventStore
 from warroom.ui.app import WarRoomApp
 from warroom.ui.widgets.alerts import AlertsPane
+from warroom.ui.widgets.pane_base import RowList
 from warroom.ui.widgets.panes import SourceSummary
 
 HOSTILE = "[@click=app.quit]x[/] \x1b]52;c;aGk=\x07\x1b[31mred [link=file:///etc/passwd]y[/link]"
@@ -77,8 +78,10 @@ def room_app(tmp_path: Path, port: int) -> WarRoomApp:
 
 
 def pane_rows(app: WarRoomApp) -> list[str]:
-    found = app.screen.query(AlertsPane)
-    return found.first().row_list.texts if found else []
+    # The pane may be mounted a frame before its rows are: ask for the rows themselves.
+    panes = app.screen.query(AlertsPane)
+    rows = panes.first().query(RowList) if panes else None
+    return rows.first().texts if rows else []
 
 
 async def test_an_alert_posted_to_the_war_room_shows_in_the_pane_and_the_timeline_once(tmp_path: Path) -> None:
