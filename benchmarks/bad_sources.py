@@ -1,6 +1,6 @@
 """Keypress-to-screen latency of the war room while its sources hang, flood and crash.
 
-    python benchmarks/bad_sources.py [--keys 120] [--rounds 3] [--settle 4]
+    python benchmarks/bad_sources.py [--keys 80] [--rounds 2] [--settle 4]
 
 The installed `warroom` runs on a real pseudo-terminal (what a user's terminal gets), twice:
 
@@ -322,8 +322,8 @@ def summary(runs: list[Run]) -> tuple[list[float], float, float, float]:
 def main() -> int:
     verdict = Verdict()
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--keys", type=int, default=sized(120, 40), help="keypresses per kind of run, in all")
-    parser.add_argument("--rounds", type=int, default=sized(3, 1), help="reference and bad runs, interleaved")
+    parser.add_argument("--keys", type=int, default=sized(80, 40), help="keypresses per kind of run, in all")
+    parser.add_argument("--rounds", type=int, default=sized(2, 1), help="reference and bad runs, interleaved")
     parser.add_argument("--settle", type=float, default=sized(4.0, 3.0))
     args = parser.parse_args()
     exe = str(Path(sys.executable).parent / "warroom")

@@ -333,7 +333,7 @@ def run_child(mode: str, args: argparse.Namespace, port: int, work: Path) -> dic
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--seconds", type=float, default=sized(15.0, 4.0))
+    parser.add_argument("--seconds", type=float, default=sized(10.0, 4.0))
     parser.add_argument("--warmup", type=float, default=sized(4.0, 1.5))
     parser.add_argument("--size", default="160x48")
     parser.add_argument("--headless", action="store_true", help="run the apps headless instead of in tmux")

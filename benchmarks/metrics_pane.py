@@ -177,8 +177,8 @@ def run_child(mode: str, args: argparse.Namespace, port: int, work: Path) -> dic
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     # 20 s a window keeps the whole `benchmarks/run.py` under 10 minutes on 2 cores.
-    parser.add_argument("--seconds", type=float, default=sized(20.0, 4.0))
-    parser.add_argument("--warmup", type=float, default=sized(5.0, 1.5))
+    parser.add_argument("--seconds", type=float, default=sized(12.0, 4.0))
+    parser.add_argument("--warmup", type=float, default=sized(4.0, 1.5))
     parser.add_argument("--rounds", type=int, default=sized(2, 1))
     parser.add_argument("--size", default="160x48")
     parser.add_argument("--headless", action="store_true", help="run the apps headless instead of in tmux")

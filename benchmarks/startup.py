@@ -177,7 +177,7 @@ def prepare(tmp: Path, port: int) -> tuple[Path, Path]:
 def main() -> int:
     verdict = Verdict()
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--runs", type=int, default=sized(7, 3))
+    parser.add_argument("--runs", type=int, default=sized(5, 3))
     parser.add_argument("--size", default="120x40")
     parser.add_argument(
         "--settle", type=float, default=sized(3.0, 2.0), help="seconds of live panes before reading memory"

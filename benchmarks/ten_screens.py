@@ -1,6 +1,6 @@
 """Ten war room screens on one database: transitions recorded once, notes seen everywhere, CPU.
 
-    python benchmarks/ten_screens.py [--screens 10] [--probes 4] [--seconds 20] [--size 120x40]
+    python benchmarks/ten_screens.py [--screens 10] [--probes 4] [--seconds 12] [--size 120x40]
 
 (`--quick`, WARROOM_BENCH_QUICK=1: five screens, a 6 s window.)
 
@@ -412,7 +412,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--screens", type=int, default=sized(10, 5))
     parser.add_argument("--probes", type=int, default=4)
-    parser.add_argument("--seconds", type=float, default=sized(20.0, 6.0), help="CPU window per round")
+    parser.add_argument("--seconds", type=float, default=sized(12.0, 6.0), help="CPU window per round")
     parser.add_argument("--settle", type=float, default=sized(5.0, 2.0), help="seconds after the first frames")
     parser.add_argument("--size", default="120x40")
     args = parser.parse_args()
