@@ -79,6 +79,20 @@ def test_ctrl_c_clears_half_a_line_and_twice_on_an_empty_line_quits(tmux: Tmux, 
         assert [e.kind for e in store.events(1)] == [Kind.DECLARED], "nothing half-typed was recorded"
 
 
+def test_ctrl_c_right_behind_typed_letters_clears_them_and_does_not_arm_quitting(tmux: Tmux, tmp_path: Path):
+    # Letters and Ctrl+C in one write (a fast typist, a tmux paste): Ctrl+C is a priority key and
+    # was handled before the letters reached the line, which looked empty: "Ctrl+C again to quit".
+    db = tmp_path / "warroom.db"
+    declare(db)
+    tmux.start([str(warroom_executable())])
+    tmux.wait_for("^q Quit")
+    tmux.keys("dump", "Space", "threads", "C-c")
+    shown = tmux.wait_for("cleared")
+    assert "Ctrl+C again" not in shown and "dump threads" not in shown.split("you ›")[-1], shown
+    tmux.keys("Up")
+    tmux.wait_for("dump threads")  # kept in the history, as every cleared line is
+
+
 def test_a_hangup_writes_half_typed_text_beside_the_database_and_names_the_file(tmux: Tmux, tmp_path: Path):
     db = tmp_path / "warroom.db"
     declare(db)

@@ -54,7 +54,14 @@ class QuitKeepingText(_Base):
 
     def action_interrupt(self) -> None:
         """Ctrl+C, as in a shell: copy a selection; else clear the command line (kept in its
-        history); else, on an empty line, quit on a second press within 2 s (status 130)."""
+        history); else, on an empty line, quit on a second press within 2 s (status 130).
+
+        Decided after the next refresh, as `request_quit` is: Ctrl+C is a priority key, handled
+        before letters typed (or pasted by tmux) just ahead of it reach the command line, which
+        would then look empty and say "Ctrl+C again to quit" instead of clearing them."""
+        self.call_after_refresh(self._interrupt_now)
+
+    def _interrupt_now(self) -> None:
         if self._asking_to_quit or self._copy_selection():
             return
         room = self.warroom_screen
