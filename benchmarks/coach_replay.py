@@ -126,7 +126,7 @@ def show_seconds(db: Path) -> float:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--events", type=int, default=sized(100_000, 20_000))
+    parser.add_argument("--events", type=int, default=sized(100_000, 50_000))  # 20,000 was too few to be steady
     parser.add_argument("--show-events", type=int, default=sized(20_000, 5_000))
     args = parser.parse_args()
     verdict = Verdict("coach_replay")

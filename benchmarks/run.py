@@ -7,8 +7,9 @@ which also appends one JSON line per target to the file named by WARROOM_BENCH_R
 script reads those lines and writes a table: each figure, its reference, the ratio, the target,
 PASS or FAIL, how long each benchmark took, and the machine it ran on. A benchmark that crashes,
 hangs past its time limit or reports nothing is an ERROR with its last lines, and the run goes on.
-`--quick` sets WARROOM_BENCH_QUICK=1: every script uses its smaller sizes and fewer repetitions
-(about two minutes in all instead of ten). Exits 0 when every target passed, 1 otherwise.
+`--quick` sets WARROOM_BENCH_QUICK=1: every script uses its smaller sizes and fewer repetitions,
+and the long runs (scripts saying `NOT_IN_QUICK = True`: ten screens, twelve hours, ...) are left
+out unless named, so the subset takes about two minutes instead of ten; the report names them. Exits 0 when every target passed, 1 otherwise.
 """
 
 from __future__ import annotations
@@ -50,6 +51,11 @@ class Outcome:
 def benchmark_names(folder: Path) -> list[str]:
     """Every benchmark script in `folder`, by name (run.py, verdict.py and local_server.py are not benchmarks)."""
     return sorted(p.stem for p in folder.glob("*.py") if p.stem not in NOT_BENCHMARKS and not p.stem.startswith("_"))
+
+
+def left_out_of_quick(script: Path) -> bool:
+    """A long run whose script says `NOT_IN_QUICK = True`: `--quick` leaves it out unless named."""
+    return any(line.strip() == "NOT_IN_QUICK = True" for line in script.read_text(encoding="utf-8").splitlines())
 
 
 def benchmark_python() -> str:
@@ -182,6 +188,8 @@ def render(outcomes: list[Outcome], info: dict[str, str], meta: dict[str, str]) 
         'Each script compares warroom against a reference measured in the same run (README, "Benchmarks").',
         "",
     ]
+    if meta.get("left_out"):
+        lines += [f"Left out of `--quick` as long runs (run them by name): {meta['left_out']}.", ""]
     if meta["load_note"]:
         lines += [f"**{meta['load_note']}**", ""]
     lines += ["## Machine", "", "| | |", "|---|---|"]
@@ -227,7 +235,9 @@ def load_note(start: float, end: float, cores: int) -> str:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("names", nargs="*", help="benchmarks to run (names without .py; default: all)")
-    parser.add_argument("--quick", action="store_true", help="smaller sizes and fewer repetitions (~2 minutes)")
+    parser.add_argument(
+        "--quick", action="store_true", help="smaller sizes, fewer repetitions, no long runs (~2 minutes)"
+    )
     parser.add_argument("--out", type=Path, default=HERE / "RESULTS.md", help="where to write the report")
     parser.add_argument("--timeout", type=float, default=None, help="seconds one benchmark may take (180; quick 60)")
     parser.add_argument("--dir", type=Path, default=HERE, help=argparse.SUPPRESS)
@@ -239,6 +249,8 @@ def main() -> int:
         print(f"run: no benchmark named {', '.join(unknown)} (have: {', '.join(available)})", file=sys.stderr)
         return 2
     names = args.names or available
+    left_out = [n for n in names if args.quick and not args.names and left_out_of_quick(folder / f"{n}.py")]
+    names = [n for n in names if n not in left_out]
     timeout = args.timeout or (60.0 if args.quick else 180.0)
     python = benchmark_python()
     cores = os.cpu_count() or 1
@@ -262,6 +274,7 @@ def main() -> int:
         "total": f"{total / 60:.1f} min" if total >= 60 else f"{total:.0f} s",
         "load": f"{load_start:.2f} at the start, {load_end:.2f} at the end",
         "load_note": load_note(load_start, load_end, cores),
+        "left_out": ", ".join(f"`{n}`" for n in left_out),
     }
     args.out.write_text(render(outcomes, machine(python), meta), encoding="utf-8")
     print(f"wrote {args.out} in {meta['total']}; every output: {logs}")

@@ -55,6 +55,14 @@ events = sized(100_000, 2_000)
 v.check("replay <= 3x", True, figure=f"{events} events", reference="fold", ratio=1.5)
 sys.exit(v.finish())
 """,
+    "twelve_hours": """
+import sys
+from verdict import Verdict, sized
+NOT_IN_QUICK = True
+v = Verdict()
+v.check("rss <= 1.1x", True, figure=f"{sized(12, 3)} hours", reference="hour 1", ratio=1.0)
+sys.exit(v.finish())
+""",
 }
 
 
@@ -119,6 +127,19 @@ def test_quick_runs_the_smaller_sizes(bench_dir: Path):
     assert done.returncode == 0, done.stdout + done.stderr
     assert "2000 events" in row(quick, "`sized_run`", "replay <= 3x")
     assert "`fast_enough`" not in quick, "only the benchmark asked for"
+
+
+def test_quick_leaves_the_long_runs_out_and_says_so_unless_named(bench_dir: Path):
+    for name in ("crashes", "hangs", "too_slow"):  # the errors have their own test
+        (bench_dir / f"{name}.py").unlink()
+    done, quick = run_report(bench_dir, "--quick")
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "`twelve_hours`" not in quick.split("## Machine")[1], "not run"
+    assert "Left out of `--quick` as long runs (run them by name): `twelve_hours`." in quick
+    assert "`sized_run`" in quick and "`fast_enough`" in quick
+    _, named = run_report(bench_dir, "--quick", "twelve_hours")
+    assert "3 hours" in row(named, "`twelve_hours`", "rss <= 1.1x")
+    assert "Left out" not in named
 
 
 def test_an_unknown_benchmark_name_is_a_clear_error(bench_dir: Path):
