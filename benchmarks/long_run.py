@@ -4,10 +4,11 @@
 
 What runs (all on this machine, in this one process, as `warroom demo` runs): the demo world (its
 HTTP service with /health, /api/checkout and a Statuspage v2 page, its log file written line by
-line, its git repository of deploys, its Prometheus when one is installed) and the real war room
-screen (`WarRoomApp` under `App.run_test`, the headless driver: every pane composed, laid out and
-rendered) polling all of it: two probes, the status page, the log, git deploys, resources, the
-command pane and the `[[metric]]` queries, recording into a real SQLite file.
+line, its git repository of deploys, its Prometheus and Alertmanager when installed) and the real
+war room screen (`WarRoomApp` under `App.run_test`, the headless driver: every pane composed, laid
+out and rendered) polling all of it: two probes, the status page, the log, git deploys, resources,
+the command pane and the `[[metric]]` queries, and its `[intake]` receiving Alertmanager's posts,
+recording into a real SQLite file. (The demo has no Kubernetes: kubectl is not among them.)
 
 Time is simulated: the app, the recorder and the world read one clock, so events, samples and log
 lines are stamped with and bucketed by simulated time. It runs at 1x while the screen opens and for
@@ -234,7 +235,11 @@ async def measure(
     script_clock = ScriptClock(1.0, monotonic=sim.seconds, wall=sim.now)
     world = DemoWorld(clock=script_clock, steps=hourly_steps(hours))
     world.build()
-    facts: dict = {"prometheus": world.prometheus is not None, "git": world.git_error is None}
+    facts: dict = {
+        "prometheus": world.prometheus is not None,
+        "intake": bool(world.intake),  # Alertmanager routing to the war room's [intake] receiver
+        "git": world.git_error is None,
+    }
     db, iid = world.db_path, world.incident_id
     proc = psutil.Process()
     out: list[Hour] = []
@@ -355,6 +360,7 @@ def main() -> int:
     hours, facts = asyncio.run(measure(args.hours, args.speed, args.poll, args.lag_seconds, args.trace))
     print(
         f"  took {time.monotonic() - started:.0f} s real; Prometheus {'on' if facts['prometheus'] else 'not installed'}, "
+        f"Alertmanager into [intake] {'on' if facts['intake'] else 'off'}, "
         f"git {'on' if facts['git'] else 'unavailable'}; load average now {os.getloadavg()[0]:.2f}",
         flush=True,
     )
