@@ -9,8 +9,11 @@ suggestion are testable without files.
   keeps the given order.
 - `suggest(event, books)`: the runbooks whose front matter covers the event, best first: a
   `probe.down` for a probe a runbook lists in `probes`, a `log.spike` from a log a runbook lists
-  in `services`, any event whose words name one of a runbook's `alerts` (or its title). A name
-  that many runbooks list (`health`) counts for less than one that few list (`api`).
+  in `services`, an `alert.firing` whose alert is one of a runbook's `alerts` (`HighErrorRate`
+  is `high-error-rate`), any event whose words name one of them (or its title). A name that many
+  runbooks list (`health`) counts for less than one that few list (`api`).
+- `suggest_latest(events, books)`: the coach line's offer, from the newest event that points at
+  one runbook (three or more tied at the top point at none).
 """
 
 from __future__ import annotations
@@ -92,6 +95,11 @@ def _mentions(text: str, name: str) -> bool:
     return re.search(pattern, text, re.IGNORECASE) is not None
 
 
+def _squash(name: str) -> str:
+    """An alert's name without case or separators: `HighErrorRate` and `high-error-rate` alike."""
+    return re.sub(r"[-_\s]+", "", name).casefold()
+
+
 def _event_words(event: Event) -> str:
     p = event.payload
     return " ".join(
@@ -118,6 +126,7 @@ def _ranked(event: Event, books: Sequence[B]) -> list[tuple[float, B]]:
     p = event.payload
     probe = p.get("probe") if event.kind in (Kind.PROBE_DOWN, Kind.PROBE_UP) else None
     log = p.get("log") if event.kind == Kind.LOG_SPIKE else None
+    alert_name = p.get("alert") if event.kind == Kind.ALERT_FIRING else None
     words = _event_words(event)
     probes, services = _spread(books, "probes"), _spread(books, "services")
     scored: list[tuple[float, int, B]] = []
@@ -135,6 +144,10 @@ def _ranked(event: Event, books: Sequence[B]) -> list[tuple[float, B]]:
                 score += 10 / services.get(name, 1)
             elif name in {_fold(n) for n in book.probes}:
                 score += 5 / probes.get(name, 1)
+        if isinstance(alert_name, str) and alert_name:
+            # Alertmanager names alerts in CamelCase (`HighErrorRate`), runbooks in kebab-case
+            # (`high-error-rate`): the same name once case and separators are set aside.
+            score += sum(10 for alert in book.alerts if _squash(alert) == _squash(alert_name))
         if words:
             score += sum(8 for alert in book.alerts if _mentions(words, alert))
             if _mentions(words, book.title):

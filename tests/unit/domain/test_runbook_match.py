@@ -113,3 +113,22 @@ def test_a_signal_many_runbooks_list_equally_offers_none_of_them_but_an_older_cl
     assert suggest_latest([spike], books) is None
     found = suggest_latest([probe_down("api", 1), spike], books)
     assert found is not None and found[0].id == 1 and found[1].title == "High 5xx rate"
+
+
+def firing(name: str) -> Event:
+    payload = c.alert_firing(
+        f"alert firing: {name} job=db",
+        alert=name,
+        labels={"alertname": name, "job": "db"},
+        annotations={},
+        fingerprint="f1",
+        starts_at=datetime(2026, 12, 6, 3, 0, tzinfo=UTC),
+    )
+    return event(Kind.ALERT_FIRING, payload)
+
+
+def test_an_alertmanager_alert_in_camel_case_finds_the_runbook_naming_it_in_kebab_case():
+    assert suggest(firing("DiskFull"), BOOKS) == [DISK]
+    found = suggest_latest([firing("DiskFull")], BOOKS)
+    assert found is not None and found[1] == DISK
+    assert suggest(firing("DiskFullSoon"), BOOKS) == [], "a longer name is another alert"
