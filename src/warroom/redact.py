@@ -122,10 +122,9 @@ def register_config_secrets(config: Any, environ: Mapping[str, str] | None = Non
     register_secrets(env[name] for name in env_names_in(config) if name in env)
 
 
-def redact_text(text: str) -> str:
-    """Hide known secret values and credentials that may sit inside a URL, header or line."""
-    if not text:
-        return text
+def _redact_known_and_urls(text: str) -> str:
+    """What `redact_text` and `redact_typed` both hide: the config's `${ENV}` values, URL userinfo
+    and `?token=`-style query values."""
     for value in _known:
         if value in text:
             text = text.replace(value, "***")
@@ -135,6 +134,14 @@ def redact_text(text: str) -> str:
         text = _USERINFO.sub(lambda m: m.group("scheme") + "***@", text)
     if "=" in text:
         text = _QUERY_SECRET.sub(lambda m: m.group("key") + "***", text)
+    return text
+
+
+def redact_text(text: str) -> str:
+    """Hide known secret values and credentials that may sit inside a URL, header or line."""
+    if not text:
+        return text
+    text = _redact_known_and_urls(text)
     # The case-insensitive patterns likewise, when the text lacks each of their words in any case.
     lower = "" if any(c in text for c in _FOLDS_TO_ASCII) else text.lower()
     if not lower or any(word in lower for word in _BEARER_WORDS):
@@ -382,13 +389,7 @@ def redact_typed(text: str) -> str:
     prose is not a key/value list, and typed words are not dropped on a guess."""
     if not text:
         return text
-    for value in _known:
-        if value in text:
-            text = text.replace(value, "***")
-    if "://" in text:
-        text = _USERINFO.sub(lambda m: m.group("scheme") + "***@", text)
-    if "=" in text:
-        text = _QUERY_SECRET.sub(lambda m: m.group("key") + "***", text)
+    text = _redact_known_and_urls(text)
     text = _TYPED_BEARER.sub(lambda m: m.group("key") + "***", text)
     text = _SLACK_HOOK.sub(lambda m: m.group(1) + "***", text)
     return _TOKEN_SHAPES.sub("***", text)
