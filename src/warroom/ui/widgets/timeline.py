@@ -242,8 +242,12 @@ class Timeline(TimelineSelection, TimelineFilter, FocusMarked, ScrollView, can_f
         for row in new:
             rows.append(row)
             starts.append(line)
-            line += self._height(row, avail)
+            line += self._lines_taken(len(rows) - 1, row, avail)
         self._lines = line
+
+    def _lines_taken(self, index: int, row: Row, avail: int) -> int:
+        """Screen lines row `index` takes: its wrapped height (the review adds a date line)."""
+        return self._height(row, avail)
 
     def _shown(self, row: Row) -> tuple[str, int]:
         """The row's body text and its width in the current layout (compact: its lead words first)."""
@@ -335,7 +339,7 @@ class Timeline(TimelineSelection, TimelineFilter, FocusMarked, ScrollView, can_f
         starts.extend([0] * (len(self._rows) - len(starts)))
         for i, row in enumerate(self._rows):
             starts[i] = line
-            line += self._height(row, avail)
+            line += self._lines_taken(i, row, avail)
         self._lines = line
         self._reset_caches()
         self.virtual_size = Size(self.size.width, line)

@@ -13,7 +13,6 @@ from datetime import datetime
 
 from rich.segment import Segment
 from rich.style import Style
-from textual.geometry import Size
 from textual.message import Message
 from textual.strip import Strip
 
@@ -82,27 +81,8 @@ class ReviewTimeline(Timeline):
         rows = self._rows
         return index == 0 or rows[index].event.at.date() != rows[index - 1].event.at.date()
 
-    def _append(self, new: list[Row], avail: int) -> None:
-        rows, starts = self._rows, self._starts
-        line = self._lines
-        for row in new:
-            rows.append(row)
-            starts.append(line)
-            line += self._height(row, avail) + self.starts_day(len(rows) - 1)
-        self._lines = line
-
-    def _reflow(self, avail: int) -> None:
-        self._counted_avail = avail
-        line = 0
-        starts = self._starts
-        del starts[len(self._rows) :]
-        starts.extend([0] * (len(self._rows) - len(starts)))
-        for i, row in enumerate(self._rows):
-            starts[i] = line
-            line += self._height(row, avail) + self.starts_day(i)
-        self._lines = line
-        self._reset_caches()
-        self.virtual_size = Size(self.size.width, line)
+    def _lines_taken(self, index: int, row: Row, avail: int) -> int:
+        return self._height(row, avail) + self.starts_day(index)
 
     def _insert(self, row: Row, avail: int) -> None:
         """A back-dated row may start or end a day: recount everything (rare in a review)."""
