@@ -34,6 +34,18 @@ MAX_PROBES = 6
 TALL, TALL_ERROR_ROWS = 30, 3
 
 
+def peak_label(peak: float) -> str:
+    """The axis's left label: `peak 87`, shortened so a space always parts it from the first
+    time (`peak 1023` ran into `13:35`): `1023/min`, `12k/min`; `UTC` with no errors."""
+    if not peak:
+        return "UTC"
+    fits = LABEL_WIDTH - 1
+    for text in (f"peak {peak:.0f}", f"{peak:.0f}/min", f"{peak / 1000:.0f}k/min", f"{peak:.0e}"):
+        if len(text) <= fits:
+            return text
+    return text[:fits]
+
+
 def error_cell(value: float | None, peak: float, level: int, rows: int) -> str:
     """The block for row `level` (0 = bottom) of a `rows`-high bar of `value` out of `peak`:
     a minute with any errors shows at least the lowest eighth; no sample, nothing."""
@@ -161,7 +173,7 @@ class ReviewChart(Widget):
         for col in range(0, model.columns - 4, step):
             label = f"{model.time_of(col):%H:%M}"
             cells[col : col + 5] = list(label)
-        line = Text(f"{'peak ' + format(peak, '.0f') if peak else 'UTC':<{LABEL_WIDTH}}", axis)
+        line = Text(f"{peak_label(peak):<{LABEL_WIDTH}}", axis)
         for col, char in enumerate(cells):
             line.append(char, axis + cursor if col == cursor_col else axis)
         return line
